@@ -1,0 +1,58 @@
+// `tenure ingest --data DIR [--db FILE] [--json]`
+import type { Command } from 'commander';
+import { type IngestReport, ingest } from '../../ingest/ingest.ts';
+import { DuckDBEngine } from '../../warehouse/duckdb/duckdb-engine.ts';
+import { formatTable, printJson } from '../output.ts';
+import { progressReporter } from '../progress.ts';
+import { parseNumber } from './options.ts';
+
+export function formatIngestReport(report: IngestReport): string {
+  const rows = Object.entries(report.tables).map(([name, t]) => [
+    name,
+    t.read,
+    t.loaded,
+    t.quarantined,
+    t.duplicates,
+  ]);
+  const lines = [formatTable(['table', 'read', 'loaded', 'quarantined', 'duplicates'], rows)];
+  const quarantined = Object.values(report.tables).reduce((s, t) => s + t.quarantined, 0);
+  if (quarantined > 0) lines.push(`${quarantined} rows quarantined: see them with \`tenure quarantine\``);
+  if (report.ignored.length > 0) lines.push(`not Tenure tables, left alone: ${report.ignored.join(', ')}`);
+  lines.push(`load ${report.loadId} took ${report.seconds.toFixed(1)} s`);
+  return lines.join('\n');
+}
+
+export function registerIngest(program: Command): void {
+  program
+    .command('ingest')
+    .description('Validate a folder of canonical files and load it into the warehouse, atomically')
+    .requiredOption('--data <dir>', 'folder holding customers.csv and the other tables (csv, parquet or ndjson)')
+    .option('--db <file>', 'warehouse file', './tenure.duckdb')
+    .option('--future-tolerance <days>', 'how far in the future a timestamp may lie', '1')
+    .option('--json', 'print the counts as JSON')
+    .action(async (opts: { data: string; db: string; futureTolerance: string; json?: boolean }) => {
+      const tolerance = parseNumber(opts.futureTolerance, '--future-tolerance', { min: 0 });
+      const engine = await DuckDBEngine.open(opts.db);
+      const progress = progressReporter(!opts.json);
+      try {
+        const report = await ingest(engine, {
+          dataDir: opts.data,
+          futureToleranceDays: tolerance,
+          onProgress: (e) => progress.update(e),
+        });
+        progress.stop();
+        if (opts.json) {
+          const tables = Object.fromEntries(
+            Object.entries(report.tables).map(([name, t]) => [
+              name,
+              { read: t.read, loaded: t.loaded, quarantined: t.quarantined, duplicates: t.duplicates },
+            ]),
+          );
+          printJson({ load_id: report.loadId, tables, ignored: report.ignored, seconds: report.seconds });
+        } else process.stdout.write(`${formatIngestReport(report)}\n`);
+      } finally {
+        progress.stop();
+        await engine.close();
+      }
+    });
+}

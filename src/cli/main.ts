@@ -1,0 +1,34 @@
+// The `tenure` command line: one file per command in ./commands, registered here.
+import { Command, CommanderError } from 'commander';
+import { TenureError } from '../errors/tenure-error.ts';
+import { registerDemo } from './commands/demo.ts';
+import { registerGenerate } from './commands/generate.ts';
+import { registerIngest } from './commands/ingest.ts';
+import { registerQuarantine } from './commands/quarantine.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('tenure')
+    .description('Retention KPIs defined once, computed from one copy of your data.')
+    .showHelpAfterError()
+    .exitOverride();
+  registerIngest(program);
+  registerQuarantine(program);
+  registerGenerate(program);
+  registerDemo(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof TenureError) {
+      process.stderr.write(`tenure: ${err.describe()}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`tenure: unexpected failure: ${(err as Error).stack ?? String(err)}\n`);
+    return 70;
+  }
+}

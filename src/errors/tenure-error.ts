@@ -1,0 +1,59 @@
+// One error type for every failure a user can act on. Each code declares its CLI exit code and
+// HTTP status, so the CLI and the server map errors mechanically, in one place.
+
+export const ERROR_CODES = {
+  bad_input: { exitCode: 2, httpStatus: 400 },
+  bad_config: { exitCode: 2, httpStatus: 400 },
+  not_found: { exitCode: 3, httpStatus: 404 },
+  engine_failure: { exitCode: 4, httpStatus: 500 },
+  internal: { exitCode: 70, httpStatus: 500 },
+} as const;
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Where in the user's input a problem sits. */
+export interface Location {
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: string;
+  readonly field?: string;
+}
+
+export class TenureError extends Error {
+  readonly code: ErrorCode;
+  readonly where: Location;
+  /** What the user can do about it. */
+  readonly hint: string;
+
+  constructor(code: ErrorCode, message: string, opts: { where?: Location; hint?: string; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'TenureError';
+    this.code = code;
+    this.where = opts.where ?? {};
+    this.hint = opts.hint ?? '';
+  }
+
+  get exitCode(): number {
+    return ERROR_CODES[this.code].exitCode;
+  }
+
+  get httpStatus(): number {
+    return ERROR_CODES[this.code].httpStatus;
+  }
+
+  /** One line a person can read: where, what, and what to do. */
+  describe(): string {
+    const w = this.where;
+    const place = [w.file, w.line === undefined ? undefined : `line ${w.line}`, w.column && `column ${w.column}`]
+      .concat(w.field ? [`field ${w.field}`] : [])
+      .filter(Boolean)
+      .join(', ');
+    return `${place ? `${place}: ` : ''}${this.message}${this.hint ? ` — ${this.hint}` : ''}`;
+  }
+
+  toJSON() {
+    return { error: this.code, message: this.message, where: this.where, hint: this.hint };
+  }
+}
+
+export const badInput = (message: string, where: Location = {}, hint = '') =>
+  new TenureError('bad_input', message, { where, hint });

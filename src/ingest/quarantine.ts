@@ -1,0 +1,30 @@
+// Reads back what ingestion refused, newest load first.
+import type { Engine } from '../warehouse/engine.ts';
+
+export interface QuarantinedRow {
+  load_id: number;
+  table_name: string;
+  file: string;
+  line: number;
+  column_name: string | null;
+  value: string | null;
+  reason_code: string;
+  reason: string;
+  raw: string | null;
+}
+
+export async function listQuarantine(
+  engine: Engine,
+  opts: { table?: string; limit?: number } = {},
+): Promise<QuarantinedRow[]> {
+  const [exists] = await engine.query<{ n: number }>(
+    `SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'tenure_quarantine'`,
+  );
+  if (!exists || Number(exists.n) === 0) return [];
+  return engine.query<QuarantinedRow & Record<string, never>>(
+    `SELECT load_id, table_name, file, line, column_name, value, reason_code, reason, raw
+     FROM tenure_quarantine WHERE ($1::VARCHAR IS NULL OR table_name = $1)
+     ORDER BY load_id DESC, table_name, file, line LIMIT $2`,
+    [opts.table ?? null, opts.limit ?? 1000],
+  );
+}

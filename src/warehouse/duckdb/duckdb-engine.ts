@@ -1,0 +1,103 @@
+// The embedded warehouse: one DuckDB file (default ./tenure.duckdb), or ':memory:'.
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { TenureError } from '../../errors/tenure-error.ts';
+import type { BindValue, BulkSource, Engine, Row } from '../engine.ts';
+import { duckdbDialect } from './duckdb-dialect.ts';
+import { readerRows } from './duckdb-values.ts';
+
+function bindable(values: readonly BindValue[]): DuckDBValue[] {
+  return values.map((v) => (v instanceof Date ? v.toISOString() : v));
+}
+
+function engineFailure(err: unknown, sql: string): TenureError {
+  const message = err instanceof Error ? err.message : String(err);
+  return new TenureError('engine_failure', `DuckDB could not run a query: ${message.split('\n')[0]}`, {
+    hint: 'this is a Tenure bug if your data loaded cleanly; report it with the query below',
+    cause: Object.assign(new Error(message), { sql }),
+  });
+}
+
+export class DuckDBEngine implements Engine {
+  readonly dialect = duckdbDialect;
+  private inTransaction = false;
+
+  private constructor(
+    readonly location: string,
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  /** Opens (creating if needed) a warehouse file; ':memory:' for a throwaway one. */
+  static async open(path = './tenure.duckdb'): Promise<DuckDBEngine> {
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const locked = /lock/i.test(message);
+      throw new TenureError('engine_failure', `cannot open the warehouse ${path}: ${message.split('\n')[0]}`, {
+        where: { file: path },
+        hint: locked
+          ? 'another tenure process has it open; wait for it to finish or stop it'
+          : 'check that the path is a DuckDB file you can write',
+      });
+    }
+    const connection = await instance.connect();
+    // Everything Tenure computes is in UTC; timestamps without an offset are read as UTC.
+    await connection.run(`SET TimeZone = 'UTC'`);
+    return new DuckDBEngine(path, instance, connection);
+  }
+
+  /** The raw connection, for DuckDB-only work (file readers) inside this folder's callers. */
+  get raw(): DuckDBConnection {
+    return this.connection;
+  }
+
+  async query<T extends Row = Row>(sql: string, params: readonly BindValue[] = []): Promise<T[]> {
+    try {
+      const reader = await this.connection.runAndReadAll(sql, bindable(params));
+      return readerRows(reader) as T[];
+    } catch (err) {
+      throw engineFailure(err, sql);
+    }
+  }
+
+  async run(sql: string, params: readonly BindValue[] = []): Promise<number> {
+    try {
+      const result = await this.connection.run(sql, bindable(params));
+      return Number(result.rowsChanged);
+    } catch (err) {
+      throw engineFailure(err, sql);
+    }
+  }
+
+  async transaction<T>(work: (tx: Engine) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return work(this);
+    await this.run('BEGIN TRANSACTION');
+    this.inTransaction = true;
+    try {
+      const result = await work(this);
+      await this.run('COMMIT');
+      return result;
+    } catch (err) {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      this.inTransaction = false;
+    }
+  }
+
+  async bulkLoad(table: string, source: BulkSource): Promise<number> {
+    const reader = source.format === 'csv' ? 'read_csv' : 'read_parquet';
+    const options = source.format === 'csv' ? ', header = true' : '';
+    return this.run(
+      `INSERT INTO ${this.dialect.quoteIdentifier(table)} SELECT * FROM ${reader}($1${options})`,
+      [source.path],
+    );
+  }
+
+  async close(): Promise<void> {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
