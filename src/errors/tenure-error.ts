@@ -24,7 +24,11 @@ export class TenureError extends Error {
   /** What the user can do about it. */
   readonly hint: string;
 
-  constructor(code: ErrorCode, message: string, opts: { where?: Location; hint?: string; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { where?: Location; hint?: string; cause?: unknown } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'TenureError';
     this.code = code;
@@ -43,7 +47,11 @@ export class TenureError extends Error {
   /** One line a person can read: where, what, and what to do. */
   describe(): string {
     const w = this.where;
-    const place = [w.file, w.line === undefined ? undefined : `line ${w.line}`, w.column && `column ${w.column}`]
+    const place = [
+      w.file,
+      w.line === undefined ? undefined : `line ${w.line}`,
+      w.column && `column ${w.column}`,
+    ]
       .concat(w.field ? [`field ${w.field}`] : [])
       .filter(Boolean)
       .join(', ');

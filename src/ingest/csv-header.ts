@@ -41,14 +41,27 @@ export async function readCsvHeader(path: string, name: string): Promise<string[
     }
     const header = splitCsvLine(end < 0 ? text : text.slice(0, end)).map((h) => h.trim().toLowerCase());
     if (header.some((h) => h.includes('\ufffd'))) {
-      throw badInput('the header line is not UTF-8 text', { file: name, line: 1 }, 're-save the file as UTF-8');
+      throw badInput(
+        'the header line is not UTF-8 text',
+        { file: name, line: 1 },
+        're-save the file as UTF-8',
+      );
     }
     const seen = new Set<string>();
     header.forEach((h, i) => {
       if (h === '') {
-        throw badInput(`column ${i + 1} of the header has no name`, { file: name, line: 1 }, 'name every column');
+        throw badInput(
+          `column ${i + 1} of the header has no name`,
+          { file: name, line: 1 },
+          'name every column',
+        );
       }
-      if (seen.has(h)) throw badInput(`column ${h} appears twice in the header`, { file: name, line: 1, column: h }, 'keep one');
+      if (seen.has(h))
+        throw badInput(
+          `column ${h} appears twice in the header`,
+          { file: name, line: 1, column: h },
+          'keep one',
+        );
       seen.add(h);
     });
     return header;

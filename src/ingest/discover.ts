@@ -41,7 +41,11 @@ export async function discoverFiles(dir: string): Promise<Discovery> {
     if (!info.isDirectory()) throw new Error('not a folder');
     names = (await readdir(dir)).sort();
   } catch {
-    throw badInput(`cannot read the data folder ${dir}`, { file: dir }, 'give --data a folder that holds customers.csv and the other tables');
+    throw badInput(
+      `cannot read the data folder ${dir}`,
+      { file: dir },
+      'give --data a folder that holds customers.csv and the other tables',
+    );
   }
   const byTable = new Map<TableName, SourceFile>();
   const ignored: string[] = [];
@@ -69,4 +73,3 @@ export async function discoverFiles(dir: string): Promise<Discovery> {
   });
   return { files, ignored };
 }
-

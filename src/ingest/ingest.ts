@@ -40,7 +40,9 @@ export interface IngestReport {
 const DAY_MS = 86_400_000;
 
 async function nextLoadId(db: DuckDBEngine): Promise<number> {
-  const [row] = await db.query<{ id: number }>('SELECT coalesce(max(load_id), 0) + 1 AS id FROM tenure_loads');
+  const [row] = await db.query<{ id: number }>(
+    'SELECT coalesce(max(load_id), 0) + 1 AS id FROM tenure_loads',
+  );
   return Number(row?.id ?? 1);
 }
 
@@ -57,7 +59,8 @@ async function hasCustomers(db: DuckDBEngine): Promise<boolean> {
 }
 
 async function dropStaging(db: DuckDBEngine): Promise<void> {
-  for (const t of ['stage_read', 'stage_typed', 'stage_repeats', 'stage_csv_rejects', 'stage_csv_scans']) {
+  await db.run('DROP VIEW IF EXISTS stage_outcome');
+  for (const t of ['stage_typed', 'stage_repeats', 'stage_refused', 'stage_csv_rejects', 'stage_csv_scans']) {
     await db.run(`DROP TABLE IF EXISTS ${t}`);
   }
 }

@@ -6,11 +6,13 @@ export const PROBLEMS = {
   bad_timestamp:
     'not an ISO 8601 timestamp — write it like 2025-01-31T09:30:00Z or 2025-01-31T11:30:00+02:00 (no offset means UTC)',
   bad_date: 'not a date — write it as YYYY-MM-DD',
-  bad_number: 'not a number — write plain decimals like 1234.50, without currency signs or thousands separators',
+  bad_number:
+    'not a number — write plain decimals like 1234.50, without currency signs or thousands separators',
   bad_integer: 'not a whole number',
   bad_boolean: 'not true or false',
   bad_json: 'not valid JSON — give a JSON object like {"key": "value"}',
-  negative: 'below the smallest allowed value (amounts here cannot be negative) — check the sign in the source',
+  negative:
+    'below the smallest allowed value (amounts here cannot be negative) — check the sign in the source',
   out_of_range: 'outside the allowed range for this column',
   not_allowed: 'not one of the allowed values for this column',
   bad_pattern: 'does not have the expected form (currency codes are three capital letters, like USD)',

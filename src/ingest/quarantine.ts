@@ -1,7 +1,7 @@
 // Reads back what ingestion refused, newest load first.
 import type { Engine } from '../warehouse/engine.ts';
 
-export interface QuarantinedRow {
+export type QuarantinedRow = {
   load_id: number;
   table_name: string;
   file: string;
@@ -11,7 +11,7 @@ export interface QuarantinedRow {
   reason_code: string;
   reason: string;
   raw: string | null;
-}
+};
 
 export async function listQuarantine(
   engine: Engine,
@@ -21,7 +21,7 @@ export async function listQuarantine(
     `SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'tenure_quarantine'`,
   );
   if (!exists || Number(exists.n) === 0) return [];
-  return engine.query<QuarantinedRow & Record<string, never>>(
+  return engine.query<QuarantinedRow>(
     `SELECT load_id, table_name, file, line, column_name, value, reason_code, reason, raw
      FROM tenure_quarantine WHERE ($1::VARCHAR IS NULL OR table_name = $1)
      ORDER BY load_id DESC, table_name, file, line LIMIT $2`,

@@ -1,16 +1,17 @@
-// Builds `stage_typed` from `stage_read` in one pass inside DuckDB: each canonical column cast to its
-// type, the first problem of each row as 'code|column' (NULL when the row is good), and a hash of the
-// row's content for telling duplicate deliveries from conflicts.
+// Builds `stage_typed` in one pass inside DuckDB, straight from the file's reader: each canonical column
+// cast to its type, the first problem of each row as 'code|column' (NULL when the row is good), a hash of
+// the row's content (duplicate delivery or conflict?) and of its key, and for refused rows their raw text.
+
+import { badInput } from '../errors/tenure-error.ts';
 import type { ColumnSpec, RowRule, TableSpec } from '../schema/tables.ts';
 import type { DuckDBEngine } from '../warehouse/duckdb/duckdb-engine.ts';
 import { SqlParams } from '../warehouse/sql-builder.ts';
-import { CSV_REJECTS_TABLE, type StagedSource } from './stage-source.ts';
+import type { SourceFile } from './discover.ts';
+import type { SourceReader } from './stage-source.ts';
 
 export interface TypedStageOptions {
   /** Timestamps after this instant are refused as being in the future. */
   readonly futureLimit: Date;
-  /** Resolve events' missing customer_id from users (and from customers, for consumer data). */
-  readonly resolveEventCustomers: boolean;
 }
 
 const v = (c: string) => `"v_${c}"`;
@@ -54,7 +55,8 @@ function columnChecks(col: ColumnSpec, params: SqlParams, futureLimit: Date): [s
   if (col.oneOf) {
     checks.push([`${typed} NOT IN (${col.oneOf.map((o) => params.bind(o)).join(', ')})`, 'not_allowed']);
   }
-  if (col.pattern) checks.push([`NOT regexp_full_match(${typed}, ${params.bind(col.pattern)})`, 'bad_pattern']);
+  if (col.pattern)
+    checks.push([`NOT regexp_full_match(${typed}, ${params.bind(col.pattern)})`, 'bad_pattern']);
   if (col.kind === 'timestamp') {
     checks.push([`${typed} > ${params.bind(futureLimit.toISOString())}::TIMESTAMPTZ`, 'future']);
   }
@@ -75,7 +77,7 @@ function ruleCheck(rule: RowRule, params: SqlParams): [string, string] {
   }
 }
 
-function extrasObject(src: StagedSource, params: SqlParams): string | undefined {
+function extrasObject(src: SourceReader, params: SqlParams): string | undefined {
   if (src.extras.length === 0) return undefined;
   return `json_object(${src.extras.map((e) => `${params.bind(e.name)}, ${e.expr}`).join(', ')})`;
 }
@@ -83,28 +85,23 @@ function extrasObject(src: StagedSource, params: SqlParams): string | undefined 
 export async function buildTypedStage(
   db: DuckDBEngine,
   spec: TableSpec,
-  src: StagedSource,
+  file: SourceFile,
+  src: SourceReader,
   opts: TypedStageOptions,
 ): Promise<void> {
   const params = new SqlParams(db.dialect);
   const cols = spec.columns;
 
-  // 1. Raw text of each column, trimmed, empty as NULL; the line number; extra columns as one object.
+  // 1. Raw text of each column, trimmed, empty as NULL; extra columns as one object; the raw row.
   const rawSelect = cols.map((c) => {
     const expr = src.columns.get(c.name);
     return `${expr ? `nullif(trim(CAST(${expr} AS VARCHAR)), '')` : 'NULL::VARCHAR'} AS ${v(c.name)}`;
   });
   const extras = extrasObject(src, params);
   if (extras) rawSelect.push(`${extras} AS __extra`);
-  const line = `s.__rec + ${src.lineOffset}${src.hasRejects ? ' + coalesce(shift.j, 0)' : ''}`;
-  // Rows the CSV reader refused are missing from stage_read; shift the later rows' numbers past them.
-  const shiftJoin = src.hasRejects
-    ? `ASOF LEFT JOIN (SELECT t, max(j) AS j FROM (
-         SELECT line - row_number() OVER (ORDER BY line) - ${src.lineOffset} + 1 AS t, row_number() OVER (ORDER BY line) AS j
-         FROM (SELECT DISTINCT line FROM ${CSV_REJECTS_TABLE})) GROUP BY t) shift ON s.__rec >= shift.t`
-    : '';
-  const rawQuery = `SELECT s.__rec, ${line} AS __line, ${src.readProblem ?? 'NULL'} AS __read_problem, ${rawSelect.join(', ')}
-    FROM stage_read s ${shiftJoin}`;
+  // The source's own columns pass through (s.*), so the raw row is only assembled for refused rows.
+  const rawQuery = `SELECT s.*, ${src.readProblem ?? 'NULL'} AS __read_problem, ${rawSelect.join(', ')}
+    FROM ${src.from(params)}`;
 
   // 2. Typed values.
   const typedSelect = cols.map((c) => {
@@ -112,30 +109,52 @@ export async function buildTypedStage(
     if (extras && spec.extraColumnsInto === c.name) {
       expr = `json_merge_patch(coalesce(${expr}, '{}'::JSON), r.__extra)`;
     }
-    if (spec.name === 'events' && c.name === 'customer_id' && opts.resolveEventCustomers) {
-      expr = `coalesce(${expr}, u.customer_id, b2c.customer_id)`;
-    }
     return `${expr} AS ${t(c.name)}`;
   });
-  const resolveJoin =
-    spec.name === 'events' && opts.resolveEventCustomers
-      ? `LEFT JOIN users u ON u.user_id = r.${v('user_id')} LEFT JOIN customers b2c ON b2c.customer_id = r.${v('user_id')}`
-      : '';
-  const typedQuery = `SELECT r.*, ${typedSelect.join(', ')} FROM (${rawQuery}) r ${resolveJoin}`;
+  const typedQuery = `SELECT r.*, ${typedSelect.join(', ')} FROM (${rawQuery}) r`;
 
-  // 3. The first problem of each row, and the content hash.
+  // 3. The first problem of each row, the hashes, and what a refused row looked like.
   const checks = cols.flatMap((c) => columnChecks(c, params, opts.futureLimit));
   for (const rule of spec.rules ?? []) checks.push(ruleCheck(rule, params));
   if (spec.name === 'events') checks.push([`${t('customer_id')} IS NULL`, 'no_customer|customer_id']);
   const problem = `CASE WHEN __read_problem IS NOT NULL THEN __read_problem || '|' ${checks
     .map(([cond, code]) => `WHEN ${cond} THEN '${code}'`)
     .join(' ')} END`;
+  const rawValueOfColumn = cols.map((c) => `WHEN '${c.name}' THEN ${v(c.name)}`).join(' ');
   const finalSelect = cols.map((c) => `${t(c.name)} AS "${c.name}"`).join(', ');
+  try {
+    await db.run(
+      `CREATE OR REPLACE TEMP TABLE stage_typed AS
+       SELECT __rec, ${finalSelect}, __problem,
+         hash(${cols.map((c) => t(c.name)).join(', ')}) AS __hash,
+         hash(${spec.key.map((k) => t(k)).join(', ')}) AS __keyhash,
+         CASE WHEN __problem IS NOT NULL THEN CASE split_part(__problem, '|', 2) ${rawValueOfColumn} END END AS __value,
+         CASE WHEN __problem IS NOT NULL THEN ${src.rawExpr(params)} END AS __raw
+       FROM (SELECT *, ${problem} AS __problem FROM (${typedQuery}))`,
+      params.values,
+    );
+  } catch (err) {
+    const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw badInput(
+      `cannot read the file: ${detail}`,
+      { file: file.name },
+      `check that it is a ${file.format} file`,
+    );
+  }
+}
+
+/**
+ * Events without a customer_id take their user's customer (users table) or, for consumer data where users
+ * are customers, the customer whose id is the user_id. Only the few rows refused for it are revisited.
+ */
+export async function resolveEventCustomers(db: DuckDBEngine, spec: TableSpec): Promise<void> {
+  const hashed = spec.columns.map((c) => (c.name === 'customer_id' ? 'm.cid' : `stage_typed."${c.name}"`));
   await db.run(
-    `CREATE OR REPLACE TEMP TABLE stage_typed AS
-     SELECT __rec, __line, ${finalSelect}, ${problem} AS __problem,
-       hash(${cols.map((c) => t(c.name)).join(', ')}) AS __hash
-     FROM (${typedQuery})`,
-    params.values,
+    `UPDATE stage_typed SET customer_id = m.cid, __problem = NULL, __value = NULL, __raw = NULL,
+       __hash = hash(${hashed.join(', ')})
+     FROM (SELECT x.__rec, coalesce(u.customer_id, c.customer_id) AS cid FROM stage_typed x
+           LEFT JOIN users u ON u.user_id = x.user_id LEFT JOIN customers c ON c.customer_id = x.user_id
+           WHERE x.__problem = 'no_customer|customer_id') m
+     WHERE stage_typed.__rec = m.__rec AND m.cid IS NOT NULL`,
   );
 }

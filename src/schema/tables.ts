@@ -106,7 +106,11 @@ const specs: readonly TableSpec[] = [
       { name: 'customer_id', kind: 'id', required: true, description: 'Unique id of the account' },
       { name: 'signed_up_at', kind: 'timestamp', required: true, description: 'When the account signed up' },
       { name: 'plan', kind: 'text', description: 'Plan at signup (the subscription log holds later plans)' },
-      { name: 'channel', kind: 'text', description: 'Acquisition channel (organic, paid_search, referral, …)' },
+      {
+        name: 'channel',
+        kind: 'text',
+        description: 'Acquisition channel (organic, paid_search, referral, …)',
+      },
       { name: 'country', kind: 'text', description: 'ISO 3166 country code' },
       {
         name: 'referred_by',
@@ -140,7 +144,12 @@ const specs: readonly TableSpec[] = [
     key: ['customer_id', 'effective_at'],
     columns: [
       customerRef('Account whose subscription changed'),
-      { name: 'effective_at', kind: 'timestamp', required: true, description: 'When the new MRR takes effect' },
+      {
+        name: 'effective_at',
+        kind: 'timestamp',
+        required: true,
+        description: 'When the new MRR takes effect',
+      },
       {
         name: 'mrr',
         kind: 'money',
@@ -178,7 +187,12 @@ const specs: readonly TableSpec[] = [
     key: ['event_id'],
     extraColumnsInto: 'properties',
     columns: [
-      { name: 'event_id', kind: 'id', required: true, description: 'Unique id of the event (Segment messageId)' },
+      {
+        name: 'event_id',
+        kind: 'id',
+        required: true,
+        description: 'Unique id of the event (Segment messageId)',
+      },
       { name: 'user_id', kind: 'id', description: 'User who acted (Segment userId)' },
       customerRef(
         'Account of the user (Segment context.groupId); looked up from users when empty; for consumer data the user is the customer',
@@ -186,7 +200,11 @@ const specs: readonly TableSpec[] = [
       ),
       { name: 'occurred_at', kind: 'timestamp', required: true, description: 'When it happened' },
       { name: 'name', kind: 'text', required: true, description: 'Event name (Segment event)' },
-      { name: 'session_id', kind: 'id', description: 'Session given by the source; otherwise sessions are derived' },
+      {
+        name: 'session_id',
+        kind: 'id',
+        description: 'Session given by the source; otherwise sessions are derived',
+      },
       { name: 'properties', kind: 'json', description: 'Event properties as a JSON object' },
     ],
   },
@@ -214,8 +232,14 @@ const specs: readonly TableSpec[] = [
       customerRef('Account that answered'),
       { name: 'user_id', kind: 'id', description: 'User who answered' },
       { name: 'answered_at', kind: 'timestamp', required: true, description: 'When it was answered' },
-      { name: 'kind', kind: 'text', required: true, oneOf: ['nps', 'csat'],
-        fold: 'lower', description: 'nps or csat' },
+      {
+        name: 'kind',
+        kind: 'text',
+        required: true,
+        oneOf: ['nps', 'csat'],
+        fold: 'lower',
+        description: 'nps or csat',
+      },
       {
         name: 'score',
         kind: 'integer',
@@ -336,8 +360,14 @@ const specs: readonly TableSpec[] = [
     columns: [
       customerRef('Member account'),
       { name: 'occurred_at', kind: 'timestamp', required: true, description: 'When it happened' },
-      { name: 'kind', kind: 'text', required: true, oneOf: ['earn', 'redeem'],
-        fold: 'lower', description: 'earn or redeem' },
+      {
+        name: 'kind',
+        kind: 'text',
+        required: true,
+        oneOf: ['earn', 'redeem'],
+        fold: 'lower',
+        description: 'earn or redeem',
+      },
       { name: 'points', kind: 'integer', min: 0, description: 'Points earned or redeemed' },
     ],
   },

@@ -1,5 +1,5 @@
 // Creates the canonical tables and Tenure's own bookkeeping tables in any engine.
-import { TABLE_NAMES, tableSpec, type TableName } from '../schema/tables.ts';
+import { TABLE_NAMES, type TableName, tableSpec } from '../schema/tables.ts';
 import type { Engine } from './engine.ts';
 
 /** Bookkeeping: one row per load, one per file loaded, one per rejected row. */
@@ -47,6 +47,8 @@ export async function ensureWarehouseTables(engine: Engine): Promise<void> {
     await engine.run(`CREATE TABLE IF NOT EXISTS ${q(name)} (${cols.join(', ')})`);
   }
   for (const [name, cols] of Object.entries(SYSTEM_TABLES)) {
-    await engine.run(`CREATE TABLE IF NOT EXISTS ${q(name)} (${cols.map(([c, t]) => `${q(c)} ${t}`).join(', ')})`);
+    await engine.run(
+      `CREATE TABLE IF NOT EXISTS ${q(name)} (${cols.map(([c, t]) => `${q(c)} ${t}`).join(', ')})`,
+    );
   }
 }

@@ -2,6 +2,8 @@
 // of Tenure. Callers pass SQL with numbered placeholders ($1, $2, …) and values; values are always bound,
 // never pasted into SQL text. Engine-specific spelling lives in the engine's Dialect.
 
+import type { ColumnKind } from '../schema/tables.ts';
+
 /** A value as it comes back from any engine: JSON-friendly, the same across engines. */
 export type SqlValue = string | number | boolean | null | SqlValue[] | { [key: string]: SqlValue };
 export type Row = Record<string, SqlValue>;

@@ -18,7 +18,13 @@ export function registerDemo(program: Command): void {
     .action(async (opts: { data: string; db: string; customers: string }) => {
       if (!existsSync(`${opts.data}/customers.csv`)) {
         process.stdout.write(`generating a sample company in ${opts.data} …\n`);
-        await generateCompany({ customers: Number(opts.customers), months: 24, seed: 1, out: opts.data, format: 'csv' });
+        await generateCompany({
+          customers: Number(opts.customers),
+          months: 24,
+          seed: 1,
+          out: opts.data,
+          format: 'csv',
+        });
       }
       const engine = await openWarehouse(opts.db, { mustExist: false });
       const progress = progressReporter(true);

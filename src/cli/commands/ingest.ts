@@ -26,7 +26,10 @@ export function registerIngest(program: Command): void {
   program
     .command('ingest')
     .description('Validate a folder of canonical files and load it into the warehouse, atomically')
-    .requiredOption('--data <dir>', 'folder holding customers.csv and the other tables (csv, parquet or ndjson)')
+    .requiredOption(
+      '--data <dir>',
+      'folder holding customers.csv and the other tables (csv, parquet or ndjson)',
+    )
     .option('--db <file>', 'warehouse file', './tenure.duckdb')
     .option('--future-tolerance <days>', 'how far in the future a timestamp may lie', '1')
     .option('--json', 'print the counts as JSON')

@@ -31,7 +31,9 @@ export function registerQuarantine(program: Command): void {
           clip(r.value, 24),
           clip(r.reason, 90),
         ]);
-        process.stdout.write(`${formatTable(['table', 'file', 'line', 'column', 'value', 'reason'], table)}\n`);
+        process.stdout.write(
+          `${formatTable(['table', 'file', 'line', 'column', 'value', 'reason'], table)}\n`,
+        );
       } finally {
         await engine.close();
       }

@@ -1,5 +1,5 @@
 // The embedded warehouse: one DuckDB file (default ./tenure.duckdb), or ':memory:'.
-import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { TenureError } from '../../errors/tenure-error.ts';
 import type { BindValue, BulkSource, Engine, Row } from '../engine.ts';
 import { duckdbDialect } from './duckdb-dialect.ts';
@@ -35,12 +35,16 @@ export class DuckDBEngine implements Engine {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const locked = /lock/i.test(message);
-      throw new TenureError('engine_failure', `cannot open the warehouse ${path}: ${message.split('\n')[0]}`, {
-        where: { file: path },
-        hint: locked
-          ? 'another tenure process has it open; wait for it to finish or stop it'
-          : 'check that the path is a DuckDB file you can write',
-      });
+      throw new TenureError(
+        'engine_failure',
+        `cannot open the warehouse ${path}: ${message.split('\n')[0]}`,
+        {
+          where: { file: path },
+          hint: locked
+            ? 'another tenure process has it open; wait for it to finish or stop it'
+            : 'check that the path is a DuckDB file you can write',
+        },
+      );
     }
     const connection = await instance.connect();
     // Everything Tenure computes is in UTC; timestamps without an offset are read as UTC.

@@ -21,9 +21,12 @@ export function toSqlValue(v: DuckDBValue): SqlValue {
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
   if (typeof v === 'bigint') {
-    return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : String(v);
+    return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER)
+      ? Number(v)
+      : String(v);
   }
-  if (v instanceof DuckDBTimestampTZValue || v instanceof DuckDBTimestampValue) return isoFromMicros(v.micros);
+  if (v instanceof DuckDBTimestampTZValue || v instanceof DuckDBTimestampValue)
+    return isoFromMicros(v.micros);
   if (v instanceof DuckDBDateValue) return v.toString();
   if (v instanceof DuckDBDecimalValue) return v.toDouble();
   if (v instanceof DuckDBListValue) return v.items.map(toSqlValue);
