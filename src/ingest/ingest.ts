@@ -58,9 +58,18 @@ async function hasCustomers(db: DuckDBEngine): Promise<boolean> {
   return Number(row?.n ?? 0) > 0;
 }
 
+const STAGING_TABLES = [
+  'stage_typed',
+  'stage_repeats',
+  'stage_refused',
+  'stage_skipped_lines',
+  'stage_csv_rejects',
+  'stage_csv_scans',
+];
+
 async function dropStaging(db: DuckDBEngine): Promise<void> {
   await db.run('DROP VIEW IF EXISTS stage_outcome');
-  for (const t of ['stage_typed', 'stage_repeats', 'stage_refused', 'stage_csv_rejects', 'stage_csv_scans']) {
+  for (const t of STAGING_TABLES) {
     await db.run(`DROP TABLE IF EXISTS ${t}`);
   }
 }
@@ -95,6 +104,13 @@ export async function ingest(db: DuckDBEngine, opts: IngestOptions): Promise<Ing
     for (const file of files) {
       const onStage = (stage: string) => opts.onProgress?.({ file, stage, bytesDone, bytesTotal });
       const counts = await loadTable(db, file, { loadId: id, futureLimit, onStage });
+      if (file.table === 'customers' && counts.read === 0 && !(await hasCustomers(db))) {
+        throw badInput(
+          'the file has no rows, and the warehouse has no customers yet',
+          { file: file.name },
+          'export the customers again: every other table refers to them',
+        );
+      }
       bytesDone += file.bytes;
       tables[file.table] = { file: file.path, ...counts };
       await db.run('INSERT INTO tenure_load_files VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [

@@ -7,7 +7,7 @@ import { canonicalColumns, LOAD_ID_COLUMN } from '../warehouse/canonical-ddl.ts'
 import type { DuckDBEngine } from '../warehouse/duckdb/duckdb-engine.ts';
 import type { SourceFile } from './discover.ts';
 import { buildOutcome } from './outcome.ts';
-import { quarantineRefused } from './quarantine-refused.ts';
+import { collectRefused, keepRefused } from './quarantine-refused.ts';
 import { CSV_REJECTS_TABLE, type SourceReader, sourceReader } from './stage-source.ts';
 import { buildTypedStage, resolveEventCustomers } from './typed-stage.ts';
 
@@ -53,16 +53,18 @@ export async function loadTable(db: DuckDBEngine, file: SourceFile, ctx: LoadCon
   if (file.table === 'events') await resolveEventCustomers(db, spec);
   ctx.onStage?.('checking keys and references');
   await buildOutcome(db, spec);
+  await collectRefused(db, file.table);
   ctx.onStage?.('publishing');
   const cols = canonicalColumns(file.table)
     .map((c) => `"${c}"`)
     .join(', ');
   const loaded = await db.run(
     `INSERT INTO "${file.table}" (${cols}, "${LOAD_ID_COLUMN}")
-     SELECT ${cols}, $1 FROM stage_outcome WHERE __outcome IS NULL`,
+     SELECT ${cols}, $1 FROM stage_typed x
+     WHERE x.__problem IS NULL AND NOT EXISTS (SELECT 1 FROM stage_refused f WHERE f.rec = x.__rec)`,
     [ctx.loadId],
   );
-  const refused = await quarantineRefused(db, file, src, ctx.loadId);
+  const refused = await keepRefused(db, file, src, ctx.loadId);
   const staged = await count(db, 'SELECT count(*) AS n FROM stage_typed');
   return {
     read: staged + refused.rejectedLines,

@@ -8,9 +8,10 @@ export const PROBLEMS = {
   bad_date: 'not a date — write it as YYYY-MM-DD',
   bad_number:
     'not a number — write plain decimals like 1234.50, without currency signs or thousands separators',
-  bad_integer: 'not a whole number',
+  bad_integer: 'not a whole number — write digits only, like 12',
+  too_precise: 'more than 4 decimal places — round the amount in the source',
   bad_boolean: 'not true or false',
-  bad_json: 'not valid JSON — give a JSON object like {"key": "value"}',
+  bad_json: 'not a JSON object — give one like {"key": "value"}',
   negative:
     'below the smallest allowed value (amounts here cannot be negative) — check the sign in the source',
   out_of_range: 'outside the allowed range for this column',

@@ -11,8 +11,11 @@ import type { SourceFile } from './discover.ts';
 
 /** How to read a file, for the validation step. Expressions read from alias `s`. */
 export interface SourceReader {
-  /** A FROM item (aliased `s`) yielding `__rec` and the raw columns; `$path` is bound by the caller. */
-  from(params: SqlParams): string;
+  /**
+   * A FROM item (aliased `s`) yielding `__rec` and the raw columns. With `keepRejects` false, lines the CSV
+   * reader refuses are skipped without being recorded again (for re-reading a file already staged).
+   */
+  from(params: SqlParams, keepRejects?: boolean): string;
   /** Canonical column → SQL expression of its raw value; absent columns are not in the map. */
   readonly columns: ReadonlyMap<string, string>;
   /** Columns beyond the contract, folded into the table's JSON column. Names are bound, never pasted. */
@@ -51,11 +54,14 @@ async function csvReader(file: SourceFile): Promise<SourceReader> {
   // Positional names (c0, c1, …) keep the file's own header text out of SQL identifiers.
   const columnTypes = header.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
   return {
-    from: (params) =>
+    from: (params, keepRejects = true) =>
       `(SELECT row_number() OVER () AS __rec, * FROM read_csv(${params.bind(file.path)}, columns = {${columnTypes}},
         auto_detect = false, header = true, delim = ',', quote = '"', escape = '"', null_padding = false,
-        max_line_size = 10000000, store_rejects = true, rejects_table = '${CSV_REJECTS_TABLE}',
-        rejects_scan = 'stage_csv_scans')) s`,
+        max_line_size = 10000000, ${
+          keepRejects
+            ? `store_rejects = true, rejects_table = '${CSV_REJECTS_TABLE}', rejects_scan = 'stage_csv_scans'`
+            : 'ignore_errors = true'
+        })) s`,
     ...splitKnown(tableSpec(file.table), header),
     rawExpr: jsonOfColumns(header),
     tracksRejects: true,

@@ -16,19 +16,29 @@ export interface TypedStageOptions {
 
 const v = (c: string) => `"v_${c}"`;
 const t = (c: string) => `"t_${c}"`;
+/** The value exactly as the file wrote it, for the quarantine. */
+const r = (c: string) => `"r_${c}"`;
+
+// Shapes a value must have before DuckDB's cast is trusted: its casts also accept 'epoch', 'infinity',
+// '1e1' or '7.5' for an integer (rounded), which a data contract must refuse.
+const SHAPES: Partial<Record<ColumnSpec['kind'], string>> = {
+  timestamp: String.raw`^\d{4}-\d{2}-\d{2}([T ]|$)`,
+  date: String.raw`^\d{4}-\d{2}-\d{2}$`,
+  integer: String.raw`^[+-]?\d+$`,
+  money: String.raw`^[+-]?(\d+\.?\d*|\.\d+)$`,
+};
+
+const isJsonObject = (raw: string) =>
+  `CASE WHEN json_valid(${raw}) THEN json_type(${raw}::JSON) = 'OBJECT' ELSE false END`;
 
 function typedExpr(col: ColumnSpec, db: DuckDBEngine): string {
   const raw = v(col.name);
-  switch (col.kind) {
-    case 'id':
-      return raw;
-    case 'text':
-      return col.fold ? `${col.fold}(${raw})` : raw;
-    case 'json':
-      return `CASE WHEN json_valid(${raw}) THEN ${raw}::JSON END`;
-    default:
-      return `try_cast(${raw} AS ${db.dialect.columnType(col.kind)})`;
-  }
+  if (col.kind === 'id') return raw;
+  if (col.kind === 'text') return col.fold ? `${col.fold}(${raw})` : raw;
+  if (col.kind === 'json') return `CASE WHEN ${isJsonObject(raw)} THEN ${raw}::JSON END`;
+  const cast = `try_cast(${raw} AS ${db.dialect.columnType(col.kind)})`;
+  const shape = SHAPES[col.kind];
+  return shape ? `CASE WHEN regexp_matches(${raw}, '${shape}') THEN ${cast} END` : cast;
 }
 
 const TYPE_PROBLEM: Record<string, string> = {
@@ -37,7 +47,6 @@ const TYPE_PROBLEM: Record<string, string> = {
   money: 'bad_number',
   integer: 'bad_integer',
   boolean: 'bad_boolean',
-  json: 'bad_json',
 };
 
 /** The checks of one column, in the order they are judged: (condition, problem code). */
@@ -48,6 +57,9 @@ function columnChecks(col: ColumnSpec, params: SqlParams, futureLimit: Date): [s
   if (col.required) checks.push([`${raw} IS NULL`, 'required']);
   const typeProblem = TYPE_PROBLEM[col.kind];
   if (typeProblem) checks.push([`${raw} IS NOT NULL AND ${typed} IS NULL`, typeProblem]);
+  // Judged on the text itself: the stored value may have extra columns merged into it.
+  if (col.kind === 'json') checks.push([`${raw} IS NOT NULL AND NOT (${isJsonObject(raw)})`, 'bad_json']);
+  if (col.kind === 'money') checks.push([`try_cast(${raw} AS DECIMAL(38,10)) <> ${typed}`, 'too_precise']);
   if (col.min !== undefined) {
     checks.push([`${typed} < ${params.bind(col.min)}`, col.min === 0 ? 'negative' : 'out_of_range']);
   }
@@ -55,9 +67,10 @@ function columnChecks(col: ColumnSpec, params: SqlParams, futureLimit: Date): [s
   if (col.oneOf) {
     checks.push([`${typed} NOT IN (${col.oneOf.map((o) => params.bind(o)).join(', ')})`, 'not_allowed']);
   }
-  if (col.pattern)
+  if (col.pattern) {
     checks.push([`NOT regexp_full_match(${typed}, ${params.bind(col.pattern)})`, 'bad_pattern']);
-  if (col.kind === 'timestamp') {
+  }
+  if (col.kind === 'timestamp' && !col.scheduled) {
     checks.push([`${typed} > ${params.bind(futureLimit.toISOString())}::TIMESTAMPTZ`, 'future']);
   }
   return checks.map(([cond, code]) => [cond, `${code}|${col.name}`]);
@@ -93,9 +106,10 @@ export async function buildTypedStage(
   const cols = spec.columns;
 
   // 1. Raw text of each column, trimmed, empty as NULL; extra columns as one object; the raw row.
-  const rawSelect = cols.map((c) => {
+  const rawSelect = cols.flatMap((c) => {
     const expr = src.columns.get(c.name);
-    return `${expr ? `nullif(trim(CAST(${expr} AS VARCHAR)), '')` : 'NULL::VARCHAR'} AS ${v(c.name)}`;
+    const text = expr ? `CAST(${expr} AS VARCHAR)` : 'NULL::VARCHAR';
+    return [`nullif(trim(${text}), '') AS ${v(c.name)}`, `${text} AS ${r(c.name)}`];
   });
   const extras = extrasObject(src, params);
   if (extras) rawSelect.push(`${extras} AS __extra`);
@@ -120,7 +134,7 @@ export async function buildTypedStage(
   const problem = `CASE WHEN __read_problem IS NOT NULL THEN __read_problem || '|' ${checks
     .map(([cond, code]) => `WHEN ${cond} THEN '${code}'`)
     .join(' ')} END`;
-  const rawValueOfColumn = cols.map((c) => `WHEN '${c.name}' THEN ${v(c.name)}`).join(' ');
+  const rawValueOfColumn = cols.map((c) => `WHEN '${c.name}' THEN ${r(c.name)}`).join(' ');
   const finalSelect = cols.map((c) => `${t(c.name)} AS "${c.name}"`).join(', ');
   try {
     await db.run(

@@ -19,6 +19,7 @@ function constraints(col: ColumnSpec): string {
   if (col.oneOf) parts.push(`one of ${col.oneOf.join(', ')}`);
   if (col.pattern) parts.push(`matches \`${col.pattern}\``);
   if (col.references) parts.push(`refers to ${col.references}`);
+  if (col.scheduled) parts.push('may lie in the future');
   return parts.join('; ');
 }
 

@@ -30,6 +30,8 @@ export interface ColumnSpec {
   readonly pattern?: string;
   /** Case folding applied to a text value before it is checked and stored. */
   readonly fold?: 'lower' | 'upper';
+  /** A timestamp that may lie in the future (a term's end, an offer's expiry), unlike observed events. */
+  readonly scheduled?: boolean;
 }
 
 /** A check across columns of one row. */
@@ -172,8 +174,14 @@ const specs: readonly TableSpec[] = [
     columns: [
       { name: 'contract_id', kind: 'id', required: true, description: 'Unique id of the contract' },
       customerRef('Account holding the contract'),
-      { name: 'start_at', kind: 'timestamp', required: true, description: 'Start of the term' },
-      { name: 'end_at', kind: 'timestamp', required: true, description: 'End of the term' },
+      {
+        name: 'start_at',
+        kind: 'timestamp',
+        required: true,
+        scheduled: true,
+        description: 'Start of the term (a renewal may be signed ahead)',
+      },
+      { name: 'end_at', kind: 'timestamp', required: true, scheduled: true, description: 'End of the term' },
       { name: 'renewed', kind: 'boolean', description: 'Marked renewed by the billing system' },
       { name: 'value', kind: 'money', min: 0, description: 'Contract value over the term' },
       currency,
@@ -338,7 +346,7 @@ const specs: readonly TableSpec[] = [
       { name: 'campaign', kind: 'text', description: 'Campaign the offer belongs to' },
       { name: 'issued_at', kind: 'timestamp', required: true, description: 'When it was issued' },
       { name: 'redeemed_at', kind: 'timestamp', description: 'When it was redeemed; empty if not' },
-      { name: 'expires_at', kind: 'timestamp', description: 'When it expires' },
+      { name: 'expires_at', kind: 'timestamp', scheduled: true, description: 'When it expires' },
     ],
   },
   {
@@ -388,7 +396,12 @@ const specs: readonly TableSpec[] = [
         description: 'When the analysis plan was registered (before start)',
       },
       { name: 'started_at', kind: 'timestamp', required: true, description: 'Start of assignment' },
-      { name: 'ended_at', kind: 'timestamp', description: 'End of assignment; empty while running' },
+      {
+        name: 'ended_at',
+        kind: 'timestamp',
+        scheduled: true,
+        description: 'End of assignment (planned or past); empty while open-ended',
+      },
       {
         name: 'pre_registration',
         kind: 'json',

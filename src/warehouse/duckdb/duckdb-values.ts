@@ -13,8 +13,14 @@ import type { Row, SqlValue } from '../engine.ts';
 
 const MICROS_PER_MS = 1000n;
 
+// JavaScript dates reach ±8.64e15 ms; DuckDB's infinite timestamps lie beyond.
+const MAX_MS = 8_640_000_000_000_000n;
+
 function isoFromMicros(micros: bigint): string {
-  return new Date(Number(micros / MICROS_PER_MS)).toISOString();
+  const ms = micros / MICROS_PER_MS;
+  if (ms > MAX_MS) return 'infinity';
+  if (ms < -MAX_MS) return '-infinity';
+  return new Date(Number(ms)).toISOString();
 }
 
 export function toSqlValue(v: DuckDBValue): SqlValue {
