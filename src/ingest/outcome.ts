@@ -30,7 +30,7 @@ async function tableHasRows(db: DuckDBEngine, table: string): Promise<boolean> {
 export async function buildOutcome(db: DuckDBEngine, spec: TableSpec): Promise<void> {
   await findRepeats(db, spec);
   const firstKey = spec.key[0] ?? '';
-  const joins: string[] = ['LEFT JOIN stage_repeats r ON ' + keyMatch(spec.key, 'x', 'r')];
+  const joins: string[] = [`LEFT JOIN stage_repeats r ON ${keyMatch(spec.key, 'x', 'r')}`];
   const cases: string[] = [
     'WHEN x.__problem IS NOT NULL THEN x.__problem',
     `WHEN r.variants > 1 THEN 'conflict|${firstKey}'`,

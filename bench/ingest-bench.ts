@@ -1,0 +1,88 @@
+// Generation and ingestion rates on a generated company, and ingestion's speed relative to a bare DuckDB
+// load of the same files (CREATE TABLE AS SELECT * FROM read_csv/read_parquet) in the same run.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ingest } from '../src/ingest/ingest.ts';
+import type { TableName } from '../src/schema/tables.ts';
+import { generateCompany } from '../src/synth/generate.ts';
+import { DuckDBEngine } from '../src/warehouse/duckdb/duckdb-engine.ts';
+import { machineLine, peakRssMiB } from './machine.ts';
+import { writeSection } from './results-file.ts';
+
+const seconds = (start: number) => (performance.now() - start) / 1000;
+const rate = (rows: number, s: number) => `${Math.round(rows / s).toLocaleString('en-US')} rows/s`;
+
+async function bareLoad(
+  dir: string,
+  db: string,
+  format: 'csv' | 'parquet',
+  tables: string[],
+): Promise<number> {
+  rmSync(db, { force: true });
+  const engine = await DuckDBEngine.open(db);
+  const reader = format === 'csv' ? 'read_csv' : 'read_parquet';
+  const start = performance.now();
+  for (const t of tables) {
+    await engine.run(`CREATE TABLE "${t}" AS SELECT * FROM ${reader}($1)`, [join(dir, `${t}.${format}`)]);
+  }
+  await engine.run('CHECKPOINT');
+  const s = seconds(start);
+  await engine.close();
+  return s;
+}
+
+async function validatedLoad(dir: string, db: string): Promise<{ s: number; rows: number }> {
+  rmSync(db, { force: true });
+  const engine = await DuckDBEngine.open(db);
+  const start = performance.now();
+  const report = await ingest(engine, { dataDir: dir });
+  const s = seconds(start);
+  await engine.close();
+  const rows = Object.values(report.tables).reduce((sum, t) => sum + t.loaded, 0);
+  return { s, rows };
+}
+
+export async function ingestBench(opts: { customers: number; workDir: string }): Promise<void> {
+  const { customers, workDir } = opts;
+  mkdirSync(workDir, { recursive: true });
+  const lines: string[] = [];
+  const log = (line: string) => {
+    console.log(line);
+    lines.push(line);
+  };
+  log(`Machine: ${machineLine()}. Date: ${new Date().toISOString().slice(0, 10)}.`);
+  log(`Company: ${customers.toLocaleString('en-US')} customers, 24 months, seed 1.`);
+  log('');
+  log('| step | format | seconds | rows | rate | vs bare load |');
+  log('|---|---|---|---|---|---|');
+  for (const format of ['csv', 'parquet'] as const) {
+    const dir = join(workDir, `company-${format}`);
+    rmSync(dir, { recursive: true, force: true });
+    let start = performance.now();
+    const summary = await generateCompany({ customers, months: 24, seed: 1, out: dir, format });
+    const genS = seconds(start);
+    const tables = Object.entries(summary.tables).filter(([, n]) => n > 0);
+    const total = tables.reduce((sum, [, n]) => sum + n, 0);
+    const events = summary.tables.events;
+    log(
+      `| generate (all tables; events ${events.toLocaleString('en-US')}) | ${format} | ${genS.toFixed(1)} | ${total.toLocaleString('en-US')} | ${rate(total, genS)} | |`,
+    );
+    const names = tables.map(([t]) => t as TableName);
+    start = performance.now();
+    const bareS = await bareLoad(dir, join(workDir, `bare-${format}.duckdb`), format, names);
+    const ours = await validatedLoad(dir, join(workDir, `tenure-${format}.duckdb`));
+    const ratio = bareS / ours.s;
+    log(
+      `| bare DuckDB load | ${format} | ${bareS.toFixed(1)} | ${total.toLocaleString('en-US')} | ${rate(total, bareS)} | 1.00 |`,
+    );
+    log(
+      `| tenure ingest (validated) | ${format} | ${ours.s.toFixed(1)} | ${ours.rows.toLocaleString('en-US')} | ${rate(ours.rows, ours.s)} | ${ratio.toFixed(2)} |`,
+    );
+    rmSync(dir, { recursive: true, force: true });
+  }
+  log('');
+  log(
+    `Peak memory of the benchmark process: ${peakRssMiB()} MiB. "vs bare load" is the bare load's time divided by ingestion's (target ≥ 0.5).`,
+  );
+  writeSection('Generation and ingestion', lines.join('\n'));
+}
