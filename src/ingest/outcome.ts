@@ -1,23 +1,25 @@
 // Decides each typed row's outcome beyond its own content: a repeat of a key in the same file (duplicate
 // delivery or conflict), a key already in the warehouse (duplicate or conflict), or a reference to a row
-// that does not exist. The result is the view `stage_outcome` with `__outcome` ('code|column' or NULL).
+// that does not exist. The result is the view `st.outcome` with `__outcome` ('code|column' or NULL).
 import { type TableSpec, tableSpec } from '../schema/tables.ts';
 import { canonicalColumns } from '../warehouse/canonical-ddl.ts';
 import type { DuckDBEngine } from '../warehouse/duckdb/duckdb-engine.ts';
+import type { LoadScope } from './known-rows.ts';
+import { recordNumber, type StageTables } from './stage-tables.ts';
 
 const keyMatch = (key: readonly string[], a: string, b: string) =>
   key.map((k) => `${a}."${k}" IS NOT DISTINCT FROM ${b}."${k}"`).join(' AND ');
 
-/** Keys that occur more than once among the valid rows, with how many contents and the first record. */
-async function findRepeats(db: DuckDBEngine, spec: TableSpec): Promise<void> {
+/** Keys that occur more than once among the valid rows, with how many contents and the first row. */
+async function findRepeats(db: DuckDBEngine, spec: TableSpec, st: StageTables): Promise<void> {
   const key = spec.key.map((k) => `"${k}"`).join(', ');
   // Grouping on the 64-bit key hash first is cheap; only the few candidate keys are then grouped exactly.
   await db.run(
-    `CREATE OR REPLACE TEMP TABLE stage_repeats AS
-     SELECT ${key}, count(DISTINCT __hash) AS variants, min(__rec) AS first_rec
-     FROM stage_typed
+    `CREATE OR REPLACE TEMP TABLE ${st.repeats} AS
+     SELECT ${key}, count(DISTINCT __hash) AS variants, min(rowid) AS first_row
+     FROM ${st.typed}
      WHERE __problem IS NULL AND __keyhash IN (
-       SELECT __keyhash FROM stage_typed WHERE __problem IS NULL GROUP BY __keyhash HAVING count(*) > 1)
+       SELECT __keyhash FROM ${st.typed} WHERE __problem IS NULL GROUP BY __keyhash HAVING count(*) > 1)
      GROUP BY ${key} HAVING count(*) > 1`,
   );
 }
@@ -27,22 +29,23 @@ async function tableHasRows(db: DuckDBEngine, table: string): Promise<boolean> {
   return rows.length > 0;
 }
 
-export async function buildOutcome(db: DuckDBEngine, spec: TableSpec): Promise<void> {
-  await findRepeats(db, spec);
+export async function buildOutcome(db: DuckDBEngine, st: StageTables, scope: LoadScope): Promise<void> {
+  const spec = tableSpec(st.table);
+  await findRepeats(db, spec, st);
   const firstKey = spec.key[0] ?? '';
-  const joins: string[] = [`LEFT JOIN stage_repeats r ON ${keyMatch(spec.key, 'x', 'r')}`];
+  const joins: string[] = [`LEFT JOIN ${st.repeats} r ON ${keyMatch(spec.key, 'x', 'r')}`];
   const cases: string[] = [
     'WHEN x.__problem IS NOT NULL THEN x.__problem',
     `WHEN r.variants > 1 THEN 'conflict|${firstKey}'`,
-    `WHEN r.first_rec <> x.__rec THEN 'duplicate|'`,
+    `WHEN r.first_row <> x.rowid THEN 'duplicate|'`,
   ];
-  if (await tableHasRows(db, spec.name)) {
+  if (scope.inWarehouse(spec.name) && (await tableHasRows(db, spec.name))) {
     const key = spec.key.map((k) => `"${k}"`).join(', ');
     const cols = canonicalColumns(spec.name)
       .map((c) => `"${c}"`)
       .join(', ');
     joins.push(`LEFT JOIN (SELECT ${key}, hash(${cols}) AS __hash FROM "${spec.name}" w
-        WHERE EXISTS (SELECT 1 FROM stage_typed y WHERE ${keyMatch(spec.key, 'y', 'w')})) e
+        WHERE EXISTS (SELECT 1 FROM ${st.typed} y WHERE ${keyMatch(spec.key, 'y', 'w')})) e
       ON ${keyMatch(spec.key, 'x', 'e')}`);
     cases.push(`WHEN e.__hash = x.__hash THEN 'duplicate|'`);
     cases.push(`WHEN e.__hash IS NOT NULL THEN 'conflict_existing|${firstKey}'`);
@@ -50,16 +53,19 @@ export async function buildOutcome(db: DuckDBEngine, spec: TableSpec): Promise<v
   spec.columns.forEach((col, i) => {
     if (!col.references) return;
     const refKey = tableSpec(col.references).key[0] ?? '';
-    const self =
+    // A table may refer to itself (a referrer in the same file): its own valid rows count.
+    const refs =
       col.references === spec.name
-        ? ` UNION SELECT "${refKey}" FROM stage_typed WHERE __problem IS NULL`
-        : '';
-    joins.push(`LEFT JOIN (SELECT DISTINCT "${refKey}" AS k FROM "${col.references}"${self}) ref${i}
-      ON ref${i}.k = x."${col.name}"`);
+        ? `(SELECT "${refKey}" FROM ${scope.known(spec.name, [refKey])} UNION ALL SELECT "${refKey}" FROM ${st.typed} WHERE __problem IS NULL)`
+        : scope.known(col.references, [refKey]);
+    joins.push(
+      `LEFT JOIN (SELECT DISTINCT "${refKey}" AS k FROM ${refs}) ref${i} ON ref${i}.k = x."${col.name}"`,
+    );
     cases.push(`WHEN x."${col.name}" IS NOT NULL AND ref${i}.k IS NULL THEN 'unknown_reference|${col.name}'`);
   });
   await db.run(
-    `CREATE OR REPLACE TEMP VIEW stage_outcome AS
-     SELECT x.*, CASE ${cases.join(' ')} END AS __outcome FROM stage_typed x ${joins.join(' ')}`,
+    `CREATE OR REPLACE TEMP VIEW ${st.outcome} AS
+     SELECT ${recordNumber(st, 'x')} AS __rec, x.*, CASE ${cases.join(' ')} END AS __outcome
+     FROM ${st.typed} x ${joins.join(' ')}`,
   );
 }

@@ -1,6 +1,5 @@
 // Describes how DuckDB's own bulk readers (CSV, Parquet, JSON) read one source file: a FROM clause that
-// yields `__rec` (the record's number in the file) and the raw columns, and where each canonical column's
-// raw value sits. Lines the CSV reader cannot parse land in `stage_csv_rejects` with their line number.
+// yields the raw columns in file order, and where each canonical column's raw value sits. Lines the CSV reader cannot parse land in `stage_csv_rejects` with their line number.
 // Nothing here parses rows in JavaScript.
 import { badInput } from '../errors/tenure-error.ts';
 import { type TableSpec, tableSpec } from '../schema/tables.ts';
@@ -8,14 +7,16 @@ import type { DuckDBEngine } from '../warehouse/duckdb/duckdb-engine.ts';
 import type { SqlParams } from '../warehouse/sql-builder.ts';
 import { readCsvHeader } from './csv-header.ts';
 import type { SourceFile } from './discover.ts';
+import type { StageTables } from './stage-tables.ts';
 
 /** How to read a file, for the validation step. Expressions read from alias `s`. */
 export interface SourceReader {
   /**
-   * A FROM item (aliased `s`) yielding `__rec` and the raw columns. With `keepRejects` false, lines the CSV
-   * reader refuses are skipped without being recorded again (for re-reading a file already staged).
+   * A FROM item (aliased `s`) yielding the raw columns in file order. The first read records the lines the
+   * CSV reader refuses; a re-read (`reread`) skips them silently and numbers the records as `__rec` (from 1),
+   * as the first read's row ids do.
    */
-  from(params: SqlParams, keepRejects?: boolean): string;
+  from(params: SqlParams, st: StageTables, reread?: boolean): string;
   /** Canonical column → SQL expression of its raw value; absent columns are not in the map. */
   readonly columns: ReadonlyMap<string, string>;
   /** Columns beyond the contract, folded into the table's JSON column. Names are bound, never pasted. */
@@ -26,13 +27,14 @@ export interface SourceReader {
   readonly readProblem?: string;
   /** Whether the CSV reader records rejected lines (their numbers shift the later rows' line numbers). */
   readonly tracksRejects: boolean;
-  /** Line number of record `__rec` before shifting: the header adds one for CSV. */
+  /** Line number of record 1 minus one, before shifting: the header makes it 1 for CSV. */
   readonly lineOffset: number;
   /** The CSV header, in file order: the reader knows its columns as c0, c1, … */
   readonly header?: readonly string[];
 }
 
-export const CSV_REJECTS_TABLE = 'stage_csv_rejects';
+/** The read problem of an empty NDJSON line: not a row, so dropped before anything is counted. */
+export const BLANK_LINE = 'blank_line';
 
 function splitKnown(spec: TableSpec, names: readonly string[]) {
   const known = new Set(spec.columns.map((c) => c.name));
@@ -54,13 +56,13 @@ async function csvReader(file: SourceFile): Promise<SourceReader> {
   // Positional names (c0, c1, …) keep the file's own header text out of SQL identifiers.
   const columnTypes = header.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
   return {
-    from: (params, keepRejects = true) =>
-      `(SELECT row_number() OVER () AS __rec, * FROM read_csv(${params.bind(file.path)}, columns = {${columnTypes}},
-        auto_detect = false, header = true, delim = ',', quote = '"', escape = '"', null_padding = false,
-        max_line_size = 10000000, ${
-          keepRejects
-            ? `store_rejects = true, rejects_table = '${CSV_REJECTS_TABLE}', rejects_scan = 'stage_csv_scans'`
-            : 'ignore_errors = true'
+    from: (params, st, reread = false) =>
+      `(SELECT ${reread ? 'row_number() OVER () AS __rec, ' : ''}* FROM read_csv(${params.bind(file.path)},
+        columns = {${columnTypes}}, auto_detect = false, header = true, delim = ',', quote = '"', escape = '"',
+        null_padding = false, max_line_size = 10000000, ${
+          reread
+            ? 'ignore_errors = true'
+            : `store_rejects = true, rejects_table = '${st.rejects}', rejects_scan = '${st.rejectScans}'`
         })) s`,
     ...splitKnown(tableSpec(file.table), header),
     rawExpr: jsonOfColumns(header),
@@ -83,9 +85,9 @@ async function parquetReader(db: DuckDBEngine, file: SourceFile): Promise<Source
   const q = db.dialect.quoteIdentifier;
   const select = names.map((n, i) => `${q(n)} AS c${i}`).join(', ');
   return {
-    from: (params) =>
-      `(SELECT file_row_number + 1 AS __rec, ${select}
-        FROM read_parquet(${params.bind(file.path)}, file_row_number = true)) s`,
+    from: (params, _st, reread = false) =>
+      `(SELECT ${reread ? 'file_row_number + 1 AS __rec, ' : ''}${select}
+        FROM read_parquet(${params.bind(file.path)}, file_row_number = ${reread})) s`,
     ...splitKnown(tableSpec(file.table), names),
     rawExpr: jsonOfColumns(names),
     tracksRejects: false,
@@ -121,19 +123,19 @@ function ndjsonReader(file: SourceFile): SourceReader {
   const trackOnly = spec.name === 'events' ? ` WHEN lower(s.j.type) <> 'track' THEN 'not_track_call'` : '';
   return {
     // Each line is read whole as text (0x1F never occurs unescaped in JSON), so every line keeps its
-    // number; blank lines are skipped and not counted.
-    from: (params) =>
-      `(SELECT __rec, line AS __text,
-          CASE WHEN json_valid(line) AND json_type(line::JSON) = 'OBJECT'
+    // number; blank lines are refused as 'blank' and then dropped uncounted (they are not rows).
+    from: (params, _st, reread = false) =>
+      `(SELECT ${reread ? '__rec, ' : ''}line AS __text,
+          CASE WHEN starts_with(ltrim(line), '{') AND json_valid(line)
             THEN json_transform(line, ${params.bind(jsonShape(spec))}) END AS j
-        FROM (SELECT row_number() OVER () AS __rec, line FROM read_csv(${params.bind(file.path)},
+        FROM (SELECT ${reread ? 'row_number() OVER () AS __rec, ' : ''}line FROM read_csv(${params.bind(file.path)},
           columns = {'line': 'VARCHAR'}, auto_detect = false, header = false, delim = '\x1f', quote = '',
-          escape = '', max_line_size = 10000000, strict_mode = false))
-        WHERE line IS NOT NULL AND trim(line) <> '') s`,
+          escape = '', max_line_size = 10000000, strict_mode = false))) s`,
     columns,
     extras: [],
     rawExpr: () => '__text',
-    readProblem: `CASE WHEN s.j IS NULL THEN 'bad_json_line'${trackOnly} END`,
+    readProblem: `CASE WHEN s.__text IS NULL OR trim(s.__text) = '' THEN '${BLANK_LINE}'
+      WHEN s.j IS NULL THEN 'bad_json_line'${trackOnly} END`,
     tracksRejects: false,
     lineOffset: 0,
   };

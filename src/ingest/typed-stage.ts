@@ -1,13 +1,16 @@
-// Builds `stage_typed` in one pass inside DuckDB, straight from the file's reader: each canonical column
-// cast to its type, the first problem of each row as 'code|column' (NULL when the row is good), a hash of
+// Builds `stage_typed` in one pass inside DuckDB, straight from the file's reader, in file order (so a row's
+// `rowid` + 1 is its record number; no window function, which would make the pass single-threaded): each
+// canonical column cast to its type, the first problem of each row as 'code|column' (NULL when the row is good), a hash of
 // the row's content (duplicate delivery or conflict?) and of its key, and for refused rows their raw text.
 
 import { badInput } from '../errors/tenure-error.ts';
-import type { ColumnSpec, RowRule, TableSpec } from '../schema/tables.ts';
+import { type ColumnSpec, type RowRule, tableSpec } from '../schema/tables.ts';
 import type { DuckDBEngine } from '../warehouse/duckdb/duckdb-engine.ts';
 import { SqlParams } from '../warehouse/sql-builder.ts';
 import type { SourceFile } from './discover.ts';
-import type { SourceReader } from './stage-source.ts';
+import type { LoadScope } from './known-rows.ts';
+import { BLANK_LINE, type SourceReader } from './stage-source.ts';
+import type { StageTables } from './stage-tables.ts';
 
 export interface TypedStageOptions {
   /** Timestamps after this instant are refused as being in the future. */
@@ -18,27 +21,33 @@ const v = (c: string) => `"v_${c}"`;
 const t = (c: string) => `"t_${c}"`;
 /** The value exactly as the file wrote it, for the quarantine. */
 const r = (c: string) => `"r_${c}"`;
+/** A JSON column's own object, before extra columns are merged in. */
+const j = (c: string) => `"j_${c}"`;
 
 // Shapes a value must have before DuckDB's cast is trusted: its casts also accept 'epoch', 'infinity',
-// '1e1' or '7.5' for an integer (rounded), which a data contract must refuse.
-const SHAPES: Partial<Record<ColumnSpec['kind'], string>> = {
-  timestamp: String.raw`^\d{4}-\d{2}-\d{2}([T ]|$)`,
-  date: String.raw`^\d{4}-\d{2}-\d{2}$`,
-  integer: String.raw`^[+-]?\d+$`,
-  money: String.raw`^[+-]?(\d+\.?\d*|\.\d+)$`,
-};
+// '1e1' or '7.5' for an integer (rounded), which a data contract must refuse. Dates and timestamps are
+// checked by position (cheap on large event tables); the cast then checks the digits.
+function shapeCheck(kind: ColumnSpec['kind'], raw: string): string | undefined {
+  const isoDate = `substr(${raw}, 5, 1) = '-' AND substr(${raw}, 8, 1) = '-'`;
+  if (kind === 'date') return `${isoDate} AND length(${raw}) = 10`;
+  if (kind === 'timestamp')
+    return `${isoDate} AND (length(${raw}) = 10 OR substr(${raw}, 11, 1) IN ('T', ' '))`;
+  if (kind === 'integer') return String.raw`regexp_full_match(${raw}, '[+-]?\d+')`;
+  if (kind === 'money') return String.raw`regexp_full_match(${raw}, '[+-]?(\d+\.?\d*|\.\d+)')`;
+  return undefined;
+}
 
-const isJsonObject = (raw: string) =>
-  `CASE WHEN json_valid(${raw}) THEN json_type(${raw}::JSON) = 'OBJECT' ELSE false END`;
+/** The JSON object a text holds, or NULL (a valid JSON text starting with '{' is an object). */
+const jsonObject = (raw: string) => `CASE WHEN starts_with(${raw}, '{') THEN try_cast(${raw} AS JSON) END`;
 
 function typedExpr(col: ColumnSpec, db: DuckDBEngine): string {
   const raw = v(col.name);
   if (col.kind === 'id') return raw;
   if (col.kind === 'text') return col.fold ? `${col.fold}(${raw})` : raw;
-  if (col.kind === 'json') return `CASE WHEN ${isJsonObject(raw)} THEN ${raw}::JSON END`;
+  if (col.kind === 'json') return jsonObject(raw);
   const cast = `try_cast(${raw} AS ${db.dialect.columnType(col.kind)})`;
-  const shape = SHAPES[col.kind];
-  return shape ? `CASE WHEN regexp_matches(${raw}, '${shape}') THEN ${cast} END` : cast;
+  const shape = shapeCheck(col.kind, raw);
+  return shape ? `CASE WHEN ${shape} THEN ${cast} END` : cast;
 }
 
 const TYPE_PROBLEM: Record<string, string> = {
@@ -57,8 +66,8 @@ function columnChecks(col: ColumnSpec, params: SqlParams, futureLimit: Date): [s
   if (col.required) checks.push([`${raw} IS NULL`, 'required']);
   const typeProblem = TYPE_PROBLEM[col.kind];
   if (typeProblem) checks.push([`${raw} IS NOT NULL AND ${typed} IS NULL`, typeProblem]);
-  // Judged on the text itself: the stored value may have extra columns merged into it.
-  if (col.kind === 'json') checks.push([`${raw} IS NOT NULL AND NOT (${isJsonObject(raw)})`, 'bad_json']);
+  // Judged before extra columns are merged into the stored value.
+  if (col.kind === 'json') checks.push([`${raw} IS NOT NULL AND ${j(col.name)} IS NULL`, 'bad_json']);
   if (col.kind === 'money') checks.push([`try_cast(${raw} AS DECIMAL(38,10)) <> ${typed}`, 'too_precise']);
   if (col.min !== undefined) {
     checks.push([`${typed} < ${params.bind(col.min)}`, col.min === 0 ? 'negative' : 'out_of_range']);
@@ -97,11 +106,12 @@ function extrasObject(src: SourceReader, params: SqlParams): string | undefined 
 
 export async function buildTypedStage(
   db: DuckDBEngine,
-  spec: TableSpec,
+  st: StageTables,
   file: SourceFile,
   src: SourceReader,
   opts: TypedStageOptions,
 ): Promise<void> {
+  const spec = tableSpec(file.table);
   const params = new SqlParams(db.dialect);
   const cols = spec.columns;
 
@@ -115,17 +125,17 @@ export async function buildTypedStage(
   if (extras) rawSelect.push(`${extras} AS __extra`);
   // The source's own columns pass through (s.*), so the raw row is only assembled for refused rows.
   const rawQuery = `SELECT s.*, ${src.readProblem ?? 'NULL'} AS __read_problem, ${rawSelect.join(', ')}
-    FROM ${src.from(params)}`;
+    FROM ${src.from(params, st)}`;
 
   // 2. Typed values.
+  const ownJson = cols.filter((c) => c.kind === 'json').map((c) => `${typedExpr(c, db)} AS ${j(c.name)}`);
   const typedSelect = cols.map((c) => {
-    let expr = typedExpr(c, db);
-    if (extras && spec.extraColumnsInto === c.name) {
-      expr = `json_merge_patch(coalesce(${expr}, '{}'::JSON), r.__extra)`;
-    }
-    return `${expr} AS ${t(c.name)}`;
+    if (c.kind !== 'json') return `${typedExpr(c, db)} AS ${t(c.name)}`;
+    const merged = extras && spec.extraColumnsInto === c.name;
+    return `${merged ? `json_merge_patch(coalesce(${j(c.name)}, '{}'::JSON), __extra)` : j(c.name)} AS ${t(c.name)}`;
   });
-  const typedQuery = `SELECT r.*, ${typedSelect.join(', ')} FROM (${rawQuery}) r`;
+  const typedQuery = `SELECT *, ${typedSelect.join(', ')} FROM (SELECT r.*${ownJson.map((o) => `, ${o}`).join('')}
+    FROM (${rawQuery}) r)`;
 
   // 3. The first problem of each row, the hashes, and what a refused row looked like.
   const checks = cols.flatMap((c) => columnChecks(c, params, opts.futureLimit));
@@ -138,8 +148,8 @@ export async function buildTypedStage(
   const finalSelect = cols.map((c) => `${t(c.name)} AS "${c.name}"`).join(', ');
   try {
     await db.run(
-      `CREATE OR REPLACE TEMP TABLE stage_typed AS
-       SELECT __rec, ${finalSelect}, __problem,
+      `CREATE OR REPLACE TEMP TABLE ${st.typed} AS
+       SELECT ${finalSelect}, __problem,
          hash(${cols.map((c) => t(c.name)).join(', ')}) AS __hash,
          hash(${spec.key.map((k) => t(k)).join(', ')}) AS __keyhash,
          CASE WHEN __problem IS NOT NULL THEN CASE split_part(__problem, '|', 2) ${rawValueOfColumn} END END AS __value,
@@ -155,20 +165,34 @@ export async function buildTypedStage(
       `check that it is a ${file.format} file`,
     );
   }
+  // Row ids count up from a base in file order; they keep their values after a delete, so record numbers
+  // stay those of the file.
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${st.base} AS SELECT min(rowid) - 1 AS base FROM ${st.typed}`);
+  await db.run(`DELETE FROM ${st.typed} WHERE __problem = '${BLANK_LINE}|'`);
 }
 
 /**
- * Events without a customer_id take their user's customer (users table) or, for consumer data where users
- * are customers, the customer whose id is the user_id. Only the few rows refused for it are revisited.
+ * Events without a customer_id take their user's customer (users) or, for consumer data where users are
+ * customers, the customer whose id is the user_id. Only the few rows refused for it are revisited.
  */
-export async function resolveEventCustomers(db: DuckDBEngine, spec: TableSpec): Promise<void> {
-  const hashed = spec.columns.map((c) => (c.name === 'customer_id' ? 'm.cid' : `stage_typed."${c.name}"`));
+export async function resolveEventCustomers(
+  db: DuckDBEngine,
+  st: StageTables,
+  scope: LoadScope,
+): Promise<void> {
+  const unresolved = await db.query(
+    `SELECT 1 AS one FROM ${st.typed} WHERE __problem = 'no_customer|customer_id' LIMIT 1`,
+  );
+  if (unresolved.length === 0) return;
+  const spec = tableSpec(st.table);
+  const hashed = spec.columns.map((c) => (c.name === 'customer_id' ? 'm.cid' : `${st.typed}."${c.name}"`));
   await db.run(
-    `UPDATE stage_typed SET customer_id = m.cid, __problem = NULL, __value = NULL, __raw = NULL,
+    `UPDATE ${st.typed} SET customer_id = m.cid, __problem = NULL, __value = NULL, __raw = NULL,
        __hash = hash(${hashed.join(', ')})
-     FROM (SELECT x.__rec, coalesce(u.customer_id, c.customer_id) AS cid FROM stage_typed x
-           LEFT JOIN users u ON u.user_id = x.user_id LEFT JOIN customers c ON c.customer_id = x.user_id
+     FROM (SELECT x.rowid AS row_id, coalesce(u.customer_id, c.customer_id) AS cid FROM ${st.typed} x
+           LEFT JOIN ${scope.known('users', ['user_id', 'customer_id'])} u ON u.user_id = x.user_id
+           LEFT JOIN ${scope.known('customers', ['customer_id'])} c ON c.customer_id = x.user_id
            WHERE x.__problem = 'no_customer|customer_id') m
-     WHERE stage_typed.__rec = m.__rec AND m.cid IS NOT NULL`,
+     WHERE ${st.typed}.rowid = m.row_id AND m.cid IS NOT NULL`,
   );
 }
