@@ -10,13 +10,17 @@ import { recordNumber, type StageTables } from './stage-tables.ts';
 const keyMatch = (key: readonly string[], a: string, b: string) =>
   key.map((k) => `${a}."${k}" IS NOT DISTINCT FROM ${b}."${k}"`).join(' AND ');
 
+/** A row's content, hashed: equal for a duplicate delivery, different for a conflict. */
+const contentHash = (spec: TableSpec, alias: string) =>
+  `hash(${spec.columns.map((c) => `${alias}."${c.name}"`).join(', ')})`;
+
 /** Keys that occur more than once among the valid rows, with how many contents and the first row. */
 async function findRepeats(db: DuckDBEngine, spec: TableSpec, st: StageTables): Promise<void> {
   const key = spec.key.map((k) => `"${k}"`).join(', ');
   // Grouping on the 64-bit key hash first is cheap; only the few candidate keys are then grouped exactly.
   await db.run(
     `CREATE OR REPLACE TEMP TABLE ${st.repeats} AS
-     SELECT ${key}, count(DISTINCT __hash) AS variants, min(rowid) AS first_row
+     SELECT ${key}, count(DISTINCT ${contentHash(spec, st.typed)}) AS variants, min(rowid) AS first_row
      FROM ${st.typed}
      WHERE __problem IS NULL AND __keyhash IN (
        SELECT __keyhash FROM ${st.typed} WHERE __problem IS NULL GROUP BY __keyhash HAVING count(*) > 1)
@@ -47,7 +51,8 @@ export async function buildOutcome(db: DuckDBEngine, st: StageTables, scope: Loa
     joins.push(`LEFT JOIN (SELECT ${key}, hash(${cols}) AS __hash FROM "${spec.name}" w
         WHERE EXISTS (SELECT 1 FROM ${st.typed} y WHERE ${keyMatch(spec.key, 'y', 'w')})) e
       ON ${keyMatch(spec.key, 'x', 'e')}`);
-    cases.push(`WHEN e.__hash = x.__hash THEN 'duplicate|'`);
+    // The content hash is only computed for the rows whose key is already in the warehouse.
+    cases.push(`WHEN e.__hash IS NOT NULL AND e.__hash = ${contentHash(spec, 'x')} THEN 'duplicate|'`);
     cases.push(`WHEN e.__hash IS NOT NULL THEN 'conflict_existing|${firstKey}'`);
   }
   spec.columns.forEach((col, i) => {
