@@ -1,15 +1,34 @@
 // `npm run bench [-- NAME] [--customers N]`: runs the benchmarks and records them in bench/RESULTS.md.
+// Without a NAME every benchmark runs, each in a process of its own so that peak memory is its own.
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ingestBench } from './ingest-bench.ts';
+import { scaleBench } from './scale-bench.ts';
+
+const BENCHES = {
+  ingest: (customers?: number) => ingestBench({ customers: customers ?? 100_000, workDir }),
+  scale: (customers?: number) => scaleBench({ customers: customers ?? 1_000_000, workDir }),
+} as const;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { customers: { type: 'string', default: '100000' } },
+  options: { customers: { type: 'string' } },
 });
 const workDir = join(import.meta.dirname, 'out');
-const wanted = positionals[0] ?? 'all';
+const wanted = positionals[0];
 
-if (wanted === 'all' || wanted === 'ingest') {
-  await ingestBench({ customers: Number(values.customers), workDir });
+if (wanted === undefined) {
+  for (const name of Object.keys(BENCHES)) {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'run.ts'), name], {
+      stdio: 'inherit',
+    });
+    if (run.status !== 0) process.exitCode = 1;
+  }
+} else if (wanted in BENCHES) {
+  const customers = values.customers === undefined ? undefined : Number(values.customers);
+  await BENCHES[wanted as keyof typeof BENCHES](customers);
+} else {
+  console.error(`unknown benchmark ${wanted}; choose one of ${Object.keys(BENCHES).join(', ')}`);
+  process.exitCode = 2;
 }
