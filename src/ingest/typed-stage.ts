@@ -75,7 +75,10 @@ function columnChecks(col: ColumnSpec, params: SqlParams, futureLimit: Date): [s
   if (typeProblem) checks.push([`${raw} IS NOT NULL AND ${typed} IS NULL`, typeProblem]);
   // Judged before extra columns are merged into the stored value.
   if (col.kind === 'json') checks.push([`${raw} IS NOT NULL AND ${j(col.name)} IS NULL`, 'bad_json']);
-  if (col.kind === 'money') checks.push([`try_cast(${raw} AS DECIMAL(38,10)) <> ${typed}`, 'too_precise']);
+  // Digits after the point beyond the four stored (trailing zeros aside); the shape check ensured a plain decimal.
+  if (col.kind === 'money') {
+    checks.push([`length(rtrim(split_part(${raw}, '.', 2), '0')) > 4`, 'too_precise']);
+  }
   if (col.min !== undefined) {
     checks.push([`${typed} < ${params.bind(col.min)}`, col.min === 0 ? 'negative' : 'out_of_range']);
   }
@@ -84,7 +87,9 @@ function columnChecks(col: ColumnSpec, params: SqlParams, futureLimit: Date): [s
     checks.push([`${typed} NOT IN (${col.oneOf.map((o) => params.bind(o)).join(', ')})`, 'not_allowed']);
   }
   if (col.pattern) {
-    checks.push([`NOT regexp_full_match(${typed}, ${params.bind(col.pattern)})`, 'bad_pattern']);
+    // A literal (the pattern is ours, from the contract): a bound pattern is compiled again for every row.
+    const literal = `'${col.pattern.replaceAll("'", "''")}'`;
+    checks.push([`NOT regexp_full_match(${typed}, ${literal})`, 'bad_pattern']);
   }
   if (col.kind === 'timestamp' && !col.scheduled) {
     checks.push([`${typed} > ${params.bind(futureLimit.toISOString())}::TIMESTAMPTZ`, 'future']);
