@@ -4,7 +4,18 @@
 // the builds for other platforms, as it does on any machine, and installs the one for its own.
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const OS = ['darwin', 'linux', 'win32', 'android', 'freebsd', 'openbsd', 'netbsd', 'sunos', 'aix', 'openharmony'];
+const OS = [
+  'darwin',
+  'linux',
+  'win32',
+  'android',
+  'freebsd',
+  'openbsd',
+  'netbsd',
+  'sunos',
+  'aix',
+  'openharmony',
+];
 const CPU = ['x64', 'arm64', 'arm', 'ia32', 'ppc64', 's390x', 'riscv64', 'loong64', 'mips64el', 'wasm32'];
 const LIBC: Record<string, string> = { musl: 'musl', gnu: 'glibc', gnueabihf: 'glibc', musleabihf: 'musl' };
 
@@ -30,13 +41,17 @@ for (const [key, entry] of Object.entries(lock.packages)) {
     if (lock.packages[nested] || lock.packages[hoisted]) continue;
     const platform = platformOf(dep);
     if (!platform) {
-      console.warn(`left alone: ${dep} (optional dependency of ${key || 'the project'}; no platform in its name)`);
+      console.warn(
+        `left alone: ${dep} (optional dependency of ${key || 'the project'}; no platform in its name)`,
+      );
       continue;
     }
     lock.packages[hoisted] = { version, ...platform, optional: true, ...(entry.dev ? { dev: true } : {}) };
     added++;
   }
 }
-lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : a.localeCompare(b))));
+lock.packages = Object.fromEntries(
+  Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : a.localeCompare(b))),
+);
 writeFileSync(path, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`package-lock.json: listed ${added} platform builds the registry here does not serve`);
