@@ -1,0 +1,41 @@
+// The shared rollup behind every revenue KPI: each customer's MRR at the start and end of each period.
+// MRR(c, t) is the mrr of c's latest subscription change effective strictly before t (0 if none), so a
+// change effective exactly at a period's start belongs to that period. Plain SQL that DuckDB and PostgreSQL
+// both run (window functions; ClickHouse will need its own spelling).
+import type { SqlParams } from '../../warehouse/sql-builder.ts';
+import type { Period } from '../periods.ts';
+
+/** A VALUES list of the periods, with bound timestamps: a CTE body `periods(period_start, period_end)`. */
+export function periodsValues(periods: readonly Period[], params: SqlParams): string {
+  const rows = periods.map(
+    (p) => `(CAST(${params.bind(p.start)} AS TIMESTAMPTZ), CAST(${params.bind(p.end)} AS TIMESTAMPTZ))`,
+  );
+  return `SELECT * FROM (VALUES ${rows.join(', ')}) AS v(period_start, period_end)`;
+}
+
+/**
+ * CTEs ending in `customer_mrr(period_start, period_end, customer_id, s, e, first_paid_at)`: one row per
+ * period and customer with a subscription history; `s` and `e` are MRR at the period's start and end.
+ */
+export function customerMrrCtes(periods: readonly Period[], params: SqlParams): string {
+  return `periods AS (${periodsValues(periods, params)}),
+  mrr_spans AS (
+    SELECT customer_id, effective_at, mrr,
+      lead(effective_at) OVER (PARTITION BY customer_id ORDER BY effective_at) AS next_at
+    FROM subscription_changes),
+  first_paid AS (
+    SELECT customer_id, min(effective_at) AS first_paid_at FROM subscription_changes WHERE mrr > 0
+    GROUP BY customer_id),
+  boundaries AS (SELECT period_start AS t FROM periods UNION SELECT period_end FROM periods),
+  mrr_at AS (
+    SELECT b.t, m.customer_id, m.mrr FROM boundaries b
+    JOIN mrr_spans m ON m.effective_at < b.t AND (m.next_at IS NULL OR b.t <= m.next_at)),
+  subscribers AS (SELECT DISTINCT customer_id FROM subscription_changes),
+  customer_mrr AS (
+    SELECT p.period_start, p.period_end, k.customer_id,
+      coalesce(s.mrr, 0) AS s, coalesce(e.mrr, 0) AS e, f.first_paid_at
+    FROM periods p CROSS JOIN subscribers k
+    LEFT JOIN mrr_at s ON s.t = p.period_start AND s.customer_id = k.customer_id
+    LEFT JOIN mrr_at e ON e.t = p.period_end AND e.customer_id = k.customer_id
+    LEFT JOIN first_paid f ON f.customer_id = k.customer_id)`;
+}
