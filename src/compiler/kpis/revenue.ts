@@ -1,0 +1,181 @@
+// Revenue and subscription KPIs, all from one aggregate per period and segment over the customer-MRR
+// rollup: the warehouse returns sums and counts; the ratios are taken here, with their numerators and
+// denominators kept (KPI-DEFAULTS.md gives each formula).
+import { amountResult, type KpiResult, type ResultContext, ratioResult } from '../../results/kpi-result.ts';
+import type { Engine } from '../../warehouse/engine.ts';
+import { SqlParams } from '../../warehouse/sql-builder.ts';
+import { REFERRED_SQL, segmentSql } from '../dimensions.ts';
+import { type Grain, nextPeriodStart, type Period, periodStart } from '../periods.ts';
+import { customerMrrCtes } from '../rollups/customer-mrr.ts';
+
+/** Sums and counts of one period, segment and referral status. */
+interface Aggregate {
+  start_mrr: number;
+  end_mrr: number;
+  new_mrr: number;
+  reactivation_mrr: number;
+  expansion_mrr: number;
+  contraction_mrr: number;
+  churn_mrr: number;
+  customers_start: number;
+  customers_end: number;
+  customers_new: number;
+  customers_reactivated: number;
+  customers_churned: number;
+  customers_downgraded: number;
+}
+const MEASURES: (keyof Aggregate)[] = [
+  'start_mrr',
+  'end_mrr',
+  'new_mrr',
+  'reactivation_mrr',
+  'expansion_mrr',
+  'contraction_mrr',
+  'churn_mrr',
+  'customers_start',
+  'customers_end',
+  'customers_new',
+  'customers_reactivated',
+  'customers_churned',
+  'customers_downgraded',
+];
+
+type Formula = (a: Aggregate, ctx: ResultContext, previous: Aggregate | undefined) => KpiResult;
+
+const churnRate: Formula = (a, ctx) =>
+  ratioResult(ctx, a.customers_churned, a.customers_start, a.customers_start);
+const retentionRate: Formula = (a, ctx) =>
+  ratioResult(
+    ctx,
+    a.customers_end - a.customers_new - a.customers_reactivated,
+    a.customers_start,
+    a.customers_start,
+  );
+
+export const REVENUE_FORMULAS: Record<string, { formula: Formula; referredOnly?: boolean }> = {
+  mrr: { formula: (a, ctx) => amountResult(ctx, a.end_mrr, a.customers_end) },
+  customer_churn_rate: { formula: churnRate },
+  customer_retention_rate: { formula: retentionRate },
+  revenue_churn_rate: {
+    formula: (a, ctx) => ratioResult(ctx, a.churn_mrr + a.contraction_mrr, a.start_mrr, a.customers_start),
+  },
+  net_revenue_churn: {
+    formula: (a, ctx) =>
+      ratioResult(ctx, a.churn_mrr + a.contraction_mrr - a.expansion_mrr, a.start_mrr, a.customers_start),
+  },
+  net_revenue_retention: {
+    formula: (a, ctx) =>
+      ratioResult(
+        ctx,
+        a.start_mrr + a.expansion_mrr - a.contraction_mrr - a.churn_mrr,
+        a.start_mrr,
+        a.customers_start,
+      ),
+  },
+  expansion_revenue: { formula: (a, ctx) => amountResult(ctx, a.expansion_mrr, a.customers_start) },
+  expansion_revenue_growth_rate: {
+    formula: (a, ctx, prev) => {
+      const before = prev?.expansion_mrr ?? 0;
+      return ratioResult(ctx, a.expansion_mrr - before, before, a.customers_start);
+    },
+  },
+  customer_downgrade_rate: {
+    formula: (a, ctx) => ratioResult(ctx, a.customers_downgraded, a.customers_start, a.customers_start),
+  },
+  referral_retention_rate: { formula: retentionRate, referredOnly: true },
+  referral_churn_rate: { formula: churnRate, referredOnly: true },
+};
+
+export interface RevenueRequest {
+  readonly kpis: readonly string[];
+  readonly periods: readonly Period[];
+  readonly grain: Grain;
+  readonly by?: string;
+  readonly asOf: string;
+  readonly minSample: number;
+}
+
+function aggregateSql(periods: readonly Period[], by: string | undefined, params: SqlParams): string {
+  return `WITH ${customerMrrCtes(periods, params)},
+  changes_with_previous AS (
+    SELECT customer_id, effective_at, mrr,
+      lag(mrr) OVER (PARTITION BY customer_id ORDER BY effective_at) AS previous_mrr
+    FROM subscription_changes),
+  downgraded AS (
+    SELECT DISTINCT p.period_start, d.customer_id FROM changes_with_previous d
+    JOIN periods p ON d.effective_at >= p.period_start AND d.effective_at < p.period_end
+    WHERE d.mrr > 0 AND d.mrr < d.previous_mrr)
+  SELECT m.period_start, ${segmentSql(by)} AS segment, ${REFERRED_SQL} AS referred,
+    sum(m.s) AS start_mrr, sum(m.e) AS end_mrr,
+    sum(CASE WHEN m.s = 0 AND m.e > 0 AND m.first_paid_at >= m.period_start THEN m.e ELSE 0 END) AS new_mrr,
+    sum(CASE WHEN m.s = 0 AND m.e > 0 AND m.first_paid_at < m.period_start THEN m.e ELSE 0 END) AS reactivation_mrr,
+    sum(CASE WHEN m.s > 0 AND m.e > m.s THEN m.e - m.s ELSE 0 END) AS expansion_mrr,
+    sum(CASE WHEN m.e > 0 AND m.e < m.s THEN m.s - m.e ELSE 0 END) AS contraction_mrr,
+    sum(CASE WHEN m.s > 0 AND m.e = 0 THEN m.s ELSE 0 END) AS churn_mrr,
+    count(CASE WHEN m.s > 0 THEN 1 END) AS customers_start,
+    count(CASE WHEN m.e > 0 THEN 1 END) AS customers_end,
+    count(CASE WHEN m.s = 0 AND m.e > 0 AND m.first_paid_at >= m.period_start THEN 1 END) AS customers_new,
+    count(CASE WHEN m.s = 0 AND m.e > 0 AND m.first_paid_at < m.period_start THEN 1 END) AS customers_reactivated,
+    count(CASE WHEN m.s > 0 AND m.e = 0 THEN 1 END) AS customers_churned,
+    count(CASE WHEN m.s > 0 AND g.customer_id IS NOT NULL THEN 1 END) AS customers_downgraded
+  FROM customer_mrr m JOIN customers cu ON cu.customer_id = m.customer_id
+  LEFT JOIN downgraded g ON g.period_start = m.period_start AND g.customer_id = m.customer_id
+  GROUP BY 1, 2, 3`;
+}
+
+const empty = (): Aggregate => Object.fromEntries(MEASURES.map((m) => [m, 0])) as unknown as Aggregate;
+
+function add(into: Aggregate, row: Record<string, unknown>): void {
+  for (const m of MEASURES) into[m] += Number(row[m] ?? 0);
+}
+
+/** The period before the first requested one, for KPIs that compare with the previous period. */
+function withPreviousPeriod(periods: readonly Period[], grain: Grain): Period[] {
+  const first = periods[0];
+  if (!first) return [];
+  const before = periodStart(new Date(Date.parse(first.start) - 1), grain);
+  return [{ start: before.toISOString(), end: nextPeriodStart(before, grain).toISOString() }, ...periods];
+}
+
+export async function computeRevenueKpis(engine: Engine, req: RevenueRequest): Promise<KpiResult[]> {
+  const periods = withPreviousPeriod(req.periods, req.grain);
+  const params = new SqlParams(engine.dialect);
+  const rows = await engine.query(aggregateSql(periods, req.by, params), params.values);
+  // (period start, segment) → aggregates over everyone, and over referred customers only.
+  const all = new Map<string, Aggregate>();
+  const referred = new Map<string, Aggregate>();
+  const segments = new Set<string>(req.by === undefined ? ['all'] : []);
+  for (const row of rows) {
+    const key = `${String(row.period_start)}|${String(row.segment)}`;
+    segments.add(String(row.segment));
+    if (!all.has(key)) all.set(key, empty());
+    add(all.get(key) as Aggregate, row);
+    if (row.referred === true) {
+      if (!referred.has(key)) referred.set(key, empty());
+      add(referred.get(key) as Aggregate, row);
+    }
+  }
+  const results: KpiResult[] = [];
+  for (const kpi of req.kpis) {
+    const spec = REVENUE_FORMULAS[kpi];
+    if (!spec) continue;
+    const source = spec.referredOnly ? referred : all;
+    for (const segment of [...segments].sort()) {
+      req.periods.forEach((p, i) => {
+        const previous = periods[i];
+        const ctx = {
+          kpi,
+          period_start: p.start,
+          period_end: p.end,
+          segment,
+          asOf: req.asOf,
+          minSample: req.minSample,
+        };
+        const a = source.get(`${p.start}|${segment}`) ?? empty();
+        const prev = previous ? source.get(`${previous.start}|${segment}`) : undefined;
+        results.push(spec.formula(a, ctx, prev));
+      });
+    }
+  }
+  return results;
+}

@@ -1,0 +1,73 @@
+// The one shape every KPI value takes, in the library, the CLI and the API.
+
+export const FLAGS = ['incomplete_period', 'censored', 'no_data', 'too_few', 'zero_denominator'] as const;
+export type Flag = (typeof FLAGS)[number];
+
+export interface KpiResult {
+  kpi: string;
+  period_start: string;
+  period_end: string;
+  /** The breakdown value ('all' without a breakdown). */
+  segment: string;
+  /** null when it cannot be computed (no data, a zero denominator): never NaN or Infinity. */
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  /** How many units (customers, users, answers…) the value stands on. */
+  n: number;
+  flags: Flag[];
+}
+
+export interface ResultContext {
+  readonly kpi: string;
+  readonly period_start: string;
+  readonly period_end: string;
+  readonly segment: string;
+  /** The data's end: a period ending after it is incomplete. */
+  readonly asOf: string;
+  /** Fewer units than this is too few to judge. */
+  readonly minSample: number;
+}
+
+function baseFlags(ctx: ResultContext, n: number): Flag[] {
+  const flags: Flag[] = [];
+  if (ctx.period_end > ctx.asOf) flags.push('incomplete_period');
+  if (n < ctx.minSample) flags.push('too_few');
+  return flags;
+}
+
+const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+/** A ratio: numerator / denominator, or null with `zero_denominator` when the denominator is 0. */
+export function ratioResult(
+  ctx: ResultContext,
+  numerator: number,
+  denominator: number,
+  n: number,
+): KpiResult {
+  const flags = baseFlags(ctx, n);
+  const value = denominator === 0 ? null : finite(numerator / denominator);
+  if (denominator === 0) flags.push('zero_denominator');
+  return { ...pick(ctx), value, numerator, denominator, n, flags };
+}
+
+/** An amount or count (no denominator). */
+export function amountResult(ctx: ResultContext, value: number, n: number): KpiResult {
+  return {
+    ...pick(ctx),
+    value: finite(value),
+    numerator: finite(value),
+    denominator: null,
+    n,
+    flags: baseFlags(ctx, n),
+  };
+}
+
+/** Nothing to compute from: the table the KPI reads is missing or empty. */
+export function noDataResult(ctx: ResultContext): KpiResult {
+  return { ...pick(ctx), value: null, numerator: null, denominator: null, n: 0, flags: ['no_data'] };
+}
+
+function pick(ctx: ResultContext) {
+  return { kpi: ctx.kpi, period_start: ctx.period_start, period_end: ctx.period_end, segment: ctx.segment };
+}
