@@ -1,0 +1,214 @@
+// Product-usage KPIs: DAU/WAU, DAU/MAU (stickiness), WAU/MAU, session frequency, meaningful session
+// frequency and engagement rate (KPI-DEFAULTS.md). The warehouse returns per-period sums and counts.
+import { type KpiResult, noDataResult, type ResultContext, ratioResult } from '../../results/kpi-result.ts';
+import type { Engine, Row } from '../../warehouse/engine.ts';
+import { SqlParams } from '../../warehouse/sql-builder.ts';
+import { segmentSql } from '../dimensions.ts';
+import type { Period } from '../periods.ts';
+import { activeDaysCtes, eventFilter } from '../rollups/active-days.ts';
+import { periodsValues } from '../rollups/customer-mrr.ts';
+
+export interface UsageParams {
+  /** Events that make a user active (empty: every event). */
+  readonly activeEvents: readonly string[];
+  readonly sessionGapMinutes: number;
+  readonly keyActions: readonly string[];
+  readonly minKeyActions: number;
+  readonly engagementEvents: readonly string[];
+  readonly minEvents: number;
+}
+
+export const DEFAULT_USAGE_PARAMS: UsageParams = {
+  activeEvents: [],
+  sessionGapMinutes: 30,
+  keyActions: ['create_project', 'use_reports', 'use_dashboards', 'use_alerts', 'use_api'],
+  minKeyActions: 2,
+  engagementEvents: [],
+  minEvents: 1,
+};
+
+export interface UsageRequest {
+  readonly kpis: readonly string[];
+  readonly periods: readonly Period[];
+  readonly by?: string;
+  readonly asOf: string;
+  readonly minSample: number;
+  readonly params: UsageParams;
+}
+
+export const USAGE_KPIS = [
+  'dau_wau_ratio',
+  'stickiness_ratio',
+  'wau_mau_ratio',
+  'session_frequency',
+  'meaningful_session_frequency',
+  'engagement_rate',
+] as const;
+
+/** Per period and segment: sums of DAU/WAU/MAU over the days whose window is observed, and active users. */
+function windowsSql(req: UsageRequest, params: SqlParams): string {
+  const asOf = params.bind(req.asOf);
+  return `WITH ${activeDaysCtes(req.periods, { activeEvents: req.params.activeEvents, by: req.by }, params)},
+  active_users AS (
+    SELECT p.period_start, u.segment, count(DISTINCT u.user_key) AS users FROM user_days u
+    JOIN periods p ON u.day >= CAST(p.period_start AS DATE) AND u.day < CAST(p.period_end AS DATE)
+    GROUP BY 1, 2),
+  windows AS (
+    SELECT p.period_start, a.segment,
+      sum(CASE WHEN a.day >= ds.first_day + 6 THEN a.dau END) AS dau_w7,
+      sum(CASE WHEN a.day >= ds.first_day + 6 THEN a.wau END) AS wau_w7,
+      count(CASE WHEN a.day >= ds.first_day + 6 THEN 1 END) AS days_w7,
+      sum(CASE WHEN a.day >= ds.first_day + 29 THEN a.dau END) AS dau_w30,
+      sum(CASE WHEN a.day >= ds.first_day + 29 THEN a.wau END) AS wau_w30,
+      sum(CASE WHEN a.day >= ds.first_day + 29 THEN a.mau END) AS mau_w30,
+      count(CASE WHEN a.day >= ds.first_day + 29 THEN 1 END) AS days_w30
+    FROM daily_active a CROSS JOIN data_start ds
+    JOIN periods p ON a.day >= CAST(p.period_start AS DATE) AND a.day < CAST(p.period_end AS DATE)
+    WHERE a.day < CAST(CAST(${asOf} AS TIMESTAMPTZ) AS DATE)
+    GROUP BY 1, 2)
+  SELECT w.*, coalesce(u.users, 0) AS users FROM windows w
+  LEFT JOIN active_users u ON u.period_start = w.period_start AND u.segment = w.segment`;
+}
+
+/** Per period and segment: sessions starting in it, and those with enough distinct key actions. */
+function sessionsSql(req: UsageRequest, params: SqlParams): string {
+  const gap = params.bind(req.params.sessionGapMinutes);
+  const keyActions = eventFilter('ev', req.params.keyActions, params);
+  return `WITH periods AS (${periodsValues(req.periods, params)}),
+  ev AS (
+    SELECT coalesce(e.user_id, e.customer_id) AS user_key, e.customer_id, e.occurred_at, e.name, e.session_id
+    FROM events e),
+  -- A session given by the source wins; other events are cut into sessions at gaps longer than the limit.
+  derived AS (
+    SELECT ev.*, sum(CASE WHEN occurred_at - prev_at <= INTERVAL '1 minute' * ${gap} THEN 0 ELSE 1 END)
+      OVER (PARTITION BY user_key ORDER BY occurred_at ROWS UNBOUNDED PRECEDING) AS session_no
+    FROM (SELECT ev.*, lag(occurred_at) OVER (PARTITION BY user_key ORDER BY occurred_at) AS prev_at
+          FROM ev WHERE session_id IS NULL) ev),
+  keyed AS (
+    SELECT user_key, customer_id, occurred_at, name, 'given:' || session_id AS session_key FROM ev
+    WHERE session_id IS NOT NULL
+    UNION ALL
+    SELECT user_key, customer_id, occurred_at, name, 'derived:' || CAST(session_no AS VARCHAR) FROM derived),
+  sessions AS (
+    SELECT ev.user_key, min(ev.customer_id) AS customer_id, min(ev.occurred_at) AS started_at,
+      count(DISTINCT CASE WHEN ${keyActions} THEN ev.name END) AS key_actions
+    FROM keyed ev GROUP BY ev.user_key, ev.session_key)
+  SELECT p.period_start, ${segmentSql(req.by)} AS segment, count(*) AS sessions,
+    count(CASE WHEN s.key_actions >= ${params.bind(req.params.minKeyActions)} THEN 1 END) AS meaningful
+  FROM sessions s JOIN customers cu ON cu.customer_id = s.customer_id
+  JOIN periods p ON s.started_at >= p.period_start AND s.started_at < p.period_end
+  GROUP BY 1, 2`;
+}
+
+/**
+ * Per period and segment: accounts subscribed at any time in it (MRR > 0 at its start or from a change
+ * inside it; every signed-up account when there is no subscription data), and those among them with at
+ * least `minEvents` engagement events in it.
+ */
+function engagementSql(req: UsageRequest, hasSubscriptions: boolean, params: SqlParams): string {
+  const subscribed = hasSubscriptions
+    ? `SELECT DISTINCT p.period_start, m.customer_id FROM periods p
+       JOIN (SELECT customer_id, effective_at, mrr,
+               lead(effective_at) OVER (PARTITION BY customer_id ORDER BY effective_at) AS next_at
+             FROM subscription_changes) m
+         ON m.mrr > 0 AND m.effective_at < p.period_end AND (m.next_at IS NULL OR m.next_at > p.period_start)`
+    : `SELECT p.period_start, cu.customer_id FROM periods p JOIN customers cu ON cu.signed_up_at < p.period_end`;
+  return `WITH periods AS (${periodsValues(req.periods, params)}),
+  subscribed AS (${subscribed}),
+  engaged AS (
+    SELECT p.period_start, e.customer_id FROM events e
+    JOIN periods p ON e.occurred_at >= p.period_start AND e.occurred_at < p.period_end
+    WHERE ${eventFilter('e', req.params.engagementEvents, params)}
+    GROUP BY 1, 2 HAVING count(*) >= ${params.bind(req.params.minEvents)})
+  SELECT s.period_start, ${segmentSql(req.by)} AS segment, count(*) AS accounts, count(g.customer_id) AS engaged
+  FROM subscribed s JOIN customers cu ON cu.customer_id = s.customer_id
+  LEFT JOIN engaged g ON g.period_start = s.period_start AND g.customer_id = s.customer_id
+  GROUP BY 1, 2`;
+}
+
+const key = (r: Row) => `${String(r.period_start)}|${String(r.segment)}`;
+const num = (r: Row | undefined, k: string) => Number(r?.[k] ?? 0);
+
+async function tableHasRows(engine: Engine, table: string): Promise<boolean> {
+  return (await engine.query(`SELECT 1 AS one FROM ${table} LIMIT 1`)).length > 0;
+}
+
+export async function computeUsageKpis(engine: Engine, req: UsageRequest): Promise<KpiResult[]> {
+  const wanted = req.kpis.filter((k) => (USAGE_KPIS as readonly string[]).includes(k));
+  if (wanted.length === 0) return [];
+  const hasEvents = await tableHasRows(engine, 'events');
+  const run = async (build: (p: SqlParams) => string) => {
+    const params = new SqlParams(engine.dialect);
+    return new Map((await engine.query(build(params), params.values)).map((r) => [key(r), r]));
+  };
+  const windows = hasEvents ? await run((p) => windowsSql(req, p)) : new Map<string, Row>();
+  const sessions = hasEvents ? await run((p) => sessionsSql(req, p)) : new Map<string, Row>();
+  const hasSubscriptions = await tableHasRows(engine, 'subscription_changes');
+  const engagement = hasEvents
+    ? await run((p) => engagementSql(req, hasSubscriptions, p))
+    : new Map<string, Row>();
+  const segments = new Set<string>(req.by === undefined ? ['all'] : []);
+  for (const m of [windows, sessions, engagement])
+    for (const k of m.keys()) segments.add(k.split('|')[1] ?? '');
+  const results: KpiResult[] = [];
+  for (const kpi of wanted) {
+    for (const segment of [...segments].sort()) {
+      for (const p of req.periods) {
+        const ctx: ResultContext = {
+          kpi,
+          period_start: p.start,
+          period_end: p.end,
+          segment,
+          asOf: req.asOf,
+          minSample: req.minSample,
+        };
+        if (!hasEvents) {
+          results.push(noDataResult(ctx));
+          continue;
+        }
+        const k = `${p.start}|${segment}`;
+        results.push(usageResult(kpi, ctx, windows.get(k), sessions.get(k), engagement.get(k)));
+      }
+    }
+  }
+  return results;
+}
+
+/** Ratio of means over the days whose window is observed; no such day: null, flagged censored. */
+function windowRatio(
+  ctx: ResultContext,
+  w: Row | undefined,
+  top: string,
+  bottom: string,
+  days: string,
+): KpiResult {
+  const d = num(w, days);
+  const users = num(w, 'users');
+  if (d === 0) {
+    const r = ratioResult(ctx, 0, 0, users);
+    return {
+      ...r,
+      numerator: null,
+      denominator: null,
+      flags: [...r.flags.filter((f) => f !== 'zero_denominator'), 'censored'],
+    };
+  }
+  return ratioResult(ctx, num(w, top) / d, num(w, bottom) / d, users);
+}
+
+function usageResult(kpi: string, ctx: ResultContext, w?: Row, s?: Row, g?: Row): KpiResult {
+  switch (kpi) {
+    case 'dau_wau_ratio':
+      return windowRatio(ctx, w, 'dau_w7', 'wau_w7', 'days_w7');
+    case 'stickiness_ratio':
+      return windowRatio(ctx, w, 'dau_w30', 'mau_w30', 'days_w30');
+    case 'wau_mau_ratio':
+      return windowRatio(ctx, w, 'wau_w30', 'mau_w30', 'days_w30');
+    case 'session_frequency':
+      return ratioResult(ctx, num(s, 'sessions'), num(w, 'users'), num(w, 'users'));
+    case 'meaningful_session_frequency':
+      return ratioResult(ctx, num(s, 'meaningful'), num(w, 'users'), num(w, 'users'));
+    default:
+      return ratioResult(ctx, num(g, 'engaged'), num(g, 'accounts'), num(g, 'accounts'));
+  }
+}
