@@ -7,6 +7,7 @@ import { segmentSql } from '../dimensions.ts';
 import type { Period } from '../periods.ts';
 import { activeDaysCtes, eventFilter } from '../rollups/active-days.ts';
 import { periodsValues } from '../rollups/customer-mrr.ts';
+import { sessionsCtes } from '../rollups/sessions.ts';
 
 export interface UsageParams {
   /** Events that make a user active (empty: every event). */
@@ -72,27 +73,8 @@ function windowsSql(req: UsageRequest, params: SqlParams): string {
 
 /** Per period and segment: sessions starting in it, and those with enough distinct key actions. */
 function sessionsSql(req: UsageRequest, params: SqlParams): string {
-  const gap = params.bind(req.params.sessionGapMinutes);
-  const keyActions = eventFilter('ev', req.params.keyActions, params);
   return `WITH periods AS (${periodsValues(req.periods, params)}),
-  ev AS (
-    SELECT coalesce(e.user_id, e.customer_id) AS user_key, e.customer_id, e.occurred_at, e.name, e.session_id
-    FROM events e),
-  -- A session given by the source wins; other events are cut into sessions at gaps longer than the limit.
-  derived AS (
-    SELECT ev.*, sum(CASE WHEN occurred_at - prev_at <= INTERVAL '1 minute' * ${gap} THEN 0 ELSE 1 END)
-      OVER (PARTITION BY user_key ORDER BY occurred_at ROWS UNBOUNDED PRECEDING) AS session_no
-    FROM (SELECT ev.*, lag(occurred_at) OVER (PARTITION BY user_key ORDER BY occurred_at) AS prev_at
-          FROM ev WHERE session_id IS NULL) ev),
-  keyed AS (
-    SELECT user_key, customer_id, occurred_at, name, 'given:' || session_id AS session_key FROM ev
-    WHERE session_id IS NOT NULL
-    UNION ALL
-    SELECT user_key, customer_id, occurred_at, name, 'derived:' || CAST(session_no AS VARCHAR) FROM derived),
-  sessions AS (
-    SELECT ev.user_key, min(ev.customer_id) AS customer_id, min(ev.occurred_at) AS started_at,
-      count(DISTINCT CASE WHEN ${keyActions} THEN ev.name END) AS key_actions
-    FROM keyed ev GROUP BY ev.user_key, ev.session_key)
+  ${sessionsCtes(req.params, params)}
   SELECT p.period_start, ${segmentSql(req.by)} AS segment, count(*) AS sessions,
     count(CASE WHEN s.key_actions >= ${params.bind(req.params.minKeyActions)} THEN 1 END) AS meaningful
   FROM sessions s JOIN customers cu ON cu.customer_id = s.customer_id

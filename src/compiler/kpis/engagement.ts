@@ -1,0 +1,188 @@
+// Engagement metrics (a family), the customer engagement score, and customer segmentation by lifecycle
+// (KPI-DEFAULTS.md). Extra outputs of a KPI are result rows whose id extends the KPI's: `kpi.part`.
+import {
+  amountResult,
+  type KpiResult,
+  noDataResult,
+  type ResultContext,
+  ratioResult,
+} from '../../results/kpi-result.ts';
+import type { Engine, Row } from '../../warehouse/engine.ts';
+import { SqlParams } from '../../warehouse/sql-builder.ts';
+import { segmentSql } from '../dimensions.ts';
+import type { Period } from '../periods.ts';
+import { eventFilter } from '../rollups/active-days.ts';
+import { customerMrrCtes, periodsValues } from '../rollups/customer-mrr.ts';
+import { type SessionParams, sessionsCtes } from '../rollups/sessions.ts';
+
+export interface EngagementParams extends SessionParams {
+  /** Events that make a user active (empty: every event). */
+  readonly activeEvents: readonly string[];
+  /** Weight of each key action in the engagement score; missing ones weigh 1. */
+  readonly keyActionWeights: Readonly<Record<string, number>>;
+}
+
+export const DEFAULT_ENGAGEMENT_PARAMS: EngagementParams = {
+  activeEvents: [],
+  sessionGapMinutes: 30,
+  keyActions: ['create_project', 'use_reports', 'use_dashboards', 'use_alerts', 'use_api'],
+  keyActionWeights: {},
+};
+
+export const ENGAGEMENT_KPIS = [
+  'engagement_metrics',
+  'customer_engagement_score',
+  'customer_segmentation',
+] as const;
+export const LIFECYCLE_STATES = ['new', 'retained', 'resurrected', 'churned', 'dormant'] as const;
+
+export interface EngagementRequest {
+  readonly kpis: readonly string[];
+  readonly periods: readonly Period[];
+  readonly by?: string;
+  readonly asOf: string;
+  readonly minSample: number;
+  readonly params: EngagementParams;
+}
+
+/** Per period and segment: active users, their events, and the sessions starting in the period. */
+function metricsSql(req: EngagementRequest, params: SqlParams): string {
+  return `WITH periods AS (${periodsValues(req.periods, params)}),
+  ${sessionsCtes(req.params, params)},
+  activity AS (
+    SELECT p.period_start, ${segmentSql(req.by)} AS segment,
+      count(DISTINCT coalesce(e.user_id, e.customer_id)) AS users, count(*) AS events
+    FROM events e JOIN customers cu ON cu.customer_id = e.customer_id
+    JOIN periods p ON e.occurred_at >= p.period_start AND e.occurred_at < p.period_end
+    WHERE ${eventFilter('e', req.params.activeEvents, params)}
+    GROUP BY 1, 2),
+  session_totals AS (
+    SELECT p.period_start, ${segmentSql(req.by)} AS segment, count(*) AS sessions,
+      sum(EXTRACT(EPOCH FROM s.ended_at - s.started_at)) / 60.0 AS session_minutes,
+      sum(s.key_action_events) AS key_action_events
+    FROM sessions s JOIN customers cu ON cu.customer_id = s.customer_id
+    JOIN periods p ON s.started_at >= p.period_start AND s.started_at < p.period_end
+    GROUP BY 1, 2)
+  SELECT coalesce(a.period_start, t.period_start) AS period_start, coalesce(a.segment, t.segment) AS segment,
+    coalesce(a.users, 0) AS users, coalesce(a.events, 0) AS events, coalesce(t.sessions, 0) AS sessions,
+    coalesce(t.session_minutes, 0) AS session_minutes, coalesce(t.key_action_events, 0) AS key_action_events
+  FROM activity a FULL JOIN session_totals t ON t.period_start = a.period_start AND t.segment = a.segment`;
+}
+
+/**
+ * Per period, segment and account subscribed at any time in it: the account's score Σ w·ln(1 + count) over
+ * key actions in the period, ranked 0–100 among those accounts (ties share a rank).
+ */
+function scoreSql(req: EngagementRequest, params: SqlParams): string {
+  const weights = req.params.keyActions.map(
+    (a) => `WHEN ${params.bind(a)} THEN ${params.bind(req.params.keyActionWeights[a] ?? 1)}`,
+  );
+  const weight = weights.length ? `CASE c.name ${weights.join(' ')} ELSE 0 END` : '1';
+  return `WITH ${customerMrrCtes(req.periods, params)},
+  subscribed AS (
+    SELECT DISTINCT p.period_start, m.customer_id FROM periods p
+    JOIN mrr_spans m ON m.mrr > 0 AND m.effective_at < p.period_end AND (m.next_at IS NULL OR m.next_at > p.period_start)),
+  counts AS (
+    SELECT p.period_start, e.customer_id, e.name, count(*) AS n FROM events e
+    JOIN periods p ON e.occurred_at >= p.period_start AND e.occurred_at < p.period_end
+    WHERE ${eventFilter('e', req.params.keyActions, params)}
+    GROUP BY 1, 2, 3),
+  raw_scores AS (
+    SELECT s.period_start, s.customer_id, coalesce(sum(${weight} * ln(1 + c.n)), 0) AS raw
+    FROM subscribed s LEFT JOIN counts c ON c.period_start = s.period_start AND c.customer_id = s.customer_id
+    GROUP BY 1, 2),
+  ranked AS (
+    SELECT period_start, customer_id, 100 * percent_rank() OVER (PARTITION BY period_start ORDER BY raw) AS score
+    FROM raw_scores)
+  SELECT r.period_start, ${segmentSql(req.by)} AS segment, count(*) AS accounts, sum(r.score) AS score_sum,
+    count(CASE WHEN r.score < 33 THEN 1 END) AS low, count(CASE WHEN r.score >= 67 THEN 1 END) AS high
+  FROM ranked r JOIN customers cu ON cu.customer_id = r.customer_id GROUP BY 1, 2`;
+}
+
+/** Per period and segment: customers with a payment history by p_end, by lifecycle state at p_end. */
+function lifecycleSql(req: EngagementRequest, params: SqlParams): string {
+  return `WITH ${customerMrrCtes(req.periods, params)}
+  SELECT m.period_start, ${segmentSql(req.by)} AS segment,
+    count(CASE WHEN m.s = 0 AND m.e > 0 AND m.first_paid_at >= m.period_start THEN 1 END) AS new,
+    count(CASE WHEN m.s > 0 AND m.e > 0 THEN 1 END) AS retained,
+    count(CASE WHEN m.s = 0 AND m.e > 0 AND m.first_paid_at < m.period_start THEN 1 END) AS resurrected,
+    count(CASE WHEN m.s > 0 AND m.e = 0 THEN 1 END) AS churned,
+    count(CASE WHEN m.s = 0 AND m.e = 0 AND m.first_paid_at < m.period_start THEN 1 END) AS dormant
+  FROM customer_mrr m JOIN customers cu ON cu.customer_id = m.customer_id
+  GROUP BY 1, 2`;
+}
+
+const num = (r: Row | undefined, k: string) => Number(r?.[k] ?? 0);
+
+async function hasRows(engine: Engine, table: string): Promise<boolean> {
+  return (await engine.query(`SELECT 1 AS one FROM ${table} LIMIT 1`)).length > 0;
+}
+
+type Build = (req: EngagementRequest, params: SqlParams) => string;
+
+export async function computeEngagementKpis(engine: Engine, req: EngagementRequest): Promise<KpiResult[]> {
+  const wanted = req.kpis.filter((k) => (ENGAGEMENT_KPIS as readonly string[]).includes(k));
+  const results: KpiResult[] = [];
+  for (const kpi of wanted) {
+    const [build, table]: [Build, string] =
+      kpi === 'engagement_metrics'
+        ? [metricsSql, 'events']
+        : kpi === 'customer_engagement_score'
+          ? [scoreSql, 'subscription_changes']
+          : [lifecycleSql, 'subscription_changes'];
+    const available =
+      (await hasRows(engine, table)) &&
+      (kpi !== 'customer_engagement_score' || (await hasRows(engine, 'events')));
+    const params = new SqlParams(engine.dialect);
+    const rows = available ? await engine.query(build(req, params), params.values) : [];
+    const byKey = new Map(rows.map((r) => [`${String(r.period_start)}|${String(r.segment)}`, r]));
+    const segments = new Set<string>(req.by === undefined ? ['all'] : rows.map((r) => String(r.segment)));
+    for (const segment of [...segments].sort()) {
+      for (const p of req.periods) {
+        const ctx: ResultContext = {
+          kpi,
+          period_start: p.start,
+          period_end: p.end,
+          segment,
+          asOf: req.asOf,
+          minSample: req.minSample,
+        };
+        if (!available) {
+          results.push(noDataResult(ctx));
+          continue;
+        }
+        results.push(...familyRows(kpi, ctx, byKey.get(`${p.start}|${segment}`)));
+      }
+    }
+  }
+  return results;
+}
+
+function familyRows(kpi: string, ctx: ResultContext, r: Row | undefined): KpiResult[] {
+  const part = (name: string): ResultContext => ({ ...ctx, kpi: `${kpi}.${name}` });
+  if (kpi === 'engagement_metrics') {
+    const users = num(r, 'users');
+    const sessions = num(r, 'sessions');
+    return [
+      ratioResult(ctx, num(r, 'events'), users, users),
+      ratioResult(part('sessions_per_user'), sessions, users, users),
+      ratioResult(part('mean_session_minutes'), num(r, 'session_minutes'), sessions, sessions),
+      ratioResult(part('key_actions_per_session'), num(r, 'key_action_events'), sessions, sessions),
+    ];
+  }
+  if (kpi === 'customer_engagement_score') {
+    const accounts = num(r, 'accounts');
+    const mid = accounts - num(r, 'low') - num(r, 'high');
+    return [
+      ratioResult(ctx, num(r, 'score_sum'), accounts, accounts),
+      ratioResult(part('share_low'), num(r, 'low'), accounts, accounts),
+      ratioResult(part('share_mid'), mid, accounts, accounts),
+      ratioResult(part('share_high'), num(r, 'high'), accounts, accounts),
+    ];
+  }
+  const total = LIFECYCLE_STATES.reduce((sum, s) => sum + num(r, s), 0);
+  return [
+    amountResult(ctx, total, total),
+    ...LIFECYCLE_STATES.map((s) => ratioResult(part(s), num(r, s), total, total)),
+  ];
+}
