@@ -1,14 +1,29 @@
-// Opens the warehouse a command names. Only the embedded DuckDB file exists so far; a URL scheme
-// (postgres://, clickhouse://) will pick the other engines.
+// Opens the warehouse a command names: a postgres:// (or postgresql://) URL picks PostgreSQL, anything
+// else is the path of a DuckDB file. (clickhouse:// will come.)
 import { existsSync } from 'node:fs';
 import { TenureError } from '../errors/tenure-error.ts';
 import { DuckDBEngine } from './duckdb/duckdb-engine.ts';
+import type { Engine } from './engine.ts';
+import { PostgresEngine } from './postgres/postgres-engine.ts';
 
-export async function openWarehouse(location: string, opts: { mustExist: boolean }): Promise<DuckDBEngine> {
-  if (/^[a-z]+:\/\//i.test(location)) {
-    throw new TenureError('bad_input', `warehouse URLs are not supported yet: ${location.split(':')[0]}`, {
+const URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
+
+export function isPostgresUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
+
+export async function openWarehouse(location: string, opts: { mustExist: boolean }): Promise<Engine> {
+  if (isPostgresUrl(location)) return PostgresEngine.open(location);
+  return openDuckDB(location, opts);
+}
+
+/** The embedded warehouse only, for callers that need DuckDB itself. */
+export async function openDuckDB(location: string, opts: { mustExist: boolean }): Promise<DuckDBEngine> {
+  const scheme = URL_SCHEME.exec(location)?.[1];
+  if (scheme !== undefined) {
+    throw new TenureError('bad_input', `warehouse URLs of this kind are not supported: ${scheme}://`, {
       where: { field: '--db' },
-      hint: 'give the path of a DuckDB file',
+      hint: 'give the path of a DuckDB file, or a postgres:// URL',
     });
   }
   if (opts.mustExist && location !== ':memory:' && !existsSync(location)) {

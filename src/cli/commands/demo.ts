@@ -2,7 +2,7 @@
 // loads it into ./tenure.duckdb and prints what was loaded.
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ingest } from '../../ingest/ingest.ts';
+import { ingestInto } from '../../ingest/publish-target.ts';
 import { generateCompany } from '../../synth/generate.ts';
 import { openWarehouse } from '../../warehouse/open.ts';
 import { progressReporter } from '../progress.ts';
@@ -29,7 +29,10 @@ export function registerDemo(program: Command): void {
       const engine = await openWarehouse(opts.db, { mustExist: false });
       const progress = progressReporter(true);
       try {
-        const report = await ingest(engine, { dataDir: opts.data, onProgress: (e) => progress.update(e) });
+        const report = await ingestInto(engine, {
+          dataDir: opts.data,
+          onProgress: (e) => progress.update(e),
+        });
         progress.stop();
         process.stdout.write(`loaded ${opts.data} into ${opts.db}\n${formatIngestReport(report)}\n`);
       } finally {

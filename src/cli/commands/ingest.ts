@@ -1,7 +1,8 @@
-// `tenure ingest --data DIR [--db FILE] [--json]`
+// `tenure ingest --data DIR [--db FILE|URL] [--json]`
 import type { Command } from 'commander';
-import { type IngestReport, ingest } from '../../ingest/ingest.ts';
-import { DuckDBEngine } from '../../warehouse/duckdb/duckdb-engine.ts';
+import type { IngestReport } from '../../ingest/ingest.ts';
+import { ingestInto } from '../../ingest/publish-target.ts';
+import { openWarehouse } from '../../warehouse/open.ts';
 import { formatTable, printJson } from '../output.ts';
 import { progressReporter } from '../progress.ts';
 import { parseNumber } from './options.ts';
@@ -30,15 +31,15 @@ export function registerIngest(program: Command): void {
       '--data <dir>',
       'folder holding customers.csv and the other tables (csv, parquet or ndjson)',
     )
-    .option('--db <file>', 'warehouse file', './tenure.duckdb')
+    .option('--db <file|url>', 'warehouse: a DuckDB file or a postgres:// URL', './tenure.duckdb')
     .option('--future-tolerance <days>', 'how far in the future a timestamp may lie', '1')
     .option('--json', 'print the counts as JSON')
     .action(async (opts: { data: string; db: string; futureTolerance: string; json?: boolean }) => {
       const tolerance = parseNumber(opts.futureTolerance, '--future-tolerance', { min: 0 });
-      const engine = await DuckDBEngine.open(opts.db);
+      const engine = await openWarehouse(opts.db, { mustExist: false });
       const progress = progressReporter(!opts.json);
       try {
-        const report = await ingest(engine, {
+        const report = await ingestInto(engine, {
           dataDir: opts.data,
           futureToleranceDays: tolerance,
           onProgress: (e) => progress.update(e),
