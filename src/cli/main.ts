@@ -1,6 +1,8 @@
 // The `tenure` command line: one file per command in ./commands, registered here.
 import { Command, CommanderError } from 'commander';
 import { TenureError } from '../errors/tenure-error.ts';
+import { registerCatalog } from './commands/catalog.ts';
+import { registerCompute } from './commands/compute.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerIngest } from './commands/ingest.ts';
@@ -15,6 +17,8 @@ export function buildProgram(): Command {
   registerQuarantine(program);
   registerGenerate(program);
   registerDemo(program);
+  registerCatalog(program);
+  registerCompute(program);
   return program;
 }
 

@@ -5,6 +5,12 @@ import type { KpiResult } from '../../results/kpi-result.ts';
 import { periodsBetween } from '../periods.ts';
 import { computeEngagementKpis, DEFAULT_ENGAGEMENT_PARAMS } from './engagement.ts';
 
+// The key actions of this dataset.
+const PARAMS = {
+  ...DEFAULT_ENGAGEMENT_PARAMS,
+  keyActions: ['use_reports', 'use_dashboards', 'use_alerts', 'use_api'],
+};
+
 const JANUARY = periodsBetween('2024-01-01', '2024-01-31', 'month');
 const CUSTOMERS = `customer_id,signed_up_at
   A,2023-06-01T00:00:00Z
@@ -42,7 +48,7 @@ async function january(data: Record<string, string>, kpi: string): Promise<Map<s
       periods: JANUARY,
       asOf: '2026-01-01T00:00:00.000Z',
       minSample: 1,
-      params: DEFAULT_ENGAGEMENT_PARAMS,
+      params: PARAMS,
     }),
   );
   return new Map(rows.map((r) => [r.kpi, r]));

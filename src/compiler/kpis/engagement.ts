@@ -25,7 +25,7 @@ export interface EngagementParams extends SessionParams {
 export const DEFAULT_ENGAGEMENT_PARAMS: EngagementParams = {
   activeEvents: [],
   sessionGapMinutes: 30,
-  keyActions: ['create_project', 'use_reports', 'use_dashboards', 'use_alerts', 'use_api'],
+  keyActions: ['create_report', 'share_dashboard', 'export_data'],
   keyActionWeights: {},
 };
 

@@ -5,6 +5,13 @@ import type { KpiResult } from '../../results/kpi-result.ts';
 import { periodsBetween } from '../periods.ts';
 import { computeUsageKpis, DEFAULT_USAGE_PARAMS, USAGE_KPIS } from './usage.ts';
 
+// The key actions of this dataset; every event counts as engagement.
+const PARAMS = {
+  ...DEFAULT_USAGE_PARAMS,
+  keyActions: ['use_reports', 'use_dashboards', 'use_alerts', 'use_api'],
+  engagementEvents: [],
+};
+
 // January 2024, data starting January 1.
 //   u1 (account A): one `login` at 10:00 every day, Jan 1–31: 31 sessions.
 //   u2 (account B): Jan 1 use_reports 10:00, use_dashboards 10:20 (one session, 2 key actions), use_reports 11:00
@@ -44,7 +51,7 @@ async function january(): Promise<Map<string, KpiResult>> {
       periods: periodsBetween('2024-01-01', '2024-01-31', 'month'),
       asOf: '2026-01-01T00:00:00.000Z',
       minSample: 1,
-      params: DEFAULT_USAGE_PARAMS,
+      params: PARAMS,
     }),
   );
   return new Map(rows.map((r) => [r.kpi, r]));
@@ -87,7 +94,7 @@ test('a period before the data has no observed window: null and censored; no eve
       periods: periodsBetween('2024-01-01', '2024-01-05', 'day'),
       asOf: '2026-01-01T00:00:00.000Z',
       minSample: 1,
-      params: DEFAULT_USAGE_PARAMS,
+      params: PARAMS,
     }),
   );
   for (const r of rows) {
@@ -100,7 +107,7 @@ test('a period before the data has no observed window: null and censored; no eve
       periods: periodsBetween('2024-01-01', '2024-01-31', 'month'),
       asOf: '2026-01-01T00:00:00.000Z',
       minSample: 1,
-      params: DEFAULT_USAGE_PARAMS,
+      params: PARAMS,
     }),
   );
   assert.deepEqual(none[0]?.flags, ['no_data']);

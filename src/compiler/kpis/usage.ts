@@ -22,9 +22,17 @@ export interface UsageParams {
 export const DEFAULT_USAGE_PARAMS: UsageParams = {
   activeEvents: [],
   sessionGapMinutes: 30,
-  keyActions: ['create_project', 'use_reports', 'use_dashboards', 'use_alerts', 'use_api'],
+  keyActions: ['create_report', 'share_dashboard', 'export_data'],
   minKeyActions: 2,
-  engagementEvents: [],
+  engagementEvents: [
+    'create_report',
+    'share_dashboard',
+    'export_data',
+    'use_reports',
+    'use_dashboards',
+    'use_alerts',
+    'use_api',
+  ],
   minEvents: 1,
 };
 

@@ -1,0 +1,117 @@
+// `tenure compute (--data DIR | --db URL) --kpi ID[,ID…]|all --grain G --from DATE --to DATE [--by DIM]
+//  [--as-of T] [--json]`
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { computeKpis } from '../../compiler/compute.ts';
+import { GRAINS, type Grain } from '../../compiler/periods.ts';
+import { badInput } from '../../errors/tenure-error.ts';
+import { ingest } from '../../ingest/ingest.ts';
+import type { KpiResult } from '../../results/kpi-result.ts';
+import { DuckDBEngine } from '../../warehouse/duckdb/duckdb-engine.ts';
+import type { Engine } from '../../warehouse/engine.ts';
+import { openWarehouse } from '../../warehouse/open.ts';
+import { formatTable, printJson } from '../output.ts';
+import { parseNumber } from './options.ts';
+
+interface ComputeOptions {
+  data?: string;
+  db?: string;
+  kpi: string;
+  grain: string;
+  from: string;
+  to: string;
+  by?: string;
+  asOf?: string;
+  minSample: string;
+  json?: boolean;
+}
+
+/** A warehouse for the command: the one named, or a temporary one loaded from a data folder. */
+async function withEngine<T>(opts: ComputeOptions, work: (engine: Engine) => Promise<T>): Promise<T> {
+  if ((opts.data === undefined) === (opts.db === undefined)) {
+    throw badInput('give either --data DIR or --db FILE|URL', { field: '--data' });
+  }
+  if (opts.db !== undefined) {
+    const engine = await openWarehouse(opts.db, { mustExist: true });
+    try {
+      return await work(engine);
+    } finally {
+      await engine.close();
+    }
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'tenure-compute-'));
+  const engine = await DuckDBEngine.open(join(dir, 'tenure.duckdb'));
+  try {
+    await ingest(engine, { dataDir: opts.data as string });
+    return await work(engine);
+  } finally {
+    await engine.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const show = (v: number | null) => (v === null ? '' : Number.isInteger(v) ? String(v) : v.toFixed(4));
+
+export function formatResults(rows: readonly KpiResult[]): string {
+  return formatTable(
+    ['kpi', 'period', 'segment', 'value', 'numerator', 'denominator', 'n', 'flags'],
+    rows.map((r) => [
+      r.kpi,
+      r.period_start.slice(0, 10),
+      r.segment,
+      show(r.value),
+      show(r.numerator),
+      show(r.denominator),
+      r.n,
+      r.flags.join(','),
+    ]),
+  );
+}
+
+export function registerCompute(program: Command): void {
+  program
+    .command('compute')
+    .description('Compute KPIs per period, optionally broken down by a customer dimension')
+    .option('--data <dir>', 'a folder of canonical files, loaded into a temporary warehouse first')
+    .option('--db <file|url>', 'a warehouse: DuckDB file or postgres:// URL')
+    .requiredOption('--kpi <ids>', 'KPI ids, comma-separated, or all')
+    .option('--grain <grain>', `one of ${GRAINS.join(', ')}`, 'month')
+    .requiredOption('--from <date>', 'first day of the range, YYYY-MM-DD')
+    .requiredOption('--to <date>', 'last day of the range, YYYY-MM-DD')
+    .option('--by <dimension>', 'break down by plan, channel, country, referred or signup_cohort')
+    .option('--as-of <timestamp>', "the data's end (default: its latest timestamp)")
+    .option('--min-sample <n>', 'flag values standing on fewer units as too few to judge', '30')
+    .option('--json', 'print a JSON array of result rows')
+    .action(async (opts: ComputeOptions) => {
+      const kpis =
+        opts.kpi === 'all'
+          ? 'all'
+          : opts.kpi
+              .split(',')
+              .map((k) => k.trim())
+              .filter(Boolean);
+      const minSample = parseNumber(opts.minSample, '--min-sample', { min: 0, integer: true });
+      let asOf: string | undefined;
+      if (opts.asOf !== undefined) {
+        const t = Date.parse(opts.asOf);
+        if (Number.isNaN(t))
+          throw badInput(`--as-of must be an ISO 8601 timestamp, not '${opts.asOf}'`, { field: '--as-of' });
+        asOf = new Date(t).toISOString();
+      }
+      const rows = await withEngine(opts, (engine) =>
+        computeKpis(engine, {
+          kpis,
+          from: opts.from,
+          to: opts.to,
+          grain: opts.grain as Grain,
+          by: opts.by,
+          asOf,
+          minSample,
+        }),
+      );
+      if (opts.json) printJson(rows);
+      else process.stdout.write(`${formatResults(rows)}\n`);
+    });
+}

@@ -1,0 +1,18 @@
+// The data's end (as_of): the latest timestamp among events, subscription changes, orders, feedback and
+// check-ins. Windows are judged closed or open against it.
+import type { Engine } from '../warehouse/engine.ts';
+
+const OBSERVED: [table: string, column: string][] = [
+  ['events', 'occurred_at'],
+  ['subscription_changes', 'effective_at'],
+  ['orders', 'ordered_at'],
+  ['feedback', 'answered_at'],
+  ['checkins', 'occurred_at'],
+];
+
+/** ISO 8601 UTC, or undefined when the warehouse holds none of these rows. */
+export async function dataAsOf(engine: Engine): Promise<string | undefined> {
+  const union = OBSERVED.map(([t, c]) => `SELECT max(${c}) AS t FROM ${t}`).join(' UNION ALL ');
+  const [row] = await engine.query<{ t: string | null }>(`SELECT max(t) AS t FROM (${union}) x`);
+  return row?.t ?? undefined;
+}

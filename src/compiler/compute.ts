@@ -1,0 +1,73 @@
+// Computes catalog KPIs over periods, optionally broken down: resolves each KPI's parameters, groups KPIs
+// that one family can compute in one pass (same family, same parameters), and returns results in the
+// order asked for.
+import { CATALOG, type Catalog, getDefinition } from '../catalog/catalog.ts';
+import { TenureError } from '../errors/tenure-error.ts';
+import type { KpiResult } from '../results/kpi-result.ts';
+import type { Engine } from '../warehouse/engine.ts';
+import { dataAsOf } from './as-of.ts';
+import { type Family, familyOf } from './families.ts';
+import { type Grain, periodsBetween } from './periods.ts';
+
+export interface ComputeRequest {
+  /** KPI ids, or 'all' for every KPI of the catalog. */
+  readonly kpis: readonly string[] | 'all';
+  readonly from: string;
+  readonly to: string;
+  readonly grain: Grain;
+  readonly by?: string;
+  /** The data's end; by default the latest observed timestamp in the warehouse. */
+  readonly asOf?: string;
+  /** Fewer units than this is flagged too few to judge (default 30). */
+  readonly minSample?: number;
+  /** The catalog with a project's overrides applied (default: the shipped catalog). */
+  readonly catalog?: Catalog;
+}
+
+export const DEFAULT_MIN_SAMPLE = 30;
+
+function resolvedParams(catalog: Catalog, id: string): Record<string, unknown> {
+  const def = getDefinition(id, catalog);
+  return Object.fromEntries(Object.entries(def.params).map(([name, spec]) => [name, spec.default]));
+}
+
+export async function computeKpis(engine: Engine, req: ComputeRequest): Promise<KpiResult[]> {
+  const catalog = req.catalog ?? CATALOG;
+  const ids = req.kpis === 'all' ? catalog.map((d) => d.id) : [...req.kpis];
+  for (const id of ids) getDefinition(id, catalog); // unknown ids fail here, with suggestions
+  const periods = periodsBetween(req.from, req.to, req.grain);
+  const asOf = req.asOf ?? (await dataAsOf(engine)) ?? new Date().toISOString();
+  const groups = new Map<string, { family: Family; kpis: string[]; params: Record<string, unknown> }>();
+  for (const id of ids) {
+    const family = familyOf(id);
+    if (!family) throw new TenureError('internal', `KPI ${id} has no computation yet`);
+    const params = resolvedParams(catalog, id);
+    const key = `${family.name}|${JSON.stringify(params)}`;
+    const group = groups.get(key) ?? { family, kpis: [], params };
+    group.kpis.push(id);
+    groups.set(key, group);
+  }
+  const results: KpiResult[] = [];
+  for (const g of groups.values()) {
+    results.push(
+      ...(await g.family.run(engine, {
+        kpis: g.kpis,
+        periods,
+        grain: req.grain,
+        by: req.by,
+        asOf,
+        minSample: req.minSample ?? DEFAULT_MIN_SAMPLE,
+        params: g.params,
+      })),
+    );
+  }
+  const order = new Map(ids.map((id, i) => [id, i]));
+  const rank = (kpi: string) => order.get(kpi.split('.')[0] ?? kpi) ?? ids.length;
+  return results.sort(
+    (a, b) =>
+      rank(a.kpi) - rank(b.kpi) ||
+      a.kpi.localeCompare(b.kpi) ||
+      a.segment.localeCompare(b.segment) ||
+      a.period_start.localeCompare(b.period_start),
+  );
+}

@@ -1,0 +1,95 @@
+// Which code computes which KPIs: each family turns one request (KPIs sharing resolved parameters) into
+// results. A family reads the catalog's snake_case parameters and maps them onto its own.
+import type { KpiResult } from '../results/kpi-result.ts';
+import type { Engine } from '../warehouse/engine.ts';
+import { ACTIVATION_KPIS, computeActivationKpis, DEFAULT_ACTIVATION_PARAMS } from './kpis/activation.ts';
+import { COMMERCE_KPIS, computeCommerceKpis, DEFAULT_COMMERCE_PARAMS } from './kpis/commerce.ts';
+import { CONTRACT_KPIS, computeContractKpis, DEFAULT_CONTRACT_PARAMS } from './kpis/contracts.ts';
+import { computeEngagementKpis, DEFAULT_ENGAGEMENT_PARAMS, ENGAGEMENT_KPIS } from './kpis/engagement.ts';
+import { computeFeatureKpis, DEFAULT_FEATURE_PARAMS, FEATURE_KPIS } from './kpis/features.ts';
+import { computeFeedbackKpis, DEFAULT_FEEDBACK_PARAMS, FEEDBACK_KPIS } from './kpis/feedback.ts';
+import { computeLifetimeKpis, DEFAULT_LIFETIME_PARAMS, LIFETIME_KPIS } from './kpis/lifetime.ts';
+import { computeRevenueKpis, REVENUE_FORMULAS } from './kpis/revenue.ts';
+import { computeUsageKpis, DEFAULT_USAGE_PARAMS, USAGE_KPIS } from './kpis/usage.ts';
+import type { Grain, Period } from './periods.ts';
+
+export interface FamilyCall {
+  readonly kpis: readonly string[];
+  readonly periods: readonly Period[];
+  readonly grain: Grain;
+  readonly by?: string;
+  readonly asOf: string;
+  readonly minSample: number;
+  /** The KPIs' resolved parameters (catalog defaults with the project's overrides), snake_case. */
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+export interface Family {
+  readonly name: string;
+  readonly kpis: readonly string[];
+  /** The family's own parameters and their defaults (camelCase); empty when it has none. */
+  readonly defaults: object;
+  /** Catalog parameter names that do not simply camelCase onto the family's. */
+  readonly aliases?: Readonly<Record<string, readonly string[]>>;
+  run(engine: Engine, call: FamilyCall): Promise<KpiResult[]>;
+}
+
+const camel = (name: string) => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** The family parameters a catalog parameter sets. */
+export function targetsOf(family: Family, name: string): string[] {
+  return (family.aliases?.[name] ?? [camel(name)]).filter((k) => k in family.defaults);
+}
+
+/**
+ * The family's defaults with every catalog parameter laid over the family parameters it names. A catalog
+ * parameter that lands nowhere would have its overrides silently ignored: a test checks none does.
+ */
+export function familyParams<T extends object>(
+  family: Family & { defaults: T },
+  params: Readonly<Record<string, unknown>>,
+): T {
+  const out = { ...family.defaults } as Record<string, unknown>;
+  for (const [name, value] of Object.entries(params))
+    for (const key of targetsOf(family, name)) out[key] = value;
+  return out as T;
+}
+
+/** Declares a family whose compute function takes its own parameter object. */
+function family<P extends object>(
+  name: string,
+  kpis: readonly string[],
+  defaults: P,
+  compute: (engine: Engine, req: Omit<FamilyCall, 'params'> & { params: P }) => Promise<KpiResult[]>,
+  aliases?: Readonly<Record<string, readonly string[]>>,
+): Family {
+  const f: Family & { defaults: P } = {
+    name,
+    kpis,
+    defaults,
+    aliases,
+    run: (engine, call) => compute(engine, { ...call, params: familyParams(f, call.params) }),
+  };
+  return f;
+}
+
+export const FAMILIES: readonly Family[] = [
+  family('revenue', Object.keys(REVENUE_FORMULAS), {}, (engine, c) => computeRevenueKpis(engine, c)),
+  family('usage', USAGE_KPIS, DEFAULT_USAGE_PARAMS, computeUsageKpis),
+  family('engagement', ENGAGEMENT_KPIS, DEFAULT_ENGAGEMENT_PARAMS, computeEngagementKpis),
+  family('activation', ACTIVATION_KPIS, DEFAULT_ACTIVATION_PARAMS, computeActivationKpis, {
+    steps: ['funnelSteps'],
+  }),
+  family('features', FEATURE_KPIS, DEFAULT_FEATURE_PARAMS, computeFeatureKpis),
+  // One catalog name, two family parameters: each of the two KPIs reads its own lookback.
+  family('feedback', FEEDBACK_KPIS, DEFAULT_FEEDBACK_PARAMS, computeFeedbackKpis, {
+    lookback_days: ['feedbackLookbackDays', 'checkInLookbackDays'],
+  }),
+  family('commerce', COMMERCE_KPIS, DEFAULT_COMMERCE_PARAMS, computeCommerceKpis),
+  family('lifetime', LIFETIME_KPIS, DEFAULT_LIFETIME_PARAMS, computeLifetimeKpis),
+  family('contracts', CONTRACT_KPIS, DEFAULT_CONTRACT_PARAMS, computeContractKpis),
+];
+
+export function familyOf(kpi: string): Family | undefined {
+  return FAMILIES.find((f) => f.kpis.includes(kpi));
+}

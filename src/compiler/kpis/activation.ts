@@ -1,0 +1,411 @@
+// Activation KPIs: milestone completion, follow-up engagement after activation, activation-cohort
+// retention (day N), the funnel drop-off rate and the time to exceed value (KPI-DEFAULTS.md). The warehouse
+// returns counts (and medians via percentile_cont) per period × segment; ratios are taken here.
+//
+// Choices where KPI-DEFAULTS.md leaves room (each is tested):
+// - activation: an account's first occurrence of each milestone counts when it happens no later than
+//   signed_up_at + activation_window_days (events before signup count as done at signup); activated_at is
+//   the latest of those first occurrences. Accounts are customers; events are tied by customer_id.
+// - milestone completion: an account signed up in P counts once signed_up_at + window ≤ as_of; the rest
+//   are censored. Per-milestone rows share that denominator.
+// - cohort retention: d0 = the UTC day of activated_at; a cohort enters for N once day d0+N has ended
+//   (d0+N < the day of as_of). on_or_after: active on some day ≥ d0+N, before as_of. The plain id is the
+//   first of `nDays` (default 7).
+// - drop-off: per account, the first step-1 event in P starts the funnel; each next step is the earliest
+//   event of that name strictly after the previous step and at most window_days after step 1. Accounts
+//   whose window reaches past as_of are censored (left out of every step). `.step_<i>` (i ≥ 2) is
+//   1 − reached(i)/reached(i−1).
+// - time to exceed value: signals at or after signup; the median (fractional days) is over the accounts
+//   that reach it within horizon_days; the share's denominator leaves out accounts that have not reached it
+//   and whose horizon is still open.
+import {
+  amountResult,
+  type KpiResult,
+  noDataResult,
+  type ResultContext,
+  ratioResult,
+} from '../../results/kpi-result.ts';
+import type { Engine, Row } from '../../warehouse/engine.ts';
+import { SqlParams } from '../../warehouse/sql-builder.ts';
+import { segmentSql } from '../dimensions.ts';
+import type { Grain, Period } from '../periods.ts';
+import { eventFilter } from '../rollups/active-days.ts';
+import { periodsValues } from '../rollups/customer-mrr.ts';
+
+export interface ActivationParams {
+  readonly activationMilestones: readonly string[];
+  readonly activationWindowDays: number;
+  /** Events that count as follow-up engagement (empty: every event). */
+  readonly engagementEvents: readonly string[];
+  /** Days after activation in which follow-up engagement must come. */
+  readonly days: number;
+  /** Events that make an account active on a day (empty: every event). */
+  readonly activeEvents: readonly string[];
+  readonly nDays: readonly number[];
+  readonly mode: 'on_day' | 'on_or_after';
+  readonly funnelSteps: readonly string[];
+  readonly windowDays: number;
+  /** Events that signal value exceeded, besides a top CSAT and a high NPS. */
+  readonly valueExceeded: readonly string[];
+  readonly csatTop: number;
+  readonly npsAtLeast: number;
+  readonly horizonDays: number;
+}
+
+export const DEFAULT_ACTIVATION_PARAMS: ActivationParams = {
+  activationMilestones: ['create_project', 'invite_teammate', 'connect_integration'],
+  activationWindowDays: 14,
+  engagementEvents: [
+    'create_report',
+    'share_dashboard',
+    'export_data',
+    'use_reports',
+    'use_dashboards',
+    'use_alerts',
+    'use_api',
+  ],
+  days: 7,
+  activeEvents: [],
+  nDays: [7, 30],
+  mode: 'on_day',
+  funnelSteps: ['signup_started', 'workspace_created', 'first_project_created', 'teammate_invited'],
+  windowDays: 7,
+  valueExceeded: [],
+  csatTop: 5,
+  npsAtLeast: 9,
+  horizonDays: 90,
+};
+
+export interface ActivationRequest {
+  readonly kpis: readonly string[];
+  readonly periods: readonly Period[];
+  readonly grain?: Grain;
+  readonly by?: string;
+  readonly asOf: string;
+  readonly minSample: number;
+  readonly params: ActivationParams;
+}
+
+export const ACTIVATION_KPIS = [
+  'activation_milestone_completion',
+  'activated_follow_up_engagement_rate',
+  'activation_cohort_retention',
+  'drop_off_rate',
+  'time_to_exceed_value',
+] as const;
+
+const DAYS = (n: string) => `INTERVAL '1 day' * ${n}`;
+const unique = (xs: readonly string[]) => [...new Set(xs)];
+
+/** CTEs `signups(customer_id, signed_up_at, segment)`, `milestone_firsts`, `activation(…, activated_at)`. */
+function activationCtes(req: ActivationRequest, params: SqlParams): string {
+  const milestones = unique(req.params.activationMilestones);
+  const window = params.bind(req.params.activationWindowDays);
+  const names = milestones.length ? milestones.map((m) => params.bind(m)).join(', ') : 'NULL';
+  return `periods AS (${periodsValues(req.periods, params)}),
+  signups AS (SELECT cu.customer_id, cu.signed_up_at, ${segmentSql(req.by)} AS segment FROM customers cu),
+  milestone_firsts AS (
+    SELECT s.customer_id, e.name, min(e.occurred_at) AS done_at
+    FROM signups s JOIN events e ON e.customer_id = s.customer_id
+    WHERE e.name IN (${names}) AND e.occurred_at <= s.signed_up_at + ${DAYS(window)}
+    GROUP BY 1, 2),
+  activation AS (
+    SELECT s.customer_id, s.signed_up_at, s.segment, CASE
+      WHEN ${milestones.length} = 0 THEN s.signed_up_at
+      WHEN count(m.name) = ${milestones.length} THEN max(m.done_at) END AS activated_at
+    FROM signups s LEFT JOIN milestone_firsts m ON m.customer_id = s.customer_id
+    GROUP BY 1, 2, 3)`;
+}
+
+/** Rows (period_start, segment, part, eligible, censored, hits); part '' is the whole, else a milestone. */
+function milestonesSql(req: ActivationRequest, params: SqlParams): string {
+  const ctes = activationCtes(req, params);
+  const closed = `a.signed_up_at + ${DAYS(params.bind(req.params.activationWindowDays))} <= CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
+  return `WITH ${ctes},
+  cohort AS (
+    SELECT p.period_start, a.segment, a.customer_id, a.activated_at, CASE WHEN ${closed} THEN 1 ELSE 0 END AS closed
+    FROM activation a JOIN periods p ON a.signed_up_at >= p.period_start AND a.signed_up_at < p.period_end)
+  SELECT c.period_start, c.segment, '' AS part, sum(c.closed) AS eligible, count(*) - sum(c.closed) AS censored,
+    count(CASE WHEN c.closed = 1 AND c.activated_at IS NOT NULL THEN 1 END) AS hits
+  FROM cohort c GROUP BY 1, 2, 3
+  UNION ALL
+  SELECT c.period_start, c.segment, m.name, 0, 0, count(*)
+  FROM cohort c JOIN milestone_firsts m ON m.customer_id = c.customer_id WHERE c.closed = 1
+  GROUP BY 1, 2, 3`;
+}
+
+function followUpSql(req: ActivationRequest, params: SqlParams): string {
+  const ctes = activationCtes(req, params);
+  const days = DAYS(params.bind(req.params.days));
+  const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
+  return `WITH ${ctes},
+  activated AS (
+    SELECT p.period_start, a.segment, a.customer_id, a.activated_at,
+      CASE WHEN a.activated_at + ${days} <= ${asOf} THEN 1 ELSE 0 END AS closed
+    FROM activation a JOIN periods p ON a.activated_at >= p.period_start AND a.activated_at < p.period_end),
+  engaged AS (
+    SELECT DISTINCT a.period_start, a.customer_id FROM activated a
+    JOIN events e ON e.customer_id = a.customer_id AND e.occurred_at > a.activated_at
+      AND e.occurred_at <= a.activated_at + ${days}
+    WHERE a.closed = 1 AND ${eventFilter('e', req.params.engagementEvents, params)})
+  SELECT a.period_start, a.segment, '' AS part, sum(a.closed) AS eligible, count(*) - sum(a.closed) AS censored,
+    count(g.customer_id) AS hits
+  FROM activated a LEFT JOIN engaged g ON g.period_start = a.period_start AND g.customer_id = a.customer_id
+  GROUP BY 1, 2, 3`;
+}
+
+/** Rows per period, segment and N (part = 'd<N>'). */
+function cohortRetentionSql(req: ActivationRequest, params: SqlParams): string {
+  const ctes = activationCtes(req, params);
+  const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
+  const offsets = unique(req.params.nDays.map(String)).map(
+    (n) => `(CAST(${params.bind(Number(n))} AS INTEGER))`,
+  );
+  const returned = req.params.mode === 'on_or_after' ? 'd.day >= c.d0 + c.n' : 'd.day = c.d0 + c.n';
+  return `WITH ${ctes},
+  offsets AS (SELECT * FROM (VALUES ${offsets.join(', ')}) AS v(n)),
+  cells AS (
+    SELECT p.period_start, a.segment, a.customer_id, CAST(a.activated_at AS DATE) AS d0, o.n,
+      CASE WHEN CAST(a.activated_at AS DATE) + o.n < CAST(${asOf} AS DATE) THEN 1 ELSE 0 END AS observed
+    FROM activation a JOIN periods p ON a.activated_at >= p.period_start AND a.activated_at < p.period_end
+    CROSS JOIN offsets o),
+  active_days AS (
+    SELECT e.customer_id, CAST(e.occurred_at AS DATE) AS day FROM events e
+    WHERE e.occurred_at < ${asOf} AND ${eventFilter('e', req.params.activeEvents, params)}
+    GROUP BY 1, 2),
+  returned AS (
+    SELECT DISTINCT c.period_start, c.customer_id, c.n FROM cells c
+    JOIN active_days d ON d.customer_id = c.customer_id AND ${returned}
+    WHERE c.observed = 1)
+  SELECT c.period_start, c.segment, 'd' || CAST(c.n AS VARCHAR) AS part, sum(c.observed) AS eligible,
+    count(*) - sum(c.observed) AS censored, count(r.customer_id) AS hits
+  FROM cells c LEFT JOIN returned r ON r.period_start = c.period_start AND r.customer_id = c.customer_id
+    AND r.n = c.n
+  GROUP BY 1, 2, 3`;
+}
+
+/** Rows per period and segment: censored, reached_1 … reached_k (accounts whose window is over). */
+function funnelSql(req: ActivationRequest, params: SqlParams): string {
+  const steps = req.params.funnelSteps;
+  const window = DAYS(params.bind(req.params.windowDays));
+  const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
+  const ctes = [
+    `periods AS (${periodsValues(req.periods, params)})`,
+    `starts AS (
+    SELECT p.period_start, e.customer_id, min(e.occurred_at) AS t1 FROM events e
+    JOIN periods p ON e.occurred_at >= p.period_start AND e.occurred_at < p.period_end
+    WHERE e.name = ${params.bind(steps[0] ?? '')} AND e.customer_id IS NOT NULL GROUP BY 1, 2)`,
+    `reach_1 AS (SELECT period_start, customer_id, t1, t1 AS t FROM starts WHERE t1 + ${window} <= ${asOf})`,
+  ];
+  for (let i = 2; i <= steps.length; i++) {
+    ctes.push(`reach_${i} AS (
+    SELECT s.period_start, s.customer_id, s.t1, min(e.occurred_at) AS t FROM reach_${i - 1} s
+    JOIN events e ON e.customer_id = s.customer_id AND e.name = ${params.bind(steps[i - 1] ?? '')}
+      AND e.occurred_at > s.t AND e.occurred_at <= s.t1 + ${window}
+    GROUP BY 1, 2, 3)`);
+  }
+  const counts = steps.map((_, i) => `count(r${i + 1}.customer_id) AS reached_${i + 1}`);
+  const joins = steps.map(
+    (_, i) =>
+      `LEFT JOIN reach_${i + 1} r${i + 1} ON r${i + 1}.period_start = s.period_start AND r${i + 1}.customer_id = s.customer_id`,
+  );
+  return `WITH ${ctes.join(',\n  ')}
+  SELECT s.period_start, ${segmentSql(req.by)} AS segment, count(*) - count(r1.customer_id) AS censored,
+    ${counts.join(', ')}
+  FROM starts s JOIN customers cu ON cu.customer_id = s.customer_id ${joins.join(' ')}
+  GROUP BY 1, 2`;
+}
+
+function exceedValueSql(req: ActivationRequest, params: SqlParams): string {
+  const horizon = DAYS(params.bind(req.params.horizonDays));
+  const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
+  const events = req.params.valueExceeded.length
+    ? `SELECT e.customer_id, e.occurred_at AS at FROM events e
+       WHERE ${eventFilter('e', req.params.valueExceeded, params)} UNION ALL `
+    : '';
+  return `WITH periods AS (${periodsValues(req.periods, params)}),
+  signals AS (
+    ${events}SELECT f.customer_id, f.answered_at AS at FROM feedback f
+    WHERE (f.kind = 'csat' AND f.score >= ${params.bind(req.params.csatTop)})
+      OR (f.kind = 'nps' AND f.score >= ${params.bind(req.params.npsAtLeast)})),
+  cohort AS (
+    SELECT p.period_start, ${segmentSql(req.by)} AS segment, cu.customer_id, cu.signed_up_at,
+      min(g.at) AS first_at
+    FROM customers cu JOIN periods p ON cu.signed_up_at >= p.period_start AND cu.signed_up_at < p.period_end
+    LEFT JOIN signals g ON g.customer_id = cu.customer_id AND g.at >= cu.signed_up_at
+    GROUP BY 1, 2, 3, 4),
+  marked AS (
+    SELECT c.*, CASE WHEN c.first_at <= c.signed_up_at + ${horizon} THEN 1 ELSE 0 END AS reached,
+      CASE WHEN c.signed_up_at + ${horizon} <= ${asOf} THEN 1 ELSE 0 END AS closed
+    FROM cohort c)
+  SELECT period_start, segment, '' AS part, sum(reached) AS hits,
+    sum(CASE WHEN reached = 0 AND closed = 0 THEN 1 ELSE 0 END) AS censored,
+    sum(CASE WHEN reached = 1 OR closed = 1 THEN 1 ELSE 0 END) AS eligible,
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN reached = 1
+      THEN EXTRACT(EPOCH FROM (first_at - signed_up_at)) / 86400.0 END) AS median_days
+  FROM marked GROUP BY 1, 2, 3`;
+}
+
+// ---- shared result helpers (features.ts uses them too) ----
+
+export const num = (r: Row | undefined, k: string) => Number(r?.[k] ?? 0);
+
+export async function tableHasRows(engine: Engine, table: string): Promise<boolean> {
+  return (await engine.query(`SELECT 1 AS one FROM ${table} LIMIT 1`)).length > 0;
+}
+
+/** Runs a query and indexes its rows by `period_start|segment|part` (part '' when the query has none). */
+export async function runKeyed(engine: Engine, build: (p: SqlParams) => string): Promise<Map<string, Row>> {
+  const params = new SqlParams(engine.dialect);
+  const rows = await engine.query(build(params), params.values);
+  return new Map(
+    rows.map((r) => [`${String(r.period_start)}|${String(r.segment)}|${String(r.part ?? '')}`, r]),
+  );
+}
+
+/** A ratio that carries `censored` when any unit was left out because its window is still open. */
+export function censoredRatio(
+  ctx: ResultContext,
+  hits: number,
+  eligible: number,
+  censored: number,
+): KpiResult {
+  const r = ratioResult(ctx, hits, eligible, eligible);
+  return censored > 0 ? { ...r, flags: [...r.flags, 'censored'] } : r;
+}
+
+/** A median in days over `n` units; null (flagged zero_denominator) when there is none. */
+export function medianResult(
+  ctx: ResultContext,
+  median: number | null,
+  n: number,
+  censored: number,
+): KpiResult {
+  const r = amountResult(ctx, median ?? 0, n);
+  const flags = [...r.flags];
+  if (median === null || n === 0) flags.push('zero_denominator');
+  if (censored > 0) flags.push('censored');
+  return median === null || n === 0 ? { ...r, value: null, numerator: null, flags } : { ...r, flags };
+}
+
+/** Every requested KPI × segment × period, each giving its main row and any extra rows. */
+export function assemble(
+  req: {
+    readonly periods: readonly Period[];
+    readonly by?: string;
+    readonly asOf: string;
+    readonly minSample: number;
+  },
+  wanted: readonly string[],
+  sources: readonly Map<string, Row>[],
+  hasData: (kpi: string) => boolean,
+  build: (kpi: string, ctx: ResultContext, key: string) => KpiResult[],
+): KpiResult[] {
+  const segments = new Set<string>(req.by === undefined ? ['all'] : []);
+  for (const m of sources) for (const k of m.keys()) segments.add(k.split('|')[1] ?? '');
+  const results: KpiResult[] = [];
+  for (const kpi of wanted) {
+    for (const segment of [...segments].sort()) {
+      for (const p of req.periods) {
+        const ctx: ResultContext = {
+          kpi,
+          period_start: p.start,
+          period_end: p.end,
+          segment,
+          asOf: req.asOf,
+          minSample: req.minSample,
+        };
+        if (!hasData(kpi)) results.push(noDataResult(ctx));
+        else results.push(...build(kpi, ctx, `${p.start}|${segment}`));
+      }
+    }
+  }
+  return results;
+}
+
+const sub = (ctx: ResultContext, suffix: string): ResultContext => ({ ...ctx, kpi: `${ctx.kpi}.${suffix}` });
+
+export async function computeActivationKpis(engine: Engine, req: ActivationRequest): Promise<KpiResult[]> {
+  const wanted = req.kpis.filter((k) => (ACTIVATION_KPIS as readonly string[]).includes(k));
+  if (wanted.length === 0) return [];
+  const hasEvents = await tableHasRows(engine, 'events');
+  const hasFeedback = await tableHasRows(engine, 'feedback');
+  const none = new Map<string, Row>();
+  const want = (k: string) => wanted.includes(k) && hasEvents;
+  const milestones = want('activation_milestone_completion')
+    ? await runKeyed(engine, (p) => milestonesSql(req, p))
+    : none;
+  const followUp = want('activated_follow_up_engagement_rate')
+    ? await runKeyed(engine, (p) => followUpSql(req, p))
+    : none;
+  const retention = want('activation_cohort_retention')
+    ? await runKeyed(engine, (p) => cohortRetentionSql(req, p))
+    : none;
+  const funnel =
+    want('drop_off_rate') && req.params.funnelSteps.length > 0
+      ? await runKeyed(engine, (p) => funnelSql(req, p))
+      : none;
+  const exceedData = hasFeedback || (hasEvents && req.params.valueExceeded.length > 0);
+  const exceed =
+    wanted.includes('time_to_exceed_value') && exceedData
+      ? await runKeyed(engine, (p) => exceedValueSql(req, p))
+      : none;
+  const hasData = (kpi: string) => (kpi === 'time_to_exceed_value' ? exceedData : hasEvents);
+  const main = (m: Map<string, Row>, ctx: ResultContext, key: string) => {
+    const r = m.get(`${key}|`);
+    return censoredRatio(ctx, num(r, 'hits'), num(r, 'eligible'), num(r, 'censored'));
+  };
+  return assemble(
+    req,
+    wanted,
+    [milestones, followUp, retention, funnel, exceed],
+    hasData,
+    (kpi, ctx, key) => {
+      switch (kpi) {
+        case 'activation_milestone_completion': {
+          const whole = milestones.get(`${key}|`);
+          const extra = unique(req.params.activationMilestones).map((m) =>
+            censoredRatio(
+              sub(ctx, m),
+              num(milestones.get(`${key}|${m}`), 'hits'),
+              num(whole, 'eligible'),
+              num(whole, 'censored'),
+            ),
+          );
+          return [main(milestones, ctx, key), ...extra];
+        }
+        case 'activated_follow_up_engagement_rate':
+          return [main(followUp, ctx, key)];
+        case 'activation_cohort_retention': {
+          const ns = unique(req.params.nDays.map(String));
+          const at = (n: string, c: ResultContext) => {
+            const r = retention.get(`${key}|d${n}`);
+            return censoredRatio(c, num(r, 'hits'), num(r, 'eligible'), num(r, 'censored'));
+          };
+          return [at(ns[0] ?? '7', ctx), ...ns.map((n) => at(n, sub(ctx, `d${n}`)))];
+        }
+        case 'drop_off_rate': {
+          const r = funnel.get(`${key}|`);
+          const reached = (i: number) => num(r, `reached_${i}`);
+          const k = req.params.funnelSteps.length;
+          const censored = num(r, 'censored');
+          const rows = [censoredRatio(ctx, reached(1) - reached(k), reached(1), censored)];
+          for (let i = 2; i <= k; i++)
+            rows.push(
+              censoredRatio(sub(ctx, `step_${i}`), reached(i - 1) - reached(i), reached(i - 1), censored),
+            );
+          return rows;
+        }
+        default: {
+          const r = exceed.get(`${key}|`);
+          const median = r?.median_days == null ? null : Number(r.median_days);
+          const censored = num(r, 'censored');
+          return [
+            medianResult(ctx, median, num(r, 'hits'), censored),
+            censoredRatio(sub(ctx, 'share_within_horizon'), num(r, 'hits'), num(r, 'eligible'), censored),
+          ];
+        }
+      }
+    },
+  );
+}

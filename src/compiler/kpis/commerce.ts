@@ -1,0 +1,317 @@
+// Commerce KPIs: repeat purchases, promotion redemption, loyalty participation, content ROI, revenue growth
+// and customer profitability (KPI-DEFAULTS.md). The warehouse returns sums and counts per period and
+// segment; the ratios are taken here, keeping numerators and denominators.
+//
+// Choices where KPI-DEFAULTS.md leaves room:
+// - revenue(P) = order revenue in P + Σ over MRR spans of mrr × (days of the span inside P) / 30.4375. A span
+//   is [effective_at, next change's effective_at) and is cut at `asOf`: revenue not yet earned is not counted
+//   (an incomplete period carries `incomplete_period`). revenue_growth's n = customers with revenue in P−1.
+// - redemption_rate: an offer counts as redeemed when redeemed_at ≤ asOf. An offer not redeemed by asOf whose
+//   expiry lies after asOf (or that was issued after asOf) is still open: left out, and the result flagged
+//   `censored`. An offer without an expiry that is not redeemed counts as not redeemed.
+// - loyalty_participation_rate: active in P = an `active_events` event in P (when the events table has rows),
+//   else MRR > 0 at some moment in P; members with an earn or redeem activity in P count as active too, so the
+//   numerator is always part of the denominator.
+// - content_roi: revenue = content_revenue rows whose period_start lies in P (any piece); cost = cost of the
+//   pieces published in P. Content belongs to no customer: it is reported for the segment 'all' only.
+// - customer_profitability: costs rows whose period_start lies in P. Under a breakdown, a per-account cost goes
+//   to its account's segment, a per-segment cost (no customer_id) to the segment named in `costs.segment`.
+//   The per-customer figure is an extra row `customer_profitability.per_customer` = total / customers with
+//   revenue in P. No costs data: no_data (the cost to serve is unknown, not zero).
+import {
+  amountResult,
+  type KpiResult,
+  noDataResult,
+  type ResultContext,
+  ratioResult,
+} from '../../results/kpi-result.ts';
+import type { Engine, Row } from '../../warehouse/engine.ts';
+import { SqlParams } from '../../warehouse/sql-builder.ts';
+import { segmentSql } from '../dimensions.ts';
+import type { Grain, Period } from '../periods.ts';
+import { previousPeriod, withPreviousPeriods } from '../previous-period.ts';
+import { eventFilter } from '../rollups/active-days.ts';
+import { periodsValues } from '../rollups/customer-mrr.ts';
+
+export interface CommerceParams {
+  /** Events that make a customer active for loyalty participation (empty: every event). */
+  readonly activeEvents: readonly string[];
+}
+
+export const DEFAULT_COMMERCE_PARAMS: CommerceParams = { activeEvents: [] };
+
+/** Days in an average month: MRR × days / this = revenue earned over those days. */
+export const DAYS_PER_MONTH = 30.4375;
+
+export interface CommerceRequest {
+  readonly kpis: readonly string[];
+  readonly periods: readonly Period[];
+  /** The grain of `periods`, to find the previous period; without it, the span of the same length. */
+  readonly grain?: Grain;
+  readonly by?: string;
+  readonly asOf: string;
+  readonly minSample: number;
+  readonly params: CommerceParams;
+}
+
+export const COMMERCE_KPIS = [
+  'repeat_purchase_rate',
+  'redemption_rate',
+  'loyalty_participation_rate',
+  'content_roi',
+  'revenue_growth',
+  'customer_profitability',
+] as const;
+
+const inPeriod = (column: string) => `${column} >= p.period_start AND ${column} < p.period_end`;
+const dateInPeriod = (column: string) =>
+  `${column} >= CAST(p.period_start AS DATE) AND ${column} < CAST(p.period_end AS DATE)`;
+
+/** Per period and segment: customers with ≥ 1 and with ≥ 2 orders in it. */
+function repeatSql(req: CommerceRequest, params: SqlParams): string {
+  return `WITH periods AS (${periodsValues(req.periods, params)}),
+  per_customer AS (
+    SELECT p.period_start, o.customer_id, count(*) AS orders FROM orders o
+    JOIN periods p ON ${inPeriod('o.ordered_at')}
+    GROUP BY 1, 2)
+  SELECT c.period_start, ${segmentSql(req.by)} AS segment, count(*) AS buyers,
+    count(CASE WHEN c.orders >= 2 THEN 1 END) AS repeaters
+  FROM per_customer c JOIN customers cu ON cu.customer_id = c.customer_id
+  GROUP BY 1, 2`;
+}
+
+/** Per period and segment: offers issued in it that are closed, those redeemed, and those still open. */
+function redemptionSql(req: CommerceRequest, params: SqlParams): string {
+  const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
+  const redeemed = `(pr.redeemed_at IS NOT NULL AND pr.redeemed_at <= ${asOf})`;
+  const open = `(NOT ${redeemed} AND (pr.expires_at > ${asOf} OR pr.issued_at > ${asOf}))`;
+  return `WITH periods AS (${periodsValues(req.periods, params)})
+  SELECT p.period_start, ${segmentSql(req.by)} AS segment,
+    count(CASE WHEN ${open} THEN NULL ELSE 1 END) AS issued,
+    count(CASE WHEN ${redeemed} THEN 1 END) AS redeemed,
+    count(CASE WHEN ${open} THEN 1 END) AS still_open
+  FROM promotions pr JOIN periods p ON ${inPeriod('pr.issued_at')}
+  JOIN customers cu ON cu.customer_id = pr.customer_id
+  GROUP BY 1, 2`;
+}
+
+/** Per period and segment: customers active in it, and loyalty members with an earn or redeem in it. */
+function loyaltySql(req: CommerceRequest, hasEvents: boolean, params: SqlParams): string {
+  const active = hasEvents
+    ? `SELECT DISTINCT p.period_start, e.customer_id FROM events e JOIN periods p ON ${inPeriod('e.occurred_at')}
+       WHERE e.customer_id IS NOT NULL AND ${eventFilter('e', req.params.activeEvents, params)}`
+    : `SELECT DISTINCT p.period_start, m.customer_id FROM periods p
+       JOIN (SELECT customer_id, effective_at, mrr,
+               lead(effective_at) OVER (PARTITION BY customer_id ORDER BY effective_at) AS next_at
+             FROM subscription_changes) m
+         ON m.mrr > 0 AND m.effective_at < p.period_end AND (m.next_at IS NULL OR m.next_at > p.period_start)`;
+  return `WITH periods AS (${periodsValues(req.periods, params)}),
+  participants AS (
+    SELECT DISTINCT p.period_start, la.customer_id FROM loyalty_activity la
+    JOIN loyalty_members lm ON lm.customer_id = la.customer_id
+    JOIN periods p ON ${inPeriod('la.occurred_at')}
+    WHERE la.kind IN ('earn', 'redeem')),
+  active AS (${active} UNION SELECT period_start, customer_id FROM participants)
+  SELECT a.period_start, ${segmentSql(req.by)} AS segment, count(*) AS active,
+    count(pt.customer_id) AS participants
+  FROM active a JOIN customers cu ON cu.customer_id = a.customer_id
+  LEFT JOIN participants pt ON pt.period_start = a.period_start AND pt.customer_id = a.customer_id
+  GROUP BY 1, 2`;
+}
+
+/** Per period: cost of content published in it, pieces published, and revenue attributed in it. */
+function contentSql(req: CommerceRequest, params: SqlParams): string {
+  return `WITH periods AS (${periodsValues(req.periods, params)}),
+  spent AS (
+    SELECT p.period_start, sum(c.cost) AS cost, count(*) AS pieces FROM content c
+    JOIN periods p ON ${inPeriod('c.published_at')}
+    GROUP BY 1),
+  earned AS (
+    SELECT p.period_start, sum(r.amount) AS revenue FROM content_revenue r
+    JOIN periods p ON ${dateInPeriod('r.period_start')}
+    GROUP BY 1)
+  SELECT p.period_start, 'all' AS segment, coalesce(s.cost, 0) AS cost, coalesce(s.pieces, 0) AS pieces,
+    coalesce(e.revenue, 0) AS revenue
+  FROM periods p LEFT JOIN spent s ON s.period_start = p.period_start
+  LEFT JOIN earned e ON e.period_start = p.period_start`;
+}
+
+/**
+ * Per period and segment: revenue = order revenue + MRR earned day by day (cut at asOf), and the customers
+ * with revenue in it.
+ */
+function revenueSql(periods: readonly Period[], req: CommerceRequest, params: SqlParams): string {
+  const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
+  const days = `EXTRACT(EPOCH FROM (least(coalesce(m.next_at, p.period_end), p.period_end, ${asOf})
+        - greatest(m.effective_at, p.period_start))) / 86400.0`;
+  return `WITH periods AS (${periodsValues(periods, params)}),
+  mrr_spans AS (
+    SELECT customer_id, effective_at, mrr,
+      lead(effective_at) OVER (PARTITION BY customer_id ORDER BY effective_at) AS next_at
+    FROM subscription_changes),
+  recurring AS (
+    SELECT p.period_start, m.customer_id,
+      CAST(sum(m.mrr * ${days}) AS DOUBLE PRECISION) / ${params.bind(DAYS_PER_MONTH)} AS amount
+    FROM periods p JOIN mrr_spans m
+      ON m.mrr > 0 AND m.effective_at < p.period_end AND (m.next_at IS NULL OR m.next_at > p.period_start)
+      AND m.effective_at < ${asOf} AND p.period_start < ${asOf}
+    GROUP BY 1, 2),
+  one_off AS (
+    SELECT p.period_start, o.customer_id, CAST(sum(o.amount) AS DOUBLE PRECISION) AS amount FROM orders o
+    JOIN periods p ON ${inPeriod('o.ordered_at')}
+    GROUP BY 1, 2),
+  revenue AS (
+    SELECT period_start, customer_id, sum(amount) AS amount
+    FROM (SELECT * FROM recurring UNION ALL SELECT * FROM one_off) r
+    GROUP BY 1, 2)
+  SELECT r.period_start, ${segmentSql(req.by)} AS segment, sum(r.amount) AS revenue,
+    count(CASE WHEN r.amount > 0 THEN 1 END) AS customers
+  FROM revenue r JOIN customers cu ON cu.customer_id = r.customer_id
+  GROUP BY 1, 2`;
+}
+
+/** Per period and segment: cost to serve, from costs rows whose period_start lies in the period. */
+function costSql(req: CommerceRequest, params: SqlParams): string {
+  const segment =
+    req.by === undefined
+      ? `'all'`
+      : `CASE WHEN c.customer_id IS NULL THEN coalesce(c.segment, '(unallocated)') ELSE ${segmentSql(req.by)} END`;
+  return `WITH periods AS (${periodsValues(req.periods, params)})
+  SELECT p.period_start, ${segment} AS segment, sum(c.amount) AS cost FROM costs c
+  JOIN periods p ON ${dateInPeriod('c.period_start')}
+  LEFT JOIN customers cu ON cu.customer_id = c.customer_id
+  GROUP BY 1, 2`;
+}
+
+const key = (r: Row) => `${String(r.period_start)}|${String(r.segment)}`;
+const num = (r: Row | undefined, k: string) => Number(r?.[k] ?? 0);
+
+async function tableHasRows(engine: Engine, table: string): Promise<boolean> {
+  return (await engine.query(`SELECT 1 AS one FROM ${table} LIMIT 1`)).length > 0;
+}
+
+/** A result flagged `censored` (some units were left out because their outcome is not known yet). */
+const censored = (r: KpiResult): KpiResult => ({ ...r, flags: [...r.flags, 'censored'] });
+
+export async function computeCommerceKpis(engine: Engine, req: CommerceRequest): Promise<KpiResult[]> {
+  const wanted = req.kpis.filter((k) => (COMMERCE_KPIS as readonly string[]).includes(k));
+  if (wanted.length === 0) return [];
+  const has = async (table: string) => tableHasRows(engine, table);
+  const run = async (build: (p: SqlParams) => string) => {
+    const params = new SqlParams(engine.dialect);
+    return new Map((await engine.query(build(params), params.values)).map((r) => [key(r), r]));
+  };
+  const none = new Map<string, Row>();
+  const want = (...ids: string[]) => ids.some((id) => wanted.includes(id));
+
+  const hasOrders = await has('orders');
+  const hasSubscriptions = await has('subscription_changes');
+  const hasPromotions = await has('promotions');
+  const hasLoyalty = await has('loyalty_members');
+  const hasContent = await has('content');
+  const hasCosts = await has('costs');
+  const hasEvents = await has('events');
+  const hasRevenue = hasOrders || hasSubscriptions;
+
+  const repeat = want('repeat_purchase_rate') && hasOrders ? await run((p) => repeatSql(req, p)) : none;
+  const redemption =
+    want('redemption_rate') && hasPromotions ? await run((p) => redemptionSql(req, p)) : none;
+  const loyalty =
+    want('loyalty_participation_rate') && hasLoyalty ? await run((p) => loyaltySql(req, hasEvents, p)) : none;
+  const content = want('content_roi') && hasContent ? await run((p) => contentSql(req, p)) : none;
+  const revenuePeriods = withPreviousPeriods(req.periods, req.grain);
+  const revenue =
+    want('revenue_growth', 'customer_profitability') && hasRevenue
+      ? await run((p) => revenueSql(revenuePeriods, req, p))
+      : none;
+  const costs = want('customer_profitability') && hasCosts ? await run((p) => costSql(req, p)) : none;
+
+  const segments = new Set<string>(req.by === undefined ? ['all'] : []);
+  for (const m of [repeat, redemption, loyalty, revenue, costs])
+    for (const k of m.keys()) segments.add(k.split('|')[1] ?? '');
+
+  const results: KpiResult[] = [];
+  for (const kpi of wanted) {
+    const kpiSegments = kpi === 'content_roi' ? ['all'] : [...segments].sort();
+    for (const segment of kpiSegments) {
+      for (const p of req.periods) {
+        const ctx = (id: string): ResultContext => ({
+          kpi: id,
+          period_start: p.start,
+          period_end: p.end,
+          segment,
+          asOf: req.asOf,
+          minSample: req.minSample,
+        });
+        const k = `${p.start}|${segment}`;
+        switch (kpi) {
+          case 'repeat_purchase_rate': {
+            if (!hasOrders) {
+              results.push(noDataResult(ctx(kpi)));
+              break;
+            }
+            const r = repeat.get(k);
+            results.push(ratioResult(ctx(kpi), num(r, 'repeaters'), num(r, 'buyers'), num(r, 'buyers')));
+            break;
+          }
+          case 'redemption_rate': {
+            if (!hasPromotions) {
+              results.push(noDataResult(ctx(kpi)));
+              break;
+            }
+            const r = redemption.get(k);
+            const result = ratioResult(ctx(kpi), num(r, 'redeemed'), num(r, 'issued'), num(r, 'issued'));
+            results.push(num(r, 'still_open') > 0 ? censored(result) : result);
+            break;
+          }
+          case 'loyalty_participation_rate': {
+            if (!hasLoyalty) {
+              results.push(noDataResult(ctx(kpi)));
+              break;
+            }
+            const r = loyalty.get(k);
+            results.push(ratioResult(ctx(kpi), num(r, 'participants'), num(r, 'active'), num(r, 'active')));
+            break;
+          }
+          case 'content_roi': {
+            if (!hasContent) {
+              results.push(noDataResult(ctx(kpi)));
+              break;
+            }
+            const r = content.get(k);
+            const cost = num(r, 'cost');
+            results.push(ratioResult(ctx(kpi), num(r, 'revenue') - cost, cost, num(r, 'pieces')));
+            break;
+          }
+          case 'revenue_growth': {
+            if (!hasRevenue) {
+              results.push(noDataResult(ctx(kpi)));
+              break;
+            }
+            const now = revenue.get(k);
+            const before = revenue.get(`${previousPeriod(p, req.grain).start}|${segment}`);
+            const base = num(before, 'revenue');
+            results.push(ratioResult(ctx(kpi), num(now, 'revenue') - base, base, num(before, 'customers')));
+            break;
+          }
+          case 'customer_profitability': {
+            const perCustomer = `${kpi}.per_customer`;
+            if (!hasRevenue || !hasCosts) {
+              results.push(noDataResult(ctx(kpi)), noDataResult(ctx(perCustomer)));
+              break;
+            }
+            const r = revenue.get(k);
+            const profit = num(r, 'revenue') - num(costs.get(k), 'cost');
+            const customers = num(r, 'customers');
+            results.push(
+              amountResult(ctx(kpi), profit, customers),
+              ratioResult(ctx(perCustomer), profit, customers, customers),
+            );
+            break;
+          }
+        }
+      }
+    }
+  }
+  return results;
+}

@@ -1,0 +1,138 @@
+// Downgrade-to-churn conversion and contract renewal (KPI-DEFAULTS.md), both windowed KPIs judged against
+// asOf: a unit whose window is not over and that has not yet reached the outcome is left out (censored).
+//   downgrade_to_churn_conversion_rate: customers whose FIRST downgrade in P (a change whose mrr is lower than
+//     the previous one and above 0) happened at t; converted when a change to mrr 0 is effective in
+//     (t, t + window_days] (the MRR is 0 right after it, so by t + window_days). A downgrade whose window ends
+//     after asOf and that has not converted by asOf is censored.
+//   customer_renewal_rate: contracts with end_at in P; renewed when marked renewed, or when another contract
+//     of the same customer starts after this one's start and no later than end_at + grace_days. A contract
+//     whose grace ends after asOf and that is not renewed yet is censored.
+import { type KpiResult, noDataResult, type ResultContext, ratioResult } from '../../results/kpi-result.ts';
+import type { Engine, Row } from '../../warehouse/engine.ts';
+import { SqlParams } from '../../warehouse/sql-builder.ts';
+import { segmentSql } from '../dimensions.ts';
+import type { Grain, Period } from '../periods.ts';
+import { periodsValues } from '../rollups/customer-mrr.ts';
+
+export interface ContractParams {
+  /** Days after a downgrade within which a cancellation counts as its conversion. */
+  readonly windowDays: number;
+  /** Days after a contract's end within which a next contract counts as its renewal. */
+  readonly graceDays: number;
+}
+
+export const DEFAULT_CONTRACT_PARAMS: ContractParams = { windowDays: 90, graceDays: 30 };
+
+export const CONTRACT_KPIS = ['downgrade_to_churn_conversion_rate', 'customer_renewal_rate'] as const;
+
+export interface ContractRequest {
+  readonly kpis: readonly string[];
+  readonly periods: readonly Period[];
+  readonly grain?: Grain;
+  readonly by?: string;
+  readonly asOf: string;
+  readonly minSample: number;
+  readonly params: ContractParams;
+}
+
+/** Per period and segment: first downgrades in P, those converted to churn, and those censored. */
+function downgradeSql(req: ContractRequest, params: SqlParams): string {
+  const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
+  const window = `INTERVAL '1 day' * ${params.bind(req.params.windowDays)}`;
+  return `WITH periods AS (${periodsValues(req.periods, params)}),
+  changes AS (
+    SELECT customer_id, effective_at, mrr,
+      lag(mrr) OVER (PARTITION BY customer_id ORDER BY effective_at) AS previous_mrr
+    FROM subscription_changes),
+  first_downgrade AS (
+    SELECT p.period_start, c.customer_id, min(c.effective_at) AS downgraded_at
+    FROM changes c JOIN periods p ON c.effective_at >= p.period_start AND c.effective_at < p.period_end
+    WHERE c.mrr > 0 AND c.mrr < c.previous_mrr
+    GROUP BY 1, 2),
+  outcome AS (
+    SELECT f.period_start, f.customer_id, f.downgraded_at,
+      min(z.effective_at) AS churned_at
+    FROM first_downgrade f
+    LEFT JOIN subscription_changes z ON z.customer_id = f.customer_id AND z.mrr = 0
+      AND z.effective_at > f.downgraded_at AND z.effective_at <= f.downgraded_at + ${window}
+      AND z.effective_at <= ${asOf}
+    GROUP BY 1, 2, 3)
+  SELECT o.period_start, ${segmentSql(req.by)} AS segment,
+    count(CASE WHEN o.churned_at IS NOT NULL OR o.downgraded_at + ${window} <= ${asOf} THEN 1 END) AS base,
+    count(o.churned_at) AS hits,
+    count(CASE WHEN o.churned_at IS NULL AND o.downgraded_at + ${window} > ${asOf} THEN 1 END) AS censored
+  FROM outcome o JOIN customers cu ON cu.customer_id = o.customer_id
+  GROUP BY 1, 2`;
+}
+
+/** Per period and segment: contracts ending in P whose outcome is known, those renewed, and those censored. */
+function renewalSql(req: ContractRequest, params: SqlParams): string {
+  const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
+  const grace = `INTERVAL '1 day' * ${params.bind(req.params.graceDays)}`;
+  return `WITH periods AS (${periodsValues(req.periods, params)}),
+  ending AS (
+    SELECT p.period_start, k.contract_id, k.customer_id, k.end_at,
+      CASE WHEN k.renewed = TRUE OR EXISTS (
+        SELECT 1 FROM contracts n WHERE n.customer_id = k.customer_id AND n.contract_id <> k.contract_id
+          AND n.start_at > k.start_at AND n.start_at <= k.end_at + ${grace})
+      THEN 1 ELSE 0 END AS renewed
+    FROM contracts k JOIN periods p ON k.end_at >= p.period_start AND k.end_at < p.period_end)
+  SELECT e.period_start, ${segmentSql(req.by)} AS segment,
+    count(CASE WHEN e.renewed = 1 OR e.end_at + ${grace} <= ${asOf} THEN 1 END) AS base,
+    sum(e.renewed) AS hits,
+    count(CASE WHEN e.renewed = 0 AND e.end_at + ${grace} > ${asOf} THEN 1 END) AS censored
+  FROM ending e JOIN customers cu ON cu.customer_id = e.customer_id
+  GROUP BY 1, 2`;
+}
+
+async function tableHasRows(engine: Engine, table: string): Promise<boolean> {
+  return (await engine.query(`SELECT 1 AS one FROM ${table} LIMIT 1`)).length > 0;
+}
+
+const SOURCES = {
+  downgrade_to_churn_conversion_rate: { table: 'subscription_changes', sql: downgradeSql },
+  customer_renewal_rate: { table: 'contracts', sql: renewalSql },
+} as const;
+
+export async function computeContractKpis(engine: Engine, req: ContractRequest): Promise<KpiResult[]> {
+  const wanted = CONTRACT_KPIS.filter((k) => req.kpis.includes(k));
+  if (wanted.length === 0) return [];
+  const byKpi = new Map<string, Map<string, Row> | undefined>();
+  const segments = new Set<string>(req.by === undefined ? ['all'] : []);
+  for (const kpi of wanted) {
+    const source = SOURCES[kpi];
+    if (!(await tableHasRows(engine, source.table))) {
+      byKpi.set(kpi, undefined);
+      continue;
+    }
+    const params = new SqlParams(engine.dialect);
+    const rows = await engine.query(source.sql(req, params), params.values);
+    for (const r of rows) segments.add(String(r.segment));
+    byKpi.set(kpi, new Map(rows.map((r) => [`${String(r.period_start)}|${String(r.segment)}`, r])));
+  }
+  const results: KpiResult[] = [];
+  for (const kpi of wanted) {
+    const rows = byKpi.get(kpi);
+    for (const segment of [...segments].sort()) {
+      for (const p of req.periods) {
+        const ctx: ResultContext = {
+          kpi,
+          period_start: p.start,
+          period_end: p.end,
+          segment,
+          asOf: req.asOf,
+          minSample: req.minSample,
+        };
+        if (!rows) {
+          results.push(noDataResult(ctx));
+          continue;
+        }
+        const row = rows.get(`${p.start}|${segment}`);
+        const base = Number(row?.base ?? 0);
+        const r = ratioResult(ctx, Number(row?.hits ?? 0), base, base);
+        results.push(Number(row?.censored ?? 0) > 0 ? { ...r, flags: [...r.flags, 'censored'] } : r);
+      }
+    }
+  }
+  return results;
+}

@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { withSmallWarehouse } from '../../../test/support/small-warehouse.ts';
+import type { KpiResult } from '../../results/kpi-result.ts';
+import { type Grain, periodsBetween } from '../periods.ts';
+import { previousPeriod } from '../previous-period-activation.ts';
+import { computeFeatureKpis, DEFAULT_FEATURE_PARAMS, FEATURE_KPIS, type FeatureParams } from './features.ts';
+
+// January 2024 ends Thu Feb 1; the 4 complete ISO weeks before it: Jan 1–7, 8–14, 15–21, 22–28 (to Mon Jan 29).
+//   u1: use_reports Jan 2, 9, 16 (3 weeks); use_api Jan 2, 9 (2 weeks); February: use_reports Feb 5.
+//   u2: use_reports Jan 1 00:00Z (the first instant), Jan 22, 2024-01-28T23:30-01:00 = Jan 29 00:30Z (past the
+//       weeks) → 2 weeks; use_dashboards Jan 3, 10, 17, 24 (4 weeks); February: use_api Feb 2.
+//   u3: login Jan 15 only.
+//   u4: use_reports Jan 29, 30, 31 (after the weeks); February: use_reports Feb 1 00:00Z (the first instant).
+//   u5: use_reports 2023-12-31T23:00-02:00 = Jan 1 01:00Z, Jan 8, 2024-01-14T23:00-01:00 = Jan 15 00:00Z → weeks
+//       1, 2, 3.
+const DATA = {
+  customers: `customer_id,signed_up_at
+    A,2023-06-01T00:00:00Z
+    B,2023-06-01T00:00:00Z`,
+  events: `event_id,user_id,customer_id,occurred_at,name
+    e1,u1,A,2024-01-02T10:00:00Z,use_reports
+    e2,u1,A,2024-01-09T10:00:00Z,use_reports
+    e3,u1,A,2024-01-16T10:00:00Z,use_reports
+    e4,u1,A,2024-01-02T11:00:00Z,use_api
+    e5,u1,A,2024-01-09T11:00:00Z,use_api
+    e6,u1,A,2024-02-05T10:00:00Z,use_reports
+    e7,u2,A,2024-01-01T00:00:00Z,use_reports
+    e8,u2,A,2024-01-22T10:00:00Z,use_reports
+    e9,u2,A,2024-01-28T23:30:00-01:00,use_reports
+    e10,u2,A,2024-01-03T10:00:00Z,use_dashboards
+    e11,u2,A,2024-01-10T10:00:00Z,use_dashboards
+    e12,u2,A,2024-01-17T10:00:00Z,use_dashboards
+    e13,u2,A,2024-01-24T10:00:00Z,use_dashboards
+    e14,u2,A,2024-02-02T10:00:00Z,use_api
+    e15,u3,B,2024-01-15T10:00:00Z,login
+    e16,u4,B,2024-01-29T10:00:00Z,use_reports
+    e17,u4,B,2024-01-30T10:00:00Z,use_reports
+    e18,u4,B,2024-01-31T10:00:00Z,use_reports
+    e19,u4,B,2024-02-01T00:00:00Z,use_reports
+    e20,u5,B,2023-12-31T23:00:00-02:00,use_reports
+    e21,u5,B,2024-01-08T10:00:00Z,use_reports
+    e22,u5,B,2024-01-14T23:00:00-01:00,use_reports`,
+};
+
+// Key action export_data, all users of account X:
+//   r1 Jan 2 → Jan 9: 7 days.   r2 Jan 1 00:00Z (the first instant) → Jan 22: 21 days.
+//   r3 2023-12-31T23:00-02:00 = Jan 1 01:00Z → Jan 8 00:00Z: 6 + 23/24 = 167/24 days.   r4 Jan 29 → Jan 30 (→ Jan 31): 1 day.
+//   r5 Jan 20 only: horizon to Feb 19, open at as_of Feb 10 → censored.   r6 Jan 2 only: horizon over → no repeat.
+//   r7 Jan 3 → Feb 5: 33 days > 30 → no repeat.   r8 first use Dec 20 (not in January).
+const REPEAT_DATA = {
+  customers: `customer_id,signed_up_at
+    X,2023-06-01T00:00:00Z`,
+  events: `event_id,user_id,customer_id,occurred_at,name
+    x1,r1,X,2024-01-02T00:00:00Z,export_data
+    x2,r1,X,2024-01-09T00:00:00Z,export_data
+    x3,r2,X,2024-01-01T00:00:00Z,export_data
+    x4,r2,X,2024-01-22T00:00:00Z,export_data
+    x5,r3,X,2023-12-31T23:00:00-02:00,export_data
+    x6,r3,X,2024-01-08T00:00:00Z,export_data
+    x7,r4,X,2024-01-29T00:00:00Z,export_data
+    x8,r4,X,2024-01-30T00:00:00Z,export_data
+    x9,r4,X,2024-01-31T00:00:00Z,export_data
+    x10,r5,X,2024-01-20T00:00:00Z,export_data
+    x11,r6,X,2024-01-02T00:00:00Z,export_data
+    x12,r7,X,2024-01-03T00:00:00Z,export_data
+    x13,r7,X,2024-02-05T00:00:00Z,export_data
+    x14,r8,X,2023-12-20T00:00:00Z,export_data
+    x15,r8,X,2024-01-05T00:00:00Z,export_data`,
+};
+
+async function run(
+  from: string,
+  to: string,
+  asOf: string,
+  opts: { data?: Record<string, string>; params?: FeatureParams; grain?: Grain } = {},
+): Promise<Map<string, KpiResult>> {
+  const rows = await withSmallWarehouse(opts.data ?? DATA, (db) =>
+    computeFeatureKpis(db, {
+      kpis: [...FEATURE_KPIS],
+      periods: periodsBetween(from, to, 'month'),
+      ...(opts.grain ? { grain: opts.grain } : {}),
+      asOf,
+      minSample: 1,
+      // This dataset's repeated key action is use_reports.
+      params: opts.params ?? { ...DEFAULT_FEATURE_PARAMS, keyAction: 'use_reports' },
+    }),
+  );
+  return new Map(rows.map((r) => [r.kpi, r]));
+}
+
+const close = (actual: number | null | undefined, expected: number) =>
+  assert.ok(actual != null && Math.abs(actual - expected) < 1e-9, `${actual} ≈ ${expected}`);
+const ratio = (r: KpiResult | undefined) => [r?.value, r?.numerator, r?.denominator];
+
+test('feature adoption over the 4 complete weeks before Feb 1: reports 2/4, dashboards 1/4, mean 0.1875', async () => {
+  const rows = await run('2024-01-01', '2024-01-31', '2024-03-01T00:00:00.000Z');
+  // Active in the weeks: u1, u2, u3, u5 (u4 only after Jan 29) → 4.
+  // use_reports in ≥ 3 weeks: u1 (1, 2, 3), u5 (1, 2, 3 after offsets); u2 has 2 → 2/4.
+  // use_dashboards: u2 (4 weeks) → 1/4. use_alerts 0/4, use_api 0/4 (u1 in 2 weeks).
+  assert.deepEqual(ratio(rows.get('feature_adoption_rate.use_reports')), [2 / 4, 2, 4]);
+  assert.deepEqual(ratio(rows.get('feature_adoption_rate.use_dashboards')), [1 / 4, 1, 4]);
+  assert.deepEqual(ratio(rows.get('feature_adoption_rate.use_alerts')), [0, 0, 4]);
+  assert.deepEqual(ratio(rows.get('feature_adoption_rate.use_api')), [0, 0, 4]);
+  // Mean over features: (2 + 1 + 0 + 0) / 4 = 0.75 adopters over 4 active users = 0.1875.
+  assert.deepEqual(ratio(rows.get('feature_adoption_rate')), [0.1875, 0.75, 4]);
+});
+
+test('feature adoption whose weeks reach past as_of is null and censored', async () => {
+  // February ends Fri Mar 1: weeks end Mon Feb 26 > as_of Feb 20.
+  const r = (await run('2024-02-01', '2024-02-29', '2024-02-20T00:00:00.000Z')).get('feature_adoption_rate');
+  assert.equal(r?.value, null);
+  assert.ok(r?.flags.includes('censored'));
+});
+
+test('retained feature users: January users using the feature again in February', async () => {
+  for (const grain of [undefined, 'month'] as const) {
+    const rows = await run('2024-02-01', '2024-02-29', '2024-03-10T00:00:00.000Z', grain ? { grain } : {});
+    // use_reports in January: u1, u2, u4, u5 (4); again in February: u1 (Feb 5), u4 (Feb 1 00:00Z) → 2/4.
+    // use_dashboards: u2 → 0/1 (u2 used use_api in February). use_api: u1 → 0/1. use_alerts: 0/0 → null.
+    assert.deepEqual(ratio(rows.get('retained_feature_users.use_reports')), [2 / 4, 2, 4]);
+    assert.deepEqual(ratio(rows.get('retained_feature_users.use_dashboards')), [0, 0, 1]);
+    assert.deepEqual(ratio(rows.get('retained_feature_users.use_api')), [0, 0, 1]);
+    const alerts = rows.get('retained_feature_users.use_alerts');
+    assert.equal(alerts?.value, null);
+    assert.ok(alerts?.flags.includes('zero_denominator'));
+    // Pooled user–feature pairs: (2 + 0 + 0 + 0) / (4 + 1 + 1 + 0) = 2/6.
+    assert.deepEqual(ratio(rows.get('retained_feature_users')), [2 / 6, 2, 6]);
+  }
+});
+
+test('previous period: the same grain before, inferred when not given', () => {
+  const [jan] = periodsBetween('2024-03-01', '2024-03-01', 'month');
+  assert.deepEqual(previousPeriod(jan as { start: string; end: string }), {
+    start: '2024-02-01T00:00:00.000Z',
+    end: '2024-03-01T00:00:00.000Z',
+  });
+  const [week] = periodsBetween('2024-01-03', '2024-01-03', 'week');
+  assert.equal(previousPeriod(week as { start: string; end: string }).start, '2023-12-25T00:00:00.000Z');
+});
+
+test('time to first repeat action: median of 1, 167/24, 7, 21 days; share 4/6 with r5 censored', async () => {
+  const rows = await run('2024-01-01', '2024-01-31', '2024-02-10T00:00:00.000Z', {
+    data: REPEAT_DATA,
+    params: { ...DEFAULT_FEATURE_PARAMS, keyAction: 'export_data' },
+  });
+  // Repeaters r1..r4: sorted days 1, 167/24, 7, 21 → median (167/24 + 7) / 2 = 335/48.
+  const r = rows.get('time_to_first_repeat_action');
+  close(r?.value, 335 / 48);
+  assert.equal(r?.n, 4);
+  assert.ok(r?.flags.includes('censored'));
+  // Share: 4 repeaters / (4 + r6 + r7) = 4/6; r5 (open, no repeat yet) is left out; r8 is December's.
+  const share = rows.get('time_to_first_repeat_action.share_repeating');
+  assert.deepEqual(ratio(share), [4 / 6, 4, 6]);
+  assert.ok(share?.flags.includes('censored'));
+});
+
+test('an empty period: null with zero_denominator; no events: no data', async () => {
+  const rows = await run('2023-10-01', '2023-10-31', '2024-03-01T00:00:00.000Z');
+  for (const kpi of FEATURE_KPIS) {
+    assert.equal(rows.get(kpi)?.value, null, kpi);
+    assert.ok(rows.get(kpi)?.flags.includes('zero_denominator'), kpi);
+  }
+  const none = await run('2024-01-01', '2024-01-31', '2024-03-01T00:00:00.000Z', {
+    data: { customers: DATA.customers },
+  });
+  for (const kpi of FEATURE_KPIS) assert.deepEqual(none.get(kpi)?.flags, ['no_data'], kpi);
+});

@@ -1,0 +1,213 @@
+// Feature KPIs: ongoing feature adoption, retained feature users and the time to the first repeat of a key
+// action (KPI-DEFAULTS.md). Users are `coalesce(user_id, customer_id)`; a user's segment is its account's.
+//
+// Choices where KPI-DEFAULTS.md leaves room (each is tested):
+// - feature adoption: the n complete ISO weeks before p_end end at the Monday on or before p_end. Numerator:
+//   users active in those weeks who used the feature in ≥ k distinct weeks; denominator: users active in
+//   any of them. When those weeks reach past as_of the value is null and censored. The plain id is the
+//   mean over features (Σ adopters / #features over the same denominator).
+// - retained feature users: P−1 from `previousPeriod` (same grain). The plain id pools user–feature pairs:
+//   Σ retained / Σ users of a feature in P−1.
+// - time to first repeat: the first and second use by event time (ties by event_id); the median is in
+//   fractional days over users who repeat within horizon_days; users who have not repeated and whose
+//   horizon is open are censored (left out of the share).
+import type { KpiResult, ResultContext } from '../../results/kpi-result.ts';
+import type { Engine, Row } from '../../warehouse/engine.ts';
+import type { SqlParams } from '../../warehouse/sql-builder.ts';
+import { segmentSql } from '../dimensions.ts';
+import { type Grain, type Period, periodStart } from '../periods.ts';
+import { previousPeriod } from '../previous-period-activation.ts';
+import { eventFilter } from '../rollups/active-days.ts';
+import { periodsValues } from '../rollups/customer-mrr.ts';
+import { assemble, censoredRatio, medianResult, num, runKeyed, tableHasRows } from './activation.ts';
+
+export interface FeatureParams {
+  readonly features: readonly string[];
+  /** Weeks (of the last n) in which a feature must be used to count as adopted. */
+  readonly k: number;
+  readonly n: number;
+  /** Events that make a user active (empty: every event). */
+  readonly activeEvents: readonly string[];
+  readonly keyAction: string;
+  readonly horizonDays: number;
+}
+
+export const DEFAULT_FEATURE_PARAMS: FeatureParams = {
+  features: ['use_reports', 'use_dashboards', 'use_alerts', 'use_api'],
+  k: 3,
+  n: 4,
+  activeEvents: [],
+  keyAction: 'create_report',
+  horizonDays: 30,
+};
+
+export interface FeatureRequest {
+  readonly kpis: readonly string[];
+  readonly periods: readonly Period[];
+  readonly grain?: Grain;
+  readonly by?: string;
+  readonly asOf: string;
+  readonly minSample: number;
+  readonly params: FeatureParams;
+}
+
+export const FEATURE_KPIS = [
+  'feature_adoption_rate',
+  'retained_feature_users',
+  'time_to_first_repeat_action',
+] as const;
+
+const DAY_MS = 86_400_000;
+const USER = `coalesce(e.user_id, e.customer_id)`;
+
+/** The n complete ISO weeks before the period's end: [start, end). */
+export function adoptionWeeks(p: Period, n: number): { start: string; end: string } {
+  const end = periodStart(new Date(p.end), 'week');
+  return { start: new Date(end.getTime() - n * 7 * DAY_MS).toISOString(), end: end.toISOString() };
+}
+
+/** Rows part '' (eligible = active users) and part = feature (hits = adopters among them). */
+function adoptionSql(req: FeatureRequest, features: readonly string[], params: SqlParams): string {
+  const windows = req.periods.map((p) => {
+    const w = adoptionWeeks(p, req.params.n);
+    return `(CAST(${params.bind(p.start)} AS TIMESTAMPTZ), CAST(${params.bind(w.start)} AS TIMESTAMPTZ), CAST(${params.bind(w.end)} AS TIMESTAMPTZ))`;
+  });
+  return `WITH windows AS (SELECT * FROM (VALUES ${windows.join(', ')}) AS v(period_start, w_start, w_end)),
+  win_events AS (
+    SELECT w.period_start, ${USER} AS user_key, e.customer_id, e.name,
+      FLOOR((CAST(e.occurred_at AS DATE) - CAST(w.w_start AS DATE)) / 7.0) AS week,
+      CASE WHEN ${eventFilter('e', req.params.activeEvents, params)} THEN 1 ELSE 0 END AS is_active
+    FROM events e JOIN windows w ON e.occurred_at >= w.w_start AND e.occurred_at < w.w_end
+    WHERE ${USER} IS NOT NULL),
+  active AS (
+    SELECT period_start, user_key, min(customer_id) AS customer_id FROM win_events WHERE is_active = 1
+    GROUP BY 1, 2),
+  adopters AS (
+    SELECT e.period_start, e.user_key, e.name AS part FROM win_events e
+    WHERE ${eventFilter('e', features, params)}
+    GROUP BY 1, 2, 3 HAVING count(DISTINCT e.week) >= ${params.bind(req.params.k)})
+  SELECT a.period_start, ${segmentSql(req.by)} AS segment, '' AS part, count(*) AS eligible, 0 AS hits
+  FROM active a JOIN customers cu ON cu.customer_id = a.customer_id GROUP BY 1, 2, 3
+  UNION ALL
+  SELECT a.period_start, ${segmentSql(req.by)}, d.part, 0, count(*)
+  FROM adopters d JOIN active a ON a.period_start = d.period_start AND a.user_key = d.user_key
+  JOIN customers cu ON cu.customer_id = a.customer_id GROUP BY 1, 2, 3`;
+}
+
+/** Rows per period, segment and feature: users of it in P−1 (eligible) and those among them using it in P. */
+function retainedSql(req: FeatureRequest, features: readonly string[], params: SqlParams): string {
+  const pairs = req.periods.map((p) => {
+    const prev = previousPeriod(p, req.grain);
+    return `(CAST(${params.bind(p.start)} AS TIMESTAMPTZ), CAST(${params.bind(p.end)} AS TIMESTAMPTZ), CAST(${params.bind(prev.start)} AS TIMESTAMPTZ), CAST(${params.bind(prev.end)} AS TIMESTAMPTZ))`;
+  });
+  const isFeature = eventFilter('e', features, params);
+  return `WITH pairs AS (SELECT * FROM (VALUES ${pairs.join(', ')}) AS v(period_start, period_end, prev_start, prev_end)),
+  before AS (
+    SELECT pr.period_start, ${USER} AS user_key, e.name AS part, min(e.customer_id) AS customer_id
+    FROM events e JOIN pairs pr ON e.occurred_at >= pr.prev_start AND e.occurred_at < pr.prev_end
+    WHERE ${isFeature} AND ${USER} IS NOT NULL GROUP BY 1, 2, 3),
+  again AS (
+    SELECT DISTINCT pr.period_start, ${USER} AS user_key, e.name AS part
+    FROM events e JOIN pairs pr ON e.occurred_at >= pr.period_start AND e.occurred_at < pr.period_end
+    WHERE ${isFeature})
+  SELECT b.period_start, ${segmentSql(req.by)} AS segment, b.part, count(*) AS eligible, count(a.user_key) AS hits
+  FROM before b JOIN customers cu ON cu.customer_id = b.customer_id
+  LEFT JOIN again a ON a.period_start = b.period_start AND a.user_key = b.user_key AND a.part = b.part
+  GROUP BY 1, 2, 3`;
+}
+
+function repeatSql(req: FeatureRequest, params: SqlParams): string {
+  const horizon = `INTERVAL '1 day' * ${params.bind(req.params.horizonDays)}`;
+  return `WITH periods AS (${periodsValues(req.periods, params)}),
+  uses AS (
+    SELECT ${USER} AS user_key, e.customer_id, e.occurred_at,
+      row_number() OVER (PARTITION BY ${USER} ORDER BY e.occurred_at, e.event_id) AS rn
+    FROM events e WHERE e.name = ${params.bind(req.params.keyAction)} AND ${USER} IS NOT NULL),
+  firsts AS (
+    SELECT user_key, max(CASE WHEN rn = 1 THEN customer_id END) AS customer_id,
+      max(CASE WHEN rn = 1 THEN occurred_at END) AS first_at, max(CASE WHEN rn = 2 THEN occurred_at END) AS second_at
+    FROM uses WHERE rn <= 2 GROUP BY 1),
+  marked AS (
+    SELECT p.period_start, ${segmentSql(req.by)} AS segment, f.first_at, f.second_at,
+      CASE WHEN f.second_at <= f.first_at + ${horizon} THEN 1 ELSE 0 END AS repeated,
+      CASE WHEN f.first_at + ${horizon} <= CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ) THEN 1 ELSE 0 END AS closed
+    FROM firsts f JOIN periods p ON f.first_at >= p.period_start AND f.first_at < p.period_end
+    JOIN customers cu ON cu.customer_id = f.customer_id)
+  SELECT period_start, segment, '' AS part, sum(repeated) AS hits,
+    sum(CASE WHEN repeated = 0 AND closed = 0 THEN 1 ELSE 0 END) AS censored,
+    sum(CASE WHEN repeated = 1 OR closed = 1 THEN 1 ELSE 0 END) AS eligible,
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN repeated = 1
+      THEN EXTRACT(EPOCH FROM (second_at - first_at)) / 86400.0 END) AS median_days
+  FROM marked GROUP BY 1, 2, 3`;
+}
+
+const sub = (ctx: ResultContext, suffix: string): ResultContext => ({ ...ctx, kpi: `${ctx.kpi}.${suffix}` });
+
+export async function computeFeatureKpis(engine: Engine, req: FeatureRequest): Promise<KpiResult[]> {
+  const wanted = req.kpis.filter((k) => (FEATURE_KPIS as readonly string[]).includes(k));
+  if (wanted.length === 0) return [];
+  const hasEvents = await tableHasRows(engine, 'events');
+  const features = [...new Set(req.params.features)];
+  const none = new Map<string, Row>();
+  const want = (k: string) => hasEvents && wanted.includes(k);
+  const adoption =
+    want('feature_adoption_rate') && features.length
+      ? await runKeyed(engine, (p) => adoptionSql(req, features, p))
+      : none;
+  const retained =
+    want('retained_feature_users') && features.length
+      ? await runKeyed(engine, (p) => retainedSql(req, features, p))
+      : none;
+  const repeat = want('time_to_first_repeat_action')
+    ? await runKeyed(engine, (p) => repeatSql(req, p))
+    : none;
+  return assemble(
+    req,
+    wanted,
+    [adoption, retained, repeat],
+    () => hasEvents,
+    (kpi, ctx, key) => {
+      switch (kpi) {
+        case 'feature_adoption_rate': {
+          const weeksEnd = adoptionWeeks({ start: ctx.period_start, end: ctx.period_end }, req.params.n).end;
+          const open = Date.parse(weeksEnd) > Date.parse(req.asOf);
+          const active = num(adoption.get(`${key}|`), 'eligible');
+          const rate = (c: ResultContext, hits: number) => {
+            const r = censoredRatio(c, hits, active, 0);
+            return open
+              ? {
+                  ...r,
+                  value: null,
+                  numerator: null,
+                  denominator: null,
+                  flags: [...r.flags, 'censored' as const],
+                }
+              : r;
+          };
+          const hits = features.map((f) => num(adoption.get(`${key}|${f}`), 'hits'));
+          const mean = hits.reduce((a, b) => a + b, 0) / Math.max(features.length, 1);
+          return [rate(ctx, mean), ...features.map((f, i) => rate(sub(ctx, f), hits[i] ?? 0))];
+        }
+        case 'retained_feature_users': {
+          const rows = features.map((f) => retained.get(`${key}|${f}`));
+          const total = (k: string) => rows.reduce((a, r) => a + num(r, k), 0);
+          return [
+            censoredRatio(ctx, total('hits'), total('eligible'), 0),
+            ...features.map((f, i) =>
+              censoredRatio(sub(ctx, f), num(rows[i], 'hits'), num(rows[i], 'eligible'), 0),
+            ),
+          ];
+        }
+        default: {
+          const r = repeat.get(`${key}|`);
+          const median = r?.median_days == null ? null : Number(r.median_days);
+          const censored = num(r, 'censored');
+          return [
+            medianResult(ctx, median, num(r, 'hits'), censored),
+            censoredRatio(sub(ctx, 'share_repeating'), num(r, 'hits'), num(r, 'eligible'), censored),
+          ];
+        }
+      }
+    },
+  );
+}
