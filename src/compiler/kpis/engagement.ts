@@ -91,8 +91,11 @@ function scoreSql(req: EngagementRequest, params: SqlParams): string {
     SELECT s.period_start, s.customer_id, coalesce(sum(${weight} * ln(1 + c.n)), 0) AS raw
     FROM subscribed s LEFT JOIN counts c ON c.period_start = s.period_start AND c.customer_id = s.customer_id
     GROUP BY 1, 2),
+  -- Ranked on the score rounded to 9 decimals: engines sum floating logs in different orders, and equal
+  -- scores must tie everywhere.
   ranked AS (
-    SELECT period_start, customer_id, 100 * percent_rank() OVER (PARTITION BY period_start ORDER BY raw) AS score
+    SELECT period_start, customer_id,
+      100 * percent_rank() OVER (PARTITION BY period_start ORDER BY CAST(raw AS DECIMAL(38, 9))) AS score
     FROM raw_scores)
   SELECT r.period_start, ${segmentSql(req.by)} AS segment, count(*) AS accounts, sum(r.score) AS score_sum,
     count(CASE WHEN r.score < 33 THEN 1 END) AS low, count(CASE WHEN r.score >= 67 THEN 1 END) AS high
