@@ -20,8 +20,8 @@ export function formatCatalogTable(rows: readonly KpiResult[], period: string, p
     return [
       def.activity,
       def.id,
-      show(now?.value ?? null, unit),
-      show(before?.value ?? null, unit),
+      show(now?.value ?? null),
+      show(before?.value ?? null),
       now?.flags.join(',') ?? '',
     ];
   });
