@@ -4,6 +4,7 @@ import { TenureError } from '../errors/tenure-error.ts';
 import { registerCatalog } from './commands/catalog.ts';
 import { registerCompute } from './commands/compute.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerExplain } from './commands/explain.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerQuarantine } from './commands/quarantine.ts';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerCatalog(program);
   registerCompute(program);
+  registerExplain(program);
   return program;
 }
 

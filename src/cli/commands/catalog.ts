@@ -13,7 +13,9 @@ interface CatalogOptions {
 }
 
 /** The given project file, else ./tenure.yaml when present, else the shipped catalog unchanged. */
-async function resolveCatalog(project: string | undefined): Promise<ResolvedCatalog & { file?: string }> {
+export async function resolveCatalog(
+  project: string | undefined,
+): Promise<ResolvedCatalog & { file?: string }> {
   const file = project ?? (existsSync(DEFAULT_PROJECT_FILE) ? DEFAULT_PROJECT_FILE : undefined);
   if (file === undefined) return { definitions: CATALOG, applied: [], custom: [] };
   return { ...(await loadProjectFile(file)), file };
@@ -34,7 +36,7 @@ function paramLine(name: string, spec: ParamSpec): string {
   return `  ${name} (${spec.type}${range ? `; ${range}` : ''}) = ${showValue(spec.default)}\n    ${spec.description}`;
 }
 
-function describeDefinition(def: KpiDefinition, overridden: readonly string[]): string {
+export function describeDefinition(def: KpiDefinition, overridden: readonly string[]): string {
   const params = Object.entries(def.params);
   const lines = [
     `${def.id} — ${def.name} (version ${def.version})`,
