@@ -1,14 +1,23 @@
-// A small hand-built dataset, loaded through the real ingestion into a fresh DuckDB file, for KPI tests
-// whose expected values are worked out by hand.
+// A small hand-built dataset, loaded through the real ingestion, for KPI tests whose expected values are
+// worked out by hand. The work runs on DuckDB and, where PostgreSQL's server is installed (always in CI), on
+// PostgreSQL too: both must return the same thing (numbers to 1e-9), so every hand-checked test is a test
+// of both engines.
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ingest } from '../../src/ingest/ingest.ts';
+import { ingestInto } from '../../src/ingest/publish-target.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
+import type { Engine } from '../../src/warehouse/engine.ts';
+import { openWarehouse } from '../../src/warehouse/open.ts';
+import { type PostgresServer, postgresUnavailable, startPostgres } from './postgres-server.ts';
 
 /** Table name → CSV text (header first). Leading spaces of each line are removed, so tests can indent. */
 export type SmallDataset = Record<string, string>;
+
+const NOW = new Date('2026-01-01T00:00:00Z');
+const unavailable = postgresUnavailable();
+if (unavailable && process.env.CI) throw new Error(`PostgreSQL is required in CI: ${unavailable}`);
 
 const dedent = (text: string) =>
   text
@@ -18,26 +27,89 @@ const dedent = (text: string) =>
     .join('\n')
     .concat('\n');
 
+// One server per test process, started on first use and stopped when the process has nothing left to do.
+let server: Promise<PostgresServer> | undefined;
+let databases = 0;
+function sharedServer(): Promise<PostgresServer> {
+  if (!server) {
+    server = startPostgres();
+    process.once('beforeExit', () => {
+      void server?.then((s) => s.stop());
+    });
+  }
+  return server;
+}
+
+/** Equal, with numbers compared to a relative 1e-9 (engines may sum floating values in other orders). */
+export function assertSameAcrossEngines(actual: unknown, expected: unknown, path = 'result'): void {
+  if (typeof expected === 'number' && typeof actual === 'number') {
+    const scale = Math.max(1, Math.abs(expected), Math.abs(actual));
+    assert.ok(
+      Math.abs(actual - expected) <= 1e-9 * scale,
+      `${path}: PostgreSQL ${actual}, DuckDB ${expected}`,
+    );
+    return;
+  }
+  if (Array.isArray(expected) && Array.isArray(actual)) {
+    assert.equal(actual.length, expected.length, `${path}: length`);
+    expected.forEach((e, i) => assertSameAcrossEngines(actual[i], e, `${path}[${i}]`));
+    return;
+  }
+  if (expected instanceof Map && actual instanceof Map) {
+    assertSameAcrossEngines([...actual.entries()], [...expected.entries()], path);
+    return;
+  }
+  if (expected && typeof expected === 'object' && actual && typeof actual === 'object') {
+    assert.deepEqual(Object.keys(actual).sort(), Object.keys(expected).sort(), `${path}: keys`);
+    for (const [k, v] of Object.entries(expected)) {
+      assertSameAcrossEngines((actual as Record<string, unknown>)[k], v, `${path}.${k}`);
+    }
+    return;
+  }
+  assert.deepEqual(actual, expected, path);
+}
+
+async function writeDataset(dir: string, data: SmallDataset): Promise<string> {
+  const folder = join(dir, 'data');
+  await mkdir(folder);
+  for (const [table, csv] of Object.entries(data)) await writeFile(join(folder, `${table}.csv`), dedent(csv));
+  return folder;
+}
+
+async function loadCleanly(engine: Engine, folder: string): Promise<void> {
+  const report = await ingestInto(engine, { dataDir: folder, now: NOW });
+  for (const [table, t] of Object.entries(report.tables)) {
+    assert.equal(t.quarantined, 0, `the hand-built ${table} must load cleanly`);
+  }
+}
+
 export async function withSmallWarehouse<T>(
   data: SmallDataset,
-  work: (db: DuckDBEngine) => Promise<T>,
+  work: (db: Engine) => Promise<T>,
 ): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'tenure-small-'));
   try {
-    const folder = join(dir, 'data');
-    await mkdir(folder);
-    for (const [table, csv] of Object.entries(data))
-      await writeFile(join(folder, `${table}.csv`), dedent(csv));
-    const db = await DuckDBEngine.open(join(dir, 'tenure.duckdb'));
+    const folder = await writeDataset(dir, data);
+    const duck = await DuckDBEngine.open(join(dir, 'tenure.duckdb'));
+    let onDuck: T;
     try {
-      const report = await ingest(db, { dataDir: folder, now: new Date('2026-01-01T00:00:00Z') });
-      for (const [table, t] of Object.entries(report.tables)) {
-        assert.equal(t.quarantined, 0, `the hand-built ${table} must load cleanly`);
-      }
-      return await work(db);
+      await loadCleanly(duck, folder);
+      onDuck = await work(duck);
     } finally {
-      await db.close();
+      await duck.close();
     }
+    if (unavailable) return onDuck;
+    const pgServer = await sharedServer();
+    const pg = await openWarehouse(await pgServer.createDatabase(`small_${process.pid}_${++databases}`), {
+      mustExist: true,
+    });
+    try {
+      await loadCleanly(pg, folder);
+      assertSameAcrossEngines(await work(pg), onDuck);
+    } finally {
+      await pg.close();
+    }
+    return onDuck;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
