@@ -52,7 +52,7 @@ export function assertSameAcrossEngines(actual: unknown, expected: unknown, path
   }
   if (Array.isArray(expected) && Array.isArray(actual)) {
     assert.equal(actual.length, expected.length, `${path}: length`);
-    expected.forEach((e, i) => assertSameAcrossEngines(actual[i], e, `${path}[${i}]`));
+    for (const [i, e] of expected.entries()) assertSameAcrossEngines(actual[i], e, `${path}[${i}]`);
     return;
   }
   if (expected instanceof Map && actual instanceof Map) {
