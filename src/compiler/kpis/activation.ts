@@ -18,17 +18,12 @@
 // - time to exceed value: signals at or after signup; the median (fractional days) is over the accounts
 //   that reach it within horizon_days; the share's denominator leaves out accounts that have not reached it
 //   and whose horizon is still open.
-import {
-  amountResult,
-  type KpiResult,
-  noDataResult,
-  type ResultContext,
-  ratioResult,
-} from '../../results/kpi-result.ts';
+import { amountResult, type KpiResult, type ResultContext, ratioResult } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { segmentSql } from '../dimensions.ts';
 import type { Grain, Period } from '../periods.ts';
+import { assemble } from '../result-grid.ts';
 import { eventFilter } from '../rollups/active-days.ts';
 import { periodsValues } from '../rollups/customer-mrr.ts';
 
@@ -286,41 +281,6 @@ export function medianResult(
   if (median === null || n === 0) flags.push('zero_denominator');
   if (censored > 0) flags.push('censored');
   return median === null || n === 0 ? { ...r, value: null, numerator: null, flags } : { ...r, flags };
-}
-
-/** Every requested KPI × segment × period, each giving its main row and any extra rows. */
-export function assemble(
-  req: {
-    readonly periods: readonly Period[];
-    readonly by?: string;
-    readonly asOf: string;
-    readonly minSample: number;
-  },
-  wanted: readonly string[],
-  sources: readonly Map<string, Row>[],
-  hasData: (kpi: string) => boolean,
-  build: (kpi: string, ctx: ResultContext, key: string) => KpiResult[],
-): KpiResult[] {
-  const segments = new Set<string>(req.by === undefined ? ['all'] : []);
-  for (const m of sources) for (const k of m.keys()) segments.add(k.split('|')[1] ?? '');
-  const results: KpiResult[] = [];
-  for (const kpi of wanted) {
-    for (const segment of [...segments].sort()) {
-      for (const p of req.periods) {
-        const ctx: ResultContext = {
-          kpi,
-          period_start: p.start,
-          period_end: p.end,
-          segment,
-          asOf: req.asOf,
-          minSample: req.minSample,
-        };
-        if (!hasData(kpi)) results.push(noDataResult(ctx));
-        else results.push(...build(kpi, ctx, `${p.start}|${segment}`));
-      }
-    }
-  }
-  return results;
 }
 
 const sub = (ctx: ResultContext, suffix: string): ResultContext => ({ ...ctx, kpi: `${ctx.kpi}.${suffix}` });

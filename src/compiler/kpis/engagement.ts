@@ -1,16 +1,11 @@
 // Engagement metrics (a family), the customer engagement score, and customer segmentation by lifecycle
 // (KPI-DEFAULTS.md). Extra outputs of a KPI are result rows whose id extends the KPI's: `kpi.part`.
-import {
-  amountResult,
-  type KpiResult,
-  noDataResult,
-  type ResultContext,
-  ratioResult,
-} from '../../results/kpi-result.ts';
+import { amountResult, type KpiResult, type ResultContext, ratioResult } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { segmentSql } from '../dimensions.ts';
 import type { Period } from '../periods.ts';
+import { assemble } from '../result-grid.ts';
 import { eventFilter } from '../rollups/active-days.ts';
 import { customerMrrCtes, periodsValues } from '../rollups/customer-mrr.ts';
 import { type SessionParams, sessionsCtes } from '../rollups/sessions.ts';
@@ -139,24 +134,15 @@ export async function computeEngagementKpis(engine: Engine, req: EngagementReque
     const params = new SqlParams(engine.dialect);
     const rows = available ? await engine.query(build(req, params), params.values) : [];
     const byKey = new Map(rows.map((r) => [`${String(r.period_start)}|${String(r.segment)}`, r]));
-    const segments = new Set<string>(req.by === undefined ? ['all'] : rows.map((r) => String(r.segment)));
-    for (const segment of [...segments].sort()) {
-      for (const p of req.periods) {
-        const ctx: ResultContext = {
-          kpi,
-          period_start: p.start,
-          period_end: p.end,
-          segment,
-          asOf: req.asOf,
-          minSample: req.minSample,
-        };
-        if (!available) {
-          results.push(noDataResult(ctx));
-          continue;
-        }
-        results.push(...familyRows(kpi, ctx, byKey.get(`${p.start}|${segment}`)));
-      }
-    }
+    results.push(
+      ...assemble(
+        req,
+        [kpi],
+        [byKey],
+        () => available,
+        (k, ctx, key) => familyRows(k, ctx, byKey.get(key)),
+      ),
+    );
   }
   return results;
 }

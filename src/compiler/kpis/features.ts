@@ -17,9 +17,10 @@ import type { SqlParams } from '../../warehouse/sql-builder.ts';
 import { segmentSql } from '../dimensions.ts';
 import { type Grain, type Period, periodStart } from '../periods.ts';
 import { previousPeriod } from '../previous-period-activation.ts';
+import { assemble } from '../result-grid.ts';
 import { eventFilter } from '../rollups/active-days.ts';
 import { periodsValues } from '../rollups/customer-mrr.ts';
-import { assemble, censoredRatio, medianResult, num, runKeyed, tableHasRows } from './activation.ts';
+import { censoredRatio, medianResult, num, runKeyed, tableHasRows } from './activation.ts';
 
 export interface FeatureParams {
   readonly features: readonly string[];

@@ -1,10 +1,11 @@
 // Product-usage KPIs: DAU/WAU, DAU/MAU (stickiness), WAU/MAU, session frequency, meaningful session
 // frequency and engagement rate (KPI-DEFAULTS.md). The warehouse returns per-period sums and counts.
-import { type KpiResult, noDataResult, type ResultContext, ratioResult } from '../../results/kpi-result.ts';
+import { type KpiResult, type ResultContext, ratioResult } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { segmentSql } from '../dimensions.ts';
 import type { Period } from '../periods.ts';
+import { assemble } from '../result-grid.ts';
 import { activeDaysCtes, eventFilter } from '../rollups/active-days.ts';
 import { periodsValues } from '../rollups/customer-mrr.ts';
 import { sessionsCtes } from '../rollups/sessions.ts';
@@ -137,31 +138,13 @@ export async function computeUsageKpis(engine: Engine, req: UsageRequest): Promi
   const engagement = hasEvents
     ? await run((p) => engagementSql(req, hasSubscriptions, p))
     : new Map<string, Row>();
-  const segments = new Set<string>(req.by === undefined ? ['all'] : []);
-  for (const m of [windows, sessions, engagement])
-    for (const k of m.keys()) segments.add(k.split('|')[1] ?? '');
-  const results: KpiResult[] = [];
-  for (const kpi of wanted) {
-    for (const segment of [...segments].sort()) {
-      for (const p of req.periods) {
-        const ctx: ResultContext = {
-          kpi,
-          period_start: p.start,
-          period_end: p.end,
-          segment,
-          asOf: req.asOf,
-          minSample: req.minSample,
-        };
-        if (!hasEvents) {
-          results.push(noDataResult(ctx));
-          continue;
-        }
-        const k = `${p.start}|${segment}`;
-        results.push(usageResult(kpi, ctx, windows.get(k), sessions.get(k), engagement.get(k)));
-      }
-    }
-  }
-  return results;
+  return assemble(
+    req,
+    wanted,
+    [windows, sessions, engagement],
+    () => hasEvents,
+    (kpi, ctx, k) => [usageResult(kpi, ctx, windows.get(k), sessions.get(k), engagement.get(k))],
+  );
 }
 
 /** Ratio of means over the days whose window is observed; no such day: null, flagged censored. */
