@@ -2,7 +2,7 @@
 // numbers equal the library's, and `explain` shows the definition, the SQL as run and rows behind it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -101,5 +101,53 @@ describe('tenure compute and explain', () => {
     assert.match(run.stdout, /-- bound: \["2025-05-01T00:00:00.000Z"/);
     assert.match(run.stdout, /rows behind it/);
     assert.match(run.stdout, /subscription_changes \(effective_at in the period\)/);
+  });
+});
+
+describe('tenure catalog diff and the change log', () => {
+  test('a project override shows as a changed hash with the parameter, and the log keeps both versions', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tenure-diff-'));
+    try {
+      await generateCompany({ customers: 50, months: 6, seed: 2, out: join(dir, 'company') });
+      const db = join(dir, 'tenure.duckdb');
+      const engine = await DuckDBEngine.open(db);
+      await ingest(engine, { dataDir: join(dir, 'company') });
+      await engine.close();
+      const project = join(dir, 'tenure.yaml');
+      await writeFile(project, 'kpis:\n  customer_renewal_rate:\n    params:\n      grace_days: 45\n');
+      const diff = tenure([
+        'catalog',
+        'diff',
+        '--project',
+        project,
+        '--db',
+        db,
+        '--kpi',
+        'customer_renewal_rate',
+      ]);
+      assert.equal(diff.status, 0, diff.stderr);
+      assert.match(
+        diff.stdout,
+        /~ customer_renewal_rate \(hash [0-9a-f]{12} → [0-9a-f]{12}\)\n\s+grace_days: 30 → 45/,
+      );
+      // Computing with the shipped catalog records its definition too: the log then holds both hashes.
+      const run = tenure([
+        'compute',
+        '--db',
+        db,
+        '--kpi',
+        'customer_renewal_rate',
+        '--from',
+        '2025-09-01',
+        '--to',
+        '2025-09-30',
+      ]);
+      assert.equal(run.status, 0, run.stderr);
+      const log = tenure(['catalog', 'diff', '--db', db, '--kpi', 'customer_renewal_rate']);
+      assert.match(log.stdout, /no changes to the shipped catalog/);
+      assert.equal(log.stdout.match(/^customer_renewal_rate\s+1\s+[0-9a-f]{12}/gm)?.length, 2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,8 +3,10 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CATALOG, definitionHash, getDefinition, type ResolvedCatalog } from '../../catalog/catalog.ts';
+import { readChangeLog, recordDefinitions } from '../../catalog/change-log.ts';
 import type { KpiDefinition, ParamSpec } from '../../catalog/definition.ts';
 import { DEFAULT_PROJECT_FILE, loadProjectFile } from '../../catalog/project-file.ts';
+import { openWarehouse } from '../../warehouse/open.ts';
 import { formatTable, printJson } from '../output.ts';
 
 interface CatalogOptions {
@@ -67,6 +69,30 @@ export function describeDefinition(def: KpiDefinition, overridden: readonly stri
   return `${lines.join('\n')}\n`;
 }
 
+/** Every KPI the project changes or adds, with the shipped and the project's hash and what changed. */
+export function formatDiff(resolved: ResolvedCatalog & { file?: string }, only?: string): string {
+  const shipped = new Map(CATALOG.map((d) => [d.id, definitionHash(d)]));
+  const lines: string[] = [];
+  for (const def of resolved.definitions) {
+    if (only !== undefined && def.id !== only) continue;
+    const before = shipped.get(def.id);
+    const after = definitionHash(def);
+    if (before === after) continue;
+    if (before === undefined) {
+      lines.push(`+ ${def.id} (custom KPI, hash ${after.slice(0, 12)})`);
+      continue;
+    }
+    lines.push(`~ ${def.id} (hash ${before.slice(0, 12)} → ${after.slice(0, 12)})`);
+    for (const a of resolved.applied.filter((x) => x.kpi === def.id)) {
+      lines.push(`    ${a.param}: ${showValue(a.from)} → ${showValue(a.to)}`);
+    }
+  }
+  const source = resolved.file ? `the project file ${resolved.file}` : 'no project file';
+  return lines.length
+    ? `changes from ${source}:\n${lines.join('\n')}`
+    : `no changes to the shipped catalog (${source})`;
+}
+
 export function registerCatalog(program: Command): void {
   const catalog = program
     .command('catalog')
@@ -85,6 +111,42 @@ export function registerCatalog(program: Command): void {
         ? `${resolved.definitions.length} KPIs (${resolved.custom.length} custom, ${resolved.applied.length} parameter overrides from ${resolved.file})`
         : `${resolved.definitions.length} KPIs`;
       process.stdout.write(`\n${note}; \`tenure catalog show ID\` for one definition\n`);
+    });
+
+  catalog
+    .command('diff')
+    .description(
+      'What the project file changes in the shipped catalog, with hashes; with --db, the change log of definitions',
+    )
+    .option(
+      '--project <file>',
+      `project file with overrides (default: ./${DEFAULT_PROJECT_FILE} when present)`,
+    )
+    .option(
+      '--db <file|url>',
+      'a warehouse: record the current definitions in its change log and print the log',
+    )
+    .option('--kpi <id>', 'only this KPI')
+    .action(async (opts: CatalogOptions & { db?: string; kpi?: string }) => {
+      const resolved = await resolveCatalog(opts.project ?? catalog.opts<CatalogOptions>().project);
+      process.stdout.write(`${formatDiff(resolved, opts.kpi)}\n`);
+      if (opts.db === undefined) return;
+      const engine = await openWarehouse(opts.db, { mustExist: true });
+      try {
+        const recorded = await recordDefinitions(engine, resolved.definitions);
+        const log = await readChangeLog(engine, opts.kpi);
+        const rows = log.map((e) => [
+          e.kpi,
+          e.version,
+          e.hash.slice(0, 12),
+          String(e.recorded_at).slice(0, 19),
+        ]);
+        process.stdout.write(
+          `\nchange log in ${opts.db}${recorded.length ? ` (${recorded.length} definitions recorded now)` : ''}:\n${formatTable(['kpi', 'version', 'hash', 'recorded at'], rows)}\n`,
+        );
+      } finally {
+        await engine.close();
+      }
     });
 
   catalog

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { recordDefinitions } from '../../catalog/change-log.ts';
 import { computeKpis } from '../../compiler/compute.ts';
 import { GRAINS, type Grain } from '../../compiler/periods.ts';
 import { badInput } from '../../errors/tenure-error.ts';
@@ -13,6 +14,7 @@ import { DuckDBEngine } from '../../warehouse/duckdb/duckdb-engine.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import { openWarehouse } from '../../warehouse/open.ts';
 import { formatTable, printJson } from '../output.ts';
+import { resolveCatalog } from './catalog.ts';
 import { parseNumber } from './options.ts';
 
 interface ComputeOptions {
@@ -25,6 +27,7 @@ interface ComputeOptions {
   by?: string;
   asOf?: string;
   minSample: string;
+  project?: string;
   json?: boolean;
 }
 
@@ -83,6 +86,7 @@ export function registerCompute(program: Command): void {
     .option('--by <dimension>', 'break down by plan, channel, country, referred or signup_cohort')
     .option('--as-of <timestamp>', "the data's end (default: its latest timestamp)")
     .option('--min-sample <n>', 'flag values standing on fewer units as too few to judge', '30')
+    .option('--project <file>', 'project file with overrides (default ./tenure.yaml when present)')
     .option('--json', 'print a JSON array of result rows')
     .action(async (opts: ComputeOptions) => {
       const kpis =
@@ -100,8 +104,9 @@ export function registerCompute(program: Command): void {
           throw badInput(`--as-of must be an ISO 8601 timestamp, not '${opts.asOf}'`, { field: '--as-of' });
         asOf = new Date(t).toISOString();
       }
-      const rows = await withEngine(opts, (engine) =>
-        computeKpis(engine, {
+      const resolved = await resolveCatalog(opts.project);
+      const rows = await withEngine(opts, async (engine) => {
+        const results = await computeKpis(engine, {
           kpis,
           from: opts.from,
           to: opts.to,
@@ -109,8 +114,12 @@ export function registerCompute(program: Command): void {
           by: opts.by,
           asOf,
           minSample,
-        }),
-      );
+          catalog: resolved.definitions,
+        });
+        // A kept warehouse remembers every definition it was computed with (see `tenure catalog diff`).
+        if (opts.db !== undefined) await recordDefinitions(engine, resolved.definitions);
+        return results;
+      });
       if (opts.json) printJson(rows);
       else process.stdout.write(`${formatResults(rows)}\n`);
     });
