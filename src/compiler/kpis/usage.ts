@@ -55,6 +55,17 @@ export const USAGE_KPIS = [
   'engagement_rate',
 ] as const;
 
+const WINDOW_KPIS = ['dau_wau_ratio', 'stickiness_ratio', 'wau_mau_ratio'];
+const SESSION_KPIS = ['session_frequency', 'meaningful_session_frequency'];
+
+/** Per period and segment: the users active in it (the denominator of the session KPIs). */
+function activeUsersSql(req: UsageRequest, params: SqlParams): string {
+  return `WITH ${activeDaysCtes(req.periods, { activeEvents: req.params.activeEvents, by: req.by }, params)}
+  SELECT p.period_start, u.segment, count(DISTINCT u.user_key) AS users FROM user_days u
+  JOIN periods p ON u.day >= CAST(p.period_start AS DATE) AND u.day < CAST(p.period_end AS DATE)
+  GROUP BY 1, 2`;
+}
+
 /** Per period and segment: sums of DAU/WAU/MAU over the days whose window is observed, and active users. */
 function windowsSql(req: UsageRequest, params: SqlParams): string {
   const asOf = params.bind(req.asOf);
@@ -132,12 +143,19 @@ export async function computeUsageKpis(engine: Engine, req: UsageRequest): Promi
     const params = new SqlParams(engine.dialect);
     return new Map((await engine.query(build(params), params.values)).map((r) => [key(r), r]));
   };
-  const windows = hasEvents ? await run((p) => windowsSql(req, p)) : new Map<string, Row>();
-  const sessions = hasEvents ? await run((p) => sessionsSql(req, p)) : new Map<string, Row>();
-  const hasSubscriptions = await tableHasRows(engine, 'subscription_changes');
-  const engagement = hasEvents
-    ? await run((p) => engagementSql(req, hasSubscriptions, p))
-    : new Map<string, Row>();
+  // Only the queries the requested KPIs need: each reads the whole events table.
+  const wants = (ids: readonly string[]) => hasEvents && wanted.some((k) => ids.includes(k));
+  const none = new Map<string, Row>();
+  const windows = wants(WINDOW_KPIS)
+    ? await run((p) => windowsSql(req, p))
+    : wants(SESSION_KPIS)
+      ? await run((p) => activeUsersSql(req, p))
+      : none;
+  const sessions = wants(SESSION_KPIS) ? await run((p) => sessionsSql(req, p)) : none;
+  const subscriptions = wants(['engagement_rate']) && (await tableHasRows(engine, 'subscription_changes'));
+  const engagement = wants(['engagement_rate'])
+    ? await run((p) => engagementSql(req, subscriptions, p))
+    : none;
   return assemble(
     req,
     wanted,
