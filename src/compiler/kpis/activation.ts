@@ -22,7 +22,7 @@ import { amountResult, type KpiResult, type ResultContext, ratioResult } from '.
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { segmentSql } from '../dimensions.ts';
-import type { Grain, Period } from '../periods.ts';
+import type { FamilyRequest } from '../family-request.ts';
 import { assemble } from '../result-grid.ts';
 import { eventFilter } from '../rollups/active-days.ts';
 import { periodsValues } from '../rollups/customer-mrr.ts';
@@ -71,15 +71,7 @@ export const DEFAULT_ACTIVATION_PARAMS: ActivationParams = {
   horizonDays: 90,
 };
 
-export interface ActivationRequest {
-  readonly kpis: readonly string[];
-  readonly periods: readonly Period[];
-  readonly grain?: Grain;
-  readonly by?: string;
-  readonly asOf: string;
-  readonly minSample: number;
-  readonly params: ActivationParams;
-}
+export type ActivationRequest = FamilyRequest<ActivationParams>;
 
 export const ACTIVATION_KPIS = [
   'activation_milestone_completion',

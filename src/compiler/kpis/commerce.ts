@@ -28,7 +28,8 @@ import {
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { segmentSql } from '../dimensions.ts';
-import type { Grain, Period } from '../periods.ts';
+import type { FamilyRequest } from '../family-request.ts';
+import type { Period } from '../periods.ts';
 import { previousPeriod, withPreviousPeriods } from '../previous-period.ts';
 import { eventFilter } from '../rollups/active-days.ts';
 import { periodsValues } from '../rollups/customer-mrr.ts';
@@ -43,16 +44,7 @@ export const DEFAULT_COMMERCE_PARAMS: CommerceParams = { activeEvents: [] };
 /** Days in an average month: MRR × days / this = revenue earned over those days. */
 export const DAYS_PER_MONTH = 30.4375;
 
-export interface CommerceRequest {
-  readonly kpis: readonly string[];
-  readonly periods: readonly Period[];
-  /** The grain of `periods`, to find the previous period; without it, the span of the same length. */
-  readonly grain?: Grain;
-  readonly by?: string;
-  readonly asOf: string;
-  readonly minSample: number;
-  readonly params: CommerceParams;
-}
+export type CommerceRequest = FamilyRequest<CommerceParams>;
 
 export const COMMERCE_KPIS = [
   'repeat_purchase_rate',

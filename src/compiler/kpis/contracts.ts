@@ -11,7 +11,7 @@ import { type KpiResult, noDataResult, type ResultContext, ratioResult } from '.
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { segmentSql } from '../dimensions.ts';
-import type { Grain, Period } from '../periods.ts';
+import type { FamilyRequest } from '../family-request.ts';
 import { periodsValues } from '../rollups/customer-mrr.ts';
 
 export interface ContractParams {
@@ -25,15 +25,7 @@ export const DEFAULT_CONTRACT_PARAMS: ContractParams = { windowDays: 90, graceDa
 
 export const CONTRACT_KPIS = ['downgrade_to_churn_conversion_rate', 'customer_renewal_rate'] as const;
 
-export interface ContractRequest {
-  readonly kpis: readonly string[];
-  readonly periods: readonly Period[];
-  readonly grain?: Grain;
-  readonly by?: string;
-  readonly asOf: string;
-  readonly minSample: number;
-  readonly params: ContractParams;
-}
+export type ContractRequest = FamilyRequest<ContractParams>;
 
 /** Per period and segment: first downgrades in P, those converted to churn, and those censored. */
 function downgradeSql(req: ContractRequest, params: SqlParams): string {

@@ -4,7 +4,7 @@ import { amountResult, type KpiResult, type ResultContext, ratioResult } from '.
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { segmentSql } from '../dimensions.ts';
-import type { Period } from '../periods.ts';
+import type { FamilyRequest } from '../family-request.ts';
 import { assemble } from '../result-grid.ts';
 import { eventFilter } from '../rollups/active-days.ts';
 import { customerMrrCtes, periodsValues } from '../rollups/customer-mrr.ts';
@@ -31,14 +31,7 @@ export const ENGAGEMENT_KPIS = [
 ] as const;
 export const LIFECYCLE_STATES = ['new', 'retained', 'resurrected', 'churned', 'dormant'] as const;
 
-export interface EngagementRequest {
-  readonly kpis: readonly string[];
-  readonly periods: readonly Period[];
-  readonly by?: string;
-  readonly asOf: string;
-  readonly minSample: number;
-  readonly params: EngagementParams;
-}
+export type EngagementRequest = FamilyRequest<EngagementParams>;
 
 /** Per period and segment: active users, their events, and the sessions starting in the period. */
 function metricsSql(req: EngagementRequest, params: SqlParams): string {

@@ -15,7 +15,8 @@ import type { KpiResult, ResultContext } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import type { SqlParams } from '../../warehouse/sql-builder.ts';
 import { segmentSql } from '../dimensions.ts';
-import { type Grain, type Period, periodStart } from '../periods.ts';
+import type { FamilyRequest } from '../family-request.ts';
+import { type Period, periodStart } from '../periods.ts';
 import { previousPeriod } from '../previous-period-activation.ts';
 import { assemble } from '../result-grid.ts';
 import { eventFilter } from '../rollups/active-days.ts';
@@ -42,15 +43,7 @@ export const DEFAULT_FEATURE_PARAMS: FeatureParams = {
   horizonDays: 30,
 };
 
-export interface FeatureRequest {
-  readonly kpis: readonly string[];
-  readonly periods: readonly Period[];
-  readonly grain?: Grain;
-  readonly by?: string;
-  readonly asOf: string;
-  readonly minSample: number;
-  readonly params: FeatureParams;
-}
+export type FeatureRequest = FamilyRequest<FeatureParams>;
 
 export const FEATURE_KPIS = [
   'feature_adoption_rate',

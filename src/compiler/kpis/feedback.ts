@@ -33,7 +33,8 @@ import {
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { segmentSql } from '../dimensions.ts';
-import type { Grain, Period } from '../periods.ts';
+import type { FamilyRequest } from '../family-request.ts';
+import type { Period } from '../periods.ts';
 import { customerMrrCtes, periodsValues } from '../rollups/customer-mrr.ts';
 
 export interface FeedbackParams {
@@ -60,15 +61,7 @@ const DETRACTOR_MAX = 6;
 /** Two-sided 95% normal quantile. */
 const Z_95 = 1.959963984540054;
 
-export interface FeedbackRequest {
-  readonly kpis: readonly string[];
-  readonly periods: readonly Period[];
-  readonly grain?: Grain;
-  readonly by?: string;
-  readonly asOf: string;
-  readonly minSample: number;
-  readonly params: FeedbackParams;
-}
+export type FeedbackRequest = FamilyRequest<FeedbackParams>;
 
 export const FEEDBACK_KPIS = [
   'net_promoter_score',

@@ -12,7 +12,8 @@ import { type KpiResult, noDataResult, type ResultContext, ratioResult } from '.
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { REFERRED_SQL, segmentSql } from '../dimensions.ts';
-import { type Grain, type Period, periodStart, periodsBetween } from '../periods.ts';
+import type { FamilyRequest } from '../family-request.ts';
+import { type Period, periodStart, periodsBetween } from '../periods.ts';
 import { customerMrrCtes, periodsValues } from '../rollups/customer-mrr.ts';
 
 export interface LifetimeParams {
@@ -34,15 +35,7 @@ export const LIFETIME_KPIS = [
 /** The extra row reported with `cltv_referred_users`. */
 export const CLTV_REFERRED_RATIO = 'cltv_referred_users.ratio_to_non_referred';
 
-export interface LifetimeRequest {
-  readonly kpis: readonly string[];
-  readonly periods: readonly Period[];
-  readonly grain?: Grain;
-  readonly by?: string;
-  readonly asOf: string;
-  readonly minSample: number;
-  readonly params: LifetimeParams;
-}
+export type LifetimeRequest = FamilyRequest<LifetimeParams>;
 
 /** Monthly sums and counts of one segment and referral group. */
 interface Month {

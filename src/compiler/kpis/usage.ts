@@ -4,7 +4,7 @@ import { type KpiResult, type ResultContext, ratioResult } from '../../results/k
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { segmentSql } from '../dimensions.ts';
-import type { Period } from '../periods.ts';
+import type { FamilyRequest } from '../family-request.ts';
 import { assemble } from '../result-grid.ts';
 import { activeDaysCtes, eventFilter } from '../rollups/active-days.ts';
 import { periodsValues } from '../rollups/customer-mrr.ts';
@@ -37,14 +37,7 @@ export const DEFAULT_USAGE_PARAMS: UsageParams = {
   minEvents: 1,
 };
 
-export interface UsageRequest {
-  readonly kpis: readonly string[];
-  readonly periods: readonly Period[];
-  readonly by?: string;
-  readonly asOf: string;
-  readonly minSample: number;
-  readonly params: UsageParams;
-}
+export type UsageRequest = FamilyRequest<UsageParams>;
 
 export const USAGE_KPIS = [
   'dau_wau_ratio',
