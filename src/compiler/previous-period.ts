@@ -1,18 +1,30 @@
-// The period just before a reporting period, for KPIs that compare a period with the one before it.
-import { type Grain, nextPeriodStart, type Period, periodStart } from './periods.ts';
+// The period just before a reporting period, for KPIs that compare a period with the one before it
+// (expansion growth, revenue growth, retained feature users).
+import { GRAINS, type Grain, nextPeriodStart, type Period, periodStart } from './periods.ts';
+
+/** The grain whose period starting at `p.start` ends exactly at `p.end`, if any. */
+export function inferGrain(p: Period): Grain | undefined {
+  const start = new Date(p.start);
+  return GRAINS.find(
+    (g) =>
+      periodStart(start, g).getTime() === start.getTime() &&
+      nextPeriodStart(start, g).getTime() === Date.parse(p.end),
+  );
+}
 
 /**
- * The period of `grain` that ends where `period` starts. Without a grain, the span of the same length
- * ending at its start.
+ * P−1: the period of the same grain just before `p` (the grain given, else inferred from `p`); a period of no
+ * known grain gets the span of the same length ending at its start.
  */
-export function previousPeriod(period: Period, grain?: Grain): Period {
-  const startMs = Date.parse(period.start);
-  if (grain === undefined) {
-    const length = Date.parse(period.end) - startMs;
-    return { start: new Date(startMs - length).toISOString(), end: period.start };
+export function previousPeriod(p: Period, grain?: Grain): Period {
+  const g = grain ?? inferGrain(p);
+  const start = new Date(p.start);
+  if (g === undefined) {
+    const length = Date.parse(p.end) - start.getTime();
+    return { start: new Date(start.getTime() - length).toISOString(), end: start.toISOString() };
   }
-  const before = periodStart(new Date(startMs - 1), grain);
-  return { start: before.toISOString(), end: nextPeriodStart(before, grain).toISOString() };
+  const before = periodStart(new Date(start.getTime() - 1), g);
+  return { start: before.toISOString(), end: nextPeriodStart(before, g).toISOString() };
 }
 
 /** The periods and the period before each of them, without repeats, in time order. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { close } from '../../../test/support/kpi-assert.ts';
 import { withSmallWarehouse } from '../../../test/support/small-warehouse.ts';
 import type { KpiResult } from '../../results/kpi-result.ts';
 import { periodsBetween } from '../periods.ts';
@@ -107,8 +108,6 @@ async function run(
   return new Map(rows.map((r) => [r.kpi, r]));
 }
 
-const close = (actual: number | null | undefined, expected: number) =>
-  assert.ok(actual != null && Math.abs(actual - expected) < 1e-9, `${actual} ≈ ${expected}`);
 const ratio = (r: KpiResult | undefined) => [r?.value, r?.numerator, r?.denominator];
 
 test('milestone completion: A and E activated among A, B, E; C (window open) censored; per-milestone rates', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { close as closeTo, find, triple } from '../../../test/support/kpi-assert.ts';
 import { withSmallWarehouse } from '../../../test/support/small-warehouse.ts';
-import type { KpiResult } from '../../results/kpi-result.ts';
 import { periodsBetween } from '../periods.ts';
 import { COMMERCE_KPIS, computeCommerceKpis, DEFAULT_COMMERCE_PARAMS } from './commerce.ts';
 
@@ -87,14 +87,7 @@ async function run(
   );
 }
 
-const find = (rows: KpiResult[], kpi: string, start: string, segment = 'all') => {
-  const r = rows.find((x) => x.kpi === kpi && x.period_start === start && x.segment === segment);
-  assert.ok(r, `${kpi} ${start} ${segment}`);
-  return r;
-};
-const close = (actual: number | null, expected: number) =>
-  assert.ok(actual !== null && Math.abs(actual - expected) < 1e-6, `${actual} ≈ ${expected}`);
-const triple = (r: KpiResult) => [r.value, r.numerator, r.denominator];
+const close = (actual: number | null, expected: number) => closeTo(actual, expected, 1e-6);
 
 test('repeat purchase rate: boundaries and offsets place orders in the right month; no orders: null', async () => {
   const rows = await run(BASE, ['repeat_purchase_rate']);

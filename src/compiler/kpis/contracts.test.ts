@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { find, triple } from '../../../test/support/kpi-assert.ts';
 import { withSmallWarehouse } from '../../../test/support/small-warehouse.ts';
-import type { KpiResult } from '../../results/kpi-result.ts';
 import { periodsBetween } from '../periods.ts';
 import { computeContractKpis, DEFAULT_CONTRACT_PARAMS } from './contracts.ts';
 
@@ -79,13 +79,6 @@ async function run(data: Record<string, string>, kpis: string[], by?: string) {
   );
 }
 const ALL = { customers: CUSTOMERS, subscription_changes: SUBSCRIPTIONS, contracts: CONTRACTS };
-
-const find = (rows: KpiResult[], kpi: string, start: string, segment = 'all') => {
-  const r = rows.find((x) => x.kpi === kpi && x.period_start === start && x.segment === segment);
-  assert.ok(r, `${kpi} ${start} ${segment}`);
-  return r;
-};
-const triple = (r: KpiResult) => [r.value, r.numerator, r.denominator];
 
 test('downgrade to churn conversion: first downgrades in P, churned within 90 days, open windows censored', async () => {
   const rows = await run(ALL, ['downgrade_to_churn_conversion_rate']);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { close } from '../../../test/support/kpi-assert.ts';
 import { withSmallWarehouse } from '../../../test/support/small-warehouse.ts';
 import type { KpiResult } from '../../results/kpi-result.ts';
 import { periodsBetween } from '../periods.ts';
@@ -53,9 +54,6 @@ async function january(data: Record<string, string>, kpi: string): Promise<Map<s
   );
   return new Map(rows.map((r) => [r.kpi, r]));
 }
-
-const close = (actual: number | null | undefined, expected: number) =>
-  assert.ok(actual != null && Math.abs(actual - expected) < 1e-9, `${actual} ≈ ${expected}`);
 
 test('engagement metrics: events, sessions, session minutes and key actions per session', async () => {
   const m = await january(ACTIVITY, 'engagement_metrics');

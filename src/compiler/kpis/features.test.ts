@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { close } from '../../../test/support/kpi-assert.ts';
 import { withSmallWarehouse } from '../../../test/support/small-warehouse.ts';
 import type { KpiResult } from '../../results/kpi-result.ts';
 import { type Grain, periodsBetween } from '../periods.ts';
-import { previousPeriod } from '../previous-period-activation.ts';
+import { previousPeriod } from '../previous-period.ts';
 import { computeFeatureKpis, DEFAULT_FEATURE_PARAMS, FEATURE_KPIS, type FeatureParams } from './features.ts';
 
 // January 2024 ends Thu Feb 1; the 4 complete ISO weeks before it: Jan 1–7, 8–14, 15–21, 22–28 (to Mon Jan 29).
@@ -89,8 +90,6 @@ async function run(
   return new Map(rows.map((r) => [r.kpi, r]));
 }
 
-const close = (actual: number | null | undefined, expected: number) =>
-  assert.ok(actual != null && Math.abs(actual - expected) < 1e-9, `${actual} ≈ ${expected}`);
 const ratio = (r: KpiResult | undefined) => [r?.value, r?.numerator, r?.denominator];
 
 test('feature adoption over the 4 complete weeks before Feb 1: reports 2/4, dashboards 1/4, mean 0.1875', async () => {

@@ -17,7 +17,7 @@ import type { SqlParams } from '../../warehouse/sql-builder.ts';
 import { segmentSql } from '../dimensions.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { type Period, periodStart } from '../periods.ts';
-import { previousPeriod } from '../previous-period-activation.ts';
+import { previousPeriod } from '../previous-period.ts';
 import { assemble } from '../result-grid.ts';
 import { eventFilter } from '../rollups/active-days.ts';
 import { periodsValues } from '../rollups/customer-mrr.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { close, find, triple } from '../../../test/support/kpi-assert.ts';
 import { withSmallWarehouse } from '../../../test/support/small-warehouse.ts';
-import type { KpiResult } from '../../results/kpi-result.ts';
 import { periodsBetween } from '../periods.ts';
 import { computeFeedbackKpis, DEFAULT_FEEDBACK_PARAMS, FEEDBACK_KPIS } from './feedback.ts';
 
@@ -75,15 +75,6 @@ async function run(
     }),
   );
 }
-
-const find = (rows: KpiResult[], kpi: string, start: string, segment = 'all') => {
-  const r = rows.find((x) => x.kpi === kpi && x.period_start === start && x.segment === segment);
-  assert.ok(r, `${kpi} ${start} ${segment}`);
-  return r;
-};
-const close = (actual: number | null, expected: number) =>
-  assert.ok(actual !== null && Math.abs(actual - expected) < 1e-9, `${actual} ≈ ${expected}`);
-const triple = (r: KpiResult) => [r.value, r.numerator, r.denominator];
 
 test('NPS: each respondent’s latest answer in the period, a user when given, else the account', async () => {
   const rows = await run(['net_promoter_score'], { by: undefined });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { close, find } from '../../../test/support/kpi-assert.ts';
 import { withSmallWarehouse } from '../../../test/support/small-warehouse.ts';
-import type { KpiResult } from '../../results/kpi-result.ts';
 import { periodsBetween } from '../periods.ts';
 import { computeLifetimeKpis, DEFAULT_LIFETIME_PARAMS, trailingWindow } from './lifetime.ts';
 
@@ -55,14 +55,6 @@ async function run(
     }),
   );
 }
-
-const find = (rows: KpiResult[], kpi: string, start: string, segment = 'all') => {
-  const r = rows.find((x) => x.kpi === kpi && x.period_start === start && x.segment === segment);
-  assert.ok(r, `${kpi} ${start} ${segment}`);
-  return r;
-};
-const close = (actual: number | null, expected: number) =>
-  assert.ok(actual !== null && Math.abs(actual - expected) < 1e-9, `${actual} ≈ ${expected}`);
 
 test('the trailing window is the 12 complete months before the month holding p_end', () => {
   assert.deepEqual(trailingWindow({ start: DEC, end: '2025-01-01T00:00:00.000Z' }, 12), {

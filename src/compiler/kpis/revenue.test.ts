@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { close, find } from '../../../test/support/kpi-assert.ts';
 import { withSmallWarehouse } from '../../../test/support/small-warehouse.ts';
-import type { KpiResult } from '../../results/kpi-result.ts';
 import { periodsBetween } from '../periods.ts';
 import { computeRevenueKpis } from './revenue.ts';
 
@@ -46,14 +46,6 @@ async function run(kpis: string[], opts: { by?: string; asOf?: string; minSample
     }),
   );
 }
-
-const find = (rows: KpiResult[], kpi: string, start: string, segment = 'all') => {
-  const r = rows.find((x) => x.kpi === kpi && x.period_start === start && x.segment === segment);
-  assert.ok(r, `${kpi} ${start} ${segment}`);
-  return r;
-};
-const close = (actual: number | null, expected: number) =>
-  assert.ok(actual !== null && Math.abs(actual - expected) < 1e-9, `${actual} ≈ ${expected}`);
 
 test('February: churn, retention, gross and net revenue churn, NRR, expansion, downgrades', async () => {
   const ids = [

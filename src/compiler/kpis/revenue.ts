@@ -5,7 +5,8 @@ import { amountResult, type KpiResult, type ResultContext, ratioResult } from '.
 import type { Engine } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { REFERRED_SQL, segmentSql } from '../dimensions.ts';
-import { type Grain, nextPeriodStart, type Period, periodStart } from '../periods.ts';
+import type { Grain, Period } from '../periods.ts';
+import { previousPeriod } from '../previous-period.ts';
 import { customerMrrCtes } from '../rollups/customer-mrr.ts';
 
 /** Sums and counts of one period, segment and referral status. */
@@ -129,16 +130,10 @@ function add(into: Aggregate, row: Record<string, unknown>): void {
   for (const m of MEASURES) into[m] += Number(row[m] ?? 0);
 }
 
-/** The period before the first requested one, for KPIs that compare with the previous period. */
-function withPreviousPeriod(periods: readonly Period[], grain: Grain): Period[] {
-  const first = periods[0];
-  if (!first) return [];
-  const before = periodStart(new Date(Date.parse(first.start) - 1), grain);
-  return [{ start: before.toISOString(), end: nextPeriodStart(before, grain).toISOString() }, ...periods];
-}
-
 export async function computeRevenueKpis(engine: Engine, req: RevenueRequest): Promise<KpiResult[]> {
-  const periods = withPreviousPeriod(req.periods, req.grain);
+  // The period before the first requested one, for KPIs that compare with the previous period.
+  const first = req.periods[0];
+  const periods = first ? [previousPeriod(first, req.grain), ...req.periods] : [];
   const params = new SqlParams(engine.dialect);
   const rows = await engine.query(aggregateSql(periods, req.by, params), params.values);
   // (period start, segment) → aggregates over everyone, and over referred customers only.

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { close } from '../../../test/support/kpi-assert.ts';
 import { withSmallWarehouse } from '../../../test/support/small-warehouse.ts';
 import type { KpiResult } from '../../results/kpi-result.ts';
 import { periodsBetween } from '../periods.ts';
@@ -56,9 +57,6 @@ async function january(): Promise<Map<string, KpiResult>> {
   );
   return new Map(rows.map((r) => [r.kpi, r]));
 }
-
-const close = (actual: number | null | undefined, expected: number) =>
-  assert.ok(actual != null && Math.abs(actual - expected) < 1e-9, `${actual} ≈ ${expected}`);
 
 test('DAU/WAU over the days whose 7-day window is observed (Jan 7–31)', async () => {
   const r = (await january()).get('dau_wau_ratio');

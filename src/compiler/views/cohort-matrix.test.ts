@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { close } from '../../../test/support/kpi-assert.ts';
 import { withSmallWarehouse } from '../../../test/support/small-warehouse.ts';
 import { cohortMatrix } from './cohort-matrix.ts';
 
@@ -18,9 +19,6 @@ const DATA = {
     b,2024-02-10T00:00:00Z,0
     c,2024-02-10T00:00:00Z,30`,
 };
-
-const close = (actual: number | null | undefined, expected: number) =>
-  assert.ok(actual != null && Math.abs(actual - expected) < 1e-9, `${actual} ≈ ${expected}`);
 
 test('signup cohorts by age: paying share, MRR, cumulative revenue, realised LTV; unobserved cells left out', async () => {
   const m = await withSmallWarehouse(DATA, (db) =>
