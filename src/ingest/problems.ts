@@ -39,8 +39,6 @@ export const PROBLEMS = {
 
 export type ProblemCode = keyof typeof PROBLEMS;
 
-/** Problems that do not reject the row's content: it is already loaded, so it is counted, not quarantined. */
-export const DUPLICATE = 'duplicate';
 
 /** Maps DuckDB's CSV reject kinds to our codes. */
 export function csvRejectProblem(errorType: string): ProblemCode {
