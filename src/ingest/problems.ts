@@ -39,7 +39,6 @@ export const PROBLEMS = {
 
 export type ProblemCode = keyof typeof PROBLEMS;
 
-
 /** Maps DuckDB's CSV reject kinds to our codes. */
 export function csvRejectProblem(errorType: string): ProblemCode {
   switch (errorType) {
