@@ -8,6 +8,7 @@ import type { Engine } from '../warehouse/engine.ts';
 import { dataAsOf } from './as-of.ts';
 import { type Family, familyOf } from './families.ts';
 import { type Grain, periodsBetween } from './periods.ts';
+import { RunRollups } from './rollups/run-rollups.ts';
 
 export interface ComputeRequest {
   /** KPI ids, or 'all' for every KPI of the catalog. */
@@ -31,7 +32,15 @@ function resolvedParams(catalog: Catalog, id: string): Record<string, unknown> {
   return Object.fromEntries(Object.entries(def.params).map(([name, spec]) => [name, spec.default]));
 }
 
-export async function computeKpis(engine: Engine, req: ComputeRequest): Promise<KpiResult[]> {
+/**
+ * Computes the request. Rollups are built once for the run; pass `shared` rollups (made on `engine`, itself a session)
+ * to share them across several calls.
+ */
+export async function computeKpis(
+  engine: Engine,
+  req: ComputeRequest,
+  shared?: RunRollups,
+): Promise<KpiResult[]> {
   const catalog = req.catalog ?? CATALOG;
   const ids = req.kpis === 'all' ? catalog.map((d) => d.id) : [...req.kpis];
   for (const id of ids) getDefinition(id, catalog); // unknown ids fail here, with suggestions
@@ -47,20 +56,29 @@ export async function computeKpis(engine: Engine, req: ComputeRequest): Promise<
     group.kpis.push(id);
     groups.set(key, group);
   }
-  const results: KpiResult[] = [];
-  for (const g of groups.values()) {
-    results.push(
-      ...(await g.family.run(engine, {
-        kpis: g.kpis,
-        periods,
-        grain: req.grain,
-        by: req.by,
-        asOf,
-        minSample: req.minSample ?? DEFAULT_MIN_SAMPLE,
-        params: g.params,
-      })),
-    );
-  }
+  // One session for the whole run: the rollups every family shares are its temporary tables.
+  const results = await engine.session(async (session) => {
+    const rollups = shared ?? new RunRollups(session);
+    const out: KpiResult[] = [];
+    try {
+      for (const g of groups.values()) {
+        const call = {
+          kpis: g.kpis,
+          periods,
+          grain: req.grain,
+          by: req.by,
+          asOf,
+          minSample: req.minSample ?? DEFAULT_MIN_SAMPLE,
+          params: g.params,
+          rollups,
+        };
+        out.push(...(await g.family.run(session, call)));
+      }
+    } finally {
+      if (!shared) await rollups.drop();
+    }
+    return out;
+  });
   const order = new Map(ids.map((id, i) => [id, i]));
   const rank = (kpi: string) => order.get(kpi.split('.')[0] ?? kpi) ?? ids.length;
   return results.sort(

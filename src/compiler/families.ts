@@ -12,6 +12,7 @@ import { computeLifetimeKpis, DEFAULT_LIFETIME_PARAMS, LIFETIME_KPIS } from './k
 import { computeRevenueKpis, REVENUE_FORMULAS } from './kpis/revenue.ts';
 import { computeUsageKpis, DEFAULT_USAGE_PARAMS, USAGE_KPIS } from './kpis/usage.ts';
 import type { Grain, Period } from './periods.ts';
+import type { RunRollups } from './rollups/run-rollups.ts';
 
 export interface FamilyCall {
   readonly kpis: readonly string[];
@@ -22,6 +23,7 @@ export interface FamilyCall {
   readonly minSample: number;
   /** The KPIs' resolved parameters (catalog defaults with the project's overrides), snake_case. */
   readonly params: Readonly<Record<string, unknown>>;
+  readonly rollups?: RunRollups;
 }
 
 export interface Family {

@@ -1,6 +1,7 @@
 // What every KPI family is asked: which KPIs, over which periods, broken down how, judged against which end
 // of the data, with which of its own parameters.
 import type { Grain, Period } from './periods.ts';
+import type { RunRollups } from './rollups/run-rollups.ts';
 
 export interface FamilyRequest<P> {
   readonly kpis: readonly string[];
@@ -11,4 +12,6 @@ export interface FamilyRequest<P> {
   readonly asOf: string;
   readonly minSample: number;
   readonly params: P;
+  /** The run's shared rollups; a family called on its own builds its own. */
+  readonly rollups?: RunRollups;
 }

@@ -117,3 +117,63 @@ export interface TruthFile {
 export function zScore(observed: number, expected: number, variance: number): number {
   return variance > 0 ? Math.abs(observed - expected) / Math.sqrt(variance) : Math.abs(observed - expected);
 }
+
+/**
+ * Every churn decision the data shows: for each paying spell (from a new or reactivation row to its cancel
+ * row), the anniversaries start + k months inside the window, with what the hazard depends on there, grouped
+ * with the customer's plan attribute and the anniversary's month.
+ */
+export const DECISIONS_SQL = (
+  end: string,
+  lookbackDays: number,
+  windowDays: number,
+  milestones: string[],
+) => `
+WITH sc AS (SELECT customer_id, effective_at AS t, plan, reason FROM subscription_changes),
+spells AS (
+  SELECT s.customer_id, s.t AS start_at,
+    (SELECT min(c.t) FROM sc c WHERE c.customer_id = s.customer_id AND c.reason = 'cancel' AND c.t > s.t) AS cancel_at,
+    CASE WHEN s.reason = 'reactivation' THEN 'monthly' ELSE cu.attributes->>'$.billing' END AS billing
+  FROM sc s JOIN customers cu USING (customer_id)
+  WHERE s.reason IN ('new', 'reactivation')
+),
+anniversaries AS (
+  SELECT sp.customer_id, sp.billing, r.k, sp.start_at + to_months(r.k::INTEGER) AS at, sp.cancel_at
+  FROM spells sp, range(1, 400) r(k)
+  WHERE sp.start_at + to_months(r.k::INTEGER) < TIMESTAMP '${end}'
+    AND (sp.cancel_at IS NULL OR sp.start_at + to_months(r.k::INTEGER) <= sp.cancel_at)
+    AND (sp.billing = 'monthly' OR r.k % 12 = 0)
+),
+activated AS (
+  SELECT e.customer_id FROM events e JOIN customers c USING (customer_id)
+  WHERE e.name IN (${milestones.map((m) => `'${m}'`).join(', ')})
+    AND e.occurred_at >= c.signed_up_at AND e.occurred_at < c.signed_up_at + INTERVAL ${windowDays} DAY
+  GROUP BY 1 HAVING count(DISTINCT e.name) = ${milestones.length}
+),
+decided AS (
+  SELECT a.*, sc.plan AS plan_now FROM anniversaries a
+  ASOF JOIN sc ON sc.customer_id = a.customer_id AND a.at > sc.t
+)
+SELECT d.billing, d.plan_now AS plan, c.plan AS customer_plan, strftime(d.at, '%Y-%m') AS month, c.channel,
+  d.customer_id IN (SELECT customer_id FROM activated) AS activated,
+  c.referred_by IS NOT NULL AS referred,
+  EXISTS (SELECT 1 FROM checkins k WHERE k.customer_id = d.customer_id
+    AND k.occurred_at >= d.at - INTERVAL ${lookbackDays} DAY AND k.occurred_at < d.at) AS checkin,
+  coalesce(asg.variant = 'treatment', false) AS treated,
+  count(*)::INTEGER AS n,
+  count(*) FILTER (WHERE d.at = d.cancel_at)::INTEGER AS churned
+FROM decided d JOIN customers c USING (customer_id)
+LEFT JOIN assignments asg USING (customer_id)
+GROUP BY ALL`;
+
+/** The probability truth.json gives a group of DECISIONS_SQL of ending in a churn. */
+export function decisionProbability(truth: TruthFile, g: Row): number {
+  const c = truth.parameters.churn;
+  const m = c.multipliers;
+  let h = (c.base_monthly_hazard[String(g.plan)] as number) * (m.channel[String(g.channel)] as number);
+  if (g.activated) h *= m.activated;
+  if (g.referred) h *= m.referred;
+  if (g.checkin) h *= m.checkin_90d;
+  if (g.treated) h *= m.experiment_treatment;
+  return g.billing === 'annual' ? 1 - (1 - h) ** 12 : h;
+}

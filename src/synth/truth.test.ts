@@ -4,7 +4,15 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { generateCompany } from './generate.ts';
-import { CompanyDb, makeTempDir, readTruth, type TruthFile, zScore } from './test-helpers.ts';
+import {
+  CompanyDb,
+  DECISIONS_SQL,
+  decisionProbability,
+  makeTempDir,
+  readTruth,
+  type TruthFile,
+  zScore,
+} from './test-helpers.ts';
 
 let dir: string;
 let db: CompanyDb;
@@ -22,48 +30,6 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/**
- * Every churn decision the data shows: for each paying spell (from a new or reactivation row to its cancel
- * row), the anniversaries start + k months inside the window, with what the hazard depends on there.
- */
-const DECISIONS_SQL = (end: string, lookbackDays: number, windowDays: number, milestones: string[]) => `
-WITH sc AS (SELECT customer_id, effective_at AS t, plan, reason FROM subscription_changes),
-spells AS (
-  SELECT s.customer_id, s.t AS start_at,
-    (SELECT min(c.t) FROM sc c WHERE c.customer_id = s.customer_id AND c.reason = 'cancel' AND c.t > s.t) AS cancel_at,
-    CASE WHEN s.reason = 'reactivation' THEN 'monthly' ELSE cu.attributes->>'$.billing' END AS billing
-  FROM sc s JOIN customers cu USING (customer_id)
-  WHERE s.reason IN ('new', 'reactivation')
-),
-anniversaries AS (
-  SELECT sp.customer_id, sp.billing, r.k, sp.start_at + to_months(r.k::INTEGER) AS at, sp.cancel_at
-  FROM spells sp, range(1, 400) r(k)
-  WHERE sp.start_at + to_months(r.k::INTEGER) < TIMESTAMP '${end}'
-    AND (sp.cancel_at IS NULL OR sp.start_at + to_months(r.k::INTEGER) <= sp.cancel_at)
-    AND (sp.billing = 'monthly' OR r.k % 12 = 0)
-),
-activated AS (
-  SELECT e.customer_id FROM events e JOIN customers c USING (customer_id)
-  WHERE e.name IN (${milestones.map((m) => `'${m}'`).join(', ')})
-    AND e.occurred_at >= c.signed_up_at AND e.occurred_at < c.signed_up_at + INTERVAL ${windowDays} DAY
-  GROUP BY 1 HAVING count(DISTINCT e.name) = ${milestones.length}
-),
-decided AS (
-  SELECT a.*, sc.plan AS plan_now FROM anniversaries a
-  ASOF JOIN sc ON sc.customer_id = a.customer_id AND a.at > sc.t
-)
-SELECT d.billing, d.plan_now AS plan, c.channel,
-  d.customer_id IN (SELECT customer_id FROM activated) AS activated,
-  c.referred_by IS NOT NULL AS referred,
-  EXISTS (SELECT 1 FROM checkins k WHERE k.customer_id = d.customer_id
-    AND k.occurred_at >= d.at - INTERVAL ${lookbackDays} DAY AND k.occurred_at < d.at) AS checkin,
-  coalesce(asg.variant = 'treatment', false) AS treated,
-  count(*)::INTEGER AS n,
-  count(*) FILTER (WHERE d.at = d.cancel_at)::INTEGER AS churned
-FROM decided d JOIN customers c USING (customer_id)
-LEFT JOIN assignments asg USING (customer_id)
-GROUP BY ALL`;
-
 test('monthly churn of monthly-billed customers, by plan, matches the hazards in truth.json', async () => {
   const c = truth.parameters.churn;
   const a = truth.parameters.activation;
@@ -72,13 +38,7 @@ test('monthly churn of monthly-billed customers, by plan, matches the hazards in
   );
   const byKey = new Map<string, { observed: number; expected: number; variance: number; n: number }>();
   for (const g of groups) {
-    const m = c.multipliers;
-    let h = (c.base_monthly_hazard[String(g.plan)] as number) * (m.channel[String(g.channel)] as number);
-    if (g.activated) h *= m.activated;
-    if (g.referred) h *= m.referred;
-    if (g.checkin) h *= m.checkin_90d;
-    if (g.treated) h *= m.experiment_treatment;
-    const p = g.billing === 'annual' ? 1 - (1 - h) ** 12 : h;
+    const p = decisionProbability(truth, g);
     const key = g.billing === 'annual' ? 'annual renewals' : `monthly ${g.plan}`;
     const s = byKey.get(key) ?? { observed: 0, expected: 0, variance: 0, n: 0 };
     const n = Number(g.n);

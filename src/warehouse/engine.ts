@@ -36,6 +36,11 @@ export interface Engine {
   run(sql: string, params?: readonly BindValue[]): Promise<number>;
   /** Runs `work` inside one transaction: all of it lands, or none of it. */
   transaction<T>(work: (tx: Engine) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` on one connection, outside any transaction, so the temporary tables it creates stay
+   * visible to every statement it runs (a pooled engine would otherwise spread them over connections).
+   */
+  session<T>(work: (session: Engine) => Promise<T>): Promise<T>;
   /** Appends the rows of a file to a table whose columns match the file's, in one bulk operation. */
   bulkLoad(table: string, source: BulkSource): Promise<number>;
   close(): Promise<void>;

@@ -5,12 +5,16 @@ import type { BindValue, BulkSource, Engine, Row } from './engine.ts';
 export interface RecordedStatement {
   readonly sql: string;
   readonly params: readonly BindValue[];
+  /** How long the engine took, once it answered. */
+  seconds?: number;
 }
 
 export class RecordingEngine implements Engine {
-  readonly statements: RecordedStatement[] = [];
-
-  constructor(private readonly inner: Engine) {}
+  constructor(
+    private readonly inner: Engine,
+    /** Shared with the engines of this engine's sessions and transactions: one record of everything. */
+    readonly statements: RecordedStatement[] = [],
+  ) {}
 
   get dialect() {
     return this.inner.dialect;
@@ -20,18 +24,29 @@ export class RecordingEngine implements Engine {
     return this.inner.location;
   }
 
-  async query<T extends Row = Row>(sql: string, params: readonly BindValue[] = []): Promise<T[]> {
-    this.statements.push({ sql, params });
-    return this.inner.query<T>(sql, params);
+  query<T extends Row = Row>(sql: string, params: readonly BindValue[] = []): Promise<T[]> {
+    return this.timed(sql, params, () => this.inner.query<T>(sql, params));
   }
 
-  async run(sql: string, params: readonly BindValue[] = []): Promise<number> {
-    this.statements.push({ sql, params });
-    return this.inner.run(sql, params);
+  run(sql: string, params: readonly BindValue[] = []): Promise<number> {
+    return this.timed(sql, params, () => this.inner.run(sql, params));
+  }
+
+  private async timed<T>(sql: string, params: readonly BindValue[], work: () => Promise<T>): Promise<T> {
+    const statement: RecordedStatement = { sql, params };
+    this.statements.push(statement);
+    const start = performance.now();
+    const result = await work();
+    statement.seconds = (performance.now() - start) / 1000;
+    return result;
   }
 
   transaction<T>(work: (tx: Engine) => Promise<T>): Promise<T> {
-    return this.inner.transaction(() => work(this));
+    return this.inner.transaction((tx) => work(new RecordingEngine(tx, this.statements)));
+  }
+
+  session<T>(work: (session: Engine) => Promise<T>): Promise<T> {
+    return this.inner.session((s) => work(new RecordingEngine(s, this.statements)));
   }
 
   bulkLoad(table: string, source: BulkSource): Promise<number> {

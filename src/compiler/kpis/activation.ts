@@ -22,10 +22,11 @@ import { amountResult, type KpiResult, type ResultContext, ratioResult } from '.
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { segmentSql } from '../dimensions.ts';
+import { eventFilter } from '../event-filter.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { assemble } from '../result-grid.ts';
-import { eventFilter } from '../rollups/active-days.ts';
-import { periodsValues } from '../rollups/customer-mrr.ts';
+import { type RunRollups, withRollups } from '../rollups/run-rollups.ts';
+import { periodsValues, secondsBetween, utcDay } from '../sql-time.ts';
 
 export interface ActivationParams {
   readonly activationMilestones: readonly string[];
@@ -85,16 +86,21 @@ const DAYS = (n: string) => `INTERVAL '1 day' * ${n}`;
 const unique = (xs: readonly string[]) => [...new Set(xs)];
 
 /** CTEs `signups(customer_id, signed_up_at, segment)`, `milestone_firsts`, `activation(…, activated_at)`. */
-function activationCtes(req: ActivationRequest, params: SqlParams): string {
+function activationCtes(req: ActivationRequest, activity: string, params: SqlParams): string {
   const milestones = unique(req.params.activationMilestones);
   const window = params.bind(req.params.activationWindowDays);
   const names = milestones.length ? milestones.map((m) => params.bind(m)).join(', ') : 'NULL';
   return `periods AS (${periodsValues(req.periods, params)}),
-  signups AS (SELECT cu.customer_id, cu.signed_up_at, ${segmentSql(req.by)} AS segment FROM customers cu),
+  signups AS (
+    SELECT cu.customer_id, cu.signed_up_at, cu.signed_up_at + ${DAYS(window)} AS window_end,
+      ${segmentSql(req.by)} AS segment
+    FROM customers cu),
+  -- The first of a day's events of a name is the first_at of its activity row, so the first in the window
+  -- is the least first_at inside it.
   milestone_firsts AS (
-    SELECT s.customer_id, e.name, min(e.occurred_at) AS done_at
-    FROM signups s JOIN events e ON e.customer_id = s.customer_id
-    WHERE e.name IN (${names}) AND e.occurred_at <= s.signed_up_at + ${DAYS(window)}
+    SELECT s.customer_id, a.name, min(a.first_at) AS done_at
+    FROM signups s JOIN ${activity} a ON a.customer_id = s.customer_id
+    WHERE a.name IN (${names}) AND a.first_at <= s.window_end
     GROUP BY 1, 2),
   activation AS (
     SELECT s.customer_id, s.signed_up_at, s.segment, CASE
@@ -105,8 +111,8 @@ function activationCtes(req: ActivationRequest, params: SqlParams): string {
 }
 
 /** Rows (period_start, segment, part, eligible, censored, hits); part '' is the whole, else a milestone. */
-function milestonesSql(req: ActivationRequest, params: SqlParams): string {
-  const ctes = activationCtes(req, params);
+function milestonesSql(req: ActivationRequest, activity: string, params: SqlParams): string {
+  const ctes = activationCtes(req, activity, params);
   const closed = `a.signed_up_at + ${DAYS(params.bind(req.params.activationWindowDays))} <= CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
   return `WITH ${ctes},
   cohort AS (
@@ -121,29 +127,32 @@ function milestonesSql(req: ActivationRequest, params: SqlParams): string {
   GROUP BY 1, 2, 3`;
 }
 
-function followUpSql(req: ActivationRequest, params: SqlParams): string {
-  const ctes = activationCtes(req, params);
+function followUpSql(req: ActivationRequest, activity: string, params: SqlParams): string {
+  const ctes = activationCtes(req, activity, params);
   const days = DAYS(params.bind(req.params.days));
   const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
   return `WITH ${ctes},
   activated AS (
-    SELECT p.period_start, a.segment, a.customer_id, a.activated_at,
-      CASE WHEN a.activated_at + ${days} <= ${asOf} THEN 1 ELSE 0 END AS closed
+    SELECT p.period_start, a.segment, a.customer_id, a.activated_at, a.activated_at + ${days} AS follow_end
     FROM activation a JOIN periods p ON a.activated_at >= p.period_start AND a.activated_at < p.period_end),
+  marked AS (SELECT a.*, CASE WHEN a.follow_end <= ${asOf} THEN 1 ELSE 0 END AS closed FROM activated a),
+  -- An activity row (one UTC day) holds an event in (activated_at, follow_end] when its last event is after
+  -- activated_at and its first is not after follow_end: the window is at least a day long (days ≥ 1), so
+  -- no day's events can straddle it on both sides.
   engaged AS (
-    SELECT DISTINCT a.period_start, a.customer_id FROM activated a
-    JOIN events e ON e.customer_id = a.customer_id AND e.occurred_at > a.activated_at
-      AND e.occurred_at <= a.activated_at + ${days}
-    WHERE a.closed = 1 AND ${eventFilter('e', req.params.engagementEvents, params)})
+    SELECT DISTINCT a.period_start, a.customer_id FROM marked a
+    JOIN ${activity} x ON x.customer_id = a.customer_id AND x.last_at > a.activated_at
+      AND x.first_at <= a.follow_end
+    WHERE a.closed = 1 AND ${eventFilter('x', req.params.engagementEvents, params)})
   SELECT a.period_start, a.segment, '' AS part, sum(a.closed) AS eligible, count(*) - sum(a.closed) AS censored,
     count(g.customer_id) AS hits
-  FROM activated a LEFT JOIN engaged g ON g.period_start = a.period_start AND g.customer_id = a.customer_id
+  FROM marked a LEFT JOIN engaged g ON g.period_start = a.period_start AND g.customer_id = a.customer_id
   GROUP BY 1, 2, 3`;
 }
 
 /** Rows per period, segment and N (part = 'd<N>'). */
-function cohortRetentionSql(req: ActivationRequest, params: SqlParams): string {
-  const ctes = activationCtes(req, params);
+function cohortRetentionSql(req: ActivationRequest, activity: string, params: SqlParams): string {
+  const ctes = activationCtes(req, activity, params);
   const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
   const offsets = unique(req.params.nDays.map(String)).map(
     (n) => `(CAST(${params.bind(Number(n))} AS INTEGER))`,
@@ -152,13 +161,13 @@ function cohortRetentionSql(req: ActivationRequest, params: SqlParams): string {
   return `WITH ${ctes},
   offsets AS (SELECT * FROM (VALUES ${offsets.join(', ')}) AS v(n)),
   cells AS (
-    SELECT p.period_start, a.segment, a.customer_id, CAST(a.activated_at AS DATE) AS d0, o.n,
-      CASE WHEN CAST(a.activated_at AS DATE) + o.n < CAST(${asOf} AS DATE) THEN 1 ELSE 0 END AS observed
+    SELECT p.period_start, a.segment, a.customer_id, ${utcDay('a.activated_at')} AS d0, o.n,
+      CASE WHEN ${utcDay('a.activated_at')} + o.n < ${utcDay(asOf)} THEN 1 ELSE 0 END AS observed
     FROM activation a JOIN periods p ON a.activated_at >= p.period_start AND a.activated_at < p.period_end
     CROSS JOIN offsets o),
   active_days AS (
-    SELECT e.customer_id, CAST(e.occurred_at AS DATE) AS day FROM events e
-    WHERE e.occurred_at < ${asOf} AND ${eventFilter('e', req.params.activeEvents, params)}
+    SELECT a.customer_id, a.day FROM ${activity} a
+    WHERE a.first_at < ${asOf} AND ${eventFilter('a', req.params.activeEvents, params)}
     GROUP BY 1, 2),
   returned AS (
     SELECT DISTINCT c.period_start, c.customer_id, c.n FROM cells c
@@ -229,7 +238,7 @@ function exceedValueSql(req: ActivationRequest, params: SqlParams): string {
     sum(CASE WHEN reached = 0 AND closed = 0 THEN 1 ELSE 0 END) AS censored,
     sum(CASE WHEN reached = 1 OR closed = 1 THEN 1 ELSE 0 END) AS eligible,
     percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN reached = 1
-      THEN EXTRACT(EPOCH FROM (first_at - signed_up_at)) / 86400.0 END) AS median_days
+      THEN ${secondsBetween('first_at', 'signed_up_at')} / 86400.0 END) AS median_days
   FROM marked GROUP BY 1, 2, 3`;
 }
 
@@ -242,9 +251,12 @@ export async function tableHasRows(engine: Engine, table: string): Promise<boole
 }
 
 /** Runs a query and indexes its rows by `period_start|segment|part` (part '' when the query has none). */
-export async function runKeyed(engine: Engine, build: (p: SqlParams) => string): Promise<Map<string, Row>> {
+export async function runKeyed(
+  engine: Engine,
+  build: (p: SqlParams) => string | Promise<string>,
+): Promise<Map<string, Row>> {
   const params = new SqlParams(engine.dialect);
-  const rows = await engine.query(build(params), params.values);
+  const rows = await engine.query(await build(params), params.values);
   return new Map(
     rows.map((r) => [`${String(r.period_start)}|${String(r.segment)}|${String(r.part ?? '')}`, r]),
   );
@@ -277,7 +289,15 @@ export function medianResult(
 
 const sub = (ctx: ResultContext, suffix: string): ResultContext => ({ ...ctx, kpi: `${ctx.kpi}.${suffix}` });
 
-export async function computeActivationKpis(engine: Engine, req: ActivationRequest): Promise<KpiResult[]> {
+export function computeActivationKpis(engine: Engine, req: ActivationRequest): Promise<KpiResult[]> {
+  return withRollups(engine, req.rollups, (session, rollups) => activationKpis(session, rollups, req));
+}
+
+async function activationKpis(
+  engine: Engine,
+  rollups: RunRollups,
+  req: ActivationRequest,
+): Promise<KpiResult[]> {
   const wanted = req.kpis.filter((k) => (ACTIVATION_KPIS as readonly string[]).includes(k));
   if (wanted.length === 0) return [];
   const hasEvents = await tableHasRows(engine, 'events');
@@ -285,13 +305,13 @@ export async function computeActivationKpis(engine: Engine, req: ActivationReque
   const none = new Map<string, Row>();
   const want = (k: string) => wanted.includes(k) && hasEvents;
   const milestones = want('activation_milestone_completion')
-    ? await runKeyed(engine, (p) => milestonesSql(req, p))
+    ? await runKeyed(engine, async (p) => milestonesSql(req, await rollups.activity(), p))
     : none;
   const followUp = want('activated_follow_up_engagement_rate')
-    ? await runKeyed(engine, (p) => followUpSql(req, p))
+    ? await runKeyed(engine, async (p) => followUpSql(req, await rollups.activity(), p))
     : none;
   const retention = want('activation_cohort_retention')
-    ? await runKeyed(engine, (p) => cohortRetentionSql(req, p))
+    ? await runKeyed(engine, async (p) => cohortRetentionSql(req, await rollups.activity(), p))
     : none;
   const funnel =
     want('drop_off_rate') && req.params.funnelSteps.length > 0

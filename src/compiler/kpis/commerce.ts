@@ -28,11 +28,12 @@ import {
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { segmentSql } from '../dimensions.ts';
+import { eventFilter } from '../event-filter.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import type { Period } from '../periods.ts';
 import { previousPeriod, withPreviousPeriods } from '../previous-period.ts';
-import { eventFilter } from '../rollups/active-days.ts';
-import { periodsValues } from '../rollups/customer-mrr.ts';
+import { type RunRollups, withRollups } from '../rollups/run-rollups.ts';
+import { periodDaysSql, periodsValues, secondsBetween } from '../sql-time.ts';
 
 export interface CommerceParams {
   /** Events that make a customer active for loyalty participation (empty: every event). */
@@ -56,8 +57,7 @@ export const COMMERCE_KPIS = [
 ] as const;
 
 const inPeriod = (column: string) => `${column} >= p.period_start AND ${column} < p.period_end`;
-const dateInPeriod = (column: string) =>
-  `${column} >= CAST(p.period_start AS DATE) AND ${column} < CAST(p.period_end AS DATE)`;
+const dateInPeriod = (column: string) => `${column} >= p.start_day AND ${column} < p.end_day`;
 
 /** Per period and segment: customers with ≥ 1 and with ≥ 2 orders in it. */
 function repeatSql(req: CommerceRequest, params: SqlParams): string {
@@ -88,16 +88,17 @@ function redemptionSql(req: CommerceRequest, params: SqlParams): string {
 }
 
 /** Per period and segment: customers active in it, and loyalty members with an earn or redeem in it. */
-function loyaltySql(req: CommerceRequest, hasEvents: boolean, params: SqlParams): string {
-  const active = hasEvents
-    ? `SELECT DISTINCT p.period_start, e.customer_id FROM events e JOIN periods p ON ${inPeriod('e.occurred_at')}
-       WHERE e.customer_id IS NOT NULL AND ${eventFilter('e', req.params.activeEvents, params)}`
+function loyaltySql(req: CommerceRequest, activity: string | undefined, params: SqlParams): string {
+  const active = activity
+    ? `SELECT DISTINCT pd.period_start, a.customer_id FROM ${activity} a JOIN period_days pd ON pd.day = a.day
+       WHERE ${eventFilter('a', req.params.activeEvents, params)}`
     : `SELECT DISTINCT p.period_start, m.customer_id FROM periods p
        JOIN (SELECT customer_id, effective_at, mrr,
                lead(effective_at) OVER (PARTITION BY customer_id ORDER BY effective_at) AS next_at
              FROM subscription_changes) m
          ON m.mrr > 0 AND m.effective_at < p.period_end AND (m.next_at IS NULL OR m.next_at > p.period_start)`;
   return `WITH periods AS (${periodsValues(req.periods, params)}),
+  period_days AS (${periodDaysSql(req.periods)}),
   participants AS (
     SELECT DISTINCT p.period_start, la.customer_id FROM loyalty_activity la
     JOIN loyalty_members lm ON lm.customer_id = la.customer_id
@@ -134,8 +135,10 @@ function contentSql(req: CommerceRequest, params: SqlParams): string {
  */
 function revenueSql(periods: readonly Period[], req: CommerceRequest, params: SqlParams): string {
   const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
-  const days = `EXTRACT(EPOCH FROM (least(coalesce(m.next_at, p.period_end), p.period_end, ${asOf})
-        - greatest(m.effective_at, p.period_start))) / 86400.0`;
+  const days = `${secondsBetween(
+    `least(coalesce(m.next_at, p.period_end), p.period_end, ${asOf})`,
+    'greatest(m.effective_at, p.period_start)',
+  )} / 86400.0`;
   return `WITH periods AS (${periodsValues(periods, params)}),
   mrr_spans AS (
     SELECT customer_id, effective_at, mrr,
@@ -185,13 +188,17 @@ async function tableHasRows(engine: Engine, table: string): Promise<boolean> {
 /** A result flagged `censored` (some units were left out because their outcome is not known yet). */
 const censored = (r: KpiResult): KpiResult => ({ ...r, flags: [...r.flags, 'censored'] });
 
-export async function computeCommerceKpis(engine: Engine, req: CommerceRequest): Promise<KpiResult[]> {
+export function computeCommerceKpis(engine: Engine, req: CommerceRequest): Promise<KpiResult[]> {
+  return withRollups(engine, req.rollups, (session, rollups) => commerceKpis(session, rollups, req));
+}
+
+async function commerceKpis(engine: Engine, rollups: RunRollups, req: CommerceRequest): Promise<KpiResult[]> {
   const wanted = req.kpis.filter((k) => (COMMERCE_KPIS as readonly string[]).includes(k));
   if (wanted.length === 0) return [];
   const has = async (table: string) => tableHasRows(engine, table);
-  const run = async (build: (p: SqlParams) => string) => {
+  const run = async (build: (p: SqlParams) => string | Promise<string>) => {
     const params = new SqlParams(engine.dialect);
-    return new Map((await engine.query(build(params), params.values)).map((r) => [key(r), r]));
+    return new Map((await engine.query(await build(params), params.values)).map((r) => [key(r), r]));
   };
   const none = new Map<string, Row>();
   const want = (...ids: string[]) => ids.some((id) => wanted.includes(id));
@@ -209,7 +216,9 @@ export async function computeCommerceKpis(engine: Engine, req: CommerceRequest):
   const redemption =
     want('redemption_rate') && hasPromotions ? await run((p) => redemptionSql(req, p)) : none;
   const loyalty =
-    want('loyalty_participation_rate') && hasLoyalty ? await run((p) => loyaltySql(req, hasEvents, p)) : none;
+    want('loyalty_participation_rate') && hasLoyalty
+      ? await run(async (p) => loyaltySql(req, hasEvents ? await rollups.activity() : undefined, p))
+      : none;
   const content = want('content_roi') && hasContent ? await run((p) => contentSql(req, p)) : none;
   const revenuePeriods = withPreviousPeriods(req.periods, req.grain);
   const revenue =

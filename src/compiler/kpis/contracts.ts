@@ -12,7 +12,7 @@ import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { segmentSql } from '../dimensions.ts';
 import type { FamilyRequest } from '../family-request.ts';
-import { periodsValues } from '../rollups/customer-mrr.ts';
+import { periodsValues } from '../sql-time.ts';
 
 export interface ContractParams {
   /** Days after a downgrade within which a cancellation counts as its conversion. */

@@ -4,11 +4,12 @@ import { amountResult, type KpiResult, type ResultContext, ratioResult } from '.
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { segmentSql } from '../dimensions.ts';
+import { eventFilter } from '../event-filter.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { assemble } from '../result-grid.ts';
-import { eventFilter } from '../rollups/active-days.ts';
-import { customerMrrCtes, periodsValues } from '../rollups/customer-mrr.ts';
-import { type SessionParams, sessionsCtes } from '../rollups/sessions.ts';
+import { customerMrrCtes } from '../rollups/customer-mrr.ts';
+import { type RunRollups, type SessionParams, withRollups } from '../rollups/run-rollups.ts';
+import { periodDaysSql, periodsValues, secondsBetween } from '../sql-time.ts';
 
 export interface EngagementParams extends SessionParams {
   /** Events that make a user active (empty: every event). */
@@ -34,22 +35,22 @@ export const LIFECYCLE_STATES = ['new', 'retained', 'resurrected', 'churned', 'd
 export type EngagementRequest = FamilyRequest<EngagementParams>;
 
 /** Per period and segment: active users, their events, and the sessions starting in the period. */
-function metricsSql(req: EngagementRequest, params: SqlParams): string {
+function metricsSql(req: EngagementRequest, t: Tables, params: SqlParams): string {
   return `WITH periods AS (${periodsValues(req.periods, params)}),
-  ${sessionsCtes(req.params, params)},
+  period_days AS (${periodDaysSql(req.periods)}),
   activity AS (
-    SELECT p.period_start, ${segmentSql(req.by)} AS segment,
-      count(DISTINCT coalesce(e.user_id, e.customer_id)) AS users, count(*) AS events
-    FROM events e JOIN customers cu ON cu.customer_id = e.customer_id
-    JOIN periods p ON e.occurred_at >= p.period_start AND e.occurred_at < p.period_end
-    WHERE ${eventFilter('e', req.params.activeEvents, params)}
+    SELECT pd.period_start, ${segmentSql(req.by)} AS segment,
+      count(DISTINCT a.user_key) AS users, sum(a.events) AS events
+    FROM ${t.activity} a JOIN customers cu ON cu.customer_id = a.customer_id
+    JOIN period_days pd ON pd.day = a.day
+    WHERE ${eventFilter('a', req.params.activeEvents, params)}
     GROUP BY 1, 2),
   session_totals AS (
-    SELECT p.period_start, ${segmentSql(req.by)} AS segment, count(*) AS sessions,
-      sum(EXTRACT(EPOCH FROM s.ended_at - s.started_at)) / 60.0 AS session_minutes,
+    SELECT pd.period_start, ${segmentSql(req.by)} AS segment, count(*) AS sessions,
+      sum(${secondsBetween('s.ended_at', 's.started_at')}) / 60.0 AS session_minutes,
       sum(s.key_action_events) AS key_action_events
-    FROM sessions s JOIN customers cu ON cu.customer_id = s.customer_id
-    JOIN periods p ON s.started_at >= p.period_start AND s.started_at < p.period_end
+    FROM ${t.sessions} s JOIN customers cu ON cu.customer_id = s.customer_id
+    JOIN period_days pd ON pd.day = s.day
     GROUP BY 1, 2)
   SELECT coalesce(a.period_start, t.period_start) AS period_start, coalesce(a.segment, t.segment) AS segment,
     coalesce(a.users, 0) AS users, coalesce(a.events, 0) AS events, coalesce(t.sessions, 0) AS sessions,
@@ -61,7 +62,7 @@ function metricsSql(req: EngagementRequest, params: SqlParams): string {
  * Per period, segment and account subscribed at any time in it: the account's score Σ w·ln(1 + count) over
  * key actions in the period, ranked 0–100 among those accounts (ties share a rank).
  */
-function scoreSql(req: EngagementRequest, params: SqlParams): string {
+function scoreSql(req: EngagementRequest, t: Tables, params: SqlParams): string {
   const weights = req.params.keyActions.map(
     (a) => `WHEN ${params.bind(a)} THEN ${params.bind(req.params.keyActionWeights[a] ?? 1)}`,
   );
@@ -70,10 +71,11 @@ function scoreSql(req: EngagementRequest, params: SqlParams): string {
   subscribed AS (
     SELECT DISTINCT p.period_start, m.customer_id FROM periods p
     JOIN mrr_spans m ON m.mrr > 0 AND m.effective_at < p.period_end AND (m.next_at IS NULL OR m.next_at > p.period_start)),
+  period_days AS (${periodDaysSql(req.periods)}),
   counts AS (
-    SELECT p.period_start, e.customer_id, e.name, count(*) AS n FROM events e
-    JOIN periods p ON e.occurred_at >= p.period_start AND e.occurred_at < p.period_end
-    WHERE ${eventFilter('e', req.params.keyActions, params)}
+    SELECT pd.period_start, a.customer_id, a.name, sum(a.events) AS n FROM ${t.activity} a
+    JOIN period_days pd ON pd.day = a.day
+    WHERE ${eventFilter('a', req.params.keyActions, params)}
     GROUP BY 1, 2, 3),
   raw_scores AS (
     SELECT s.period_start, s.customer_id, coalesce(sum(${weight} * ln(1 + c.n)), 0) AS raw
@@ -91,7 +93,7 @@ function scoreSql(req: EngagementRequest, params: SqlParams): string {
 }
 
 /** Per period and segment: customers with a payment history by p_end, by lifecycle state at p_end. */
-function lifecycleSql(req: EngagementRequest, params: SqlParams): string {
+function lifecycleSql(req: EngagementRequest, _t: Tables, params: SqlParams): string {
   return `WITH ${customerMrrCtes(req.periods, params)}
   SELECT m.period_start, ${segmentSql(req.by)} AS segment,
     count(CASE WHEN m.s = 0 AND m.e > 0 AND m.first_paid_at >= m.period_start THEN 1 END) AS new,
@@ -109,9 +111,22 @@ async function hasRows(engine: Engine, table: string): Promise<boolean> {
   return (await engine.query(`SELECT 1 AS one FROM ${table} LIMIT 1`)).length > 0;
 }
 
-type Build = (req: EngagementRequest, params: SqlParams) => string;
+/** The run's rollups a query reads (built only when a query needs them). */
+interface Tables {
+  readonly activity: string;
+  readonly sessions: string;
+}
+type Build = (req: EngagementRequest, t: Tables, params: SqlParams) => string;
 
-export async function computeEngagementKpis(engine: Engine, req: EngagementRequest): Promise<KpiResult[]> {
+export function computeEngagementKpis(engine: Engine, req: EngagementRequest): Promise<KpiResult[]> {
+  return withRollups(engine, req.rollups, (session, rollups) => engagementKpis(session, rollups, req));
+}
+
+async function engagementKpis(
+  engine: Engine,
+  rollups: RunRollups,
+  req: EngagementRequest,
+): Promise<KpiResult[]> {
   const wanted = req.kpis.filter((k) => (ENGAGEMENT_KPIS as readonly string[]).includes(k));
   const results: KpiResult[] = [];
   for (const kpi of wanted) {
@@ -125,7 +140,11 @@ export async function computeEngagementKpis(engine: Engine, req: EngagementReque
       (await hasRows(engine, table)) &&
       (kpi !== 'customer_engagement_score' || (await hasRows(engine, 'events')));
     const params = new SqlParams(engine.dialect);
-    const rows = available ? await engine.query(build(req, params), params.values) : [];
+    const tables: Tables = {
+      activity: available && kpi !== 'customer_segmentation' ? await rollups.activity() : '',
+      sessions: available && kpi === 'engagement_metrics' ? await rollups.sessions(req.params) : '',
+    };
+    const rows = available ? await engine.query(build(req, tables, params), params.values) : [];
     const byKey = new Map(rows.map((r) => [`${String(r.period_start)}|${String(r.segment)}`, r]));
     results.push(
       ...assemble(

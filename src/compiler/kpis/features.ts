@@ -15,12 +15,13 @@ import type { KpiResult, ResultContext } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import type { SqlParams } from '../../warehouse/sql-builder.ts';
 import { segmentSql } from '../dimensions.ts';
+import { eventFilter } from '../event-filter.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { type Period, periodStart } from '../periods.ts';
 import { previousPeriod } from '../previous-period.ts';
 import { assemble } from '../result-grid.ts';
-import { eventFilter } from '../rollups/active-days.ts';
-import { periodsValues } from '../rollups/customer-mrr.ts';
+import { type RunRollups, withRollups } from '../rollups/run-rollups.ts';
+import { periodDaysSql, periodsValues, secondsBetween } from '../sql-time.ts';
 import { censoredRatio, medianResult, num, runKeyed, tableHasRows } from './activation.ts';
 
 export interface FeatureParams {
@@ -61,25 +62,31 @@ export function adoptionWeeks(p: Period, n: number): { start: string; end: strin
 }
 
 /** Rows part '' (eligible = active users) and part = feature (hits = adopters among them). */
-function adoptionSql(req: FeatureRequest, features: readonly string[], params: SqlParams): string {
+function adoptionSql(
+  req: FeatureRequest,
+  activity: string,
+  features: readonly string[],
+  params: SqlParams,
+): string {
   const windows = req.periods.map((p) => {
     const w = adoptionWeeks(p, req.params.n);
-    return `(CAST(${params.bind(p.start)} AS TIMESTAMPTZ), CAST(${params.bind(w.start)} AS TIMESTAMPTZ), CAST(${params.bind(w.end)} AS TIMESTAMPTZ))`;
+    return `(CAST(${params.bind(p.start)} AS TIMESTAMPTZ), CAST(${params.bind(w.start.slice(0, 10))} AS DATE))`;
   });
-  return `WITH windows AS (SELECT * FROM (VALUES ${windows.join(', ')}) AS v(period_start, w_start, w_end)),
-  win_events AS (
-    SELECT w.period_start, ${USER} AS user_key, e.customer_id, e.name,
-      FLOOR((CAST(e.occurred_at AS DATE) - CAST(w.w_start AS DATE)) / 7.0) AS week,
-      CASE WHEN ${eventFilter('e', req.params.activeEvents, params)} THEN 1 ELSE 0 END AS is_active
-    FROM events e JOIN windows w ON e.occurred_at >= w.w_start AND e.occurred_at < w.w_end
-    WHERE ${USER} IS NOT NULL),
+  const weeks = params.bind(req.params.n);
+  return `WITH windows AS (SELECT * FROM (VALUES ${windows.join(', ')}) AS v(period_start, w_start)),
+  window_days AS (
+    SELECT w.period_start, w.w_start + CAST(g.i AS INTEGER) AS day, CAST(floor(g.i / 7.0) AS INTEGER) AS week
+    FROM windows w CROSS JOIN generate_series(0, 7 * CAST(${weeks} AS INTEGER) - 1) AS g(i)),
+  win AS (
+    SELECT wd.period_start, a.user_key, a.customer_id, a.name, wd.week FROM ${activity} a
+    JOIN window_days wd ON wd.day = a.day),
   active AS (
-    SELECT period_start, user_key, min(customer_id) AS customer_id FROM win_events WHERE is_active = 1
-    GROUP BY 1, 2),
+    SELECT period_start, user_key, min(customer_id) AS customer_id FROM win a
+    WHERE ${eventFilter('a', req.params.activeEvents, params)} GROUP BY 1, 2),
   adopters AS (
-    SELECT e.period_start, e.user_key, e.name AS part FROM win_events e
-    WHERE ${eventFilter('e', features, params)}
-    GROUP BY 1, 2, 3 HAVING count(DISTINCT e.week) >= ${params.bind(req.params.k)})
+    SELECT a.period_start, a.user_key, a.name AS part FROM win a
+    WHERE ${eventFilter('a', features, params)}
+    GROUP BY 1, 2, 3 HAVING count(DISTINCT a.week) >= ${params.bind(req.params.k)})
   SELECT a.period_start, ${segmentSql(req.by)} AS segment, '' AS part, count(*) AS eligible, 0 AS hits
   FROM active a JOIN customers cu ON cu.customer_id = a.customer_id GROUP BY 1, 2, 3
   UNION ALL
@@ -89,20 +96,29 @@ function adoptionSql(req: FeatureRequest, features: readonly string[], params: S
 }
 
 /** Rows per period, segment and feature: users of it in P−1 (eligible) and those among them using it in P. */
-function retainedSql(req: FeatureRequest, features: readonly string[], params: SqlParams): string {
-  const pairs = req.periods.map((p) => {
-    const prev = previousPeriod(p, req.grain);
-    return `(CAST(${params.bind(p.start)} AS TIMESTAMPTZ), CAST(${params.bind(p.end)} AS TIMESTAMPTZ), CAST(${params.bind(prev.start)} AS TIMESTAMPTZ), CAST(${params.bind(prev.end)} AS TIMESTAMPTZ))`;
-  });
-  const isFeature = eventFilter('e', features, params);
-  return `WITH pairs AS (SELECT * FROM (VALUES ${pairs.join(', ')}) AS v(period_start, period_end, prev_start, prev_end)),
+function retainedSql(
+  req: FeatureRequest,
+  activity: string,
+  features: readonly string[],
+  params: SqlParams,
+): string {
+  const previous = req.periods.map((p) => ({ ...previousPeriod(p, req.grain), at: p.start }));
+  const prevRows = previous.map(
+    (p) =>
+      `(CAST(${params.bind(p.at)} AS TIMESTAMPTZ), CAST(${params.bind(p.start.slice(0, 10))} AS DATE), CAST(${params.bind(p.end.slice(0, 10))} AS DATE))`,
+  );
+  const isFeature = eventFilter('a', features, params);
+  return `WITH periods AS (${periodsValues(req.periods, params)}),
+  period_days AS (${periodDaysSql(req.periods)}),
+  previous AS (SELECT * FROM (VALUES ${prevRows.join(', ')}) AS v(period_start, start_day, end_day)),
+  previous_days AS (${periodDaysSql(previous, 'previous')}),
   before AS (
-    SELECT pr.period_start, ${USER} AS user_key, e.name AS part, min(e.customer_id) AS customer_id
-    FROM events e JOIN pairs pr ON e.occurred_at >= pr.prev_start AND e.occurred_at < pr.prev_end
-    WHERE ${isFeature} AND ${USER} IS NOT NULL GROUP BY 1, 2, 3),
+    SELECT pd.period_start, a.user_key, a.name AS part, min(a.customer_id) AS customer_id
+    FROM ${activity} a JOIN previous_days pd ON pd.day = a.day
+    WHERE ${isFeature} GROUP BY 1, 2, 3),
   again AS (
-    SELECT DISTINCT pr.period_start, ${USER} AS user_key, e.name AS part
-    FROM events e JOIN pairs pr ON e.occurred_at >= pr.period_start AND e.occurred_at < pr.period_end
+    SELECT DISTINCT pd.period_start, a.user_key, a.name AS part
+    FROM ${activity} a JOIN period_days pd ON pd.day = a.day
     WHERE ${isFeature})
   SELECT b.period_start, ${segmentSql(req.by)} AS segment, b.part, count(*) AS eligible, count(a.user_key) AS hits
   FROM before b JOIN customers cu ON cu.customer_id = b.customer_id
@@ -131,13 +147,17 @@ function repeatSql(req: FeatureRequest, params: SqlParams): string {
     sum(CASE WHEN repeated = 0 AND closed = 0 THEN 1 ELSE 0 END) AS censored,
     sum(CASE WHEN repeated = 1 OR closed = 1 THEN 1 ELSE 0 END) AS eligible,
     percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN repeated = 1
-      THEN EXTRACT(EPOCH FROM (second_at - first_at)) / 86400.0 END) AS median_days
+      THEN ${secondsBetween('second_at', 'first_at')} / 86400.0 END) AS median_days
   FROM marked GROUP BY 1, 2, 3`;
 }
 
 const sub = (ctx: ResultContext, suffix: string): ResultContext => ({ ...ctx, kpi: `${ctx.kpi}.${suffix}` });
 
-export async function computeFeatureKpis(engine: Engine, req: FeatureRequest): Promise<KpiResult[]> {
+export function computeFeatureKpis(engine: Engine, req: FeatureRequest): Promise<KpiResult[]> {
+  return withRollups(engine, req.rollups, (session, rollups) => featureKpis(session, rollups, req));
+}
+
+async function featureKpis(engine: Engine, rollups: RunRollups, req: FeatureRequest): Promise<KpiResult[]> {
   const wanted = req.kpis.filter((k) => (FEATURE_KPIS as readonly string[]).includes(k));
   if (wanted.length === 0) return [];
   const hasEvents = await tableHasRows(engine, 'events');
@@ -146,11 +166,11 @@ export async function computeFeatureKpis(engine: Engine, req: FeatureRequest): P
   const want = (k: string) => hasEvents && wanted.includes(k);
   const adoption =
     want('feature_adoption_rate') && features.length
-      ? await runKeyed(engine, (p) => adoptionSql(req, features, p))
+      ? await runKeyed(engine, async (p) => adoptionSql(req, await rollups.activity(), features, p))
       : none;
   const retained =
     want('retained_feature_users') && features.length
-      ? await runKeyed(engine, (p) => retainedSql(req, features, p))
+      ? await runKeyed(engine, async (p) => retainedSql(req, await rollups.activity(), features, p))
       : none;
   const repeat = want('time_to_first_repeat_action')
     ? await runKeyed(engine, (p) => repeatSql(req, p))

@@ -35,7 +35,8 @@ import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { segmentSql } from '../dimensions.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import type { Period } from '../periods.ts';
-import { customerMrrCtes, periodsValues } from '../rollups/customer-mrr.ts';
+import { customerMrrCtes } from '../rollups/customer-mrr.ts';
+import { periodsValues } from '../sql-time.ts';
 
 export interface FeedbackParams {
   /** Lowest CSAT answer (1–5) that counts as satisfied. */

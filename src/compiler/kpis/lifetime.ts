@@ -14,7 +14,8 @@ import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { REFERRED_SQL, segmentSql } from '../dimensions.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { type Period, periodStart, periodsBetween } from '../periods.ts';
-import { customerMrrCtes, periodsValues } from '../rollups/customer-mrr.ts';
+import { customerMrrCtes } from '../rollups/customer-mrr.ts';
+import { periodsValues, secondsBetween } from '../sql-time.ts';
 
 export interface LifetimeParams {
   /** Gross margin used when the costs table is empty. */
@@ -76,9 +77,10 @@ function monthlySql(months: readonly Period[], by: string | undefined, params: S
   mrr_revenue AS (
     SELECT p.period_start, ${seg} AS segment, ${REFERRED_SQL} AS referred,
       0 AS customers_start, 0 AS customers_churned, 0 AS customers_end, 0 AS end_mrr,
-      sum(x.mrr * EXTRACT(EPOCH FROM (
-        LEAST(coalesce(x.next_at, p.period_end), p.period_end) - GREATEST(x.effective_at, p.period_start)
-      ))) / 2629800.0 AS revenue,
+      sum(x.mrr * ${secondsBetween(
+        'LEAST(coalesce(x.next_at, p.period_end), p.period_end)',
+        'GREATEST(x.effective_at, p.period_start)',
+      )}) / 2629800.0 AS revenue,
       0 AS account_cost
     FROM periods p
     JOIN mrr_spans x ON x.effective_at < p.period_end AND (x.next_at IS NULL OR x.next_at > p.period_start)
@@ -97,7 +99,7 @@ function monthlySql(months: readonly Period[], by: string | undefined, params: S
       0 AS customers_start, 0 AS customers_churned, 0 AS customers_end, 0 AS end_mrr, 0 AS revenue,
       sum(c.amount) AS account_cost
     FROM costs c
-    JOIN periods p ON c.period_start >= CAST(p.period_start AS DATE) AND c.period_start < CAST(p.period_end AS DATE)
+    JOIN periods p ON c.period_start >= p.start_day AND c.period_start < p.end_day
     JOIN customers cu ON cu.customer_id = c.customer_id
     GROUP BY 1, 2, 3)
   SELECT * FROM rollup UNION ALL SELECT * FROM mrr_revenue UNION ALL SELECT * FROM order_revenue
@@ -108,7 +110,7 @@ function monthlySql(months: readonly Period[], by: string | undefined, params: S
 function segmentCostsSql(months: readonly Period[], params: SqlParams): string {
   return `WITH periods AS (${periodsValues(months, params)})
   SELECT p.period_start, c.segment, sum(c.amount) AS amount FROM costs c
-  JOIN periods p ON c.period_start >= CAST(p.period_start AS DATE) AND c.period_start < CAST(p.period_end AS DATE)
+  JOIN periods p ON c.period_start >= p.start_day AND c.period_start < p.end_day
   WHERE c.customer_id IS NULL GROUP BY 1, 2`;
 }
 
@@ -128,7 +130,7 @@ function newCustomersSql(periods: readonly Period[], by: string | undefined, par
 function spendSql(periods: readonly Period[], params: SqlParams): string {
   return `WITH periods AS (${periodsValues(periods, params)})
   SELECT p.period_start, s.channel, sum(s.amount) AS amount FROM acquisition_spend s
-  JOIN periods p ON s.period_start >= CAST(p.period_start AS DATE) AND s.period_start < CAST(p.period_end AS DATE)
+  JOIN periods p ON s.period_start >= p.start_day AND s.period_start < p.end_day
   GROUP BY 1, 2`;
 }
 

@@ -4,11 +4,11 @@ import { type KpiResult, type ResultContext, ratioResult } from '../../results/k
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { segmentSql } from '../dimensions.ts';
+import { eventFilter } from '../event-filter.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { assemble } from '../result-grid.ts';
-import { activeDaysCtes, eventFilter } from '../rollups/active-days.ts';
-import { periodsValues } from '../rollups/customer-mrr.ts';
-import { sessionsCtes } from '../rollups/sessions.ts';
+import { withRollups } from '../rollups/run-rollups.ts';
+import { periodDaysSql, periodsValues, utcDay } from '../sql-time.ts';
 
 export interface UsageParams {
   /** Events that make a user active (empty: every event). */
@@ -52,23 +52,48 @@ const WINDOW_KPIS = ['dau_wau_ratio', 'stickiness_ratio', 'wau_mau_ratio'];
 const SESSION_KPIS = ['session_frequency', 'meaningful_session_frequency'];
 
 /** Per period and segment: the users active in it (the denominator of the session KPIs). */
-function activeUsersSql(req: UsageRequest, params: SqlParams): string {
-  return `WITH ${activeDaysCtes(req.periods, { activeEvents: req.params.activeEvents, by: req.by }, params)}
-  SELECT p.period_start, u.segment, count(DISTINCT u.user_key) AS users FROM user_days u
-  JOIN periods p ON u.day >= CAST(p.period_start AS DATE) AND u.day < CAST(p.period_end AS DATE)
+function activeUsersSql(req: UsageRequest, userDays: string, params: SqlParams): string {
+  return `WITH periods AS (${periodsValues(req.periods, params)}),
+  period_days AS (${periodDaysSql(req.periods)})
+  SELECT pd.period_start, ${segmentSql(req.by)} AS segment, count(DISTINCT u.user_key) AS users
+  FROM ${userDays} u JOIN period_days pd ON pd.day = u.day JOIN customers cu ON cu.customer_id = u.customer_id
   GROUP BY 1, 2`;
 }
 
-/** Per period and segment: sums of DAU/WAU/MAU over the days whose window is observed, and active users. */
-function windowsSql(req: UsageRequest, params: SqlParams): string {
-  const asOf = params.bind(req.asOf);
-  return `WITH ${activeDaysCtes(req.periods, { activeEvents: req.params.activeEvents, by: req.by }, params)},
+/**
+ * Per period and segment: sums of DAU, WAU and MAU over the days whose window is observed, and active users.
+ * DAU/WAU/MAU of a day count the users active within the last 1/7/30 days. An active day a of a user covers
+ * the days [a, a + w); g days after the user's previous active day, the days it adds to the user's cover are
+ * [a + max(0, w − g), a + w). A day's count is then the running sum of +1 at each such start and −1 at each
+ * end: one window pass over the user-days, and a running sum over the calendar.
+ */
+function windowsSql(req: UsageRequest, userDays: string, params: SqlParams): string {
+  const asOfDay = utcDay(`CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`);
+  return `WITH periods AS (${periodsValues(req.periods, params)}),
+  period_days AS (${periodDaysSql(req.periods)}),
+  days AS (
+    SELECT u.user_key, u.day, ${segmentSql(req.by)} AS segment,
+      CAST(u.day - lag(u.day) OVER (PARTITION BY u.user_key ORDER BY u.day) AS INTEGER) AS gap
+    FROM ${userDays} u JOIN customers cu ON cu.customer_id = u.customer_id),
+  data_start AS (SELECT min(day) AS first_day FROM days),
+  segments AS (SELECT DISTINCT segment FROM days),
+  marks AS (
+    SELECT segment, day, 1 AS dau, 0 AS wau, 0 AS mau FROM days
+    UNION ALL SELECT segment, day + 1, -1, 0, 0 FROM days
+    UNION ALL SELECT segment, day + greatest(0, 7 - coalesce(gap, 7)), 0, 1, 0 FROM days
+    UNION ALL SELECT segment, day + 7, 0, -1, 0 FROM days
+    UNION ALL SELECT segment, day + greatest(0, 30 - coalesce(gap, 30)), 0, 0, 1 FROM days
+    UNION ALL SELECT segment, day + 30, 0, 0, -1 FROM days
+    UNION ALL SELECT s.segment, pd.day, 0, 0, 0 FROM period_days pd CROSS JOIN segments s),
+  deltas AS (SELECT segment, day, sum(dau) AS dau, sum(wau) AS wau, sum(mau) AS mau FROM marks GROUP BY 1, 2),
+  daily_active AS (
+    SELECT segment, day, sum(dau) OVER w AS dau, sum(wau) OVER w AS wau, sum(mau) OVER w AS mau FROM deltas
+    WINDOW w AS (PARTITION BY segment ORDER BY day ROWS UNBOUNDED PRECEDING)),
   active_users AS (
-    SELECT p.period_start, u.segment, count(DISTINCT u.user_key) AS users FROM user_days u
-    JOIN periods p ON u.day >= CAST(p.period_start AS DATE) AND u.day < CAST(p.period_end AS DATE)
-    GROUP BY 1, 2),
+    SELECT pd.period_start, d.segment, count(DISTINCT d.user_key) AS users FROM days d
+    JOIN period_days pd ON pd.day = d.day GROUP BY 1, 2),
   windows AS (
-    SELECT p.period_start, a.segment,
+    SELECT pd.period_start, a.segment,
       sum(CASE WHEN a.day >= ds.first_day + 6 THEN a.dau END) AS dau_w7,
       sum(CASE WHEN a.day >= ds.first_day + 6 THEN a.wau END) AS wau_w7,
       count(CASE WHEN a.day >= ds.first_day + 6 THEN 1 END) AS days_w7,
@@ -76,22 +101,21 @@ function windowsSql(req: UsageRequest, params: SqlParams): string {
       sum(CASE WHEN a.day >= ds.first_day + 29 THEN a.wau END) AS wau_w30,
       sum(CASE WHEN a.day >= ds.first_day + 29 THEN a.mau END) AS mau_w30,
       count(CASE WHEN a.day >= ds.first_day + 29 THEN 1 END) AS days_w30
-    FROM daily_active a CROSS JOIN data_start ds
-    JOIN periods p ON a.day >= CAST(p.period_start AS DATE) AND a.day < CAST(p.period_end AS DATE)
-    WHERE a.day < CAST(CAST(${asOf} AS TIMESTAMPTZ) AS DATE)
+    FROM daily_active a CROSS JOIN data_start ds JOIN period_days pd ON pd.day = a.day
+    WHERE a.day >= ds.first_day AND a.day < ${asOfDay}
     GROUP BY 1, 2)
   SELECT w.*, coalesce(u.users, 0) AS users FROM windows w
   LEFT JOIN active_users u ON u.period_start = w.period_start AND u.segment = w.segment`;
 }
 
 /** Per period and segment: sessions starting in it, and those with enough distinct key actions. */
-function sessionsSql(req: UsageRequest, params: SqlParams): string {
+function sessionsSql(req: UsageRequest, sessions: string, params: SqlParams): string {
   return `WITH periods AS (${periodsValues(req.periods, params)}),
-  ${sessionsCtes(req.params, params)}
-  SELECT p.period_start, ${segmentSql(req.by)} AS segment, count(*) AS sessions,
+  period_days AS (${periodDaysSql(req.periods)})
+  SELECT pd.period_start, ${segmentSql(req.by)} AS segment, count(*) AS sessions,
     count(CASE WHEN s.key_actions >= ${params.bind(req.params.minKeyActions)} THEN 1 END) AS meaningful
-  FROM sessions s JOIN customers cu ON cu.customer_id = s.customer_id
-  JOIN periods p ON s.started_at >= p.period_start AND s.started_at < p.period_end
+  FROM ${sessions} s JOIN customers cu ON cu.customer_id = s.customer_id
+  JOIN period_days pd ON pd.day = s.day
   GROUP BY 1, 2`;
 }
 
@@ -100,7 +124,12 @@ function sessionsSql(req: UsageRequest, params: SqlParams): string {
  * inside it; every signed-up account when there is no subscription data), and those among them with at
  * least `minEvents` engagement events in it.
  */
-function engagementSql(req: UsageRequest, hasSubscriptions: boolean, params: SqlParams): string {
+function engagementSql(
+  req: UsageRequest,
+  activity: string,
+  hasSubscriptions: boolean,
+  params: SqlParams,
+): string {
   const subscribed = hasSubscriptions
     ? `SELECT DISTINCT p.period_start, m.customer_id FROM periods p
        JOIN (SELECT customer_id, effective_at, mrr,
@@ -110,11 +139,11 @@ function engagementSql(req: UsageRequest, hasSubscriptions: boolean, params: Sql
     : `SELECT p.period_start, cu.customer_id FROM periods p JOIN customers cu ON cu.signed_up_at < p.period_end`;
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   subscribed AS (${subscribed}),
+  period_days AS (${periodDaysSql(req.periods)}),
   engaged AS (
-    SELECT p.period_start, e.customer_id FROM events e
-    JOIN periods p ON e.occurred_at >= p.period_start AND e.occurred_at < p.period_end
-    WHERE ${eventFilter('e', req.params.engagementEvents, params)}
-    GROUP BY 1, 2 HAVING count(*) >= ${params.bind(req.params.minEvents)})
+    SELECT pd.period_start, a.customer_id FROM ${activity} a JOIN period_days pd ON pd.day = a.day
+    WHERE ${eventFilter('a', req.params.engagementEvents, params)}
+    GROUP BY 1, 2 HAVING sum(a.events) >= ${params.bind(req.params.minEvents)})
   SELECT s.period_start, ${segmentSql(req.by)} AS segment, count(*) AS accounts, count(g.customer_id) AS engaged
   FROM subscribed s JOIN customers cu ON cu.customer_id = s.customer_id
   LEFT JOIN engaged g ON g.period_start = s.period_start AND g.customer_id = s.customer_id
@@ -132,23 +161,31 @@ export async function computeUsageKpis(engine: Engine, req: UsageRequest): Promi
   const wanted = req.kpis.filter((k) => (USAGE_KPIS as readonly string[]).includes(k));
   if (wanted.length === 0) return [];
   const hasEvents = await tableHasRows(engine, 'events');
-  const run = async (build: (p: SqlParams) => string) => {
-    const params = new SqlParams(engine.dialect);
-    return new Map((await engine.query(build(params), params.values)).map((r) => [key(r), r]));
-  };
-  // Only the queries the requested KPIs need: each reads the whole events table.
+  // Only the queries the requested KPIs need, each over the run's rollups.
   const wants = (ids: readonly string[]) => hasEvents && wanted.some((k) => ids.includes(k));
-  const none = new Map<string, Row>();
-  const windows = wants(WINDOW_KPIS)
-    ? await run((p) => windowsSql(req, p))
-    : wants(SESSION_KPIS)
-      ? await run((p) => activeUsersSql(req, p))
+  const [windows, sessions, engagement] = await withRollups(engine, req.rollups, async (session, rollups) => {
+    const run = async (build: (p: SqlParams) => string) => {
+      const params = new SqlParams(session.dialect);
+      return new Map((await session.query(build(params), params.values)).map((r) => [key(r), r]));
+    };
+    const none = new Map<string, Row>();
+    const userDays = wants([...WINDOW_KPIS, ...SESSION_KPIS])
+      ? await rollups.userDays(req.params.activeEvents)
+      : '';
+    const w = wants(WINDOW_KPIS)
+      ? await run((p) => windowsSql(req, userDays, p))
+      : wants(SESSION_KPIS)
+        ? await run((p) => activeUsersSql(req, userDays, p))
+        : none;
+    const sessionTable = wants(SESSION_KPIS) ? await rollups.sessions(req.params) : '';
+    const s = wants(SESSION_KPIS) ? await run((p) => sessionsSql(req, sessionTable, p)) : none;
+    const subscriptions = wants(['engagement_rate']) && (await tableHasRows(session, 'subscription_changes'));
+    const activity = wants(['engagement_rate']) ? await rollups.activity() : '';
+    const g = wants(['engagement_rate'])
+      ? await run((p) => engagementSql(req, activity, subscriptions, p))
       : none;
-  const sessions = wants(SESSION_KPIS) ? await run((p) => sessionsSql(req, p)) : none;
-  const subscriptions = wants(['engagement_rate']) && (await tableHasRows(engine, 'subscription_changes'));
-  const engagement = wants(['engagement_rate'])
-    ? await run((p) => engagementSql(req, subscriptions, p))
-    : none;
+    return [w, s, g] as const;
+  });
   return assemble(
     req,
     wanted,

@@ -4,14 +4,7 @@
 // both run (window functions; ClickHouse will need its own spelling).
 import type { SqlParams } from '../../warehouse/sql-builder.ts';
 import type { Period } from '../periods.ts';
-
-/** A VALUES list of the periods, with bound timestamps: a CTE body `periods(period_start, period_end)`. */
-export function periodsValues(periods: readonly Period[], params: SqlParams): string {
-  const rows = periods.map(
-    (p) => `(CAST(${params.bind(p.start)} AS TIMESTAMPTZ), CAST(${params.bind(p.end)} AS TIMESTAMPTZ))`,
-  );
-  return `SELECT * FROM (VALUES ${rows.join(', ')}) AS v(period_start, period_end)`;
-}
+import { periodsValues } from '../sql-time.ts';
 
 /**
  * CTEs ending in `customer_mrr(period_start, period_end, customer_id, s, e, first_paid_at)`: one row per

@@ -8,6 +8,7 @@ import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { segmentSql } from '../dimensions.ts';
 import { type Period, periodsBetween } from '../periods.ts';
 import { customerMrrCtes } from '../rollups/customer-mrr.ts';
+import { secondsBetween } from '../sql-time.ts';
 
 export interface CohortCell {
   age: number;
@@ -63,8 +64,10 @@ function matrixSql(
   earned AS (
     -- MRR earned inside each month: each span of the change log times its overlap with the month.
     SELECT p.period_start, m.customer_id,
-      sum(m.mrr * EXTRACT(EPOCH FROM (
-        LEAST(coalesce(m.next_at, p.period_end), p.period_end) - GREATEST(m.effective_at, p.period_start)))
+      sum(m.mrr * ${secondsBetween(
+        'LEAST(coalesce(m.next_at, p.period_end), p.period_end)',
+        'GREATEST(m.effective_at, p.period_start)',
+      )}
         / 86400.0 / ${DAYS_PER_MONTH}) AS revenue
     FROM periods p JOIN mrr_spans m
       ON m.effective_at < p.period_end AND coalesce(m.next_at, p.period_end) > p.period_start

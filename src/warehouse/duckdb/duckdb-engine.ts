@@ -91,6 +91,11 @@ export class DuckDBEngine implements Engine {
     }
   }
 
+  /** One connection already: temporary tables are visible to every statement. */
+  session<T>(work: (session: Engine) => Promise<T>): Promise<T> {
+    return work(this);
+  }
+
   async bulkLoad(table: string, source: BulkSource): Promise<number> {
     const reader = source.format === 'csv' ? 'read_csv' : 'read_parquet';
     const options = source.format === 'csv' ? ', header = true' : '';

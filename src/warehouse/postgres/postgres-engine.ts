@@ -107,13 +107,13 @@ export class PostgresEngine implements Engine {
     return new PostgresEngine(location, pool);
   }
 
-  private get session(): Session {
+  private get target(): Session {
     return this.client ?? this.pool;
   }
 
   async query<T extends Row = Row>(sql: string, params: readonly BindValue[] = []): Promise<T[]> {
     try {
-      const result = await this.session.query(sql, bindable(params));
+      const result = await this.target.query(sql, bindable(params));
       return plainRows(result.rows) as T[];
     } catch (err) {
       throw engineFailure(err, sql);
@@ -122,7 +122,7 @@ export class PostgresEngine implements Engine {
 
   async run(sql: string, params: readonly BindValue[] = []): Promise<number> {
     try {
-      const result = await this.session.query(sql, bindable(params));
+      const result = await this.target.query(sql, bindable(params));
       return result.rowCount ?? 0;
     } catch (err) {
       throw engineFailure(err, sql);
@@ -141,6 +141,16 @@ export class PostgresEngine implements Engine {
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async session<T>(work: (session: Engine) => Promise<T>): Promise<T> {
+    if (this.client) return work(this);
+    const client = await this.connect();
+    try {
+      return await work(new PostgresEngine(this.location, this.pool, client));
     } finally {
       client.release();
     }

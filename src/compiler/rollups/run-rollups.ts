@@ -1,0 +1,130 @@
+// Work many KPIs share, built once per compute run as temporary tables instead of once per query:
+//   activity      events per user, customer, UTC day and event name (one pass over the events table);
+//   user days     the days each user did one of a set of active events (from activity);
+//   sessions      one row per session for a gap and a set of key actions.
+// A family asks for a table and gets its name; asking again returns the same table. The tables live on
+// the run's session (Engine.session) and are dropped when the run ends. Plain SQL for DuckDB and PostgreSQL.
+import type { Engine } from '../../warehouse/engine.ts';
+import { SqlParams } from '../../warehouse/sql-builder.ts';
+import { eventFilter } from '../event-filter.ts';
+import { secondsBetween, utcDay } from '../sql-time.ts';
+
+export interface SessionParams {
+  readonly sessionGapMinutes: number;
+  readonly keyActions: readonly string[];
+}
+
+let runs = 0;
+
+export class RunRollups {
+  private readonly tables = new Map<string, Promise<string>>();
+  private readonly prefix = `tenure_rollup_${process.pid}_${++runs}`;
+
+  constructor(private readonly engine: Engine) {}
+
+  /**
+   * `(user_key, customer_id, day, name, events, first_at, last_at)`: events per user (user_id, else the
+   * customer), UTC day and name, with the first and last time of the day's events of that name.
+   */
+  activity(): Promise<string> {
+    return this.table(
+      'activity',
+      () => `SELECT coalesce(e.user_id, e.customer_id) AS user_key, e.customer_id,
+        ${utcDay('e.occurred_at')} AS day, e.name, count(*) AS events,
+        min(e.occurred_at) AS first_at, max(e.occurred_at) AS last_at
+      FROM events e GROUP BY 1, 2, 3, 4`,
+    );
+  }
+
+  /** `(user_key, customer_id, day)`: the days a user did one of `activeEvents` (empty: any event). */
+  async userDays(activeEvents: readonly string[]): Promise<string> {
+    const activity = await this.activity();
+    const names = [...new Set(activeEvents)].sort();
+    return this.table(
+      `user_days ${JSON.stringify(names)}`,
+      (params) => `SELECT a.user_key, a.customer_id, a.day FROM ${activity} a
+      WHERE ${eventFilter('a', names, params)} GROUP BY 1, 2, 3`,
+    );
+  }
+
+  /**
+   * `(user_key, customer_id, started_at, ended_at, day, events, key_actions, key_action_events)`: one row
+   * per session. A session given by the source (session_id) wins; a user's other events are cut into
+   * sessions at gaps longer than `sessionGapMinutes`. `day` is the UTC day the session started;
+   * `key_actions` counts the distinct key actions done in it.
+   */
+  sessions(p: SessionParams): Promise<string> {
+    const keys = [...new Set(p.keyActions)].sort();
+    return this.table(`sessions ${p.sessionGapMinutes} ${JSON.stringify(keys)}`, (params) => {
+      const gap = params.bind(p.sessionGapMinutes);
+      const isKey = eventFilter('ev', keys, params);
+      // Distinct key actions as a sum of one flag per action: cheaper than count(DISTINCT) per session.
+      const distinctKeys = keys.length
+        ? keys.map((k) => `max(CASE WHEN ev.name = ${params.bind(k)} THEN 1 ELSE 0 END)`).join(' + ')
+        : 'count(DISTINCT ev.name)';
+      const measures = `min(ev.customer_id) AS customer_id, min(ev.occurred_at) AS started_at,
+        max(ev.occurred_at) AS ended_at, count(*) AS events, ${distinctKeys} AS key_actions,
+        count(CASE WHEN ${isKey} THEN 1 END) AS key_action_events`;
+      return `WITH given AS (
+        SELECT coalesce(ev.user_id, ev.customer_id) AS user_key, ${measures}
+        FROM events ev WHERE ev.session_id IS NOT NULL
+        GROUP BY coalesce(ev.user_id, ev.customer_id), ev.session_id),
+      gaps AS (
+        SELECT coalesce(e.user_id, e.customer_id) AS user_key, e.customer_id, e.occurred_at, e.name,
+          CASE WHEN ${secondsBetween('e.occurred_at', 'lag(e.occurred_at) OVER w')} <= 60 * ${gap} THEN 0 ELSE 1 END
+            AS starts
+        FROM events e WHERE e.session_id IS NULL
+        WINDOW w AS (PARTITION BY coalesce(e.user_id, e.customer_id) ORDER BY e.occurred_at)),
+      numbered AS (
+        SELECT g.*, sum(g.starts) OVER (PARTITION BY g.user_key ORDER BY g.occurred_at ROWS UNBOUNDED PRECEDING)
+          AS session_no
+        FROM gaps g),
+      derived AS (
+        SELECT ev.user_key, ${measures} FROM numbered ev GROUP BY ev.user_key, ev.session_no),
+      all_sessions AS (SELECT * FROM given UNION ALL SELECT * FROM derived)
+      SELECT s.*, ${utcDay('s.started_at')} AS day FROM all_sessions s`;
+    });
+  }
+
+  /** Drops every table this run built. */
+  async drop(): Promise<void> {
+    const names = await Promise.allSettled(this.tables.values());
+    this.tables.clear();
+    for (const n of names)
+      if (n.status === 'fulfilled') await this.engine.run(`DROP TABLE IF EXISTS ${n.value}`);
+  }
+
+  private table(key: string, body: (params: SqlParams) => string): Promise<string> {
+    let table = this.tables.get(key);
+    if (!table) {
+      const name = `${this.prefix}_${this.tables.size + 1}`;
+      table = (async () => {
+        const params = new SqlParams(this.engine.dialect);
+        await this.engine.run(`CREATE TEMP TABLE ${name} AS ${body(params)}`, params.values);
+        return name;
+      })();
+      this.tables.set(key, table);
+    }
+    return table;
+  }
+}
+
+/**
+ * Runs `work` with the run's rollups, or, called outside a run (a family on its own), with rollups of its
+ * own on one session, dropped after.
+ */
+export async function withRollups<T>(
+  engine: Engine,
+  rollups: RunRollups | undefined,
+  work: (engine: Engine, rollups: RunRollups) => Promise<T>,
+): Promise<T> {
+  if (rollups) return work(engine, rollups);
+  return engine.session(async (session) => {
+    const own = new RunRollups(session);
+    try {
+      return await work(session, own);
+    } finally {
+      await own.drop();
+    }
+  });
+}
