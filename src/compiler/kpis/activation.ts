@@ -26,7 +26,7 @@ import { eventFilter } from '../event-filter.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { assemble } from '../result-grid.ts';
 import { type RunRollups, withRollups } from '../rollups/run-rollups.ts';
-import { periodsValues, secondsBetween, utcDay } from '../sql-time.ts';
+import { periodDaysSql, periodsValues, secondsBetween, utcDay } from '../sql-time.ts';
 
 export interface ActivationParams {
   readonly activationMilestones: readonly string[];
@@ -181,16 +181,17 @@ function cohortRetentionSql(req: ActivationRequest, activity: string, params: Sq
 }
 
 /** Rows per period and segment: censored, reached_1 … reached_k (accounts whose window is over). */
-function funnelSql(req: ActivationRequest, params: SqlParams): string {
+function funnelSql(req: ActivationRequest, activity: string, params: SqlParams): string {
   const steps = req.params.funnelSteps;
   const window = DAYS(params.bind(req.params.windowDays));
   const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
   const ctes = [
     `periods AS (${periodsValues(req.periods, params)})`,
+    `period_days AS (${periodDaysSql(req.periods)})`,
     `starts AS (
-    SELECT p.period_start, e.customer_id, min(e.occurred_at) AS t1 FROM events e
-    JOIN periods p ON e.occurred_at >= p.period_start AND e.occurred_at < p.period_end
-    WHERE e.name = ${params.bind(steps[0] ?? '')} AND e.customer_id IS NOT NULL GROUP BY 1, 2)`,
+    SELECT pd.period_start, a.customer_id, min(a.first_at) AS t1 FROM ${activity} a
+    JOIN period_days pd ON pd.day = a.day
+    WHERE a.name = ${params.bind(steps[0] ?? '')} GROUP BY 1, 2)`,
     `reach_1 AS (SELECT period_start, customer_id, t1, t1 AS t FROM starts WHERE t1 + ${window} <= ${asOf})`,
   ];
   for (let i = 2; i <= steps.length; i++) {
@@ -315,7 +316,7 @@ async function activationKpis(
     : none;
   const funnel =
     want('drop_off_rate') && req.params.funnelSteps.length > 0
-      ? await runKeyed(engine, (p) => funnelSql(req, p))
+      ? await runKeyed(engine, async (p) => funnelSql(req, await rollups.activity(), p))
       : none;
   const exceedData = hasFeedback || (hasEvents && req.params.valueExceeded.length > 0);
   const exceed =

@@ -57,7 +57,6 @@ export const COMMERCE_KPIS = [
 ] as const;
 
 const inPeriod = (column: string) => `${column} >= p.period_start AND ${column} < p.period_end`;
-const dateInPeriod = (column: string) => `${column} >= p.start_day AND ${column} < p.end_day`;
 
 /** Per period and segment: customers with ≥ 1 and with ≥ 2 orders in it. */
 function repeatSql(req: CommerceRequest, params: SqlParams): string {
@@ -115,13 +114,14 @@ function loyaltySql(req: CommerceRequest, activity: string | undefined, params: 
 /** Per period: cost of content published in it, pieces published, and revenue attributed in it. */
 function contentSql(req: CommerceRequest, params: SqlParams): string {
   return `WITH periods AS (${periodsValues(req.periods, params)}),
+  period_days AS (${periodDaysSql(req.periods)}),
   spent AS (
     SELECT p.period_start, sum(c.cost) AS cost, count(*) AS pieces FROM content c
     JOIN periods p ON ${inPeriod('c.published_at')}
     GROUP BY 1),
   earned AS (
     SELECT p.period_start, sum(r.amount) AS revenue FROM content_revenue r
-    JOIN periods p ON ${dateInPeriod('r.period_start')}
+    JOIN period_days p ON p.day = r.period_start
     GROUP BY 1)
   SELECT p.period_start, 'all' AS segment, coalesce(s.cost, 0) AS cost, coalesce(s.pieces, 0) AS pieces,
     coalesce(e.revenue, 0) AS revenue
@@ -171,9 +171,10 @@ function costSql(req: CommerceRequest, params: SqlParams): string {
     req.by === undefined
       ? `'all'`
       : `CASE WHEN c.customer_id IS NULL THEN coalesce(c.segment, '(unallocated)') ELSE ${segmentSql(req.by)} END`;
-  return `WITH periods AS (${periodsValues(req.periods, params)})
+  return `WITH periods AS (${periodsValues(req.periods, params)}),
+  period_days AS (${periodDaysSql(req.periods)})
   SELECT p.period_start, ${segment} AS segment, sum(c.amount) AS cost FROM costs c
-  JOIN periods p ON ${dateInPeriod('c.period_start')}
+  JOIN period_days p ON p.day = c.period_start
   LEFT JOIN customers cu ON cu.customer_id = c.customer_id
   GROUP BY 1, 2`;
 }

@@ -15,7 +15,7 @@ import { REFERRED_SQL, segmentSql } from '../dimensions.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { type Period, periodStart, periodsBetween } from '../periods.ts';
 import { customerMrrCtes } from '../rollups/customer-mrr.ts';
-import { periodsValues, secondsBetween } from '../sql-time.ts';
+import { periodDaysSql, periodsValues, secondsBetween } from '../sql-time.ts';
 
 export interface LifetimeParams {
   /** Gross margin used when the costs table is empty. */
@@ -66,6 +66,7 @@ type Group = 'referred' | 'not_referred';
 function monthlySql(months: readonly Period[], by: string | undefined, params: SqlParams): string {
   const seg = segmentSql(by);
   return `WITH ${customerMrrCtes(months, params)},
+  period_days AS (${periodDaysSql(months)}),
   rollup AS (
     SELECT m.period_start, ${seg} AS segment, ${REFERRED_SQL} AS referred,
       count(CASE WHEN m.s > 0 THEN 1 END) AS customers_start,
@@ -99,7 +100,7 @@ function monthlySql(months: readonly Period[], by: string | undefined, params: S
       0 AS customers_start, 0 AS customers_churned, 0 AS customers_end, 0 AS end_mrr, 0 AS revenue,
       sum(c.amount) AS account_cost
     FROM costs c
-    JOIN periods p ON c.period_start >= p.start_day AND c.period_start < p.end_day
+    JOIN period_days p ON p.day = c.period_start
     JOIN customers cu ON cu.customer_id = c.customer_id
     GROUP BY 1, 2, 3)
   SELECT * FROM rollup UNION ALL SELECT * FROM mrr_revenue UNION ALL SELECT * FROM order_revenue
@@ -108,9 +109,10 @@ function monthlySql(months: readonly Period[], by: string | undefined, params: S
 
 /** Costs given per segment (no customer_id), per month and the segment value they name. */
 function segmentCostsSql(months: readonly Period[], params: SqlParams): string {
-  return `WITH periods AS (${periodsValues(months, params)})
+  return `WITH periods AS (${periodsValues(months, params)}),
+  period_days AS (${periodDaysSql(months)})
   SELECT p.period_start, c.segment, sum(c.amount) AS amount FROM costs c
-  JOIN periods p ON c.period_start >= p.start_day AND c.period_start < p.end_day
+  JOIN period_days p ON p.day = c.period_start
   WHERE c.customer_id IS NULL GROUP BY 1, 2`;
 }
 
