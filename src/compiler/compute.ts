@@ -6,6 +6,7 @@ import { TenureError } from '../errors/tenure-error.ts';
 import type { KpiResult } from '../results/kpi-result.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { dataAsOf } from './as-of.ts';
+import { checkBreakdown } from './dimensions.ts';
 import { type Family, familyOf } from './families.ts';
 import { type Grain, periodsBetween } from './periods.ts';
 import { RunRollups } from './rollups/run-rollups.ts';
@@ -44,6 +45,7 @@ export async function computeKpis(
   const catalog = req.catalog ?? CATALOG;
   const ids = req.kpis === 'all' ? catalog.map((d) => d.id) : [...req.kpis];
   for (const id of ids) getDefinition(id, catalog); // unknown ids fail here, with suggestions
+  checkBreakdown(req.by);
   const periods = periodsBetween(req.from, req.to, req.grain);
   const asOf = req.asOf ?? (await dataAsOf(engine)) ?? new Date().toISOString();
   const groups = new Map<string, { family: Family; kpis: string[]; params: Record<string, unknown> }>();

@@ -1,6 +1,8 @@
-// Breakdown dimensions: named SQL expressions over the customers table (alias `cu`). Only these names reach
-// SQL; a request names a dimension, never an expression.
+// Breakdown dimensions: named SQL expressions over the customers table (alias `cu`), and any top-level key of
+// the customers' attributes as `attributes.KEY`. Only the names below reach SQL as text; an attribute's key is
+// a bound value. A request names a dimension, never an expression.
 import { badInput } from '../errors/tenure-error.ts';
+import type { SqlParams } from '../warehouse/sql-builder.ts';
 
 const YEAR_MONTH = (ts: string) =>
   `CAST(CAST(EXTRACT(YEAR FROM ${ts}) AS INTEGER) AS VARCHAR) || '-' || lpad(CAST(CAST(EXTRACT(MONTH FROM ${ts}) AS INTEGER) AS VARCHAR), 2, '0')`;
@@ -17,15 +19,25 @@ export const DIMENSIONS = {
 } as const;
 export type Dimension = keyof typeof DIMENSIONS;
 
-/** The SQL of a breakdown, or the constant 'all' without one. */
-export function segmentSql(by: string | undefined): string {
+/** The prefix naming a key of the customers' attributes as a breakdown. */
+export const ATTRIBUTE_PREFIX = 'attributes.';
+
+/** Checks a breakdown's name; a bad one is the user's mistake, reported with the choices. */
+export function checkBreakdown(by: string | undefined): void {
+  if (by === undefined || Object.hasOwn(DIMENSIONS, by)) return;
+  if (by.startsWith(ATTRIBUTE_PREFIX) && by.length > ATTRIBUTE_PREFIX.length) return;
+  throw badInput(
+    `cannot break down by '${by}'`,
+    { field: 'by' },
+    `choose one of ${Object.keys(DIMENSIONS).join(', ')}, or ${ATTRIBUTE_PREFIX}KEY for a key of the customers' attributes`,
+  );
+}
+
+/** The SQL of a breakdown, or the constant 'all' without one; an attribute's key is bound in `params`. */
+export function segmentSql(by: string | undefined, params: SqlParams): string {
+  checkBreakdown(by);
   if (by === undefined) return `'all'`;
-  if (!Object.hasOwn(DIMENSIONS, by)) {
-    throw badInput(
-      `cannot break down by '${by}'`,
-      { field: 'by' },
-      `choose one of ${Object.keys(DIMENSIONS).join(', ')}`,
-    );
-  }
-  return DIMENSIONS[by as Dimension];
+  if (Object.hasOwn(DIMENSIONS, by)) return DIMENSIONS[by as Dimension];
+  const key = params.bind(by.slice(ATTRIBUTE_PREFIX.length));
+  return `coalesce(${params.dialect.jsonText('cu.attributes', key)}, '(none)')`;
 }

@@ -19,6 +19,8 @@ export interface Dialect {
   /** The column type that stores a canonical column of this kind. */
   columnType(kind: ColumnKind): string;
   readonly supportsWindowFunctions: boolean;
+  /** The text at a top-level key of a JSON column (null when absent); `key` is a placeholder. */
+  jsonText(json: string, key: string): string;
 }
 
 /** A file the engine can load into a table in one bulk operation. */

@@ -4,7 +4,7 @@ import type { BindValue, Dialect } from './engine.ts';
 export class SqlParams {
   private readonly list: BindValue[] = [];
 
-  constructor(private readonly dialect: Dialect) {}
+  constructor(readonly dialect: Dialect) {}
 
   /** Adds a value and returns the placeholder that stands for it. */
   bind(value: BindValue): string {

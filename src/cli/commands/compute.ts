@@ -83,7 +83,10 @@ export function registerCompute(program: Command): void {
     .option('--grain <grain>', `one of ${GRAINS.join(', ')}`, 'month')
     .requiredOption('--from <date>', 'first day of the range, YYYY-MM-DD')
     .requiredOption('--to <date>', 'last day of the range, YYYY-MM-DD')
-    .option('--by <dimension>', 'break down by plan, channel, country, referred or signup_cohort')
+    .option(
+      '--by <dimension>',
+      "break down by plan, channel, country, referred, signup_cohort or attributes.KEY (a key of the customers' attributes)",
+    )
     .option('--as-of <timestamp>', "the data's end (default: its latest timestamp)")
     .option('--min-sample <n>', 'flag values standing on fewer units as too few to judge', '30')
     .option('--project <file>', 'project file with overrides (default ./tenure.yaml when present)')

@@ -95,7 +95,10 @@ export function registerExplain(program: Command): void {
     .option('--data <dir>', 'a folder of canonical files, loaded into a temporary warehouse first')
     .option('--period <date>', 'a day in the period to explain (default: the last complete month)')
     .option('--grain <grain>', 'day, week, month, quarter or year', 'month')
-    .option('--by <dimension>', 'break down by plan, channel, country, referred or signup_cohort')
+    .option(
+      '--by <dimension>',
+      "break down by plan, channel, country, referred, signup_cohort or attributes.KEY (a key of the customers' attributes)",
+    )
     .option('--project <file>', 'project file with overrides (default ./tenure.yaml when present)')
     .option('--sample <n>', 'rows to show per table', '10')
     .action(async (kpi: string, opts: ExplainOptions) => {

@@ -93,7 +93,7 @@ function activationCtes(req: ActivationRequest, activity: string, params: SqlPar
   return `periods AS (${periodsValues(req.periods, params)}),
   signups AS (
     SELECT cu.customer_id, cu.signed_up_at, cu.signed_up_at + ${DAYS(window)} AS window_end,
-      ${segmentSql(req.by)} AS segment
+      ${segmentSql(req.by, params)} AS segment
     FROM customers cu),
   -- The first of a day's events of a name is the first_at of its activity row, so the first in the window
   -- is the least first_at inside it.
@@ -207,7 +207,7 @@ function funnelSql(req: ActivationRequest, activity: string, params: SqlParams):
       `LEFT JOIN reach_${i + 1} r${i + 1} ON r${i + 1}.period_start = s.period_start AND r${i + 1}.customer_id = s.customer_id`,
   );
   return `WITH ${ctes.join(',\n  ')}
-  SELECT s.period_start, ${segmentSql(req.by)} AS segment, count(*) - count(r1.customer_id) AS censored,
+  SELECT s.period_start, ${segmentSql(req.by, params)} AS segment, count(*) - count(r1.customer_id) AS censored,
     ${counts.join(', ')}
   FROM starts s JOIN customers cu ON cu.customer_id = s.customer_id ${joins.join(' ')}
   GROUP BY 1, 2`;
@@ -226,7 +226,7 @@ function exceedValueSql(req: ActivationRequest, params: SqlParams): string {
     WHERE (f.kind = 'csat' AND f.score >= ${params.bind(req.params.csatTop)})
       OR (f.kind = 'nps' AND f.score >= ${params.bind(req.params.npsAtLeast)})),
   cohort AS (
-    SELECT p.period_start, ${segmentSql(req.by)} AS segment, cu.customer_id, cu.signed_up_at,
+    SELECT p.period_start, ${segmentSql(req.by, params)} AS segment, cu.customer_id, cu.signed_up_at,
       min(g.at) AS first_at
     FROM customers cu JOIN periods p ON cu.signed_up_at >= p.period_start AND cu.signed_up_at < p.period_end
     LEFT JOIN signals g ON g.customer_id = cu.customer_id AND g.at >= cu.signed_up_at

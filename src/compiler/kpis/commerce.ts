@@ -65,7 +65,7 @@ function repeatSql(req: CommerceRequest, params: SqlParams): string {
     SELECT p.period_start, o.customer_id, count(*) AS orders FROM orders o
     JOIN periods p ON ${inPeriod('o.ordered_at')}
     GROUP BY 1, 2)
-  SELECT c.period_start, ${segmentSql(req.by)} AS segment, count(*) AS buyers,
+  SELECT c.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS buyers,
     count(CASE WHEN c.orders >= 2 THEN 1 END) AS repeaters
   FROM per_customer c JOIN customers cu ON cu.customer_id = c.customer_id
   GROUP BY 1, 2`;
@@ -77,7 +77,7 @@ function redemptionSql(req: CommerceRequest, params: SqlParams): string {
   const redeemed = `(pr.redeemed_at IS NOT NULL AND pr.redeemed_at <= ${asOf})`;
   const open = `(NOT ${redeemed} AND (pr.expires_at > ${asOf} OR pr.issued_at > ${asOf}))`;
   return `WITH periods AS (${periodsValues(req.periods, params)})
-  SELECT p.period_start, ${segmentSql(req.by)} AS segment,
+  SELECT p.period_start, ${segmentSql(req.by, params)} AS segment,
     count(CASE WHEN ${open} THEN NULL ELSE 1 END) AS issued,
     count(CASE WHEN ${redeemed} THEN 1 END) AS redeemed,
     count(CASE WHEN ${open} THEN 1 END) AS still_open
@@ -104,7 +104,7 @@ function loyaltySql(req: CommerceRequest, activity: string | undefined, params: 
     JOIN periods p ON ${inPeriod('la.occurred_at')}
     WHERE la.kind IN ('earn', 'redeem')),
   active AS (${active} UNION SELECT period_start, customer_id FROM participants)
-  SELECT a.period_start, ${segmentSql(req.by)} AS segment, count(*) AS active,
+  SELECT a.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS active,
     count(pt.customer_id) AS participants
   FROM active a JOIN customers cu ON cu.customer_id = a.customer_id
   LEFT JOIN participants pt ON pt.period_start = a.period_start AND pt.customer_id = a.customer_id
@@ -159,7 +159,7 @@ function revenueSql(periods: readonly Period[], req: CommerceRequest, params: Sq
     SELECT period_start, customer_id, sum(amount) AS amount
     FROM (SELECT * FROM recurring UNION ALL SELECT * FROM one_off) r
     GROUP BY 1, 2)
-  SELECT r.period_start, ${segmentSql(req.by)} AS segment, sum(r.amount) AS revenue,
+  SELECT r.period_start, ${segmentSql(req.by, params)} AS segment, sum(r.amount) AS revenue,
     count(CASE WHEN r.amount > 0 THEN 1 END) AS customers
   FROM revenue r JOIN customers cu ON cu.customer_id = r.customer_id
   GROUP BY 1, 2`;
@@ -170,7 +170,7 @@ function costSql(req: CommerceRequest, params: SqlParams): string {
   const segment =
     req.by === undefined
       ? `'all'`
-      : `CASE WHEN c.customer_id IS NULL THEN coalesce(c.segment, '(unallocated)') ELSE ${segmentSql(req.by)} END`;
+      : `CASE WHEN c.customer_id IS NULL THEN coalesce(c.segment, '(unallocated)') ELSE ${segmentSql(req.by, params)} END`;
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   period_days AS (${periodDaysSql(req.periods)})
   SELECT p.period_start, ${segment} AS segment, sum(c.amount) AS cost FROM costs c

@@ -49,7 +49,7 @@ function downgradeSql(req: ContractRequest, params: SqlParams): string {
       AND z.effective_at > f.downgraded_at AND z.effective_at <= f.downgraded_at + ${window}
       AND z.effective_at <= ${asOf}
     GROUP BY 1, 2, 3)
-  SELECT o.period_start, ${segmentSql(req.by)} AS segment,
+  SELECT o.period_start, ${segmentSql(req.by, params)} AS segment,
     count(CASE WHEN o.churned_at IS NOT NULL OR o.downgraded_at + ${window} <= ${asOf} THEN 1 END) AS base,
     count(o.churned_at) AS hits,
     count(CASE WHEN o.churned_at IS NULL AND o.downgraded_at + ${window} > ${asOf} THEN 1 END) AS censored
@@ -69,7 +69,7 @@ function renewalSql(req: ContractRequest, params: SqlParams): string {
           AND n.start_at > k.start_at AND n.start_at <= k.end_at + ${grace})
       THEN 1 ELSE 0 END AS renewed
     FROM contracts k JOIN periods p ON k.end_at >= p.period_start AND k.end_at < p.period_end)
-  SELECT e.period_start, ${segmentSql(req.by)} AS segment,
+  SELECT e.period_start, ${segmentSql(req.by, params)} AS segment,
     count(CASE WHEN e.renewed = 1 OR e.end_at + ${grace} <= ${asOf} THEN 1 END) AS base,
     sum(e.renewed) AS hits,
     count(CASE WHEN e.renewed = 0 AND e.end_at + ${grace} > ${asOf} THEN 1 END) AS censored

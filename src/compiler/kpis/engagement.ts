@@ -39,14 +39,14 @@ function metricsSql(req: EngagementRequest, t: Tables, params: SqlParams): strin
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   period_days AS (${periodDaysSql(req.periods)}),
   activity AS (
-    SELECT pd.period_start, ${segmentSql(req.by)} AS segment,
+    SELECT pd.period_start, ${segmentSql(req.by, params)} AS segment,
       count(DISTINCT a.user_key) AS users, sum(a.events) AS events
     FROM ${t.activity} a JOIN customers cu ON cu.customer_id = a.customer_id
     JOIN period_days pd ON pd.day = a.day
     WHERE ${eventFilter('a', req.params.activeEvents, params)}
     GROUP BY 1, 2),
   session_totals AS (
-    SELECT pd.period_start, ${segmentSql(req.by)} AS segment, count(*) AS sessions,
+    SELECT pd.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS sessions,
       sum(${secondsBetween('s.ended_at', 's.started_at')}) / 60.0 AS session_minutes,
       sum(s.key_action_events) AS key_action_events
     FROM ${t.sessions} s JOIN customers cu ON cu.customer_id = s.customer_id
@@ -87,7 +87,7 @@ function scoreSql(req: EngagementRequest, t: Tables, params: SqlParams): string 
     SELECT period_start, customer_id,
       100 * percent_rank() OVER (PARTITION BY period_start ORDER BY CAST(raw AS DECIMAL(38, 9))) AS score
     FROM raw_scores)
-  SELECT r.period_start, ${segmentSql(req.by)} AS segment, count(*) AS accounts, sum(r.score) AS score_sum,
+  SELECT r.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS accounts, sum(r.score) AS score_sum,
     count(CASE WHEN r.score < 33 THEN 1 END) AS low, count(CASE WHEN r.score >= 67 THEN 1 END) AS high
   FROM ranked r JOIN customers cu ON cu.customer_id = r.customer_id GROUP BY 1, 2`;
 }
@@ -95,7 +95,7 @@ function scoreSql(req: EngagementRequest, t: Tables, params: SqlParams): string 
 /** Per period and segment: customers with a payment history by p_end, by lifecycle state at p_end. */
 function lifecycleSql(req: EngagementRequest, _t: Tables, params: SqlParams): string {
   return `WITH ${customerMrrCtes(req.periods, params)}
-  SELECT m.period_start, ${segmentSql(req.by)} AS segment,
+  SELECT m.period_start, ${segmentSql(req.by, params)} AS segment,
     count(CASE WHEN m.s = 0 AND m.e > 0 AND m.first_paid_at >= m.period_start THEN 1 END) AS new,
     count(CASE WHEN m.s > 0 AND m.e > 0 THEN 1 END) AS retained,
     count(CASE WHEN m.s = 0 AND m.e > 0 AND m.first_paid_at < m.period_start THEN 1 END) AS resurrected,

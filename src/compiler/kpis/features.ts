@@ -87,10 +87,10 @@ function adoptionSql(
     SELECT a.period_start, a.user_key, a.name AS part FROM win a
     WHERE ${eventFilter('a', features, params)}
     GROUP BY 1, 2, 3 HAVING count(DISTINCT a.week) >= ${params.bind(req.params.k)})
-  SELECT a.period_start, ${segmentSql(req.by)} AS segment, '' AS part, count(*) AS eligible, 0 AS hits
+  SELECT a.period_start, ${segmentSql(req.by, params)} AS segment, '' AS part, count(*) AS eligible, 0 AS hits
   FROM active a JOIN customers cu ON cu.customer_id = a.customer_id GROUP BY 1, 2, 3
   UNION ALL
-  SELECT a.period_start, ${segmentSql(req.by)}, d.part, 0, count(*)
+  SELECT a.period_start, ${segmentSql(req.by, params)}, d.part, 0, count(*)
   FROM adopters d JOIN active a ON a.period_start = d.period_start AND a.user_key = d.user_key
   JOIN customers cu ON cu.customer_id = a.customer_id GROUP BY 1, 2, 3`;
 }
@@ -120,7 +120,7 @@ function retainedSql(
     SELECT DISTINCT pd.period_start, a.user_key, a.name AS part
     FROM ${activity} a JOIN period_days pd ON pd.day = a.day
     WHERE ${isFeature})
-  SELECT b.period_start, ${segmentSql(req.by)} AS segment, b.part, count(*) AS eligible, count(a.user_key) AS hits
+  SELECT b.period_start, ${segmentSql(req.by, params)} AS segment, b.part, count(*) AS eligible, count(a.user_key) AS hits
   FROM before b JOIN customers cu ON cu.customer_id = b.customer_id
   LEFT JOIN again a ON a.period_start = b.period_start AND a.user_key = b.user_key AND a.part = b.part
   GROUP BY 1, 2, 3`;
@@ -138,7 +138,7 @@ function repeatSql(req: FeatureRequest, params: SqlParams): string {
       max(CASE WHEN rn = 1 THEN occurred_at END) AS first_at, max(CASE WHEN rn = 2 THEN occurred_at END) AS second_at
     FROM uses WHERE rn <= 2 GROUP BY 1),
   marked AS (
-    SELECT p.period_start, ${segmentSql(req.by)} AS segment, f.first_at, f.second_at,
+    SELECT p.period_start, ${segmentSql(req.by, params)} AS segment, f.first_at, f.second_at,
       CASE WHEN f.second_at <= f.first_at + ${horizon} THEN 1 ELSE 0 END AS repeated,
       CASE WHEN f.first_at + ${horizon} <= CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ) THEN 1 ELSE 0 END AS closed
     FROM firsts f JOIN periods p ON f.first_at >= p.period_start AND f.first_at < p.period_end

@@ -92,7 +92,7 @@ function surveySql(req: FeedbackRequest, params: SqlParams): string {
           CASE WHEN f.user_id IS NOT NULL THEN 'u:' || f.user_id ELSE 'c:' || f.customer_id END
         ORDER BY f.answered_at DESC, f.response_id DESC) AS recency
     FROM feedback f JOIN periods p ON f.answered_at >= p.period_start AND f.answered_at < p.period_end)
-  SELECT a.period_start, ${segmentSql(req.by)} AS segment,
+  SELECT a.period_start, ${segmentSql(req.by, params)} AS segment,
     count(CASE WHEN a.kind = 'nps' AND a.recency = 1 THEN 1 END) AS respondents,
     count(CASE WHEN a.kind = 'nps' AND a.recency = 1 AND a.score >= ${PROMOTER_MIN} THEN 1 END) AS promoters,
     count(CASE WHEN a.kind = 'nps' AND a.recency = 1 AND a.score <= ${DETRACTOR_MAX} THEN 1 END) AS detractors,
@@ -124,7 +124,7 @@ function touchpointSql(
     SELECT DISTINCT p.period_start, t.customer_id FROM ${table} t
     JOIN periods p ON t.${at} >= p.period_start - INTERVAL '1 day' * ${params.bind(lookbackDays)}
       AND t.${at} < p.period_start)
-  SELECT m.period_start, ${segmentSql(req.by)} AS segment,
+  SELECT m.period_start, ${segmentSql(req.by, params)} AS segment,
     count(CASE WHEN t.customer_id IS NOT NULL THEN 1 END) AS with_start,
     count(CASE WHEN t.customer_id IS NOT NULL AND m.e > 0 THEN 1 END) AS with_kept,
     count(CASE WHEN t.customer_id IS NULL THEN 1 END) AS without_start,
@@ -144,7 +144,7 @@ function loyaltySql(req: FeedbackRequest, params: SqlParams): string {
         PARTITION BY p.period_start, f.customer_id ORDER BY f.answered_at DESC, f.response_id DESC) AS recency
     FROM feedback f JOIN periods p ON f.answered_at < p.period_end
     WHERE f.kind = 'nps')
-  SELECT m.period_start, ${segmentSql(req.by)} AS segment, count(*) AS active,
+  SELECT m.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS active,
     count(CASE WHEN m.first_paid_at + INTERVAL '1 month' * ${params.bind(req.params.minTenureMonths)} <= m.period_end
       AND (l.score IS NULL OR l.score > ${DETRACTOR_MAX}) THEN 1 END) AS loyal
   FROM customer_mrr m JOIN customers cu ON cu.customer_id = m.customer_id

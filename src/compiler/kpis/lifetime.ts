@@ -64,7 +64,7 @@ type Group = 'referred' | 'not_referred';
  * (∫ MRR dt over the month / 30.4375 days, plus orders) and per-account cost to serve.
  */
 function monthlySql(months: readonly Period[], by: string | undefined, params: SqlParams): string {
-  const seg = segmentSql(by);
+  const seg = segmentSql(by, params);
   return `WITH ${customerMrrCtes(months, params)},
   period_days AS (${periodDaysSql(months)}),
   rollup AS (
@@ -122,7 +122,7 @@ function newCustomersSql(periods: readonly Period[], by: string | undefined, par
   first_paid AS (
     SELECT customer_id, min(effective_at) AS first_paid_at FROM subscription_changes WHERE mrr > 0
     GROUP BY customer_id)
-  SELECT p.period_start, ${segmentSql(by)} AS segment, count(*) AS new_customers
+  SELECT p.period_start, ${segmentSql(by, params)} AS segment, count(*) AS new_customers
   FROM first_paid f JOIN customers cu ON cu.customer_id = f.customer_id
   JOIN periods p ON f.first_paid_at >= p.period_start AND f.first_paid_at < p.period_end
   GROUP BY 1, 2`;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { close, find } from '../../../test/support/kpi-assert.ts';
+import { close, find, triple } from '../../../test/support/kpi-assert.ts';
 import { withSmallWarehouse } from '../../../test/support/small-warehouse.ts';
 import { periodsBetween } from '../periods.ts';
 import { computeRevenueKpis } from './revenue.ts';
@@ -128,4 +128,59 @@ test('flags: a period ending after the data is incomplete; a small base is too f
   const mar = find(rows, 'customer_churn_rate', MAR);
   assert.deepEqual(mar.flags, ['incomplete_period', 'too_few']);
   assert.deepEqual(find(rows, 'customer_churn_rate', FEB).flags, ['too_few']);
+});
+
+// The same customers with attributes: a and d are gold, b silver, c and e have no tier; d alone has the
+// key "it's" (a key with a quote, bound, never pasted into the SQL).
+const WITH_ATTRIBUTES = {
+  ...DATA,
+  customers: `customer_id,signed_up_at,plan,attributes
+    a,2024-01-01T00:00:00Z,pro,"{""tier"": ""gold""}"
+    b,2024-01-01T00:00:00Z,basic,"{""tier"": ""silver""}"
+    c,2024-01-01T00:00:00Z,basic,{}
+    d,2024-01-01T00:00:00Z,pro,"{""tier"": ""gold"", ""it's"": ""x""}"
+    e,2024-01-01T00:00:00Z,basic,`,
+};
+
+test('broken down by a customer attribute: March churn is 1/1 for gold (a) and 0/1 for silver (b)', async () => {
+  const march = (by: string) =>
+    withSmallWarehouse(WITH_ATTRIBUTES, (db) =>
+      computeRevenueKpis(db, {
+        kpis: ['customer_churn_rate'],
+        periods: PERIODS,
+        grain: 'month',
+        by,
+        asOf: '2026-01-01T00:00:00.000Z',
+        minSample: 1,
+      }),
+    );
+  // #S in March = {a, b}: a (gold) leaves on Mar 1 00:00, b (silver) stays; d (gold) only returns on Mar 10.
+  const rows = await march('attributes.tier');
+  assert.deepEqual(triple(find(rows, 'customer_churn_rate', MAR, 'gold')), [1, 1, 1]);
+  assert.deepEqual(triple(find(rows, 'customer_churn_rate', MAR, 'silver')), [0, 0, 1]);
+  assert.deepEqual([...new Set(rows.map((r) => r.segment))].sort(), ['(none)', 'gold', 'silver']);
+  // By "it's": only d has it ('x', no one at March's start: null, zero denominator); a and b are (none): 1/2.
+  const quoted = await march("attributes.it's");
+  assert.deepEqual(triple(find(quoted, 'customer_churn_rate', MAR, '(none)')), [0.5, 1, 2]);
+  const x = find(quoted, 'customer_churn_rate', MAR, 'x');
+  assert.equal(x.value, null);
+  assert.ok(x.flags.includes('zero_denominator'));
+});
+
+test('a breakdown that is neither a dimension nor attributes.KEY is refused with the choices', async () => {
+  for (const by of ['attributes.', 'plan; DROP TABLE customers', 'industry']) {
+    await assert.rejects(
+      withSmallWarehouse(DATA, (db) =>
+        computeRevenueKpis(db, {
+          kpis: ['mrr'],
+          periods: PERIODS,
+          grain: 'month',
+          asOf: '2026-01-01T00:00:00.000Z',
+          minSample: 1,
+          by,
+        }),
+      ),
+      /cannot break down by/,
+    );
+  }
 });

@@ -106,7 +106,7 @@ function aggregateSql(periods: readonly Period[], by: string | undefined, params
     SELECT DISTINCT p.period_start, d.customer_id FROM changes_with_previous d
     JOIN periods p ON d.effective_at >= p.period_start AND d.effective_at < p.period_end
     WHERE d.mrr > 0 AND d.mrr < d.previous_mrr)
-  SELECT m.period_start, ${segmentSql(by)} AS segment, ${REFERRED_SQL} AS referred,
+  SELECT m.period_start, ${segmentSql(by, params)} AS segment, ${REFERRED_SQL} AS referred,
     sum(m.s) AS start_mrr, sum(m.e) AS end_mrr,
     sum(CASE WHEN m.s = 0 AND m.e > 0 AND m.first_paid_at >= m.period_start THEN m.e ELSE 0 END) AS new_mrr,
     sum(CASE WHEN m.s = 0 AND m.e > 0 AND m.first_paid_at < m.period_start THEN m.e ELSE 0 END) AS reactivation_mrr,

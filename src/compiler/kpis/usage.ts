@@ -55,7 +55,7 @@ const SESSION_KPIS = ['session_frequency', 'meaningful_session_frequency'];
 function activeUsersSql(req: UsageRequest, userDays: string, params: SqlParams): string {
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   period_days AS (${periodDaysSql(req.periods)})
-  SELECT pd.period_start, ${segmentSql(req.by)} AS segment, count(DISTINCT u.user_key) AS users
+  SELECT pd.period_start, ${segmentSql(req.by, params)} AS segment, count(DISTINCT u.user_key) AS users
   FROM ${userDays} u JOIN period_days pd ON pd.day = u.day JOIN customers cu ON cu.customer_id = u.customer_id
   GROUP BY 1, 2`;
 }
@@ -72,7 +72,7 @@ function windowsSql(req: UsageRequest, userDays: string, params: SqlParams): str
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   period_days AS (${periodDaysSql(req.periods)}),
   days AS (
-    SELECT u.user_key, u.day, ${segmentSql(req.by)} AS segment,
+    SELECT u.user_key, u.day, ${segmentSql(req.by, params)} AS segment,
       CAST(u.day - lag(u.day) OVER (PARTITION BY u.user_key ORDER BY u.day) AS INTEGER) AS gap
     FROM ${userDays} u JOIN customers cu ON cu.customer_id = u.customer_id),
   data_start AS (SELECT min(day) AS first_day FROM days),
@@ -112,7 +112,7 @@ function windowsSql(req: UsageRequest, userDays: string, params: SqlParams): str
 function sessionsSql(req: UsageRequest, sessions: string, params: SqlParams): string {
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   period_days AS (${periodDaysSql(req.periods)})
-  SELECT pd.period_start, ${segmentSql(req.by)} AS segment, count(*) AS sessions,
+  SELECT pd.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS sessions,
     count(CASE WHEN s.key_actions >= ${params.bind(req.params.minKeyActions)} THEN 1 END) AS meaningful
   FROM ${sessions} s JOIN customers cu ON cu.customer_id = s.customer_id
   JOIN period_days pd ON pd.day = s.day
@@ -144,7 +144,7 @@ function engagementSql(
     SELECT pd.period_start, a.customer_id FROM ${activity} a JOIN period_days pd ON pd.day = a.day
     WHERE ${eventFilter('a', req.params.engagementEvents, params)}
     GROUP BY 1, 2 HAVING sum(a.events) >= ${params.bind(req.params.minEvents)})
-  SELECT s.period_start, ${segmentSql(req.by)} AS segment, count(*) AS accounts, count(g.customer_id) AS engaged
+  SELECT s.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS accounts, count(g.customer_id) AS engaged
   FROM subscribed s JOIN customers cu ON cu.customer_id = s.customer_id
   LEFT JOIN engaged g ON g.period_start = s.period_start AND g.customer_id = s.customer_id
   GROUP BY 1, 2`;

@@ -56,7 +56,7 @@ function matrixSql(
   const observedUntil = params.bind(asOf);
   return `WITH ${customerMrrCtes(periods, params)},
   cohorts AS (
-    SELECT cu.customer_id, ${segmentSql(by)} AS segment, ${MONTH_INDEX('cu.signed_up_at')} AS cohort_month,
+    SELECT cu.customer_id, ${segmentSql(by, params)} AS segment, ${MONTH_INDEX('cu.signed_up_at')} AS cohort_month,
       CAST(CAST(EXTRACT(YEAR FROM cu.signed_up_at) AS INTEGER) AS VARCHAR) || '-' ||
         lpad(CAST(CAST(EXTRACT(MONTH FROM cu.signed_up_at) AS INTEGER) AS VARCHAR), 2, '0') AS cohort
     FROM customers cu),

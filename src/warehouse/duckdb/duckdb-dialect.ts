@@ -19,4 +19,5 @@ export const duckdbDialect: Dialect = {
   placeholder: (n) => `$${n}`,
   columnType: (kind) => COLUMN_TYPES[kind],
   supportsWindowFunctions: true,
+  jsonText: (json, key) => `(${json} ->> CAST(${key} AS VARCHAR))`,
 };

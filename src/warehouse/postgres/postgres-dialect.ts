@@ -22,4 +22,5 @@ export const postgresDialect: Dialect = {
   placeholder: (n) => `$${n}`,
   columnType: (kind) => COLUMN_TYPES[kind],
   supportsWindowFunctions: true,
+  jsonText: (json, key) => `(${json} ->> CAST(${key} AS TEXT))`,
 };
