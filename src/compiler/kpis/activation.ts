@@ -86,7 +86,7 @@ const DAYS = (n: string) => `INTERVAL '1 day' * ${n}`;
 const unique = (xs: readonly string[]) => [...new Set(xs)];
 
 /** CTEs `signups(customer_id, signed_up_at, segment)`, `milestone_firsts`, `activation(…, activated_at)`. */
-function activationCtes(req: ActivationRequest, activity: string, params: SqlParams): string {
+export function activationCtes(req: ActivationRequest, activity: string, params: SqlParams): string {
   const milestones = unique(req.params.activationMilestones);
   const window = params.bind(req.params.activationWindowDays);
   const names = milestones.length ? milestones.map((m) => params.bind(m)).join(', ') : 'NULL';
@@ -181,7 +181,7 @@ function cohortRetentionSql(req: ActivationRequest, activity: string, params: Sq
 }
 
 /** Rows per period and segment: censored, reached_1 … reached_k (accounts whose window is over). */
-function funnelSql(req: ActivationRequest, activity: string, params: SqlParams): string {
+export function funnelSql(req: ActivationRequest, activity: string, params: SqlParams): string {
   const steps = req.params.funnelSteps;
   const window = DAYS(params.bind(req.params.windowDays));
   const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
