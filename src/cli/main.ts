@@ -8,6 +8,7 @@ import { registerExplain } from './commands/explain.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerQuarantine } from './commands/quarantine.ts';
+import { registerServe } from './commands/serve.ts';
 
 export function buildProgram(): Command {
   const program = new Command('tenure')
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerCatalog(program);
   registerCompute(program);
   registerExplain(program);
+  registerServe(program);
   return program;
 }
 
