@@ -9,6 +9,7 @@ import { registerGenerate } from './commands/generate.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerQuarantine } from './commands/quarantine.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerWhy } from './commands/why.ts';
 
 export function buildProgram(): Command {
   const program = new Command('tenure')
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerCompute(program);
   registerExplain(program);
   registerServe(program);
+  registerWhy(program);
   return program;
 }
 
