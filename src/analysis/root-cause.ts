@@ -127,7 +127,7 @@ function split(
     const wP = dP > 0 ? (a?.denominator ?? 0) / dP : 0;
     const wQ = dQ > 0 ? (b?.denominator ?? 0) / dQ : 0;
     const rate = (r: KpiResult | undefined) =>
-      r && r.denominator && r.numerator !== null ? r.numerator / r.denominator : null;
+      r?.denominator && r.numerator !== null ? r.numerator / r.denominator : null;
     const rP0 = rate(a);
     const rQ0 = rate(b);
     const rP = rP0 ?? rQ0 ?? 0;
