@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { TenureError } from '../errors/tenure-error.ts';
 import { registerCatalog } from './commands/catalog.ts';
-import { registerCheck } from './commands/check.ts';
+import { registerAlerts, registerCheck } from './commands/check.ts';
 import { registerCompute } from './commands/compute.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerExplain } from './commands/explain.ts';
@@ -27,6 +27,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerWhy(program);
   registerCheck(program);
+  registerAlerts(program);
   return program;
 }
 

@@ -2,17 +2,21 @@
 // rules give, a KPI off its plan carries the segments that moved it, and the exit code says whether anything
 // needs attention.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
 import { computeKpis } from '../../src/compiler/compute.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { generateCompany } from '../../src/synth/generate.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
 
 const AS_OF = '2025-07-01T00:00:00.000Z';
+const execFileP = promisify(execFile);
 let dir: string;
 let db: string;
 let churn: number;
@@ -106,4 +110,63 @@ test('all on track: exit 0; a rolling window judges the pooled rate of the last 
   assert.equal(status, 0);
   assert.equal(checks[0].period_start, '2025-04-01T00:00:00.000Z');
   assert.equal(checks[0].period_end, '2025-07-01T00:00:00.000Z');
+});
+
+test('alerts go to a webhook once (deduplicated) and to a file; acknowledged alerts stay quiet', async () => {
+  const received: string[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => {
+      body += c;
+    });
+    req.on('end', () => {
+      received.push(body);
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const project = join(dir, 'alerts.yaml');
+  // A KPI no other test judges: its alert is new to this warehouse. Retention can never reach 1.2: off track.
+  await writeFile(project, `targets:\n${item('customer_retention_rate', 1.2)}\n`);
+  const file = join(dir, 'alerts.json');
+  const run = (...args: string[]) =>
+    execFileP(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args, '--db', db]).catch(
+      (err: { code: number; stdout: string; stderr: string }) => err,
+    );
+  const check = () =>
+    run(
+      'check',
+      '--project',
+      project,
+      '--as-of',
+      AS_OF,
+      '--webhook',
+      url,
+      '--webhook-format',
+      'slack',
+      '--alerts-file',
+      file,
+    );
+  try {
+    const first = await check();
+    assert.equal((first as { code?: number }).code, 1);
+    assert.equal(received.length, 1);
+    assert.match(
+      (JSON.parse(received[0] ?? '{}') as { text: string }).text,
+      /Customer Retention Rate is off track/,
+    );
+    const written = JSON.parse(await readFile(file, 'utf8')) as { alerts: { key: string }[] };
+    assert.equal(written.alerts.length, 1);
+    await check();
+    assert.equal(received.length, 1, 'the same alert is not sent twice');
+    const key = written.alerts[0]?.key ?? '';
+    const ack = await run('alerts', 'ack', key);
+    assert.match((ack as { stdout: string }).stdout, /acknowledged/);
+    const listed = await run('alerts', 'list', '--json');
+    const states = JSON.parse((listed as { stdout: string }).stdout) as { key: string; state: string }[];
+    assert.equal(states.find((a) => a.key === key)?.state, 'acknowledged');
+  } finally {
+    server.close();
+  }
 });

@@ -2,7 +2,12 @@
 // judged on its KPI's last complete period; exits 1 when any is at risk or off track (for cron and CI), with
 // the segments that moved each such KPI.
 import type { Command } from 'commander';
+import { type Alert, alertsFromChecks } from '../../alerts/alert.ts';
+import { postWebhook, terminalLines, writeAlertsFile } from '../../alerts/notify.ts';
+import { listAlerts, markDelivered, recordAlerts, setState } from '../../alerts/store.ts';
+import { badInput } from '../../errors/tenure-error.ts';
 import { checkTargets, needsAttention } from '../../goals/check.ts';
+import type { Engine } from '../../warehouse/engine.ts';
 import { openWarehouse } from '../../warehouse/open.ts';
 import { formatTable, printJson } from '../output.ts';
 import { resolveCatalog } from './catalog.ts';
@@ -10,6 +15,38 @@ import { resolveCatalog } from './catalog.ts';
 const show = (v: number | null) => (v === null ? '' : Number.isInteger(v) ? String(v) : v.toFixed(4));
 const goal = (g: number | [number, number] | undefined) =>
   g === undefined ? '' : Array.isArray(g) ? `${show(g[0])}–${show(g[1])}` : show(g);
+
+interface CheckOptions {
+  db: string;
+  project?: string;
+  asOf?: string;
+  json?: boolean;
+  webhook?: string;
+  webhookFormat: string;
+  alertsFile?: string;
+}
+
+/** Records the alerts (deduplicated) and sends the ones due: to stderr, the file, the webhook. */
+async function notify(engine: Engine, alerts: Alert[], opts: CheckOptions): Promise<void> {
+  const due = await recordAlerts(engine, alerts);
+  if (opts.alertsFile !== undefined) await writeAlertsFile(alerts, opts.alertsFile);
+  if (due.length === 0) return;
+  if (!opts.json) process.stderr.write(`${terminalLines(due)}\n`);
+  if (opts.webhook === undefined)
+    return markDelivered(
+      engine,
+      due.map((a) => a.key),
+    );
+  const sent = await postWebhook(due, { url: opts.webhook, format: opts.webhookFormat as 'json' | 'slack' });
+  if (sent.delivered)
+    return markDelivered(
+      engine,
+      due.map((a) => a.key),
+    );
+  process.stderr.write(
+    `tenure: the webhook did not take ${due.length} alert(s) after ${sent.attempts} attempts (${sent.error}); they stay pending for the next check\n`,
+  );
+}
 
 export function registerCheck(program: Command): void {
   program
@@ -19,11 +56,29 @@ export function registerCheck(program: Command): void {
     .option('--project <file>', 'project file with targets (default ./tenure.yaml when present)')
     .option('--as-of <timestamp>', 'judge the data as of this moment (default: its latest timestamp)')
     .option('--json', 'print JSON')
-    .action(async (opts: { db: string; project?: string; asOf?: string; json?: boolean }) => {
+    .option('--webhook <url>', 'POST new alerts here (retried with back-off; kept pending when it fails)')
+    .option('--webhook-format <format>', 'json or slack', 'json')
+    .option('--alerts-file <file>', 'write the current alerts to this JSON file')
+    .action(async (opts: CheckOptions) => {
+      if (opts.webhookFormat !== 'json' && opts.webhookFormat !== 'slack') {
+        throw badInput(
+          `no webhook format '${opts.webhookFormat}'`,
+          { field: '--webhook-format' },
+          'choose json or slack',
+        );
+      }
+      if (opts.webhook !== undefined && !/^https?:\/\/./i.test(opts.webhook)) {
+        throw badInput(
+          `not an http(s) URL: ${opts.webhook}`,
+          { field: '--webhook' },
+          'give e.g. https://hooks.example.com/…',
+        );
+      }
       const catalog = await resolveCatalog(opts.project);
       const engine = await openWarehouse(opts.db, { mustExist: true });
       try {
         const checks = await checkTargets(engine, catalog, { asOf: opts.asOf });
+        await notify(engine, alertsFromChecks(checks), opts);
         if (opts.json) printJson(checks);
         else if (checks.length === 0)
           process.stdout.write('no targets in the project file (targets: in tenure.yaml)\n');
@@ -59,4 +114,55 @@ export function registerCheck(program: Command): void {
         await engine.close();
       }
     });
+}
+
+export function registerAlerts(program: Command): void {
+  const alerts = program.command('alerts').description('List, acknowledge or snooze alerts');
+  const withEngine = async (db: string, work: (engine: Engine) => Promise<void>) => {
+    const engine = await openWarehouse(db, { mustExist: true });
+    try {
+      await work(engine);
+    } finally {
+      await engine.close();
+    }
+  };
+  alerts
+    .command('list')
+    .option('--db <file|url>', 'a warehouse: DuckDB file or postgres:// URL', './tenure.duckdb')
+    .option('--json', 'print JSON')
+    .action((opts: { db: string; json?: boolean }) =>
+      withEngine(opts.db, async (engine) => {
+        const list = await listAlerts(engine);
+        if (opts.json) return printJson(list);
+        process.stdout.write(
+          `${formatTable(
+            ['key', 'state', 'last seen', 'message'],
+            list.map((a) => [a.key, a.state, String(a.last_seen).slice(0, 19), a.message]),
+          )}\n`,
+        );
+      }),
+    );
+  const change = (name: string, description: string, state: 'acknowledged' | 'snoozed') =>
+    alerts
+      .command(`${name} <key>`)
+      .description(description)
+      .option('--db <file|url>', 'a warehouse: DuckDB file or postgres:// URL', './tenure.duckdb')
+      .option('--until <timestamp>', 'snooze until this moment (ISO 8601)')
+      .action((key: string, opts: { db: string; until?: string }) =>
+        withEngine(opts.db, async (engine) => {
+          if (state === 'snoozed' && (opts.until === undefined || Number.isNaN(Date.parse(opts.until)))) {
+            throw badInput(
+              'snooze needs --until TIMESTAMP',
+              { field: '--until' },
+              'e.g. --until 2026-01-15T09:00:00Z',
+            );
+          }
+          const found = await setState(engine, key, state, opts.until);
+          if (!found)
+            throw badInput(`no alert '${key}'`, { field: 'key' }, 'run `tenure alerts list` for the keys');
+          process.stdout.write(`${key}: ${state}\n`);
+        }),
+      );
+  change('ack', 'Acknowledge an alert: it stays quiet', 'acknowledged');
+  change('snooze', 'Snooze an alert until a moment', 'snoozed');
 }
