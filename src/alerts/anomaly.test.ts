@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Rng } from '../synth/random.ts';
+import { detectAnomalies, normalQuantile, type SeriesPoint, thresholds } from './anomaly.ts';
+
+test('the normal quantile matches the tables: Φ⁻¹(0.975) = 1.959964, Φ⁻¹(0.999) = 3.090232, Φ⁻¹(0.5) = 0', () => {
+  assert.ok(Math.abs(normalQuantile(0.975) - 1.959964) < 1e-6);
+  assert.ok(Math.abs(normalQuantile(0.999) - 3.090232) < 1e-6);
+  assert.ok(Math.abs(normalQuantile(0.001) + 3.090232) < 1e-6);
+  assert.equal(normalQuantile(0.5), 0);
+});
+
+test('thresholds: one false alarm a year over 12 monthly points → 1/24 per rule and point, two-sided', () => {
+  // Φ⁻¹(1 − 1/48) = 2.0375…, widened by 5%.
+  assert.ok(Math.abs(thresholds({ pointsPerYear: 12 }).point - normalQuantile(1 - 1 / 48) * 1.05) < 1e-12);
+});
+
+const noisy = (n: number, seed: number, at?: { index: number; add: number }): SeriesPoint[] => {
+  const rng = Rng.stream(seed, 2, 0);
+  return Array.from({ length: n }, (_, t) => ({
+    period_start: `p${t}`,
+    value: 50 + rng.normal() + (at && t === at.index ? at.add : 0),
+  }));
+};
+
+test('a spike of 8 sd in a weekly series is found at its point, with the interval that excluded it', () => {
+  const found = detectAnomalies(noisy(80, 3, { index: 60, add: 8 }), { pointsPerYear: 52 });
+  const spike = found.find((a) => a.index === 60);
+  assert.ok(spike, JSON.stringify(found));
+  assert.equal(spike.rule, 'point');
+  assert.ok(spike.value > spike.upper && spike.expected > 48 && spike.expected < 52);
+});
+
+test('a level shift of 4 sd is found within three points of its start', () => {
+  const series = noisy(80, 5).map((p, t) => ({ ...p, value: (p.value ?? 0) + (t >= 50 ? 4 : 0) }));
+  const found = detectAnomalies(series, { pointsPerYear: 52 });
+  assert.ok(
+    found.some((a) => a.index >= 50 && a.index <= 52),
+    JSON.stringify(found.map((a) => a.index)),
+  );
+});
+
+test('sample size: a 40% → 30% move is noise for 20 customers, an alarm for 20,000', () => {
+  // History flat at 0.4 ± 0.005; the last month 0.30. With n = 20, √(0.4·0.6/20) = 0.11: a 0.9 sd move.
+  // With n = 20,000 the sampling sd is 0.0035 and the history's spread (0.005) rules: a 20 sd move.
+  const series = (n: number): SeriesPoint[] =>
+    Array.from({ length: 30 }, (_, t) => ({
+      period_start: `m${t}`,
+      value: t === 29 ? 0.3 : 0.4 + (t % 2 ? 0.005 : -0.005),
+      n,
+    }));
+  const opts = { pointsPerYear: 12, proportion: true };
+  assert.deepEqual(detectAnomalies(series(20), opts), []);
+  assert.deepEqual(
+    detectAnomalies(series(20_000), opts).map((a) => a.index),
+    [29],
+  );
+});
+
+test('missing values and a flat history neither crash nor produce NaN', () => {
+  const series: SeriesPoint[] = Array.from({ length: 20 }, (_, t) => ({
+    period_start: `m${t}`,
+    value: t === 5 ? null : t === 19 ? 2 : 1,
+  }));
+  const found = detectAnomalies(series, { pointsPerYear: 12 });
+  assert.deepEqual(
+    found.map((a) => a.index),
+    [19],
+  );
+  assert.ok(found.every((a) => Number.isFinite(a.score) && Number.isFinite(a.lower)));
+});

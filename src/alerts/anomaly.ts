@@ -1,0 +1,193 @@
+// Anomalies in a KPI series, judged only against the past (no look-ahead), robust to the anomalies
+// themselves and aware of sample size:
+//   seasonal index  the median, per phase, of past values minus their cycle's median (when a season is given
+//                   and two full cycles are known);
+//   level, scale    the median and 1.4826·MAD of the last `window` deseasonalised values;
+//   sampling noise  for a rate with denominator n, √(p(1 − p)/n): a small segment's interval widens, so its
+//                   noise is not an alarm; the scale used is the larger of the two.
+// A point is anomalous when its standardised residual passes the point threshold (spikes), or when the
+// residuals of the last three points together pass the run threshold (level shifts and drifts, caught even
+// when each point alone is within bounds). Thresholds follow from the false alarms allowed per KPI-year:
+// with P points a year and at most `falseAlarmsPerYear`, each rule may fire with probability
+// falseAlarmsPerYear / (2P) per point, two-sided, widened by `inflation` for the noise of the robust
+// estimates (calibrated by `npm run bench -- anomaly`).
+
+export interface SeriesPoint {
+  readonly period_start: string;
+  readonly value: number | null;
+  /** The denominator (units) behind a rate, for its sampling noise. */
+  readonly n?: number | null;
+}
+
+export interface AnomalyOptions {
+  /** Points per year at this grain: 365 daily, 52 weekly, 12 monthly, 4 quarterly. */
+  readonly pointsPerYear: number;
+  /** Season length in points (7 for daily data with a weekly cycle, 12 for monthly); none by default. */
+  readonly season?: number;
+  /** Points of history the level and scale are taken from (default 2 seasons, at least 12). */
+  readonly window?: number;
+  /** The value is a rate in [0, 1] with `n` units: add binomial sampling noise. */
+  readonly proportion?: boolean;
+  readonly falseAlarmsPerYear?: number;
+  readonly inflation?: number;
+}
+
+export interface Anomaly {
+  readonly index: number;
+  readonly period_start: string;
+  readonly value: number;
+  readonly expected: number;
+  /** The prediction interval of the point rule. */
+  readonly lower: number;
+  readonly upper: number;
+  /** The standardised residual (or the run's combined one). */
+  readonly score: number;
+  readonly rule: 'point' | 'run';
+}
+
+/** The standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9). */
+export function normalQuantile(p: number): number {
+  if (p <= 0 || p >= 1) throw new RangeError(`probability ${p} outside (0, 1)`);
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+    2.506628277459239,
+  ];
+  const b = [
+    -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
+  ];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const poly = (k: number[], x: number) => k.reduce((acc, v) => acc * x + v, 0);
+  if (p < 0.02425) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return poly(c, q) / (poly(d, q) * q + 1);
+  }
+  if (p > 1 - 0.02425) return -normalQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return (poly(a, r) * q) / (poly(b, r) * r + 1);
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
+};
+
+/** The thresholds of the two rules for a series with `pointsPerYear` points. */
+export function thresholds(opts: AnomalyOptions): { point: number; run: number } {
+  const perPoint = (opts.falseAlarmsPerYear ?? 1) / (2 * opts.pointsPerYear);
+  const z = normalQuantile(1 - perPoint / 2) * (opts.inflation ?? 1.05);
+  return { point: z, run: z };
+}
+
+const CYCLES = 8;
+
+/** Every anomalous point of the series, judged against the points before it. */
+export function detectAnomalies(series: readonly SeriesPoint[], opts: AnomalyOptions): Anomaly[] {
+  const season = opts.season && opts.season > 1 ? opts.season : 0;
+  const window = opts.window ?? Math.max(24, 8 * season);
+  const levelWindow = Math.max(6, Math.min(window, season ? 2 * season : 12));
+  const minHistory = Math.max(8, season ? 2 * season : 0);
+  const { point, run } = thresholds(opts);
+  const values = series.map((p) => (p.value !== null && Number.isFinite(p.value) ? p.value : null));
+  const z: (number | null)[] = [];
+  const residuals: { r: number; noise: number; level: number; index: number }[] = [];
+  const out: Anomaly[] = [];
+  let known = 0;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (x === null || x === undefined || known < minHistory) {
+      z.push(null);
+      residuals.length = 0;
+      if (x !== null && x !== undefined) known += 1;
+      continue;
+    }
+    known += 1;
+    // Seasonal index per phase from the last complete cycles before i.
+    const index = new Array<number>(season).fill(0);
+    if (season) {
+      const byPhase: number[][] = Array.from({ length: season }, () => []);
+      const current = Math.floor(i / season);
+      for (let c = current - 1; c >= Math.max(0, current - CYCLES); c--) {
+        const cycle: number[] = [];
+        for (let j = c * season; j < (c + 1) * season; j++) {
+          const v = values[j];
+          if (v !== null && v !== undefined) cycle.push(v);
+        }
+        if (cycle.length < season) continue;
+        const mid = median(cycle);
+        for (let j = c * season; j < (c + 1) * season; j++)
+          byPhase[j % season]?.push((values[j] as number) - mid);
+      }
+      for (let f = 0; f < season; f++) index[f] = byPhase[f]?.length ? median(byPhase[f] ?? []) : 0;
+    }
+    // The last `window` deseasonalised values before i, newest last.
+    const recent: number[] = [];
+    for (let j = i - 1; j >= 0 && recent.length < window; j--) {
+      const v = values[j];
+      if (v !== null && v !== undefined) recent.unshift(v - (season ? (index[j % season] ?? 0) : 0));
+    }
+    const levelPoints = recent.slice(-levelWindow);
+    const level = median(levelPoints);
+    // The noise from differences of raw values a season apart (or successive ones): no estimated seasonal
+    // index in them (which would shrink the spread it was fitted to), and past level shifts barely count.
+    const lag = season || 1;
+    const diffs: number[] = [];
+    for (let j = i - 1; j - lag >= 0 && diffs.length < window; j--) {
+      const a = values[j];
+      const b = values[j - lag];
+      if (a !== null && a !== undefined && b !== null && b !== undefined) diffs.push(a - b);
+    }
+    const diffMedian = median(diffs);
+    const noise = (1.4826 * median(diffs.map((d) => Math.abs(d - diffMedian)))) / Math.SQRT2;
+    // The expectation is itself estimated: the variance of a median of k values is about (π/2)σ²/k.
+    const cyclesUsed = season ? Math.max(1, Math.min(CYCLES, Math.floor(i / season))) : 0;
+    const estimation =
+      Math.PI / 2 / Math.max(1, levelPoints.length) + (season ? Math.PI / 2 / cyclesUsed : 0);
+    let scale = noise * Math.sqrt(1 + estimation);
+    const expected = level + (season ? (index[i % season] ?? 0) : 0);
+    const n = series[i]?.n;
+    if (opts.proportion && n && n > 0) {
+      const p = Math.min(1, Math.max(0, expected));
+      scale = Math.max(scale, Math.sqrt((p * (1 - p)) / n));
+    }
+    // A flat history has no spread: fall back to a sliver of the level so any real move shows.
+    if (!(scale > 0)) scale = Math.max(Math.abs(level) * 1e-6, 1e-12);
+    const zi = (x - expected) / scale;
+    z.push(zi);
+    residuals.push({
+      r: x - expected,
+      noise,
+      level: Math.PI / 2 / Math.max(1, levelPoints.length),
+      index: season ? Math.PI / 2 / cyclesUsed : 0,
+    });
+    const start = series[i]?.period_start ?? '';
+    const found = {
+      index: i,
+      period_start: start,
+      value: x,
+      expected,
+      lower: expected - point * scale,
+      upper: expected + point * scale,
+    };
+    if (Math.abs(zi) > point) {
+      out.push({ ...found, score: zi, rule: 'point' });
+      continue;
+    }
+    // The run: the sum of the last three residuals against its own spread, three noises and three
+    // seasonal-index errors but one shared level error (counted three times over).
+    const last = residuals.slice(-3);
+    if (last.length === 3 && z.slice(-3).every((v) => v !== null)) {
+      const sum = last.reduce((a, b) => a + b.r, 0);
+      const sd = noise * Math.sqrt(3 + 9 * (last[2]?.level ?? 0) + 3 * (last[2]?.index ?? 0));
+      const combined = sd > 0 ? sum / sd : 0;
+      const sameSign = last.every((v) => Math.sign(v.r) === Math.sign(sum));
+      if (sameSign && Math.abs(combined) > run) out.push({ ...found, score: combined, rule: 'run' });
+    }
+  }
+  return out;
+}
