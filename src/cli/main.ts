@@ -7,6 +7,7 @@ import { registerDemo } from './commands/demo.ts';
 import { registerExplain } from './commands/explain.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerIngest } from './commands/ingest.ts';
+import { registerModel } from './commands/model.ts';
 import { registerQuarantine } from './commands/quarantine.ts';
 
 export function buildProgram(): Command {
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerCatalog(program);
   registerCompute(program);
   registerExplain(program);
+  registerModel(program);
   return program;
 }
 
