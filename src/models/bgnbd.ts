@@ -35,10 +35,28 @@ export function groupRfm(rows: readonly RfmRow[]): Required<RfmRow>[] {
   return [...groups.values()];
 }
 
+/** ln[B(a, b + x)/B(a, b)] = Σ_{k<x} ln((b + k)/(a + b + k)) for whole x: exact at any magnitude. */
+function logBetaRatio(a: number, b: number, x: number): number {
+  if (!Number.isInteger(x) || x > 10_000) return lbeta(a, b + x) - lbeta(a, b);
+  let sum = 0;
+  for (let k = 0; k < x; k++) sum += Math.log((b + k) / (a + b + k));
+  return sum;
+}
+
+/** ln[Γ(r + x)/Γ(r)] = Σ_{k<x} ln(r + k) for whole x. */
+function logRising(r: number, x: number): number {
+  if (!Number.isInteger(x) || x > 10_000) return lgamma(r + x) - lgamma(r);
+  let sum = 0;
+  for (let k = 0; k < x; k++) sum += Math.log(r + k);
+  return sum;
+}
+
 /**
  * ln L for one customer (Fader, Hardie & Lee 2005, eq. 6), as a log-sum-exp of its two terms so it is
  * finite wherever the parameters are:
  * L = Γ(r+x)α^r/Γ(r) · [B(a, b+x)/B(a, b)·(α+T)^−(r+x) + 1{x>0}·B(a+1, b+x−1)/B(a, b)·(α+t_x)^−(r+x)].
+ * The gamma and beta ratios are products over x terms and α^r/(α+T)^r is exp(−r·ln(1 + T/α)), so no
+ * large logarithms cancel when the parameters are extreme (which would let the optimiser find false maxima).
  */
 export function bgnbdCustomerLogLikelihood(
   { r, alpha, a, b }: BgnbdParams,
@@ -46,10 +64,14 @@ export function bgnbdCustomerLogLikelihood(
   tx: number,
   T: number,
 ): number {
-  const common = lgamma(r + x) - lgamma(r) + r * Math.log(alpha) - lbeta(a, b);
-  const stillAlive = lbeta(a, b + x) - (r + x) * Math.log(alpha + T);
+  const common = logRising(r, x);
+  const stillAlive = logBetaRatio(a, b, x) - r * Math.log1p(T / alpha) - x * Math.log(alpha + T);
   if (x === 0) return common + stillAlive;
-  const droppedOut = lbeta(a + 1, b + x - 1) - (r + x) * Math.log(alpha + tx);
+  const droppedOut =
+    Math.log(a / (a + b + x - 1)) +
+    logBetaRatio(a, b, x - 1) -
+    r * Math.log1p(tx / alpha) -
+    x * Math.log(alpha + tx);
   return common + logSumExp(stillAlive, droppedOut);
 }
 

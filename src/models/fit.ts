@@ -14,6 +14,8 @@ export interface FittedParameters<Name extends string> {
   converged: boolean;
 }
 
+const LOG_BOUND = 30;
+
 export interface FitOptions {
   /** Starting points on the natural scale; when given, the search starts from these alone. */
   starts?: readonly (readonly number[])[];
@@ -36,6 +38,8 @@ export function fitPositive<Name extends string>(
   opts: { onlyTheseStarts?: boolean } = {},
 ): FittedParameters<Name> {
   const negLogLikelihood = (u: readonly number[]) => {
+    // Beyond e^±30 a parameter means nothing for these models, and rounding could fake a maximum there.
+    if (u.some((v) => Math.abs(v) > LOG_BOUND)) return Number.POSITIVE_INFINITY;
     const ll = logLikelihood(u.map(Math.exp));
     return Number.isFinite(ll) ? -ll : Number.POSITIVE_INFINITY;
   };

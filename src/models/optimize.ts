@@ -40,8 +40,9 @@ export function nelderMead(f: Objective, x0: readonly number[], step = 1, maxIte
     const spread = Math.max(
       ...simplex.map((p) => Math.max(...p.map((v, j) => Math.abs(v - (at(0)[j] as number))))),
     );
-    if (Math.abs(worst - best) <= 1e-12 * (Math.abs(best) + 1e-12) && spread < 1e-9) break;
-    if (spread < 1e-12) break;
+    // BFGS polishes afterwards, so the simplex need only close in on the basin.
+    if (Math.abs(worst - best) <= 1e-10 * (Math.abs(best) + 1e-10) && spread < 1e-6) break;
+    if (spread < 1e-10) break;
     const centroid = new Array<number>(n).fill(0);
     for (let i = 0; i < n; i++)
       for (let j = 0; j < n; j++) centroid[j] = (centroid[j] as number) + (at(i)[j] as number) / n;
@@ -148,28 +149,30 @@ export function bfgs(f: Objective, x0: readonly number[], maxIter = 200, gradTol
 }
 
 /**
- * The minimum of f from several starting points: Nelder–Mead from each, restarted at its own best point
- * until a restart no longer improves, then BFGS from the best of all.
+ * The minimum of f from several starting points: Nelder–Mead from each, polished by BFGS; then, from the
+ * best point, a small fresh simplex and another polish, repeated until that no longer improves (a
+ * collapsed simplex or a flat ridge can stop either method short of the optimum on its own).
  */
 export function minimize(f: Objective, starts: readonly (readonly number[])[]): Minimum {
   const g = finite(f);
-  let best: Minimum | undefined;
   let evaluations = 0;
+  const descend = (x0: readonly number[], step: number): Minimum => {
+    const nm = nelderMead(g, x0, step);
+    const polished = bfgs(g, nm.x);
+    evaluations += nm.evaluations + polished.evaluations;
+    return polished.value <= nm.value ? polished : { ...nm, converged: false };
+  };
+  let best: Minimum | undefined;
   for (const start of starts) {
-    let run = nelderMead(g, start, 1);
-    evaluations += run.evaluations;
-    for (let restart = 0; restart < 20; restart++) {
-      const again = nelderMead(g, run.x, 0.1);
-      evaluations += again.evaluations;
-      const improved = run.value - again.value > 1e-10 * (Math.abs(run.value) + 1);
-      run = again.value < run.value ? again : run;
-      if (!improved) break;
-    }
+    const run = descend(start, 1);
     if (best === undefined || run.value < best.value) best = run;
   }
   if (best === undefined) throw new RangeError('minimize needs at least one starting point');
-  const polished = bfgs(g, best.x);
-  evaluations += polished.evaluations;
-  const result = polished.value <= best.value ? polished : { ...best, converged: polished.converged };
-  return { ...result, evaluations };
+  for (let restart = 0; restart < 10; restart++) {
+    const again = descend(best.x, 0.1);
+    const improved = best.value - again.value > 1e-9 * (Math.abs(best.value) + 1);
+    if (again.value < best.value || (again.value === best.value && again.converged)) best = again;
+    if (!improved) break;
+  }
+  return { ...best, evaluations };
 }
