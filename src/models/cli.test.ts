@@ -88,6 +88,14 @@ test('model bgnbd and gammagamma --json give the published CDNOW estimates', () 
   close(spend.params.v, 15.44, 0.01);
   assert.equal(spend.customers, 946);
   assert.deepEqual(spend.flags, []);
+
+  const clv = tenure('model', 'gammagamma', '--rfm', CDNOW_RFM, '--months', '12', '--discount', '0.01', '--json');
+  assert.equal(clv.status, 0, clv.stderr);
+  const valued = JSON.parse(clv.stdout);
+  close(valued.clv.bgnbd.params.r, 0.243, 0.0005);
+  const values = valued.perCustomer.map((c: { clv: number }) => c.clv);
+  assert.ok(values.every((v: number) => Number.isFinite(v) && v >= 0));
+  assert.ok(values.some((v: number) => v > 100));
 });
 
 test('model km --json gives Kaplan–Meier per group and the log-rank test', () => {
