@@ -89,7 +89,17 @@ test('model bgnbd and gammagamma --json give the published CDNOW estimates', () 
   assert.equal(spend.customers, 946);
   assert.deepEqual(spend.flags, []);
 
-  const clv = tenure('model', 'gammagamma', '--rfm', CDNOW_RFM, '--months', '12', '--discount', '0.01', '--json');
+  const clv = tenure(
+    'model',
+    'gammagamma',
+    '--rfm',
+    CDNOW_RFM,
+    '--months',
+    '12',
+    '--discount',
+    '0.01',
+    '--json',
+  );
   assert.equal(clv.status, 0, clv.stderr);
   const valued = JSON.parse(clv.stdout);
   close(valued.clv.bgnbd.params.r, 0.243, 0.0005);
