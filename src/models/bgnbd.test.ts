@@ -1,7 +1,7 @@
 // BG/NBD against Fader, Hardie & Lee (2005), "'Counting your customers' the easy way: an alternative to the
 // Pareto/NBD model", Marketing Science 24(2): 275–284. On the CDNOW sample (2,357 customers, 39 weeks of
-// calibration) they report r = 0.243, α = 4.414, a = 0.793, b = 2.426 and LL = −9582.4 (section 4), and for
-// a customer with x = 2, t_x = 30.43, T = 38.86 an expected 1.226 purchases in the next 39 weeks (p. 280).
+// calibration) they report r = 0.243, α = 4.414, a = 0.793, b = 2.426 and LL = −9582.4, and, as a worked
+// example, an expected 1.226 purchases in the next 39 weeks for a customer with x = 2, t_x = 30.43, T = 38.86.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {

@@ -52,7 +52,7 @@ function logRising(r: number, x: number): number {
 }
 
 /**
- * ln L for one customer (Fader, Hardie & Lee 2005, eq. 6), as a log-sum-exp of its two terms so it is
+ * ln L for one customer (Fader, Hardie & Lee 2005), as a log-sum-exp of its two terms so it is
  * finite wherever the parameters are:
  * L = Γ(r+x)α^r/Γ(r) · [B(a, b+x)/B(a, b)·(α+T)^−(r+x) + 1{x>0}·B(a+1, b+x−1)/B(a, b)·(α+t_x)^−(r+x)].
  * The gamma and beta ratios are products over x terms and α^r/(α+T)^r is exp(−r·ln(1 + T/α)), so no
@@ -133,7 +133,7 @@ export function fitBgnbd(rows: readonly RfmRow[], opts: FitOptions = {}): BgnbdF
 }
 
 /**
- * E[X(t)]: expected purchases of a new customer in (0, t] (eq. 9):
+ * E[X(t)]: expected purchases of a new customer in (0, t]:
  * (a + b − 1)/(a − 1) · [1 − (α/(α + t))^r · ₂F₁(r, b; a + b − 1; t/(α + t))].
  */
 export function bgnbdExpectedPurchasesNew({ r, alpha, a, b }: BgnbdParams, t: number): number {
@@ -142,7 +142,7 @@ export function bgnbdExpectedPurchasesNew({ r, alpha, a, b }: BgnbdParams, t: nu
   return ((a + b - 1) / (a - 1)) * (1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, z));
 }
 
-/** P(alive | x, t_x, T) = 1 / (1 + 1{x>0}·a/(b + x − 1)·((α + T)/(α + t_x))^(r+x)) (eq. 11). */
+/** P(alive | x, t_x, T) = 1 / (1 + 1{x>0}·a/(b + x − 1)·((α + T)/(α + t_x))^(r+x)). */
 export function bgnbdProbabilityAlive(
   { r, alpha, a, b }: BgnbdParams,
   x: number,
@@ -155,7 +155,7 @@ export function bgnbdProbabilityAlive(
 }
 
 /**
- * E[Y(t) | x, t_x, T]: expected purchases in (T, T + t] of a customer with that history (eq. 10):
+ * E[Y(t) | x, t_x, T]: expected purchases in (T, T + t] of a customer with that history:
  * (a + b + x − 1)/(a − 1) · [1 − ((α + T)/(α + T + t))^(r+x) · ₂F₁(r + x, b + x; a + b + x − 1; t/(α + T + t))]
  * · P(alive).
  */

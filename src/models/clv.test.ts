@@ -1,5 +1,5 @@
-// Discounted CLV: month-by-month increments of BG/NBD's conditional expectation (Fader, Hardie & Lee 2005,
-// eq. 10), discounted, times Gamma-Gamma's expected spend. Checked against the telescoping sum and the
+// Discounted CLV: month-by-month increments of BG/NBD's conditional expectation (Fader, Hardie & Lee 2005),
+// discounted, times Gamma-Gamma's expected spend. Checked against the telescoping sum and the
 // paper's worked customer (x = 2, t_x = 30.43, T = 38.86: 1.226 purchases expected in the next 39 weeks).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -22,7 +22,7 @@ export interface SpendRow {
 }
 
 /**
- * ln f(z̄ | p, q, γ; x), the density of a customer's average spend (note 025, eq. 2):
+ * ln f(z̄ | p, q, γ; x), the density of a customer's average spend:
  * Γ(px + q)/(Γ(px)Γ(q)) · γ^q · x^(px) · z̄^(px−1) / (γ + x·z̄)^(px+q).
  */
 export function gammaGammaCustomerLogLikelihood(
@@ -114,7 +114,7 @@ export function gammaGammaMeanSpend({ p, q, v }: GammaGammaParams): number | nul
 
 /**
  * E(M | x, z̄) = p(γ + x·z̄)/(px + q − 1): a customer's expected spend per transaction, a weighted mean of
- * the population mean and their own average (note 025, eq. 5). Null when px + q ≤ 1.
+ * the population mean and their own average. Null when px + q ≤ 1.
  */
 export function gammaGammaExpectedSpend(
   { p, q, v }: GammaGammaParams,

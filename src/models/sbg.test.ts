@@ -1,7 +1,7 @@
 // sBG against Fader & Hardie (2007), "How to project customer retention", J. Interactive Marketing
 // 21(1): 76–90. Their data (after Berry & Linoff 2004): survivors of 1,000-customer cohorts over 12 years;
 // the model is calibrated on years 1–7 (survivors at years 0–7), giving regular α = 0.704, β = 1.182
-// (LL −1680.3) and high end α = 0.668, β = 3.806 (LL −1611.2) (Figure 3 and the text beside it).
+// (LL −1680.3) and high end α = 0.668, β = 3.806 (LL −1611.2), then projected to years 8–12.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
@@ -38,7 +38,8 @@ test('sBG reproduces the published estimates for both cohorts (years 1–7)', ()
 });
 
 test('the projection tracks the held-out years 8–12 as the paper shows', () => {
-  // Paper, Figure 4: the regular cohort's projected survival stays within a few customers of the actual.
+  // As in the paper's projection plot, the regular cohort's projected survivors stay within a few
+  // customers of the actual ones in the held-out years.
   const { params } = fitSbg(REGULAR.slice(0, 8));
   const rows = projectSbg(params, 1000, 12, REGULAR);
   for (const row of rows.slice(7))

@@ -129,7 +129,7 @@ function checkDiscount(discount: number): void {
 
 /**
  * DEL: the discounted expected lifetime of a new customer, Σ_{t≥1} S(t−1)/(1 + d)^{t−1}
- * = ₂F₁(1, β; α + β; 1/(1 + d)) (Fader & Hardie 2010, eq. 5), in periods' worth of payments.
+ * = ₂F₁(1, β; α + β; 1/(1 + d)) (Fader & Hardie 2010), in periods' worth of payments.
  */
 export function sbgDiscountedLifetime({ alpha, beta }: SbgParams, discount: number): number {
   checkDiscount(discount);
@@ -139,7 +139,7 @@ export function sbgDiscountedLifetime({ alpha, beta }: SbgParams, discount: numb
 /**
  * DERL for a customer who has made `renewals` renewals (n − 1 in the paper), evaluated just before the
  * next renewal decision: Σ_{t≥n} S(t)/S(n−1)/(1 + d)^{t−n}
- * = (β + n − 1)/(α + β + n − 1) · ₂F₁(1, β + n; α + β + n; 1/(1 + d)) (Fader & Hardie 2010, eq. 6).
+ * = (β + n − 1)/(α + β + n − 1) · ₂F₁(1, β + n; α + β + n; 1/(1 + d)) (Fader & Hardie 2010).
  */
 export function sbgDiscountedResidualLifetime(
   { alpha, beta }: SbgParams,

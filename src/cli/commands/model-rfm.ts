@@ -190,7 +190,7 @@ export function registerModelRfm(model: Command): void {
             parameterRows({ ...fit.params }, { ...fit.standardErrors }),
           ),
           fit.qAtMostOne
-            ? 'warning: q ≤ 1, so the model implies an infinite mean spend; spend and CLV projections are left out'
+            ? 'warning: q ≤ 1, so the model implies an infinite mean spend: new customers get no expected spend and CLV is left out'
             : `mean spend per transaction: ${show(meanSpend)}`,
         ];
         if (horizon && bgnbd) {
