@@ -45,6 +45,11 @@ test('expectations behave: P(alive) is 1 without repeat purchases, E[X(t)] grows
   assert.ok(e39 > 0 && e78 > e39);
   // Over a short interval, E[X(t)] ≈ t·E[λ] = t·r/α (nobody has had time to drop out).
   close(bgnbdExpectedPurchasesNew(p, 0.001) / 0.001, p.r / p.alpha, 1e-4);
+  // At a = 1 the closed forms divide by zero; the value is the limit from either side.
+  const at1 = bgnbdExpectedPurchasesNew({ ...p, a: 1 }, 39);
+  const sides = [0.999, 1.001].map((a) => bgnbdExpectedPurchasesNew({ ...p, a }, 39));
+  assert.ok(Number.isFinite(at1) && at1 <= Math.max(...sides) && at1 >= Math.min(...sides));
+  assert.ok(Number.isFinite(bgnbdExpectedPurchases({ ...p, a: 1 }, 39, 2, 30.43, 38.86)));
 });
 
 test('identical rows fitted once with a weight give the same log-likelihood as every row', () => {

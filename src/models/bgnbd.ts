@@ -132,12 +132,16 @@ export function fitBgnbd(rows: readonly RfmRow[], opts: FitOptions = {}): BgnbdF
   return { ...fit, customers: grouped.reduce((s, g) => s + g.count, 0), distinctRows: grouped.length };
 }
 
+/** The expectations divide by a − 1; at a = 1 exactly they are the limit, reached from a hair away. */
+const nudgeFromOne = (a: number) => (Math.abs(a - 1) < 1e-7 ? 1 + 1e-7 : a);
+
 /**
  * E[X(t)]: expected purchases of a new customer in (0, t]:
  * (a + b − 1)/(a − 1) · [1 − (α/(α + t))^r · ₂F₁(r, b; a + b − 1; t/(α + t))].
  */
-export function bgnbdExpectedPurchasesNew({ r, alpha, a, b }: BgnbdParams, t: number): number {
+export function bgnbdExpectedPurchasesNew({ r, alpha, a: aFitted, b }: BgnbdParams, t: number): number {
   if (t <= 0) return 0;
+  const a = nudgeFromOne(aFitted);
   const z = t / (alpha + t);
   return ((a + b - 1) / (a - 1)) * (1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, z));
 }
@@ -167,7 +171,8 @@ export function bgnbdExpectedPurchases(
   T: number,
 ): number {
   if (t <= 0) return 0;
-  const { r, alpha, a, b } = params;
+  const { r, alpha, b } = params;
+  const a = nudgeFromOne(params.a);
   const z = t / (alpha + T + t);
   const bracket = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp2f1(r + x, b + x, a + b + x - 1, z);
   return ((a + b + x - 1) / (a - 1)) * bracket * bgnbdProbabilityAlive(params, x, tx, T);
