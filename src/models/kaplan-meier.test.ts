@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { kaplanMeier, type Observation, restrictedMean, survivalAt } from './kaplan-meier.ts';
 import { logRankTest } from './log-rank.ts';
+import { seededRng } from './test-samplers.ts';
 
 const close = (actual: number, expected: number, tol: number, what = '') =>
   assert.ok(Math.abs(actual - expected) <= tol, `${what} ${actual} is not within ${tol} of ${expected}`);
@@ -122,5 +123,29 @@ test('bad input is refused', () => {
         ]),
       ),
     /no events in any group/,
+  );
+});
+
+test('on simulated exponential lifetimes with censoring, the 95% intervals cover the true survival', () => {
+  // Lifetimes ~ Exp(mean 10), censored at Exp(mean 20) or at 30: true S(t) = e^(−t/10).
+  const rng = seededRng(21);
+  const observations: Observation[] = Array.from({ length: 2000 }, () => {
+    const life = -10 * Math.log(1 - rng.float());
+    const censor = Math.min(30, -20 * Math.log(1 - rng.float()));
+    return { duration: Math.min(life, censor), event: life <= censor };
+  });
+  const km = kaplanMeier(observations);
+  let covered = 0;
+  const checks = [2, 5, 10, 15, 20];
+  for (const t of checks) {
+    const step = [...km.steps].reverse().find((s) => s.time <= t) as (typeof km.steps)[number];
+    if (step.lower <= Math.exp(-t / 10) && Math.exp(-t / 10) <= step.upper) covered++;
+  }
+  assert.ok(covered >= checks.length - 1, `${covered} of ${checks.length} covered`);
+  // RMST to 20 against ∫₀²⁰ e^(−t/10) dt = 10(1 − e^(−2)) = 8.647, within 3 standard errors.
+  const r = restrictedMean(km, 20);
+  assert.ok(
+    Math.abs(r.rmst - 10 * (1 - Math.exp(-2))) < 3 * r.standardError,
+    `${r.rmst} ± ${r.standardError}`,
   );
 });
