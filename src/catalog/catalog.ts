@@ -2,6 +2,7 @@
 // operations on it — look-up, a content hash for the change log, and a project's overrides applied.
 import { createHash } from 'node:crypto';
 import { TenureError } from '../errors/tenure-error.ts';
+import { readTargets, type Target } from '../goals/targets.ts';
 import { type KpiDefinition, KpiDefinitionSchema, paramValueProblem } from './definition.ts';
 import { ACTIVATION_KPIS } from './kpis/activation.ts';
 import { FEEDBACK_KPIS } from './kpis/feedback.ts';
@@ -79,6 +80,7 @@ export function definitionHash(def: KpiDefinition): string {
 export interface ProjectOverrides {
   readonly kpis?: unknown;
   readonly custom_kpis?: unknown;
+  readonly targets?: unknown;
 }
 
 /** One parameter default a project changed, for the change log. */
@@ -94,6 +96,8 @@ export interface ResolvedCatalog {
   readonly applied: readonly AppliedOverride[];
   /** Ids of the project's own KPIs. */
   readonly custom: readonly string[];
+  /** The project's targets and owners (none when absent). */
+  readonly targets?: readonly Target[];
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -108,11 +112,13 @@ export function applyOverrides(catalog: Catalog, overrides: ProjectOverrides): R
   const custom = readCustomKpis(catalog, overrides.custom_kpis, problems);
   const merged = [...catalog, ...custom].map((d) => structuredClone(d));
   const applied = applyParamOverrides(merged, overrides.kpis, problems);
+  const targets = readTargets(merged, overrides.targets, problems);
   if (problems.length > 0) throw new ConfigProblemsError(problems);
   return {
     definitions: merged.map((d) => Object.freeze(d)),
     applied,
     custom: custom.map((d) => d.id),
+    targets,
   };
 }
 

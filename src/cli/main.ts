@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { TenureError } from '../errors/tenure-error.ts';
 import { registerCatalog } from './commands/catalog.ts';
+import { registerCheck } from './commands/check.ts';
 import { registerCompute } from './commands/compute.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerExplain } from './commands/explain.ts';
@@ -9,6 +10,8 @@ import { registerGenerate } from './commands/generate.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerModel } from './commands/model.ts';
 import { registerQuarantine } from './commands/quarantine.ts';
+import { registerServe } from './commands/serve.ts';
+import { registerWhy } from './commands/why.ts';
 
 export function buildProgram(): Command {
   const program = new Command('tenure')
@@ -22,6 +25,9 @@ export function buildProgram(): Command {
   registerCatalog(program);
   registerCompute(program);
   registerExplain(program);
+  registerServe(program);
+  registerWhy(program);
+  registerCheck(program);
   registerModel(program);
   return program;
 }

@@ -5,6 +5,8 @@ export const ERROR_CODES = {
   bad_input: { exitCode: 2, httpStatus: 400 },
   bad_config: { exitCode: 2, httpStatus: 400 },
   not_found: { exitCode: 3, httpStatus: 404 },
+  unauthorized: { exitCode: 5, httpStatus: 401 },
+  forbidden: { exitCode: 5, httpStatus: 403 },
   engine_failure: { exitCode: 4, httpStatus: 500 },
   internal: { exitCode: 70, httpStatus: 500 },
 } as const;

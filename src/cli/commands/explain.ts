@@ -6,16 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { getDefinition } from '../../catalog/catalog.ts';
-import type { Lineage } from '../../catalog/definition.ts';
-import { dataAsOf } from '../../compiler/as-of.ts';
-import { computeKpis } from '../../compiler/compute.ts';
-import { type Grain, periodStart } from '../../compiler/periods.ts';
+import { explainKpi, type SampleTable } from '../../compiler/explain.ts';
+import type { Grain } from '../../compiler/periods.ts';
 import { ingest } from '../../ingest/ingest.ts';
-import { tableSpec } from '../../schema/tables.ts';
 import { DuckDBEngine } from '../../warehouse/duckdb/duckdb-engine.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import { openWarehouse } from '../../warehouse/open.ts';
-import { RecordingEngine } from '../../warehouse/recording-engine.ts';
 import { formatTable } from '../output.ts';
 import { describeDefinition, resolveCatalog } from './catalog.ts';
 import { formatResults } from './compute.ts';
@@ -50,41 +46,19 @@ async function withWarehouse<T>(opts: ExplainOptions, work: (engine: Engine) => 
   }
 }
 
-/** The first observed moment of a lineage table, to pick the rows that fall in the period. */
-function timeColumn(lineage: Lineage): string | undefined {
-  const spec = tableSpec(lineage.table);
-  return spec.columns.find((c) => (c.kind === 'timestamp' || c.kind === 'date') && !c.scheduled)?.name;
-}
-
-/** Up to `limit` rows of each table the KPI reads, in the period where the table has a time column. */
-async function sampleRows(
-  engine: Engine,
-  lineage: readonly Lineage[],
-  start: string,
-  end: string,
-  limit: number,
-) {
-  const parts: string[] = [];
-  for (const l of lineage) {
-    const time = timeColumn(l);
-    const cols = [...new Set([...tableSpec(l.table).key, ...l.columns])];
-    const where = time
-      ? `WHERE "${time}" >= CAST($1 AS TIMESTAMPTZ) AND "${time}" < CAST($2 AS TIMESTAMPTZ)`
-      : '';
-    const rows = await engine.query(
-      `SELECT ${cols.map((c) => `"${c}"`).join(', ')} FROM "${l.table}" ${where} ORDER BY ${cols.map((c) => `"${c}"`).join(', ')} LIMIT ${limit}`,
-      time ? [start, end] : [],
-    );
-    const shown = rows.map((r) =>
-      cols.map((c) =>
-        r[c] === null ? null : typeof r[c] === 'object' ? JSON.stringify(r[c]) : (r[c] as string | number),
-      ),
-    );
-    parts.push(
-      `${l.table}${time ? ` (${time} in the period)` : ''}:\n${rows.length ? formatTable(cols, shown) : '  no rows'}`,
-    );
-  }
-  return parts.join('\n\n');
+/** Each sampled table as text: its name, how rows were chosen, and the rows. */
+function formatSamples(samples: readonly SampleTable[]): string {
+  return samples
+    .map((t) => {
+      const shown = t.rows.map((r) =>
+        r.map((v) =>
+          v === null ? null : typeof v === 'object' ? JSON.stringify(v) : (v as string | number),
+        ),
+      );
+      const how = t.time_column ? ` (${t.time_column} in the period)` : '';
+      return `${t.table}${how}:\n${t.rows.length ? formatTable(t.columns, shown) : '  no rows'}`;
+    })
+    .join('\n\n');
 }
 
 export function registerExplain(program: Command): void {
@@ -107,40 +81,19 @@ export function registerExplain(program: Command): void {
       const overridden = resolved.applied.filter((a) => a.kpi === kpi).map((a) => a.param);
       const out: string[] = [describeDefinition(def, overridden)];
       await withWarehouse(opts, async (engine) => {
-        const asOf = (await dataAsOf(engine)) ?? new Date().toISOString();
-        const grain = opts.grain as Grain;
-        const day =
-          opts.period ??
-          periodStart(new Date(Date.parse(periodStart(new Date(asOf), grain).toISOString()) - 1), grain)
-            .toISOString()
-            .slice(0, 10);
-        const recorder = new RecordingEngine(engine);
-        const rows = await computeKpis(recorder, {
-          kpis: [kpi],
-          from: day,
-          to: day,
-          grain,
+        const e = await explainKpi(engine, {
+          kpi,
+          period: opts.period,
+          grain: opts.grain as Grain,
           by: opts.by,
-          asOf,
           catalog: resolved.definitions,
+          sample: Number(opts.sample) || 10,
         });
-        const first = rows[0];
-        out.push('', `value (data up to ${asOf})`, formatResults(rows));
+        out.push('', `value (data up to ${e.as_of})`, formatResults(e.results));
         out.push('', 'SQL, as run (values bound to the numbered placeholders)');
-        for (const s of recorder.statements) {
-          out.push('', s.sql.trim(), `-- bound: ${JSON.stringify(s.params)}`);
-        }
-        if (first) {
-          out.push('', 'rows behind it (a sample of each table it reads)');
-          out.push(
-            await sampleRows(
-              engine,
-              def.lineage,
-              first.period_start,
-              first.period_end,
-              Number(opts.sample) || 10,
-            ),
-          );
+        for (const s of e.statements) out.push('', s.sql, `-- bound: ${JSON.stringify(s.params)}`);
+        if (e.samples.length) {
+          out.push('', 'rows behind it (a sample of each table it reads)', formatSamples(e.samples));
         }
       });
       process.stdout.write(`${out.join('\n')}\n`);

@@ -1,0 +1,82 @@
+// `tenure serve [--db FILE|URL] [--port N] [--host H] [--project FILE] [--require-tokens]` and
+// `tenure token create --role R [--label L]`, `tenure token list`.
+import type { Command } from 'commander';
+import { startServer } from '../../server/serve.ts';
+import { createToken, listTokens } from '../../server/tokens.ts';
+import { openWarehouse } from '../../warehouse/open.ts';
+import { formatTable, printJson } from '../output.ts';
+import { resolveCatalog } from './catalog.ts';
+import { parseNumber } from './options.ts';
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('Serve the HTTP API (and the dashboard) over a warehouse')
+    .option('--db <file|url>', 'a warehouse: DuckDB file or postgres:// URL', './tenure.duckdb')
+    .option('--port <n>', 'port to listen on (0: any free port)', '8787')
+    .option('--host <address>', 'address to listen on; any but loopback requires tokens', '127.0.0.1')
+    .option('--project <file>', 'project file with overrides (default ./tenure.yaml when present)')
+    .option('--require-tokens', 'require a token even on loopback')
+    .action(
+      async (opts: { db: string; port: string; host: string; project?: string; requireTokens?: boolean }) => {
+        const port = parseNumber(opts.port, '--port', { min: 0, max: 65535, integer: true });
+        const catalog = await resolveCatalog(opts.project);
+        const engine = await openWarehouse(opts.db, { mustExist: true });
+        const { url } = await startServer({
+          engine,
+          catalog,
+          host: opts.host,
+          port,
+          requireTokens: opts.requireTokens,
+        });
+        process.stdout.write(`Tenure is serving ${opts.db} on ${url}\n`);
+        await new Promise<void>((resolve) => {
+          for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+        });
+        await engine.close();
+      },
+    );
+
+  const token = program.command('token').description('Manage API tokens');
+  token
+    .command('create')
+    .description('Create a token with a role; it is printed once and stored only as a hash')
+    .requiredOption('--role <role>', 'viewer, editor or admin')
+    .option('--label <text>', 'what the token is for')
+    .option('--db <file|url>', 'the warehouse the server uses', './tenure.duckdb')
+    .option('--json', 'print JSON')
+    .action(async (opts: { role: string; label?: string; db: string; json?: boolean }) => {
+      const engine = await openWarehouse(opts.db, { mustExist: true });
+      try {
+        const created = await createToken(engine, opts.role, opts.label);
+        if (opts.json) printJson(created);
+        else
+          process.stdout.write(
+            `${created.token}\n(role ${created.role}, id ${created.token_id}; shown once)\n`,
+          );
+      } finally {
+        await engine.close();
+      }
+    });
+  token
+    .command('list')
+    .description('List the tokens (ids and roles, never the secrets)')
+    .option('--db <file|url>', 'the warehouse the server uses', './tenure.duckdb')
+    .option('--json', 'print JSON')
+    .action(async (opts: { db: string; json?: boolean }) => {
+      const engine = await openWarehouse(opts.db, { mustExist: true });
+      try {
+        const tokens = await listTokens(engine);
+        if (opts.json) printJson(tokens);
+        else
+          process.stdout.write(
+            `${formatTable(
+              ['token_id', 'role', 'label', 'created_at'],
+              tokens.map((t) => [t.token_id, t.role, t.label, String(t.created_at)]),
+            )}\n`,
+          );
+      } finally {
+        await engine.close();
+      }
+    });
+}

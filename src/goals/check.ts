@@ -1,0 +1,121 @@
+// Judging every target: each KPI's value in its last complete period (or the mean over its rolling window)
+// against the target, with its status, and for a KPI off its plan the segments that moved it since the
+// period before (root cause), so an alert says where to look, not only that something is red.
+
+import { rootCause, type SegmentContribution } from '../analysis/root-cause.ts';
+import type { ResolvedCatalog } from '../catalog/catalog.ts';
+import { getDefinition } from '../catalog/catalog.ts';
+import { dataAsOf } from '../compiler/as-of.ts';
+import { computeKpis } from '../compiler/compute.ts';
+import { nextPeriodStart, periodStart } from '../compiler/periods.ts';
+import { RunRollups } from '../compiler/rollups/run-rollups.ts';
+import type { KpiResult } from '../results/kpi-result.ts';
+import type { Engine } from '../warehouse/engine.ts';
+import { meets, type Status, shortfall, statusOf, type Target } from './targets.ts';
+
+export interface TargetCheck {
+  readonly target: Target;
+  readonly name: string;
+  readonly segment: string;
+  /** The periods judged: the last complete one, or the rolling window ending with it. */
+  readonly period_start: string;
+  readonly period_end: string;
+  readonly value: number | null;
+  readonly status: Status;
+  /** Meets the aspirational target too. */
+  readonly ahead: boolean;
+  /** How far from the pragmatic target, relative to it (0 when met). */
+  readonly shortfall: number | null;
+  /** For a KPI not on track: the segments that explain its last change most. */
+  readonly why: SegmentContribution[];
+}
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+/** The value over a window: Σ numerators / Σ denominators for a ratio, else the mean of the values. */
+function windowValue(rows: readonly KpiResult[]): number | null {
+  if (rows.length === 0 || rows.some((r) => r.value === null)) return null;
+  if (rows.every((r) => r.numerator !== null && r.denominator !== null)) {
+    const den = rows.reduce((s, r) => s + (r.denominator ?? 0), 0);
+    return den === 0 ? null : rows.reduce((s, r) => s + (r.numerator ?? 0), 0) / den;
+  }
+  return rows.reduce((s, r) => s + (r.value ?? 0), 0) / rows.length;
+}
+
+export async function checkTargets(
+  engine: Engine,
+  catalog: ResolvedCatalog,
+  opts: { asOf?: string; explain?: boolean } = {},
+): Promise<TargetCheck[]> {
+  const asOf = opts.asOf ?? (await dataAsOf(engine)) ?? new Date().toISOString();
+  const out: TargetCheck[] = [];
+  await engine.session(async (session) => {
+    const rollups = new RunRollups(session);
+    try {
+      for (const target of catalog.targets ?? []) {
+        const def = getDefinition(target.kpi, catalog.definitions);
+        // The period holding as_of is not over; the last complete one ends at its start.
+        const end = periodStart(new Date(asOf), target.grain);
+        let start = end;
+        for (let i = 0; i < (target.rolling ?? 1); i++)
+          start = periodStart(new Date(start.getTime() - 1), target.grain);
+        const lastStart = periodStart(new Date(end.getTime() - 1), target.grain);
+        const segment = target.segment?.value ?? 'all';
+        const rows = (
+          await computeKpis(
+            session,
+            {
+              kpis: [target.kpi],
+              from: day(start),
+              to: day(lastStart),
+              grain: target.grain,
+              by: target.segment?.by,
+              asOf,
+              catalog: catalog.definitions,
+            },
+            rollups,
+          )
+        ).filter((r) => r.kpi === target.kpi && r.segment === segment);
+        const value = windowValue(rows);
+        const status = statusOf(value, target, def.higherIsBetter);
+        const why =
+          opts.explain !== false &&
+          (status === 'off_track' || status === 'at_risk') &&
+          target.segment === undefined
+            ? (
+                await rootCause(session, {
+                  kpi: target.kpi,
+                  grain: target.grain,
+                  from: day(periodStart(new Date(lastStart.getTime() - 1), target.grain)),
+                  to: day(lastStart),
+                  asOf,
+                  catalog: catalog.definitions,
+                })
+              ).top.slice(0, 3)
+            : [];
+        out.push({
+          target,
+          name: def.name,
+          segment,
+          period_start: start.toISOString(),
+          period_end: nextPeriodStart(lastStart, target.grain).toISOString(),
+          value,
+          status,
+          ahead:
+            value !== null &&
+            target.aspirational !== undefined &&
+            meets(value, target.aspirational, def.higherIsBetter),
+          shortfall: value === null ? null : shortfall(value, target.pragmatic, def.higherIsBetter),
+          why,
+        });
+      }
+    } finally {
+      await rollups.drop();
+    }
+  });
+  return out;
+}
+
+/** Whether any target needs attention (at risk or off track). */
+export const needsAttention = (checks: readonly TargetCheck[]) =>
+  checks.some((c) => c.status === 'at_risk' || c.status === 'off_track');

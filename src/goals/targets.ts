@@ -1,0 +1,118 @@
+// Targets and owners, from the project file's `targets:` list. A target names a KPI (optionally one segment
+// of a breakdown), a pragmatic target and optionally an aspirational one — each a value or a [low, high]
+// range — the grain it is judged at (optionally the mean over a rolling window of periods), the owner, the
+// action plan and the review cadence. A KPI's value then has a status:
+//   on_track   meets the pragmatic target (inside its range, or on the good side of its value);
+//   at_risk    misses it by no more than `tolerance` (relative to the target; default 5%);
+//   off_track  misses it by more; no_data when there is no value to judge.
+import { z } from 'zod';
+import type { KpiDefinition } from '../catalog/definition.ts';
+import type { ConfigProblem, PathSegment } from '../catalog/problems.ts';
+import { GRAINS, type Grain } from '../compiler/periods.ts';
+
+const Goal = z.union([z.number(), z.tuple([z.number(), z.number()])]);
+export type Goal = z.infer<typeof Goal>;
+
+export const TargetSchema = z.strictObject({
+  kpi: z.string().describe('The KPI id'),
+  segment: z
+    .strictObject({ by: z.string(), value: z.string() })
+    .optional()
+    .describe('One segment of a breakdown, e.g. {by: plan, value: starter}; the whole company without it'),
+  pragmatic: Goal.describe('The target to hold: a value, or a [low, high] range'),
+  aspirational: Goal.optional().describe('The stretch target'),
+  grain: z.enum(GRAINS).default('month').describe('The period the target is judged at'),
+  rolling: z.number().int().min(1).max(60).optional().describe('Judge the mean over this many periods'),
+  tolerance: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.05)
+    .describe('A miss within this share of the target is at risk'),
+  owner: z.string().min(1).describe('Who answers for this KPI'),
+  action_plan: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .describe('Initiatives and hypotheses'),
+  cadence: z.enum(['weekly', 'monthly', 'quarterly']).default('monthly').describe('How often it is reviewed'),
+});
+export type Target = z.infer<typeof TargetSchema>;
+
+export type Status = 'on_track' | 'at_risk' | 'off_track' | 'no_data';
+
+/** Reads `targets:`; each problem is collected with its path, none thrown. */
+export function readTargets(
+  definitions: readonly KpiDefinition[],
+  raw: unknown,
+  problems: ConfigProblem[],
+): Target[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) {
+    problems.push({
+      path: ['targets'],
+      message: 'must be a list of targets',
+      hint: 'write each as - kpi: ID',
+    });
+    return [];
+  }
+  const ids = new Set(definitions.map((d) => d.id));
+  const out: Target[] = [];
+  raw.forEach((item, i) => {
+    const parsed = TargetSchema.safeParse(item);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const path = issue.path.map((p): PathSegment => (typeof p === 'symbol' ? String(p) : p));
+        problems.push({
+          path: ['targets', i, ...path],
+          message: issue.message,
+          hint: 'see src/catalog/tenure.schema.json for the shape of a target',
+        });
+      }
+      return;
+    }
+    const t = parsed.data;
+    if (!ids.has(t.kpi)) {
+      problems.push({
+        path: ['targets', i, 'kpi'],
+        message: `no KPI '${t.kpi}' in the catalog`,
+        hint: 'run `tenure catalog`',
+      });
+      return;
+    }
+    for (const [key, goal] of [
+      ['pragmatic', t.pragmatic],
+      ['aspirational', t.aspirational],
+    ] as const) {
+      if (Array.isArray(goal) && goal[0] > goal[1]) {
+        problems.push({
+          path: ['targets', i, key],
+          message: 'a range is [low, high]',
+          hint: `swap to [${goal[1]}, ${goal[0]}]`,
+        });
+      }
+    }
+    out.push(t);
+  });
+  return out;
+}
+
+/** Whether `value` meets `goal` for a KPI where higher is (or is not) better. */
+export function meets(value: number, goal: Goal, higherIsBetter: boolean): boolean {
+  if (Array.isArray(goal)) return value >= goal[0] && value <= goal[1];
+  return higherIsBetter ? value >= goal : value <= goal;
+}
+
+/** How far `value` is from meeting `goal`, relative to the goal's size (0 when it meets it). */
+export function shortfall(value: number, goal: Goal, higherIsBetter: boolean): number {
+  if (meets(value, goal, higherIsBetter)) return 0;
+  const bound = Array.isArray(goal) ? (value < goal[0] ? goal[0] : goal[1]) : goal;
+  return Math.abs(value - bound) / Math.max(Math.abs(bound), Number.EPSILON);
+}
+
+export function statusOf(value: number | null, target: Target, higherIsBetter: boolean): Status {
+  if (value === null || !Number.isFinite(value)) return 'no_data';
+  if (meets(value, target.pragmatic, higherIsBetter)) return 'on_track';
+  return shortfall(value, target.pragmatic, higherIsBetter) <= target.tolerance ? 'at_risk' : 'off_track';
+}
+
+export type { Grain };

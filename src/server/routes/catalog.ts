@@ -1,0 +1,48 @@
+// The catalog: every definition in brief, and one in full with its hash, the parameters the project
+// overrides and the warehouse's change log of it.
+import type { FastifyInstance } from 'fastify';
+import { definitionHash, getDefinition } from '../../catalog/catalog.ts';
+import { readChangeLog } from '../../catalog/change-log.ts';
+import type { ServerContext } from '../context.ts';
+import { kpiId } from '../schemas.ts';
+
+export function catalogRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get(
+    '/api/catalog',
+    { schema: { summary: 'Every KPI definition, in brief', tags: ['catalog'] } },
+    async () => ({
+      kpis: ctx.catalog.definitions.map((d) => ({
+        id: d.id,
+        name: d.name,
+        activity: d.activity,
+        kind: d.kind,
+        unit: d.unit,
+        higherIsBetter: d.higherIsBetter,
+        version: d.version,
+        hash: definitionHash(d),
+        custom: ctx.catalog.custom.includes(d.id),
+      })),
+    }),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/catalog/:id',
+    {
+      schema: {
+        summary: 'One definition: formula, parameters, lineage, hash, overrides and change log',
+        tags: ['catalog'],
+        params: { type: 'object', required: ['id'], properties: { id: kpiId } },
+      },
+    },
+    async (req) => {
+      const def = getDefinition(req.params.id, ctx.catalog.definitions);
+      const changeLog = await ctx.exclusive((e) => readChangeLog(e, def.id));
+      return {
+        definition: def,
+        hash: definitionHash(def),
+        overridden: ctx.catalog.applied.filter((a) => a.kpi === def.id).map((a) => a.param),
+        change_log: changeLog.map(({ definition: _definition, ...entry }) => entry),
+      };
+    },
+  );
+}

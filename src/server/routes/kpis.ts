@@ -1,0 +1,129 @@
+// KPI series: the same computation and the same result rows as `tenure compute --json`, cached per
+// warehouse version; and explain, the SQL and rows behind one value.
+import type { FastifyInstance } from 'fastify';
+import { getDefinition } from '../../catalog/catalog.ts';
+import { computeKpis } from '../../compiler/compute.ts';
+import { explainKpi } from '../../compiler/explain.ts';
+import type { Grain } from '../../compiler/periods.ts';
+import type { ServerContext } from '../context.ts';
+import { by, day, grain, kpiId, rangeQuery } from '../schemas.ts';
+
+interface RangeQuery {
+  grain: Grain;
+  from: string;
+  to: string;
+  by?: string;
+  as_of?: string;
+}
+
+export function kpiRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const series = async (kpis: string[] | 'all', q: RangeQuery) => {
+    const key = JSON.stringify(['series', kpis, q.grain, q.from, q.to, q.by ?? null, q.as_of ?? null]);
+    const { value, hit } = await ctx.cached(key, (engine) =>
+      computeKpis(engine, {
+        kpis,
+        grain: q.grain,
+        from: q.from,
+        to: q.to,
+        by: q.by,
+        asOf: q.as_of,
+        catalog: ctx.catalog.definitions,
+      }),
+    );
+    return { value, hit };
+  };
+
+  app.get<{ Params: { id: string }; Querystring: RangeQuery }>(
+    '/api/kpis/:id/series',
+    {
+      schema: {
+        summary: 'One KPI per period (and segment): the rows `tenure compute --json` prints',
+        tags: ['kpis'],
+        params: { type: 'object', required: ['id'], properties: { id: kpiId } },
+        querystring: rangeQuery,
+      },
+    },
+    async (req, reply) => {
+      getDefinition(req.params.id, ctx.catalog.definitions);
+      const { value, hit } = await series([req.params.id], req.query);
+      reply.header('x-tenure-cache', hit ? 'hit' : 'miss');
+      return { kpi: req.params.id, ...req.query, results: value };
+    },
+  );
+
+  app.get<{ Querystring: RangeQuery & { ids: string } }>(
+    '/api/kpis',
+    {
+      schema: {
+        summary: 'Several KPIs (comma-separated ids, or all) per period and segment',
+        tags: ['kpis'],
+        querystring: {
+          ...rangeQuery,
+          required: ['ids', 'from', 'to'],
+          properties: {
+            ...rangeQuery.properties,
+            ids: {
+              type: 'string',
+              maxLength: 4000,
+              pattern: '^(all|[a-z][a-z0-9_]{0,63}(,[a-z][a-z0-9_]{0,63})*)$',
+            },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const { ids, ...q } = req.query;
+      const kpis = ids === 'all' ? 'all' : ids.split(',');
+      if (kpis !== 'all') for (const id of kpis) getDefinition(id, ctx.catalog.definitions);
+      const { value, hit } = await series(kpis, q);
+      reply.header('x-tenure-cache', hit ? 'hit' : 'miss');
+      return { ids: kpis, ...q, results: value };
+    },
+  );
+
+  app.get<{
+    Params: { id: string };
+    Querystring: { grain: Grain; period?: string; by?: string; sample: number };
+  }>(
+    '/api/kpis/:id/explain',
+    {
+      schema: {
+        summary: 'The definition, the value for one period, the SQL as run and sample rows behind it',
+        tags: ['kpis'],
+        params: { type: 'object', required: ['id'], properties: { id: kpiId } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            grain,
+            period: day,
+            by,
+            sample: { type: 'integer', minimum: 1, maximum: 100, default: 10 },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const key = JSON.stringify([
+        'explain',
+        req.params.id,
+        q.grain,
+        q.period ?? null,
+        q.by ?? null,
+        q.sample,
+      ]);
+      const { value } = await ctx.cached(key, (engine) =>
+        explainKpi(engine, {
+          kpi: req.params.id,
+          period: q.period,
+          grain: q.grain,
+          by: q.by,
+          sample: q.sample,
+          catalog: ctx.catalog.definitions,
+        }),
+      );
+      return value;
+    },
+  );
+}

@@ -1,0 +1,45 @@
+// JSON Schemas of the API's parameters: Fastify validates every request against them (a bad one is a 400
+// naming the field), and the OpenAPI document at /openapi.json is generated from the same schemas.
+import { DIMENSIONS } from '../compiler/dimensions.ts';
+import { GRAINS } from '../compiler/periods.ts';
+
+const DAY = '^\\d{4}-\\d{2}-\\d{2}$';
+
+export const kpiId = { type: 'string', pattern: '^[a-z][a-z0-9_]{0,63}$', description: 'a KPI id' } as const;
+export const grain = { type: 'string', enum: [...GRAINS], default: 'month' } as const;
+export const day = { type: 'string', pattern: DAY, description: 'a date, YYYY-MM-DD' } as const;
+export const by = {
+  type: 'string',
+  maxLength: 100,
+  pattern: `^(${Object.keys(DIMENSIONS).join('|')}|attributes\\.[A-Za-z0-9_.:-]{1,80})$`,
+  description: 'a breakdown: a dimension, or attributes.KEY',
+} as const;
+export const asOf = {
+  type: 'string',
+  maxLength: 40,
+  pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?(Z|[+-]\\d{2}:\\d{2}))?$',
+  description: 'the end of the data to judge windows against (default: the latest observed timestamp)',
+} as const;
+
+/** The query of a computation over a date range. */
+export const rangeQuery = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['from', 'to'],
+  properties: { grain, from: day, to: day, by, as_of: asOf },
+} as const;
+
+export const errorBody = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        field: { type: 'string' },
+        hint: { type: 'string' },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,34 @@
+// Starting the server on a warehouse: tokens are required on any address but loopback.
+import type { FastifyInstance } from 'fastify';
+import type { ResolvedCatalog } from '../catalog/catalog.ts';
+import type { Engine } from '../warehouse/engine.ts';
+import { buildApp } from './app.ts';
+import { ensureTokenTable } from './tokens.ts';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+export interface ServeOptions {
+  readonly engine: Engine;
+  readonly catalog: ResolvedCatalog;
+  readonly host: string;
+  readonly port: number;
+  /** Ask for tokens even on loopback. */
+  readonly requireTokens?: boolean;
+  readonly logger?: boolean;
+}
+
+export async function startServer(opts: ServeOptions): Promise<{ app: FastifyInstance; url: string }> {
+  await ensureTokenTable(opts.engine);
+  const requireTokens = opts.requireTokens === true || !LOOPBACK.has(opts.host);
+  const app = await buildApp({
+    engine: opts.engine,
+    catalog: opts.catalog,
+    requireTokens,
+    logger: opts.logger,
+  });
+  await app.listen({ host: opts.host, port: opts.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  return { app, url: `http://${host}:${port}` };
+}

@@ -1,0 +1,109 @@
+// `tenure check` on a generated company: targets set around the KPIs' actual values get the statuses the
+// rules give, a KPI off its plan carries the segments that moved it, and the exit code says whether anything
+// needs attention.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { computeKpis } from '../../src/compiler/compute.ts';
+import { ingest } from '../../src/ingest/ingest.ts';
+import { generateCompany } from '../../src/synth/generate.ts';
+import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
+
+const AS_OF = '2025-07-01T00:00:00.000Z';
+let dir: string;
+let db: string;
+let churn: number;
+let mrr: number;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tenure-check-'));
+  await generateCompany({
+    customers: 1500,
+    months: 12,
+    seed: 4,
+    end: '2025-07-01',
+    out: join(dir, 'company'),
+  });
+  db = join(dir, 'tenure.duckdb');
+  const engine = await DuckDBEngine.open(db);
+  try {
+    await ingest(engine, { dataDir: join(dir, 'company') });
+    // June 2025 is the last complete month before as_of.
+    const rows = await computeKpis(engine, {
+      kpis: ['customer_churn_rate', 'mrr'],
+      from: '2025-06-01',
+      to: '2025-06-01',
+      grain: 'month',
+      asOf: AS_OF,
+    });
+    churn = rows.find((r) => r.kpi === 'customer_churn_rate')?.value ?? Number.NaN;
+    mrr = rows.find((r) => r.kpi === 'mrr')?.value ?? Number.NaN;
+  } finally {
+    await engine.close();
+  }
+});
+
+after(() => rm(dir, { recursive: true, force: true }));
+
+async function check(targets: string[]) {
+  const project = join(dir, 'tenure.yaml');
+  await writeFile(project, `targets:\n${targets.join('\n')}\n`);
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli/run.ts',
+      'check',
+      '--db',
+      db,
+      '--project',
+      project,
+      '--as-of',
+      AS_OF,
+      '--json',
+    ],
+    { encoding: 'utf8' },
+  );
+  return { status: run.status, stderr: run.stderr, checks: run.stdout ? JSON.parse(run.stdout) : [] };
+}
+
+const item = (kpi: string, pragmatic: number, extra = '') =>
+  `  - kpi: ${kpi}\n    pragmatic: ${pragmatic}\n    owner: Dana${extra}`;
+
+test('statuses follow the rules around the actual values; off track carries what moved it; exit 1', async () => {
+  assert.ok(churn > 0 && mrr > 0, `churn ${churn}, mrr ${mrr}`);
+  const { status, stderr, checks } = await check([
+    // Churn is lower-is-better: a target 20% above the value is met; 3% below it is missed by 3% (at risk);
+    // half of it is missed by 100% (off track).
+    item('customer_churn_rate', churn * 1.2),
+    item('customer_churn_rate', churn * 0.97),
+    item('customer_churn_rate', churn * 0.5),
+    // MRR is higher-is-better: 90% of it is met, and an aspirational 95% is met too.
+    item('mrr', mrr * 0.9, `\n    aspirational: ${mrr * 0.95}`),
+  ]);
+  assert.equal(status, 1, stderr);
+  assert.deepEqual(
+    checks.map((c: { status: string; ahead: boolean }) => [c.status, c.ahead]),
+    [
+      ['on_track', false],
+      ['at_risk', false],
+      ['off_track', false],
+      ['on_track', true],
+    ],
+  );
+  for (const c of checks) assert.ok(Math.abs(c.value - (c.target.kpi === 'mrr' ? mrr : churn)) < 1e-12);
+  assert.equal(checks[0].period_start, '2025-06-01T00:00:00.000Z');
+  assert.ok(checks[2].why.length > 0, 'an off-track KPI names the segments that moved it');
+  assert.equal(checks[0].why.length, 0);
+});
+
+test('all on track: exit 0; a rolling window judges the pooled rate of the last 3 months', async () => {
+  const { status, checks } = await check([item('customer_churn_rate', 1, '\n    rolling: 3')]);
+  assert.equal(status, 0);
+  assert.equal(checks[0].period_start, '2025-04-01T00:00:00.000Z');
+  assert.equal(checks[0].period_end, '2025-07-01T00:00:00.000Z');
+});
