@@ -16,6 +16,7 @@ export { type MrrBridgeRow, mrrBridge } from './compiler/views/mrr-bridge.ts';
 export { TenureError } from './errors/tenure-error.ts';
 export { type IngestOptions, type IngestReport, ingest } from './ingest/ingest.ts';
 export { ingestInto } from './ingest/publish-target.ts';
+export * from './models/index.ts';
 export type { Flag, KpiResult } from './results/kpi-result.ts';
 export { type GenerateSummary, generateCompany } from './synth/generate.ts';
 export { DuckDBEngine } from './warehouse/duckdb/duckdb-engine.ts';

@@ -8,6 +8,7 @@ import { registerDemo } from './commands/demo.ts';
 import { registerExplain } from './commands/explain.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerIngest } from './commands/ingest.ts';
+import { registerModel } from './commands/model.ts';
 import { registerQuarantine } from './commands/quarantine.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerWhy } from './commands/why.ts';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerWhy(program);
   registerCheck(program);
   registerAlerts(program);
+  registerModel(program);
   return program;
 }
 

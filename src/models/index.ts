@@ -1,0 +1,41 @@
+// The models' public surface, for the library entry point (src/index.ts).
+export {
+  type BgnbdFit,
+  type BgnbdParams,
+  bgnbdExpectedPurchases,
+  bgnbdExpectedPurchasesNew,
+  bgnbdLogLikelihood,
+  bgnbdProbabilityAlive,
+  fitBgnbd,
+  type RfmRow,
+} from './bgnbd.ts';
+export { type ClvHorizon, customerLifetimeValue, discountedExpectedPurchases } from './clv.ts';
+export type { FitOptions, FittedParameters } from './fit.ts';
+export {
+  fitGammaGamma,
+  type GammaGammaFit,
+  type GammaGammaParams,
+  gammaGammaExpectedSpend,
+  gammaGammaMeanSpend,
+  type SpendRow,
+} from './gamma-gamma.ts';
+export {
+  type IntervalScale,
+  type KaplanMeier,
+  kaplanMeier,
+  type Observation,
+  restrictedMean,
+  survivalAt,
+} from './kaplan-meier.ts';
+export { type LogRank, logRankTest } from './log-rank.ts';
+export {
+  fitSbg,
+  projectSbg,
+  type SbgFit,
+  type SbgParams,
+  sbgDiscountedLifetime,
+  sbgDiscountedResidualLifetime,
+  sbgExpectedLifetime,
+  sbgRetentionRate,
+  sbgSurvival,
+} from './sbg.ts';
