@@ -37,7 +37,7 @@ export function anomalyBench(): string[] {
   const rows: string[] = [];
   const trials = 300;
   for (const g of GRAINS) {
-    const warm = Math.max(8, 2 * (g.opts.season ?? 0)) + 12;
+    const warm = Math.max(12, 2 * (g.opts.season ?? 0)) + 12;
     const cells: string[] = [];
     // Clean series: every alarm is false.
     let alarms = 0;
@@ -83,6 +83,10 @@ export function anomalyBench(): string[] {
     ...rows,
     '',
     'Targets (issue 5): recall ≥ 0.9 on shifts of 3 standard deviations; ≤ 1 false alarm per KPI-year.',
+    'Monthly series meet both. Weekly and daily ones do not yet: within three points, a 3-sd shift is only',
+    '~5 sd in the three-point run, and the seasonal index, level and trend estimated from the past widen the',
+    'interval; the point-wise false-alarm budget (1/365 a day) leaves little room. The trend is carried only',
+    'when it is beyond three standard errors, so flat series are judged as flat.',
   ];
   return lines;
 }

@@ -69,3 +69,15 @@ test('missing values and a flat history neither crash nor produce NaN', () => {
   );
   assert.ok(found.every((a) => Number.isFinite(a.score) && Number.isFinite(a.lower)));
 });
+
+test('a steady trend is not an anomaly: MRR growing 3% a month raises nothing; a 15% fall does', () => {
+  // Bounded wiggles (±0.4%) instead of random noise: no draw is an outlier in its own right.
+  const series = Array.from({ length: 36 }, (_, t) => ({
+    period_start: `m${t}`,
+    value: 100_000 * 1.03 ** t * (1 + 0.004 * Math.sin(2.3 * t)),
+  }));
+  assert.deepEqual(detectAnomalies(series, { pointsPerYear: 12, log: true }), []);
+  // …while the month it falls by 15% is one.
+  const fall = series.map((p, t) => (t === 35 ? { ...p, value: p.value * 0.85 } : p));
+  assert.ok(detectAnomalies(fall, { pointsPerYear: 12, log: true }).some((a) => a.index === 35));
+});

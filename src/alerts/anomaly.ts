@@ -30,6 +30,11 @@ export interface AnomalyOptions {
   readonly proportion?: boolean;
   readonly falseAlarmsPerYear?: number;
   readonly inflation?: number;
+  /**
+   * Judge the logarithm of a positive series (amounts that grow by a share, like MRR), so steady growth is
+   * a straight line; values and intervals are reported in the series' own units.
+   */
+  readonly log?: boolean;
 }
 
 export interface Anomaly {
@@ -86,14 +91,36 @@ export function thresholds(opts: AnomalyOptions): { point: number; run: number }
 
 const CYCLES = 8;
 
+/** The mean distance from the last `count` points to i: how far their values are projected. */
+function levelWindowSpan(points: readonly { j: number }[], count: number, i: number): number {
+  const last = points.slice(-count);
+  return last.reduce((a, p) => a + (i - p.j), 0) / Math.max(1, last.length);
+}
+
+/** The median of the slopes between every pair of points; 0 with fewer than 6 points. */
+function theilSen(points: readonly { j: number; v: number }[]): number {
+  if (points.length < 6) return 0;
+  const slopes: number[] = [];
+  for (let a = 0; a < points.length; a++)
+    for (let b = a + 1; b < points.length; b++) {
+      const p = points[a] as { j: number; v: number };
+      const q = points[b] as { j: number; v: number };
+      slopes.push((q.v - p.v) / (q.j - p.j));
+    }
+  return median(slopes);
+}
+
 /** Every anomalous point of the series, judged against the points before it. */
 export function detectAnomalies(series: readonly SeriesPoint[], opts: AnomalyOptions): Anomaly[] {
   const season = opts.season && opts.season > 1 ? opts.season : 0;
   const window = opts.window ?? Math.max(24, 8 * season);
   const levelWindow = Math.max(6, Math.min(window, season ? 2 * season : 12));
-  const minHistory = Math.max(8, season ? 2 * season : 0);
+  const minHistory = Math.max(12, season ? 2 * season : 0);
   const { point, run } = thresholds(opts);
-  const values = series.map((p) => (p.value !== null && Number.isFinite(p.value) ? p.value : null));
+  const raw = series.map((p) => (p.value !== null && Number.isFinite(p.value) ? p.value : null));
+  const log = opts.log === true && raw.every((v) => v === null || v > 0);
+  const values = log ? raw.map((v) => (v === null ? null : Math.log(v))) : raw;
+  const back = (v: number) => (log ? Math.exp(v) : v);
   const z: (number | null)[] = [];
   const residuals: { r: number; noise: number; level: number; index: number }[] = [];
   const out: Anomaly[] = [];
@@ -126,13 +153,12 @@ export function detectAnomalies(series: readonly SeriesPoint[], opts: AnomalyOpt
       for (let f = 0; f < season; f++) index[f] = byPhase[f]?.length ? median(byPhase[f] ?? []) : 0;
     }
     // The last `window` deseasonalised values before i, newest last.
-    const recent: number[] = [];
+    const recent: { j: number; v: number }[] = [];
     for (let j = i - 1; j >= 0 && recent.length < window; j--) {
       const v = values[j];
-      if (v !== null && v !== undefined) recent.unshift(v - (season ? (index[j % season] ?? 0) : 0));
+      if (v !== null && v !== undefined)
+        recent.unshift({ j, v: v - (season ? (index[j % season] ?? 0) : 0) });
     }
-    const levelPoints = recent.slice(-levelWindow);
-    const level = median(levelPoints);
     // The noise from differences of raw values a season apart (or successive ones): no estimated seasonal
     // index in them (which would shrink the spread it was fitted to), and past level shifts barely count.
     const lag = season || 1;
@@ -144,11 +170,27 @@ export function detectAnomalies(series: readonly SeriesPoint[], opts: AnomalyOpt
     }
     const diffMedian = median(diffs);
     const noise = (1.4826 * median(diffs.map((d) => Math.abs(d - diffMedian)))) / Math.SQRT2;
+    // A trend (a growing company's MRR) is carried forward: the Theil–Sen slope (the median slope over all
+    // pairs of the last 24 values), which a level shift or an outlier barely moves; each recent value is
+    // projected to i before the median is taken. Only a clear trend counts (beyond three standard errors
+    // of a slope over that many points), so a flat series is judged as flat.
+    const trendPoints = recent.slice(-24);
+    const fitted = theilSen(trendPoints);
+    const m = trendPoints.length;
+    const slopeError = m > 2 ? noise * Math.sqrt(12 / (m * (m * m - 1))) : Number.POSITIVE_INFINITY;
+    const slope = Math.abs(fitted) > 3 * slopeError ? fitted : 0;
+    const levelPoints = recent.slice(-levelWindow).map((p) => p.v + slope * (i - p.j));
+    const level = median(levelPoints);
     // The expectation is itself estimated: the variance of a median of k values is about (π/2)σ²/k.
     const cyclesUsed = season ? Math.max(1, Math.min(CYCLES, Math.floor(i / season))) : 0;
+    // A carried trend adds its own error, grown over the distance it is projected.
+    const reach = slope === 0 ? 0 : levelPoints.length === 0 ? 0 : levelWindowSpan(recent, levelWindow, i);
     const estimation =
-      Math.PI / 2 / Math.max(1, levelPoints.length) + (season ? Math.PI / 2 / cyclesUsed : 0);
-    let scale = noise * Math.sqrt(1 + estimation);
+      Math.PI / 2 / Math.max(1, levelPoints.length) +
+      (season ? Math.PI / 2 / cyclesUsed : 0) +
+      (slope === 0 ? 0 : (12 / (m * (m * m - 1))) * reach * reach);
+    // The noise itself comes from few differences early on: widen by their small number (≈ a t quantile).
+    let scale = noise * Math.sqrt(1 + estimation) * Math.sqrt(1 + 3 / Math.max(1, diffs.length));
     const expected = level + (season ? (index[i % season] ?? 0) : 0);
     const n = series[i]?.n;
     if (opts.proportion && n && n > 0) {
@@ -169,10 +211,10 @@ export function detectAnomalies(series: readonly SeriesPoint[], opts: AnomalyOpt
     const found = {
       index: i,
       period_start: start,
-      value: x,
-      expected,
-      lower: expected - point * scale,
-      upper: expected + point * scale,
+      value: back(x),
+      expected: back(expected),
+      lower: back(expected - point * scale),
+      upper: back(expected + point * scale),
     };
     if (Math.abs(zi) > point) {
       out.push({ ...found, score: zi, rule: 'point' });

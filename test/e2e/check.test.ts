@@ -26,7 +26,7 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tenure-check-'));
   await generateCompany({
     customers: 1500,
-    months: 12,
+    months: 18,
     seed: 4,
     end: '2025-07-01',
     out: join(dir, 'company'),
@@ -72,7 +72,7 @@ async function check(targets: string[]) {
     ],
     { encoding: 'utf8' },
   );
-  return { status: run.status, stderr: run.stderr, checks: run.stdout ? JSON.parse(run.stdout) : [] };
+  return { status: run.status, stderr: run.stderr, checks: run.stdout ? JSON.parse(run.stdout).targets : [] };
 }
 
 const item = (kpi: string, pragmatic: number, extra = '') =>
@@ -169,4 +169,48 @@ test('alerts go to a webhook once (deduplicated) and to a file; acknowledged ale
   } finally {
     server.close();
   }
+});
+
+test('--anomalies: a month when 40% of paying customers cancel is an anomaly of churn against its history', async () => {
+  const engine = await DuckDBEngine.open(db);
+  try {
+    await engine.run(
+      `INSERT INTO subscription_changes (customer_id, effective_at, mrr, reason)
+       SELECT s.customer_id, TIMESTAMPTZ '2025-06-15 00:00:00+00', 0, 'cancel'
+       FROM (SELECT customer_id, arg_max(mrr, effective_at) AS mrr FROM subscription_changes
+             WHERE effective_at < TIMESTAMPTZ '2025-06-01 00:00:00+00' GROUP BY 1) s
+       WHERE s.mrr > 0 AND hash(s.customer_id) % 10 < 4
+         AND NOT EXISTS (SELECT 1 FROM subscription_changes x WHERE x.customer_id = s.customer_id
+           AND x.effective_at >= TIMESTAMPTZ '2025-06-01 00:00:00+00')`,
+    );
+  } finally {
+    await engine.close();
+  }
+  const project = join(dir, 'none.yaml');
+  await writeFile(project, 'targets: []\n');
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli/run.ts',
+      'check',
+      '--db',
+      db,
+      '--project',
+      project,
+      '--as-of',
+      AS_OF,
+      '--anomalies',
+      '--json',
+    ],
+    { encoding: 'utf8' },
+  );
+  assert.equal(run.status, 1, run.stderr);
+  const { alerts } = JSON.parse(run.stdout) as {
+    alerts: { kind: string; kpi: string; period_start: string }[];
+  };
+  const churnAlert = alerts.find((a) => a.kind === 'anomaly' && a.kpi === 'customer_churn_rate');
+  assert.ok(churnAlert, JSON.stringify(alerts.map((a) => a.kpi)));
+  assert.equal(churnAlert.period_start, '2025-06-01T00:00:00.000Z');
 });

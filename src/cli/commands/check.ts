@@ -3,8 +3,10 @@
 // the segments that moved each such KPI.
 import type { Command } from 'commander';
 import { type Alert, alertsFromChecks } from '../../alerts/alert.ts';
+import { kpiAnomalies } from '../../alerts/kpi-anomalies.ts';
 import { postWebhook, terminalLines, writeAlertsFile } from '../../alerts/notify.ts';
 import { listAlerts, markDelivered, recordAlerts, setState } from '../../alerts/store.ts';
+import { dataAsOf } from '../../compiler/as-of.ts';
 import { badInput } from '../../errors/tenure-error.ts';
 import { checkTargets, needsAttention } from '../../goals/check.ts';
 import type { Engine } from '../../warehouse/engine.ts';
@@ -24,6 +26,7 @@ interface CheckOptions {
   webhook?: string;
   webhookFormat: string;
   alertsFile?: string;
+  anomalies?: boolean;
 }
 
 /** Records the alerts (deduplicated) and sends the ones due: to stderr, the file, the webhook. */
@@ -59,6 +62,7 @@ export function registerCheck(program: Command): void {
     .option('--webhook <url>', 'POST new alerts here (retried with back-off; kept pending when it fails)')
     .option('--webhook-format <format>', 'json or slack', 'json')
     .option('--alerts-file <file>', 'write the current alerts to this JSON file')
+    .option('--anomalies', 'also judge every KPI against its own history (monthly, last 36 months)')
     .action(async (opts: CheckOptions) => {
       if (opts.webhookFormat !== 'json' && opts.webhookFormat !== 'slack') {
         throw badInput(
@@ -77,10 +81,15 @@ export function registerCheck(program: Command): void {
       const catalog = await resolveCatalog(opts.project);
       const engine = await openWarehouse(opts.db, { mustExist: true });
       try {
-        const checks = await checkTargets(engine, catalog, { asOf: opts.asOf });
-        await notify(engine, alertsFromChecks(checks), opts);
-        if (opts.json) printJson(checks);
-        else if (checks.length === 0)
+        const asOf = opts.asOf ?? (await dataAsOf(engine)) ?? new Date().toISOString();
+        const checks = await checkTargets(engine, catalog, { asOf });
+        const anomalies = opts.anomalies
+          ? await kpiAnomalies(engine, catalog, { grain: 'month', history: 36, asOf })
+          : [];
+        const alerts = [...alertsFromChecks(checks), ...anomalies];
+        await notify(engine, alerts, opts);
+        if (opts.json) printJson({ targets: checks, alerts });
+        else if (checks.length === 0 && !opts.anomalies)
           process.stdout.write('no targets in the project file (targets: in tenure.yaml)\n');
         else
           process.stdout.write(
@@ -109,7 +118,7 @@ export function registerCheck(program: Command): void {
               ]),
             )}\n`,
           );
-        if (needsAttention(checks)) process.exitCode = 1;
+        if (needsAttention(checks) || anomalies.length > 0) process.exitCode = 1;
       } finally {
         await engine.close();
       }
