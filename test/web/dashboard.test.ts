@@ -18,16 +18,8 @@ import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
 import { formatNumber, formatShare, formatValue, periodLabel } from '../../web/src/format.ts';
 import { latestComplete } from '../../web/src/pages/series.ts';
 import { defaultRange, type Range } from '../../web/src/range.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
 const root = join(import.meta.dirname, '..', '..');
 const shots = join(root, 'test-results');
 
