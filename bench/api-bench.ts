@@ -135,6 +135,8 @@ export async function apiBench(opts: { customers: number; workDir: string }): Pr
       'connection runs one computation at a time (src/server/context.ts), so uncached requests queue: their',
       'latency is the queue, not one computation. The overview with an empty cache waits for the whole catalog',
       '(`/api/kpis?ids=all`), one compute run over 12 months.',
+      '`tenure serve` and `npm start` compute that request once listening (src/server/warm-up.ts), so a first',
+      'visit after the warm-up takes the warm time; the empty-cache time is how long the warm-up itself takes.',
     ];
     console.log(lines.join('\n'));
     writeSection(

@@ -87,15 +87,18 @@ export function registerDemo(program: Command): void {
 /** Serves the dashboard on loopback (no tokens needed there) until SIGINT or SIGTERM. */
 async function serveDashboard(engine: Engine, port: number): Promise<void> {
   const catalog = { definitions: CATALOG, applied: [], custom: [] };
-  const server = await startServer({ engine, catalog, host: '127.0.0.1', port }).catch((err: unknown) => {
-    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-    throw new TenureError('bad_input', `port ${port} on 127.0.0.1 is already in use`, {
-      hint: 'choose another with `npm start -- --port N` (0: any free port)',
-    });
-  });
+  const server = await startServer({ engine, catalog, host: '127.0.0.1', port, warm: true }).catch(
+    (err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      throw new TenureError('bad_input', `port ${port} on 127.0.0.1 is already in use`, {
+        hint: 'choose another with `npm start -- --port N` (0: any free port)',
+      });
+    },
+  );
   process.stdout.write(`\nthe dashboard of the sample company: ${server.url}/  (Ctrl-C to stop)\n`);
   await new Promise<void>((resolve) => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
   });
+  await server.warmed;
   await server.app.close();
 }
