@@ -15,7 +15,7 @@ import { ingest } from '../../src/ingest/ingest.ts';
 import { startServer } from '../../src/server/serve.ts';
 import { generateCompany } from '../../src/synth/generate.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
-import { formatNumber, formatShare, formatValue, periodLabel } from '../../web/src/format.ts';
+import { formatChange, formatNumber, formatShare, formatValue, periodLabel } from '../../web/src/format.ts';
 import { latestComplete } from '../../web/src/pages/series.ts';
 import { defaultRange, type Range } from '../../web/src/range.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from './chromium.ts';
@@ -113,15 +113,21 @@ if (!existsSync(CHROMIUM)) {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('overview: every card shows the latest complete value the API gives, over the default range', async () => {
+  test('overview: every card shows the latest complete value and its change as the API gives them, over the default range', async () => {
     const page = await open('/', '[data-testid="overview"]');
     const { results } = await api<{ results: Row[] }>(`/api/kpis?${q({ ids: 'all' })}`);
     assert.equal(await page.locator('[data-kpi]').count(), CATALOG.length);
     for (const def of CATALOG) {
       const rows = results.filter((r) => r.kpi === def.id && r.segment === 'all');
-      const expected = formatValue(latestComplete(rows).latest?.value, def.unit);
-      const shown = await page.locator(`[data-kpi="${def.id}"] [data-testid="value"]`).textContent();
-      assert.equal(shown, expected, def.id);
+      const { latest, previous } = latestComplete(rows);
+      const card = page.locator(`[data-kpi="${def.id}"]`);
+      assert.equal(
+        await card.getByTestId('value').textContent(),
+        formatValue(latest?.value, def.unit),
+        def.id,
+      );
+      const change = latest && previous ? formatChange(latest.value, previous.value, def.unit) : null;
+      assert.equal(await card.getByTestId('change').textContent(), change ?? '', `${def.id}: change`);
     }
     await shot(page, 'overview');
     // The kind toggle filters the cards and is kept in the URL.
