@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runAnomalyBench } from './anomaly-bench.ts';
+import { apiBench } from './api-bench.ts';
 import { catalogBench } from './catalog-bench.ts';
 import { ingestBench } from './ingest-bench.ts';
 import { scaleBench } from './scale-bench.ts';
@@ -13,6 +14,7 @@ const BENCHES = {
   scale: (customers?: number) => scaleBench({ customers: customers ?? 1_000_000, workDir }),
   catalog: (customers?: number) => catalogBench({ customers: customers ?? 100_000, workDir }),
   anomaly: async () => runAnomalyBench(),
+  api: (customers?: number) => apiBench({ customers: customers ?? 100_000, workDir }),
 } as const;
 
 const { values, positionals } = parseArgs({

@@ -8,6 +8,7 @@ import type { ResolvedCatalog } from '../catalog/catalog.ts';
 import { TenureError } from '../errors/tenure-error.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { ServerContext } from './context.ts';
+import { registerDashboard } from './dashboard.ts';
 import { errorReply } from './errors.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -57,10 +58,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   });
   app.setErrorHandler(errorReply);
-  app.setNotFoundHandler((req, reply) =>
-    reply
-      .status(404)
-      .send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }),
+  const dashboardPage = await registerDashboard(app);
+  app.setNotFoundHandler(
+    (req, reply) =>
+      dashboardPage(req, reply) ??
+      reply
+        .status(404)
+        .send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }),
   );
 
   app.addHook('onRequest', async (req) => {

@@ -1,8 +1,10 @@
 // Answers kept per warehouse version: a repeated request for the same data and definitions is served from
 // memory without running SQL. The version changes with every load and every change of the catalog, so a
-// cached answer is never stale; the oldest entries go first when the cache is full.
+// cached answer is never stale; the oldest entries go first when the cache is full. Requests for an answer
+// still being computed wait for that computation rather than queueing another.
 export class ResultCache {
   private readonly entries = new Map<string, unknown>();
+  private readonly pending = new Map<string, Promise<unknown>>();
 
   constructor(private readonly capacity = 1000) {}
 
@@ -14,7 +16,17 @@ export class ResultCache {
       this.entries.set(key, value);
       return { value, hit: true };
     }
-    const value = await compute();
+    const running = this.pending.get(key);
+    // Joining a computation runs no SQL of its own: for this request it is a hit.
+    if (running) return { value: (await running) as T, hit: true };
+    const computing = compute();
+    this.pending.set(key, computing);
+    let value: T;
+    try {
+      value = await computing;
+    } finally {
+      this.pending.delete(key);
+    }
     this.entries.set(key, value);
     if (this.entries.size > this.capacity) {
       const oldest = this.entries.keys().next().value;

@@ -82,11 +82,11 @@ describe('generate → ingest', () => {
   }
 
   test('tenure demo generates the sample company, loads it and prints what was loaded', () => {
-    const out = tenure(['demo', '--customers', '200'], dir);
+    const out = tenure(['demo', '--customers', '200', '--no-serve'], dir);
     assert.match(out, /generating a sample company/);
     for (const name of TABLE_NAMES) assert.match(out, new RegExp(`^${name}\\s+\\d+\\s+\\d+\\s+0\\s+0$`, 'm'));
     // Run again: the sample is there, so nothing is generated and every row is a duplicate delivery.
-    const again = tenure(['demo', '--customers', '200'], dir);
+    const again = tenure(['demo', '--customers', '200', '--no-serve'], dir);
     assert.doesNotMatch(again, /generating/);
     assert.match(again, /^customers\s+200\s+0\s+0\s+200$/m);
   });

@@ -1,18 +1,23 @@
 // `tenure demo`: the main job on the embedded default. Generates a sample company when there is none,
-// loads it into ./tenure.duckdb, prints what was loaded, then computes the whole catalog for the last two
-// complete months of the data and prints it.
+// loads it into ./tenure.duckdb, prints what was loaded, computes the whole catalog for the last two
+// complete months of the data and prints it, then serves the company's dashboard on loopback until Ctrl-C
+// (`--no-serve` stops after the catalog).
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { CATALOG } from '../../catalog/catalog.ts';
 import { dataAsOf } from '../../compiler/as-of.ts';
 import { computeKpis } from '../../compiler/compute.ts';
 import { nextPeriodStart, periodStart } from '../../compiler/periods.ts';
+import { TenureError } from '../../errors/tenure-error.ts';
 import { ingestInto } from '../../ingest/publish-target.ts';
+import { startServer } from '../../server/serve.ts';
 import { generateCompany } from '../../synth/generate.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import { openWarehouse } from '../../warehouse/open.ts';
 import { formatCatalogTable } from '../catalog-table.ts';
 import { progressReporter } from '../progress.ts';
 import { formatIngestReport } from './ingest.ts';
+import { parseNumber } from './options.ts';
 
 /** The catalog for the last two complete months before the data's end. */
 async function catalogAtAGlance(engine: Engine): Promise<string> {
@@ -32,14 +37,25 @@ async function catalogAtAGlance(engine: Engine): Promise<string> {
   return `the catalog, month by month (data up to ${asOf}):\n${formatCatalogTable(rows, last.toISOString(), previous.toISOString())}`;
 }
 
+interface DemoOptions {
+  data: string;
+  db: string;
+  customers: string;
+  port: string;
+  serve: boolean;
+}
+
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('Generate a sample company (if there is none), load it and show what was loaded')
+    .description('Generate a sample company (if there is none), load it, show it and serve its dashboard')
     .option('--data <dir>', 'where the sample company lives', './sample-company')
     .option('--db <file>', 'warehouse file', './tenure.duckdb')
     .option('--customers <n>', 'customers in a newly generated sample', '2000')
-    .action(async (opts: { data: string; db: string; customers: string }) => {
+    .option('--port <n>', 'port of the dashboard on 127.0.0.1 (0: any free port)', '8787')
+    .option('--no-serve', 'stop after printing the catalog instead of serving the dashboard')
+    .action(async (opts: DemoOptions) => {
+      const port = parseNumber(opts.port, '--port', { min: 0, max: 65535, integer: true });
       if (!existsSync(`${opts.data}/customers.csv`)) {
         process.stdout.write(`generating a sample company in ${opts.data} …\n`);
         await generateCompany({
@@ -60,9 +76,29 @@ export function registerDemo(program: Command): void {
         progress.stop();
         process.stdout.write(`loaded ${opts.data} into ${opts.db}\n${formatIngestReport(report)}\n\n`);
         process.stdout.write(`${await catalogAtAGlance(engine)}\n`);
+        if (opts.serve) await serveDashboard(engine, port);
       } finally {
         progress.stop();
         await engine.close();
       }
     });
+}
+
+/** Serves the dashboard on loopback (no tokens needed there) until SIGINT or SIGTERM. */
+async function serveDashboard(engine: Engine, port: number): Promise<void> {
+  const catalog = { definitions: CATALOG, applied: [], custom: [] };
+  const server = await startServer({ engine, catalog, host: '127.0.0.1', port, warm: true }).catch(
+    (err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      throw new TenureError('bad_input', `port ${port} on 127.0.0.1 is already in use`, {
+        hint: 'choose another with `npm start -- --port N` (0: any free port)',
+      });
+    },
+  );
+  process.stdout.write(`\nthe dashboard of the sample company: ${server.url}/  (Ctrl-C to stop)\n`);
+  await new Promise<void>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+  });
+  await server.warmed;
+  await server.app.close();
 }

@@ -22,17 +22,20 @@ export function registerServe(program: Command): void {
         const port = parseNumber(opts.port, '--port', { min: 0, max: 65535, integer: true });
         const catalog = await resolveCatalog(opts.project);
         const engine = await openWarehouse(opts.db, { mustExist: true });
-        const { url } = await startServer({
+        const { app, url, warmed } = await startServer({
           engine,
           catalog,
           host: opts.host,
           port,
           requireTokens: opts.requireTokens,
+          warm: true,
         });
         process.stdout.write(`Tenure is serving ${opts.db} on ${url}\n`);
         await new Promise<void>((resolve) => {
           for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
         });
+        await warmed;
+        await app.close();
         await engine.close();
       },
     );

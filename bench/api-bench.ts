@@ -1,0 +1,151 @@
+// The API under load and the dashboard's first paint: latency of GET /api/kpis/mrr/series at 50
+// concurrent connections (autocannon), answered from the result cache and computed afresh (each request
+// a different as_of, so no two share a cache entry), and the time from opening the overview in Chromium
+// to every card rendered, with an empty cache and with a warm one.
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { chromium } from 'playwright-core';
+import { CATALOG } from '../src/catalog/catalog.ts';
+import { ingest } from '../src/ingest/ingest.ts';
+import { startServer } from '../src/server/serve.ts';
+import { generateCompany } from '../src/synth/generate.ts';
+import { DuckDBEngine } from '../src/warehouse/duckdb/duckdb-engine.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from '../test/web/chromium.ts';
+import { defaultRange } from '../web/src/range.ts';
+import { machineLine } from './machine.ts';
+import { writeSection } from './results-file.ts';
+
+const CONNECTIONS = 50;
+
+interface Latency {
+  requests: number;
+  errors: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  perSecond: number;
+}
+
+/** The q-th quantile (0..1) of sorted values, nearest rank. */
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
+
+/** Every response's time, so the percentiles are exact (autocannon's histogram has no p95). */
+async function load(opts: autocannon.Options): Promise<Latency> {
+  const times: number[] = [];
+  let bad = 0;
+  let instance: autocannon.Instance | undefined;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    instance = autocannon({ connections: CONNECTIONS, timeout: 600, ...opts }, (err, r) =>
+      err ? reject(err) : resolve(r),
+    );
+    instance.on('response', (_client, status, _bytes, ms) => {
+      if (status === 200) times.push(ms);
+      else bad += 1;
+    });
+  });
+  times.sort((a, b) => a - b);
+  return {
+    requests: times.length,
+    errors: bad + result.errors + result.timeouts,
+    p50: quantile(times, 0.5),
+    p95: quantile(times, 0.95),
+    p99: quantile(times, 0.99),
+    perSecond: times.length / result.duration,
+  };
+}
+
+const row = (name: string, l: Latency) =>
+  `| ${name} | ${l.requests} | ${l.errors} | ${l.p50.toFixed(1)} | ${l.p95.toFixed(1)} | ${l.p99.toFixed(1)} | ${l.perSecond.toFixed(1)} |`;
+
+export async function apiBench(opts: { customers: number; workDir: string }): Promise<void> {
+  const data = join(opts.workDir, 'company-api');
+  const db = join(opts.workDir, 'api.duckdb');
+  rmSync(data, { recursive: true, force: true });
+  rmSync(db, { force: true });
+  const summary = await generateCompany({ customers: opts.customers, months: 24, seed: 1, out: data });
+  const engine = await DuckDBEngine.open(db);
+  const catalog = { definitions: CATALOG, applied: [], custom: [] };
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  try {
+    await ingest(engine, { dataDir: data });
+    rmSync(data, { recursive: true, force: true });
+    server = await startServer({ engine, catalog, host: '127.0.0.1', port: 0 });
+    const health = (await (await fetch(`${server.url}/api/health/data`)).json()) as { as_of: string };
+    const range = defaultRange(health.as_of);
+    const path = `/api/kpis/mrr/series?${new URLSearchParams({ ...range })}`;
+
+    // First, while the result cache is empty: the overview as after a load, then again from the cache.
+    let render = `not measured: no Chromium at ${CHROMIUM}`;
+    if (existsSync(CHROMIUM)) {
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+      const times: number[] = [];
+      try {
+        for (let i = 0; i < 2; i++) {
+          const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+          const start = performance.now();
+          await page.goto(`${server.url}/`);
+          await page.waitForSelector('[data-testid="overview"]', { timeout: 600_000 });
+          times.push(performance.now() - start);
+          await page.close();
+        }
+      } finally {
+        await browser.close();
+      }
+      render = `${((times[0] ?? 0) / 1000).toFixed(2)} s with an empty cache, ${((times[1] ?? 0) / 1000).toFixed(2)} s with a warm one`;
+    }
+
+    const start = performance.now();
+    await fetch(`${server.url}${path}`);
+    const first = performance.now() - start;
+    const cached = await load({ url: `${server.url}${path}`, duration: 10 });
+    // A different as_of per request (seconds after the data's end): a new cache key, so SQL runs each time.
+    let n = 0;
+    const base = Date.parse(health.as_of);
+    const uncached = await load({
+      url: server.url,
+      duration: 20,
+      requests: [
+        {
+          setupRequest: (req) => {
+            n += 1;
+            const asOf = new Date(base + n * 1000).toISOString().replace('.000Z', 'Z');
+            return { ...req, path: `${path}&as_of=${encodeURIComponent(asOf)}` };
+          },
+        },
+      ],
+    });
+
+    const lines = [
+      `Machine: ${machineLine()}. Date: ${new Date().toISOString().slice(0, 10)}.`,
+      `Company: ${opts.customers.toLocaleString('en-US')} customers, ${summary.tables.events.toLocaleString('en-US')} events, 24 months (DuckDB).`,
+      `Request: \`GET /api/kpis/mrr/series\` monthly over ${range.from} … ${range.to} (the dashboard's default range),`,
+      `${CONNECTIONS} concurrent connections (autocannon); latencies in ms over every 200 response. The first request`,
+      `(empty cache) took ${first.toFixed(0)} ms.`,
+      '',
+      '| answered from | requests | errors | p50 ms | p95 ms | p99 ms | requests/s |',
+      '|---|---|---|---|---|---|---|',
+      row('the cache (10 s)', cached),
+      row('SQL, a new as_of each (20 s)', uncached),
+      '',
+      `Overview, from opening \`/\` in headless Chromium to every card rendered: ${render}.`,
+      '',
+      'Targets (issue 4, at 1M customers): cached p95 ≤ 50 ms; overview rendered ≤ 1.5 s. One warehouse',
+      'connection runs one computation at a time (src/server/context.ts), so uncached requests queue: their',
+      'latency is the queue, not one computation. The overview with an empty cache waits for the whole catalog',
+      '(`/api/kpis?ids=all`), one compute run over 12 months.',
+      '`tenure serve` and `npm start` compute that request once listening (src/server/warm-up.ts), so a first',
+      'visit after the warm-up takes the warm time; the empty-cache time is how long the warm-up itself takes.',
+    ];
+    console.log(lines.join('\n'));
+    writeSection(
+      `The API and the dashboard, ${opts.customers.toLocaleString('en-US')} customers`,
+      lines.join('\n'),
+    );
+  } finally {
+    await server?.app.close();
+    await engine.close();
+    rmSync(db, { force: true });
+  }
+}

@@ -1,0 +1,12 @@
+// After the server starts: compute what the dashboard's overview asks for first (data health, then the
+// whole catalog over the default range), through the app itself, so the answers land in the result cache
+// under the same keys as the browser's requests and the first visit is served from it.
+import type { FastifyInstance } from 'fastify';
+import { defaultRange } from './default-range.ts';
+
+export async function warmUp(app: FastifyInstance): Promise<void> {
+  const health = await app.inject({ method: 'GET', url: '/api/health/data' });
+  if (health.statusCode !== 200) return;
+  const range = defaultRange((health.json() as { as_of: string | null }).as_of);
+  await app.inject({ method: 'GET', url: `/api/kpis?${new URLSearchParams({ ids: 'all', ...range })}` });
+}

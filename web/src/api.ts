@@ -1,0 +1,76 @@
+// Fetching from the API: one function, errors carry the API's own message (and hint), and a token kept in
+// localStorage (`tenure.token`) is sent when the server asks for one.
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function getJson<T>(path: string): Promise<T> {
+  const token = globalThis.localStorage?.getItem('tenure.token');
+  let res: Response;
+  try {
+    res = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  } catch {
+    throw new ApiError('the server cannot be reached; is `tenure serve` still running?', 0);
+  }
+  const body = (await res.json().catch(() => null)) as
+    | (T & { error?: undefined })
+    | { error?: { message?: string; hint?: string } }
+    | null;
+  if (!res.ok) {
+    const error = body && 'error' in body ? body.error : undefined;
+    throw new ApiError(error?.message ?? `the server answered ${res.status}`, res.status, error?.hint);
+  }
+  return body as T;
+}
+
+/** A query string from the values that are set. */
+export function query(params: Record<string, string | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, v);
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+export interface CatalogEntry {
+  id: string;
+  name: string;
+  activity: string;
+  kind: 'leading' | 'lagging';
+  unit: string;
+  higherIsBetter: boolean;
+  version: number;
+  hash: string;
+  custom: boolean;
+}
+
+export interface ResultRow {
+  kpi: string;
+  period_start: string;
+  period_end: string;
+  segment: string;
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  n: number | null;
+  flags: string[];
+}
+
+export interface Definition {
+  id: string;
+  name: string;
+  description: string;
+  activity: string;
+  kind: string;
+  unit: string;
+  formula: string;
+  params: Record<string, unknown>;
+  lineage: { table: string; columns: string[] }[];
+  version: number;
+}
