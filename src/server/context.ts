@@ -28,15 +28,18 @@ export class ServerContext {
   }
 
   /**
-   * The warehouse's version: its latest load and the catalog's definitions. Read at most once a second, so
-   * a burst of cached requests does not queue behind the engine.
+   * The warehouse's version: its latest load and the catalog's definitions. A DuckDB file is locked by the
+   * server while it runs, so no other process can load into it: its version is read once. PostgreSQL can be
+   * loaded while the server runs: its version is read at most once a second, straight from the pool, so a
+   * cached answer never waits behind a long computation in the queue.
    */
   async version(): Promise<string> {
     const now = Date.now();
-    if (this.known && now - this.known.at < 1000) return this.known.version;
-    const [row] = await this.exclusive((e) =>
-      e.query<{ v: number | null }>('SELECT max(load_id) AS v FROM tenure_loads'),
-    );
+    const fresh = this.engine.dialect.name === 'duckdb' || now - (this.known?.at ?? 0) < 1000;
+    if (this.known && fresh) return this.known.version;
+    const read = (e: Engine) => e.query<{ v: number | null }>('SELECT max(load_id) AS v FROM tenure_loads');
+    const [row] =
+      this.engine.dialect.name === 'duckdb' ? await this.exclusive(read) : await read(this.engine);
     const version = `${row?.v ?? 0}:${this.catalogHash}`;
     this.known = { version, at: now };
     return version;
