@@ -9,6 +9,7 @@ import { listAlerts, markDelivered, recordAlerts, setState } from '../../alerts/
 import { dataAsOf } from '../../compiler/as-of.ts';
 import { badInput } from '../../errors/tenure-error.ts';
 import { checkTargets, needsAttention } from '../../goals/check.ts';
+import { recordTargets } from '../../goals/target-log.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import { openWarehouse } from '../../warehouse/open.ts';
 import { formatTable, printJson } from '../output.ts';
@@ -82,6 +83,7 @@ export function registerCheck(program: Command): void {
       const engine = await openWarehouse(opts.db, { mustExist: true });
       try {
         const asOf = opts.asOf ?? (await dataAsOf(engine)) ?? new Date().toISOString();
+        await recordTargets(engine, catalog.targets ?? []);
         const checks = await checkTargets(engine, catalog, { asOf });
         const anomalies = opts.anomalies
           ? await kpiAnomalies(engine, catalog, { grain: 'month', history: 36, asOf })
