@@ -33,7 +33,11 @@ export async function kpiAnomalies(
     catalog: catalog.definitions,
   });
   const series = new Map<string, KpiResult[]>();
-  for (const r of rows) series.set(r.kpi, [...(series.get(r.kpi) ?? []), r]);
+  for (const r of rows) {
+    const list = series.get(r.kpi) ?? [];
+    list.push(r);
+    series.set(r.kpi, list);
+  }
   const alerts: Alert[] = [];
   for (const [kpi, points] of series) {
     const def = catalog.definitions.find((d) => d.id === kpi.split('.')[0]);

@@ -1,7 +1,7 @@
 // JSON Schemas of the API's parameters: Fastify validates every request against them (a bad one is a 400
 // naming the field), and the OpenAPI document at /openapi.json is generated from the same schemas.
 import { DIMENSIONS } from '../compiler/dimensions.ts';
-import { GRAINS } from '../compiler/periods.ts';
+import { GRAINS, type Grain } from '../compiler/periods.ts';
 
 const DAY = '^\\d{4}-\\d{2}-\\d{2}$';
 
@@ -20,6 +20,15 @@ export const asOf = {
   pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?(Z|[+-]\\d{2}:\\d{2}))?$',
   description: 'the end of the data to judge windows against (default: the latest observed timestamp)',
 } as const;
+
+/** The query of a computation over a date range, as the routes read it once validated. */
+export interface RangeQuery {
+  grain: Grain;
+  from: string;
+  to: string;
+  by?: string;
+  as_of?: string;
+}
 
 /** The query of a computation over a date range. */
 export const rangeQuery = {

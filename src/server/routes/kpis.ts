@@ -6,15 +6,7 @@ import { computeKpis } from '../../compiler/compute.ts';
 import { explainKpi } from '../../compiler/explain.ts';
 import type { Grain } from '../../compiler/periods.ts';
 import type { ServerContext } from '../context.ts';
-import { by, day, grain, kpiId, rangeQuery } from '../schemas.ts';
-
-interface RangeQuery {
-  grain: Grain;
-  from: string;
-  to: string;
-  by?: string;
-  as_of?: string;
-}
+import { by, day, grain, kpiId, type RangeQuery, rangeQuery } from '../schemas.ts';
 
 export function kpiRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const series = async (kpis: string[] | 'all', q: RangeQuery) => {

@@ -2,7 +2,7 @@
 // retention, user lifecycle and funnel steps — each cached per warehouse version.
 import type { FastifyInstance } from 'fastify';
 import { dataAsOf } from '../../compiler/as-of.ts';
-import { type Grain, periodsBetween } from '../../compiler/periods.ts';
+import { periodsBetween } from '../../compiler/periods.ts';
 import { activationCohorts } from '../../compiler/views/activation-cohorts.ts';
 import { cohortMatrix } from '../../compiler/views/cohort-matrix.ts';
 import { funnelSteps } from '../../compiler/views/funnel.ts';
@@ -10,15 +10,7 @@ import { userLifecycle } from '../../compiler/views/lifecycle.ts';
 import { mrrBridge } from '../../compiler/views/mrr-bridge.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import type { ServerContext } from '../context.ts';
-import { rangeQuery } from '../schemas.ts';
-
-interface RangeQuery {
-  grain: Grain;
-  from: string;
-  to: string;
-  by?: string;
-  as_of?: string;
-}
+import { type RangeQuery, rangeQuery } from '../schemas.ts';
 
 const asOfOf = async (engine: Engine, q: RangeQuery) =>
   q.as_of ?? (await dataAsOf(engine)) ?? new Date().toISOString();
