@@ -2,6 +2,7 @@
 // operations on it — look-up, a content hash for the change log, and a project's overrides applied.
 import { createHash } from 'node:crypto';
 import { TenureError } from '../errors/tenure-error.ts';
+import { readTree, type TreeEdge } from '../goals/kpi-tree.ts';
 import { readTargets, type Target } from '../goals/targets.ts';
 import { type KpiDefinition, KpiDefinitionSchema, paramValueProblem } from './definition.ts';
 import { ACTIVATION_KPIS } from './kpis/activation.ts';
@@ -81,6 +82,7 @@ export interface ProjectOverrides {
   readonly kpis?: unknown;
   readonly custom_kpis?: unknown;
   readonly targets?: unknown;
+  readonly tree?: unknown;
 }
 
 /** One parameter default a project changed, for the change log. */
@@ -98,6 +100,8 @@ export interface ResolvedCatalog {
   readonly custom: readonly string[];
   /** The project's targets and owners (none when absent). */
   readonly targets?: readonly Target[];
+  /** The KPI tree: the shipped edges with the project's own (the shipped ones when absent). */
+  readonly tree?: readonly TreeEdge[];
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -113,12 +117,14 @@ export function applyOverrides(catalog: Catalog, overrides: ProjectOverrides): R
   const merged = [...catalog, ...custom].map((d) => structuredClone(d));
   const applied = applyParamOverrides(merged, overrides.kpis, problems);
   const targets = readTargets(merged, overrides.targets, problems);
+  const tree = readTree(merged, overrides.tree, problems);
   if (problems.length > 0) throw new ConfigProblemsError(problems);
   return {
     definitions: merged.map((d) => Object.freeze(d)),
     applied,
     custom: custom.map((d) => d.id),
     targets,
+    tree,
   };
 }
 

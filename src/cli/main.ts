@@ -11,6 +11,7 @@ import { registerIngest } from './commands/ingest.ts';
 import { registerModel } from './commands/model.ts';
 import { registerQuarantine } from './commands/quarantine.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerTree } from './commands/tree.ts';
 import { registerWhy } from './commands/why.ts';
 
 export function buildProgram(): Command {
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerExplain(program);
   registerServe(program);
   registerWhy(program);
+  registerTree(program);
   registerCheck(program);
   registerAlerts(program);
   registerModel(program);

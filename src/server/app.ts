@@ -11,6 +11,7 @@ import { ServerContext } from './context.ts';
 import { registerDashboard } from './dashboard.ts';
 import { errorReply } from './errors.ts';
 import { catalogRoutes } from './routes/catalog.ts';
+import { goalRoutes } from './routes/goals.ts';
 import { healthRoutes } from './routes/health.ts';
 import { kpiRoutes } from './routes/kpis.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -21,6 +22,8 @@ export interface AppOptions {
   readonly engine: Engine;
   readonly catalog: ResolvedCatalog;
   readonly requireTokens: boolean;
+  /** The project file editors' changes are written to (default ./tenure.yaml). */
+  readonly projectFile?: string;
   readonly logger?: boolean;
 }
 
@@ -42,7 +45,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // beyond what a schema declares.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
   });
-  const ctx = new ServerContext(opts.engine, opts.catalog);
+  const ctx = new ServerContext(opts.engine, opts.catalog, opts.projectFile);
   const roles = new Map<string, { role: Role | undefined; at: number }>();
 
   await app.register(swagger, {
@@ -105,6 +108,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   viewRoutes(app, ctx);
   healthRoutes(app, ctx);
   tokenRoutes(app, ctx);
+  goalRoutes(app, ctx);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();
   return app;

@@ -2,22 +2,41 @@
 // overrides, the result cache and the warehouse's version.
 import { createHash } from 'node:crypto';
 import type { ResolvedCatalog } from '../catalog/catalog.ts';
-import { definitionHash } from '../catalog/catalog.ts';
+import { canonicalJson, definitionHash } from '../catalog/catalog.ts';
+import { DEFAULT_PROJECT_FILE } from '../catalog/project-file.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { ResultCache } from './result-cache.ts';
 
 export class ServerContext {
   readonly cache = new ResultCache();
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly catalogHash: string;
+  private current!: ResolvedCatalog;
+  private catalogHash = '';
   private known?: { version: string; at: number };
 
   constructor(
     private readonly engine: Engine,
-    readonly catalog: ResolvedCatalog,
+    catalog: ResolvedCatalog,
+    /** Where editors' changes of parameters and targets are written. */
+    readonly projectFile: string = DEFAULT_PROJECT_FILE,
   ) {
-    const hashes = catalog.definitions.map((d) => definitionHash(d)).join('|');
-    this.catalogHash = createHash('sha256').update(hashes).digest('hex').slice(0, 16);
+    this.catalog = catalog;
+  }
+
+  get catalog(): ResolvedCatalog {
+    return this.current;
+  }
+
+  /** A new catalog (an editor changed the project file): answers cached for the old one are not reused. */
+  set catalog(catalog: ResolvedCatalog) {
+    const content = [
+      ...catalog.definitions.map((d) => definitionHash(d)),
+      canonicalJson(catalog.targets ?? []),
+      canonicalJson(catalog.tree ?? []),
+    ].join('|');
+    this.current = catalog;
+    this.catalogHash = createHash('sha256').update(content).digest('hex').slice(0, 16);
+    this.known = undefined;
   }
 
   /** Runs work on the warehouse after any work already queued: one connection serves one run at a time. */

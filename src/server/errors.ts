@@ -13,11 +13,10 @@ function fieldOf(err: FastifyError): string | undefined {
   const first = err.validation?.[0];
   if (!first) return undefined;
   const params = first.params as { missingProperty?: string; additionalProperty?: string };
-  const name =
-    params.missingProperty ??
-    params.additionalProperty ??
-    first.instancePath.replace(/^\//, '').replaceAll('/', '.');
-  return [err.validationContext, name].filter(Boolean).join('.');
+  // The object the error sits in (body.targets.0), then the property missing or unexpected in it.
+  const at = first.instancePath.replace(/^\//, '').replaceAll('/', '.');
+  const name = params.missingProperty ?? params.additionalProperty;
+  return [err.validationContext, at, name].filter(Boolean).join('.');
 }
 
 export function errorReply(

@@ -11,6 +11,8 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 export interface ServeOptions {
   readonly engine: Engine;
   readonly catalog: ResolvedCatalog;
+  /** The project file editors' changes are written to. */
+  readonly projectFile?: string;
   readonly host: string;
   readonly port: number;
   /** Ask for tokens even on loopback. */
@@ -33,6 +35,7 @@ export async function startServer(opts: ServeOptions): Promise<Serving> {
   const app = await buildApp({
     engine: opts.engine,
     catalog: opts.catalog,
+    projectFile: opts.projectFile,
     requireTokens,
     logger: opts.logger,
   });

@@ -16,3 +16,29 @@ export function close(actual: number | null | undefined, expected: number, toler
 
 /** Value, numerator and denominator, for comparing all three at once. */
 export const triple = (r: KpiResult) => [r.value, r.numerator, r.denominator];
+
+/**
+ * `actual` deep-equals `expected` except that numbers need only agree to a relative `tolerance`: sums the
+ * engine spreads over threads may differ in their last bits from one run to the next.
+ */
+export function sameNumbers(actual: unknown, expected: unknown, tolerance = 1e-9, path = '$'): void {
+  if (typeof expected === 'number' && typeof actual === 'number') {
+    const scale = Math.max(1, Math.abs(expected));
+    assert.ok(Math.abs(actual - expected) <= tolerance * scale, `${path}: ${actual} ≈ ${expected}`);
+    return;
+  }
+  if (expected === null || typeof expected !== 'object' || actual === null || typeof actual !== 'object') {
+    assert.deepEqual(actual, expected, path);
+    return;
+  }
+  assert.equal(Array.isArray(actual), Array.isArray(expected), path);
+  const keys = Object.keys(expected);
+  assert.deepEqual(Object.keys(actual).sort(), [...keys].sort(), path);
+  for (const k of keys)
+    sameNumbers(
+      (actual as Record<string, unknown>)[k],
+      (expected as Record<string, unknown>)[k],
+      tolerance,
+      `${path}.${k}`,
+    );
+}

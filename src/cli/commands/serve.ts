@@ -1,6 +1,7 @@
 // `tenure serve [--db FILE|URL] [--port N] [--host H] [--project FILE] [--require-tokens]` and
 // `tenure token create --role R [--label L]`, `tenure token list`.
 import type { Command } from 'commander';
+import { DEFAULT_PROJECT_FILE } from '../../catalog/project-file.ts';
 import { startServer } from '../../server/serve.ts';
 import { createToken, listTokens } from '../../server/tokens.ts';
 import { openWarehouse } from '../../warehouse/open.ts';
@@ -25,6 +26,7 @@ export function registerServe(program: Command): void {
         const { app, url, warmed } = await startServer({
           engine,
           catalog,
+          projectFile: catalog.file ?? DEFAULT_PROJECT_FILE,
           host: opts.host,
           port,
           requireTokens: opts.requireTokens,
