@@ -1,5 +1,5 @@
 // After the server starts: compute what the dashboard's overview asks for first (data health, then the
-// whole catalog over the default range), through the app itself, so the answers land in the result cache
+// whole catalog over the default range, the targets, the KPI tree), through the app itself, so the answers land in the result cache
 // under the same keys as the browser's requests and the first visit is served from it.
 import type { FastifyInstance } from 'fastify';
 import { defaultRange } from './default-range.ts';
@@ -9,4 +9,7 @@ export async function warmUp(app: FastifyInstance): Promise<void> {
   if (health.statusCode !== 200) return;
   const range = defaultRange((health.json() as { as_of: string | null }).as_of);
   await app.inject({ method: 'GET', url: `/api/kpis?${new URLSearchParams({ ids: 'all', ...range })}` });
+  // The overview's statuses, then the tree: the next pages a visitor opens.
+  await app.inject({ method: 'GET', url: '/api/targets' });
+  await app.inject({ method: 'GET', url: '/api/tree' });
 }

@@ -11,11 +11,24 @@ export class ApiError extends Error {
   }
 }
 
-export async function getJson<T>(path: string): Promise<T> {
-  const token = globalThis.localStorage?.getItem('tenure.token');
+export const TOKEN_KEY = 'tenure.token';
+
+export function getJson<T>(path: string): Promise<T> {
+  return sendJson<T>('GET', path);
+}
+
+/** A request with the stored token; a body is sent as JSON. */
+export async function sendJson<T>(method: string, path: string, payload?: unknown): Promise<T> {
+  const token = globalThis.localStorage?.getItem(TOKEN_KEY);
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  if (payload !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    res = await fetch(path, {
+      method,
+      headers,
+      body: payload === undefined ? undefined : JSON.stringify(payload),
+    });
   } catch {
     throw new ApiError('the server cannot be reached; is `tenure serve` still running?', 0);
   }
@@ -73,4 +86,49 @@ export interface Definition {
   params: Record<string, unknown>;
   lineage: { table: string; columns: string[] }[];
   version: number;
+}
+
+export type Status = 'on_track' | 'at_risk' | 'off_track' | 'no_data';
+export type Goal = number | [number, number];
+
+export interface Target {
+  kpi: string;
+  segment?: { by: string; value: string };
+  pragmatic: Goal;
+  aspirational?: Goal;
+  grain: string;
+  rolling?: number;
+  tolerance: number;
+  owner: string;
+  action_plan?: string | string[];
+  cadence: string;
+}
+
+export interface SegmentContribution {
+  dimension: string;
+  segment: string;
+  contribution: number;
+}
+
+export interface TargetCheck {
+  target: Target;
+  name: string;
+  segment: string;
+  period_start: string;
+  period_end: string;
+  value: number | null;
+  status: Status;
+  ahead: boolean;
+  shortfall: number | null;
+  why: SegmentContribution[];
+}
+
+export interface StoredAlert {
+  key: string;
+  state: 'open' | 'acknowledged' | 'snoozed';
+  delivered: boolean;
+  first_seen: string;
+  last_seen: string;
+  snoozed_until: string | null;
+  message: string;
 }

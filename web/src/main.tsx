@@ -2,11 +2,15 @@
 import { render } from 'preact';
 import { query } from './api.ts';
 import { Show } from './components/states.tsx';
+import { TokenForm } from './components/token-form.tsx';
+import { AlertsPage } from './pages/alerts.tsx';
 import { CohortsPage } from './pages/cohorts.tsx';
 import { DataPage, type Health } from './pages/data.tsx';
 import { KpiPage } from './pages/kpi.tsx';
 import { OverviewPage } from './pages/overview.tsx';
 import { RevenuePage } from './pages/revenue.tsx';
+import { TargetsPage } from './pages/targets.tsx';
+import { TreePage } from './pages/tree.tsx';
 import { defaultRange, type Range } from './range.ts';
 import { onLink, useLocation } from './router.ts';
 import { useApi } from './use-api.ts';
@@ -16,6 +20,9 @@ const NAV = [
   ['/', 'Overview'],
   ['/revenue', 'Revenue'],
   ['/cohorts', 'Cohorts'],
+  ['/targets', 'Targets'],
+  ['/tree', 'Tree'],
+  ['/alerts', 'Alerts'],
   ['/data', 'Data'],
 ] as const;
 
@@ -42,6 +49,7 @@ function App() {
             </a>
           ))}
         </nav>
+        <TokenForm />
       </header>
       <main>
         <Show
@@ -78,6 +86,9 @@ function Page({
     return <KpiPage id={decodeURIComponent(path.slice(5))} range={range} params={params} />;
   if (path === '/revenue') return <RevenuePage range={range} params={params} />;
   if (path === '/cohorts') return <CohortsPage range={range} params={params} />;
+  if (path === '/targets') return <TargetsPage />;
+  if (path === '/tree') return <TreePage params={params} />;
+  if (path === '/alerts') return <AlertsPage />;
   if (path === '/data') return <DataPage health={health} />;
   return <p class="state error">No page at {path}.</p>;
 }

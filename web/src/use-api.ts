@@ -8,20 +8,23 @@ export type Loaded<T> =
   | { state: 'error'; error: ApiError }
   | { state: 'ready'; data: T };
 
-export function useApi<T>(path: string | null): Loaded<T> {
-  const [result, setResult] = useState<{ path: string | null; loaded: Loaded<T> }>({
+/** `reload`: a counter; raising it fetches the same path again (after a change made through the API). */
+export function useApi<T>(path: string | null, reload = 0): Loaded<T> {
+  const [result, setResult] = useState<{ path: string | null; reload: number; loaded: Loaded<T> }>({
     path: null,
+    reload,
     loaded: { state: 'loading' },
   });
   useEffect(() => {
     if (path === null) return;
     let current = true;
     getJson<T>(path).then(
-      (data) => current && setResult({ path, loaded: { state: 'ready', data } }),
+      (data) => current && setResult({ path, reload, loaded: { state: 'ready', data } }),
       (error: unknown) =>
         current &&
         setResult({
           path,
+          reload,
           loaded: {
             state: 'error',
             error: error instanceof ApiError ? error : new ApiError(String(error), 0),
@@ -31,6 +34,7 @@ export function useApi<T>(path: string | null): Loaded<T> {
     return () => {
       current = false;
     };
-  }, [path]);
+  }, [path, reload]);
+  // After a reload the previous answer stays on screen until the new one arrives.
   return result.path === path ? result.loaded : { state: 'loading' };
 }

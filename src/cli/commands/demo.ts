@@ -1,14 +1,21 @@
 // `tenure demo`: the main job on the embedded default. Generates a sample company when there is none,
 // loads it into ./tenure.duckdb, prints what was loaded, computes the whole catalog for the last two
-// complete months of the data and prints it, then serves the company's dashboard on loopback until Ctrl-C
-// (`--no-serve` stops after the catalog).
-import { existsSync } from 'node:fs';
+// complete months of the data and prints it, judges the sample targets (DATA/tenure.yaml, copied from
+// examples/ when missing) and records their alerts, then serves the company's dashboard on loopback until
+// Ctrl-C (`--no-serve` stops after the targets).
+import { copyFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import { CATALOG } from '../../catalog/catalog.ts';
+import { alertsFromChecks } from '../../alerts/alert.ts';
+import { recordAlerts } from '../../alerts/store.ts';
+import type { ResolvedCatalog } from '../../catalog/catalog.ts';
+import { loadProjectFile } from '../../catalog/project-file.ts';
 import { dataAsOf } from '../../compiler/as-of.ts';
 import { computeKpis } from '../../compiler/compute.ts';
 import { nextPeriodStart, periodStart } from '../../compiler/periods.ts';
 import { TenureError } from '../../errors/tenure-error.ts';
+import { checkTargets } from '../../goals/check.ts';
+import { recordTargets } from '../../goals/target-log.ts';
 import { ingestInto } from '../../ingest/publish-target.ts';
 import { startServer } from '../../server/serve.ts';
 import { generateCompany } from '../../synth/generate.ts';
@@ -37,9 +44,26 @@ async function catalogAtAGlance(engine: Engine): Promise<string> {
   return `the catalog, month by month (data up to ${asOf}):\n${formatCatalogTable(rows, last.toISOString(), previous.toISOString())}`;
 }
 
+/** The sample company's targets and owners, shipped beside the code. */
+const SAMPLE_PROJECT = join(import.meta.dirname, '..', '..', '..', 'examples', 'sample-company.tenure.yaml');
+
+/** Judges the project's targets, records them and their alerts, and says how they stand. */
+async function judgeTargets(engine: Engine, catalog: ResolvedCatalog): Promise<string> {
+  await recordTargets(engine, catalog.targets ?? []);
+  const checks = await checkTargets(engine, catalog);
+  const alerts = alertsFromChecks(checks);
+  await recordAlerts(engine, alerts);
+  const lines = checks.map(
+    (c) =>
+      `  ${c.status.replace('_', ' ').padEnd(9)}  ${c.target.kpi}${c.target.segment ? ` (${c.target.segment.by}=${c.segment})` : ''} — ${c.target.owner}`,
+  );
+  return `targets (${checks.length}, ${alerts.length} needing attention):\n${lines.join('\n')}`;
+}
+
 interface DemoOptions {
   data: string;
   db: string;
+  project?: string;
   customers: string;
   port: string;
   serve: boolean;
@@ -52,6 +76,10 @@ export function registerDemo(program: Command): void {
     .option('--data <dir>', 'where the sample company lives', './sample-company')
     .option('--db <file>', 'warehouse file', './tenure.duckdb')
     .option('--customers <n>', 'customers in a newly generated sample', '2000')
+    .option(
+      '--project <file>',
+      'project file with targets (default DATA/tenure.yaml, from the sample when missing)',
+    )
     .option('--port <n>', 'port of the dashboard on 127.0.0.1 (0: any free port)', '8787')
     .option('--no-serve', 'stop after printing the catalog instead of serving the dashboard')
     .action(async (opts: DemoOptions) => {
@@ -76,7 +104,15 @@ export function registerDemo(program: Command): void {
         progress.stop();
         process.stdout.write(`loaded ${opts.data} into ${opts.db}\n${formatIngestReport(report)}\n\n`);
         process.stdout.write(`${await catalogAtAGlance(engine)}\n`);
-        if (opts.serve) await serveDashboard(engine, port);
+        // Beside the sample data, so it never becomes the project file of the folder it runs in.
+        const project = opts.project ?? join(opts.data, 'tenure.yaml');
+        if (!existsSync(project)) {
+          copyFileSync(SAMPLE_PROJECT, project);
+          process.stdout.write(`\nwrote the sample targets to ${project}\n`);
+        }
+        const catalog = await loadProjectFile(project);
+        process.stdout.write(`\n${await judgeTargets(engine, catalog)}\n`);
+        if (opts.serve) await serveDashboard(engine, catalog, project, port);
       } finally {
         progress.stop();
         await engine.close();
@@ -85,16 +121,25 @@ export function registerDemo(program: Command): void {
 }
 
 /** Serves the dashboard on loopback (no tokens needed there) until SIGINT or SIGTERM. */
-async function serveDashboard(engine: Engine, port: number): Promise<void> {
-  const catalog = { definitions: CATALOG, applied: [], custom: [] };
-  const server = await startServer({ engine, catalog, host: '127.0.0.1', port, warm: true }).catch(
-    (err: unknown) => {
-      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-      throw new TenureError('bad_input', `port ${port} on 127.0.0.1 is already in use`, {
-        hint: 'choose another with `npm start -- --port N` (0: any free port)',
-      });
-    },
-  );
+async function serveDashboard(
+  engine: Engine,
+  catalog: ResolvedCatalog,
+  projectFile: string,
+  port: number,
+): Promise<void> {
+  const server = await startServer({
+    engine,
+    catalog,
+    projectFile,
+    host: '127.0.0.1',
+    port,
+    warm: true,
+  }).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    throw new TenureError('bad_input', `port ${port} on 127.0.0.1 is already in use`, {
+      hint: 'choose another with `npm start -- --port N` (0: any free port)',
+    });
+  });
   process.stdout.write(`\nthe dashboard of the sample company: ${server.url}/  (Ctrl-C to stop)\n`);
   await new Promise<void>((resolve) => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());

@@ -2,14 +2,16 @@
 // per period, the definition in words, its lineage, the SQL as run and the change log.
 import type { ChartConfiguration } from 'chart.js';
 import { useMemo } from 'preact/hooks';
-import { type Definition, query, type ResultRow } from '../api.ts';
+import { type Definition, type Goal, query, type ResultRow, type TargetCheck } from '../api.ts';
 import { ChartCanvas, PALETTE } from '../components/chart.tsx';
 import { RangeControls } from '../components/range-controls.tsx';
 import { Empty, Show } from '../components/states.tsx';
+import { StatusBadge } from '../components/status.tsx';
 import { formatNumber, formatValue, periodLabel } from '../format.ts';
 import type { Range } from '../range.ts';
 import { navigate, withParams } from '../router.ts';
 import { useApi } from '../use-api.ts';
+import { goalText } from './targets.tsx';
 
 export const BREAKDOWNS = ['plan', 'channel', 'country', 'signup_cohort', 'referred'] as const;
 
@@ -30,6 +32,14 @@ export function KpiPage({ id, range, params }: { id: string; range: Range; param
   const series = useApi<{ results: ResultRow[] }>(
     `/api/kpis/${encodeURIComponent(id)}/series${query({ ...range, by })}`,
   );
+  const targets = useApi<{ targets: TargetCheck[] }>('/api/targets');
+  // The whole-company target at this grain, drawn as a band (a range) or a line (a value).
+  const target =
+    targets.state === 'ready'
+      ? targets.data.targets.find(
+          (t) => t.target.kpi === id && t.target.segment === undefined && t.target.grain === range.grain,
+        )
+      : undefined;
   return (
     <section>
       <Show
@@ -59,7 +69,15 @@ export function KpiPage({ id, range, params }: { id: string; range: Range; param
             <Show
               loaded={series}
               what="the series"
-              ready={(s) => <Series id={id} rows={s.results} unit={d.definition.unit} grain={range.grain} />}
+              ready={(s) => (
+                <Series
+                  id={id}
+                  rows={s.results}
+                  unit={d.definition.unit}
+                  grain={range.grain}
+                  target={target}
+                />
+              )}
             />
             <DefinitionSection detail={d} />
             <Sql id={id} grain={range.grain} />
@@ -71,34 +89,87 @@ export function KpiPage({ id, range, params }: { id: string; range: Range; param
   );
 }
 
-function Series({ id, rows, unit, grain }: { id: string; rows: ResultRow[]; unit: string; grain: string }) {
+/** Constant lines for a target: one for a value, two filled between for a range. */
+function goalDatasets(goal: Goal, label: string, count: number, color: string, dash: number[]) {
+  const line = (v: number, extra: Record<string, unknown> = {}) => ({
+    label,
+    data: Array.from({ length: count }, () => v),
+    borderColor: color,
+    borderDash: dash,
+    borderWidth: 1.5,
+    pointRadius: 0,
+    ...extra,
+  });
+  if (!Array.isArray(goal)) return [line(goal)];
+  return [line(goal[0]), line(goal[1], { fill: '-1', backgroundColor: `${color}22` })];
+}
+
+function Series({
+  id,
+  rows,
+  unit,
+  grain,
+  target,
+}: {
+  id: string;
+  rows: ResultRow[];
+  unit: string;
+  grain: string;
+  target: TargetCheck | undefined;
+}) {
   const main = rows.filter((r) => r.kpi === id);
   const config = useMemo<ChartConfiguration>(() => {
     const labels = [...new Set(main.map((r) => periodLabel(r.period_start, grain)))];
     const segments = [...new Set(main.map((r) => r.segment))];
+    const bands = target
+      ? [
+          ...goalDatasets(target.target.pragmatic, 'pragmatic target', labels.length, '#059669', [6, 4]),
+          ...(target.target.aspirational === undefined
+            ? []
+            : goalDatasets(
+                target.target.aspirational,
+                'aspirational target',
+                labels.length,
+                '#7c3aed',
+                [2, 3],
+              )),
+        ]
+      : [];
     return {
       type: 'line',
       data: {
         labels,
-        datasets: segments.map((segment, i) => ({
-          label: segment,
-          data: labels.map(
-            (l) =>
-              main.find((r) => r.segment === segment && periodLabel(r.period_start, grain) === l)?.value ??
-              null,
-          ),
-          borderColor: PALETTE[i % PALETTE.length],
-          backgroundColor: PALETTE[i % PALETTE.length],
-          spanGaps: false,
-        })),
+        datasets: [
+          ...segments.map((segment, i) => ({
+            label: segment,
+            data: labels.map(
+              (l) =>
+                main.find((r) => r.segment === segment && periodLabel(r.period_start, grain) === l)?.value ??
+                null,
+            ),
+            borderColor: PALETTE[i % PALETTE.length],
+            backgroundColor: PALETTE[i % PALETTE.length],
+            spanGaps: false,
+          })),
+          ...bands,
+        ],
       },
-      options: { plugins: { legend: { display: segments.length > 1 } } },
+      options: { plugins: { legend: { display: segments.length > 1 || bands.length > 0 } } },
     };
-  }, [rows, grain]);
+  }, [rows, grain, target]);
   if (rows.length === 0) return <Empty>No results for this range.</Empty>;
   return (
     <>
       <ChartCanvas config={config} label={`${id} per period`} />
+      {target ? (
+        <p class="target-note" data-testid="target-band">
+          Target ({target.target.owner}): pragmatic {goalText(target.target.pragmatic, unit)}
+          {target.target.aspirational === undefined
+            ? ''
+            : `, aspirational ${goalText(target.target.aspirational, unit)}`}{' '}
+          · last judged <StatusBadge status={target.status} />
+        </p>
+      ) : null}
       <table data-testid="series">
         <thead>
           <tr>

@@ -1,9 +1,12 @@
 // Overview: a card per KPI with its latest complete period's value, the change from the period before and
-// a sparkline, grouped by the catalog's activity; the kind toggle (all, leading, lagging) is in the URL.
-import { type CatalogEntry, query, type ResultRow } from '../api.ts';
+// a sparkline and, where the project sets a whole-company target, the target's status (judged over the
+// target's own period); grouped by the catalog's activity; the kind toggle (all, leading, lagging) is in
+// the URL.
+import { type CatalogEntry, query, type ResultRow, type TargetCheck } from '../api.ts';
 import { RangeControls } from '../components/range-controls.tsx';
 import { Sparkline } from '../components/sparkline.tsx';
 import { Empty, Show } from '../components/states.tsx';
+import { StatusBadge } from '../components/status.tsx';
 import { formatChange, formatValue, periodLabel } from '../format.ts';
 import type { Range } from '../range.ts';
 import { navigate, onLink, withParams } from '../router.ts';
@@ -16,6 +19,9 @@ export function OverviewPage({ range, params }: { range: Range; params: URLSearc
   const kind = params.get('kind') ?? 'all';
   const catalog = useApi<{ kpis: CatalogEntry[] }>('/api/catalog');
   const series = useApi<{ results: ResultRow[] }>(`/api/kpis${query({ ids: 'all', ...range })}`);
+  // Statuses are an addition: the cards show without them while targets load, or when they fail.
+  const targets = useApi<{ targets: TargetCheck[] }>('/api/targets');
+  const checks = targets.state === 'ready' ? targets.data.targets : [];
   return (
     <section>
       <h1>Retention at a glance</h1>
@@ -46,6 +52,7 @@ export function OverviewPage({ range, params }: { range: Range; params: URLSearc
                 kpis={c.kpis.filter((k) => kind === 'all' || k.kind === kind)}
                 rows={s.results}
                 range={range}
+                checks={checks}
               />
             )}
           />
@@ -55,7 +62,17 @@ export function OverviewPage({ range, params }: { range: Range; params: URLSearc
   );
 }
 
-function Cards({ kpis, rows, range }: { kpis: CatalogEntry[]; rows: ResultRow[]; range: Range }) {
+function Cards({
+  kpis,
+  rows,
+  range,
+  checks,
+}: {
+  kpis: CatalogEntry[];
+  rows: ResultRow[];
+  range: Range;
+  checks: TargetCheck[];
+}) {
   if (kpis.length === 0) return <Empty>No KPI of this kind in the catalog.</Empty>;
   const byKpi = new Map<string, ResultRow[]>();
   for (const r of rows) {
@@ -72,7 +89,13 @@ function Cards({ kpis, rows, range }: { kpis: CatalogEntry[]; rows: ResultRow[];
             {kpis
               .filter((k) => k.activity === activity)
               .map((k) => (
-                <Card key={k.id} kpi={k} rows={byKpi.get(k.id) ?? []} range={range} />
+                <Card
+                  key={k.id}
+                  kpi={k}
+                  rows={byKpi.get(k.id) ?? []}
+                  range={range}
+                  check={checks.find((c) => c.target.kpi === k.id && c.target.segment === undefined)}
+                />
               ))}
           </div>
         </section>
@@ -81,7 +104,17 @@ function Cards({ kpis, rows, range }: { kpis: CatalogEntry[]; rows: ResultRow[];
   );
 }
 
-function Card({ kpi, rows, range }: { kpi: CatalogEntry; rows: ResultRow[]; range: Range }) {
+function Card({
+  kpi,
+  rows,
+  range,
+  check,
+}: {
+  kpi: CatalogEntry;
+  rows: ResultRow[];
+  range: Range;
+  check: TargetCheck | undefined;
+}) {
   const { latest, previous } = latestComplete(rows);
   const change = latest && previous ? formatChange(latest.value, previous.value, kpi.unit) : null;
   const good =
@@ -92,7 +125,9 @@ function Card({ kpi, rows, range }: { kpi: CatalogEntry; rows: ResultRow[]; rang
   return (
     <a class="card" href={href} onClick={onLink} data-kpi={kpi.id}>
       <span class="name">{kpi.name}</span>
-      <span class="kind">{kpi.kind}</span>
+      <span class="kind">
+        {kpi.kind} <StatusBadge status={check?.status} />
+      </span>
       <span class="value" data-testid="value">
         {formatValue(latest?.value, kpi.unit)}
       </span>

@@ -1,0 +1,232 @@
+// The targets, tree and alerts pages in real headless Chromium, on a generated company with a project file
+// of targets: the numbers and statuses shown equal the API's; the tree's retention split can be chosen and
+// the URL reproduces it; acknowledging an alert from the page changes it in the API; the overview shows
+// target statuses and the KPI chart the target band; a locked server asks for a token, which the header's
+// form stores. Screenshots in test-results/.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { alertsFromChecks } from '../../src/alerts/alert.ts';
+import { recordAlerts } from '../../src/alerts/store.ts';
+import type { ResolvedCatalog } from '../../src/catalog/catalog.ts';
+import { loadProjectFile } from '../../src/catalog/project-file.ts';
+import { checkTargets } from '../../src/goals/check.ts';
+import { recordTargets } from '../../src/goals/target-log.ts';
+import { ingest } from '../../src/ingest/ingest.ts';
+import { startServer } from '../../src/server/serve.ts';
+import { createToken } from '../../src/server/tokens.ts';
+import { generateCompany } from '../../src/synth/generate.ts';
+import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
+import type { StoredAlert, TargetCheck } from '../../web/src/api.ts';
+import { statusLabel } from '../../web/src/components/status.tsx';
+import { formatValue } from '../../web/src/format.ts';
+import { type TreeView, termText } from '../../web/src/pages/tree.tsx';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const shots = join(root, 'test-results');
+const PROJECT = `version: 1
+targets:
+  - kpi: customer_churn_rate
+    pragmatic: 0.0001
+    owner: Maya
+    action_plan: [call every detractor]
+  - kpi: net_revenue_retention
+    pragmatic: 0.5
+    aspirational: [1.0, 1.2]
+    owner: Omar
+  - kpi: mrr
+    pragmatic: 1
+    owner: Omar
+`;
+
+if (!existsSync(CHROMIUM)) {
+  const message = `no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) to run the browser tests`;
+  if (process.env.CI) test('Chromium is installed', () => assert.fail(message));
+  else test('the goals pages in Chromium', { skip: message }, () => {});
+} else {
+  const dir = mkdtempSync(join(tmpdir(), 'tenure-web-goals-'));
+  let engine: DuckDBEngine;
+  let catalog: ResolvedCatalog;
+  let server: { app: FastifyInstance; url: string };
+  let locked: { app: FastifyInstance; url: string };
+  let browser: Browser;
+  let viewer: string;
+
+  const api = async <T>(path: string): Promise<T> => {
+    const res = await fetch(`${server.url}${path}`);
+    assert.equal(res.status, 200, `${path} answered ${res.status}`);
+    return (await res.json()) as T;
+  };
+
+  async function open(path: string, ready: string, base = server.url): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (e) => assert.fail(`error in the page at ${path}: ${e.message}`));
+    await page.goto(`${base}${path}`);
+    await page.waitForSelector(ready, { timeout: 30_000 });
+    return page;
+  }
+
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: join(shots, `dashboard-${name}.png`), fullPage: true });
+
+  before(async () => {
+    const build = spawnSync(
+      process.execPath,
+      [
+        join(root, 'node_modules/vite/bin/vite.js'),
+        'build',
+        '--config',
+        'web/vite.config.ts',
+        '--logLevel',
+        'error',
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
+    assert.equal(build.status, 0, build.stderr);
+    mkdirSync(shots, { recursive: true });
+    await generateCompany({ customers: 300, months: 14, seed: 8, out: join(dir, 'company') });
+    engine = await DuckDBEngine.open(join(dir, 'tenure.duckdb'));
+    await ingest(engine, { dataDir: join(dir, 'company') });
+    const project = join(dir, 'tenure.yaml');
+    writeFileSync(project, PROJECT);
+    catalog = await loadProjectFile(project);
+    await recordTargets(engine, catalog.targets ?? []);
+    await recordAlerts(engine, alertsFromChecks(await checkTargets(engine, catalog)));
+    viewer = (await createToken(engine, 'viewer')).token;
+    server = await startServer({ engine, catalog, projectFile: project, host: '127.0.0.1', port: 0 });
+    locked = await startServer({
+      engine,
+      catalog,
+      projectFile: project,
+      host: '127.0.0.1',
+      port: 0,
+      requireTokens: true,
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.app.close();
+    await locked?.app.close();
+    await engine?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const unitOf = (kpi: string) => catalog.definitions.find((d) => d.id === kpi)?.unit ?? 'number';
+
+  test('targets: each owner’s targets with the value and status the API gives', async () => {
+    const page = await open('/targets', '[data-testid="targets"]');
+    const { targets } = await api<{ targets: TargetCheck[] }>('/api/targets');
+    assert.equal(targets.length, 3);
+    assert.deepEqual(
+      await page
+        .locator('[data-owner]')
+        .evaluateAll((els) =>
+          (els as unknown as { dataset: { owner: string } }[]).map((e) => e.dataset.owner),
+        ),
+      ['Maya', 'Omar'],
+    );
+    for (const t of targets) {
+      const row = page.locator(`[data-owner="${t.target.owner}"] tr[data-target="${t.target.kpi}"]`);
+      assert.equal(await row.getByTestId('value').textContent(), formatValue(t.value, unitOf(t.target.kpi)));
+      assert.equal(await row.locator('[data-status]').getAttribute('data-status'), t.status);
+    }
+    assert.equal(targets.find((t) => t.target.kpi === 'customer_churn_rate')?.status, 'off_track');
+    // One version of each target, recorded before the server started.
+    assert.equal(await page.locator('[data-testid="target-history"] tbody tr').count(), 3);
+    await shot(page, 'targets');
+    await page.close();
+  });
+
+  test('tree: every node’s value and status equal the API; the split of retention goes into the URL', async () => {
+    const page = await open('/tree', '[data-testid="tree"]');
+    const tree = await api<TreeView>('/api/tree');
+    assert.equal(await page.locator('[data-node]').count(), tree.nodes.length);
+    assert.equal(await page.locator('path[data-edge]').count(), tree.edges.length);
+    for (const n of tree.nodes) {
+      const node = page.locator(`[data-node="${n.kpi}"]`);
+      assert.equal(await node.getByTestId('value').textContent(), formatValue(n.value, n.unit), n.kpi);
+      assert.equal(await node.locator('[data-status]').count(), n.status ? 1 : 0, n.kpi);
+      if (n.status) assert.equal(await node.locator('[data-status]').textContent(), statusLabel(n.status));
+    }
+    for (const i of tree.identities) {
+      const table = page.locator(`[data-identity="${i.kpi}"]`);
+      assert.equal(await table.getByTestId('sum').textContent(), termText(i.sum));
+      assert.equal(await table.getByTestId('kpi-value').textContent(), termText(i.value));
+    }
+    await shot(page, 'tree');
+    await page.selectOption('select[name="mix_by"]', 'channel');
+    await page.waitForURL(/mix_by=channel/);
+    await page
+      .locator('[data-identity="customer_retention_rate"] td', { hasText: /^channel=/ })
+      .first()
+      .waitFor();
+    const byChannel = await api<TreeView>('/api/tree?mix_by=channel');
+    const terms = byChannel.identities.find((i) => i.kpi === 'customer_retention_rate')?.terms ?? [];
+    const url = new URL(page.url());
+    const copy = await open(url.pathname + url.search, '[data-testid="tree"]');
+    const shown = await copy
+      .locator('[data-identity="customer_retention_rate"] tbody tr td:first-child')
+      .allTextContents();
+    assert.deepEqual(
+      shown.slice(0, terms.length),
+      terms.map((t) => t.label),
+    );
+    await shot(copy, 'tree-by-channel');
+    await page.close();
+    await copy.close();
+  });
+
+  test('alerts: the API’s alerts are listed; acknowledging one from the page changes it in the API', async () => {
+    const page = await open('/alerts', '[data-testid="alerts"]');
+    const { alerts } = await api<{ alerts: StoredAlert[] }>('/api/alerts');
+    assert.ok(alerts.length >= 1, 'the churn target is off track');
+    assert.equal(await page.locator('tr[data-alert]').count(), alerts.length);
+    await shot(page, 'alerts');
+    const key = alerts[0]?.key as string;
+    const row = page.locator(`tr[data-alert="${key}"]`);
+    await row.locator('button[data-action="acknowledge"]').click();
+    await page.waitForSelector(`tr[data-alert="${key}"][data-state="acknowledged"]`);
+    const after = await api<{ alerts: StoredAlert[] }>('/api/alerts');
+    assert.equal(after.alerts.find((a) => a.key === key)?.state, 'acknowledged');
+    await shot(page, 'alerts-acknowledged');
+    await page.close();
+  });
+
+  test('overview shows the targets’ statuses; the KPI chart shows its target band', async () => {
+    const page = await open('/', '[data-testid="overview"]');
+    const { targets } = await api<{ targets: TargetCheck[] }>('/api/targets');
+    for (const t of targets) {
+      const badge = page.locator(`[data-kpi="${t.target.kpi}"] [data-status]`);
+      await badge.waitFor();
+      assert.equal(await badge.getAttribute('data-status'), t.status, t.target.kpi);
+    }
+    await shot(page, 'overview-statuses');
+    const kpi = await open('/kpi/net_revenue_retention', '[data-testid="target-band"]');
+    const note = (await kpi.textContent('[data-testid="target-band"]')) ?? '';
+    assert.match(note, new RegExp(`pragmatic ${formatValue(0.5, 'ratio')}`));
+    assert.match(note, new RegExp(`aspirational ${formatValue(1, 'ratio')}–${formatValue(1.2, 'ratio')}`));
+    await shot(kpi, 'kpi-target-band');
+    await page.close();
+    await kpi.close();
+  });
+
+  test('a locked server: the page shows the 401 message until a token is given in the header form', async () => {
+    const page = await open('/targets', '[data-state="error"]', locked.url);
+    assert.match((await page.textContent('[data-testid="error-message"]')) ?? '', /needs a token/);
+    await page.click('[data-testid="token-button"]');
+    await page.fill('[data-testid="token-form"] input[name="token"]', viewer);
+    await page.click('[data-testid="token-form"] button[type="submit"]');
+    await page.waitForSelector('[data-testid="targets"]', { timeout: 30_000 });
+    assert.equal(await page.textContent('[data-testid="token-button"]'), 'Token ✓');
+    await shot(page, 'token');
+    await page.close();
+  });
+}

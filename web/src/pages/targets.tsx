@@ -1,0 +1,143 @@
+// Targets by owner: each target's KPI in its last complete period (or rolling window) against its
+// pragmatic and aspirational targets, the status, the segments that moved it, the action plan and cadence;
+// below, the history of every target's versions.
+import type { CatalogEntry, TargetCheck } from '../api.ts';
+import { Empty, Show } from '../components/states.tsx';
+import { StatusBadge } from '../components/status.tsx';
+import { formatValue } from '../format.ts';
+import { onLink } from '../router.ts';
+import { useApi } from '../use-api.ts';
+
+interface HistoryEntry {
+  target_key: string;
+  hash: string;
+  target: string;
+  recorded_at: string;
+}
+
+/** A target as written: a value, or low–high. */
+export const goalText = (goal: number | [number, number] | undefined, unit: string) =>
+  goal === undefined
+    ? '—'
+    : Array.isArray(goal)
+      ? `${formatValue(goal[0], unit)}–${formatValue(goal[1], unit)}`
+      : formatValue(goal, unit);
+
+export function TargetsPage() {
+  const catalog = useApi<{ kpis: CatalogEntry[] }>('/api/catalog');
+  const targets = useApi<{ targets: TargetCheck[] }>('/api/targets');
+  const history = useApi<{ history: HistoryEntry[] }>('/api/targets/history');
+  return (
+    <section>
+      <h1>Targets and owners</h1>
+      <Show
+        loaded={catalog}
+        what="the catalog"
+        ready={(c) => (
+          <Show
+            loaded={targets}
+            what="the targets"
+            ready={(t) =>
+              t.targets.length === 0 ? (
+                <Empty>No targets yet: add them under targets: in tenure.yaml, or PUT /api/targets.</Empty>
+              ) : (
+                <ByOwner checks={t.targets} units={new Map(c.kpis.map((k) => [k.id, k.unit]))} />
+              )
+            }
+          />
+        )}
+      />
+      <h2>History</h2>
+      <Show
+        loaded={history}
+        what="the history of targets"
+        ready={(h) =>
+          h.history.length === 0 ? (
+            <Empty>No version recorded yet (tenure check records them).</Empty>
+          ) : (
+            <table data-testid="target-history">
+              <thead>
+                <tr>
+                  <th>target</th>
+                  <th>recorded</th>
+                  <th>content</th>
+                </tr>
+              </thead>
+              <tbody>
+                {h.history.map((e) => (
+                  <tr key={`${e.target_key}|${e.hash}`}>
+                    <td>{e.target_key}</td>
+                    <td>{String(e.recorded_at).slice(0, 19)}</td>
+                    <td>
+                      <code>{e.target}</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      />
+    </section>
+  );
+}
+
+function ByOwner({ checks, units }: { checks: TargetCheck[]; units: Map<string, string> }) {
+  const owners = [...new Set(checks.map((c) => c.target.owner))].sort();
+  return (
+    <div data-testid="targets" data-ready="true">
+      {owners.map((owner) => (
+        <section key={owner} class="owner" data-owner={owner}>
+          <h2>{owner}</h2>
+          <table>
+            <thead>
+              <tr>
+                <th>KPI</th>
+                <th>segment</th>
+                <th>period</th>
+                <th>value</th>
+                <th>pragmatic</th>
+                <th>aspirational</th>
+                <th>status</th>
+                <th>moved most by</th>
+                <th>action plan</th>
+                <th>review</th>
+              </tr>
+            </thead>
+            <tbody>
+              {checks
+                .filter((c) => c.target.owner === owner)
+                .map((c) => {
+                  const unit = units.get(c.target.kpi) ?? 'number';
+                  const plan = c.target.action_plan;
+                  return (
+                    <tr key={`${c.target.kpi}|${c.segment}|${c.target.grain}`} data-target={c.target.kpi}>
+                      <td>
+                        <a href={`/kpi/${c.target.kpi}`} onClick={onLink}>
+                          {c.name}
+                        </a>
+                      </td>
+                      <td>{c.target.segment ? `${c.target.segment.by}=${c.segment}` : 'all'}</td>
+                      <td>
+                        {c.period_start.slice(0, 10)} – {c.period_end.slice(0, 10)}
+                      </td>
+                      <td data-testid="value">{formatValue(c.value, unit)}</td>
+                      <td>{goalText(c.target.pragmatic, unit)}</td>
+                      <td>{goalText(c.target.aspirational, unit)}</td>
+                      <td>
+                        <StatusBadge status={c.status} />
+                        {c.ahead ? ' ahead' : ''}
+                      </td>
+                      <td>{c.why.map((w) => `${w.dimension}=${w.segment}`).join(', ')}</td>
+                      <td>{Array.isArray(plan) ? plan.join('; ') : (plan ?? '')}</td>
+                      <td>{c.target.cadence}</td>
+                    </tr>
+                  );
+                })}
+            </tbody>
+          </table>
+        </section>
+      ))}
+    </div>
+  );
+}
