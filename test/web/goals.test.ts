@@ -22,10 +22,8 @@ import { startServer } from '../../src/server/serve.ts';
 import { createToken } from '../../src/server/tokens.ts';
 import { generateCompany } from '../../src/synth/generate.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
-import type { StoredAlert, TargetCheck } from '../../web/src/api.ts';
-import { statusLabel } from '../../web/src/components/status.tsx';
-import { formatValue } from '../../web/src/format.ts';
-import { type TreeView, termText } from '../../web/src/pages/tree.tsx';
+import { formatValue, statusLabel, termText } from '../../web/src/format.ts';
+import type { StoredAlert, TargetCheck, TreeView } from '../../web/src/goals-types.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from './chromium.ts';
 
 const root = join(import.meta.dirname, '..', '..');

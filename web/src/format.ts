@@ -62,3 +62,17 @@ export function periodLabel(start: string, grain: string): string {
   if (grain === 'year') return day.slice(0, 4);
   return day;
 }
+
+/** Identity terms: rates need four decimals, money reads best grouped. */
+export const termText = (v: number | null) =>
+  v === null ? '—' : Math.abs(v) < 10 ? v.toFixed(4) : formatNumber(v);
+
+const STATUS_LABEL: Record<string, string> = {
+  on_track: 'on track',
+  at_risk: 'at risk',
+  off_track: 'off track',
+  no_data: 'no data',
+};
+
+/** A target status in words ('' for none). */
+export const statusLabel = (s: string | null | undefined) => (s ? (STATUS_LABEL[s] ?? s) : '');

@@ -1,8 +1,9 @@
 // Alerts raised by `tenure check`: open ones first, each with its message; an editor acknowledges one or
 // snoozes it for a week from here. A refusal (a viewer's token) shows the API's message.
 import { useState } from 'preact/hooks';
-import { ApiError, type StoredAlert, sendJson } from '../api.ts';
+import { ApiError, sendJson } from '../api.ts';
 import { Empty, Failure, Show } from '../components/states.tsx';
+import type { StoredAlert } from '../goals-types.ts';
 import { useApi } from '../use-api.ts';
 
 const ORDER = { open: 0, snoozed: 1, acknowledged: 2 } as const;

@@ -2,12 +2,13 @@
 // per period, the definition in words, its lineage, the SQL as run and the change log.
 import type { ChartConfiguration } from 'chart.js';
 import { useMemo } from 'preact/hooks';
-import { type Definition, type Goal, query, type ResultRow, type TargetCheck } from '../api.ts';
+import { type Definition, query, type ResultRow } from '../api.ts';
 import { ChartCanvas, PALETTE } from '../components/chart.tsx';
 import { RangeControls } from '../components/range-controls.tsx';
 import { Empty, Show } from '../components/states.tsx';
 import { StatusBadge } from '../components/status.tsx';
 import { formatNumber, formatValue, periodLabel } from '../format.ts';
+import type { Goal, TargetCheck } from '../goals-types.ts';
 import type { Range } from '../range.ts';
 import { navigate, withParams } from '../router.ts';
 import { useApi } from '../use-api.ts';

@@ -2,12 +2,13 @@
 // a sparkline and, where the project sets a whole-company target, the target's status (judged over the
 // target's own period); grouped by the catalog's activity; the kind toggle (all, leading, lagging) is in
 // the URL.
-import { type CatalogEntry, query, type ResultRow, type TargetCheck } from '../api.ts';
+import { type CatalogEntry, query, type ResultRow } from '../api.ts';
 import { RangeControls } from '../components/range-controls.tsx';
 import { Sparkline } from '../components/sparkline.tsx';
 import { Empty, Show } from '../components/states.tsx';
 import { StatusBadge } from '../components/status.tsx';
 import { formatChange, formatValue, periodLabel } from '../format.ts';
+import type { TargetCheck } from '../goals-types.ts';
 import type { Range } from '../range.ts';
 import { navigate, onLink, withParams } from '../router.ts';
 import { useApi } from '../use-api.ts';

@@ -1,10 +1,11 @@
 // Targets by owner: each target's KPI in its last complete period (or rolling window) against its
 // pragmatic and aspirational targets, the status, the segments that moved it, the action plan and cadence;
 // below, the history of every target's versions.
-import type { CatalogEntry, TargetCheck } from '../api.ts';
+import type { CatalogEntry } from '../api.ts';
 import { Empty, Show } from '../components/states.tsx';
 import { StatusBadge } from '../components/status.tsx';
 import { formatValue } from '../format.ts';
+import type { TargetCheck } from '../goals-types.ts';
 import { onLink } from '../router.ts';
 import { useApi } from '../use-api.ts';
 

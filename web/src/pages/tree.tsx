@@ -3,52 +3,14 @@
 // carry the hypothesis (hover) and are dashed where the driver moves the other way. Below, the identities
 // that decompose NRR, MRR and retention exactly, with their residuals.
 
-import { query, type Status } from '../api.ts';
+import { query } from '../api.ts';
 import { Show } from '../components/states.tsx';
 import { StatusBadge } from '../components/status.tsx';
-import { formatChange, formatNumber, formatValue, periodLabel } from '../format.ts';
+import { formatChange, formatValue, periodLabel, termText } from '../format.ts';
+import type { TreeNode, TreeView } from '../goals-types.ts';
 import { navigate, onLink, withParams } from '../router.ts';
 import { useApi } from '../use-api.ts';
 import { BREAKDOWNS } from './kpi.tsx';
-
-interface TreeNode {
-  kpi: string;
-  name: string;
-  kind: string;
-  unit: string;
-  depth: number;
-  value: number | null;
-  previous: number | null;
-  status: Status | null;
-  owner: string | null;
-}
-interface TreeEdge {
-  from: string;
-  to: string;
-  direction: 'same' | 'opposite';
-  hypothesis: string;
-}
-interface Identity {
-  kpi: string;
-  formula: string;
-  value: number | null;
-  terms: { label: string; value: number }[];
-  sum: number;
-  residual: number | null;
-}
-export interface TreeView {
-  grain: string;
-  period_start: string;
-  period_end: string;
-  mix_by: string;
-  nodes: TreeNode[];
-  edges: TreeEdge[];
-  identities: Identity[];
-}
-
-/** Identity terms: rates need four decimals, money reads best grouped. */
-export const termText = (v: number | null) =>
-  v === null ? '—' : Math.abs(v) < 10 ? v.toFixed(4) : formatNumber(v);
 
 const W = 210;
 const H = 78;

@@ -1,0 +1,81 @@
+// The shapes of the targets, tree and alerts answers, shared by the pages and the browser tests.
+
+export type Status = 'on_track' | 'at_risk' | 'off_track' | 'no_data';
+export type Goal = number | [number, number];
+
+export interface Target {
+  kpi: string;
+  segment?: { by: string; value: string };
+  pragmatic: Goal;
+  aspirational?: Goal;
+  grain: string;
+  rolling?: number;
+  tolerance: number;
+  owner: string;
+  action_plan?: string | string[];
+  cadence: string;
+}
+
+export interface SegmentContribution {
+  dimension: string;
+  segment: string;
+  contribution: number;
+}
+
+export interface TargetCheck {
+  target: Target;
+  name: string;
+  segment: string;
+  period_start: string;
+  period_end: string;
+  value: number | null;
+  status: Status;
+  ahead: boolean;
+  shortfall: number | null;
+  why: SegmentContribution[];
+}
+
+export interface StoredAlert {
+  key: string;
+  state: 'open' | 'acknowledged' | 'snoozed';
+  delivered: boolean;
+  first_seen: string;
+  last_seen: string;
+  snoozed_until: string | null;
+  message: string;
+}
+
+export interface TreeNode {
+  kpi: string;
+  name: string;
+  kind: string;
+  unit: string;
+  depth: number;
+  value: number | null;
+  previous: number | null;
+  status: Status | null;
+  owner: string | null;
+}
+export interface TreeEdge {
+  from: string;
+  to: string;
+  direction: 'same' | 'opposite';
+  hypothesis: string;
+}
+export interface Identity {
+  kpi: string;
+  formula: string;
+  value: number | null;
+  terms: { label: string; value: number }[];
+  sum: number;
+  residual: number | null;
+}
+export interface TreeView {
+  grain: string;
+  period_start: string;
+  period_end: string;
+  mix_by: string;
+  nodes: TreeNode[];
+  edges: TreeEdge[];
+  identities: Identity[];
+}
