@@ -8,6 +8,7 @@ import type { Engine } from '../warehouse/engine.ts';
 import { dataAsOf } from './as-of.ts';
 import { checkBreakdown } from './dimensions.ts';
 import { type Family, familyOf } from './families.ts';
+import { checkFilters, crossedBreakdown, keepFiltered, type SegmentFilter } from './filters.ts';
 import { type Grain, periodsBetween } from './periods.ts';
 import { RunRollups } from './rollups/run-rollups.ts';
 
@@ -18,6 +19,8 @@ export interface ComputeRequest {
   readonly to: string;
   readonly grain: Grain;
   readonly by?: string;
+  /** Keep only these customers (plan = starter…); computed as a breakdown by them, see filters.ts. */
+  readonly filters?: readonly SegmentFilter[];
   /** The data's end; by default the latest observed timestamp in the warehouse. */
   readonly asOf?: string;
   /** Fewer units than this is flagged too few to judge (default 30). */
@@ -46,6 +49,10 @@ export async function computeKpis(
   const ids = req.kpis === 'all' ? catalog.map((d) => d.id) : [...req.kpis];
   for (const id of ids) getDefinition(id, catalog); // unknown ids fail here, with suggestions
   checkBreakdown(req.by);
+  const filters = req.filters ?? [];
+  checkFilters(filters, req.by);
+  const by = crossedBreakdown(filters, req.by);
+  const minSample = req.minSample ?? DEFAULT_MIN_SAMPLE;
   const periods = periodsBetween(req.from, req.to, req.grain);
   const asOf = req.asOf ?? (await dataAsOf(engine)) ?? new Date().toISOString();
   const groups = new Map<string, { family: Family; kpis: string[]; params: Record<string, unknown> }>();
@@ -68,9 +75,9 @@ export async function computeKpis(
           kpis: g.kpis,
           periods,
           grain: req.grain,
-          by: req.by,
+          by,
           asOf,
-          minSample: req.minSample ?? DEFAULT_MIN_SAMPLE,
+          minSample,
           params: g.params,
           rollups,
         };
@@ -81,9 +88,13 @@ export async function computeKpis(
     }
     return out;
   });
+  const shown =
+    filters.length === 0
+      ? results
+      : keepFiltered(results, filters, { by: req.by, kpis: ids, periods, asOf, minSample });
   const order = new Map(ids.map((id, i) => [id, i]));
   const rank = (kpi: string) => order.get(kpi.split('.')[0] ?? kpi) ?? ids.length;
-  return results.sort(
+  return shown.sort(
     (a, b) =>
       rank(a.kpi) - rank(b.kpi) ||
       a.kpi.localeCompare(b.kpi) ||

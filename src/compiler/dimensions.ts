@@ -22,22 +22,39 @@ export type Dimension = keyof typeof DIMENSIONS;
 /** The prefix naming a key of the customers' attributes as a breakdown. */
 export const ATTRIBUTE_PREFIX = 'attributes.';
 
+/**
+ * Joins the dimensions of a crossed breakdown (the compiler's own: filters are computed as a breakdown by
+ * the filtered dimensions, then one segment is kept). A control character, so no typed name holds it.
+ */
+export const CROSS = '\u001f';
+
 /** Checks a breakdown's name; a bad one is the user's mistake, reported with the choices. */
-export function checkBreakdown(by: string | undefined): void {
-  if (by === undefined || Object.hasOwn(DIMENSIONS, by)) return;
-  if (by.startsWith(ATTRIBUTE_PREFIX) && by.length > ATTRIBUTE_PREFIX.length) return;
-  throw badInput(
-    `cannot break down by '${by}'`,
-    { field: 'by' },
-    `choose one of ${Object.keys(DIMENSIONS).join(', ')}, or ${ATTRIBUTE_PREFIX}KEY for a key of the customers' attributes`,
-  );
+export function checkBreakdown(by: string | undefined, field = 'by'): void {
+  if (by === undefined) return;
+  for (const part of by.split(CROSS)) {
+    if (Object.hasOwn(DIMENSIONS, part)) continue;
+    if (part.startsWith(ATTRIBUTE_PREFIX) && part.length > ATTRIBUTE_PREFIX.length) continue;
+    throw badInput(
+      `cannot break down by '${part}'`,
+      { field },
+      `choose one of ${Object.keys(DIMENSIONS).join(', ')}, or ${ATTRIBUTE_PREFIX}KEY for a key of the customers' attributes`,
+    );
+  }
 }
 
-/** The SQL of a breakdown, or the constant 'all' without one; an attribute's key is bound in `params`. */
-export function segmentSql(by: string | undefined, params: SqlParams): string {
-  checkBreakdown(by);
-  if (by === undefined) return `'all'`;
+/** The SQL of one dimension; an attribute's key is bound in `params`. */
+function dimensionSql(by: string, params: SqlParams): string {
   if (Object.hasOwn(DIMENSIONS, by)) return DIMENSIONS[by as Dimension];
   const key = params.bind(by.slice(ATTRIBUTE_PREFIX.length));
   return `coalesce(${params.dialect.jsonText('cu.attributes', key)}, '(none)')`;
+}
+
+/** The SQL of a breakdown, or the constant 'all' without one; a crossed one joins its parts with CROSS. */
+export function segmentSql(by: string | undefined, params: SqlParams): string {
+  checkBreakdown(by);
+  if (by === undefined) return `'all'`;
+  return by
+    .split(CROSS)
+    .map((part) => dimensionSql(part, params))
+    .join(' || chr(31) || ');
 }

@@ -1,6 +1,7 @@
 // JSON Schemas of the API's parameters: Fastify validates every request against them (a bad one is a 400
 // naming the field), and the OpenAPI document at /openapi.json is generated from the same schemas.
 import { DIMENSIONS } from '../compiler/dimensions.ts';
+import type { SegmentFilter } from '../compiler/filters.ts';
 import { GRAINS, type Grain } from '../compiler/periods.ts';
 
 const DAY = '^\\d{4}-\\d{2}-\\d{2}$';
@@ -21,12 +22,31 @@ export const asOf = {
   description: 'the end of the data to judge windows against (default: the latest observed timestamp)',
 } as const;
 
+const DIMENSION = `(${Object.keys(DIMENSIONS).join('|')}|attributes\\.[A-Za-z0-9_.-]{1,80})`;
+const ONE_FILTER = `${DIMENSION}:[^,:]{1,100}`;
+export const filter = {
+  type: 'string',
+  maxLength: 1000,
+  pattern: `^${ONE_FILTER}(,${ONE_FILTER}){0,7}$`,
+  description: 'keep only some customers: DIMENSION:VALUE, comma-separated (plan:starter,channel:referral)',
+} as const;
+
+/** `plan:starter,channel:referral` as filters (the schema has checked its shape). */
+export function parseFilter(text: string | undefined): SegmentFilter[] {
+  if (text === undefined) return [];
+  return text.split(',').map((f) => {
+    const at = f.indexOf(':');
+    return { by: f.slice(0, at), value: f.slice(at + 1) };
+  });
+}
+
 /** The query of a computation over a date range, as the routes read it once validated. */
 export interface RangeQuery {
   grain: Grain;
   from: string;
   to: string;
   by?: string;
+  filter?: string;
   as_of?: string;
 }
 
@@ -35,7 +55,7 @@ export const rangeQuery = {
   type: 'object',
   additionalProperties: false,
   required: ['from', 'to'],
-  properties: { grain, from: day, to: day, by, as_of: asOf },
+  properties: { grain, from: day, to: day, by, filter, as_of: asOf },
 } as const;
 
 export const errorBody = {

@@ -23,6 +23,7 @@ let open: { app: FastifyInstance; url: string };
 let locked: { app: FastifyInstance; url: string };
 let cliRows: unknown[];
 let cliByPlan: unknown[];
+let cliStarter: unknown[];
 let tokens: { viewer: string; admin: string };
 
 function tenure(...args: string[]) {
@@ -53,6 +54,7 @@ before(async () => {
   ];
   cliRows = tenure(...cli, '--kpi', 'customer_churn_rate,mrr,stickiness_ratio');
   cliByPlan = tenure(...cli, '--kpi', 'net_revenue_retention', '--by', 'plan');
+  cliStarter = tenure(...cli, '--kpi', 'net_revenue_retention', '--filter', 'plan=starter');
   engine = await DuckDBEngine.open(db);
   tokens = {
     viewer: (await createToken(engine, 'viewer', 'test viewer')).token,
@@ -119,6 +121,28 @@ test('KPI series equal the CLI’s rows for the same query, overall and by plan;
   assert.deepEqual(again.body.results, cliByPlan);
 });
 
+test('a filter keeps one slice of the customers: the breakdown’s segment, and the CLI’s --filter', async () => {
+  const path = `/api/kpis/net_revenue_retention/series?${qs({ ...QUERY, filter: 'plan:starter' })}`;
+  const filtered = await get(open.url, path);
+  assert.equal(filtered.status, 200);
+  const starter = (cliByPlan as { segment: string }[])
+    .filter((r) => r.segment === 'starter')
+    .map((r) => ({ ...r, segment: 'all' }));
+  assert.ok(starter.length > 0);
+  assert.deepEqual(filtered.body.results, starter);
+  assert.deepEqual(filtered.body.results, cliStarter);
+  // A value nobody has is a slice with no data, not an error; a filter on the breakdown is refused.
+  const empty = await get(open.url, `/api/kpis/mrr/series?${qs({ ...QUERY, filter: "plan:x' OR '1'='1" })}`);
+  assert.equal(empty.status, 200);
+  assert.ok((empty.body.results as { value: unknown }[]).every((r) => r.value === null));
+  const twice = await get(
+    open.url,
+    `/api/kpis/mrr/series?${qs({ ...QUERY, by: 'plan', filter: 'plan:starter' })}`,
+  );
+  assert.equal(twice.status, 400);
+  assert.equal((twice.body.error as { field: string }).field, 'filter');
+});
+
 test('catalog, one definition, explain, the views and data health answer with their shapes', async () => {
   const catalog = await get(open.url, '/api/catalog');
   assert.equal((catalog.body.kpis as unknown[]).length, 45);
@@ -164,6 +188,9 @@ test('bad and hostile parameters are refused with a 400 naming the field, and ch
     [`/api/kpis/mrr/explain?${qs({ sample: 'NaN' })}`, 'querystring.sample'],
     [`/api/kpis?${qs({ ...QUERY, ids: 'mrr,../../etc/passwd' })}`, 'querystring.ids'],
     [`/api/kpis/MRR'--/series?${qs(QUERY)}`, 'params.id'],
+    [`/api/kpis/mrr/series?${qs({ ...QUERY, filter: "plan:x' OR '1'='1,plan" })}`, 'querystring.filter'],
+    [`/api/kpis/mrr/series?${qs({ ...QUERY, filter: 'cu.plan:starter' })}`, 'querystring.filter'],
+    [`/api/kpis/mrr/series?${qs({ ...QUERY, filter: `plan:${'x'.repeat(2000)}` })}`, 'querystring.filter'],
   ];
   for (const [path, field] of refused) {
     const res = await get(open.url, path);

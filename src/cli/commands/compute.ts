@@ -1,5 +1,5 @@
 // `tenure compute (--data DIR | --db URL) --kpi ID[,ID…]|all --grain G --from DATE --to DATE [--by DIM]
-//  [--as-of T] [--json]`
+//  [--filter DIM=VALUE …] [--as-of T] [--json]`
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,7 @@ interface ComputeOptions {
   from: string;
   to: string;
   by?: string;
+  filter: string[];
   asOf?: string;
   minSample: string;
   project?: string;
@@ -87,6 +88,12 @@ export function registerCompute(program: Command): void {
       '--by <dimension>',
       "break down by plan, channel, country, referred, signup_cohort or attributes.KEY (a key of the customers' attributes)",
     )
+    .option(
+      '--filter <dimension=value>',
+      'keep only these customers, e.g. plan=starter (repeat for several dimensions)',
+      (value: string, all: string[]) => [...all, value],
+      [] as string[],
+    )
     .option('--as-of <timestamp>', "the data's end (default: its latest timestamp)")
     .option('--min-sample <n>', 'flag values standing on fewer units as too few to judge', '30')
     .option('--project <file>', 'project file with overrides (default ./tenure.yaml when present)')
@@ -107,6 +114,16 @@ export function registerCompute(program: Command): void {
           throw badInput(`--as-of must be an ISO 8601 timestamp, not '${opts.asOf}'`, { field: '--as-of' });
         asOf = new Date(t).toISOString();
       }
+      const filters = opts.filter.map((f) => {
+        const at = f.indexOf('=');
+        if (at <= 0 || at === f.length - 1)
+          throw badInput(
+            `--filter takes DIMENSION=VALUE, not '${f}'`,
+            { field: '--filter' },
+            'e.g. --filter plan=starter',
+          );
+        return { by: f.slice(0, at), value: f.slice(at + 1) };
+      });
       const resolved = await resolveCatalog(opts.project);
       const rows = await withEngine(opts, async (engine) => {
         const results = await computeKpis(engine, {
@@ -115,6 +132,7 @@ export function registerCompute(program: Command): void {
           to: opts.to,
           grain: opts.grain as Grain,
           by: opts.by,
+          filters,
           asOf,
           minSample,
           catalog: resolved.definitions,

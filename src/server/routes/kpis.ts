@@ -6,11 +6,20 @@ import { computeKpis } from '../../compiler/compute.ts';
 import { explainKpi } from '../../compiler/explain.ts';
 import type { Grain } from '../../compiler/periods.ts';
 import type { ServerContext } from '../context.ts';
-import { by, day, grain, kpiId, type RangeQuery, rangeQuery } from '../schemas.ts';
+import { by, day, grain, kpiId, parseFilter, type RangeQuery, rangeQuery } from '../schemas.ts';
 
 export function kpiRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const series = async (kpis: string[] | 'all', q: RangeQuery) => {
-    const key = JSON.stringify(['series', kpis, q.grain, q.from, q.to, q.by ?? null, q.as_of ?? null]);
+    const key = JSON.stringify([
+      'series',
+      kpis,
+      q.grain,
+      q.from,
+      q.to,
+      q.by ?? null,
+      q.filter ?? null,
+      q.as_of ?? null,
+    ]);
     const { value, hit } = await ctx.cached(key, (engine) =>
       computeKpis(engine, {
         kpis,
@@ -18,6 +27,7 @@ export function kpiRoutes(app: FastifyInstance, ctx: ServerContext): void {
         from: q.from,
         to: q.to,
         by: q.by,
+        filters: parseFilter(q.filter),
         asOf: q.as_of,
         catalog: ctx.catalog.definitions,
       }),
