@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Rng } from '../synth/random.ts';
-import { detectAnomalies, normalQuantile, type SeriesPoint, thresholds } from './anomaly.ts';
+import { detectAnomalies, normalQuantile, runLength, type SeriesPoint, thresholds } from './anomaly.ts';
 
 test('the normal quantile matches the tables: Φ⁻¹(0.975) = 1.959964, Φ⁻¹(0.999) = 3.090232, Φ⁻¹(0.5) = 0', () => {
   assert.ok(Math.abs(normalQuantile(0.975) - 1.959964) < 1e-6);
@@ -11,8 +11,9 @@ test('the normal quantile matches the tables: Φ⁻¹(0.975) = 1.959964, Φ⁻¹
 });
 
 test('thresholds: one false alarm a year over 12 monthly points → 1/24 per rule and point, two-sided', () => {
-  // Φ⁻¹(1 − 1/48) = 2.0375…, widened by 5%.
-  assert.ok(Math.abs(thresholds({ pointsPerYear: 12 }).point - normalQuantile(1 - 1 / 48) * 1.05) < 1e-12);
+  // Φ⁻¹(1 − 1/48) = 2.0375…, widened by 16% (2.3635…).
+  assert.ok(Math.abs(thresholds({ pointsPerYear: 12 }).point - normalQuantile(1 - 1 / 48) * 1.16) < 1e-12);
+  assert.ok(Math.abs(thresholds({ pointsPerYear: 12 }).point - 2.3635) < 1e-3);
 });
 
 const noisy = (n: number, seed: number, at?: { index: number; add: number }): SeriesPoint[] => {
@@ -80,4 +81,24 @@ test('a steady trend is not an anomaly: MRR growing 3% a month raises nothing; a
   // …while the month it falls by 15% is one.
   const fall = series.map((p, t) => (t === 35 ? { ...p, value: p.value * 0.85 } : p));
   assert.ok(detectAnomalies(fall, { pointsPerYear: 12, log: true }).some((a) => a.index === 35));
+});
+
+test('the run rule: a week of daily points, a month of weekly ones, a quarter of monthly ones; one alarm per excursion', () => {
+  assert.equal(runLength({ pointsPerYear: 365 }), 7);
+  assert.equal(runLength({ pointsPerYear: 52 }), 4);
+  assert.equal(runLength({ pointsPerYear: 12 }), 3);
+  assert.equal(runLength({ pointsPerYear: 12, runLength: 5 }), 5);
+  // A daily series with a weekly cycle and a 3-sd shift at day 300: the run rule fires within the week,
+  // and not again on the days right after (they are the same news).
+  const rng = Rng.stream(4, 2, 0);
+  const series = Array.from({ length: 330 }, (_, t) => ({
+    period_start: `d${t}`,
+    value: 100 + 4 * Math.sin((2 * Math.PI * t) / 7) + rng.normal() + (t >= 300 ? 3 : 0),
+  }));
+  const runs = detectAnomalies(series, { pointsPerYear: 365, season: 7 }).filter(
+    (a) => a.rule === 'run' && a.index >= 300,
+  );
+  assert.ok(runs.length > 0 && (runs[0]?.index ?? 0) < 307, JSON.stringify(runs.map((r) => r.index)));
+  for (let k = 1; k < runs.length; k++)
+    assert.ok((runs[k]?.index ?? 0) - (runs[k - 1]?.index ?? 0) >= 7, 'alarms of one run are ≥ 7 days apart');
 });

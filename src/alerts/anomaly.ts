@@ -6,8 +6,9 @@
 //   sampling noise  for a rate with denominator n, √(p(1 − p)/n): a small segment's interval widens, so its
 //                   noise is not an alarm; the scale used is the larger of the two.
 // A point is anomalous when its standardised residual passes the point threshold (spikes), or when the
-// residuals of the last three points together pass the run threshold (level shifts and drifts, caught even
-// when each point alone is within bounds). Thresholds follow from the false alarms allowed per KPI-year:
+// residuals of the last L points (all of one sign) together pass the run threshold: level shifts and drifts,
+// caught even when each point alone is within bounds. L is about a week of daily points, a month of weekly
+// ones, a quarter of monthly ones, so a shift is caught within that time. Thresholds follow from the false alarms allowed per KPI-year:
 // with P points a year and at most `falseAlarmsPerYear`, each rule may fire with probability
 // falseAlarmsPerYear / (2P) per point, two-sided, widened by `inflation` for the noise of the robust
 // estimates (calibrated by `npm run bench -- anomaly`).
@@ -30,6 +31,11 @@ export interface AnomalyOptions {
   readonly proportion?: boolean;
   readonly falseAlarmsPerYear?: number;
   readonly inflation?: number;
+  /**
+   * Points the run rule sums (default: a week of daily points, a month of weekly ones, a quarter of
+   * monthly ones — 7, 4, 3): a level shift too small for any one point is caught within that many.
+   */
+  readonly runLength?: number;
   /**
    * Judge the logarithm of a positive series (amounts that grow by a share, like MRR), so steady growth is
    * a straight line; values and intervals are reported in the series' own units.
@@ -82,10 +88,22 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
 };
 
+/** The run rule's length: about a week of daily points, a month of weekly ones, a quarter of monthly ones. */
+export function runLength(opts: AnomalyOptions): number {
+  if (opts.runLength !== undefined) return Math.max(2, Math.floor(opts.runLength));
+  return opts.pointsPerYear >= 300 ? 7 : opts.pointsPerYear >= 50 ? 4 : 3;
+}
+
+/**
+ * How much wider than the normal quantile the thresholds are: residuals standardised by estimated level,
+ * season and noise have heavier tails than a normal's (calibrated by `npm run bench -- anomaly`).
+ */
+const INFLATION = 1.16;
+
 /** The thresholds of the two rules for a series with `pointsPerYear` points. */
 export function thresholds(opts: AnomalyOptions): { point: number; run: number } {
   const perPoint = (opts.falseAlarmsPerYear ?? 1) / (2 * opts.pointsPerYear);
-  const z = normalQuantile(1 - perPoint / 2) * (opts.inflation ?? 1.05);
+  const z = normalQuantile(1 - perPoint / 2) * (opts.inflation ?? INFLATION);
   return { point: z, run: z };
 }
 
@@ -117,12 +135,24 @@ export function detectAnomalies(series: readonly SeriesPoint[], opts: AnomalyOpt
   const levelWindow = Math.max(6, Math.min(window, season ? 2 * season : 12));
   const minHistory = Math.max(12, season ? 2 * season : 0);
   const { point, run } = thresholds(opts);
+  const length = runLength(opts);
+  let lastRunAlarm = Number.NEGATIVE_INFINITY;
   const raw = series.map((p) => (p.value !== null && Number.isFinite(p.value) ? p.value : null));
   const log = opts.log === true && raw.every((v) => v === null || v > 0);
   const values = log ? raw.map((v) => (v === null ? null : Math.log(v))) : raw;
   const back = (v: number) => (log ? Math.exp(v) : v);
   const z: (number | null)[] = [];
-  const residuals: { r: number; noise: number; level: number; index: number }[] = [];
+  // Per judged point: its deseasonalised value, and the baseline as known before it (level, slope, noise
+  // and the variances of the level and seasonal estimates), for the run rule.
+  const residuals: {
+    i: number;
+    dx: number;
+    level: number;
+    slope: number;
+    noise: number;
+    levelVar: number;
+    indexVar: number;
+  }[] = [];
   const out: Anomaly[] = [];
   let known = 0;
   for (let i = 0; i < values.length; i++) {
@@ -202,10 +232,13 @@ export function detectAnomalies(series: readonly SeriesPoint[], opts: AnomalyOpt
     const zi = (x - expected) / scale;
     z.push(zi);
     residuals.push({
-      r: x - expected,
+      i,
+      dx: x - (season ? (index[i % season] ?? 0) : 0),
+      level,
+      slope,
       noise,
-      level: Math.PI / 2 / Math.max(1, levelPoints.length),
-      index: season ? Math.PI / 2 / cyclesUsed : 0,
+      levelVar: Math.PI / 2 / Math.max(1, levelPoints.length),
+      indexVar: season ? Math.PI / 2 / cyclesUsed : 0,
     });
     const start = series[i]?.period_start ?? '';
     const found = {
@@ -220,15 +253,22 @@ export function detectAnomalies(series: readonly SeriesPoint[], opts: AnomalyOpt
       out.push({ ...found, score: zi, rule: 'point' });
       continue;
     }
-    // The run: the sum of the last three residuals against its own spread, three noises and three
-    // seasonal-index errors but one shared level error (counted three times over).
-    const last = residuals.slice(-3);
-    if (last.length === 3 && z.slice(-3).every((v) => v !== null)) {
-      const sum = last.reduce((a, b) => a + b.r, 0);
-      const sd = noise * Math.sqrt(3 + 9 * (last[2]?.level ?? 0) + 3 * (last[2]?.index ?? 0));
+    // The run: the last L deseasonalised values against the baseline known before the run began (so a
+    // shift inside the run cannot pull its own baseline along), summed; its spread is L noises and L
+    // seasonal-index errors but one shared level error (counted L times over).
+    const last = residuals.slice(-length);
+    const first = last[0];
+    if (first && last.length === length && z.slice(-length).every((v) => v !== null)) {
+      const r = last.map((p) => p.dx - (first.level + first.slope * (p.i - first.i)));
+      const sum = r.reduce((a, b) => a + b, 0);
+      const sd = first.noise * Math.sqrt(length + length * length * first.levelVar + length * first.indexVar);
       const combined = sd > 0 ? sum / sd : 0;
-      const sameSign = last.every((v) => Math.sign(v.r) === Math.sign(sum));
-      if (sameSign && Math.abs(combined) > run) out.push({ ...found, score: combined, rule: 'run' });
+      const sameSign = r.every((v) => Math.sign(v) === Math.sign(sum));
+      // One excursion is one alarm: overlapping runs after an alarm are the same news until L points pass.
+      if (sameSign && Math.abs(combined) > run && i - lastRunAlarm >= length) {
+        out.push({ ...found, score: combined, rule: 'run' });
+        lastRunAlarm = i;
+      }
     }
   }
   return out;

@@ -14,6 +14,7 @@ import type { Catalog } from '../catalog/catalog.ts';
 import { CATALOG, getDefinition } from '../catalog/catalog.ts';
 import { computeKpis } from '../compiler/compute.ts';
 import { DIMENSIONS } from '../compiler/dimensions.ts';
+import type { SegmentFilter } from '../compiler/filters.ts';
 import type { Grain } from '../compiler/periods.ts';
 import { RunRollups } from '../compiler/rollups/run-rollups.ts';
 import type { KpiResult } from '../results/kpi-result.ts';
@@ -27,6 +28,8 @@ export interface RootCauseRequest {
   readonly to: string;
   /** The breakdowns to split over (every named dimension by default). */
   readonly dimensions?: readonly string[];
+  /** Explain the change inside one slice (a segment's target): filtered dimensions are not split over. */
+  readonly filters?: readonly SegmentFilter[];
   readonly asOf?: string;
   readonly catalog?: Catalog;
 }
@@ -152,7 +155,10 @@ function split(
 export async function rootCause(engine: Engine, req: RootCauseRequest): Promise<RootCause> {
   const catalog = req.catalog ?? CATALOG;
   getDefinition(req.kpi, catalog);
-  const dimensions = req.dimensions ?? Object.keys(DIMENSIONS);
+  const filters = req.filters ?? [];
+  const dimensions = (req.dimensions ?? Object.keys(DIMENSIONS)).filter(
+    (d) => !filters.some((f) => f.by === d),
+  );
   return engine.session(async (session) => {
     const rollups = new RunRollups(session);
     try {
@@ -160,7 +166,7 @@ export async function rootCause(engine: Engine, req: RootCauseRequest): Promise<
         (
           await computeKpis(
             session,
-            { kpis: [req.kpi], from: day, to: day, grain: req.grain, by, asOf: req.asOf, catalog },
+            { kpis: [req.kpi], from: day, to: day, grain: req.grain, by, filters, asOf: req.asOf, catalog },
             rollups,
           )
         ).filter((r) => r.kpi === req.kpi);

@@ -79,15 +79,15 @@ export async function checkTargets(
         const value = windowValue(rows);
         const status = statusOf(value, target, def.higherIsBetter);
         const why =
-          opts.explain !== false &&
-          (status === 'off_track' || status === 'at_risk') &&
-          target.segment === undefined
+          opts.explain !== false && (status === 'off_track' || status === 'at_risk')
             ? (
                 await rootCause(session, {
                   kpi: target.kpi,
                   grain: target.grain,
                   from: day(periodStart(new Date(lastStart.getTime() - 1), target.grain)),
                   to: day(lastStart),
+                  // A segment's target is explained inside that segment, over the other dimensions.
+                  filters: target.segment ? [target.segment] : [],
                   asOf,
                   catalog: catalog.definitions,
                 })

@@ -105,6 +105,21 @@ test('statuses follow the rules around the actual values; off track carries what
   assert.equal(checks[0].why.length, 0);
 });
 
+test('a segment’s target off track is explained inside its segment, over the other dimensions', async () => {
+  const { status, stderr, checks } = await check([
+    item('mrr', mrr * 10, '\n    segment: { by: plan, value: starter }'),
+  ]);
+  assert.equal(status, 1, stderr);
+  assert.equal(checks[0].status, 'off_track');
+  assert.equal(checks[0].segment, 'starter');
+  const why = checks[0].why as { dimension: string }[];
+  assert.ok(why.length > 0, 'the segments that moved it');
+  assert.ok(
+    why.every((w) => w.dimension !== 'plan'),
+    'not split over the dimension it is a segment of',
+  );
+});
+
 test('all on track: exit 0; a rolling window judges the pooled rate of the last 3 months', async () => {
   const { status, checks } = await check([item('customer_churn_rate', 1, '\n    rolling: 3')]);
   assert.equal(status, 0);
