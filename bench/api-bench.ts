@@ -59,18 +59,32 @@ async function load(opts: autocannon.Options): Promise<Latency> {
 const row = (name: string, l: Latency) =>
   `| ${name} | ${l.requests} | ${l.errors} | ${l.p50.toFixed(1)} | ${l.p95.toFixed(1)} | ${l.p99.toFixed(1)} | ${l.perSecond.toFixed(1)} |`;
 
-export async function apiBench(opts: { customers: number; workDir: string }): Promise<void> {
+/**
+ * `db`: a warehouse already loaded with a generated company (`tenure generate` then `tenure ingest`), kept
+ * afterwards — the 1M-customer one takes longer to make than to measure. Without it a company of
+ * `customers` is generated and loaded into a temporary one.
+ */
+export async function apiBench(opts: { customers: number; workDir: string; db?: string }): Promise<void> {
   const data = join(opts.workDir, 'company-api');
-  const db = join(opts.workDir, 'api.duckdb');
-  rmSync(data, { recursive: true, force: true });
-  rmSync(db, { force: true });
-  const summary = await generateCompany({ customers: opts.customers, months: 24, seed: 1, out: data });
+  const db = opts.db ?? join(opts.workDir, 'api.duckdb');
+  if (opts.db === undefined) {
+    rmSync(data, { recursive: true, force: true });
+    rmSync(db, { force: true });
+    await generateCompany({ customers: opts.customers, months: 24, seed: 1, out: data });
+  }
   const engine = await DuckDBEngine.open(db);
   const catalog = { definitions: CATALOG, applied: [], custom: [] };
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
-    await ingest(engine, { dataDir: data });
-    rmSync(data, { recursive: true, force: true });
+    if (opts.db === undefined) {
+      await ingest(engine, { dataDir: data });
+      rmSync(data, { recursive: true, force: true });
+    }
+    const [counts] = await engine.query<{ customers: number; events: number }>(
+      'SELECT (SELECT count(*) FROM customers) AS customers, (SELECT count(*) FROM events) AS events',
+    );
+    const customers = Number(counts?.customers ?? 0);
+    const events = Number(counts?.events ?? 0);
     server = await startServer({ engine, catalog, host: '127.0.0.1', port: 0 });
     const health = (await (await fetch(`${server.url}/api/health/data`)).json()) as { as_of: string };
     const range = defaultRange(health.as_of);
@@ -119,7 +133,7 @@ export async function apiBench(opts: { customers: number; workDir: string }): Pr
 
     const lines = [
       `Machine: ${machineLine()}. Date: ${new Date().toISOString().slice(0, 10)}.`,
-      `Company: ${opts.customers.toLocaleString('en-US')} customers, ${summary.tables.events.toLocaleString('en-US')} events, 24 months (DuckDB).`,
+      `Company: ${customers.toLocaleString('en-US')} customers, ${events.toLocaleString('en-US')} events, 24 months (DuckDB).`,
       `Request: \`GET /api/kpis/mrr/series\` monthly over ${range.from} … ${range.to} (the dashboard's default range),`,
       `${CONNECTIONS} concurrent connections (autocannon); latencies in ms over every 200 response. The first request`,
       `(empty cache) took ${first.toFixed(0)} ms.`,
@@ -140,12 +154,12 @@ export async function apiBench(opts: { customers: number; workDir: string }): Pr
     ];
     console.log(lines.join('\n'));
     writeSection(
-      `The API and the dashboard, ${opts.customers.toLocaleString('en-US')} customers`,
+      `The API and the dashboard, ${customers.toLocaleString('en-US')} customers`,
       lines.join('\n'),
     );
   } finally {
     await server?.app.close();
     await engine.close();
-    rmSync(db, { force: true });
+    if (opts.db === undefined) rmSync(db, { force: true });
   }
 }

@@ -1,4 +1,4 @@
-// `npm run bench [-- NAME] [--customers N]`: runs the benchmarks and records them in bench/RESULTS.md.
+// `npm run bench [-- NAME] [--customers N] [--db FILE (api: a loaded warehouse, kept)]`: runs the benchmarks and records them in bench/RESULTS.md.
 // Without a NAME every benchmark runs, each in a process of its own so that peak memory is its own.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -14,12 +14,12 @@ const BENCHES = {
   scale: (customers?: number) => scaleBench({ customers: customers ?? 1_000_000, workDir }),
   catalog: (customers?: number) => catalogBench({ customers: customers ?? 100_000, workDir }),
   anomaly: async () => runAnomalyBench(),
-  api: (customers?: number) => apiBench({ customers: customers ?? 100_000, workDir }),
+  api: (customers?: number) => apiBench({ customers: customers ?? 100_000, workDir, db: values.db }),
 } as const;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { customers: { type: 'string' } },
+  options: { customers: { type: 'string' }, db: { type: 'string' } },
 });
 const workDir = join(import.meta.dirname, 'out');
 const wanted = positionals[0];

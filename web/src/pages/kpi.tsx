@@ -4,17 +4,15 @@ import type { ChartConfiguration } from 'chart.js';
 import { useMemo } from 'preact/hooks';
 import { type Definition, query, type ResultRow } from '../api.ts';
 import { ChartCanvas, PALETTE } from '../components/chart.tsx';
+import { DimensionSelect } from '../components/dimension-select.tsx';
 import { RangeControls } from '../components/range-controls.tsx';
 import { Empty, Show } from '../components/states.tsx';
 import { StatusBadge } from '../components/status.tsx';
 import { formatNumber, formatValue, periodLabel } from '../format.ts';
 import type { Goal, TargetCheck } from '../goals-types.ts';
 import type { Range } from '../range.ts';
-import { navigate, withParams } from '../router.ts';
 import { useApi } from '../use-api.ts';
 import { goalText } from './targets.tsx';
-
-export const BREAKDOWNS = ['plan', 'channel', 'country', 'signup_cohort', 'referred'] as const;
 
 interface CatalogDetail {
   definition: Definition;
@@ -51,21 +49,7 @@ export function KpiPage({ id, range, params }: { id: string; range: Range; param
             <h1>{d.definition.name}</h1>
             <p class="lede">{d.definition.description}</p>
             <RangeControls range={range}>
-              <label>
-                Breakdown{' '}
-                <select
-                  name="by"
-                  value={by ?? ''}
-                  onChange={(e) => navigate(withParams({ by: (e.currentTarget as HTMLSelectElement).value }))}
-                >
-                  <option value="">none</option>
-                  {BREAKDOWNS.map((b) => (
-                    <option key={b} value={b}>
-                      {b.replace('_', ' ')}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <DimensionSelect label="Breakdown" param="by" value={by ?? ''} none="none" />
             </RangeControls>
             <Show
               loaded={series}

@@ -4,13 +4,13 @@
 // that decompose NRR, MRR and retention exactly, with their residuals.
 
 import { query } from '../api.ts';
+import { DimensionSelect } from '../components/dimension-select.tsx';
 import { Show } from '../components/states.tsx';
 import { StatusBadge } from '../components/status.tsx';
 import { formatChange, formatValue, periodLabel, termText } from '../format.ts';
 import type { TreeNode, TreeView } from '../goals-types.ts';
-import { navigate, onLink, withParams } from '../router.ts';
+import { onLink } from '../router.ts';
 import { useApi } from '../use-api.ts';
-import { BREAKDOWNS } from './kpi.tsx';
 
 const W = 210;
 const H = 78;
@@ -24,20 +24,7 @@ export function TreePage({ params }: { params: URLSearchParams }) {
     <section>
       <h1>KPI tree</h1>
       <div class="controls">
-        <label>
-          Retention by{' '}
-          <select
-            name="mix_by"
-            value={mixBy ?? 'plan'}
-            onChange={(e) => navigate(withParams({ mix_by: (e.currentTarget as HTMLSelectElement).value }))}
-          >
-            {BREAKDOWNS.map((b) => (
-              <option key={b} value={b}>
-                {b.replace('_', ' ')}
-              </option>
-            ))}
-          </select>
-        </label>
+        <DimensionSelect label="Retention by" param="mix_by" value={mixBy ?? 'plan'} />
       </div>
       <Show loaded={tree} what="the KPI tree" ready={(t) => <Tree tree={t} />} />
     </section>

@@ -1,0 +1,36 @@
+// A choice of customer dimension kept in one URL parameter (the KPI page's breakdown, the tree's split).
+import { navigate, withParams } from '../router.ts';
+
+export const BREAKDOWNS = ['plan', 'channel', 'country', 'signup_cohort', 'referred'] as const;
+
+export function DimensionSelect({
+  label,
+  param,
+  value,
+  none,
+}: {
+  label: string;
+  /** The URL parameter it sets. */
+  param: string;
+  value: string;
+  /** The label of "no dimension", when that is a choice. */
+  none?: string;
+}) {
+  return (
+    <label>
+      {label}{' '}
+      <select
+        name={param}
+        value={value}
+        onChange={(e) => navigate(withParams({ [param]: (e.currentTarget as HTMLSelectElement).value }))}
+      >
+        {none === undefined ? null : <option value="">{none}</option>}
+        {BREAKDOWNS.map((b) => (
+          <option key={b} value={b}>
+            {b.replace('_', ' ')}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
