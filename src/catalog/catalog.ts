@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { TenureError } from '../errors/tenure-error.ts';
 import { readTargets, type Target } from '../goals/targets.ts';
+import { type DataQualityConfig, readDataQuality } from '../quality/config.ts';
 import { type KpiDefinition, KpiDefinitionSchema, paramValueProblem } from './definition.ts';
 import { ACTIVATION_KPIS } from './kpis/activation.ts';
 import { FEEDBACK_KPIS } from './kpis/feedback.ts';
@@ -81,6 +82,7 @@ export interface ProjectOverrides {
   readonly kpis?: unknown;
   readonly custom_kpis?: unknown;
   readonly targets?: unknown;
+  readonly data_quality?: unknown;
 }
 
 /** One parameter default a project changed, for the change log. */
@@ -98,6 +100,8 @@ export interface ResolvedCatalog {
   readonly custom: readonly string[];
   /** The project's targets and owners (none when absent). */
   readonly targets?: readonly Target[];
+  /** The data-quality checks' settings (defaults when absent). */
+  readonly dataQuality?: DataQualityConfig;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -113,12 +117,14 @@ export function applyOverrides(catalog: Catalog, overrides: ProjectOverrides): R
   const merged = [...catalog, ...custom].map((d) => structuredClone(d));
   const applied = applyParamOverrides(merged, overrides.kpis, problems);
   const targets = readTargets(merged, overrides.targets, problems);
+  const dataQuality = readDataQuality(overrides.data_quality, problems);
   if (problems.length > 0) throw new ConfigProblemsError(problems);
   return {
     definitions: merged.map((d) => Object.freeze(d)),
     applied,
     custom: custom.map((d) => d.id),
     targets,
+    dataQuality,
   };
 }
 

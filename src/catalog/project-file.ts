@@ -5,6 +5,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { TenureError } from '../errors/tenure-error.ts';
 import { TargetSchema } from '../goals/targets.ts';
+import { DataQualitySchema } from '../quality/config.ts';
 import { applyOverrides, CATALOG, type Catalog, type ResolvedCatalog } from './catalog.ts';
 import { type KpiDefinition, KpiDefinitionSchema, type ParamSpec } from './definition.ts';
 import { ConfigProblemsError } from './problems.ts';
@@ -82,6 +83,7 @@ export function projectFileSchema(catalog: Catalog = CATALOG) {
         .describe('New parameter defaults of KPIs, by KPI id'),
       custom_kpis: z.array(KpiDefinitionSchema).optional().describe('The project’s own KPI definitions'),
       targets: z.array(TargetSchema).optional().describe('Targets, owners and action plans per KPI'),
+      data_quality: DataQualitySchema.optional(),
     })
     .describe('Tenure project file (tenure.yaml)');
 }
