@@ -1,7 +1,8 @@
 // How the review prints numbers, shared by the Markdown and HTML renderers: ratios as percentages and
 // their changes in percentage points, amounts with thousands separators, durations with their unit.
 import type { Goal, Status } from '../goals/targets.ts';
-import type { Unit } from './review.ts';
+import type { PeriodBounds } from './period.ts';
+import type { ReviewKpi, Unit } from './review.ts';
 
 const grouped = (v: number, digits: number) =>
   v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -59,3 +60,13 @@ export const REASON_LABEL = {
 /** A decomposition effect in the KPI's unit (a ratio's effects in percentage points). */
 export const formatEffect = (v: number, unit: Unit) =>
   unit === 'ratio' ? `${signed((100 * v).toFixed(2), v)} pp` : signed(formatValue(v, unit), v);
+
+/**
+ * When a target is judged on other periods than the review's (a monthly target in a quarterly review, a
+ * rolling window), what it was judged on: "1.8% over 2025-06-01 to 2025-06-30"; else nothing.
+ */
+export function judgedNote(k: ReviewKpi, period: PeriodBounds): string {
+  if (k.judged.period_start === period.start && k.judged.period_end === period.end) return '';
+  const last = new Date(Date.parse(k.judged.period_end) - 86_400_000).toISOString().slice(0, 10);
+  return `judged on ${formatValue(k.judged.value, k.unit)} over ${k.judged.period_start.slice(0, 10)} to ${last}`;
+}

@@ -1,6 +1,15 @@
 // The review as one self-contained HTML page (inline style, no script, nothing fetched), built from the
 // report object. Every text goes through `esc`, so a name like <script> prints as text.
-import { formatChange, formatEffect, formatGoal, formatValue, REASON_LABEL, STATUS_LABEL } from './format.ts';
+import {
+  formatChange,
+  formatEffect,
+  formatGoal,
+  formatValue,
+  judgedNote,
+  REASON_LABEL,
+  STATUS_LABEL,
+} from './format.ts';
+import type { PeriodBounds } from './period.ts';
 import type { ReviewKpi, ReviewMove, ReviewReport } from './review.ts';
 
 export function esc(text: string): string {
@@ -35,10 +44,15 @@ function table(head: readonly string[], rows: readonly (readonly (Cell | string)
     .join('')}</tbody></table>`;
 }
 
-const status = (k: ReviewKpi): Cell => ({
-  text: STATUS_LABEL[k.status],
-  html: `<span class="status ${k.status}">${esc(STATUS_LABEL[k.status])}${k.ahead ? ' (ahead)' : ''}</span>`,
-});
+const status = (k: ReviewKpi, period: PeriodBounds): Cell => {
+  const note = judgedNote(k, period);
+  return {
+    text: STATUS_LABEL[k.status],
+    html: `<span class="status ${k.status}">${esc(STATUS_LABEL[k.status])}${k.ahead ? ' (ahead)' : ''}</span>${
+      note ? ` <span class="muted">${esc(note)}</span>` : ''
+    }`,
+  };
+};
 
 function ownerSection(report: ReviewReport, owner: string, kpis: readonly ReviewKpi[]): string {
   const { period } = report;
@@ -50,7 +64,7 @@ function ownerSection(report: ReviewReport, owner: string, kpis: readonly Review
     num(formatChange(k.change, k.relative_change, k.unit)),
     num(formatGoal(k.pragmatic, k.unit)),
     num(formatGoal(k.aspirational, k.unit)),
-    status(k),
+    status(k, period),
   ]);
   const plans = kpis
     .map(

@@ -1,6 +1,14 @@
 // The review as Markdown, from the report object. Every text that may come from the project file or the
 // data (KPI and owner names, plans, messages) is escaped, so it prints as written and never as markup.
-import { formatChange, formatEffect, formatGoal, formatValue, REASON_LABEL, STATUS_LABEL } from './format.ts';
+import {
+  formatChange,
+  formatEffect,
+  formatGoal,
+  formatValue,
+  judgedNote,
+  REASON_LABEL,
+  STATUS_LABEL,
+} from './format.ts';
 import type { ReviewKpi, ReviewMove, ReviewReport } from './review.ts';
 
 /** Escapes Markdown syntax and raw HTML; a line break becomes a space (table cells are one line). */
@@ -32,7 +40,7 @@ function ownerKpiRows(report: ReviewReport, kpis: readonly ReviewKpi[]): string 
       formatChange(k.change, k.relative_change, k.unit),
       formatGoal(k.pragmatic, k.unit),
       formatGoal(k.aspirational, k.unit),
-      `${STATUS_LABEL[k.status]}${k.ahead ? ' (ahead)' : ''}`,
+      `${STATUS_LABEL[k.status]}${k.ahead ? ' (ahead)' : ''}${judgedNote(k, period) ? `, ${judgedNote(k, period)}` : ''}`,
     ]),
   );
 }
