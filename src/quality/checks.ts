@@ -59,6 +59,7 @@ async function volumeFinding(
   config: DataQualityConfig['volume'],
 ): Promise<QualityFinding | null> {
   if (timeColumn(table)?.kind !== 'timestamp' || span.first_day === null) return null;
+  if ((config.skip as readonly string[]).includes(table)) return null;
   const from = Math.max(day - 7 * config.weeks, span.first_day);
   const counts = await dailyCounts(engine, table, from, day);
   const sameWeekday: number[] = [];

@@ -13,6 +13,8 @@ test('without the section every check runs with its defaults', () => {
   assert.equal(freshnessLimit(config, 'experiments'), undefined, 'not judged by default');
   assert.equal(config.volume.weeks, 8);
   assert.equal(config.null_rate.baseline_days, 28);
+  // Survey rounds and campaigns come in waves that a weekday baseline cannot expect.
+  assert.deepEqual(config.volume.skip, ['feedback', 'promotions']);
 });
 
 test('a limit changed, one turned off, one added; a check tuned', () => {

@@ -26,6 +26,12 @@ export const DEFAULT_FRESHNESS_DAYS: Readonly<Partial<Record<TableName, number>>
   feedback: 100,
 };
 
+/**
+ * Surveys go out in rounds and offers in campaigns: a round's first days hold many times the rows of the
+ * weeks before (quarterly NPS: 8× for two weeks in a generated company), which no weekday baseline expects.
+ */
+const WAVE_TABLES = ['feedback', 'promotions'] as const;
+
 const FreshnessLimit = z.union([z.number().positive(), z.literal(false)]);
 
 export const DataQualitySchema = z
@@ -49,8 +55,14 @@ export const DataQualitySchema = z
           .min(0)
           .default(5)
           .describe('Tables with a smaller median day are too thin to judge'),
+        skip: z
+          .array(z.enum(TIMED_TABLES))
+          .default([...WAVE_TABLES])
+          .describe(
+            'Tables whose rows arrive in waves (survey rounds, campaigns), not judged by daily volume',
+          ),
       })
-      .default({ weeks: 8, k: 5, min_ratio: 1.5, min_daily_rows: 5 })
+      .default({ weeks: 8, k: 5, min_ratio: 1.5, min_daily_rows: 5, skip: [...WAVE_TABLES] })
       .describe('Daily row counts against the same weekday of recent weeks'),
     null_rate: z
       .strictObject({
