@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { TenureError } from '../errors/tenure-error.ts';
 import { readTree, type TreeEdge } from '../goals/kpi-tree.ts';
 import { readTargets, type Target } from '../goals/targets.ts';
+import { type DataQualityConfig, readDataQuality } from '../quality/config.ts';
 import { type KpiDefinition, KpiDefinitionSchema, paramValueProblem } from './definition.ts';
 import { ACTIVATION_KPIS } from './kpis/activation.ts';
 import { FEEDBACK_KPIS } from './kpis/feedback.ts';
@@ -83,6 +84,7 @@ export interface ProjectOverrides {
   readonly custom_kpis?: unknown;
   readonly targets?: unknown;
   readonly tree?: unknown;
+  readonly data_quality?: unknown;
 }
 
 /** One parameter default a project changed, for the change log. */
@@ -102,6 +104,8 @@ export interface ResolvedCatalog {
   readonly targets?: readonly Target[];
   /** The KPI tree: the shipped edges with the project's own (the shipped ones when absent). */
   readonly tree?: readonly TreeEdge[];
+  /** The data-quality checks' settings (defaults when absent). */
+  readonly dataQuality?: DataQualityConfig;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -118,6 +122,7 @@ export function applyOverrides(catalog: Catalog, overrides: ProjectOverrides): R
   const applied = applyParamOverrides(merged, overrides.kpis, problems);
   const targets = readTargets(merged, overrides.targets, problems);
   const tree = readTree(merged, overrides.tree, problems);
+  const dataQuality = readDataQuality(overrides.data_quality, problems);
   if (problems.length > 0) throw new ConfigProblemsError(problems);
   return {
     definitions: merged.map((d) => Object.freeze(d)),
@@ -125,6 +130,7 @@ export function applyOverrides(catalog: Catalog, overrides: ProjectOverrides): R
     custom: custom.map((d) => d.id),
     targets,
     tree,
+    dataQuality,
   };
 }
 

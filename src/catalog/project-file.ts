@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { TenureError } from '../errors/tenure-error.ts';
 import { TreeSectionSchema } from '../goals/kpi-tree.ts';
 import { TargetSchema } from '../goals/targets.ts';
+import { DataQualitySchema } from '../quality/config.ts';
 import { applyOverrides, CATALOG, type Catalog, type ResolvedCatalog } from './catalog.ts';
 import { type KpiDefinition, KpiDefinitionSchema, type ParamSpec } from './definition.ts';
 import { ConfigProblemsError } from './problems.ts';
@@ -84,6 +85,7 @@ export function projectFileSchema(catalog: Catalog = CATALOG) {
       custom_kpis: z.array(KpiDefinitionSchema).optional().describe('The project’s own KPI definitions'),
       targets: z.array(TargetSchema).optional().describe('Targets, owners and action plans per KPI'),
       tree: TreeSectionSchema.optional().describe('Edges of the KPI tree, from leading to lagging KPIs'),
+      data_quality: DataQualitySchema.optional(),
     })
     .describe('Tenure project file (tenure.yaml)');
 }

@@ -10,6 +10,7 @@ import { registerGenerate } from './commands/generate.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerModel } from './commands/model.ts';
 import { registerQuarantine } from './commands/quarantine.ts';
+import { registerReport } from './commands/report.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerTree } from './commands/tree.ts';
 import { registerWhy } from './commands/why.ts';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerCheck(program);
   registerAlerts(program);
   registerModel(program);
+  registerReport(program);
   return program;
 }
 

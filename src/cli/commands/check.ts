@@ -1,6 +1,7 @@
 // `tenure check [--db FILE|URL] [--project FILE] [--as-of T] [--json]`: every target of the project file
-// judged on its KPI's last complete period; exits 1 when any is at risk or off track (for cron and CI), with
-// the segments that moved each such KPI.
+// judged on its KPI's last complete period, and the data-quality checks (src/quality); exits 1 when any
+// target is at risk or off track or the data has a problem (for cron and CI), with the segments that moved
+// each such KPI.
 import type { Command } from 'commander';
 import { type Alert, alertsFromChecks } from '../../alerts/alert.ts';
 import { kpiAnomalies } from '../../alerts/kpi-anomalies.ts';
@@ -10,6 +11,9 @@ import { dataAsOf } from '../../compiler/as-of.ts';
 import { badInput } from '../../errors/tenure-error.ts';
 import { checkTargets, needsAttention } from '../../goals/check.ts';
 import { recordTargets } from '../../goals/target-log.ts';
+import { runDataQuality } from '../../quality/checks.ts';
+import { DEFAULT_DATA_QUALITY } from '../../quality/config.ts';
+import { alertsFromFindings, type QualityFinding } from '../../quality/findings.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import { openWarehouse } from '../../warehouse/open.ts';
 import { formatTable, printJson } from '../output.ts';
@@ -18,6 +22,12 @@ import { resolveCatalog } from './catalog.ts';
 const show = (v: number | null) => (v === null ? '' : Number.isInteger(v) ? String(v) : v.toFixed(4));
 const goal = (g: number | [number, number] | undefined) =>
   g === undefined ? '' : Array.isArray(g) ? `${show(g[0])}–${show(g[1])}` : show(g);
+
+/** The data-quality findings for the terminal: one line each, or that there are none. */
+const qualityLines = (findings: readonly QualityFinding[]) =>
+  findings.length === 0
+    ? '\ndata quality: no findings\n'
+    : `\ndata quality:\n${findings.map((f) => `  ${f.severity === 'critical' ? 'CRITICAL' : 'WARNING '} ${f.message} — ${f.action}`).join('\n')}\n`;
 
 interface CheckOptions {
   db: string;
@@ -28,6 +38,8 @@ interface CheckOptions {
   webhookFormat: string;
   alertsFile?: string;
   anomalies?: boolean;
+  /** False with --no-data-quality. */
+  dataQuality: boolean;
 }
 
 /** Records the alerts (deduplicated) and sends the ones due: to stderr, the file, the webhook. */
@@ -64,6 +76,10 @@ export function registerCheck(program: Command): void {
     .option('--webhook-format <format>', 'json or slack', 'json')
     .option('--alerts-file <file>', 'write the current alerts to this JSON file')
     .option('--anomalies', 'also judge every KPI against its own history (monthly, last 36 months)')
+    .option(
+      '--no-data-quality',
+      'skip the data-quality checks (freshness against --as-of or the clock, volume, null rates, quarantine)',
+    )
     .action(async (opts: CheckOptions) => {
       if (opts.webhookFormat !== 'json' && opts.webhookFormat !== 'slack') {
         throw badInput(
@@ -88,9 +104,15 @@ export function registerCheck(program: Command): void {
         const anomalies = opts.anomalies
           ? await kpiAnomalies(engine, catalog, { grain: 'month', history: 36, asOf })
           : [];
-        const alerts = [...alertsFromChecks(checks), ...anomalies];
+        const quality = opts.dataQuality
+          ? await runDataQuality(engine, catalog.dataQuality ?? DEFAULT_DATA_QUALITY, {
+              asOf,
+              reference: opts.asOf ?? new Date().toISOString(),
+            })
+          : [];
+        const alerts = [...alertsFromChecks(checks), ...anomalies, ...alertsFromFindings(quality)];
         await notify(engine, alerts, opts);
-        if (opts.json) printJson({ targets: checks, alerts });
+        if (opts.json) printJson({ targets: checks, alerts, data_quality: quality });
         else if (checks.length === 0 && !opts.anomalies)
           process.stdout.write('no targets in the project file (targets: in tenure.yaml)\n');
         else
@@ -120,7 +142,8 @@ export function registerCheck(program: Command): void {
               ]),
             )}\n`,
           );
-        if (needsAttention(checks) || anomalies.length > 0) process.exitCode = 1;
+        if (!opts.json && opts.dataQuality) process.stdout.write(qualityLines(quality));
+        if (needsAttention(checks) || anomalies.length > 0 || quality.length > 0) process.exitCode = 1;
       } finally {
         await engine.close();
       }
