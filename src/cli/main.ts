@@ -6,6 +6,7 @@ import { registerAlerts, registerCheck } from './commands/check.ts';
 import { registerCompute } from './commands/compute.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerExplain } from './commands/explain.ts';
+import { registerForecast } from './commands/forecast.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerModel } from './commands/model.ts';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerCheck(program);
   registerAlerts(program);
   registerModel(program);
+  registerForecast(program);
   return program;
 }
 
