@@ -11,18 +11,9 @@
 // NRR = MRR at the end of those paying at the start / their MRR at the start.
 import type { SbgParams } from '../models/sbg.ts';
 import { sbgRetentionRate } from '../models/sbg.ts';
+import type { ForecastKpi } from './forecast-kpis.ts';
 
-export const FORECAST_KPIS = [
-  'customer_churn_rate',
-  'customer_retention_rate',
-  'mrr',
-  'net_revenue_retention',
-] as const;
-export type ForecastKpi = (typeof FORECAST_KPIS)[number];
-
-export function isForecastKpi(id: string): id is ForecastKpi {
-  return (FORECAST_KPIS as readonly string[]).includes(id);
-}
+export { FORECAST_KPIS, type ForecastKpi, isForecastKpi } from './forecast-kpis.ts';
 
 export interface CohortState {
   /** Customers of the cohort paying now. */

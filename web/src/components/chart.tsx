@@ -6,6 +6,7 @@ import {
   CategoryScale,
   Chart,
   type ChartConfiguration,
+  Filler,
   Legend,
   LinearScale,
   LineController,
@@ -25,6 +26,7 @@ Chart.register(
   PointElement,
   Legend,
   Tooltip,
+  Filler,
 );
 
 export const PALETTE = [

@@ -4,6 +4,7 @@ import type { ChartConfiguration } from 'chart.js';
 import { useMemo } from 'preact/hooks';
 import { type Definition, query, type ResultRow } from '../api.ts';
 import { ChartCanvas, PALETTE } from '../components/chart.tsx';
+import { ForecastSection } from '../components/forecast.tsx';
 import { RangeControls } from '../components/range-controls.tsx';
 import { Empty, Show } from '../components/states.tsx';
 import { formatNumber, formatValue, periodLabel } from '../format.ts';
@@ -61,6 +62,7 @@ export function KpiPage({ id, range, params }: { id: string; range: Range; param
               what="the series"
               ready={(s) => <Series id={id} rows={s.results} unit={d.definition.unit} grain={range.grain} />}
             />
+            <ForecastSection id={id} grain={range.grain} unit={d.definition.unit} params={params} />
             <DefinitionSection detail={d} />
             <Sql id={id} grain={range.grain} />
             <ChangeLog entries={d.change_log} />
