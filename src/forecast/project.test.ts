@@ -21,6 +21,7 @@ test('two months of the point forecast, worked by hand', () => {
     arrivals: 10,
     arrivalArpa: 40,
     arrivalParams: params,
+    churnLevel: 1,
     survive: expectedSurvivors,
   });
   const [m1, m2] = projectMonths(start, 2, inputs);
@@ -41,12 +42,31 @@ test('two months of the point forecast, worked by hand', () => {
   close(kpiFromOutcome('mrr', m2), 3827.2, 1e-6);
 });
 
+test('the churn level scales each month’s churn probability', () => {
+  // α = 1, β = 3: r(1) = 3/4, churn 1/4; at level 1.2 the churn is 0.3, so 70 of 100 stay.
+  const [m] = projectMonths(
+    [{ survivors: 100, mrr: 1000, age: 0, params: { alpha: 1, beta: 3 } }],
+    1,
+    () => ({
+      drift: 1,
+      arrivals: 0,
+      arrivalArpa: 0,
+      arrivalParams: { alpha: 1, beta: 3 },
+      churnLevel: 1.2,
+      survive: expectedSurvivors,
+    }),
+  );
+  assert.ok(m);
+  close(kpiFromOutcome('customer_churn_rate', m), 0.3);
+});
+
 test('a month with nobody paying at its start has no churn or NRR, never NaN', () => {
   const [m] = projectMonths([], 1, () => ({
     drift: 1,
     arrivals: 5,
     arrivalArpa: 10,
     arrivalParams: { alpha: 1, beta: 1 },
+    churnLevel: 1,
     survive: expectedSurvivors,
   }));
   assert.ok(m);

@@ -1,7 +1,8 @@
 // One month of the forecast's arithmetic, on the cohorts' state. Each paying-start cohort has survivors,
 // their MRR and its age in months since its first month end; a month
 //   - keeps survivors·r(age + 1) of each cohort, r(t) = (β + t − 1)/(α + β + t − 1) the sBG retention rate
-//     of the cohort's curve (a binomial draw in the simulation, the mean in the point forecast);
+//     of the cohort's curve, its churn 1 − r scaled by the recent churn level (model.ts) (a binomial draw
+//     in the simulation, the mean in the point forecast);
 //   - carries each survivor's MRR at its cohort's ARPA times the drift d, the recent ratio of the ARPA of
 //     customers who stayed a month (at its end) to the ARPA of everyone paying at its start (expansion less
 //     contraction, and the tilt of who stays towards larger accounts);
@@ -32,6 +33,8 @@ export interface MonthInputs {
   arrivalArpa: number;
   /** The curve the month's arrivals will follow (the pooled one). */
   arrivalParams: SbgParams;
+  /** The recent level of churn against the curves: each month's churn probability 1 − r is scaled by it. */
+  churnLevel: number;
   /** How many of n customers stay when each stays with probability r. */
   survive: (n: number, r: number) => number;
 }
@@ -56,7 +59,8 @@ export function stepMonth(
   const next: CohortState[] = [];
   for (const c of cohorts) {
     if (c.survivors <= 0) continue;
-    const kept = month.survive(c.survivors, sbgRetentionRate(c.params, c.age + 1));
+    const churn = Math.min(1, month.churnLevel * (1 - sbgRetentionRate(c.params, c.age + 1)));
+    const kept = month.survive(c.survivors, 1 - churn);
     const mrr = kept * (c.mrr / c.survivors) * month.drift;
     atRisk += c.survivors;
     stayed += kept;

@@ -51,6 +51,7 @@ export function pointForecast(model: ForecastModel, horizon: number): MonthOutco
     arrivals: arrivalRate(model.arrivals, model.firstForecastIndex + h - 1),
     arrivalArpa: model.arrivalArpa.mean,
     arrivalParams: model.pooled.params,
+    churnLevel: model.churnLevel.level,
     survive: expectedSurvivors,
   }));
 }
@@ -73,6 +74,10 @@ function replicate(
   const [intercept, slope] = normal2Draw(rng, [t.intercept, t.slope], t.covariance);
   const { drift, arrivalArpa } = model;
   const driftMean = drift.mean + (drift.sd / Math.sqrt(drift.months)) * rng.normal();
+  // The level's sampling error: the churned count is Poisson, so se(level) ≈ √observed / expected.
+  const { level, observed, expected } = model.churnLevel;
+  const churnLevel =
+    expected > 0 ? Math.max(0, level + (Math.sqrt(observed) / expected) * rng.normal()) : level;
   const arpaMean = arrivalArpa.mean + (arrivalArpa.sd / Math.sqrt(arrivalArpa.months)) * rng.normal();
   return projectMonths(start, horizon, (h) => {
     const lambda = arrivalRate({ intercept, slope, centre: t.centre }, model.firstForecastIndex + h - 1);
@@ -81,6 +86,7 @@ function replicate(
       arrivals: overdispersedCountDraw(rng, lambda, t.dispersion),
       arrivalArpa: Math.max(0, arpaMean + arrivalArpa.sd * rng.normal()),
       arrivalParams: pooled,
+      churnLevel,
       survive: (n, r) => binomialDraw(rng, n, r),
     };
   });

@@ -15,7 +15,7 @@ import { generateCompany } from '../../src/synth/generate.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
 
 const SEEDS = [11, 12, 13, 14];
-const CUSTOMERS = 4000;
+const CUSTOMERS = 3000;
 const HORIZON = 6;
 // The generator's window is [2024-01-01, 2026-01-01); month 18 begins 2025-07-01.
 const AS_OF = '2025-07-01T00:00:00.000Z';
