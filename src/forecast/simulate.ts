@@ -9,7 +9,7 @@ import type { Rng } from '../synth/random.ts';
 import { arrivalRate } from './arrivals.ts';
 import { drawCurveParams } from './cohort-fits.ts';
 import { binomialDraw, forecastRng, normal2Draw, overdispersedCountDraw, quantileOfSorted } from './draws.ts';
-import type { ForecastModel } from './model.ts';
+import type { ForecastModel, RecentMean } from './model.ts';
 import {
   type CohortState,
   expectedSurvivors,
@@ -56,6 +56,20 @@ export function pointForecast(model: ForecastModel, horizon: number): MonthOutco
   }));
 }
 
+/**
+ * A mean and month-to-month spread for one replicate, from a few months' values: σ² from its scaled
+ * inverse-χ² distribution, (n − 1)·s²/χ²ₙ₋₁, then the mean from N(x̄, σ²/n) — so that a month's value drawn
+ * as mean + σ·z has the Student-t predictive spread of n values, not a normal's that takes s for σ.
+ */
+function drawRecentMean(rng: Rng, m: RecentMean): { mean: number; sd: number } {
+  const df = m.months - 1;
+  if (df < 1) return { mean: m.mean, sd: m.sd };
+  let chi2 = 0;
+  for (let i = 0; i < df; i++) chi2 += rng.normal() ** 2;
+  const sd = m.sd * Math.sqrt(df / Math.max(chi2, 1e-9));
+  return { mean: m.mean + (sd / Math.sqrt(m.months)) * rng.normal(), sd };
+}
+
 /** One bootstrap replicate of the months ahead. */
 function replicate(
   rng: Rng,
@@ -72,19 +86,18 @@ function replicate(
   }));
   const t = model.arrivals;
   const [intercept, slope] = normal2Draw(rng, [t.intercept, t.slope], t.covariance);
-  const { drift, arrivalArpa } = model;
-  const driftMean = drift.mean + (drift.sd / Math.sqrt(drift.months)) * rng.normal();
+  const drift = drawRecentMean(rng, model.drift);
   // The level's sampling error: the churned count is Poisson, so se(level) ≈ √observed / expected.
   const { level, observed, expected } = model.churnLevel;
   const churnLevel =
     expected > 0 ? Math.max(0, level + (Math.sqrt(observed) / expected) * rng.normal()) : level;
-  const arpaMean = arrivalArpa.mean + (arrivalArpa.sd / Math.sqrt(arrivalArpa.months)) * rng.normal();
+  const arpa = drawRecentMean(rng, model.arrivalArpa);
   return projectMonths(start, horizon, (h) => {
     const lambda = arrivalRate({ intercept, slope, centre: t.centre }, model.firstForecastIndex + h - 1);
     return {
-      drift: driftMean + drift.sd * rng.normal(),
+      drift: drift.mean + drift.sd * rng.normal(),
       arrivals: overdispersedCountDraw(rng, lambda, t.dispersion),
-      arrivalArpa: Math.max(0, arpaMean + arrivalArpa.sd * rng.normal()),
+      arrivalArpa: Math.max(0, arpa.mean + arpa.sd * rng.normal()),
       arrivalParams: pooled,
       churnLevel,
       survive: (n, r) => binomialDraw(rng, n, r),
