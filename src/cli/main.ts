@@ -6,6 +6,7 @@ import { registerAlerts, registerCheck } from './commands/check.ts';
 import { registerCompute } from './commands/compute.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerExplain } from './commands/explain.ts';
+import { registerForecast } from './commands/forecast.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerModel } from './commands/model.ts';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerAlerts(program);
   registerModel(program);
   registerReport(program);
+  registerForecast(program);
   return program;
 }
 

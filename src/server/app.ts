@@ -11,6 +11,7 @@ import { ServerContext } from './context.ts';
 import { registerDashboard } from './dashboard.ts';
 import { errorReply } from './errors.ts';
 import { catalogRoutes } from './routes/catalog.ts';
+import { forecastRoutes } from './routes/forecast.ts';
 import { goalRoutes } from './routes/goals.ts';
 import { healthRoutes } from './routes/health.ts';
 import { kpiRoutes } from './routes/kpis.ts';
@@ -105,6 +106,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   catalogRoutes(app, ctx);
   kpiRoutes(app, ctx);
+  forecastRoutes(app, ctx);
   viewRoutes(app, ctx);
   healthRoutes(app, ctx);
   tokenRoutes(app, ctx);

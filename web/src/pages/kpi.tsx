@@ -5,6 +5,7 @@ import { useMemo } from 'preact/hooks';
 import { type Definition, query, type ResultRow } from '../api.ts';
 import { ChartCanvas, PALETTE } from '../components/chart.tsx';
 import { DimensionSelect } from '../components/dimension-select.tsx';
+import { ForecastSection } from '../components/forecast.tsx';
 import { RangeControls } from '../components/range-controls.tsx';
 import { Empty, Show } from '../components/states.tsx';
 import { StatusBadge } from '../components/status.tsx';
@@ -64,6 +65,7 @@ export function KpiPage({ id, range, params }: { id: string; range: Range; param
                 />
               )}
             />
+            <ForecastSection id={id} grain={range.grain} unit={d.definition.unit} params={params} />
             <DefinitionSection detail={d} />
             <Sql id={id} grain={range.grain} />
             <ChangeLog entries={d.change_log} />

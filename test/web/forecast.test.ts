@@ -1,0 +1,175 @@
+// The forecast on the KPI detail page in real headless Chromium, on a generated company served by the API
+// server: with ?forecast=N the page draws the forecast and its shaded bands after the history, the table
+// beside the chart shows the API's numbers (formatted with the dashboard's own functions), the choice of
+// months ahead lives in the URL, and a KPI without a forecast shows no forecast section. Screenshots go to
+// test-results/.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { CATALOG } from '../../src/catalog/catalog.ts';
+import { ingest } from '../../src/ingest/ingest.ts';
+import { startServer } from '../../src/server/serve.ts';
+import { generateCompany } from '../../src/synth/generate.ts';
+import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
+import { formatValue, periodLabel } from '../../web/src/format.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+
+interface ForecastRow {
+  period_start: string;
+  value: number | null;
+  lower_80: number | null;
+  upper_80: number | null;
+  lower_95: number | null;
+  upper_95: number | null;
+}
+const shots = join(root, 'test-results');
+
+if (!existsSync(CHROMIUM)) {
+  const message = `no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) to run the browser tests`;
+  if (process.env.CI) test('Chromium is installed', () => assert.fail(message));
+  else test('the forecast in Chromium', { skip: message }, () => {});
+} else {
+  const dir = mkdtempSync(join(tmpdir(), 'tenure-web-forecast-'));
+  let engine: DuckDBEngine;
+  let server: { app: FastifyInstance; url: string };
+  let browser: Browser;
+
+  const api = async <T>(path: string): Promise<T> => {
+    const res = await fetch(`${server.url}${path}`);
+    assert.equal(res.status, 200, `${path} answered ${res.status}`);
+    return (await res.json()) as T;
+  };
+
+  async function open(path: string, ready: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (e) => assert.fail(`error in the page at ${path}: ${e.message}`));
+    await page.goto(`${server.url}${path}`);
+    await page.waitForSelector(ready, { timeout: 30_000 });
+    return page;
+  }
+
+  const tableText = (page: Page, testid: string) =>
+    page
+      .locator(`[data-testid="${testid}"] tbody tr`)
+      .evaluateAll((trs) =>
+        (trs as unknown as { children: ArrayLike<{ textContent: string | null }> }[]).map((tr) =>
+          Array.from(tr.children, (c) => c.textContent ?? ''),
+        ),
+      );
+
+  /**
+   * Pixels of the forecast chart painted in the bands' translucent amber: the canvas is transparent, so a
+   * band pixel reads as the line's colour #d97706 = (217, 119, 6) with the band's alpha (0.14, 0.26, or
+   * 0.36 where they overlap: 36–92 of 255), unlike the opaque lines and grid.
+   */
+  const bandPixels = (page: Page) =>
+    page.locator('canvas[aria-label*="forecast"]').evaluate((canvas) => {
+      const c = canvas as unknown as {
+        width: number;
+        height: number;
+        getContext(kind: '2d'): {
+          getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+        };
+      };
+      const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        const [r, g, b, a] = [data[i], data[i + 1], data[i + 2], data[i + 3]] as [
+          number,
+          number,
+          number,
+          number,
+        ];
+        if (a >= 25 && a <= 120 && Math.abs(r - 217) <= 15 && Math.abs(g - 119) <= 15 && b <= 40) n++;
+      }
+      return n;
+    });
+
+  before(async () => {
+    const build = spawnSync(
+      process.execPath,
+      [
+        join(root, 'node_modules/vite/bin/vite.js'),
+        'build',
+        '--config',
+        'web/vite.config.ts',
+        '--logLevel',
+        'error',
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
+    assert.equal(build.status, 0, build.stderr);
+    mkdirSync(shots, { recursive: true });
+    await generateCompany({ customers: 1000, months: 14, seed: 6, out: join(dir, 'company') });
+    engine = await DuckDBEngine.open(join(dir, 'tenure.duckdb'));
+    await ingest(engine, { dataDir: join(dir, 'company') });
+    server = await startServer({
+      engine,
+      catalog: { definitions: CATALOG, applied: [], custom: [] },
+      host: '127.0.0.1',
+      port: 0,
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.app.close();
+    await engine?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('MRR with ?forecast=6: bands drawn after the history, and the table shows the API’s numbers', async () => {
+    const page = await open('/kpi/mrr?grain=month&forecast=6', '[data-testid="forecast"]');
+    const { forecast } = await api<{ forecast: ForecastRow[] }>('/api/kpis/mrr/forecast?horizon=6');
+    assert.equal(forecast.length, 6);
+    const expected = forecast.map((r) => [
+      periodLabel(r.period_start, 'month'),
+      ...[r.value, r.lower_80, r.upper_80, r.lower_95, r.upper_95].map((v) => formatValue(v, 'currency')),
+    ]);
+    assert.deepEqual(await tableText(page, 'forecast'), expected);
+    await page.locator('canvas[aria-label*="forecast"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, 'dashboard-forecast-mrr.png'), fullPage: true });
+    const tinted = await bandPixels(page);
+    assert.ok(tinted > 2000, `the bands tint ${tinted} pixels of the forecast chart`);
+    await page.locator('canvas[aria-label*="forecast"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, 'dashboard-forecast-mrr.png'), fullPage: true });
+    await page.close();
+  });
+
+  test('the months ahead are chosen on the page and kept in the URL', async () => {
+    const page = await open('/kpi/customer_churn_rate?grain=month', 'select[name="forecast"]');
+    assert.equal(
+      await page.locator('[data-testid="forecast"]').count(),
+      0,
+      'no forecast until one is asked for',
+    );
+    await page.selectOption('select[name="forecast"]', '3');
+    await page.waitForURL(/forecast=3/);
+    await page.waitForSelector('[data-testid="forecast"]');
+    const { forecast } = await api<{ forecast: ForecastRow[] }>(
+      '/api/kpis/customer_churn_rate/forecast?horizon=3',
+    );
+    const rows = await tableText(page, 'forecast');
+    assert.deepEqual(
+      rows.map((r) => r.slice(0, 2)),
+      forecast.map((r) => [periodLabel(r.period_start, 'month'), formatValue(r.value, 'ratio')]),
+    );
+    await page.screenshot({ path: join(shots, 'dashboard-forecast-churn.png'), fullPage: true });
+    await page.close();
+  });
+
+  test('a KPI without a forecast shows no forecast section', async () => {
+    const page = await open('/kpi/stickiness_ratio?grain=month&forecast=6', '[data-testid="series"]');
+    assert.equal(await page.locator('select[name="forecast"]').count(), 0);
+    assert.equal(await page.locator('[data-testid="forecast"]').count(), 0);
+    await page.close();
+  });
+}
