@@ -87,7 +87,7 @@ export function anomalyBench(trials = 300, grains: readonly Grain[] = GRAINS): s
     'Targets (issue 5): recall ≥ 0.9 on shifts of 3 standard deviations; ≤ 1 false alarm per KPI-year.',
     'The run rule sums the last L values against the baseline known before the run began (so a shift cannot',
     'pull its own baseline along) and raises one alarm per excursion; the thresholds split the yearly',
-    'false-alarm budget between the point and the run rule, widened by 1.16 for the heavier tails of',
+    'false-alarm budget between the point and the run rule, widened by 1.18 for the heavier tails of',
     'residuals standardised by estimated level, season and noise. The trend is carried only when it is',
     'beyond three standard errors, so flat series are judged as flat.',
   ];

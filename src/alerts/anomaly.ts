@@ -98,7 +98,7 @@ export function runLength(opts: AnomalyOptions): number {
  * How much wider than the normal quantile the thresholds are: residuals standardised by estimated level,
  * season and noise have heavier tails than a normal's (calibrated by `npm run bench -- anomaly`).
  */
-const INFLATION = 1.16;
+const INFLATION = 1.18;
 
 /** The thresholds of the two rules for a series with `pointsPerYear` points. */
 export function thresholds(opts: AnomalyOptions): { point: number; run: number } {
