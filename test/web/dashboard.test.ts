@@ -3,13 +3,12 @@
 // functions), a breakdown can be chosen and the URL then reproduces the view in a new page, an API error
 // shows its message, and every page leaves a screenshot in test-results/.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { CATALOG } from '../../src/catalog/catalog.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { startServer } from '../../src/server/serve.ts';
@@ -18,10 +17,7 @@ import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
 import { formatChange, formatNumber, formatShare, formatValue, periodLabel } from '../../web/src/format.ts';
 import { latestComplete } from '../../web/src/pages/series.ts';
 import { defaultRange, type Range } from '../../web/src/range.ts';
-import { CHROMIUM, CHROMIUM_ARGS } from './chromium.ts';
-
-const root = join(import.meta.dirname, '..', '..');
-const shots = join(root, 'test-results');
+import { apiJson, chromiumAvailable, launch, openPage, screenshot, tableText } from './browser.ts';
 
 interface Row {
   kpi: string;
@@ -34,12 +30,8 @@ interface Row {
   flags: string[];
 }
 
-if (!existsSync(CHROMIUM)) {
-  // In CI a missing browser is a failure; on a developer's machine the rest of the suite still runs.
-  const message = `no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) to run the browser tests`;
-  if (process.env.CI) test('Chromium is installed', () => assert.fail(message));
-  else test('the dashboard in Chromium', { skip: message }, () => {});
-} else {
+// In CI a missing browser is a failure; on a developer's machine the rest of the suite still runs.
+if (chromiumAvailable('the dashboard in Chromium')) {
   const dir = mkdtempSync(join(tmpdir(), 'tenure-web-'));
   let engine: DuckDBEngine;
   let server: { app: FastifyInstance; url: string };
@@ -47,50 +39,13 @@ if (!existsSync(CHROMIUM)) {
   let range: Range;
   let catalogUnits: Map<string, string>;
 
-  const api = async <T>(path: string): Promise<T> => {
-    const res = await fetch(`${server.url}${path}`);
-    assert.equal(res.status, 200, `${path} answered ${res.status}`);
-    return (await res.json()) as T;
-  };
+  const api = <T>(path: string) => apiJson<T>(server.url, path);
   const q = (extra: Record<string, string> = {}) => new URLSearchParams({ ...range, ...extra }).toString();
 
-  /** A new page at `path`, waiting until the selector is shown. */
-  async function open(path: string, ready: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('pageerror', (e) => assert.fail(`error in the page at ${path}: ${e.message}`));
-    await page.goto(`${server.url}${path}`);
-    await page.waitForSelector(ready, { timeout: 30_000 });
-    return page;
-  }
-
-  /** The text of each body row's cells (header cells included) of the table with this test id. */
-  const tableText = (page: Page, testid: string) =>
-    page.locator(`[data-testid="${testid}"] tbody tr`).evaluateAll((trs) =>
-      // (The tests are type-checked without the DOM's types: a row is described by what is read.)
-      (trs as unknown as { children: ArrayLike<{ textContent: string | null }> }[]).map((tr) =>
-        Array.from(tr.children, (c) => c.textContent ?? ''),
-      ),
-    );
-
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: join(shots, `dashboard-${name}.png`), fullPage: true });
+  const open = (path: string, ready: string) => openPage(browser, server.url, path, ready);
+  const shot = screenshot;
 
   before(async () => {
-    // Test the dashboard as built from the current source.
-    const build = spawnSync(
-      process.execPath,
-      [
-        join(root, 'node_modules/vite/bin/vite.js'),
-        'build',
-        '--config',
-        'web/vite.config.ts',
-        '--logLevel',
-        'error',
-      ],
-      { cwd: root, encoding: 'utf8' },
-    );
-    assert.equal(build.status, 0, build.stderr);
-    mkdirSync(shots, { recursive: true });
     await generateCompany({ customers: 300, months: 14, seed: 5, out: join(dir, 'company') });
     engine = await DuckDBEngine.open(join(dir, 'tenure.duckdb'));
     await ingest(engine, { dataDir: join(dir, 'company') });
@@ -100,7 +55,7 @@ if (!existsSync(CHROMIUM)) {
       host: '127.0.0.1',
       port: 0,
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launch();
     const health = await api<{ as_of: string }>('/api/health/data');
     range = defaultRange(health.as_of);
     catalogUnits = new Map(CATALOG.map((d) => [d.id, d.unit]));

@@ -4,22 +4,19 @@
 // months ahead lives in the URL, and a KPI without a forecast shows no forecast section. Screenshots go to
 // test-results/.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { CATALOG } from '../../src/catalog/catalog.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { startServer } from '../../src/server/serve.ts';
 import { generateCompany } from '../../src/synth/generate.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
 import { formatValue, periodLabel } from '../../web/src/format.ts';
-import { CHROMIUM, CHROMIUM_ARGS } from './chromium.ts';
-
-const root = join(import.meta.dirname, '..', '..');
+import { apiJson, chromiumAvailable, launch, openPage, screenshot, tableText } from './browser.ts';
 
 interface ForecastRow {
   period_start: string;
@@ -29,40 +26,15 @@ interface ForecastRow {
   lower_95: number | null;
   upper_95: number | null;
 }
-const shots = join(root, 'test-results');
 
-if (!existsSync(CHROMIUM)) {
-  const message = `no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) to run the browser tests`;
-  if (process.env.CI) test('Chromium is installed', () => assert.fail(message));
-  else test('the forecast in Chromium', { skip: message }, () => {});
-} else {
+if (chromiumAvailable('the forecast in Chromium')) {
   const dir = mkdtempSync(join(tmpdir(), 'tenure-web-forecast-'));
   let engine: DuckDBEngine;
   let server: { app: FastifyInstance; url: string };
   let browser: Browser;
 
-  const api = async <T>(path: string): Promise<T> => {
-    const res = await fetch(`${server.url}${path}`);
-    assert.equal(res.status, 200, `${path} answered ${res.status}`);
-    return (await res.json()) as T;
-  };
-
-  async function open(path: string, ready: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('pageerror', (e) => assert.fail(`error in the page at ${path}: ${e.message}`));
-    await page.goto(`${server.url}${path}`);
-    await page.waitForSelector(ready, { timeout: 30_000 });
-    return page;
-  }
-
-  const tableText = (page: Page, testid: string) =>
-    page
-      .locator(`[data-testid="${testid}"] tbody tr`)
-      .evaluateAll((trs) =>
-        (trs as unknown as { children: ArrayLike<{ textContent: string | null }> }[]).map((tr) =>
-          Array.from(tr.children, (c) => c.textContent ?? ''),
-        ),
-      );
+  const api = <T>(path: string) => apiJson<T>(server.url, path);
+  const open = (path: string, ready: string) => openPage(browser, server.url, path, ready);
 
   /**
    * Pixels of the forecast chart painted in the bands' translucent amber: the canvas is transparent, so a
@@ -93,20 +65,6 @@ if (!existsSync(CHROMIUM)) {
     });
 
   before(async () => {
-    const build = spawnSync(
-      process.execPath,
-      [
-        join(root, 'node_modules/vite/bin/vite.js'),
-        'build',
-        '--config',
-        'web/vite.config.ts',
-        '--logLevel',
-        'error',
-      ],
-      { cwd: root, encoding: 'utf8' },
-    );
-    assert.equal(build.status, 0, build.stderr);
-    mkdirSync(shots, { recursive: true });
     await generateCompany({ customers: 1000, months: 14, seed: 6, out: join(dir, 'company') });
     engine = await DuckDBEngine.open(join(dir, 'tenure.duckdb'));
     await ingest(engine, { dataDir: join(dir, 'company') });
@@ -116,7 +74,7 @@ if (!existsSync(CHROMIUM)) {
       host: '127.0.0.1',
       port: 0,
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launch();
   });
 
   after(async () => {
@@ -136,11 +94,11 @@ if (!existsSync(CHROMIUM)) {
     ]);
     assert.deepEqual(await tableText(page, 'forecast'), expected);
     await page.locator('canvas[aria-label*="forecast"]').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(shots, 'dashboard-forecast-mrr.png'), fullPage: true });
+    await screenshot(page, 'forecast-mrr');
     const tinted = await bandPixels(page);
     assert.ok(tinted > 2000, `the bands tint ${tinted} pixels of the forecast chart`);
     await page.locator('canvas[aria-label*="forecast"]').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(shots, 'dashboard-forecast-mrr.png'), fullPage: true });
+    await screenshot(page, 'forecast-mrr');
     await page.close();
   });
 
@@ -162,7 +120,7 @@ if (!existsSync(CHROMIUM)) {
       rows.map((r) => r.slice(0, 2)),
       forecast.map((r) => [periodLabel(r.period_start, 'month'), formatValue(r.value, 'ratio')]),
     );
-    await page.screenshot({ path: join(shots, 'dashboard-forecast-churn.png'), fullPage: true });
+    await screenshot(page, 'forecast-churn');
     await page.close();
   });
 

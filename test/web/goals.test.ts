@@ -4,13 +4,12 @@
 // target statuses and the KPI chart the target band; a locked server asks for a token, which the header's
 // form stores. Screenshots in test-results/.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { alertsFromChecks } from '../../src/alerts/alert.ts';
 import { recordAlerts } from '../../src/alerts/store.ts';
 import type { ResolvedCatalog } from '../../src/catalog/catalog.ts';
@@ -24,10 +23,8 @@ import { generateCompany } from '../../src/synth/generate.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
 import { formatValue, statusLabel, termText } from '../../web/src/format.ts';
 import type { StoredAlert, TargetCheck, TreeView } from '../../web/src/goals-types.ts';
-import { CHROMIUM, CHROMIUM_ARGS } from './chromium.ts';
+import { apiJson, chromiumAvailable, launch, openPage, screenshot } from './browser.ts';
 
-const root = join(import.meta.dirname, '..', '..');
-const shots = join(root, 'test-results');
 const PROJECT = `version: 1
 targets:
   - kpi: customer_churn_rate
@@ -43,11 +40,7 @@ targets:
     owner: Omar
 `;
 
-if (!existsSync(CHROMIUM)) {
-  const message = `no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) to run the browser tests`;
-  if (process.env.CI) test('Chromium is installed', () => assert.fail(message));
-  else test('the goals pages in Chromium', { skip: message }, () => {});
-} else {
+if (chromiumAvailable('the goals pages in Chromium')) {
   const dir = mkdtempSync(join(tmpdir(), 'tenure-web-goals-'));
   let engine: DuckDBEngine;
   let catalog: ResolvedCatalog;
@@ -56,38 +49,11 @@ if (!existsSync(CHROMIUM)) {
   let browser: Browser;
   let viewer: string;
 
-  const api = async <T>(path: string): Promise<T> => {
-    const res = await fetch(`${server.url}${path}`);
-    assert.equal(res.status, 200, `${path} answered ${res.status}`);
-    return (await res.json()) as T;
-  };
-
-  async function open(path: string, ready: string, base = server.url): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('pageerror', (e) => assert.fail(`error in the page at ${path}: ${e.message}`));
-    await page.goto(`${base}${path}`);
-    await page.waitForSelector(ready, { timeout: 30_000 });
-    return page;
-  }
-
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: join(shots, `dashboard-${name}.png`), fullPage: true });
+  const api = <T>(path: string) => apiJson<T>(server.url, path);
+  const open = (path: string, ready: string, base = server.url) => openPage(browser, base, path, ready);
+  const shot = screenshot;
 
   before(async () => {
-    const build = spawnSync(
-      process.execPath,
-      [
-        join(root, 'node_modules/vite/bin/vite.js'),
-        'build',
-        '--config',
-        'web/vite.config.ts',
-        '--logLevel',
-        'error',
-      ],
-      { cwd: root, encoding: 'utf8' },
-    );
-    assert.equal(build.status, 0, build.stderr);
-    mkdirSync(shots, { recursive: true });
     await generateCompany({ customers: 300, months: 14, seed: 8, out: join(dir, 'company') });
     engine = await DuckDBEngine.open(join(dir, 'tenure.duckdb'));
     await ingest(engine, { dataDir: join(dir, 'company') });
@@ -106,7 +72,7 @@ if (!existsSync(CHROMIUM)) {
       port: 0,
       requireTokens: true,
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launch();
   });
 
   after(async () => {

@@ -1,0 +1,69 @@
+// What every browser test needs: Chromium or a clear skip (a failure in CI), the dashboard built from the
+// current source, pages opened and waited for, the API's JSON, table text and screenshots.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+export const SHOTS = join(root, 'test-results');
+
+/** Whether Chromium is installed; if not, registers a skipped test (a failing one when CI is set). */
+export function chromiumAvailable(what: string): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  const message = `no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) to run the browser tests`;
+  if (process.env.CI) test('Chromium is installed', () => assert.fail(message));
+  else test(what, { skip: message }, () => {});
+  return false;
+}
+
+/** Builds the dashboard from the current source, and starts the browser. */
+export async function launch(): Promise<Browser> {
+  const build = spawnSync(
+    process.execPath,
+    [
+      join(root, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      'web/vite.config.ts',
+      '--logLevel',
+      'error',
+    ],
+    { cwd: root, encoding: 'utf8' },
+  );
+  assert.equal(build.status, 0, build.stderr);
+  mkdirSync(SHOTS, { recursive: true });
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** A new page at `base + path`, once `ready` is shown; an error inside the page fails the test. */
+export async function openPage(browser: Browser, base: string, path: string, ready: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('pageerror', (e) => assert.fail(`error in the page at ${path}: ${e.message}`));
+  await page.goto(`${base}${path}`);
+  await page.waitForSelector(ready, { timeout: 30_000 });
+  return page;
+}
+
+/** The API's JSON answer (asserting a 200). */
+export async function apiJson<T>(base: string, path: string): Promise<T> {
+  const res = await fetch(`${base}${path}`);
+  assert.equal(res.status, 200, `${path} answered ${res.status}`);
+  return (await res.json()) as T;
+}
+
+/** The text of each body row's cells of the table with this test id. */
+export const tableText = (page: Page, testid: string) =>
+  page.locator(`[data-testid="${testid}"] tbody tr`).evaluateAll((trs) =>
+    // (The tests are type-checked without the DOM's types: a row is described by what is read.)
+    (trs as unknown as { children: ArrayLike<{ textContent: string | null }> }[]).map((tr) =>
+      Array.from(tr.children, (c) => c.textContent ?? ''),
+    ),
+  );
+
+/** Saves test-results/dashboard-NAME.png. */
+export const screenshot = (page: Page, name: string) =>
+  page.screenshot({ path: join(SHOTS, `dashboard-${name}.png`), fullPage: true });
