@@ -178,6 +178,13 @@ if (chromiumAvailable('the goals pages in Chromium')) {
     assert.match(note, new RegExp(`pragmatic ${formatValue(0.5, 'ratio')}`));
     assert.match(note, new RegExp(`aspirational ${formatValue(1, 'ratio')}–${formatValue(1.2, 'ratio')}`));
     await shot(kpi, 'kpi-target-band');
+    // The revenue page's MRR chart draws MRR's target too.
+    const revenue = await open('/revenue', '[data-testid="target-band"]');
+    assert.match(
+      (await revenue.textContent('[data-testid="target-band"]')) ?? '',
+      new RegExp(`pragmatic ${formatValue(1, 'currency')}`),
+    );
+    await revenue.close();
     await page.close();
     await kpi.close();
   });

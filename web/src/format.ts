@@ -76,3 +76,11 @@ const STATUS_LABEL: Record<string, string> = {
 
 /** A target status in words ('' for none). */
 export const statusLabel = (s: string | null | undefined) => (s ? (STATUS_LABEL[s] ?? s) : '');
+
+/** A target as written: a value, or low–high. */
+export const goalText = (goal: number | [number, number] | undefined, unit: Unit) =>
+  goal === undefined
+    ? '—'
+    : Array.isArray(goal)
+      ? `${formatValue(goal[0], unit)}–${formatValue(goal[1], unit)}`
+      : formatValue(goal, unit);

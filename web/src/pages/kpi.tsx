@@ -8,12 +8,12 @@ import { DimensionSelect } from '../components/dimension-select.tsx';
 import { ForecastSection } from '../components/forecast.tsx';
 import { RangeControls } from '../components/range-controls.tsx';
 import { Empty, Show } from '../components/states.tsx';
-import { StatusBadge } from '../components/status.tsx';
+import { targetDatasets, useTarget } from '../components/target-band.ts';
+import { TargetNote } from '../components/target-note.tsx';
 import { formatNumber, formatValue, periodLabel } from '../format.ts';
-import type { Goal, TargetCheck } from '../goals-types.ts';
+import type { TargetCheck } from '../goals-types.ts';
 import type { Range } from '../range.ts';
 import { useApi } from '../use-api.ts';
-import { goalText } from './targets.tsx';
 
 interface CatalogDetail {
   definition: Definition;
@@ -32,14 +32,8 @@ export function KpiPage({ id, range, params }: { id: string; range: Range; param
   const series = useApi<{ results: ResultRow[] }>(
     `/api/kpis/${encodeURIComponent(id)}/series${query({ ...range, by })}`,
   );
-  const targets = useApi<{ targets: TargetCheck[] }>('/api/targets');
   // The whole-company target at this grain, drawn as a band (a range) or a line (a value).
-  const target =
-    targets.state === 'ready'
-      ? targets.data.targets.find(
-          (t) => t.target.kpi === id && t.target.segment === undefined && t.target.grain === range.grain,
-        )
-      : undefined;
+  const target = useTarget(id, range.grain);
   return (
     <section>
       <Show
@@ -76,21 +70,6 @@ export function KpiPage({ id, range, params }: { id: string; range: Range; param
   );
 }
 
-/** Constant lines for a target: one for a value, two filled between for a range. */
-function goalDatasets(goal: Goal, label: string, count: number, color: string, dash: number[]) {
-  const line = (v: number, extra: Record<string, unknown> = {}) => ({
-    label,
-    data: Array.from({ length: count }, () => v),
-    borderColor: color,
-    borderDash: dash,
-    borderWidth: 1.5,
-    pointRadius: 0,
-    ...extra,
-  });
-  if (!Array.isArray(goal)) return [line(goal)];
-  return [line(goal[0]), line(goal[1], { fill: '-1', backgroundColor: `${color}22` })];
-}
-
 function Series({
   id,
   rows,
@@ -108,20 +87,7 @@ function Series({
   const config = useMemo<ChartConfiguration>(() => {
     const labels = [...new Set(main.map((r) => periodLabel(r.period_start, grain)))];
     const segments = [...new Set(main.map((r) => r.segment))];
-    const bands = target
-      ? [
-          ...goalDatasets(target.target.pragmatic, 'pragmatic target', labels.length, '#059669', [6, 4]),
-          ...(target.target.aspirational === undefined
-            ? []
-            : goalDatasets(
-                target.target.aspirational,
-                'aspirational target',
-                labels.length,
-                '#7c3aed',
-                [2, 3],
-              )),
-        ]
-      : [];
+    const bands = targetDatasets(target, labels.length);
     return {
       type: 'line',
       data: {
@@ -148,15 +114,7 @@ function Series({
   return (
     <>
       <ChartCanvas config={config} label={`${id} per period`} />
-      {target ? (
-        <p class="target-note" data-testid="target-band">
-          Target ({target.target.owner}): pragmatic {goalText(target.target.pragmatic, unit)}
-          {target.target.aspirational === undefined
-            ? ''
-            : `, aspirational ${goalText(target.target.aspirational, unit)}`}{' '}
-          · last judged <StatusBadge status={target.status} />
-        </p>
-      ) : null}
+      <TargetNote target={target} unit={unit} />
       <table data-testid="series">
         <thead>
           <tr>

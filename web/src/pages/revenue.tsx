@@ -6,6 +6,8 @@ import { query, type ResultRow } from '../api.ts';
 import { ChartCanvas } from '../components/chart.tsx';
 import { RangeControls } from '../components/range-controls.tsx';
 import { Empty, Show } from '../components/states.tsx';
+import { targetDatasets, useTarget } from '../components/target-band.ts';
+import { TargetNote } from '../components/target-note.tsx';
 import { formatNumber, periodLabel } from '../format.ts';
 import type { Range } from '../range.ts';
 import { navigate, withParams } from '../router.ts';
@@ -139,17 +141,23 @@ function Bridge({ rows, grain, chosen }: { rows: BridgeRow[]; grain: string; cho
 }
 
 function MrrOverTime({ rows, grain }: { rows: ResultRow[]; grain: string }) {
-  const config = useMemo<ChartConfiguration>(
-    () => ({
+  const target = useTarget('mrr', grain);
+  const config = useMemo<ChartConfiguration>(() => {
+    const bands = targetDatasets(target, rows.length);
+    return {
       type: 'line',
       data: {
         labels: rows.map((r) => periodLabel(r.period_start, grain)),
-        datasets: [{ label: 'MRR', data: rows.map((r) => r.value), borderColor: '#2563eb' }],
+        datasets: [{ label: 'MRR', data: rows.map((r) => r.value), borderColor: '#2563eb' }, ...bands],
       },
-      options: { plugins: { legend: { display: false } } },
-    }),
-    [rows, grain],
-  );
+      options: { plugins: { legend: { display: bands.length > 0 } } },
+    };
+  }, [rows, grain, target]);
   if (rows.length === 0) return <Empty>No MRR in this range.</Empty>;
-  return <ChartCanvas config={config} label="MRR per period" />;
+  return (
+    <>
+      <ChartCanvas config={config} label="MRR per period" />
+      <TargetNote target={target} unit="currency" />
+    </>
+  );
 }

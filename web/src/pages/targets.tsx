@@ -4,7 +4,7 @@
 import type { CatalogEntry } from '../api.ts';
 import { Empty, Show } from '../components/states.tsx';
 import { StatusBadge } from '../components/status.tsx';
-import { formatValue } from '../format.ts';
+import { formatValue, goalText } from '../format.ts';
 import type { TargetCheck } from '../goals-types.ts';
 import { onLink } from '../router.ts';
 import { useApi } from '../use-api.ts';
@@ -15,14 +15,6 @@ interface HistoryEntry {
   target: string;
   recorded_at: string;
 }
-
-/** A target as written: a value, or low–high. */
-export const goalText = (goal: number | [number, number] | undefined, unit: string) =>
-  goal === undefined
-    ? '—'
-    : Array.isArray(goal)
-      ? `${formatValue(goal[0], unit)}–${formatValue(goal[1], unit)}`
-      : formatValue(goal, unit);
 
 export function TargetsPage() {
   const catalog = useApi<{ kpis: CatalogEntry[] }>('/api/catalog');
