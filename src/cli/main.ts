@@ -10,6 +10,7 @@ import { registerGenerate } from './commands/generate.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerModel } from './commands/model.ts';
 import { registerQuarantine } from './commands/quarantine.ts';
+import { registerRisk } from './commands/risk.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerWhy } from './commands/why.ts';
 
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerCheck(program);
   registerAlerts(program);
   registerModel(program);
+  registerRisk(program);
   return program;
 }
 
