@@ -124,10 +124,13 @@ export function learnDesign(rows: readonly FeatureRow[], only?: readonly string[
   const sum = new Float64Array(names.length);
   const sumSq = new Float64Array(names.length);
   const raw = new Float64Array(names.length);
+  // Sums of differences from the first row's values: a constant column then sums to exactly 0.
+  const shift = new Float64Array(names.length);
+  if (rows[0]) rawValues(rows[0], partial, shift);
   for (const r of rows) {
     rawValues(r, partial, raw);
     for (let j = 0; j < raw.length; j++) {
-      const v = raw[j] as number;
+      const v = (raw[j] as number) - (shift[j] as number);
       sum[j] = (sum[j] as number) + v;
       sumSq[j] = (sumSq[j] as number) + v * v;
     }
@@ -136,8 +139,9 @@ export function learnDesign(rows: readonly FeatureRow[], only?: readonly string[
   const columns: DesignColumn[] = [];
   names.forEach((name, j) => {
     if (only && !only.includes(name)) return;
-    const mean = (sum[j] as number) / n;
-    const sd = Math.sqrt(Math.max(0, (sumSq[j] as number) / n - mean * mean));
+    const shifted = (sum[j] as number) / n;
+    const sd = Math.sqrt(Math.max(0, (sumSq[j] as number) / n - shifted * shifted));
+    const mean = shifted + (shift[j] as number);
     if (sd > 1e-9 * Math.max(1, Math.abs(mean))) columns.push({ name, group: groupOf(name), mean, sd });
   });
   return { ...partial, columns };
