@@ -46,9 +46,9 @@ test('the design standardises with training means and SDs, imputes answers and o
   assert.ok(Math.abs((nps?.sd ?? 0) - 1.6329932) < 1e-7);
   const x = encodeRows([row({ plan: 'growth', nps: 9 }), row({ plan: 'enterprise', nps: null })], design);
   // (9 − 6) / 1.6329932 = 1.8371173. plan:growth has mean 1/3 and SD √(1/3 − 1/9) = 0.4714045, so growth
-  // is (1 − 1/3) / 0.4714045 = 1.4142136, and an unseen plan (enterprise, pooled as other) counts as 0:
-  // (0 − 1/3) / 0.4714045 = −0.7071068.
-  const expected = [1.8371173, (0 - 1 / 3) / Math.sqrt(2 / 9), 1.4142136, 0, 1.4142136, -0.7071068];
+  // is (1 − 1/3) / 0.4714045 = 1.4142136 = √2, and an unseen plan (enterprise, pooled as other) counts as 0:
+  // (0 − 1/3) / 0.4714045 = −0.7071068 = −1/√2.
+  const expected = [1.8371173, (0 - 1 / 3) / Math.sqrt(2 / 9), Math.SQRT2, 0, Math.SQRT2, -Math.SQRT1_2];
   x.forEach((v, i) => {
     if (i === 1 || i === 4) return; // the missing indicator's values are checked by the formula below
     assert.ok(Math.abs(v - (expected[i] as number)) < 1e-6, `x[${i}] = ${v}`);
