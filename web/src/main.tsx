@@ -7,6 +7,7 @@ import { DataPage, type Health } from './pages/data.tsx';
 import { KpiPage } from './pages/kpi.tsx';
 import { OverviewPage } from './pages/overview.tsx';
 import { RevenuePage } from './pages/revenue.tsx';
+import { RiskPage } from './pages/risk.tsx';
 import { defaultRange, type Range } from './range.ts';
 import { onLink, useLocation } from './router.ts';
 import { useApi } from './use-api.ts';
@@ -16,6 +17,7 @@ const NAV = [
   ['/', 'Overview'],
   ['/revenue', 'Revenue'],
   ['/cohorts', 'Cohorts'],
+  ['/risk', 'Risk'],
   ['/data', 'Data'],
 ] as const;
 
@@ -79,6 +81,7 @@ function Page({
   if (path === '/revenue') return <RevenuePage range={range} params={params} />;
   if (path === '/cohorts') return <CohortsPage range={range} params={params} />;
   if (path === '/data') return <DataPage health={health} />;
+  if (path === '/risk') return <RiskPage params={params} />;
   return <p class="state error">No page at {path}.</p>;
 }
 
