@@ -58,6 +58,7 @@ export function featureRowsSql(
   const to = params.bind(new Date(last * DAY_SECONDS * 1000).toISOString());
   const horizon = params.bind(horizonDays * DAY_SECONDS);
   const milestones = [...new Set(events.milestones)];
+  const milestoneList = nameList(milestones, params);
   return `WITH snapshots AS (
     SELECT day AS snap_day, CAST(day AS DOUBLE PRECISION) * ${DAY_SECONDS} AS snap_epoch
     FROM (VALUES ${snapshots}) AS v(day)),
@@ -81,13 +82,19 @@ export function featureRowsSql(
     SELECT DISTINCT s.snap_day, c.customer_id
     FROM snapshots s JOIN changes c ON c.at_epoch >= s.snap_epoch AND c.at_epoch < s.snap_epoch + ${horizon}
     WHERE c.mrr = 0),
-  -- One pass over the events of the window: counts per customer, UTC day and name.
-  event_names AS (
-    SELECT customer_id, ${dayOf('occurred_at')} AS day, name, count(*) AS n
-    FROM events
-    WHERE occurred_at >= CAST(${from} AS TIMESTAMPTZ) AND occurred_at < CAST(${to} AS TIMESTAMPTZ)
-      AND customer_id IS NOT NULL
+  -- The one pass over events: counts per customer, UTC day and name over the usage window, and the
+  -- milestone events of all time (for activation), each group with its first instant.
+  event_groups AS (
+    SELECT customer_id, CAST(floor(at_epoch / ${DAY_SECONDS}) AS INTEGER) AS day, name, count(*) AS n,
+      min(at_epoch) AS first_epoch
+    FROM (
+      SELECT customer_id, name, ${epochOf('occurred_at')} AS at_epoch FROM events
+      WHERE customer_id IS NOT NULL AND (name IN (${milestoneList})
+        OR (occurred_at >= CAST(${from} AS TIMESTAMPTZ) AND occurred_at < CAST(${to} AS TIMESTAMPTZ)))) e
     GROUP BY 1, 2, 3),
+  event_names AS (
+    SELECT customer_id, day, name, n FROM event_groups
+    WHERE day >= ${params.bind(first - 60)} AND day < ${params.bind(last)}),
   event_days AS (
     SELECT customer_id, day, sum(n) AS n,
       sum(CASE WHEN name IN (${nameList(events.keyActions, params)}) THEN n ELSE 0 END) AS key_n
@@ -109,10 +116,10 @@ export function featureRowsSql(
     SELECT d.snap_day, f.customer_id, count(DISTINCT f.name) AS features_30d
     FROM snap_days d JOIN feature_days f ON f.day = d.day WHERE d.recent = 1 GROUP BY 1, 2),
   milestone_firsts AS (
-    SELECT e.customer_id, e.name, min(${epochOf('e.occurred_at')}) AS done_epoch
-    FROM events e JOIN customers cu ON cu.customer_id = e.customer_id
-    WHERE e.name IN (${nameList(milestones, params)})
-      AND ${epochOf('e.occurred_at')} <= ${epochOf('cu.signed_up_at')} + ${params.bind(events.activationWindowDays * DAY_SECONDS)}
+    SELECT g.customer_id, g.name, min(g.first_epoch) AS done_epoch
+    FROM event_groups g JOIN customers cu ON cu.customer_id = g.customer_id
+    WHERE g.name IN (${milestoneList})
+      AND g.first_epoch <= ${epochOf('cu.signed_up_at')} + ${params.bind(events.activationWindowDays * DAY_SECONDS)}
     GROUP BY 1, 2),
   activation AS (
     SELECT customer_id, max(done_epoch) AS activated_epoch FROM milestone_firsts

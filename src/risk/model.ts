@@ -31,7 +31,6 @@ export interface Evaluation {
 export interface ScoredRow {
   row: FeatureRow;
   probability: number;
-  drivers: Driver[];
 }
 
 function fitOn(rows: readonly FeatureRow[], only?: readonly string[]): FittedModel {
@@ -109,20 +108,21 @@ export function evaluate(
   };
 }
 
-/** Rows scored, riskiest first, each with its top three drivers. */
+/** Rows scored, riskiest first (ties by customer id). */
 export function scoreRows(model: FittedModel, rows: readonly FeatureRow[]): ScoredRow[] {
   const probabilities = predict(model, rows);
-  const x = encodeRows(rows, model.design);
-  const cols = model.design.columns;
+  return rows
+    .map((row, i) => ({ row, probability: probabilities[i] as number }))
+    .sort((a, b) => b.probability - a.probability || a.row.customer_id.localeCompare(b.row.customer_id));
+}
+
+/** The top three drivers of one row's score (asked only for the customers listed). */
+export function driversOf(model: FittedModel, row: FeatureRow): Driver[] {
+  const x = encodeRows([row], model.design);
   const beta = model.fit.coefficients;
-  const scored = rows.map((row, i) => {
-    const contributions = cols.map((c, j) => ({
-      group: c.group,
-      value: (beta[j + 1]?.estimate ?? 0) * (x[i * cols.length + j] as number),
-    }));
-    return { row, probability: probabilities[i] as number, drivers: topDrivers(row, contributions) };
-  });
-  return scored.sort(
-    (a, b) => b.probability - a.probability || a.row.customer_id.localeCompare(b.row.customer_id),
-  );
+  const contributions = model.design.columns.map((c, j) => ({
+    group: c.group,
+    value: (beta[j + 1]?.estimate ?? 0) * (x[j] as number),
+  }));
+  return topDrivers(row, contributions);
 }

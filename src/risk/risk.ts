@@ -10,6 +10,7 @@ import { SqlParams } from '../warehouse/sql-builder.ts';
 import { featureEvents } from './feature-events.ts';
 import { type FeatureEvents, type FeatureRow, featureRowsSql } from './features-sql.ts';
 import {
+  driversOf,
   type Evaluation,
   evaluate,
   type FittedModel,
@@ -187,7 +188,11 @@ export function riskReport(trained: TrainedRisk, scored: readonly ScoredRow[], t
       expected_mrr_lost: r.probability * r.row.mrr,
       plan: r.row.plan,
       channel: r.row.channel,
-      drivers: r.drivers.map((d) => ({ feature: d.feature, text: d.text, contribution: d.contribution })),
+      drivers: driversOf(trained.model, r.row).map((d) => ({
+        feature: d.feature,
+        text: d.text,
+        contribution: d.contribution,
+      })),
     })),
     model: {
       training_snapshots: trained.snapshots.training.map(dayToIso),
