@@ -40,6 +40,13 @@ const epochOf = (ts: string) => `EXTRACT(EPOCH FROM ${ts})`;
 const nameList = (names: readonly string[], params: SqlParams) =>
   names.length ? [...new Set(names)].map((n) => params.bind(n)).join(', ') : 'NULL';
 
+/** 1-based position of `column`'s value in `names`, 0 when absent (a small integer to group on). */
+function positionOf(column: string, names: readonly string[], params: SqlParams): string {
+  const unique = [...new Set(names)];
+  if (unique.length === 0) return '0';
+  return `CASE ${column} ${unique.map((n, i) => `WHEN ${params.bind(n)} THEN ${i + 1}`).join(' ')} ELSE 0 END`;
+}
+
 /**
  * The statement for `snapshotDays` (UTC day numbers: days since 1970-01-01) and a label horizon in days.
  * Returns FeatureRow columns, one row per (snapshot, customer with MRR > 0 just before the snapshot).
@@ -59,6 +66,8 @@ export function featureRowsSql(
   const horizon = params.bind(horizonDays * DAY_SECONDS);
   const milestones = [...new Set(events.milestones)];
   const milestoneList = nameList(milestones, params);
+  const windowFrom = params.bind((first - 60) * DAY_SECONDS);
+  const windowTo = params.bind(last * DAY_SECONDS);
   return `WITH snapshots AS (
     SELECT day AS snap_day, CAST(day AS DOUBLE PRECISION) * ${DAY_SECONDS} AS snap_epoch
     FROM (VALUES ${snapshots}) AS v(day)),
@@ -82,25 +91,29 @@ export function featureRowsSql(
     SELECT DISTINCT s.snap_day, c.customer_id
     FROM snapshots s JOIN changes c ON c.at_epoch >= s.snap_epoch AND c.at_epoch < s.snap_epoch + ${horizon}
     WHERE c.mrr = 0),
-  -- The one pass over events: counts per customer, UTC day and name over the usage window, and the
-  -- milestone events of all time (for activation), each group with its first instant.
+  -- The one pass over events, grouped on small integers rather than names: per customer, UTC day (null
+  -- outside the usage window), feature (its position in the list, 0 for none) and milestone (likewise),
+  -- with the count, the key actions among them and the first instant. Milestones are read for all time:
+  -- an account's first occurrence is what activation asks for.
   event_groups AS (
-    SELECT customer_id, CAST(floor(at_epoch / ${DAY_SECONDS}) AS INTEGER) AS day, name, count(*) AS n,
-      min(at_epoch) AS first_epoch
+    SELECT customer_id, day, feature, milestone, count(*) AS n, sum(is_key) AS key_n, min(at_epoch) AS first_epoch
     FROM (
-      SELECT customer_id, name, ${epochOf('occurred_at')} AS at_epoch FROM events
-      WHERE customer_id IS NOT NULL AND (name IN (${milestoneList})
-        OR (occurred_at >= CAST(${from} AS TIMESTAMPTZ) AND occurred_at < CAST(${to} AS TIMESTAMPTZ)))) e
-    GROUP BY 1, 2, 3),
-  event_names AS (
-    SELECT customer_id, day, name, n FROM event_groups
-    WHERE day >= ${params.bind(first - 60)} AND day < ${params.bind(last)}),
+      SELECT customer_id, at_epoch,
+        CASE WHEN at_epoch >= ${windowFrom} AND at_epoch < ${windowTo}
+          THEN CAST(floor(at_epoch / ${DAY_SECONDS}) AS INTEGER) END AS day,
+        ${positionOf('name', events.features, params)} AS feature,
+        ${positionOf('name', milestones, params)} AS milestone,
+        CASE WHEN name IN (${nameList(events.keyActions, params)}) THEN 1 ELSE 0 END AS is_key
+      FROM (SELECT customer_id, name, ${epochOf('occurred_at')} AS at_epoch FROM events
+        WHERE customer_id IS NOT NULL AND (name IN (${milestoneList})
+          OR (occurred_at >= CAST(${from} AS TIMESTAMPTZ) AND occurred_at < CAST(${to} AS TIMESTAMPTZ)))) r
+    ) e
+    GROUP BY 1, 2, 3, 4),
   event_days AS (
-    SELECT customer_id, day, sum(n) AS n,
-      sum(CASE WHEN name IN (${nameList(events.keyActions, params)}) THEN n ELSE 0 END) AS key_n
-    FROM event_names GROUP BY 1, 2),
+    SELECT customer_id, day, sum(n) AS n, sum(key_n) AS key_n
+    FROM event_groups WHERE day IS NOT NULL GROUP BY 1, 2),
   feature_days AS (
-    SELECT customer_id, day, name FROM event_names WHERE name IN (${nameList(events.features, params)})),
+    SELECT DISTINCT customer_id, day, feature AS name FROM event_groups WHERE day IS NOT NULL AND feature > 0),
   -- Each snapshot's 60 days before it: 'recent' is the last 30, the rest the 30 before those.
   snap_days AS (
     SELECT s.snap_day, s.snap_day - CAST(g.i AS INTEGER) AS day, CASE WHEN g.i <= 30 THEN 1 ELSE 0 END AS recent
@@ -116,11 +129,11 @@ export function featureRowsSql(
     SELECT d.snap_day, f.customer_id, count(DISTINCT f.name) AS features_30d
     FROM snap_days d JOIN feature_days f ON f.day = d.day WHERE d.recent = 1 GROUP BY 1, 2),
   milestone_firsts AS (
-    SELECT g.customer_id, g.name, min(g.first_epoch) AS done_epoch
+    SELECT g.customer_id, g.milestone, min(g.first_epoch) AS done_epoch
     FROM event_groups g JOIN customers cu ON cu.customer_id = g.customer_id
-    WHERE g.name IN (${milestoneList})
-      AND g.first_epoch <= ${epochOf('cu.signed_up_at')} + ${params.bind(events.activationWindowDays * DAY_SECONDS)}
-    GROUP BY 1, 2),
+    WHERE g.milestone > 0
+    GROUP BY 1, 2
+    HAVING min(g.first_epoch) <= min(${epochOf('cu.signed_up_at')}) + ${params.bind(events.activationWindowDays * DAY_SECONDS)}),
   activation AS (
     SELECT customer_id, max(done_epoch) AS activated_epoch FROM milestone_firsts
     GROUP BY customer_id HAVING count(*) = ${milestones.length}),
