@@ -35,7 +35,6 @@ export interface FeatureRow {
 }
 
 const DAY_SECONDS = 86400;
-const dayOf = (ts: string) => `CAST(floor(EXTRACT(EPOCH FROM ${ts}) / ${DAY_SECONDS}) AS INTEGER)`;
 const epochOf = (ts: string) => `EXTRACT(EPOCH FROM ${ts})`;
 const nameList = (names: readonly string[], params: SqlParams) =>
   names.length ? [...new Set(names)].map((n) => params.bind(n)).join(', ') : 'NULL';
