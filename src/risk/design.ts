@@ -17,6 +17,8 @@ export interface DesignColumn {
 
 export interface Design {
   columns: DesignColumn[];
+  /** Numeric columns left out because they were constant in training (no events, no answers, …). */
+  constant: string[];
   /** Plan and channel levels seen in training, most frequent first; the first is the reference. */
   levels: { plan: string[]; channel: string[] };
   /** Means of the answered scores, put in for a missing answer (its indicator carries the missingness). */
@@ -137,14 +139,16 @@ export function learnDesign(rows: readonly FeatureRow[], only?: readonly string[
   }
   const n = rows.length;
   const columns: DesignColumn[] = [];
+  const constant: string[] = [];
   names.forEach((name, j) => {
     if (only && !only.includes(name)) return;
     const shifted = (sum[j] as number) / n;
     const sd = Math.sqrt(Math.max(0, (sumSq[j] as number) / n - shifted * shifted));
     const mean = shifted + (shift[j] as number);
     if (sd > 1e-9 * Math.max(1, Math.abs(mean))) columns.push({ name, group: groupOf(name), mean, sd });
+    else if (!name.includes(':')) constant.push(name);
   });
-  return { ...partial, columns };
+  return { ...partial, columns, constant };
 }
 
 /** The standardised design matrix (row-major, one row per feature row). */

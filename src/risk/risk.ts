@@ -213,6 +213,9 @@ export function riskReport(trained: TrainedRisk, scored: readonly ScoredRow[], t
         observed_rate: b.observedRate,
       })),
       converged: trained.model.fit.converged,
+      // Features with one value across the training rows say nothing and are left out (no events, no
+      // surveys, no check-ins in the data).
+      left_out: trained.model.design.constant,
       scale: 'per standard deviation of each feature in the training rows',
       coefficients: trained.model.fit.coefficients.map(coefficientJson),
       baseline_coefficients: trained.baseline.fit.coefficients.map(coefficientJson),

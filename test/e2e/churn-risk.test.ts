@@ -166,7 +166,7 @@ describe('inputs the churn-risk model cannot fit', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  test('too few customers, no churns, no subscription changes, too short a history: each says what to do', async () => {
+  test('too few customers, no events, no churns, no subscription changes, too short a history: each says what to do', async () => {
     const tiny = await company(dir, 'tiny', 60, 24, 4);
     try {
       await assert.rejects(trainRisk(tiny), refusal('customers', /only \d+ customers were paying/));
@@ -180,6 +180,12 @@ describe('inputs the churn-risk model cannot fit', () => {
         trainRisk(small, { asOf: '2024-03-01T00:00:00Z' }),
         refusal('subscription_changes', /too short/),
       );
+      // Without events the model still fits on the rest, and says which features it left out.
+      await small.run('DELETE FROM events');
+      const noEvents = await trainRisk(small);
+      const leftOut = riskReport(noEvents, [], 1).model.left_out;
+      for (const f of ['log_events_30d', 'usage_trend', 'active_days_30d', 'features_30d', 'activated'])
+        assert.ok(leftOut.includes(f), `${f} left out: ${leftOut.join(', ')}`);
       await small.run('DELETE FROM subscription_changes WHERE mrr = 0');
       await assert.rejects(trainRisk(small), refusal('subscription_changes', /no churns/));
       await small.run('DELETE FROM subscription_changes');

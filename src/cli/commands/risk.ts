@@ -58,6 +58,9 @@ export function formatRisk(r: RiskReport): string {
     `MRR of the ${r.customers.length} listed: ${money(r.listed_mrr)}`,
     `Held-out months ${m.held_out_snapshots.map((s) => s.slice(0, 7)).join(', ')} (${m.held_out_rows} customer-months, ${m.held_out_churns} churns): AUC ${m.auc.toFixed(3)} vs ${m.baseline_auc.toFixed(3)} for tenure alone; Brier ${m.brier.toFixed(4)} vs ${m.baseline_brier.toFixed(4)}`,
     `Trained on ${m.training_snapshots.length} month starts ${m.training_snapshots[0]?.slice(0, 7)} … ${m.training_snapshots.at(-1)?.slice(0, 7)} (${m.training_rows} customer-months, ${m.training_churns} churns)${m.converged ? '' : ' — the fit did not converge'}`,
+    ...(m.left_out.length
+      ? [`Left out, the same for every customer in training: ${m.left_out.join(', ')}`]
+      : []),
     '',
     coefficients,
   ].join('\n');

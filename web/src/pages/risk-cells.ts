@@ -34,6 +34,7 @@ export interface RiskAnswer {
     baseline_brier: number;
     reliability: { from: number; to: number; n: number; mean_predicted: number; observed_rate: number }[];
     converged: boolean;
+    left_out: string[];
     coefficients: {
       name: string;
       estimate: number;

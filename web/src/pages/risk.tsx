@@ -79,6 +79,11 @@ function Report({ r }: { r: RiskAnswer }) {
         churns), judged on {m.held_out_snapshots.map((s) => s.slice(0, 7)).join(' and ')} ({m.held_out_rows}{' '}
         customer-months, {m.held_out_churns} churns).
       </p>
+      {m.left_out.length ? (
+        <p class="lede" data-testid="risk-left-out">
+          Left out, the same for every customer in training: {m.left_out.join(', ')}.
+        </p>
+      ) : null}
       <dl class="cards" data-testid="risk-summary">
         {summaryCells(r).map(([label, value]) => (
           <div class="card" key={label}>
