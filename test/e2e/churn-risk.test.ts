@@ -1,4 +1,4 @@
-// The churn-risk model on a generated company (15,000 customers, 24 months). The generator's churn hazard
+// The churn-risk model on a generated company (10,000 customers, 24 months). The generator's churn hazard
 // depends on plan, channel, activation, referral and recent check-ins, usage decays for months before a
 // churn and survey scores drop (src/synth/truth.ts), so behaviour must rank churners better than tenure
 // alone on the held-out months. Features must not move when rows after the snapshot change, and inputs
@@ -38,7 +38,7 @@ describe('churn risk on a generated company', () => {
   let trained: TrainedRisk;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tenure-risk-'));
-    engine = await company(dir, 'big', 15000, 24, 21);
+    engine = await company(dir, 'big', 10000, 24, 21);
     trained = await trainRisk(engine, {});
   });
   after(async () => {
