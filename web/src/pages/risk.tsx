@@ -15,13 +15,27 @@ import {
 
 const TOPS = ['20', '50', '100'];
 
-function Table({ testid, head, rows }: { testid: string; head: string[]; rows: string[][] }) {
+/** A table of text cells; columns listed in `words` hold words, not numbers, and are aligned left. */
+function Table({
+  testid,
+  head,
+  rows,
+  words = [],
+}: {
+  testid: string;
+  head: string[];
+  rows: string[][];
+  words?: number[];
+}) {
+  const align = (i: number) => (words.includes(i) ? { textAlign: 'left' as const } : undefined);
   return (
     <table data-testid={testid}>
       <thead>
         <tr>
-          {head.map((h) => (
-            <th key={h}>{h}</th>
+          {head.map((h, i) => (
+            <th key={h} style={align(i)}>
+              {h}
+            </th>
           ))}
         </tr>
       </thead>
@@ -29,7 +43,9 @@ function Table({ testid, head, rows }: { testid: string; head: string[]; rows: s
         {rows.map((r) => (
           <tr key={r[0]}>
             {r.map((c, i) => (
-              <td key={i}>{c}</td>
+              <td key={i} style={align(i)}>
+                {c}
+              </td>
             ))}
           </tr>
         ))}
@@ -97,6 +113,7 @@ function Report({ r }: { r: RiskAnswer }) {
         testid="risk-customers"
         head={['customer', 'churn risk', 'MRR', 'expected MRR lost', 'plan', 'drivers']}
         rows={r.customers.map(customerCells)}
+        words={[4, 5]}
       />
       <h2>Calibration on the held-out months</h2>
       <Table
