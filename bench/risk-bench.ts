@@ -83,9 +83,9 @@ export async function riskBench(opts: { customers: number; workDir: string }): P
         .map((l) => l.toFixed(1))
         .join(', ')} (1, 5, 15 min; the machine's cores are shared).`,
       '',
-      'Target (issue 6): scoring 100k customers ≤ 2 s. Scoring is one pass over events (the 60 days before the',
-      'snapshot for usage, milestone events of all time for activation) grouped on integer codes, then the',
-      'per-snapshot windows over that; drivers are worked out only for the customers listed.',
+      'Target (issue 6): scoring 100k customers ≤ 2 s. Scoring reads events once (the 60 days before the',
+      'snapshot for usage, milestone events of all time for activation), one group per customer-day with the',
+      'features used as bits; drivers are worked out only for the customers listed.',
       verdict(scoring),
     ];
     console.log(lines.join('\n'));

@@ -2,6 +2,7 @@
 // horizon after it, in one SQL statement that DuckDB and PostgreSQL both run. Every feature reads only rows
 // strictly before its snapshot; only the label looks ahead. Snapshots are UTC midnights, so windows are
 // whole UTC day numbers (the epoch arithmetic of sql-time.ts: no time-zone work on TIMESTAMPTZ).
+import { TenureError } from '../errors/tenure-error.ts';
 import type { SqlParams } from '../warehouse/sql-builder.ts';
 
 /** Event names the features count, from the catalog's definitions (see params.ts). */
@@ -39,11 +40,29 @@ const epochOf = (ts: string) => `EXTRACT(EPOCH FROM ${ts})`;
 const nameList = (names: readonly string[], params: SqlParams) =>
   names.length ? [...new Set(names)].map((n) => params.bind(n)).join(', ') : 'NULL';
 
-/** 1-based position of `column`'s value in `names`, 0 when absent (a small integer to group on). */
-function positionOf(column: string, names: readonly string[], params: SqlParams): string {
+/** A bit per feature (1, 2, 4, …) for the event's name, 0 for other events. */
+function featureBits(column: string, names: readonly string[], params: SqlParams): string {
   const unique = [...new Set(names)];
+  if (unique.length > MAX_FEATURES)
+    throw new TenureError(
+      'bad_config',
+      `churn risk counts at most ${MAX_FEATURES} features; feature_adoption_rate lists ${unique.length}`,
+      {
+        where: { field: 'kpis.feature_adoption_rate.params.features' },
+        hint: 'list fewer features in tenure.yaml',
+      },
+    );
   if (unique.length === 0) return '0';
-  return `CASE ${column} ${unique.map((n, i) => `WHEN ${params.bind(n)} THEN ${i + 1}`).join(' ')} ELSE 0 END`;
+  return `CASE ${column} ${unique.map((n, i) => `WHEN ${params.bind(n)} THEN ${2 ** i}`).join(' ')} ELSE 0 END`;
+}
+
+/** Features are bits of a 32-bit integer. */
+const MAX_FEATURES = 30;
+
+/** How many of the low `width` bits of an integer expression are set. */
+function bitCount(expr: string, width: number): string {
+  if (width === 0) return '0';
+  return Array.from({ length: width }, (_, i) => `((${expr} >> ${i}) & 1)`).join(' + ');
 }
 
 /**
@@ -90,29 +109,19 @@ export function featureRowsSql(
     SELECT DISTINCT s.snap_day, c.customer_id
     FROM snapshots s JOIN changes c ON c.at_epoch >= s.snap_epoch AND c.at_epoch < s.snap_epoch + ${horizon}
     WHERE c.mrr = 0),
-  -- The one pass over events, grouped on small integers rather than names: per customer, UTC day (null
-  -- outside the usage window), feature (its position in the list, 0 for none) and milestone (likewise),
-  -- with the count, the key actions among them and the first instant. Milestones are read for all time:
-  -- an account's first occurrence is what activation asks for.
-  event_groups AS (
-    SELECT customer_id, day, feature, milestone, count(*) AS n, sum(is_key) AS key_n, min(at_epoch) AS first_epoch
-    FROM (
-      SELECT customer_id, at_epoch,
-        CASE WHEN at_epoch >= ${windowFrom} AND at_epoch < ${windowTo}
-          THEN CAST(floor(at_epoch / ${DAY_SECONDS}) AS INTEGER) END AS day,
-        ${positionOf('name', events.features, params)} AS feature,
-        ${positionOf('name', milestones, params)} AS milestone,
-        CASE WHEN name IN (${nameList(events.keyActions, params)}) THEN 1 ELSE 0 END AS is_key
-      FROM (SELECT customer_id, name, ${epochOf('occurred_at')} AS at_epoch FROM events
-        WHERE customer_id IS NOT NULL AND (name IN (${milestoneList})
-          OR (occurred_at >= CAST(${from} AS TIMESTAMPTZ) AND occurred_at < CAST(${to} AS TIMESTAMPTZ)))) r
-    ) e
-    GROUP BY 1, 2, 3, 4),
+  -- The events read once: the usage window's and every milestone event (activation asks for each
+  -- milestone's first occurrence, whenever the customer signed up).
+  event_rows AS (
+    SELECT customer_id, name, ${epochOf('occurred_at')} AS at_epoch FROM events
+    WHERE customer_id IS NOT NULL AND (name IN (${milestoneList})
+      OR (occurred_at >= CAST(${from} AS TIMESTAMPTZ) AND occurred_at < CAST(${to} AS TIMESTAMPTZ)))),
+  -- Per customer and UTC day of the window: events, key actions, and the features used as bits.
   event_days AS (
-    SELECT customer_id, day, sum(n) AS n, sum(key_n) AS key_n
-    FROM event_groups WHERE day IS NOT NULL GROUP BY 1, 2),
-  feature_days AS (
-    SELECT DISTINCT customer_id, day, feature AS name FROM event_groups WHERE day IS NOT NULL AND feature > 0),
+    SELECT customer_id, CAST(floor(at_epoch / ${DAY_SECONDS}) AS INTEGER) AS day, count(*) AS n,
+      sum(CASE WHEN name IN (${nameList(events.keyActions, params)}) THEN 1 ELSE 0 END) AS key_n,
+      bit_or(${featureBits('name', events.features, params)}) AS feature_bits
+    FROM event_rows WHERE at_epoch >= ${windowFrom} AND at_epoch < ${windowTo}
+    GROUP BY 1, 2),
   -- Each snapshot's 60 days before it: 'recent' is the last 30, the rest the 30 before those.
   snap_days AS (
     SELECT s.snap_day, s.snap_day - CAST(g.i AS INTEGER) AS day, CASE WHEN g.i <= 30 THEN 1 ELSE 0 END AS recent
@@ -125,14 +134,15 @@ export function featureRowsSql(
       sum(CASE WHEN d.recent = 1 THEN e.key_n ELSE 0 END) AS key_actions_30d
     FROM snap_days d JOIN event_days e ON e.day = d.day GROUP BY 1, 2),
   adoption AS (
-    SELECT d.snap_day, f.customer_id, count(DISTINCT f.name) AS features_30d
-    FROM snap_days d JOIN feature_days f ON f.day = d.day WHERE d.recent = 1 GROUP BY 1, 2),
+    SELECT snap_day, customer_id, ${bitCount('bits', new Set(events.features).size)} AS features_30d
+    FROM (SELECT d.snap_day, e.customer_id, bit_or(e.feature_bits) AS bits
+      FROM snap_days d JOIN event_days e ON e.day = d.day WHERE d.recent = 1 GROUP BY 1, 2) a),
   milestone_firsts AS (
-    SELECT g.customer_id, g.milestone, min(g.first_epoch) AS done_epoch
-    FROM event_groups g JOIN customers cu ON cu.customer_id = g.customer_id
-    WHERE g.milestone > 0
+    SELECT r.customer_id, r.name, min(r.at_epoch) AS done_epoch
+    FROM event_rows r JOIN customers cu ON cu.customer_id = r.customer_id
+    WHERE r.name IN (${milestoneList})
     GROUP BY 1, 2
-    HAVING min(g.first_epoch) <= min(${epochOf('cu.signed_up_at')}) + ${params.bind(events.activationWindowDays * DAY_SECONDS)}),
+    HAVING min(r.at_epoch) <= min(${epochOf('cu.signed_up_at')}) + ${params.bind(events.activationWindowDays * DAY_SECONDS)}),
   activation AS (
     SELECT customer_id, max(done_epoch) AS activated_epoch FROM milestone_firsts
     GROUP BY customer_id HAVING count(*) = ${milestones.length}),
