@@ -18,6 +18,7 @@ export { type IngestOptions, type IngestReport, ingest } from './ingest/ingest.t
 export { ingestInto } from './ingest/publish-target.ts';
 export * from './models/index.ts';
 export type { Flag, KpiResult } from './results/kpi-result.ts';
+export { type RiskOptions, type RiskReport, riskReport, scoreCustomers, trainRisk } from './risk/risk.ts';
 export { type GenerateSummary, generateCompany } from './synth/generate.ts';
 export { DuckDBEngine } from './warehouse/duckdb/duckdb-engine.ts';
 export type { Engine, Row } from './warehouse/engine.ts';

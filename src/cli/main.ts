@@ -12,6 +12,7 @@ import { registerIngest } from './commands/ingest.ts';
 import { registerModel } from './commands/model.ts';
 import { registerQuarantine } from './commands/quarantine.ts';
 import { registerReport } from './commands/report.ts';
+import { registerRisk } from './commands/risk.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerTree } from './commands/tree.ts';
 import { registerWhy } from './commands/why.ts';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerModel(program);
   registerReport(program);
   registerForecast(program);
+  registerRisk(program);
   return program;
 }
 

@@ -10,6 +10,12 @@ export {
   type RfmRow,
 } from './bgnbd.ts';
 export { type ClvHorizon, customerLifetimeValue, discountedExpectedPurchases } from './clv.ts';
+export {
+  auc,
+  brierScore,
+  type ReliabilityBin,
+  reliabilityTable,
+} from './discrimination.ts';
 export type { FitOptions, FittedParameters } from './fit.ts';
 export {
   fitGammaGamma,
@@ -28,6 +34,13 @@ export {
   survivalAt,
 } from './kaplan-meier.ts';
 export { type LogRank, logRankTest } from './log-rank.ts';
+export {
+  fitLogistic,
+  type LogisticCoefficient,
+  type LogisticFit,
+  type LogisticInput,
+  logisticProbability,
+} from './logistic.ts';
 export {
   fitSbg,
   projectSbg,

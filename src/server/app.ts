@@ -15,6 +15,7 @@ import { forecastRoutes } from './routes/forecast.ts';
 import { goalRoutes } from './routes/goals.ts';
 import { healthRoutes } from './routes/health.ts';
 import { kpiRoutes } from './routes/kpis.ts';
+import { riskRoutes } from './routes/risk.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { viewRoutes } from './routes/views.ts';
 import { allows, type Role, roleOf } from './tokens.ts';
@@ -108,6 +109,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   kpiRoutes(app, ctx);
   forecastRoutes(app, ctx);
   viewRoutes(app, ctx);
+  riskRoutes(app, ctx);
   healthRoutes(app, ctx);
   tokenRoutes(app, ctx);
   goalRoutes(app, ctx);

@@ -9,6 +9,7 @@ import { DataPage, type Health } from './pages/data.tsx';
 import { KpiPage } from './pages/kpi.tsx';
 import { OverviewPage } from './pages/overview.tsx';
 import { RevenuePage } from './pages/revenue.tsx';
+import { RiskPage } from './pages/risk.tsx';
 import { TargetsPage } from './pages/targets.tsx';
 import { TreePage } from './pages/tree.tsx';
 import { defaultRange, type Range } from './range.ts';
@@ -23,6 +24,7 @@ const NAV = [
   ['/targets', 'Targets'],
   ['/tree', 'Tree'],
   ['/alerts', 'Alerts'],
+  ['/risk', 'Risk'],
   ['/data', 'Data'],
 ] as const;
 
@@ -90,6 +92,7 @@ function Page({
   if (path === '/tree') return <TreePage params={params} />;
   if (path === '/alerts') return <AlertsPage />;
   if (path === '/data') return <DataPage health={health} />;
+  if (path === '/risk') return <RiskPage params={params} />;
   return <p class="state error">No page at {path}.</p>;
 }
 

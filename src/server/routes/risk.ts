@@ -1,0 +1,58 @@
+// Churn risk over the API: the model is trained and every paying customer scored once per warehouse
+// version, horizon and as_of (cached); `top` only chooses how many of the scored customers are listed.
+import type { FastifyInstance } from 'fastify';
+import { DEFAULT_HORIZON_DAYS, riskReport, scoreCustomers, trainRisk } from '../../risk/risk.ts';
+import type { ServerContext } from '../context.ts';
+import { asOf } from '../schemas.ts';
+
+interface RiskQuery {
+  top: number;
+  horizon_days: number;
+  as_of?: string;
+}
+
+const riskQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    top: { type: 'integer', minimum: 1, maximum: 1000, default: 20, description: 'customers to list' },
+    horizon_days: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 365,
+      default: DEFAULT_HORIZON_DAYS,
+      description: 'churn within this many days after the snapshot',
+    },
+    as_of: asOf,
+  },
+} as const;
+
+export function riskRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get<{ Querystring: RiskQuery }>(
+    '/api/risk',
+    {
+      schema: {
+        summary:
+          'Customers most at risk of churning within the horizon: probability, drivers, MRR at stake; the model, its coefficients with intervals, and its AUC and calibration on held-out months against a tenure-only baseline',
+        tags: ['models'],
+        querystring: riskQuery,
+      },
+    },
+    async (req, reply) => {
+      const q = req.query;
+      const { value, hit } = await ctx.cached(
+        JSON.stringify(['risk', q.horizon_days, q.as_of ?? null]),
+        async (e) => {
+          const trained = await trainRisk(e, {
+            horizonDays: q.horizon_days,
+            asOf: q.as_of === undefined ? undefined : new Date(Date.parse(q.as_of)).toISOString(),
+            catalog: ctx.catalog.definitions,
+          });
+          return { trained, scored: await scoreCustomers(e, trained) };
+        },
+      );
+      reply.header('x-tenure-cache', hit ? 'hit' : 'miss');
+      return riskReport(value.trained, value.scored, q.top);
+    },
+  );
+}

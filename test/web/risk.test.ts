@@ -1,0 +1,150 @@
+// The Risk page in real headless Chromium on a generated company served by the API server: the summary,
+// the customers most at risk, the reliability table and the coefficients equal GET /api/risk's answer
+// (formatted with the page's own functions); choosing how many customers to list goes into the URL; the
+// route is in the OpenAPI document, refuses bad parameters and answers from its cache the second time.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { CATALOG } from '../../src/catalog/catalog.ts';
+import { ingest } from '../../src/ingest/ingest.ts';
+import { startServer } from '../../src/server/serve.ts';
+import { generateCompany } from '../../src/synth/generate.ts';
+import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
+import {
+  coefficientCells,
+  customerCells,
+  type RiskAnswer,
+  reliabilityCells,
+  summaryCells,
+} from '../../web/src/pages/risk-cells.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const shots = join(root, 'test-results');
+
+if (!existsSync(CHROMIUM)) {
+  const message = `no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) to run the browser tests`;
+  if (process.env.CI) test('Chromium is installed', () => assert.fail(message));
+  else test('the Risk page in Chromium', { skip: message }, () => {});
+} else {
+  const dir = mkdtempSync(join(tmpdir(), 'tenure-web-risk-'));
+  let engine: DuckDBEngine;
+  let server: { app: FastifyInstance; url: string };
+  let browser: Browser;
+
+  const get = (path: string) => fetch(`${server.url}${path}`);
+  const api = async <T>(path: string): Promise<T> => {
+    const res = await get(path);
+    assert.equal(res.status, 200, `${path} answered ${res.status}`);
+    return (await res.json()) as T;
+  };
+
+  async function open(path: string, ready: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (e) => assert.fail(`error in the page at ${path}: ${e.message}`));
+    await page.goto(`${server.url}${path}`);
+    await page.waitForSelector(ready, { timeout: 60_000 });
+    return page;
+  }
+
+  const tableText = (page: Page, testid: string) =>
+    page
+      .locator(`[data-testid="${testid}"] tbody tr`)
+      .evaluateAll((trs) =>
+        (trs as unknown as { children: ArrayLike<{ textContent: string | null }> }[]).map((tr) =>
+          Array.from(tr.children, (c) => c.textContent ?? ''),
+        ),
+      );
+
+  before(async () => {
+    const build = spawnSync(
+      process.execPath,
+      [
+        join(root, 'node_modules/vite/bin/vite.js'),
+        'build',
+        '--config',
+        'web/vite.config.ts',
+        '--logLevel',
+        'error',
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
+    assert.equal(build.status, 0, build.stderr);
+    mkdirSync(shots, { recursive: true });
+    await generateCompany({ customers: 2500, months: 24, seed: 8, out: join(dir, 'company') });
+    engine = await DuckDBEngine.open(join(dir, 'tenure.duckdb'));
+    await ingest(engine, { dataDir: join(dir, 'company') });
+    server = await startServer({
+      engine,
+      catalog: { definitions: CATALOG, applied: [], custom: [] },
+      host: '127.0.0.1',
+      port: 0,
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.app.close();
+    await engine?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('GET /api/risk is documented, refuses bad parameters and is cached per warehouse version', async () => {
+    const openapi = await api<{ paths: Record<string, unknown> }>('/openapi.json');
+    assert.ok('/api/risk' in openapi.paths);
+    const bad = await get('/api/risk?horizon_days=0');
+    assert.equal(bad.status, 400);
+    assert.match(JSON.stringify(await bad.json()), /horizon_days/);
+    const first = await get('/api/risk?top=5');
+    const second = await get('/api/risk?top=7');
+    assert.equal(second.headers.get('x-tenure-cache'), 'hit');
+    const [a, b] = [(await first.json()) as RiskAnswer, (await second.json()) as RiskAnswer];
+    assert.equal(a.customers.length, 5);
+    assert.equal(b.customers.length, 7);
+    assert.deepEqual(a.customers, b.customers.slice(0, 5));
+    assert.ok(a.model.auc > a.model.baseline_auc, `AUC ${a.model.auc} vs ${a.model.baseline_auc}`);
+  });
+
+  test('the Risk page shows the API numbers: summary, customers at risk, calibration, coefficients', async () => {
+    const page = await open('/risk', '[data-testid="risk-customers"]');
+    const r = await api<RiskAnswer>('/api/risk?top=20');
+    const summary = await page
+      .locator('[data-testid="risk-summary"] .card')
+      .evaluateAll((cards) =>
+        (cards as unknown as { children: ArrayLike<{ textContent: string | null }> }[]).map((c) =>
+          Array.from(c.children, (x) => x.textContent ?? ''),
+        ),
+      );
+    assert.deepEqual(summary, summaryCells(r));
+    assert.equal(r.customers.length, 20);
+    assert.deepEqual(await tableText(page, 'risk-customers'), r.customers.map(customerCells));
+    assert.deepEqual(await tableText(page, 'risk-reliability'), r.model.reliability.map(reliabilityCells));
+    assert.deepEqual(await tableText(page, 'risk-coefficients'), r.model.coefficients.map(coefficientCells));
+    await page.screenshot({ path: join(shots, 'dashboard-risk.png'), fullPage: true });
+    // The nav links to the page.
+    assert.equal(await page.locator('nav a[href^="/risk"]').getAttribute('class'), 'active');
+    await page.close();
+  });
+
+  test('choosing how many customers to list goes into the URL, which reproduces the view', async () => {
+    const page = await open('/risk', '[data-testid="risk-customers"]');
+    await page.selectOption('select', '50');
+    await page.waitForURL(/top=50/);
+    // (A string, since the tests are type-checked without the DOM's types.)
+    await page.waitForFunction(
+      `document.querySelectorAll('[data-testid="risk-customers"] tbody tr').length === 50`,
+    );
+    const url = page.url();
+    await page.close();
+    const again = await open(new URL(url).pathname + new URL(url).search, '[data-testid="risk-customers"]');
+    const r = await api<RiskAnswer>('/api/risk?top=50');
+    assert.deepEqual(await tableText(again, 'risk-customers'), r.customers.map(customerCells));
+    await again.close();
+  });
+}
