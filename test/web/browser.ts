@@ -40,11 +40,17 @@ export async function launch(): Promise<Browser> {
 }
 
 /** A new page at `base + path`, once `ready` is shown; an error inside the page fails the test. */
-export async function openPage(browser: Browser, base: string, path: string, ready: string): Promise<Page> {
+export async function openPage(
+  browser: Browser,
+  base: string,
+  path: string,
+  ready: string,
+  timeout = 30_000,
+): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('pageerror', (e) => assert.fail(`error in the page at ${path}: ${e.message}`));
   await page.goto(`${base}${path}`);
-  await page.waitForSelector(ready, { timeout: 30_000 });
+  await page.waitForSelector(ready, { timeout });
   return page;
 }
 

@@ -3,13 +3,12 @@
 // (formatted with the page's own functions); choosing how many customers to list goes into the URL; the
 // route is in the OpenAPI document, refuses bad parameters and answers from its cache the second time.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { CATALOG } from '../../src/catalog/catalog.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { startServer } from '../../src/server/serve.ts';
@@ -22,60 +21,20 @@ import {
   reliabilityCells,
   summaryCells,
 } from '../../web/src/pages/risk-cells.ts';
-import { CHROMIUM, CHROMIUM_ARGS } from './chromium.ts';
+import { apiJson, chromiumAvailable, launch, openPage, screenshot, tableText } from './browser.ts';
 
-const root = join(import.meta.dirname, '..', '..');
-const shots = join(root, 'test-results');
-
-if (!existsSync(CHROMIUM)) {
-  const message = `no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) to run the browser tests`;
-  if (process.env.CI) test('Chromium is installed', () => assert.fail(message));
-  else test('the Risk page in Chromium', { skip: message }, () => {});
-} else {
+if (chromiumAvailable('the Risk page in Chromium')) {
   const dir = mkdtempSync(join(tmpdir(), 'tenure-web-risk-'));
   let engine: DuckDBEngine;
   let server: { app: FastifyInstance; url: string };
   let browser: Browser;
 
   const get = (path: string) => fetch(`${server.url}${path}`);
-  const api = async <T>(path: string): Promise<T> => {
-    const res = await get(path);
-    assert.equal(res.status, 200, `${path} answered ${res.status}`);
-    return (await res.json()) as T;
-  };
-
-  async function open(path: string, ready: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('pageerror', (e) => assert.fail(`error in the page at ${path}: ${e.message}`));
-    await page.goto(`${server.url}${path}`);
-    await page.waitForSelector(ready, { timeout: 60_000 });
-    return page;
-  }
-
-  const tableText = (page: Page, testid: string) =>
-    page
-      .locator(`[data-testid="${testid}"] tbody tr`)
-      .evaluateAll((trs) =>
-        (trs as unknown as { children: ArrayLike<{ textContent: string | null }> }[]).map((tr) =>
-          Array.from(tr.children, (c) => c.textContent ?? ''),
-        ),
-      );
+  const api = <T>(path: string) => apiJson<T>(server.url, path);
+  // Training the model on a first visit takes a while on a busy machine.
+  const open = (path: string, ready: string) => openPage(browser, server.url, path, ready, 60_000);
 
   before(async () => {
-    const build = spawnSync(
-      process.execPath,
-      [
-        join(root, 'node_modules/vite/bin/vite.js'),
-        'build',
-        '--config',
-        'web/vite.config.ts',
-        '--logLevel',
-        'error',
-      ],
-      { cwd: root, encoding: 'utf8' },
-    );
-    assert.equal(build.status, 0, build.stderr);
-    mkdirSync(shots, { recursive: true });
     await generateCompany({ customers: 2500, months: 24, seed: 8, out: join(dir, 'company') });
     engine = await DuckDBEngine.open(join(dir, 'tenure.duckdb'));
     await ingest(engine, { dataDir: join(dir, 'company') });
@@ -85,7 +44,7 @@ if (!existsSync(CHROMIUM)) {
       host: '127.0.0.1',
       port: 0,
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launch();
   });
 
   after(async () => {
@@ -126,7 +85,7 @@ if (!existsSync(CHROMIUM)) {
     assert.deepEqual(await tableText(page, 'risk-customers'), r.customers.map(customerCells));
     assert.deepEqual(await tableText(page, 'risk-reliability'), r.model.reliability.map(reliabilityCells));
     assert.deepEqual(await tableText(page, 'risk-coefficients'), r.model.coefficients.map(coefficientCells));
-    await page.screenshot({ path: join(shots, 'dashboard-risk.png'), fullPage: true });
+    await screenshot(page, 'risk');
     // The nav links to the page.
     assert.equal(await page.locator('nav a[href^="/risk"]').getAttribute('class'), 'active');
     await page.close();
