@@ -85,7 +85,13 @@ test('hazards drawn from known base rates and multipliers are recovered within 9
     level: 0.99,
   });
   assert.ok(fit.converged);
-  const truth: Record<string, number> = { 'plan=s': 0.05, 'plan=g': 0.03, 'plan=e': 0.015, 'a=1': m1, 'b=1': m2 };
+  const truth: Record<string, number> = {
+    'plan=s': 0.05,
+    'plan=g': 0.03,
+    'plan=e': 0.015,
+    'a=1': m1,
+    'b=1': m2,
+  };
   for (const e of [...fit.baseHazards, ...fit.multipliers]) {
     const t = truth[e.term] as number;
     assert.ok(e.lower <= t && t <= e.upper, `${e.term}: ${t} outside [${e.lower}, ${e.upper}]`);
@@ -100,7 +106,11 @@ test('bad cells are refused with the field named', () => {
   assert.throws(() => fitDiscreteHazard([cell({}, 10, 1)], spec), /no value for covariate 'plan'/);
   assert.throws(() => fitDiscreteHazard([cell({ plan: 'a' }, 10, 0)], spec), /no decision ended in a churn/);
   assert.throws(
-    () => fitDiscreteHazard([cell({ plan: 'a', t: 'x' }, 10, 1)], { stratum: 'plan', factors: [{ name: 't', reference: 'y' }] }),
+    () =>
+      fitDiscreteHazard([cell({ plan: 'a', t: 'x' }, 10, 1)], {
+        stratum: 'plan',
+        factors: [{ name: 't', reference: 'y' }],
+      }),
     /reference level 'y' of 't'/,
   );
 });

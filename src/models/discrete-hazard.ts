@@ -72,9 +72,12 @@ function checkCells(cells: readonly HazardCell[], spec: HazardSpec): void {
       });
     }
     if (!(Number.isInteger(c.events) && c.events >= 0 && c.events <= c.atRisk)) {
-      throw badInput(`cells[${i}].events must be a whole number from 0 to atRisk (${c.atRisk}): ${c.events}`, {
-        field: `cells[${i}].events`,
-      });
+      throw badInput(
+        `cells[${i}].events must be a whole number from 0 to atRisk (${c.atRisk}): ${c.events}`,
+        {
+          field: `cells[${i}].events`,
+        },
+      );
     }
     for (const name of names) {
       if (typeof c.covariates[name] !== 'string') {
@@ -90,7 +93,10 @@ function checkCells(cells: readonly HazardCell[], spec: HazardSpec): void {
 }
 
 /** Decisions at risk per level of a covariate. */
-function exposure(cells: readonly HazardCell[], name: string): Map<string, { atRisk: number; events: number }> {
+function exposure(
+  cells: readonly HazardCell[],
+  name: string,
+): Map<string, { atRisk: number; events: number }> {
   const out = new Map<string, { atRisk: number; events: number }>();
   for (const c of cells) {
     const level = c.covariates[name] as string;
@@ -102,7 +108,10 @@ function exposure(cells: readonly HazardCell[], name: string): Map<string, { atR
   return out;
 }
 
-function columnsOf(cells: readonly HazardCell[], spec: HazardSpec): { columns: Column[]; references: Record<string, string> } {
+function columnsOf(
+  cells: readonly HazardCell[],
+  spec: HazardSpec,
+): { columns: Column[]; references: Record<string, string> } {
   const columns: Column[] = [];
   const references: Record<string, string> = {};
   const levelsAtRisk = (name: string) =>
@@ -175,7 +184,9 @@ function independentColumns(x: readonly number[][], weights: readonly number[], 
   for (let j = 0; j < p; j++) {
     const cols = [...kept, j];
     const gram = cols.map((a) =>
-      cols.map((b) => x.reduce((s, row, i) => s + (weights[i] as number) * (row[a] as number) * (row[b] as number), 0)),
+      cols.map((b) =>
+        x.reduce((s, row, i) => s + (weights[i] as number) * (row[a] as number) * (row[b] as number), 0),
+      ),
     );
     const own = (gram[cols.length - 1] as number[])[cols.length - 1] as number;
     const l = cholesky(gram);
@@ -191,7 +202,11 @@ interface State {
 }
 
 /** The log-likelihood Σ y·η + (n − y)·ln(1 − e^η); −∞ when a fitted hazard reaches 1. */
-function logLikelihood(x: readonly number[][], cells: readonly HazardCell[], beta: readonly number[]): number {
+function logLikelihood(
+  x: readonly number[][],
+  cells: readonly HazardCell[],
+  beta: readonly number[],
+): number {
   let ll = 0;
   for (let i = 0; i < cells.length; i++) {
     const c = cells[i] as HazardCell;
@@ -262,7 +277,8 @@ function fisherScoring(x: readonly number[][], cells: readonly HazardCell[], sta
 export function fitDiscreteHazard(cells: readonly HazardCell[], spec: HazardSpec): HazardFit {
   checkCells(cells, spec);
   const level = spec.level ?? 0.95;
-  if (!(level > 0 && level < 1)) throw badInput(`the level must lie in (0, 1), not ${level}`, { field: 'level' });
+  if (!(level > 0 && level < 1))
+    throw badInput(`the level must lie in (0, 1), not ${level}`, { field: 'level' });
   const { columns: all, references } = columnsOf(cells, spec);
   const design = cells.map((c) => all.map((col) => (c.covariates[col.covariate] === col.level ? 1 : 0)));
   const kept = independentColumns(
