@@ -11,6 +11,7 @@ import { registerIngest } from './commands/ingest.ts';
 import { registerModel } from './commands/model.ts';
 import { registerQuarantine } from './commands/quarantine.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerSurvival } from './commands/survival.ts';
 import { registerWhy } from './commands/why.ts';
 
 export function buildProgram(): Command {
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerCheck(program);
   registerAlerts(program);
   registerModel(program);
+  registerSurvival(program);
   return program;
 }
 

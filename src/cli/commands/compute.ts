@@ -32,7 +32,10 @@ interface ComputeOptions {
 }
 
 /** A warehouse for the command: the one named, or a temporary one loaded from a data folder. */
-async function withEngine<T>(opts: ComputeOptions, work: (engine: Engine) => Promise<T>): Promise<T> {
+export async function withEngine<T>(
+  opts: { data?: string; db?: string },
+  work: (engine: Engine) => Promise<T>,
+): Promise<T> {
   if ((opts.data === undefined) === (opts.db === undefined)) {
     throw badInput('give either --data DIR or --db FILE|URL', { field: '--data' });
   }

@@ -37,9 +37,19 @@ export interface CohortSbg {
   derl: number | null;
   /** Fitted survival and retention for the observed months and `projectMonths` more. */
   projection: SbgPeriod[];
+  /**
+   * no_heterogeneity: the likelihood keeps rising as α and β grow with α/(α + β) fixed — every customer
+   * churns with the same probability (the geometric limit of the sBG), so α and β themselves mean little
+   * and have no standard errors, while survival, E(T), DEL and DERL are the geometric model's;
+   * not_converged; infinite_mean_lifetime (α ≤ 1).
+   */
+  flags: string[];
   /** Why the cohort was not fitted, when it was not. */
   problem: string | null;
 }
+
+/** Above this α the fit is at the geometric limit (no heterogeneity left to estimate). */
+const GEOMETRIC_LIMIT = 1e5;
 
 export interface CohortSbgReport {
   as_of: string;
@@ -83,20 +93,29 @@ function fitCohort(
     del: null,
     derl: null,
     projection: [],
+    flags: [],
     problem: null,
   };
   try {
     const fit = fitSbg(survivors);
     const observed = survivors.length - 1;
+    const geometric = fit.params.alpha > GEOMETRIC_LIMIT;
+    const expectedLifetime = sbgExpectedLifetime(fit.params);
+    const flags = [
+      ...(geometric ? ['no_heterogeneity'] : []),
+      ...(!geometric && !fit.converged ? ['not_converged'] : []),
+      ...(expectedLifetime === null ? ['infinite_mean_lifetime'] : []),
+    ];
     return {
       ...empty,
       alpha: fit.params.alpha,
       beta: fit.params.beta,
-      alphaStandardError: fit.standardErrors.alpha,
-      betaStandardError: fit.standardErrors.beta,
+      alphaStandardError: geometric ? null : fit.standardErrors.alpha,
+      betaStandardError: geometric ? null : fit.standardErrors.beta,
       logLikelihood: fit.logLikelihood,
-      converged: fit.converged,
-      expectedLifetime: sbgExpectedLifetime(fit.params),
+      converged: fit.converged && !geometric,
+      expectedLifetime,
+      flags,
       del: sbgDiscountedLifetime(fit.params, discount),
       derl: sbgDiscountedResidualLifetime(fit.params, discount, observed),
       projection: projectSbg(fit.params, size, observed + projectMonths, survivors),
