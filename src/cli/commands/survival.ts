@@ -92,6 +92,12 @@ export function formatSurvival(report: SurvivalReport): string {
   return out.join('\n');
 }
 
+function references(fit: HazardFit): string {
+  const refs = Object.entries(fit.references).map(([k, v]) => `${k}=${v}`);
+  const aliased = fit.aliased.length ? `; aliased (left out): ${fit.aliased.join(', ')}` : '';
+  return `references: ${refs.join(', ')}${aliased}`;
+}
+
 export function formatHazards(fit: HazardFit & { as_of: string }): string {
   const rows = (list: HazardFit['baseHazards']) =>
     list.map((e) => [e.term, show(e.estimate), `${show(e.lower)} – ${show(e.upper)}`, e.atRisk, e.events]);
@@ -107,9 +113,7 @@ export function formatHazards(fit: HazardFit & { as_of: string }): string {
       ['multiplier', 'estimate', `${level} interval`, 'decisions', 'churns'],
       rows(fit.multipliers),
     ),
-    `references: ${Object.entries(fit.references)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(', ')}` + (fit.aliased.length ? `; aliased (left out): ${fit.aliased.join(', ')}` : ''),
+    references(fit),
   ].join('\n');
 }
 

@@ -72,7 +72,9 @@ test('survival by plan: KM 2/3 then 1/3 for starter, RMST to 4 months, log-rank 
     ],
   );
   const expected = [2 / 3, 1 / 3, 1 / 3];
-  starter.steps.forEach((s, i) => assert.ok(Math.abs(s.survival - (expected[i] as number)) < 1e-12));
+  for (const [i, s] of starter.steps.entries()) {
+    assert.ok(Math.abs(s.survival - (expected[i] as number)) < 1e-12);
+  }
   // The horizon is the longest tenure both plans observed, 4; RMST = 1·1 + 2·(2/3) + 1·(1/3) = 8/3.
   assert.equal(report.horizon, 4);
   assert.ok(Math.abs(starter.rmst.rmst - 8 / 3) < 1e-12);
