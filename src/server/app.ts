@@ -13,6 +13,7 @@ import { errorReply } from './errors.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { healthRoutes } from './routes/health.ts';
 import { kpiRoutes } from './routes/kpis.ts';
+import { survivalRoutes } from './routes/survival.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { viewRoutes } from './routes/views.ts';
 import { allows, type Role, roleOf } from './tokens.ts';
@@ -104,6 +105,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   kpiRoutes(app, ctx);
   viewRoutes(app, ctx);
   healthRoutes(app, ctx);
+  survivalRoutes(app, ctx);
   tokenRoutes(app, ctx);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();
