@@ -7,6 +7,7 @@ import { DataPage, type Health } from './pages/data.tsx';
 import { KpiPage } from './pages/kpi.tsx';
 import { OverviewPage } from './pages/overview.tsx';
 import { RevenuePage } from './pages/revenue.tsx';
+import { SurvivalPage } from './pages/survival.tsx';
 import { defaultRange, type Range } from './range.ts';
 import { onLink, useLocation } from './router.ts';
 import { useApi } from './use-api.ts';
@@ -16,6 +17,7 @@ const NAV = [
   ['/', 'Overview'],
   ['/revenue', 'Revenue'],
   ['/cohorts', 'Cohorts'],
+  ['/survival', 'Survival'],
   ['/data', 'Data'],
 ] as const;
 
@@ -78,6 +80,7 @@ function Page({
     return <KpiPage id={decodeURIComponent(path.slice(5))} range={range} params={params} />;
   if (path === '/revenue') return <RevenuePage range={range} params={params} />;
   if (path === '/cohorts') return <CohortsPage range={range} params={params} />;
+  if (path === '/survival') return <SurvivalPage params={params} />;
   if (path === '/data') return <DataPage health={health} />;
   return <p class="state error">No page at {path}.</p>;
 }

@@ -96,6 +96,13 @@ function fitCohort(
     flags: [],
     problem: null,
   };
+  if (survivors.length < 3) {
+    const months = survivors.length - 1;
+    return {
+      ...empty,
+      problem: `too young: every member has been seen for ${months} month${months === 1 ? '' : 's'}; the fit needs 2`,
+    };
+  }
   try {
     const fit = fitSbg(survivors);
     const observed = survivors.length - 1;

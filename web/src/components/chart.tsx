@@ -1,11 +1,12 @@
 // Chart.js on a canvas, rebuilt when its configuration changes. Only the parts used are registered, so
-// the bundle carries line and bar charts and nothing else.
+// the bundle carries line and bar charts (and the filler that draws confidence bands) and nothing else.
 import {
   BarController,
   BarElement,
   CategoryScale,
   Chart,
   type ChartConfiguration,
+  Filler,
   Legend,
   LinearScale,
   LineController,
@@ -25,6 +26,7 @@ Chart.register(
   PointElement,
   Legend,
   Tooltip,
+  Filler,
 );
 
 export const PALETTE = [
