@@ -30,7 +30,7 @@ function timeBgnbd(rows: readonly RfmRow[]) {
 }
 
 /** A warehouse of `n` customers whose first paying spells are drawn in SQL: a month's hazard per plan. */
-async function survivalWarehouse(file: string, n: number): Promise<DuckDBEngine> {
+export async function survivalWarehouse(file: string, n: number): Promise<DuckDBEngine> {
   rmSync(file, { force: true });
   const engine = await DuckDBEngine.open(file);
   await ensureWarehouseTables(engine);

@@ -5,18 +5,25 @@
 // customer still paying (censored): a churn on the k-th monthly anniversary has duration k, one during
 // the month after it too.
 import type { SqlParams } from '../../warehouse/sql-builder.ts';
+import { utcDay } from '../sql-time.ts';
 
-const MONTH_INDEX = (ts: string) =>
-  `(CAST(EXTRACT(YEAR FROM ${ts}) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM ${ts}) AS INTEGER))`;
+const MONTH_INDEX = (day: string) =>
+  `(CAST(EXTRACT(YEAR FROM ${day}) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM ${day}) AS INTEGER))`;
 
 /**
- * Whole months from `start` to `end`: the largest k with start + k months ≤ end (the day clamped to the
- * month's length, as both engines add months), from the calendar months between them less one when the
- * anniversary in end's month is still to come.
+ * Whole months from `start` to `end` (two TIMESTAMPTZ expressions): the largest k with start + k months ≤
+ * end, the day clamped to the month's length (as both engines add months), from the calendar months
+ * between their UTC days less one when the anniversary in end's month is still to come. The arithmetic runs
+ * on UTC dates and epoch seconds (sql-time.ts): DuckDB sends the same on TIMESTAMPTZ through ICU, several
+ * times slower at a million customers.
  */
 export function wholeMonthsBetween(start: string, end: string): string {
-  const k = `(${MONTH_INDEX(end)} - ${MONTH_INDEX(start)})`;
-  return `(${k} - CASE WHEN ${start} + ${k} * INTERVAL '1 month' > ${end} THEN 1 ELSE 0 END)`;
+  const startDay = utcDay(start);
+  const k = `(${MONTH_INDEX(utcDay(end))} - ${MONTH_INDEX(startDay)})`;
+  const startEpoch = `EXTRACT(EPOCH FROM ${start})`;
+  const timeOfDay = `(${startEpoch} - 86400 * floor(${startEpoch} / 86400))`;
+  const anniversary = `(EXTRACT(EPOCH FROM ${startDay} + ${k} * INTERVAL '1 month') + ${timeOfDay})`;
+  return `(${k} - CASE WHEN ${anniversary} > EXTRACT(EPOCH FROM ${end}) THEN 1 ELSE 0 END)`;
 }
 
 /**
