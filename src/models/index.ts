@@ -10,6 +10,12 @@ export {
   type RfmRow,
 } from './bgnbd.ts';
 export { type ClvHorizon, customerLifetimeValue, discountedExpectedPurchases } from './clv.ts';
+export {
+  fitDiscreteHazard,
+  type HazardCell,
+  type HazardFit,
+  type HazardSpec,
+} from './discrete-hazard.ts';
 export type { FitOptions, FittedParameters } from './fit.ts';
 export {
   fitGammaGamma,
@@ -23,11 +29,12 @@ export {
   type IntervalScale,
   type KaplanMeier,
   kaplanMeier,
+  kaplanMeierFromCounts,
   type Observation,
   restrictedMean,
   survivalAt,
 } from './kaplan-meier.ts';
-export { type LogRank, logRankTest } from './log-rank.ts';
+export { type LogRank, logRankFromCounts, logRankTest } from './log-rank.ts';
 export {
   fitSbg,
   projectSbg,

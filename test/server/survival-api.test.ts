@@ -22,6 +22,7 @@ let open: { app: FastifyInstance; url: string };
 let locked: { app: FastifyInstance; url: string };
 let viewer: string;
 const cli: Record<string, unknown> = {};
+let refusals: { status: number | null; stderr: string }[] = [];
 
 function tenure(...args: string[]) {
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
@@ -40,6 +41,15 @@ before(async () => {
   cli.survival = tenure('survival', '--db', db, '--by', 'plan', '--json');
   cli.sbg = tenure('model', 'sbg', '--cohorts', '--db', db, '--json');
   cli.hazards = tenure('hazards', '--db', db, '--json');
+  // Refusals too, before the server holds the file.
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], { encoding: 'utf8' });
+  refusals = [
+    run('survival', '--db', db, '--by', 'favourite_colour'),
+    run('survival', '--db', db, '--as-of', 'yesterday'),
+    run('hazards', '--db', db, '--level', '2'),
+    run('survival'),
+  ];
   engine = await DuckDBEngine.open(db);
   viewer = (await createToken(engine, 'viewer', 'test viewer')).token;
   const catalog = { definitions: CATALOG, applied: [], custom: [] };
@@ -88,4 +98,19 @@ test('OpenAPI lists them; bad parameters are refused naming the field; a viewer 
   const allowed = await get(locked.url, '/api/survival', viewer);
   assert.equal(allowed.status, 200);
   assert.equal((allowed.body.segments as { segment: string }[])[0]?.segment, 'all');
+});
+
+test('the CLI refuses a bad breakdown, as-of or level with the option named and no stack trace', () => {
+  const patterns = [
+    /cannot break down by 'favourite_colour'/,
+    /--as-of must be an ISO 8601 timestamp/,
+    /--level must be a number ≥ 0.5 and ≤ 0.9999/,
+    /give either --data DIR or --db FILE\|URL/,
+  ];
+  assert.equal(refusals.length, patterns.length);
+  for (const [i, out] of refusals.entries()) {
+    assert.equal(out.status, 2, out.stderr);
+    assert.match(out.stderr, patterns[i] as RegExp);
+    assert.doesNotMatch(out.stderr, /\n +at /);
+  }
 });
