@@ -127,7 +127,9 @@ export async function churnHazards(
       { name: 'checkin', reference: 'no' },
       { name: 'treated', reference: 'no' },
       { name: 'channel', reference: req.referenceChannel ?? 'organic' },
-    ].filter((f) => cells.some((c) => c.covariates[f.name] === f.reference)),
+      // A reference level no decision has (no organic customers, everyone checked in) falls back to the
+      // level with the most decisions at risk.
+    ].map((f) => (cells.some((c) => c.covariates[f.name] === f.reference) ? f : { name: f.name })),
     level: req.level,
   });
   return { as_of: req.asOf, ...fit };
