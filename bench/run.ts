@@ -7,6 +7,7 @@ import { runAnomalyBench } from './anomaly-bench.ts';
 import { apiBench } from './api-bench.ts';
 import { catalogBench } from './catalog-bench.ts';
 import { ingestBench } from './ingest-bench.ts';
+import { modelsBench } from './models-bench.ts';
 import { riskBench } from './risk-bench.ts';
 import { scaleBench } from './scale-bench.ts';
 
@@ -17,6 +18,7 @@ const BENCHES = {
   anomaly: async () => runAnomalyBench(),
   api: (customers?: number) => apiBench({ customers: customers ?? 100_000, workDir, db: values.db }),
   risk: (customers?: number) => riskBench({ customers: customers ?? 100_000, workDir }),
+  models: (customers?: number) => modelsBench({ customers: customers ?? 1_000_000, workDir }),
 } as const;
 
 const { values, positionals } = parseArgs({

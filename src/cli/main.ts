@@ -14,6 +14,7 @@ import { registerQuarantine } from './commands/quarantine.ts';
 import { registerReport } from './commands/report.ts';
 import { registerRisk } from './commands/risk.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerSurvival } from './commands/survival.ts';
 import { registerTree } from './commands/tree.ts';
 import { registerWhy } from './commands/why.ts';
 
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerForecast(program);
   registerRisk(program);
+  registerSurvival(program);
   return program;
 }
 

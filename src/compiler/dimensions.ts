@@ -4,7 +4,7 @@
 import { badInput } from '../errors/tenure-error.ts';
 import type { SqlParams } from '../warehouse/sql-builder.ts';
 
-const YEAR_MONTH = (ts: string) =>
+export const YEAR_MONTH = (ts: string) =>
   `CAST(CAST(EXTRACT(YEAR FROM ${ts}) AS INTEGER) AS VARCHAR) || '-' || lpad(CAST(CAST(EXTRACT(MONTH FROM ${ts}) AS INTEGER) AS VARCHAR), 2, '0')`;
 
 /** Whether a customer counts as referred: a referrer is named, or it came through the referral channel. */

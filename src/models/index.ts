@@ -11,11 +11,18 @@ export {
 } from './bgnbd.ts';
 export { type ClvHorizon, customerLifetimeValue, discountedExpectedPurchases } from './clv.ts';
 export {
+  fitDiscreteHazard,
+  type HazardCell,
+  type HazardFit,
+  type HazardSpec,
+} from './discrete-hazard.ts';
+export {
   auc,
   brierScore,
   type ReliabilityBin,
   reliabilityTable,
 } from './discrimination.ts';
+
 export type { FitOptions, FittedParameters } from './fit.ts';
 export {
   fitGammaGamma,
@@ -29,11 +36,12 @@ export {
   type IntervalScale,
   type KaplanMeier,
   kaplanMeier,
+  kaplanMeierFromCounts,
   type Observation,
   restrictedMean,
   survivalAt,
 } from './kaplan-meier.ts';
-export { type LogRank, logRankTest } from './log-rank.ts';
+export { type LogRank, logRankFromCounts, logRankTest } from './log-rank.ts';
 export {
   fitLogistic,
   type LogisticCoefficient,

@@ -6,8 +6,15 @@
 // them for the same data (std.err 0.0764 … 0.1346; 95% CI at t = 23: 0.249 to 0.807).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { kaplanMeier, type Observation, restrictedMean, survivalAt } from './kaplan-meier.ts';
-import { logRankTest } from './log-rank.ts';
+import {
+  countByTime,
+  kaplanMeier,
+  kaplanMeierFromCounts,
+  type Observation,
+  restrictedMean,
+  survivalAt,
+} from './kaplan-meier.ts';
+import { logRankFromCounts, logRankTest } from './log-rank.ts';
 import { seededRng } from './test-samplers.ts';
 
 const close = (actual: number, expected: number, tol: number, what = '') =>
@@ -148,4 +155,32 @@ test('on simulated exponential lifetimes with censoring, the 95% intervals cover
     Math.abs(r.rmst - 10 * (1 - Math.exp(-2))) < 3 * r.standardError,
     `${r.rmst} ± ${r.standardError}`,
   );
+});
+
+test('counts per time give the same curve and log-rank test as the observations they summarise', () => {
+  // 6-MP as the warehouse would hand it over: one row per (time, events, censored), unordered, with time
+  // 6 split over two rows (3 events; 1 censored) — the curve must still be 18/21 at 6.
+  const counts = countByTime(SIX_MP).reverse();
+  const six = counts.findIndex((c) => c.time === 6);
+  counts.splice(six, 1, { time: 6, events: 3, censored: 0 }, { time: 6, events: 0, censored: 1 });
+  const fromCounts = kaplanMeierFromCounts(counts, { scale: 'log' });
+  assert.deepEqual(fromCounts, kaplanMeier(SIX_MP, { scale: 'log' }));
+  close(fromCounts.steps[0]?.survival ?? 0, 18 / 21, 1e-15);
+  const lr = logRankFromCounts(
+    new Map([
+      ['6-MP', counts],
+      ['placebo', countByTime(PLACEBO)],
+    ]),
+  );
+  // Kleinbaum & Klein's 16.79 again, and the group sizes 21 and 21.
+  close(lr.chiSquare, 16.79, 0.005, 'chi-square');
+  assert.deepEqual(
+    lr.groups.map((g) => g.n),
+    [21, 21],
+  );
+  assert.throws(
+    () => kaplanMeierFromCounts([{ time: 1, events: 1.5, censored: 0 }]),
+    /counts\[0\]\.events is not a whole number/,
+  );
+  assert.throws(() => kaplanMeierFromCounts([{ time: 1, events: 0, censored: 0 }]), /no counts/);
 });

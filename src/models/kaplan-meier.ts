@@ -57,29 +57,82 @@ function interval(s: number, se: number, z: number, scale: IntervalScale): [numb
   return [s ** Math.exp(w), s ** Math.exp(-w)];
 }
 
+/**
+ * Events and censorings at one time: the sufficient statistics of Kaplan–Meier, so a warehouse can hand
+ * over one row per (segment, time) instead of one per customer.
+ */
+export interface TimeCount {
+  time: number;
+  events: number;
+  censored: number;
+}
+
+/** Observations folded into one count per distinct time, in time order. */
+export function countByTime(observations: readonly Observation[]): TimeCount[] {
+  const byTime = new Map<number, TimeCount>();
+  for (const o of observations) {
+    const cell = byTime.get(o.duration) ?? { time: o.duration, events: 0, censored: 0 };
+    if (o.event) cell.events++;
+    else cell.censored++;
+    byTime.set(o.duration, cell);
+  }
+  return [...byTime.values()].sort((a, b) => a.time - b.time);
+}
+
+/** Checks counts per time and says which one is wrong. */
+export function checkTimeCounts(counts: readonly TimeCount[], field = 'counts'): void {
+  let n = 0;
+  counts.forEach((c, i) => {
+    if (!(Number.isFinite(c.time) && c.time >= 0)) {
+      throw badInput(`${field}[${i}].time is not a number ≥ 0: ${c.time}`, { field: `${field}[${i}].time` });
+    }
+    for (const key of ['events', 'censored'] as const) {
+      const v = c[key];
+      if (!(Number.isInteger(v) && v >= 0)) {
+        throw badInput(`${field}[${i}].${key} is not a whole number ≥ 0: ${v}`, {
+          field: `${field}[${i}].${key}`,
+        });
+      }
+    }
+    n += c.events + c.censored;
+  });
+  if (n === 0) throw badInput(`no ${field} were given`, { field }, 'give at least one duration');
+}
+
 /** The Kaplan–Meier estimate with Greenwood's variance and a pointwise interval at `level`. */
 export function kaplanMeier(
   observations: readonly Observation[],
   opts: { level?: number; scale?: IntervalScale } = {},
 ): KaplanMeier {
   checkObservations(observations);
+  return kaplanMeierFromCounts(countByTime(observations), opts);
+}
+
+/** Kaplan–Meier from counts per time (any order; repeated times are added together). */
+export function kaplanMeierFromCounts(
+  counts: readonly TimeCount[],
+  opts: { level?: number; scale?: IntervalScale } = {},
+): KaplanMeier {
+  checkTimeCounts(counts);
   const z = normalQuantile(1 - (1 - (opts.level ?? 0.95)) / 2);
   const scale = opts.scale ?? 'log-log';
-  const byTime = new Map<number, { events: number; censored: number }>();
-  for (const o of observations) {
-    const cell = byTime.get(o.duration) ?? { events: 0, censored: 0 };
-    if (o.event) cell.events++;
-    else cell.censored++;
-    byTime.set(o.duration, cell);
+  const merged = new Map<number, TimeCount>();
+  for (const c of counts) {
+    const cell = merged.get(c.time) ?? { time: c.time, events: 0, censored: 0 };
+    cell.events += c.events;
+    cell.censored += c.censored;
+    merged.set(c.time, cell);
   }
-  const times = [...byTime.keys()].sort((a, b) => a - b);
-  let atRisk = observations.length;
+  const times = [...merged.values()].sort((a, b) => a.time - b.time);
+  const n = times.reduce((sum, c) => sum + c.events + c.censored, 0);
+  let atRisk = n;
   let survival = 1;
   let greenwood = 0;
   let median: number | null = null;
+  let totalEvents = 0;
   const steps: KmStep[] = [];
-  for (const time of times) {
-    const { events, censored } = byTime.get(time) as { events: number; censored: number };
+  for (const { time, events, censored } of times) {
+    if (events + censored === 0) continue;
     if (events > 0) {
       survival *= 1 - events / atRisk;
       // d/(n(n−d)) is infinite when everyone at risk has the event; S is then 0 and so is its error.
@@ -90,9 +143,9 @@ export function kaplanMeier(
     steps.push({ time, atRisk, events, censored, survival, standardError, lower, upper });
     if (median === null && survival <= 0.5) median = time;
     atRisk -= events + censored;
+    totalEvents += events;
   }
-  const totalEvents = observations.filter((o) => o.event).length;
-  return { n: observations.length, events: totalEvents, steps, median };
+  return { n, events: totalEvents, steps, median };
 }
 
 /** S(t) read off the estimate (right-continuous step function); 1 before the first event. */

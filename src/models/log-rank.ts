@@ -4,7 +4,7 @@
 
 import { badInput } from '../errors/tenure-error.ts';
 import { invert } from './hessian.ts';
-import type { Observation } from './kaplan-meier.ts';
+import { countByTime, type Observation, type TimeCount } from './kaplan-meier.ts';
 import { chiSquareSurvival } from './special-functions.ts';
 
 export interface LogRankGroup {
@@ -22,34 +22,44 @@ export interface LogRank {
 }
 
 export function logRankTest(groups: ReadonlyMap<string, readonly Observation[]>): LogRank {
+  return logRankFromCounts(new Map([...groups].map(([name, obs]) => [name, countByTime(obs)])));
+}
+
+/** The log-rank test from each group's events and censorings per time (the warehouse's summaries). */
+export function logRankFromCounts(groups: ReadonlyMap<string, readonly TimeCount[]>): LogRank {
   const names = [...groups.keys()];
   if (names.length < 2) {
     throw badInput(`the log-rank test needs at least 2 groups, got ${names.length}`, { field: 'group' });
   }
   const k = names.length;
-  const all = names.flatMap((name, g) => (groups.get(name) ?? []).map((o) => ({ ...o, g })));
-  if (!all.some((o) => o.event)) {
+  // One row per distinct time with each group's events and leavers (events + censored).
+  const byTime = new Map<number, { events: number[]; leaving: number[] }>();
+  const sizes = new Array<number>(k).fill(0);
+  names.forEach((name, g) => {
+    for (const c of groups.get(name) ?? []) {
+      const cell = byTime.get(c.time) ?? {
+        events: new Array<number>(k).fill(0),
+        leaving: new Array<number>(k).fill(0),
+      };
+      cell.events[g] = (cell.events[g] as number) + c.events;
+      cell.leaving[g] = (cell.leaving[g] as number) + c.events + c.censored;
+      sizes[g] = (sizes[g] as number) + c.events + c.censored;
+      byTime.set(c.time, cell);
+    }
+  });
+  if (![...byTime.values()].some((c) => c.events.some((e) => e > 0))) {
     throw badInput(
       'no events in any group: the log-rank test has nothing to compare',
       { field: 'event' },
       'give some durations with event 1',
     );
   }
-  const atRisk = names.map((name) => (groups.get(name) ?? []).length);
+  const atRisk = sizes.slice();
   const observed = new Array<number>(k).fill(0);
   const expected = new Array<number>(k).fill(0);
   const cov: number[][] = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  all.sort((a, b) => a.duration - b.duration);
-  let i = 0;
-  while (i < all.length) {
-    const time = (all[i] as { duration: number }).duration;
-    const events = new Array<number>(k).fill(0);
-    const leaving = new Array<number>(k).fill(0);
-    for (; i < all.length && (all[i] as { duration: number }).duration === time; i++) {
-      const o = all[i] as Observation & { g: number };
-      leaving[o.g] = (leaving[o.g] as number) + 1;
-      if (o.event) events[o.g] = (events[o.g] as number) + 1;
-    }
+  for (const time of [...byTime.keys()].sort((a, b) => a - b)) {
+    const { events, leaving } = byTime.get(time) as { events: number[]; leaving: number[] };
     const d = events.reduce((s, v) => s + v, 0);
     const n = atRisk.reduce((s, v) => s + v, 0);
     if (d > 0) {
@@ -79,7 +89,7 @@ export function logRankTest(groups: ReadonlyMap<string, readonly Observation[]>)
   return {
     groups: names.map((group, g) => ({
       group,
-      n: (groups.get(group) ?? []).length,
+      n: sizes[g] as number,
       observed: observed[g] as number,
       expected: expected[g] as number,
     })),

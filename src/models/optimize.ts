@@ -176,3 +176,67 @@ export function minimize(f: Objective, starts: readonly (readonly number[])[]): 
   }
   return { ...best, evaluations };
 }
+
+/** An objective that also writes its gradient into `gradient`. */
+export type ObjectiveWithGradient = (x: readonly number[], gradient: number[]) => number;
+
+/**
+ * BFGS with an analytic gradient and a backtracking (Armijo) line search: for objectives too costly to
+ * difference (a large sample's likelihood), each step costs one gradient and the line search's values.
+ */
+export function bfgsWithGradient(
+  f: ObjectiveWithGradient,
+  x0: readonly number[],
+  opts: { maxIter?: number; gradTol?: number; inverseHessian?: number[][] | undefined } = {},
+): Minimum {
+  const { maxIter = 200, gradTol = 1e-6 } = opts;
+  const n = x0.length;
+  let x = x0.slice();
+  let g = new Array<number>(n).fill(0);
+  let fx = f(x, g);
+  let evaluations = 1;
+  // A good first inverse Hessian (e.g. from differences of the gradient) makes the first steps Newton's.
+  let h: number[][] =
+    opts.inverseHessian?.map((row) => row.slice()) ??
+    Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+  const small = () =>
+    Number.isFinite(fx) && Math.max(...g.map(Math.abs)) <= gradTol * Math.max(1, Math.abs(fx));
+  for (let iter = 0; iter < maxIter && !small(); iter++) {
+    let direction = h.map((row) => -dot(row, g));
+    if (dot(direction, g) >= 0) {
+      h = h.map((row, i) => row.map((_, j) => (i === j ? 1 : 0)));
+      direction = g.map((v) => -v);
+    }
+    let t = 1;
+    let next = x;
+    let fnext = fx;
+    const gnext = new Array<number>(n).fill(0);
+    for (let k = 0; k < 60; k++) {
+      next = x.map((v, i) => v + t * (direction[i] as number));
+      fnext = f(next, gnext);
+      evaluations++;
+      if (Number.isFinite(fnext) && fnext <= fx + 1e-4 * t * dot(g, direction)) break;
+      t /= 2;
+    }
+    if (!(fnext < fx)) break;
+    const s = next.map((v, i) => v - (x[i] as number));
+    const y = gnext.map((v, i) => v - (g[i] as number));
+    const sy = dot(s, y);
+    if (sy > 1e-12) {
+      const hy = h.map((row) => dot(row, y));
+      const yhy = dot(y, hy);
+      h = h.map((row, i) =>
+        row.map(
+          (v, j) =>
+            v +
+            ((sy + yhy) * (s[i] as number) * (s[j] as number)) / (sy * sy) -
+            ((hy[i] as number) * (s[j] as number) + (s[i] as number) * (hy[j] as number)) / sy,
+        ),
+      );
+    }
+    x = next;
+    fx = fnext;
+    g = gnext;
+  }
+  return { x, value: fx, converged: small(), evaluations };
+}

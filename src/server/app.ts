@@ -16,6 +16,7 @@ import { goalRoutes } from './routes/goals.ts';
 import { healthRoutes } from './routes/health.ts';
 import { kpiRoutes } from './routes/kpis.ts';
 import { riskRoutes } from './routes/risk.ts';
+import { survivalRoutes } from './routes/survival.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { viewRoutes } from './routes/views.ts';
 import { allows, type Role, roleOf } from './tokens.ts';
@@ -111,6 +112,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   viewRoutes(app, ctx);
   riskRoutes(app, ctx);
   healthRoutes(app, ctx);
+  survivalRoutes(app, ctx);
   tokenRoutes(app, ctx);
   goalRoutes(app, ctx);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -10,6 +10,7 @@ import { KpiPage } from './pages/kpi.tsx';
 import { OverviewPage } from './pages/overview.tsx';
 import { RevenuePage } from './pages/revenue.tsx';
 import { RiskPage } from './pages/risk.tsx';
+import { SurvivalPage } from './pages/survival.tsx';
 import { TargetsPage } from './pages/targets.tsx';
 import { TreePage } from './pages/tree.tsx';
 import { defaultRange, type Range } from './range.ts';
@@ -25,6 +26,7 @@ const NAV = [
   ['/tree', 'Tree'],
   ['/alerts', 'Alerts'],
   ['/risk', 'Risk'],
+  ['/survival', 'Survival'],
   ['/data', 'Data'],
 ] as const;
 
@@ -91,6 +93,7 @@ function Page({
   if (path === '/targets') return <TargetsPage />;
   if (path === '/tree') return <TreePage params={params} />;
   if (path === '/alerts') return <AlertsPage />;
+  if (path === '/survival') return <SurvivalPage params={params} />;
   if (path === '/data') return <DataPage health={health} />;
   if (path === '/risk') return <RiskPage params={params} />;
   return <p class="state error">No page at {path}.</p>;

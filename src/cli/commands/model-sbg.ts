@@ -1,4 +1,5 @@
-// `tenure model sbg --survivors 1000,631,468,… [--periods K] [--discount D] [--json]`
+// `tenure model sbg --survivors 1000,631,468,… [--periods K] [--discount D] [--json]`, or
+// `tenure model sbg --cohorts (--data DIR | --db URL) [--as-of T] [--discount D] [--json]`
 import type { Command } from 'commander';
 import { badInput, TenureError } from '../../errors/tenure-error.ts';
 import {
@@ -10,9 +11,10 @@ import {
 } from '../../models/sbg.ts';
 import { formatTable, printJson } from '../output.ts';
 import { parameterRows, show } from './model.ts';
+import { type CohortSbgFlags, runCohortSbg } from './model-sbg-cohorts.ts';
 import { parseNumber } from './options.ts';
 
-interface SbgFlags {
+interface SbgFlags extends CohortSbgFlags {
   survivors?: string;
   periods?: string;
   discount?: string;
@@ -44,7 +46,15 @@ export function registerModelSbg(model: Command): void {
     .option('--periods <k>', 'project periods 1 … k (default: the observed periods + 5)')
     .option('--discount <d>', 'discount rate a period, for DEL and DERL (e.g. 0.1)')
     .option('--json', 'print the fit as JSON')
-    .action((flags: SbgFlags) => {
+    .option('--cohorts', 'fit each cohort of first payments in a warehouse (with --data or --db)')
+    .option('--data <dir>', 'with --cohorts: a folder of canonical files, loaded into a temporary warehouse')
+    .option('--db <file|url>', 'with --cohorts: a warehouse, DuckDB file or postgres:// URL')
+    .option('--as-of <timestamp>', "with --cohorts: the data's end (default: its latest timestamp)")
+    .action(async (flags: SbgFlags) => {
+      if (flags.cohorts) {
+        await runCohortSbg(flags);
+        return;
+      }
       if (flags.survivors === undefined) {
         throw badInput(
           'the survivors series is required',

@@ -1,5 +1,5 @@
 // Chart.js on a canvas, rebuilt when its configuration changes. Only the parts used are registered, so
-// the bundle carries line and bar charts (and the filler, for target bands) and nothing else.
+// the bundle carries line and bar charts (and the filler, for target and confidence bands) and nothing else.
 import {
   BarController,
   BarElement,

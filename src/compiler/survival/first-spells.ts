@@ -1,0 +1,48 @@
+// A customer's tenure, as the survival models read it: the first paying spell, from the first payment (the
+// earliest subscription change with MRR > 0) to the first later change that takes MRR to 0 (the churn). A
+// reactivation after that starts a new spell, which is not part of the customer's tenure. The duration is
+// the number of whole months completed from the first payment to the churn, or to the data's end for a
+// customer still paying (censored): a churn on the k-th monthly anniversary has duration k, one during
+// the month after it too.
+import type { SqlParams } from '../../warehouse/sql-builder.ts';
+import { utcDay } from '../sql-time.ts';
+
+const MONTH_INDEX = (day: string) =>
+  `(CAST(EXTRACT(YEAR FROM ${day}) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM ${day}) AS INTEGER))`;
+
+/**
+ * Whole months from `start` to `end` (two TIMESTAMPTZ expressions): the largest k with start + k months ≤
+ * end, the day clamped to the month's length (as both engines add months), from the calendar months
+ * between their UTC days less one when the anniversary in end's month is still to come. The arithmetic runs
+ * on UTC dates and epoch seconds (sql-time.ts): DuckDB sends the same on TIMESTAMPTZ through ICU, several
+ * times slower at a million customers.
+ */
+export function wholeMonthsBetween(start: string, end: string): string {
+  const startDay = utcDay(start);
+  const k = `(${MONTH_INDEX(utcDay(end))} - ${MONTH_INDEX(startDay)})`;
+  const startEpoch = `EXTRACT(EPOCH FROM ${start})`;
+  const timeOfDay = `(${startEpoch} - 86400 * floor(${startEpoch} / 86400))`;
+  const anniversary = `(EXTRACT(EPOCH FROM ${startDay} + ${k} * INTERVAL '1 month') + ${timeOfDay})`;
+  return `(${k} - CASE WHEN ${anniversary} > EXTRACT(EPOCH FROM ${end}) THEN 1 ELSE 0 END)`;
+}
+
+/**
+ * CTEs `spell_starts`, `first_spells(customer_id, start_at, end_at, months, churned)`: every customer who
+ * paid by `asOf` (bound), with the months of its first spell and whether it ended in a churn by then.
+ */
+export function firstSpellsCtes(asOf: string, params: SqlParams): string {
+  const until = `CAST(${params.bind(asOf)} AS TIMESTAMPTZ)`;
+  return `spell_starts AS (
+    SELECT customer_id, min(effective_at) AS start_at FROM subscription_changes
+    WHERE mrr > 0 AND effective_at <= ${until} GROUP BY customer_id),
+  spell_ends AS (
+    SELECT s.customer_id, min(c.effective_at) AS end_at FROM spell_starts s
+    JOIN subscription_changes c ON c.customer_id = s.customer_id AND c.effective_at > s.start_at
+      AND c.mrr = 0 AND c.effective_at <= ${until}
+    GROUP BY s.customer_id),
+  first_spells AS (
+    SELECT s.customer_id, s.start_at, e.end_at,
+      ${wholeMonthsBetween('s.start_at', `coalesce(e.end_at, ${until})`)} AS months,
+      CASE WHEN e.end_at IS NULL THEN 0 ELSE 1 END AS churned
+    FROM spell_starts s LEFT JOIN spell_ends e ON e.customer_id = s.customer_id)`;
+}

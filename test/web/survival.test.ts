@@ -1,0 +1,126 @@
+// The survival page in real headless Chromium, on a generated company served by the API server: the
+// summary (medians, RMST), the log-rank line, every month of every curve with its band, and the sBG table
+// equal /api/survival and /api/sbg formatted with the dashboard's own functions; the breakdown chosen in
+// the page is in the URL, and a new page at that URL shows it; screenshots land in test-results/.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import type { Browser } from 'playwright-core';
+import { CATALOG } from '../../src/catalog/catalog.ts';
+import { ingest } from '../../src/ingest/ingest.ts';
+import { startServer } from '../../src/server/serve.ts';
+import { generateCompany } from '../../src/synth/generate.ts';
+import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
+import { formatNumber, formatShare } from '../../web/src/format.ts';
+import {
+  formatPValue,
+  type SbgReport,
+  type SurvivalReport,
+  withError,
+} from '../../web/src/pages/survival-data.ts';
+import { apiJson, chromiumAvailable, launch, openPage, screenshot, tableText } from './browser.ts';
+
+if (chromiumAvailable('the survival page in Chromium')) {
+  const dir = mkdtempSync(join(tmpdir(), 'tenure-web-survival-'));
+  let engine: DuckDBEngine;
+  let server: { app: FastifyInstance; url: string };
+  let browser: Browser;
+
+  const api = <T>(path: string) => apiJson<T>(server.url, path);
+  const open = (path: string, ready: string) => openPage(browser, server.url, path, ready);
+
+  /** What the page must show for a survival report. */
+  const expectedCurves = (r: SurvivalReport) => ({
+    summary: r.segments.map((s) => [
+      s.segment,
+      formatNumber(s.n),
+      formatNumber(s.events),
+      formatNumber(s.median),
+      formatNumber(s.rmst.rmst),
+      formatNumber(s.rmst.standardError),
+    ]),
+    steps: r.segments.flatMap((s) =>
+      s.steps.map((step) => [
+        s.segment,
+        String(step.time),
+        formatNumber(step.atRisk),
+        formatNumber(step.events),
+        formatNumber(step.censored),
+        formatShare(step.survival),
+        formatShare(step.lower),
+        formatShare(step.upper),
+      ]),
+    ),
+  });
+
+  before(async () => {
+    await generateCompany({ customers: 1500, months: 14, seed: 8, out: join(dir, 'company') });
+    engine = await DuckDBEngine.open(join(dir, 'tenure.duckdb'));
+    await ingest(engine, { dataDir: join(dir, 'company') });
+    server = await startServer({
+      engine,
+      catalog: { definitions: CATALOG, applied: [], custom: [] },
+      host: '127.0.0.1',
+      port: 0,
+    });
+    browser = await launch();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.app.close();
+    await engine?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('survival page: curves, summary and sBG equal the API; the breakdown lives in the URL', async () => {
+    const page = await open('/survival', '[data-testid="survival-summary"]');
+    const all = await api<SurvivalReport>('/api/survival');
+    const want = expectedCurves(all);
+    assert.deepEqual(await tableText(page, 'survival-summary'), want.summary);
+    assert.deepEqual(await tableText(page, 'survival-table'), want.steps);
+    assert.equal(await page.locator('[data-testid="log-rank"]').count(), 0, 'one segment: no log-rank test');
+    assert.equal(await page.locator('canvas[aria-label^="Kaplan"]').count(), 1);
+
+    const sbg = await api<SbgReport>('/api/sbg');
+    await page.waitForSelector('[data-testid="sbg"]');
+    assert.deepEqual(
+      await tableText(page, 'sbg'),
+      sbg.cohorts.map((c) => [
+        c.cohort,
+        formatNumber(c.size),
+        String(c.survivors.length - 1),
+        withError(c.alpha, c.alphaStandardError),
+        withError(c.beta, c.betaStandardError),
+        c.alpha !== null && c.expectedLifetime === null ? '∞' : formatNumber(c.expectedLifetime),
+        formatNumber(c.derl),
+        c.problem ?? c.flags.join(', '),
+      ]),
+    );
+
+    // Choose the plan breakdown in the page: the URL carries it, and the numbers are /api/survival?by=plan's.
+    await page.selectOption('select[name="by"]', 'plan');
+    await page.waitForURL(/[?&]by=plan/);
+    await page.waitForSelector('[data-testid="log-rank"]');
+    const byPlan = await api<SurvivalReport>('/api/survival?by=plan');
+    assert.equal(byPlan.segments.length, 3);
+    const lr = byPlan.logRank;
+    assert.ok(lr);
+    assert.equal(
+      (await page.locator('[data-testid="log-rank"]').textContent())?.replace(/\s+/g, ' '),
+      `Log-rank test: χ² = ${formatNumber(lr.chiSquare)} on ${lr.df} df, p = ${formatPValue(lr.pValue)}`,
+    );
+    const reopened = await open(
+      new URL(page.url()).pathname + new URL(page.url()).search,
+      '[data-testid="log-rank"]',
+    );
+    const wantPlan = expectedCurves(byPlan);
+    assert.deepEqual(await tableText(reopened, 'survival-summary'), wantPlan.summary);
+    assert.deepEqual(await tableText(reopened, 'survival-table'), wantPlan.steps);
+    await screenshot(reopened, 'survival-by-plan');
+    await screenshot(page, 'survival');
+  });
+}
