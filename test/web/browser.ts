@@ -5,7 +5,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { CATALOG } from '../../src/catalog/catalog.ts';
+import { ingest } from '../../src/ingest/ingest.ts';
+import { startServer } from '../../src/server/serve.ts';
+import { generateCompany } from '../../src/synth/generate.ts';
+import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from './chromium.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -73,3 +79,20 @@ export const tableText = (page: Page, testid: string) =>
 /** Saves test-results/dashboard-NAME.png. */
 export const screenshot = (page: Page, name: string) =>
   page.screenshot({ path: join(SHOTS, `dashboard-${name}.png`), fullPage: true });
+
+/** A generated company loaded into `dir`/tenure.duckdb and served on loopback with the shipped catalog. */
+export async function serveCompany(
+  dir: string,
+  company: { customers: number; months: number; seed: number },
+): Promise<{ engine: DuckDBEngine; server: { app: FastifyInstance; url: string } }> {
+  await generateCompany({ ...company, out: join(dir, 'company') });
+  const engine = await DuckDBEngine.open(join(dir, 'tenure.duckdb'));
+  await ingest(engine, { dataDir: join(dir, 'company') });
+  const server = await startServer({
+    engine,
+    catalog: { definitions: CATALOG, applied: [], custom: [] },
+    host: '127.0.0.1',
+    port: 0,
+  });
+  return { engine, server };
+}

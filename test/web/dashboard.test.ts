@@ -10,14 +10,19 @@ import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { CATALOG } from '../../src/catalog/catalog.ts';
-import { ingest } from '../../src/ingest/ingest.ts';
-import { startServer } from '../../src/server/serve.ts';
-import { generateCompany } from '../../src/synth/generate.ts';
-import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
+import type { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
 import { formatChange, formatNumber, formatShare, formatValue, periodLabel } from '../../web/src/format.ts';
 import { latestComplete } from '../../web/src/pages/series.ts';
 import { defaultRange, type Range } from '../../web/src/range.ts';
-import { apiJson, chromiumAvailable, launch, openPage, screenshot, tableText } from './browser.ts';
+import {
+  apiJson,
+  chromiumAvailable,
+  launch,
+  openPage,
+  screenshot,
+  serveCompany,
+  tableText,
+} from './browser.ts';
 
 interface Row {
   kpi: string;
@@ -46,15 +51,7 @@ if (chromiumAvailable('the dashboard in Chromium')) {
   const shot = screenshot;
 
   before(async () => {
-    await generateCompany({ customers: 300, months: 14, seed: 5, out: join(dir, 'company') });
-    engine = await DuckDBEngine.open(join(dir, 'tenure.duckdb'));
-    await ingest(engine, { dataDir: join(dir, 'company') });
-    server = await startServer({
-      engine,
-      catalog: { definitions: CATALOG, applied: [], custom: [] },
-      host: '127.0.0.1',
-      port: 0,
-    });
+    ({ engine, server } = await serveCompany(dir, { customers: 300, months: 14, seed: 5 }));
     browser = await launch();
     const health = await api<{ as_of: string }>('/api/health/data');
     range = defaultRange(health.as_of);

@@ -10,13 +10,17 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
-import { CATALOG } from '../../src/catalog/catalog.ts';
-import { ingest } from '../../src/ingest/ingest.ts';
-import { startServer } from '../../src/server/serve.ts';
-import { generateCompany } from '../../src/synth/generate.ts';
-import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
+import type { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
 import { formatValue, periodLabel } from '../../web/src/format.ts';
-import { apiJson, chromiumAvailable, launch, openPage, screenshot, tableText } from './browser.ts';
+import {
+  apiJson,
+  chromiumAvailable,
+  launch,
+  openPage,
+  screenshot,
+  serveCompany,
+  tableText,
+} from './browser.ts';
 
 interface ForecastRow {
   period_start: string;
@@ -65,15 +69,7 @@ if (chromiumAvailable('the forecast in Chromium')) {
     });
 
   before(async () => {
-    await generateCompany({ customers: 1000, months: 14, seed: 6, out: join(dir, 'company') });
-    engine = await DuckDBEngine.open(join(dir, 'tenure.duckdb'));
-    await ingest(engine, { dataDir: join(dir, 'company') });
-    server = await startServer({
-      engine,
-      catalog: { definitions: CATALOG, applied: [], custom: [] },
-      host: '127.0.0.1',
-      port: 0,
-    });
+    ({ engine, server } = await serveCompany(dir, { customers: 1000, months: 14, seed: 6 }));
     browser = await launch();
   });
 

@@ -9,11 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
-import { CATALOG } from '../../src/catalog/catalog.ts';
-import { ingest } from '../../src/ingest/ingest.ts';
-import { startServer } from '../../src/server/serve.ts';
-import { generateCompany } from '../../src/synth/generate.ts';
-import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
+import type { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
 import { formatNumber, formatShare } from '../../web/src/format.ts';
 import {
   formatPValue,
@@ -21,7 +17,15 @@ import {
   type SurvivalReport,
   withError,
 } from '../../web/src/pages/survival-data.ts';
-import { apiJson, chromiumAvailable, launch, openPage, screenshot, tableText } from './browser.ts';
+import {
+  apiJson,
+  chromiumAvailable,
+  launch,
+  openPage,
+  screenshot,
+  serveCompany,
+  tableText,
+} from './browser.ts';
 
 if (chromiumAvailable('the survival page in Chromium')) {
   const dir = mkdtempSync(join(tmpdir(), 'tenure-web-survival-'));
@@ -57,15 +61,7 @@ if (chromiumAvailable('the survival page in Chromium')) {
   });
 
   before(async () => {
-    await generateCompany({ customers: 1500, months: 14, seed: 8, out: join(dir, 'company') });
-    engine = await DuckDBEngine.open(join(dir, 'tenure.duckdb'));
-    await ingest(engine, { dataDir: join(dir, 'company') });
-    server = await startServer({
-      engine,
-      catalog: { definitions: CATALOG, applied: [], custom: [] },
-      host: '127.0.0.1',
-      port: 0,
-    });
+    ({ engine, server } = await serveCompany(dir, { customers: 1500, months: 14, seed: 8 }));
     browser = await launch();
   });
 

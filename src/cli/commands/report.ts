@@ -1,20 +1,15 @@
 // `tenure report (--data DIR | --db FILE|URL) --period P [--out DIR] [--project FILE] [--json]`: the
 // monthly (P = 2025-11) or quarterly (P = 2025-Q3) review, written as report-P.md and report-P.html.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { badInput } from '../../errors/tenure-error.ts';
-import { ingest } from '../../ingest/ingest.ts';
 import { buildReview } from '../../report/build.ts';
 import { renderHtml } from '../../report/html.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
 import { parseReviewPeriod } from '../../report/period.ts';
-import { DuckDBEngine } from '../../warehouse/duckdb/duckdb-engine.ts';
-import type { Engine } from '../../warehouse/engine.ts';
-import { openWarehouse } from '../../warehouse/open.ts';
 import { printJson } from '../output.ts';
 import { resolveCatalog } from './catalog.ts';
+import { withEngine } from './compute.ts';
 
 interface ReportOptions {
   data?: string;
@@ -23,30 +18,6 @@ interface ReportOptions {
   out: string;
   project?: string;
   json?: boolean;
-}
-
-/** The warehouse named, or a temporary one loaded from a data folder. */
-async function withEngine<T>(opts: ReportOptions, work: (engine: Engine) => Promise<T>): Promise<T> {
-  if ((opts.data === undefined) === (opts.db === undefined)) {
-    throw badInput('give either --data DIR or --db FILE|URL', { field: '--data' });
-  }
-  if (opts.db !== undefined) {
-    const engine = await openWarehouse(opts.db, { mustExist: true });
-    try {
-      return await work(engine);
-    } finally {
-      await engine.close();
-    }
-  }
-  const dir = await mkdtemp(join(tmpdir(), 'tenure-report-'));
-  const engine = await DuckDBEngine.open(join(dir, 'tenure.duckdb'));
-  try {
-    await ingest(engine, { dataDir: opts.data as string });
-    return await work(engine);
-  } finally {
-    await engine.close();
-    await rm(dir, { recursive: true, force: true });
-  }
 }
 
 export function registerReport(program: Command): void {
