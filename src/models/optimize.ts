@@ -95,6 +95,36 @@ export function gradient(f: Objective, x: readonly number[], h = 1e-6): number[]
 const dot = (a: readonly number[], b: readonly number[]) =>
   a.reduce((s, v, i) => s + v * (b[i] as number), 0);
 
+const identity = (n: number): number[][] =>
+  Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+
+/**
+ * The BFGS update of the inverse Hessian `h` after a step from x (gradient g) to next (gradient gnext);
+ * `h` is kept when the curvature condition fails (sᵀy ≤ 0), so it stays positive definite.
+ */
+function bfgsUpdate(
+  h: number[][],
+  x: readonly number[],
+  next: readonly number[],
+  g: readonly number[],
+  gnext: readonly number[],
+): number[][] {
+  const s = next.map((v, i) => v - (x[i] as number));
+  const y = gnext.map((v, i) => v - (g[i] as number));
+  const sy = dot(s, y);
+  if (sy <= 1e-12) return h;
+  const hy = h.map((row) => dot(row, y));
+  const yhy = dot(y, hy);
+  return h.map((row, i) =>
+    row.map(
+      (v, j) =>
+        v +
+        ((sy + yhy) * (s[i] as number) * (s[j] as number)) / (sy * sy) -
+        ((hy[i] as number) * (s[j] as number) + (s[i] as number) * (hy[j] as number)) / sy,
+    ),
+  );
+}
+
 /** BFGS with a backtracking (Armijo) line search and central-difference gradients. */
 export function bfgs(f: Objective, x0: readonly number[], maxIter = 200, gradTol = 1e-6): Minimum {
   const n = x0.length;
@@ -102,15 +132,13 @@ export function bfgs(f: Objective, x0: readonly number[], maxIter = 200, gradTol
   let fx = f(x);
   let g = gradient(f, x);
   let evaluations = 1 + 2 * n;
-  let h: number[][] = Array.from({ length: n }, (_, i) =>
-    Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)),
-  );
+  let h = identity(n);
   const small = () => Math.max(...g.map(Math.abs)) <= gradTol * Math.max(1, Math.abs(fx));
   for (let iter = 0; iter < maxIter && !small(); iter++) {
     let direction = h.map((row) => -dot(row, g));
     if (dot(direction, g) >= 0) {
       // Not a descent direction: reset to steepest descent.
-      h = h.map((row, i) => row.map((_, j) => (i === j ? 1 : 0)));
+      h = identity(n);
       direction = g.map((v) => -v);
     }
     let t = 1;
@@ -126,21 +154,7 @@ export function bfgs(f: Objective, x0: readonly number[], maxIter = 200, gradTol
     if (!(fnext < fx)) break;
     const gnext = gradient(f, next);
     evaluations += 2 * n;
-    const s = next.map((v, i) => v - (x[i] as number));
-    const y = gnext.map((v, i) => v - (g[i] as number));
-    const sy = dot(s, y);
-    if (sy > 1e-12) {
-      const hy = h.map((row) => dot(row, y));
-      const yhy = dot(y, hy);
-      h = h.map((row, i) =>
-        row.map(
-          (v, j) =>
-            v +
-            ((sy + yhy) * (s[i] as number) * (s[j] as number)) / (sy * sy) -
-            ((hy[i] as number) * (s[j] as number) + (s[i] as number) * (hy[j] as number)) / sy,
-        ),
-      );
-    }
+    h = bfgsUpdate(h, x, next, g, gnext);
     x = next;
     fx = fnext;
     g = gnext;
@@ -196,15 +210,14 @@ export function bfgsWithGradient(
   let fx = f(x, g);
   let evaluations = 1;
   // A good first inverse Hessian (e.g. from differences of the gradient) makes the first steps Newton's.
-  let h: number[][] =
-    opts.inverseHessian?.map((row) => row.slice()) ??
-    Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+  let h: number[][] = opts.inverseHessian?.map((row) => row.slice()) ?? identity(n);
   const small = () =>
     Number.isFinite(fx) && Math.max(...g.map(Math.abs)) <= gradTol * Math.max(1, Math.abs(fx));
   for (let iter = 0; iter < maxIter && !small(); iter++) {
     let direction = h.map((row) => -dot(row, g));
     if (dot(direction, g) >= 0) {
-      h = h.map((row, i) => row.map((_, j) => (i === j ? 1 : 0)));
+      // Not a descent direction: reset to steepest descent.
+      h = identity(n);
       direction = g.map((v) => -v);
     }
     let t = 1;
@@ -219,21 +232,7 @@ export function bfgsWithGradient(
       t /= 2;
     }
     if (!(fnext < fx)) break;
-    const s = next.map((v, i) => v - (x[i] as number));
-    const y = gnext.map((v, i) => v - (g[i] as number));
-    const sy = dot(s, y);
-    if (sy > 1e-12) {
-      const hy = h.map((row) => dot(row, y));
-      const yhy = dot(y, hy);
-      h = h.map((row, i) =>
-        row.map(
-          (v, j) =>
-            v +
-            ((sy + yhy) * (s[i] as number) * (s[j] as number)) / (sy * sy) -
-            ((hy[i] as number) * (s[j] as number) + (s[i] as number) * (hy[j] as number)) / sy,
-        ),
-      );
-    }
+    h = bfgsUpdate(h, x, next, g, gnext);
     x = next;
     fx = fnext;
     g = gnext;

@@ -7,20 +7,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import { CATALOG } from '../../src/catalog/catalog.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
-import { startServer } from '../../src/server/serve.ts';
 import { createToken } from '../../src/server/tokens.ts';
 import { generateCompany } from '../../src/synth/generate.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
+import { get, type Served, serveOpenAndLocked } from '../support/api-servers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tenure-api-'));
 const db = join(dir, 'tenure.duckdb');
 const QUERY = { from: '2024-02-01', to: '2024-05-31', grain: 'month' } as const;
 let engine: DuckDBEngine;
-let open: { app: FastifyInstance; url: string };
-let locked: { app: FastifyInstance; url: string };
+let open: Served;
+let locked: Served;
 let cliRows: unknown[];
 let cliByPlan: unknown[];
 let cliStarter: unknown[];
@@ -60,9 +58,7 @@ before(async () => {
     viewer: (await createToken(engine, 'viewer', 'test viewer')).token,
     admin: (await createToken(engine, 'admin')).token,
   };
-  const catalog = { definitions: CATALOG, applied: [], custom: [] };
-  open = await startServer({ engine, catalog, host: '127.0.0.1', port: 0 });
-  locked = await startServer({ engine, catalog, host: '127.0.0.1', port: 0, requireTokens: true });
+  ({ open, locked } = await serveOpenAndLocked(engine));
 });
 
 after(async () => {
@@ -71,15 +67,6 @@ after(async () => {
   await engine?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function get(base: string, path: string, token?: string) {
-  const res = await fetch(`${base}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  return {
-    status: res.status,
-    body: (await res.json()) as Record<string, unknown>,
-    cache: res.headers.get('x-tenure-cache'),
-  };
-}
 
 const qs = (q: Record<string, string>) => new URLSearchParams(q).toString();
 

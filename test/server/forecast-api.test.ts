@@ -7,19 +7,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import { CATALOG } from '../../src/catalog/catalog.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
-import { startServer } from '../../src/server/serve.ts';
 import { createToken } from '../../src/server/tokens.ts';
 import { generateCompany } from '../../src/synth/generate.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
+import { get, type Served, serveOpenAndLocked } from '../support/api-servers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tenure-forecast-api-'));
 const db = join(dir, 'tenure.duckdb');
 let engine: DuckDBEngine;
-let open: { app: FastifyInstance; url: string };
-let locked: { app: FastifyInstance; url: string };
+let open: Served;
+let locked: Served;
 let viewer: string;
 let cliAnswer: unknown;
 
@@ -37,9 +35,7 @@ before(async () => {
   cliAnswer = JSON.parse(run.stdout);
   engine = await DuckDBEngine.open(db);
   viewer = (await createToken(engine, 'viewer', 'forecast viewer')).token;
-  const catalog = { definitions: CATALOG, applied: [], custom: [] };
-  open = await startServer({ engine, catalog, host: '127.0.0.1', port: 0 });
-  locked = await startServer({ engine, catalog, host: '127.0.0.1', port: 0, requireTokens: true });
+  ({ open, locked } = await serveOpenAndLocked(engine));
 });
 
 after(async () => {
@@ -48,15 +44,6 @@ after(async () => {
   await engine?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function get(base: string, path: string, token?: string) {
-  const res = await fetch(`${base}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  return {
-    status: res.status,
-    body: (await res.json()) as Record<string, unknown>,
-    cache: res.headers.get('x-tenure-cache'),
-  };
-}
 
 test('the forecast equals the CLI’s, is cached, and is listed in the OpenAPI document', async () => {
   const first = await get(open.url, '/api/kpis/mrr/forecast?horizon=3');
