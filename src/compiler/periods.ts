@@ -13,7 +13,7 @@ export interface Period {
 
 const DAY_MS = 86_400_000;
 
-function parseDay(text: string, field: string): Date {
+export function parseDay(text: string, field: string): Date {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   const date = match
     ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])))

@@ -6,7 +6,7 @@ import { getDefinition } from '../catalog/catalog.ts';
 import { dataAsOf } from '../compiler/as-of.ts';
 import { computeKpis } from '../compiler/compute.ts';
 import { checkBreakdown } from '../compiler/dimensions.ts';
-import { type Grain, nextPeriodStart, periodStart } from '../compiler/periods.ts';
+import { type Grain, nextPeriodStart, parseDay, periodStart } from '../compiler/periods.ts';
 import { RunRollups } from '../compiler/rollups/run-rollups.ts';
 import { mrrBridge } from '../compiler/views/mrr-bridge.ts';
 import { TenureError } from '../errors/tenure-error.ts';
@@ -71,7 +71,7 @@ export async function kpiTree(
       hint: 'load data first: tenure ingest DIR',
     });
   const start = req.period
-    ? periodStart(new Date(`${req.period}T00:00:00Z`), grain)
+    ? periodStart(parseDay(req.period, 'period'), grain)
     : periodStart(new Date(periodStart(new Date(asOf), grain).getTime() - 1), grain);
   const previous = periodStart(new Date(start.getTime() - 1), grain);
   const edges = catalog.tree ?? DEFAULT_TREE;

@@ -95,6 +95,9 @@ test('the tree and the targets equal the CLI', async () => {
   const tree = await call('GET', '/api/tree', tokens.viewer);
   assert.equal(tree.status, 200);
   sameNumbers(tree.body, cliTree);
+  const badDay = await call('GET', '/api/tree?period=2025-02-30', tokens.viewer);
+  assert.equal(badDay.status, 400);
+  assert.equal(badDay.body.error.field, 'period');
   const churn = tree.body.nodes.find((n: { kpi: string }) => n.kpi === 'customer_churn_rate');
   assert.equal(churn.status, 'off_track');
   assert.equal(churn.owner, 'Ben');
@@ -207,6 +210,9 @@ test('alerts: listed, acknowledged and snoozed by editors only; unknown and host
     const res = await call('POST', '/api/alerts/acknowledge', tokens.editor, { key: hostile });
     assert.ok(res.status === 404 || res.status === 400, `${hostile}: ${res.status}`);
   }
+  const impossible = await call('POST', '/api/alerts/snooze', tokens.editor, { key, until: '2099-02-30' });
+  assert.equal(impossible.status, 400);
+  assert.equal(impossible.body.error.field, 'body.until');
   const past = await call('POST', '/api/alerts/snooze', tokens.editor, { key, until: '2001-01-01' });
   assert.equal(past.status, 400);
   assert.equal(past.body.error.field, 'body.until');

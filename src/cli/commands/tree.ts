@@ -35,8 +35,6 @@ export function registerTree(program: Command): void {
             { field: '--grain' },
             `choose one of ${GRAINS.join(', ')}`,
           );
-        if (opts.period !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.period))
-          throw badInput(`'${opts.period}' is not a date`, { field: '--period' }, 'write it as YYYY-MM-DD');
         const catalog = await resolveCatalog(opts.project);
         const engine = await openWarehouse(opts.db, { mustExist: true });
         try {

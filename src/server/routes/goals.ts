@@ -8,7 +8,7 @@ import { getDefinition } from '../../catalog/catalog.ts';
 import { recordDefinitions } from '../../catalog/change-log.ts';
 import { ConfigProblemsError, formatPath } from '../../catalog/problems.ts';
 import { editProjectFile, type ProjectPath } from '../../catalog/project-edit.ts';
-import type { Grain } from '../../compiler/periods.ts';
+import { type Grain, parseDay } from '../../compiler/periods.ts';
 import { TenureError } from '../../errors/tenure-error.ts';
 import { checkTargets } from '../../goals/check.ts';
 import { readTargetLog, recordTargets } from '../../goals/target-log.ts';
@@ -185,8 +185,8 @@ export function goalRoutes(app: FastifyInstance, ctx: ServerContext): void {
       },
     },
     async (req) => {
-      const until = new Date(`${req.body.until}T00:00:00Z`);
-      if (Number.isNaN(until.getTime()) || until.getTime() <= Date.now())
+      const until = parseDay(req.body.until, 'body.until');
+      if (until.getTime() <= Date.now())
         throw new TenureError('bad_input', 'snooze until a day in the future', {
           where: { field: 'body.until' },
         });
