@@ -2,7 +2,7 @@
 // rules give, a KPI off its plan carries the segments that moved it, and the exit code says whether anything
 // needs attention.
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +14,7 @@ import { computeKpis } from '../../src/compiler/compute.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { generateCompany } from '../../src/synth/generate.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
+import { tenure } from '../support/cli.ts';
 
 const AS_OF = '2025-07-01T00:00:00.000Z';
 const execFileP = promisify(execFile);
@@ -55,23 +56,7 @@ after(() => rm(dir, { recursive: true, force: true }));
 async function check(targets: string[]) {
   const project = join(dir, 'tenure.yaml');
   await writeFile(project, `targets:\n${targets.join('\n')}\n`);
-  const run = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/run.ts',
-      'check',
-      '--db',
-      db,
-      '--project',
-      project,
-      '--as-of',
-      AS_OF,
-      '--json',
-    ],
-    { encoding: 'utf8' },
-  );
+  const run = tenure('check', '--db', db, '--project', project, '--as-of', AS_OF, '--json');
   return { status: run.status, stderr: run.stderr, checks: run.stdout ? JSON.parse(run.stdout).targets : [] };
 }
 
@@ -203,24 +188,7 @@ test('--anomalies: a month when 40% of paying customers cancel is an anomaly of 
   }
   const project = join(dir, 'none.yaml');
   await writeFile(project, 'targets: []\n');
-  const run = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/run.ts',
-      'check',
-      '--db',
-      db,
-      '--project',
-      project,
-      '--as-of',
-      AS_OF,
-      '--anomalies',
-      '--json',
-    ],
-    { encoding: 'utf8' },
-  );
+  const run = tenure('check', '--db', db, '--project', project, '--as-of', AS_OF, '--anomalies', '--json');
   assert.equal(run.status, 1, run.stderr);
   const { alerts } = JSON.parse(run.stdout) as {
     alerts: { kind: string; kpi: string; period_start: string }[];

@@ -4,7 +4,6 @@
 // exactly its own finding, through `tenure check` as data_quality alerts too. The same findings come out of
 // PostgreSQL (where its server is installed).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +17,7 @@ import type { QualityFinding } from '../../src/quality/findings.ts';
 import { generateCompany } from '../../src/synth/generate.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
 import { openWarehouse } from '../../src/warehouse/open.ts';
+import { tenure } from '../support/cli.ts';
 import { postgresUnavailable, startPostgres } from '../support/postgres-server.ts';
 import { assertSameAcrossEngines } from '../support/small-warehouse.ts';
 
@@ -169,23 +169,7 @@ test('a load whose rows are 30% unreadable: quarantine growth with its reason, a
 
   const project = join(dir, 'quality.yaml');
   await writeFile(project, 'targets: []\n');
-  const run = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/run.ts',
-      'check',
-      '--db',
-      db,
-      '--project',
-      project,
-      '--as-of',
-      QUARANTINE_ASOF,
-      '--json',
-    ],
-    { encoding: 'utf8' },
-  );
+  const run = tenure('check', '--db', db, '--project', project, '--as-of', QUARANTINE_ASOF, '--json');
   assert.equal(run.status, 1, run.stderr);
   const out = JSON.parse(run.stdout) as { alerts: { kind: string; key: string; message: string }[] };
   assert.deepEqual(
@@ -193,22 +177,15 @@ test('a load whose rows are 30% unreadable: quarantine growth with its reason, a
     [['data_quality', 'data_quality|quarantine|events|load 2']],
   );
   assert.match(out.alerts[0]?.message ?? '', /tenure quarantine --table events/);
-  const skipped = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/run.ts',
-      'check',
-      '--db',
-      db,
-      '--project',
-      project,
-      '--as-of',
-      QUARANTINE_ASOF,
-      '--no-data-quality',
-    ],
-    { encoding: 'utf8' },
+  const skipped = tenure(
+    'check',
+    '--db',
+    db,
+    '--project',
+    project,
+    '--as-of',
+    QUARANTINE_ASOF,
+    '--no-data-quality',
   );
   assert.equal(skipped.status, 0, skipped.stderr);
 });
