@@ -41,3 +41,7 @@ export function periodDaysSql(periods: readonly Period[], from = 'periods'): str
   return `SELECT p.period_start, p.start_day + CAST(g.i AS INTEGER) AS day FROM ${from} p
     CROSS JOIN generate_series(0, ${longest - 1}) AS g(i) WHERE p.start_day + CAST(g.i AS INTEGER) < p.end_day`;
 }
+
+/** Months since year 0 of a date or timestamp expression: consecutive months differ by 1 across years. */
+export const monthIndex = (ts: string) =>
+  `(CAST(EXTRACT(YEAR FROM ${ts}) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM ${ts}) AS INTEGER))`;

@@ -5,10 +5,7 @@
 // customer still paying (censored): a churn on the k-th monthly anniversary has duration k, one during
 // the month after it too.
 import type { SqlParams } from '../../warehouse/sql-builder.ts';
-import { utcDay } from '../sql-time.ts';
-
-const MONTH_INDEX = (day: string) =>
-  `(CAST(EXTRACT(YEAR FROM ${day}) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM ${day}) AS INTEGER))`;
+import { monthIndex, utcDay } from '../sql-time.ts';
 
 /**
  * Whole months from `start` to `end` (two TIMESTAMPTZ expressions): the largest k with start + k months ≤
@@ -19,7 +16,7 @@ const MONTH_INDEX = (day: string) =>
  */
 export function wholeMonthsBetween(start: string, end: string): string {
   const startDay = utcDay(start);
-  const k = `(${MONTH_INDEX(utcDay(end))} - ${MONTH_INDEX(startDay)})`;
+  const k = `(${monthIndex(utcDay(end))} - ${monthIndex(startDay)})`;
   const startEpoch = `EXTRACT(EPOCH FROM ${start})`;
   const timeOfDay = `(${startEpoch} - 86400 * floor(${startEpoch} / 86400))`;
   const anniversary = `(EXTRACT(EPOCH FROM ${startDay} + ${k} * INTERVAL '1 month') + ${timeOfDay})`;

@@ -8,7 +8,7 @@ import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { segmentSql } from '../dimensions.ts';
 import { type Period, periodsBetween } from '../periods.ts';
 import { customerMrrCtes } from '../rollups/customer-mrr.ts';
-import { secondsBetween } from '../sql-time.ts';
+import { monthIndex, secondsBetween } from '../sql-time.ts';
 
 export interface CohortCell {
   age: number;
@@ -43,8 +43,6 @@ export interface CohortMatrix {
   average: CohortAverage[];
 }
 
-const MONTH_INDEX = (ts: string) =>
-  `(CAST(EXTRACT(YEAR FROM ${ts}) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM ${ts}) AS INTEGER))`;
 const DAYS_PER_MONTH = 30.4375;
 
 function matrixSql(
@@ -56,7 +54,7 @@ function matrixSql(
   const observedUntil = params.bind(asOf);
   return `WITH ${customerMrrCtes(periods, params)},
   cohorts AS (
-    SELECT cu.customer_id, ${segmentSql(by, params)} AS segment, ${MONTH_INDEX('cu.signed_up_at')} AS cohort_month,
+    SELECT cu.customer_id, ${segmentSql(by, params)} AS segment, ${monthIndex('cu.signed_up_at')} AS cohort_month,
       CAST(CAST(EXTRACT(YEAR FROM cu.signed_up_at) AS INTEGER) AS VARCHAR) || '-' ||
         lpad(CAST(CAST(EXTRACT(MONTH FROM cu.signed_up_at) AS INTEGER) AS VARCHAR), 2, '0') AS cohort
     FROM customers cu),
@@ -76,10 +74,10 @@ function matrixSql(
     SELECT p.period_start, o.customer_id, sum(o.amount) AS revenue FROM orders o
     JOIN periods p ON o.ordered_at >= p.period_start AND o.ordered_at < p.period_end GROUP BY 1, 2),
   cells AS (
-    SELECT c.segment, c.cohort, ${MONTH_INDEX('p.period_start')} - c.cohort_month AS age,
+    SELECT c.segment, c.cohort, ${monthIndex('p.period_start')} - c.cohort_month AS age,
       count(CASE WHEN m.e > 0 THEN 1 END) AS customers, coalesce(sum(m.e), 0) AS mrr,
       coalesce(sum(er.revenue), 0) + coalesce(sum(od.revenue), 0) AS revenue
-    FROM periods p JOIN cohorts c ON ${MONTH_INDEX('p.period_start')} >= c.cohort_month
+    FROM periods p JOIN cohorts c ON ${monthIndex('p.period_start')} >= c.cohort_month
     LEFT JOIN customer_mrr m ON m.period_start = p.period_start AND m.customer_id = c.customer_id
     LEFT JOIN earned er ON er.period_start = p.period_start AND er.customer_id = c.customer_id
     LEFT JOIN ordered od ON od.period_start = p.period_start AND od.customer_id = c.customer_id
