@@ -1,5 +1,5 @@
 // Computes catalog KPIs over periods, optionally broken down: resolves each KPI's parameters, groups KPIs
-// that one family can compute in one pass (same family, same parameters), and returns results in the
+// that one family can compute in one pass (same family, same family parameters), and returns results in the
 // order asked for.
 import { CATALOG, type Catalog, getDefinition } from '../catalog/catalog.ts';
 import { TenureError } from '../errors/tenure-error.ts';
@@ -7,7 +7,7 @@ import type { KpiResult } from '../results/kpi-result.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { dataAsOf } from './as-of.ts';
 import { checkBreakdown } from './dimensions.ts';
-import { type Family, familyOf } from './families.ts';
+import { type Family, familyOf, familyParams } from './families.ts';
 import { checkFilters, crossedBreakdown, keepFiltered, type SegmentFilter } from './filters.ts';
 import { type Grain, periodsBetween } from './periods.ts';
 import { RunRollups } from './rollups/run-rollups.ts';
@@ -60,7 +60,9 @@ export async function computeKpis(
     const family = familyOf(id);
     if (!family) throw new TenureError('internal', `KPI ${id} has no computation yet`);
     const params = resolvedParams(catalog, id);
-    const key = `${family.name}|${JSON.stringify(params)}`;
+    // Grouped by the family's own parameters, not the KPI's catalog ones: KPIs that name different
+    // parameters but leave the family computing the same thing share one pass (and its queries).
+    const key = `${family.name}|${JSON.stringify(familyParams(family, params))}`;
     const group = groups.get(key) ?? { family, kpis: [], params };
     group.kpis.push(id);
     groups.set(key, group);

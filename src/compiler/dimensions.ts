@@ -49,6 +49,15 @@ function dimensionSql(by: string, params: SqlParams): string {
   return `coalesce(${params.dialect.jsonText('cu.attributes', key)}, '(none)')`;
 }
 
+/**
+ * The join that gives a row its customer's segment (as `cu`): none without a breakdown, where every row is
+ * 'all' (ingestion lets no row name an unknown customer, so the join would drop nothing). Saves a hash join
+ * over every activity row of a run without a breakdown.
+ */
+export function segmentJoin(by: string | undefined, customerId: string): string {
+  return by === undefined ? '' : `JOIN customers cu ON cu.customer_id = ${customerId}`;
+}
+
 /** The SQL of a breakdown, or the constant 'all' without one; a crossed one joins its parts with CROSS. */
 export function segmentSql(by: string | undefined, params: SqlParams): string {
   checkBreakdown(by);

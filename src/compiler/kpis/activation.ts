@@ -21,7 +21,7 @@
 import { amountResult, type KpiResult, type ResultContext, ratioResult } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
-import { segmentSql } from '../dimensions.ts';
+import { segmentJoin, segmentSql } from '../dimensions.ts';
 import { eventFilter } from '../event-filter.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { assemble } from '../result-grid.ts';
@@ -157,7 +157,21 @@ function cohortRetentionSql(req: ActivationRequest, activity: string, params: Sq
   const offsets = unique(req.params.nDays.map(String)).map(
     (n) => `(CAST(${params.bind(Number(n))} AS INTEGER))`,
   );
-  const returned = req.params.mode === 'on_or_after' ? 'd.day >= c.d0 + c.n' : 'd.day = c.d0 + c.n';
+  const isActive = `a.first_at < ${asOf} AND ${eventFilter('a', req.params.activeEvents, params)}`;
+  // On day N: the activity rows of that very day, found by an equality join. On or after day N: the
+  // account's last active day is on or after it.
+  const returned =
+    req.params.mode === 'on_or_after'
+      ? `last_days AS (
+    SELECT a.customer_id, max(a.day) AS last_day FROM ${activity} a WHERE ${isActive} GROUP BY 1),
+  returned AS (
+    SELECT c.period_start, c.customer_id, c.n FROM cells c
+    JOIN last_days d ON d.customer_id = c.customer_id AND d.last_day >= c.d0 + c.n
+    WHERE c.observed = 1)`
+      : `returned AS (
+    SELECT DISTINCT c.period_start, c.customer_id, c.n FROM cells c
+    JOIN ${activity} a ON a.customer_id = c.customer_id AND a.day = c.d0 + c.n
+    WHERE c.observed = 1 AND ${isActive})`;
   return `WITH ${ctes},
   offsets AS (SELECT * FROM (VALUES ${offsets.join(', ')}) AS v(n)),
   cells AS (
@@ -165,14 +179,7 @@ function cohortRetentionSql(req: ActivationRequest, activity: string, params: Sq
       CASE WHEN ${utcDay('a.activated_at')} + o.n < ${utcDay(asOf)} THEN 1 ELSE 0 END AS observed
     FROM activation a JOIN periods p ON a.activated_at >= p.period_start AND a.activated_at < p.period_end
     CROSS JOIN offsets o),
-  active_days AS (
-    SELECT a.customer_id, a.day FROM ${activity} a
-    WHERE a.first_at < ${asOf} AND ${eventFilter('a', req.params.activeEvents, params)}
-    GROUP BY 1, 2),
-  returned AS (
-    SELECT DISTINCT c.period_start, c.customer_id, c.n FROM cells c
-    JOIN active_days d ON d.customer_id = c.customer_id AND ${returned}
-    WHERE c.observed = 1)
+  ${returned}
   SELECT c.period_start, c.segment, 'd' || CAST(c.n AS VARCHAR) AS part, sum(c.observed) AS eligible,
     count(*) - sum(c.observed) AS censored, count(r.customer_id) AS hits
   FROM cells c LEFT JOIN returned r ON r.period_start = c.period_start AND r.customer_id = c.customer_id
@@ -209,7 +216,7 @@ export function funnelSql(req: ActivationRequest, activity: string, params: SqlP
   return `WITH ${ctes.join(',\n  ')}
   SELECT s.period_start, ${segmentSql(req.by, params)} AS segment, count(*) - count(r1.customer_id) AS censored,
     ${counts.join(', ')}
-  FROM starts s JOIN customers cu ON cu.customer_id = s.customer_id ${joins.join(' ')}
+  FROM starts s ${segmentJoin(req.by, 's.customer_id')} ${joins.join(' ')}
   GROUP BY 1, 2`;
 }
 

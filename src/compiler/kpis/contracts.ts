@@ -10,7 +10,7 @@
 import { type KpiResult, noDataResult, type ResultContext, ratioResult } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
-import { segmentSql } from '../dimensions.ts';
+import { segmentJoin, segmentSql } from '../dimensions.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { periodsValues } from '../sql-time.ts';
 
@@ -53,7 +53,7 @@ function downgradeSql(req: ContractRequest, params: SqlParams): string {
     count(CASE WHEN o.churned_at IS NOT NULL OR o.downgraded_at + ${window} <= ${asOf} THEN 1 END) AS base,
     count(o.churned_at) AS hits,
     count(CASE WHEN o.churned_at IS NULL AND o.downgraded_at + ${window} > ${asOf} THEN 1 END) AS censored
-  FROM outcome o JOIN customers cu ON cu.customer_id = o.customer_id
+  FROM outcome o ${segmentJoin(req.by, 'o.customer_id')}
   GROUP BY 1, 2`;
 }
 
@@ -73,7 +73,7 @@ function renewalSql(req: ContractRequest, params: SqlParams): string {
     count(CASE WHEN e.renewed = 1 OR e.end_at + ${grace} <= ${asOf} THEN 1 END) AS base,
     sum(e.renewed) AS hits,
     count(CASE WHEN e.renewed = 0 AND e.end_at + ${grace} > ${asOf} THEN 1 END) AS censored
-  FROM ending e JOIN customers cu ON cu.customer_id = e.customer_id
+  FROM ending e ${segmentJoin(req.by, 'e.customer_id')}
   GROUP BY 1, 2`;
 }
 

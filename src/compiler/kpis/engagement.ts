@@ -3,7 +3,7 @@
 import { amountResult, type KpiResult, type ResultContext, ratioResult } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
-import { segmentSql } from '../dimensions.ts';
+import { segmentJoin, segmentSql } from '../dimensions.ts';
 import { eventFilter } from '../event-filter.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { assemble } from '../result-grid.ts';
@@ -38,18 +38,21 @@ export type EngagementRequest = FamilyRequest<EngagementParams>;
 function metricsSql(req: EngagementRequest, t: Tables, params: SqlParams): string {
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   period_days AS (${periodDaysSql(req.periods)}),
-  activity AS (
-    SELECT pd.period_start, ${segmentSql(req.by, params)} AS segment,
-      count(DISTINCT a.user_key) AS users, sum(a.events) AS events
-    FROM ${t.activity} a JOIN customers cu ON cu.customer_id = a.customer_id
-    JOIN period_days pd ON pd.day = a.day
+  -- Each user's events per period first, then the account's segment: cheaper than a distinct count.
+  period_users AS (
+    SELECT pd.period_start, a.user_key, min(a.customer_id) AS customer_id, sum(a.events) AS events
+    FROM ${t.activity} a JOIN period_days pd ON pd.day = a.day
     WHERE ${eventFilter('a', req.params.activeEvents, params)}
+    GROUP BY 1, 2),
+  activity AS (
+    SELECT u.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS users, sum(u.events) AS events
+    FROM period_users u ${segmentJoin(req.by, 'u.customer_id')}
     GROUP BY 1, 2),
   session_totals AS (
     SELECT pd.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS sessions,
       sum(${secondsBetween('s.ended_at', 's.started_at')}) / 60.0 AS session_minutes,
       sum(s.key_action_events) AS key_action_events
-    FROM ${t.sessions} s JOIN customers cu ON cu.customer_id = s.customer_id
+    FROM ${t.sessions} s ${segmentJoin(req.by, 's.customer_id')}
     JOIN period_days pd ON pd.day = s.day
     GROUP BY 1, 2)
   SELECT coalesce(a.period_start, t.period_start) AS period_start, coalesce(a.segment, t.segment) AS segment,
@@ -89,7 +92,7 @@ function scoreSql(req: EngagementRequest, t: Tables, params: SqlParams): string 
     FROM raw_scores)
   SELECT r.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS accounts, sum(r.score) AS score_sum,
     count(CASE WHEN r.score < 33 THEN 1 END) AS low, count(CASE WHEN r.score >= 67 THEN 1 END) AS high
-  FROM ranked r JOIN customers cu ON cu.customer_id = r.customer_id GROUP BY 1, 2`;
+  FROM ranked r ${segmentJoin(req.by, 'r.customer_id')} GROUP BY 1, 2`;
 }
 
 /** Per period and segment: customers with a payment history by p_end, by lifecycle state at p_end. */
@@ -101,7 +104,7 @@ function lifecycleSql(req: EngagementRequest, _t: Tables, params: SqlParams): st
     count(CASE WHEN m.s = 0 AND m.e > 0 AND m.first_paid_at < m.period_start THEN 1 END) AS resurrected,
     count(CASE WHEN m.s > 0 AND m.e = 0 THEN 1 END) AS churned,
     count(CASE WHEN m.s = 0 AND m.e = 0 AND m.first_paid_at < m.period_start THEN 1 END) AS dormant
-  FROM customer_mrr m JOIN customers cu ON cu.customer_id = m.customer_id
+  FROM customer_mrr m ${segmentJoin(req.by, 'm.customer_id')}
   GROUP BY 1, 2`;
 }
 

@@ -14,7 +14,7 @@
 import type { KpiResult, ResultContext } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import type { SqlParams } from '../../warehouse/sql-builder.ts';
-import { segmentSql } from '../dimensions.ts';
+import { segmentJoin, segmentSql } from '../dimensions.ts';
 import { eventFilter } from '../event-filter.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { type Period, periodStart } from '../periods.ts';
@@ -61,10 +61,13 @@ export function adoptionWeeks(p: Period, n: number): { start: string; end: strin
   return { start: new Date(end.getTime() - n * 7 * DAY_MS).toISOString(), end: end.toISOString() };
 }
 
-/** Rows part '' (eligible = active users) and part = feature (hits = adopters among them). */
+/**
+ * Rows part '' (eligible = active users) and part = feature (hits = adopters among them). Active users come
+ * from the user-days rollup (a row per user and day), adopters from the activity rows of the features only.
+ */
 function adoptionSql(
   req: FeatureRequest,
-  activity: string,
+  t: { activity: string; userDays: string },
   features: readonly string[],
   params: SqlParams,
 ): string {
@@ -77,52 +80,57 @@ function adoptionSql(
   window_days AS (
     SELECT w.period_start, w.w_start + CAST(g.i AS INTEGER) AS day, CAST(floor(g.i / 7.0) AS INTEGER) AS week
     FROM windows w CROSS JOIN generate_series(0, 7 * CAST(${weeks} AS INTEGER) - 1) AS g(i)),
-  win AS (
-    SELECT wd.period_start, a.user_key, a.customer_id, a.name, wd.week FROM ${activity} a
-    JOIN window_days wd ON wd.day = a.day),
   active AS (
-    SELECT period_start, user_key, min(customer_id) AS customer_id FROM win a
-    WHERE ${eventFilter('a', req.params.activeEvents, params)} GROUP BY 1, 2),
+    SELECT wd.period_start, u.user_key, min(u.customer_id) AS customer_id FROM ${t.userDays} u
+    JOIN window_days wd ON wd.day = u.day GROUP BY 1, 2),
   adopters AS (
-    SELECT a.period_start, a.user_key, a.name AS part FROM win a
+    SELECT wd.period_start, a.user_key, a.name AS part FROM ${t.activity} a
+    JOIN window_days wd ON wd.day = a.day
     WHERE ${eventFilter('a', features, params)}
-    GROUP BY 1, 2, 3 HAVING count(DISTINCT a.week) >= ${params.bind(req.params.k)})
+    GROUP BY 1, 2, 3 HAVING count(DISTINCT wd.week) >= ${params.bind(req.params.k)})
   SELECT a.period_start, ${segmentSql(req.by, params)} AS segment, '' AS part, count(*) AS eligible, 0 AS hits
-  FROM active a JOIN customers cu ON cu.customer_id = a.customer_id GROUP BY 1, 2, 3
+  FROM active a ${segmentJoin(req.by, 'a.customer_id')} GROUP BY 1, 2, 3
   UNION ALL
   SELECT a.period_start, ${segmentSql(req.by, params)}, d.part, 0, count(*)
   FROM adopters d JOIN active a ON a.period_start = d.period_start AND a.user_key = d.user_key
-  JOIN customers cu ON cu.customer_id = a.customer_id GROUP BY 1, 2, 3`;
+  ${segmentJoin(req.by, 'a.customer_id')} GROUP BY 1, 2, 3`;
 }
 
-/** Rows per period, segment and feature: users of it in P−1 (eligible) and those among them using it in P. */
+/**
+ * Rows per period, segment and feature: users of it in P−1 (eligible) and those among them using it in P.
+ * One pass over the features' activity rows finds each user's features in every span (the periods and the
+ * periods before them, numbered); each period then pairs its own span with the one before it.
+ */
 function retainedSql(
   req: FeatureRequest,
   activity: string,
   features: readonly string[],
   params: SqlParams,
 ): string {
-  const previous = req.periods.map((p) => ({ ...previousPeriod(p, req.grain), at: p.start }));
-  const prevRows = previous.map(
+  const spans: { start: string; end: string }[] = [];
+  const spanNo = (p: { start: string; end: string }) => {
+    const i = spans.findIndex((s) => s.start === p.start && s.end === p.end);
+    return i >= 0 ? i : spans.push(p) - 1;
+  };
+  const pairs = req.periods.map(
     (p) =>
-      `(CAST(${params.bind(p.at)} AS TIMESTAMPTZ), CAST(${params.bind(p.start.slice(0, 10))} AS DATE), CAST(${params.bind(p.end.slice(0, 10))} AS DATE))`,
+      `(CAST(${params.bind(p.start)} AS TIMESTAMPTZ), ${spanNo(previousPeriod(p, req.grain))}, ${spanNo(p)})`,
   );
-  const isFeature = eventFilter('a', features, params);
-  return `WITH periods AS (${periodsValues(req.periods, params)}),
-  period_days AS (${periodDaysSql(req.periods)}),
-  previous AS (SELECT * FROM (VALUES ${prevRows.join(', ')}) AS v(period_start, start_day, end_day)),
-  previous_days AS (${periodDaysSql(previous, 'previous')}),
-  before AS (
-    SELECT pd.period_start, a.user_key, a.name AS part, min(a.customer_id) AS customer_id
-    FROM ${activity} a JOIN previous_days pd ON pd.day = a.day
-    WHERE ${isFeature} GROUP BY 1, 2, 3),
-  again AS (
-    SELECT DISTINCT pd.period_start, a.user_key, a.name AS part
-    FROM ${activity} a JOIN period_days pd ON pd.day = a.day
-    WHERE ${isFeature})
-  SELECT b.period_start, ${segmentSql(req.by, params)} AS segment, b.part, count(*) AS eligible, count(a.user_key) AS hits
-  FROM before b JOIN customers cu ON cu.customer_id = b.customer_id
-  LEFT JOIN again a ON a.period_start = b.period_start AND a.user_key = b.user_key AND a.part = b.part
+  const spanRows = spans.map(
+    (s, i) =>
+      `(${i}, CAST(${params.bind(s.start.slice(0, 10))} AS DATE), CAST(${params.bind(s.end.slice(0, 10))} AS DATE))`,
+  );
+  return `WITH spans AS (SELECT * FROM (VALUES ${spanRows.join(', ')}) AS v(period_start, start_day, end_day)),
+  span_days AS (${periodDaysSql([...req.periods, ...req.periods.map((p) => previousPeriod(p, req.grain))], 'spans')}),
+  pairs AS (SELECT * FROM (VALUES ${pairs.join(', ')}) AS v(period_start, before_no, period_no)),
+  uses AS (
+    SELECT sd.period_start AS span_no, a.user_key, a.name AS part, min(a.customer_id) AS customer_id
+    FROM ${activity} a JOIN span_days sd ON sd.day = a.day
+    WHERE ${eventFilter('a', features, params)} GROUP BY 1, 2, 3)
+  SELECT p.period_start, ${segmentSql(req.by, params)} AS segment, b.part, count(*) AS eligible, count(a.user_key) AS hits
+  FROM pairs p JOIN uses b ON b.span_no = p.before_no
+  ${segmentJoin(req.by, 'b.customer_id')}
+  LEFT JOIN uses a ON a.span_no = p.period_no AND a.user_key = b.user_key AND a.part = b.part
   GROUP BY 1, 2, 3`;
 }
 
@@ -142,7 +150,7 @@ function repeatSql(req: FeatureRequest, params: SqlParams): string {
       CASE WHEN f.second_at <= f.first_at + ${horizon} THEN 1 ELSE 0 END AS repeated,
       CASE WHEN f.first_at + ${horizon} <= CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ) THEN 1 ELSE 0 END AS closed
     FROM firsts f JOIN periods p ON f.first_at >= p.period_start AND f.first_at < p.period_end
-    JOIN customers cu ON cu.customer_id = f.customer_id)
+    ${segmentJoin(req.by, 'f.customer_id')})
   SELECT period_start, segment, '' AS part, sum(repeated) AS hits,
     sum(CASE WHEN repeated = 0 AND closed = 0 THEN 1 ELSE 0 END) AS censored,
     sum(CASE WHEN repeated = 1 OR closed = 1 THEN 1 ELSE 0 END) AS eligible,
@@ -166,7 +174,14 @@ async function featureKpis(engine: Engine, rollups: RunRollups, req: FeatureRequ
   const want = (k: string) => hasEvents && wanted.includes(k);
   const adoption =
     want('feature_adoption_rate') && features.length
-      ? await runKeyed(engine, async (p) => adoptionSql(req, await rollups.activity(), features, p))
+      ? await runKeyed(engine, async (p) =>
+          adoptionSql(
+            req,
+            { activity: await rollups.activity(), userDays: await rollups.userDays(req.params.activeEvents) },
+            features,
+            p,
+          ),
+        )
       : none;
   const retained =
     want('retained_feature_users') && features.length

@@ -32,7 +32,7 @@ import {
 } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
-import { segmentSql } from '../dimensions.ts';
+import { segmentJoin, segmentSql } from '../dimensions.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import type { Period } from '../periods.ts';
 import { customerMrrCtes } from '../rollups/customer-mrr.ts';
@@ -98,7 +98,7 @@ function surveySql(req: FeedbackRequest, params: SqlParams): string {
     count(CASE WHEN a.kind = 'nps' AND a.recency = 1 AND a.score <= ${DETRACTOR_MAX} THEN 1 END) AS detractors,
     count(CASE WHEN a.kind = 'csat' THEN 1 END) AS csat_answers,
     count(CASE WHEN a.kind = 'csat' AND a.score >= ${params.bind(req.params.satisfiedAt)} THEN 1 END) AS satisfied
-  FROM answers a JOIN customers cu ON cu.customer_id = a.customer_id
+  FROM answers a ${segmentJoin(req.by, 'a.customer_id')}
   GROUP BY 1, 2`;
 }
 
@@ -129,7 +129,7 @@ function touchpointSql(
     count(CASE WHEN t.customer_id IS NOT NULL AND m.e > 0 THEN 1 END) AS with_kept,
     count(CASE WHEN t.customer_id IS NULL THEN 1 END) AS without_start,
     count(CASE WHEN t.customer_id IS NULL AND m.e > 0 THEN 1 END) AS without_kept
-  FROM customer_mrr m JOIN customers cu ON cu.customer_id = m.customer_id
+  FROM customer_mrr m ${segmentJoin(req.by, 'm.customer_id')}
   LEFT JOIN touched t ON t.period_start = m.period_start AND t.customer_id = m.customer_id
   WHERE m.s > 0
   GROUP BY 1, 2`;
@@ -147,7 +147,7 @@ function loyaltySql(req: FeedbackRequest, params: SqlParams): string {
   SELECT m.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS active,
     count(CASE WHEN m.first_paid_at + INTERVAL '1 month' * ${params.bind(req.params.minTenureMonths)} <= m.period_end
       AND (l.score IS NULL OR l.score > ${DETRACTOR_MAX}) THEN 1 END) AS loyal
-  FROM customer_mrr m JOIN customers cu ON cu.customer_id = m.customer_id
+  FROM customer_mrr m ${segmentJoin(req.by, 'm.customer_id')}
   LEFT JOIN latest_nps l ON l.period_start = m.period_start AND l.customer_id = m.customer_id AND l.recency = 1
   WHERE m.e > 0
   GROUP BY 1, 2`;

@@ -3,7 +3,7 @@
 import { type KpiResult, type ResultContext, ratioResult } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
-import { segmentSql } from '../dimensions.ts';
+import { segmentJoin, segmentSql } from '../dimensions.ts';
 import { eventFilter } from '../event-filter.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { assemble } from '../result-grid.ts';
@@ -51,12 +51,19 @@ export const USAGE_KPIS = [
 const WINDOW_KPIS = ['dau_wau_ratio', 'stickiness_ratio', 'wau_mau_ratio'];
 const SESSION_KPIS = ['session_frequency', 'meaningful_session_frequency'];
 
-/** Per period and segment: the users active in it (the denominator of the session KPIs). */
+/**
+ * Per period and segment: the users active in it (the denominator of the session KPIs). Users are counted
+ * once per period first, then given their account's segment: a distinct count over few large groups is the
+ * slow way.
+ */
 function activeUsersSql(req: UsageRequest, userDays: string, params: SqlParams): string {
   return `WITH periods AS (${periodsValues(req.periods, params)}),
-  period_days AS (${periodDaysSql(req.periods)})
-  SELECT pd.period_start, ${segmentSql(req.by, params)} AS segment, count(DISTINCT u.user_key) AS users
-  FROM ${userDays} u JOIN period_days pd ON pd.day = u.day JOIN customers cu ON cu.customer_id = u.customer_id
+  period_days AS (${periodDaysSql(req.periods)}),
+  period_users AS (
+    SELECT pd.period_start, u.user_key, min(u.customer_id) AS customer_id
+    FROM ${userDays} u JOIN period_days pd ON pd.day = u.day GROUP BY 1, 2)
+  SELECT x.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS users
+  FROM period_users x ${segmentJoin(req.by, 'x.customer_id')}
   GROUP BY 1, 2`;
 }
 
@@ -74,24 +81,28 @@ function windowsSql(req: UsageRequest, userDays: string, params: SqlParams): str
   days AS (
     SELECT u.user_key, u.day, ${segmentSql(req.by, params)} AS segment,
       CAST(u.day - lag(u.day) OVER (PARTITION BY u.user_key ORDER BY u.day) AS INTEGER) AS gap
-    FROM ${userDays} u JOIN customers cu ON cu.customer_id = u.customer_id),
-  data_start AS (SELECT min(day) AS first_day FROM days),
-  segments AS (SELECT DISTINCT segment FROM days),
+    FROM ${userDays} u ${segmentJoin(req.by, 'u.customer_id')}),
+  -- User-days with the same segment, day and gap (capped at 30) mark the same days: counted once each.
+  day_gaps AS (
+    SELECT segment, day, least(coalesce(gap, 30), 30) AS g, count(*) AS n FROM days GROUP BY 1, 2, 3),
+  data_start AS (SELECT min(day) AS first_day FROM day_gaps),
+  segments AS (SELECT DISTINCT segment FROM day_gaps),
   marks AS (
-    SELECT segment, day, 1 AS dau, 0 AS wau, 0 AS mau FROM days
-    UNION ALL SELECT segment, day + 1, -1, 0, 0 FROM days
-    UNION ALL SELECT segment, day + greatest(0, 7 - coalesce(gap, 7)), 0, 1, 0 FROM days
-    UNION ALL SELECT segment, day + 7, 0, -1, 0 FROM days
-    UNION ALL SELECT segment, day + greatest(0, 30 - coalesce(gap, 30)), 0, 0, 1 FROM days
-    UNION ALL SELECT segment, day + 30, 0, 0, -1 FROM days
+    SELECT segment, day, n AS dau, 0 AS wau, 0 AS mau FROM day_gaps
+    UNION ALL SELECT segment, day + 1, -n, 0, 0 FROM day_gaps
+    UNION ALL SELECT segment, day + greatest(0, 7 - least(g, 7)), 0, n, 0 FROM day_gaps
+    UNION ALL SELECT segment, day + 7, 0, -n, 0 FROM day_gaps
+    UNION ALL SELECT segment, day + greatest(0, 30 - g), 0, 0, n FROM day_gaps
+    UNION ALL SELECT segment, day + 30, 0, 0, -n FROM day_gaps
     UNION ALL SELECT s.segment, pd.day, 0, 0, 0 FROM period_days pd CROSS JOIN segments s),
   deltas AS (SELECT segment, day, sum(dau) AS dau, sum(wau) AS wau, sum(mau) AS mau FROM marks GROUP BY 1, 2),
   daily_active AS (
     SELECT segment, day, sum(dau) OVER w AS dau, sum(wau) OVER w AS wau, sum(mau) OVER w AS mau FROM deltas
     WINDOW w AS (PARTITION BY segment ORDER BY day ROWS UNBOUNDED PRECEDING)),
   active_users AS (
-    SELECT pd.period_start, d.segment, count(DISTINCT d.user_key) AS users FROM days d
-    JOIN period_days pd ON pd.day = d.day GROUP BY 1, 2),
+    SELECT period_start, segment, count(*) AS users FROM (
+      SELECT DISTINCT pd.period_start, d.segment, d.user_key FROM days d JOIN period_days pd ON pd.day = d.day) x
+    GROUP BY 1, 2),
   windows AS (
     SELECT pd.period_start, a.segment,
       sum(CASE WHEN a.day >= ds.first_day + 6 THEN a.dau END) AS dau_w7,
@@ -114,7 +125,7 @@ function sessionsSql(req: UsageRequest, sessions: string, params: SqlParams): st
   period_days AS (${periodDaysSql(req.periods)})
   SELECT pd.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS sessions,
     count(CASE WHEN s.key_actions >= ${params.bind(req.params.minKeyActions)} THEN 1 END) AS meaningful
-  FROM ${sessions} s JOIN customers cu ON cu.customer_id = s.customer_id
+  FROM ${sessions} s ${segmentJoin(req.by, 's.customer_id')}
   JOIN period_days pd ON pd.day = s.day
   GROUP BY 1, 2`;
 }
@@ -145,7 +156,7 @@ function engagementSql(
     WHERE ${eventFilter('a', req.params.engagementEvents, params)}
     GROUP BY 1, 2 HAVING sum(a.events) >= ${params.bind(req.params.minEvents)})
   SELECT s.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS accounts, count(g.customer_id) AS engaged
-  FROM subscribed s JOIN customers cu ON cu.customer_id = s.customer_id
+  FROM subscribed s ${segmentJoin(req.by, 's.customer_id')}
   LEFT JOIN engaged g ON g.period_start = s.period_start AND g.customer_id = s.customer_id
   GROUP BY 1, 2`;
 }

@@ -24,15 +24,17 @@ export class RunRollups {
 
   /**
    * `(user_key, customer_id, day, name, events, first_at, last_at)`: events per user (user_id, else the
-   * customer), UTC day and name, with the first and last time of the day's events of that name.
+   * customer), UTC day and name, with the first and last time of the day's events of that name. A user
+   * belongs to one account: its customer_id is carried (the least, should its events name several), not
+   * grouped by, which saves hashing a fourth text key over every event.
    */
   activity(): Promise<string> {
     return this.table(
       'activity',
-      () => `SELECT coalesce(e.user_id, e.customer_id) AS user_key, e.customer_id,
+      () => `SELECT coalesce(e.user_id, e.customer_id) AS user_key, min(e.customer_id) AS customer_id,
         ${utcDay('e.occurred_at')} AS day, e.name, count(*) AS events,
         min(e.occurred_at) AS first_at, max(e.occurred_at) AS last_at
-      FROM events e GROUP BY 1, 2, 3, 4`,
+      FROM events e GROUP BY 1, 3, 4`,
     );
   }
 
@@ -42,8 +44,8 @@ export class RunRollups {
     const names = [...new Set(activeEvents)].sort();
     return this.table(
       `user_days ${JSON.stringify(names)}`,
-      (params) => `SELECT a.user_key, a.customer_id, a.day FROM ${activity} a
-      WHERE ${eventFilter('a', names, params)} GROUP BY 1, 2, 3`,
+      (params) => `SELECT a.user_key, min(a.customer_id) AS customer_id, a.day FROM ${activity} a
+      WHERE ${eventFilter('a', names, params)} GROUP BY a.user_key, a.day`,
     );
   }
 
