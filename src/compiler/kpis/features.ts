@@ -76,6 +76,21 @@ function adoptionSql(
     return `(CAST(${params.bind(p.start)} AS TIMESTAMPTZ), CAST(${params.bind(w.start.slice(0, 10))} AS DATE))`;
   });
   const weeks = params.bind(req.params.n);
+  // Distinct weeks as a sum of one flag per week (cheaper than a distinct count) while the window is short.
+  const weekCount =
+    req.params.n >= 1 && req.params.n <= 12
+      ? Array.from({ length: req.params.n }, (_, i) => `max(CASE WHEN wd.week = ${i} THEN 1 ELSE 0 END)`).join(
+          ' + ',
+        )
+      : 'count(DISTINCT wd.week)';
+  // With every event counting as activity, a feature user is an active user: no need to find it among them.
+  const everyEvent = req.params.activeEvents.length === 0;
+  const adopted = everyEvent
+    ? `SELECT d.period_start, ${segmentSql(req.by, params)}, d.part, 0, count(*)
+  FROM adopters d ${segmentJoin(req.by, 'd.customer_id')} GROUP BY 1, 2, 3`
+    : `SELECT a.period_start, ${segmentSql(req.by, params)}, d.part, 0, count(*)
+  FROM adopters d JOIN active a ON a.period_start = d.period_start AND a.user_key = d.user_key
+  ${segmentJoin(req.by, 'a.customer_id')} GROUP BY 1, 2, 3`;
   return `WITH windows AS (SELECT * FROM (VALUES ${windows.join(', ')}) AS v(period_start, w_start)),
   window_days AS (
     SELECT w.period_start, w.w_start + CAST(g.i AS INTEGER) AS day, CAST(floor(g.i / 7.0) AS INTEGER) AS week
@@ -84,16 +99,14 @@ function adoptionSql(
     SELECT wd.period_start, u.user_key, min(u.customer_id) AS customer_id FROM ${t.userDays} u
     JOIN window_days wd ON wd.day = u.day GROUP BY 1, 2),
   adopters AS (
-    SELECT wd.period_start, a.user_key, a.name AS part FROM ${t.activity} a
+    SELECT wd.period_start, a.user_key, a.name AS part, min(a.customer_id) AS customer_id FROM ${t.activity} a
     JOIN window_days wd ON wd.day = a.day
     WHERE ${eventFilter('a', features, params)}
-    GROUP BY 1, 2, 3 HAVING count(DISTINCT wd.week) >= ${params.bind(req.params.k)})
+    GROUP BY 1, 2, 3 HAVING ${weekCount} >= ${params.bind(req.params.k)})
   SELECT a.period_start, ${segmentSql(req.by, params)} AS segment, '' AS part, count(*) AS eligible, 0 AS hits
   FROM active a ${segmentJoin(req.by, 'a.customer_id')} GROUP BY 1, 2, 3
   UNION ALL
-  SELECT a.period_start, ${segmentSql(req.by, params)}, d.part, 0, count(*)
-  FROM adopters d JOIN active a ON a.period_start = d.period_start AND a.user_key = d.user_key
-  ${segmentJoin(req.by, 'a.customer_id')} GROUP BY 1, 2, 3`;
+  ${adopted}`;
 }
 
 /**
