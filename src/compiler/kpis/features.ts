@@ -79,9 +79,10 @@ function adoptionSql(
   // Distinct weeks as a sum of one flag per week (cheaper than a distinct count) while the window is short.
   const weekCount =
     req.params.n >= 1 && req.params.n <= 12
-      ? Array.from({ length: req.params.n }, (_, i) => `max(CASE WHEN wd.week = ${i} THEN 1 ELSE 0 END)`).join(
-          ' + ',
-        )
+      ? Array.from(
+          { length: req.params.n },
+          (_, i) => `max(CASE WHEN wd.week = ${i} THEN 1 ELSE 0 END)`,
+        ).join(' + ')
       : 'count(DISTINCT wd.week)';
   // With every event counting as activity, a feature user is an active user: no need to find it among them.
   const everyEvent = req.params.activeEvents.length === 0;
