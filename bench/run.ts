@@ -1,4 +1,4 @@
-// `npm run bench [-- NAME] [--customers N] [--db FILE (api: a loaded warehouse, kept)]`: runs the benchmarks and records them in bench/RESULTS.md.
+// `npm run bench [-- NAME] [--customers N] [--db FILE (api, catalog: a loaded warehouse, kept)]`: runs the benchmarks and records them in bench/RESULTS.md.
 // Without a NAME every benchmark runs, each in a process of its own so that peak memory is its own.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import { scaleBench } from './scale-bench.ts';
 const BENCHES = {
   ingest: (customers?: number) => ingestBench({ customers: customers ?? 100_000, workDir }),
   scale: (customers?: number) => scaleBench({ customers: customers ?? 1_000_000, workDir }),
-  catalog: (customers?: number) => catalogBench({ customers: customers ?? 100_000, workDir }),
+  catalog: (customers?: number) => catalogBench({ customers: customers ?? 100_000, workDir, db: values.db }),
   anomaly: async () => runAnomalyBench(),
   api: (customers?: number) => apiBench({ customers: customers ?? 100_000, workDir, db: values.db }),
   risk: (customers?: number) => riskBench({ customers: customers ?? 100_000, workDir }),

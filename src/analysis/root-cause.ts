@@ -12,7 +12,7 @@
 // customer ("not referred") would always come first, explaining nothing.
 import type { Catalog } from '../catalog/catalog.ts';
 import { CATALOG, getDefinition } from '../catalog/catalog.ts';
-import { computeKpis } from '../compiler/compute.ts';
+import { activityEventsFor, computeKpis } from '../compiler/compute.ts';
 import { DIMENSIONS } from '../compiler/dimensions.ts';
 import type { SegmentFilter } from '../compiler/filters.ts';
 import type { Grain } from '../compiler/periods.ts';
@@ -161,6 +161,7 @@ export async function rootCause(engine: Engine, req: RootCauseRequest): Promise<
   );
   return engine.session(async (session) => {
     const rollups = new RunRollups(session);
+    rollups.expectActivity(activityEventsFor([req.kpi], catalog));
     try {
       const run = async (day: string, by?: string) =>
         (

@@ -7,7 +7,7 @@ import type { KpiResult } from '../results/kpi-result.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { dataAsOf } from './as-of.ts';
 import { checkBreakdown } from './dimensions.ts';
-import { type Family, familyOf, familyParams } from './families.ts';
+import { type Family, familyOf, familyParams, unionOfEvents } from './families.ts';
 import { checkFilters, crossedBreakdown, keepFiltered, type SegmentFilter } from './filters.ts';
 import { type Grain, periodsBetween } from './periods.ts';
 import { RunRollups } from './rollups/run-rollups.ts';
@@ -36,6 +36,41 @@ function resolvedParams(catalog: Catalog, id: string): Record<string, unknown> {
   return Object.fromEntries(Object.entries(def.params).map(([name, spec]) => [name, spec.default]));
 }
 
+interface FamilyGroup {
+  readonly family: Family;
+  readonly kpis: string[];
+  readonly params: Record<string, unknown>;
+}
+
+/**
+ * The KPIs grouped by family and the family's own parameters, not the KPIs' catalog ones: KPIs that name
+ * different parameters but leave the family computing the same thing share one pass (and its queries).
+ */
+function familyGroups(catalog: Catalog, ids: readonly string[]): FamilyGroup[] {
+  const groups = new Map<string, FamilyGroup>();
+  for (const id of ids) {
+    const family = familyOf(id);
+    if (!family) throw new TenureError('internal', `KPI ${id} has no computation yet`);
+    const params = resolvedParams(catalog, id);
+    const key = `${family.name}|${JSON.stringify(familyParams(family, params))}`;
+    const group = groups.get(key) ?? { family, kpis: [], params };
+    group.kpis.push(id);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+const activityEventsOf = (groups: readonly FamilyGroup[]) =>
+  unionOfEvents(groups.map((g) => g.family.activityEvents(g.params)));
+
+/**
+ * The event names whose activity rows computing these KPIs reads ('all' when some query reads every
+ * event's): for a caller sharing one run's rollups over several calls (`RunRollups.expectActivity`).
+ */
+export function activityEventsFor(ids: readonly string[] | 'all', catalog: Catalog = CATALOG) {
+  return activityEventsOf(familyGroups(catalog, ids === 'all' ? catalog.map((d) => d.id) : ids));
+}
+
 /**
  * Computes the request. Rollups are built once for the run; pass `shared` rollups (made on `engine`, itself a session)
  * to share them across several calls.
@@ -55,24 +90,14 @@ export async function computeKpis(
   const minSample = req.minSample ?? DEFAULT_MIN_SAMPLE;
   const periods = periodsBetween(req.from, req.to, req.grain);
   const asOf = req.asOf ?? (await dataAsOf(engine)) ?? new Date().toISOString();
-  const groups = new Map<string, { family: Family; kpis: string[]; params: Record<string, unknown> }>();
-  for (const id of ids) {
-    const family = familyOf(id);
-    if (!family) throw new TenureError('internal', `KPI ${id} has no computation yet`);
-    const params = resolvedParams(catalog, id);
-    // Grouped by the family's own parameters, not the KPI's catalog ones: KPIs that name different
-    // parameters but leave the family computing the same thing share one pass (and its queries).
-    const key = `${family.name}|${JSON.stringify(familyParams(family, params))}`;
-    const group = groups.get(key) ?? { family, kpis: [], params };
-    group.kpis.push(id);
-    groups.set(key, group);
-  }
+  const groups = familyGroups(catalog, ids);
   // One session for the whole run: the rollups every family shares are its temporary tables.
   const results = await engine.session(async (session) => {
     const rollups = shared ?? new RunRollups(session);
+    if (!shared) rollups.expectActivity(activityEventsOf(groups));
     const out: KpiResult[] = [];
     try {
-      for (const g of groups.values()) {
+      for (const g of groups) {
         const call = {
           kpis: g.kpis,
           periods,

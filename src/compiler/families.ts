@@ -34,6 +34,11 @@ export interface Family {
   /** Catalog parameter names that do not simply camelCase onto the family's. */
   readonly aliases?: Readonly<Record<string, readonly string[]>>;
   run(engine: Engine, call: FamilyCall): Promise<KpiResult[]>;
+  /**
+   * The event names whose activity rows the family reads with these (catalog) parameters, or 'all' when
+   * some query reads every event's; none when it reads no activity.
+   */
+  activityEvents(params: Readonly<Record<string, unknown>>): readonly string[] | 'all';
 }
 
 const camel = (name: string) => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -64,6 +69,7 @@ function family<P extends object>(
   defaults: P,
   compute: (engine: Engine, req: Omit<FamilyCall, 'params'> & { params: P }) => Promise<KpiResult[]>,
   aliases?: Readonly<Record<string, readonly string[]>>,
+  activityEvents?: (params: P) => readonly string[] | 'all',
 ): Family {
   const f: Family & { defaults: P } = {
     name,
@@ -71,23 +77,63 @@ function family<P extends object>(
     defaults,
     aliases,
     run: (engine, call) => compute(engine, { ...call, params: familyParams(f, call.params) }),
+    activityEvents: (params) => activityEvents?.(familyParams(f, params)) ?? [],
   };
   return f;
 }
 
+/** Names, or every event when the list that picks them is empty. */
+const named = (names: readonly string[]): readonly string[] | 'all' => (names.length ? names : 'all');
+
+/** The union of several families' activity names; 'all' wins. */
+export function unionOfEvents(lists: readonly (readonly string[] | 'all')[]): readonly string[] | 'all' {
+  const names = new Set<string>();
+  for (const list of lists) {
+    if (list === 'all') return 'all';
+    for (const n of list) names.add(n);
+  }
+  return [...names].sort();
+}
+
 export const FAMILIES: readonly Family[] = [
   family('revenue', Object.keys(REVENUE_FORMULAS), {}, (engine, c) => computeRevenueKpis(engine, c)),
-  family('usage', USAGE_KPIS, DEFAULT_USAGE_PARAMS, computeUsageKpis),
-  family('engagement', ENGAGEMENT_KPIS, DEFAULT_ENGAGEMENT_PARAMS, computeEngagementKpis),
-  family('activation', ACTIVATION_KPIS, DEFAULT_ACTIVATION_PARAMS, computeActivationKpis, {
-    steps: ['funnelSteps'],
-  }),
-  family('features', FEATURE_KPIS, DEFAULT_FEATURE_PARAMS, computeFeatureKpis),
+  // Active events are read through user days, which take activity rows only when some are named.
+  family('usage', USAGE_KPIS, DEFAULT_USAGE_PARAMS, computeUsageKpis, undefined, (p) =>
+    unionOfEvents([p.activeEvents, named(p.engagementEvents)]),
+  ),
+  family('engagement', ENGAGEMENT_KPIS, DEFAULT_ENGAGEMENT_PARAMS, computeEngagementKpis, undefined, (p) =>
+    unionOfEvents([p.activeEvents, named(p.keyActions)]),
+  ),
+  family(
+    'activation',
+    ACTIVATION_KPIS,
+    DEFAULT_ACTIVATION_PARAMS,
+    computeActivationKpis,
+    { steps: ['funnelSteps'] },
+    (p) =>
+      unionOfEvents([
+        p.activationMilestones,
+        named(p.engagementEvents),
+        p.activeEvents,
+        p.funnelSteps.slice(0, 1),
+      ]),
+  ),
+  family('features', FEATURE_KPIS, DEFAULT_FEATURE_PARAMS, computeFeatureKpis, undefined, (p) => [
+    ...p.features,
+    ...p.activeEvents,
+  ]),
   // One catalog name, two family parameters: each of the two KPIs reads its own lookback.
   family('feedback', FEEDBACK_KPIS, DEFAULT_FEEDBACK_PARAMS, computeFeedbackKpis, {
     lookback_days: ['feedbackLookbackDays', 'checkInLookbackDays'],
   }),
-  family('commerce', COMMERCE_KPIS, DEFAULT_COMMERCE_PARAMS, computeCommerceKpis),
+  family(
+    'commerce',
+    COMMERCE_KPIS,
+    DEFAULT_COMMERCE_PARAMS,
+    computeCommerceKpis,
+    undefined,
+    (p) => p.activeEvents,
+  ),
   family('lifetime', LIFETIME_KPIS, DEFAULT_LIFETIME_PARAMS, computeLifetimeKpis),
   family('contracts', CONTRACT_KPIS, DEFAULT_CONTRACT_PARAMS, computeContractKpis),
 ];

@@ -6,7 +6,7 @@ import { rootCause, type SegmentContribution } from '../analysis/root-cause.ts';
 import type { ResolvedCatalog } from '../catalog/catalog.ts';
 import { getDefinition } from '../catalog/catalog.ts';
 import { dataAsOf } from '../compiler/as-of.ts';
-import { computeKpis } from '../compiler/compute.ts';
+import { activityEventsFor, computeKpis } from '../compiler/compute.ts';
 import { nextPeriodStart, periodStart } from '../compiler/periods.ts';
 import { RunRollups } from '../compiler/rollups/run-rollups.ts';
 import type { KpiResult } from '../results/kpi-result.ts';
@@ -51,6 +51,12 @@ export async function checkTargets(
   const out: TargetCheck[] = [];
   await engine.session(async (session) => {
     const rollups = new RunRollups(session);
+    rollups.expectActivity(
+      activityEventsFor(
+        (catalog.targets ?? []).map((t) => t.kpi),
+        catalog.definitions,
+      ),
+    );
     try {
       for (const target of catalog.targets ?? []) {
         const def = getDefinition(target.kpi, catalog.definitions);

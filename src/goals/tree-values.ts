@@ -4,7 +4,7 @@
 import type { ResolvedCatalog } from '../catalog/catalog.ts';
 import { getDefinition } from '../catalog/catalog.ts';
 import { dataAsOf } from '../compiler/as-of.ts';
-import { computeKpis } from '../compiler/compute.ts';
+import { activityEventsFor, computeKpis } from '../compiler/compute.ts';
 import { checkBreakdown } from '../compiler/dimensions.ts';
 import { type Grain, nextPeriodStart, parseDay, periodStart } from '../compiler/periods.ts';
 import { RunRollups } from '../compiler/rollups/run-rollups.ts';
@@ -81,6 +81,7 @@ export async function kpiTree(
 
   const { rows, mix, bridge } = await engine.session(async (session) => {
     const rollups = new RunRollups(session);
+    rollups.expectActivity(activityEventsFor(ids, catalog.definitions));
     try {
       const rows = await computeKpis(session, { ...base, kpis: ids }, rollups);
       const mix = await computeKpis(

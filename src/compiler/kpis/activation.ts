@@ -150,27 +150,32 @@ function followUpSql(req: ActivationRequest, activity: string, params: SqlParams
   GROUP BY 1, 2, 3`;
 }
 
-/** Rows per period, segment and N (part = 'd<N>'). */
-function cohortRetentionSql(req: ActivationRequest, activity: string, params: SqlParams): string {
+/** Rows per period, segment and N (part = 'd<N>'); active days come from the user-days rollup. */
+function cohortRetentionSql(
+  req: ActivationRequest,
+  t: { activity: string; userDays: string },
+  params: SqlParams,
+): string {
+  const activity = t.activity;
   const ctes = activationCtes(req, activity, params);
   const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
   const offsets = unique(req.params.nDays.map(String)).map(
     (n) => `(CAST(${params.bind(Number(n))} AS INTEGER))`,
   );
-  const isActive = `a.first_at < ${asOf} AND ${eventFilter('a', req.params.activeEvents, params)}`;
-  // On day N: the activity rows of that very day, found by an equality join. On or after day N: the
-  // account's last active day is on or after it.
+  const isActive = `a.first_at < ${asOf}`;
+  // On day N: the user-days of that very day, found by an equality join. On or after day N: the account's
+  // last active day is on or after it.
   const returned =
     req.params.mode === 'on_or_after'
       ? `last_days AS (
-    SELECT a.customer_id, max(a.day) AS last_day FROM ${activity} a WHERE ${isActive} GROUP BY 1),
+    SELECT a.customer_id, max(a.day) AS last_day FROM ${t.userDays} a WHERE ${isActive} GROUP BY 1),
   returned AS (
     SELECT c.period_start, c.customer_id, c.n FROM cells c
     JOIN last_days d ON d.customer_id = c.customer_id AND d.last_day >= c.d0 + c.n
     WHERE c.observed = 1)`
       : `returned AS (
     SELECT DISTINCT c.period_start, c.customer_id, c.n FROM cells c
-    JOIN ${activity} a ON a.customer_id = c.customer_id AND a.day = c.d0 + c.n
+    JOIN ${t.userDays} a ON a.customer_id = c.customer_id AND a.day = c.d0 + c.n
     WHERE c.observed = 1 AND ${isActive})`;
   return `WITH ${ctes},
   offsets AS (SELECT * FROM (VALUES ${offsets.join(', ')}) AS v(n)),
@@ -312,18 +317,35 @@ async function activationKpis(
   const hasFeedback = await tableHasRows(engine, 'feedback');
   const none = new Map<string, Row>();
   const want = (k: string) => wanted.includes(k) && hasEvents;
+  // Each query asks activity for the names it reads: milestones, follow-up events (none: every event), the
+  // funnel's first step.
+  const milestoneNames = unique(req.params.activationMilestones);
+  const followUpNames = req.params.engagementEvents.length
+    ? [...milestoneNames, ...req.params.engagementEvents]
+    : undefined;
   const milestones = want('activation_milestone_completion')
-    ? await runKeyed(engine, async (p) => milestonesSql(req, await rollups.activity(), p))
+    ? await runKeyed(engine, async (p) => milestonesSql(req, await rollups.activity(milestoneNames), p))
     : none;
   const followUp = want('activated_follow_up_engagement_rate')
-    ? await runKeyed(engine, async (p) => followUpSql(req, await rollups.activity(), p))
+    ? await runKeyed(engine, async (p) => followUpSql(req, await rollups.activity(followUpNames), p))
     : none;
   const retention = want('activation_cohort_retention')
-    ? await runKeyed(engine, async (p) => cohortRetentionSql(req, await rollups.activity(), p))
+    ? await runKeyed(engine, async (p) =>
+        cohortRetentionSql(
+          req,
+          {
+            activity: await rollups.activity(milestoneNames),
+            userDays: await rollups.userDays(req.params.activeEvents),
+          },
+          p,
+        ),
+      )
     : none;
   const funnel =
     want('drop_off_rate') && req.params.funnelSteps.length > 0
-      ? await runKeyed(engine, async (p) => funnelSql(req, await rollups.activity(), p))
+      ? await runKeyed(engine, async (p) =>
+          funnelSql(req, await rollups.activity(req.params.funnelSteps.slice(0, 1)), p),
+        )
       : none;
   const exceedData = hasFeedback || (hasEvents && req.params.valueExceeded.length > 0);
   const exceed =

@@ -28,7 +28,6 @@ import {
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { segmentSql } from '../dimensions.ts';
-import { eventFilter } from '../event-filter.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import type { Period } from '../periods.ts';
 import { previousPeriod, withPreviousPeriods } from '../previous-period.ts';
@@ -87,10 +86,10 @@ function redemptionSql(req: CommerceRequest, params: SqlParams): string {
 }
 
 /** Per period and segment: customers active in it, and loyalty members with an earn or redeem in it. */
+/** `activity`: the user-days rollup for the active events (none without events). */
 function loyaltySql(req: CommerceRequest, activity: string | undefined, params: SqlParams): string {
   const active = activity
-    ? `SELECT DISTINCT pd.period_start, a.customer_id FROM ${activity} a JOIN period_days pd ON pd.day = a.day
-       WHERE ${eventFilter('a', req.params.activeEvents, params)}`
+    ? `SELECT DISTINCT pd.period_start, a.customer_id FROM ${activity} a JOIN period_days pd ON pd.day = a.day`
     : `SELECT DISTINCT p.period_start, m.customer_id FROM periods p
        JOIN (SELECT customer_id, effective_at, mrr,
                lead(effective_at) OVER (PARTITION BY customer_id ORDER BY effective_at) AS next_at
@@ -218,7 +217,9 @@ async function commerceKpis(engine: Engine, rollups: RunRollups, req: CommerceRe
     want('redemption_rate') && hasPromotions ? await run((p) => redemptionSql(req, p)) : none;
   const loyalty =
     want('loyalty_participation_rate') && hasLoyalty
-      ? await run(async (p) => loyaltySql(req, hasEvents ? await rollups.activity() : undefined, p))
+      ? await run(async (p) =>
+          loyaltySql(req, hasEvents ? await rollups.userDays(req.params.activeEvents) : undefined, p),
+        )
       : none;
   const content = want('content_roi') && hasContent ? await run((p) => contentSql(req, p)) : none;
   const revenuePeriods = withPreviousPeriods(req.periods, req.grain);

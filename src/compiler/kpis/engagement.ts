@@ -40,9 +40,8 @@ function metricsSql(req: EngagementRequest, t: Tables, params: SqlParams): strin
   period_days AS (${periodDaysSql(req.periods)}),
   -- Each user's events per period first, then the account's segment: cheaper than a distinct count.
   period_users AS (
-    SELECT pd.period_start, a.user_key, min(a.customer_id) AS customer_id, sum(a.events) AS events
-    FROM ${t.activity} a JOIN period_days pd ON pd.day = a.day
-    WHERE ${eventFilter('a', req.params.activeEvents, params)}
+    SELECT pd.period_start, u.user_key, min(u.customer_id) AS customer_id, sum(u.events) AS events
+    FROM ${t.userDays} u JOIN period_days pd ON pd.day = u.day
     GROUP BY 1, 2),
   activity AS (
     SELECT u.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS users, sum(u.events) AS events
@@ -117,6 +116,7 @@ async function hasRows(engine: Engine, table: string): Promise<boolean> {
 /** The run's rollups a query reads (built only when a query needs them). */
 interface Tables {
   readonly activity: string;
+  readonly userDays: string;
   readonly sessions: string;
 }
 type Build = (req: EngagementRequest, t: Tables, params: SqlParams) => string;
@@ -143,8 +143,11 @@ async function engagementKpis(
       (await hasRows(engine, table)) &&
       (kpi !== 'customer_engagement_score' || (await hasRows(engine, 'events')));
     const params = new SqlParams(engine.dialect);
+    const keyActions = req.params.keyActions.length ? req.params.keyActions : undefined;
     const tables: Tables = {
-      activity: available && kpi !== 'customer_segmentation' ? await rollups.activity() : '',
+      activity: available && kpi === 'customer_engagement_score' ? await rollups.activity(keyActions) : '',
+      userDays:
+        available && kpi === 'engagement_metrics' ? await rollups.userDays(req.params.activeEvents) : '',
       sessions: available && kpi === 'engagement_metrics' ? await rollups.sessions(req.params) : '',
     };
     const rows = available ? await engine.query(build(req, tables, params), params.values) : [];

@@ -191,7 +191,10 @@ async function featureKpis(engine: Engine, rollups: RunRollups, req: FeatureRequ
       ? await runKeyed(engine, async (p) =>
           adoptionSql(
             req,
-            { activity: await rollups.activity(), userDays: await rollups.userDays(req.params.activeEvents) },
+            {
+              activity: await rollups.activity(features),
+              userDays: await rollups.userDays(req.params.activeEvents),
+            },
             features,
             p,
           ),
@@ -199,7 +202,7 @@ async function featureKpis(engine: Engine, rollups: RunRollups, req: FeatureRequ
       : none;
   const retained =
     want('retained_feature_users') && features.length
-      ? await runKeyed(engine, async (p) => retainedSql(req, await rollups.activity(), features, p))
+      ? await runKeyed(engine, async (p) => retainedSql(req, await rollups.activity(features), features, p))
       : none;
   const repeat = want('time_to_first_repeat_action')
     ? await runKeyed(engine, (p) => repeatSql(req, p))

@@ -191,7 +191,8 @@ export async function computeUsageKpis(engine: Engine, req: UsageRequest): Promi
     const sessionTable = wants(SESSION_KPIS) ? await rollups.sessions(req.params) : '';
     const s = wants(SESSION_KPIS) ? await run((p) => sessionsSql(req, sessionTable, p)) : none;
     const subscriptions = wants(['engagement_rate']) && (await tableHasRows(session, 'subscription_changes'));
-    const activity = wants(['engagement_rate']) ? await rollups.activity() : '';
+    const engagementEvents = req.params.engagementEvents.length ? req.params.engagementEvents : undefined;
+    const activity = wants(['engagement_rate']) ? await rollups.activity(engagementEvents) : '';
     const g = wants(['engagement_rate'])
       ? await run((p) => engagementSql(req, activity, subscriptions, p))
       : none;

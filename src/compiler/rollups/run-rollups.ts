@@ -1,9 +1,12 @@
 // Work many KPIs share, built once per compute run as temporary tables instead of once per query:
-//   activity      events per user, customer, UTC day and event name (one pass over the events table);
-//   user days     the days each user did one of a set of active events (from activity);
+//   activity      events per user, UTC day and event name (one pass over the events table);
+//   user days     the days each user did one of a set of active events (any event: its own pass);
 //   sessions      one row per session for a gap and a set of key actions.
 // A family asks for a table and gets its name; asking again returns the same table. The tables live on
 // the run's session (Engine.session) and are dropped when the run ends. Plain SQL for DuckDB and PostgreSQL.
+// A run that knows which event names its KPIs read (`expectActivity`) builds activity over those names
+// only: the most frequent events (page views, logins) are often named by no KPI and only count as "any
+// event", which user days answer.
 import type { Engine } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { eventFilter } from '../event-filter.ts';
@@ -14,38 +17,62 @@ export interface SessionParams {
   readonly keyActions: readonly string[];
 }
 
+/** The rollups a run builds, by kind (the first word of each table's SQL comment). */
+export type RollupKind = 'activity' | 'user_days' | 'sessions';
+
 let runs = 0;
 
 export class RunRollups {
   private readonly tables = new Map<string, Promise<string>>();
   private readonly prefix = `tenure_rollup_${process.pid}_${++runs}`;
+  private expected: readonly string[] | undefined;
 
   constructor(private readonly engine: Engine) {}
+
+  /**
+   * Declares every event name the run will ask activity rows of, or 'all' when some query reads every
+   * event's. Activity is then built over those names only; a later ask outside them gets a full table.
+   */
+  expectActivity(names: readonly string[] | 'all'): void {
+    this.expected = names === 'all' ? undefined : [...new Set(names)].sort();
+  }
 
   /**
    * `(user_key, customer_id, day, name, events, first_at, last_at)`: events per user (user_id, else the
    * customer), UTC day and name, with the first and last time of the day's events of that name. A user
    * belongs to one account: its customer_id is carried (the least, should its events name several), not
    * grouped by, which saves hashing a fourth text key over every event.
+   * `names`: the event names the caller reads (it still filters by them); omitted, every event's rows.
    */
-  activity(): Promise<string> {
-    return this.table(
-      'activity',
-      () => `SELECT coalesce(e.user_id, e.customer_id) AS user_key, min(e.customer_id) AS customer_id,
-        ${utcDay('e.occurred_at')} AS day, e.name, count(*) AS events,
+  activity(names?: readonly string[]): Promise<string> {
+    const expected = this.expected;
+    const within = expected !== undefined && names?.every((n) => expected.includes(n));
+    const picked = within ? expected : [];
+    return this.table(`activity ${JSON.stringify(picked)}`, (params) => {
+      const where = picked.length ? `WHERE ${eventFilter('e', picked, params)} ` : '';
+      return `/* activity */ SELECT coalesce(e.user_id, e.customer_id) AS user_key,
+        min(e.customer_id) AS customer_id, ${utcDay('e.occurred_at')} AS day, e.name, count(*) AS events,
         min(e.occurred_at) AS first_at, max(e.occurred_at) AS last_at
-      FROM events e GROUP BY 1, 3, 4`,
-    );
+      FROM events e ${where}GROUP BY 1, 3, 4`;
+    });
   }
 
-  /** `(user_key, customer_id, day)`: the days a user did one of `activeEvents` (empty: any event). */
+  /**
+   * `(user_key, customer_id, day, events, first_at)`: the days a user did one of `activeEvents` (empty: any
+   * event), with how many of them and the first. Any event: one pass over events (as cheap as regrouping
+   * activity, and activity may hold only some names); else regrouped from activity.
+   */
   async userDays(activeEvents: readonly string[]): Promise<string> {
-    const activity = await this.activity();
     const names = [...new Set(activeEvents)].sort();
-    return this.table(
-      `user_days ${JSON.stringify(names)}`,
-      (params) => `SELECT a.user_key, min(a.customer_id) AS customer_id, a.day FROM ${activity} a
-      WHERE ${eventFilter('a', names, params)} GROUP BY a.user_key, a.day`,
+    const source = names.length ? await this.activity(names) : undefined;
+    return this.table(`user_days ${JSON.stringify(names)}`, (params) =>
+      source
+        ? `/* user_days */ SELECT a.user_key, min(a.customer_id) AS customer_id, a.day, sum(a.events) AS events,
+          min(a.first_at) AS first_at
+        FROM ${source} a WHERE ${eventFilter('a', names, params)} GROUP BY a.user_key, a.day`
+        : `/* user_days */ SELECT coalesce(e.user_id, e.customer_id) AS user_key, min(e.customer_id) AS customer_id,
+          ${utcDay('e.occurred_at')} AS day, count(*) AS events, min(e.occurred_at) AS first_at
+        FROM events e GROUP BY 1, 3`,
     );
   }
 
@@ -67,7 +94,7 @@ export class RunRollups {
       const measures = `min(ev.customer_id) AS customer_id, min(ev.occurred_at) AS started_at,
         max(ev.occurred_at) AS ended_at, count(*) AS events, ${distinctKeys} AS key_actions,
         count(CASE WHEN ${isKey} THEN 1 END) AS key_action_events`;
-      return `WITH given AS (
+      return `/* sessions */ WITH given AS (
         SELECT coalesce(ev.user_id, ev.customer_id) AS user_key, ${measures}
         FROM events ev WHERE ev.session_id IS NOT NULL
         GROUP BY coalesce(ev.user_id, ev.customer_id), ev.session_id),
