@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { withSmallWarehouse } from '../../../test/support/small-warehouse.ts';
+import type { Engine } from '../../warehouse/engine.ts';
+import { activityEventsFor, computeKpis } from '../compute.ts';
+import { RunRollups } from './run-rollups.ts';
+
+// Three accounts over January–March 2024, with the events no default KPI names (login, view_page) beside
+// milestones, key actions, a feature and the funnel's first step.
+const DATA = {
+  customers: `customer_id,signed_up_at,plan
+    A,2024-01-02T09:00:00Z,starter
+    B,2024-01-10T09:00:00Z,growth
+    C,2024-02-01T09:00:00Z,starter`,
+  subscription_changes: `customer_id,effective_at,mrr
+    A,2024-01-02T09:00:00Z,100
+    B,2024-01-10T09:00:00Z,50
+    B,2024-03-01T00:00:00Z,0
+    C,2024-02-01T09:00:00Z,80`,
+  events: `event_id,user_id,customer_id,occurred_at,name,session_id
+    e1,u1,A,2024-01-02T09:05:00Z,signup_started,
+    e2,u1,A,2024-01-02T09:10:00Z,create_project,
+    e3,u1,A,2024-01-03T10:00:00Z,invite_teammate,
+    e4,u1,A,2024-01-04T10:00:00Z,connect_integration,
+    e5,u1,A,2024-01-05T10:00:00Z,login,
+    e6,u1,A,2024-01-05T10:01:00Z,create_report,
+    e7,u1,A,2024-01-05T10:02:00Z,share_dashboard,
+    e8,u1,A,2024-01-12T10:00:00Z,view_page,
+    e9,u1,A,2024-01-19T10:00:00Z,use_reports,
+    e10,u1,A,2024-01-26T10:00:00Z,use_reports,
+    e11,u1,A,2024-02-02T10:00:00Z,use_reports,
+    e12,u1,A,2024-02-09T10:00:00Z,login,
+    e13,u2,A,2024-02-10T11:00:00Z,create_report,
+    e14,u2,A,2024-02-10T11:05:00Z,create_report,
+    e15,u3,B,2024-01-10T09:30:00Z,signup_started,
+    e16,u3,B,2024-01-11T10:00:00Z,login,
+    e17,u3,B,2024-01-18T10:00:00Z,view_page,
+    e18,u3,B,2024-02-20T10:00:00Z,export_data,
+    e19,,C,2024-02-01T10:00:00Z,login,
+    e20,,C,2024-02-03T10:00:00Z,create_project,
+    e21,,C,2024-03-05T10:00:00Z,use_reports,
+    e22,,C,2024-03-06T10:00:00Z,view_page,`,
+};
+
+const REQUEST = { kpis: 'all' as const, from: '2024-01-01', to: '2024-03-31', grain: 'month' as const };
+
+/** The catalog computed with rollups that hold every event's activity (no names declared). */
+function withFullActivity(db: Engine, by?: string) {
+  return db.session(async (session) => {
+    const rollups = new RunRollups(session);
+    try {
+      return await computeKpis(session, { ...REQUEST, by }, rollups);
+    } finally {
+      await rollups.drop();
+    }
+  });
+}
+
+test('the default catalog reads activity of eleven event names, none of them logins or page views', () => {
+  // usage: the 7 engagement events; engagement: 3 key actions (among them); activation: 3 milestones, the
+  // 7 engagement events and the funnel's first step; features: the 4 features (among the 7); commerce and
+  // every active-events list: none (any event, through user days).
+  assert.deepEqual(activityEventsFor('all'), [
+    'connect_integration',
+    'create_project',
+    'create_report',
+    'export_data',
+    'invite_teammate',
+    'share_dashboard',
+    'signup_started',
+    'use_alerts',
+    'use_api',
+    'use_dashboards',
+    'use_reports',
+  ]);
+});
+
+test('a run whose activity holds only the names it reads computes what full activity computes', async () => {
+  await withSmallWarehouse(DATA, async (db) => {
+    for (const by of [undefined, 'plan']) {
+      const declared = await computeKpis(db, { ...REQUEST, by });
+      const full = await withFullActivity(db, by);
+      assert.ok(declared.length > 0);
+      assert.deepEqual(declared, full, `by ${by ?? '(none)'}`);
+    }
+    return null;
+  });
+});
+
+test('activity over declared names holds only them; a name outside them gets the full table', async () => {
+  const seen = await withSmallWarehouse(DATA, (db) =>
+    db.session(async (session) => {
+      const rollups = new RunRollups(session);
+      try {
+        rollups.expectActivity(['create_report', 'use_reports']);
+        const names = async (table: string) =>
+          (await session.query(`SELECT DISTINCT name FROM ${table} ORDER BY name`)).map((r) =>
+            String(r.name),
+          );
+        const named = await rollups.activity(['create_report']);
+        const full = await rollups.activity(['login']);
+        return {
+          named: await names(named),
+          full: await names(full),
+          again: (await rollups.activity(['use_reports'])) === named,
+          everything: (await rollups.activity()) === full,
+        };
+      } finally {
+        await rollups.drop();
+      }
+    }),
+  );
+  assert.deepEqual(seen.named, ['create_report', 'use_reports']);
+  // Every name in DATA: signup_started, create_project, invite_teammate, connect_integration, login,
+  // create_report, share_dashboard, view_page, use_reports, export_data — 10.
+  assert.equal(seen.full.length, 10);
+  assert.ok(seen.again, 'a second ask within the names reuses the table');
+  assert.ok(seen.everything, 'every event is the full table');
+});
