@@ -2,17 +2,14 @@
 // concurrent connections (autocannon), answered from the result cache and computed afresh (each request
 // a different as_of, so no two share a cache entry), and the time from opening the overview in Chromium
 // to every card rendered, with an empty cache and with a warm one.
-import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { chromium } from 'playwright-core';
 import { CATALOG } from '../src/catalog/catalog.ts';
-import { ingest } from '../src/ingest/ingest.ts';
 import { startServer } from '../src/server/serve.ts';
-import { generateCompany } from '../src/synth/generate.ts';
-import { DuckDBEngine } from '../src/warehouse/duckdb/duckdb-engine.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from '../test/web/chromium.ts';
 import { defaultRange } from '../web/src/range.ts';
+import { companyWarehouse } from './company-warehouse.ts';
 import { machineLine } from './machine.ts';
 import { writeSection } from './results-file.ts';
 
@@ -59,32 +56,13 @@ async function load(opts: autocannon.Options): Promise<Latency> {
 const row = (name: string, l: Latency) =>
   `| ${name} | ${l.requests} | ${l.errors} | ${l.p50.toFixed(1)} | ${l.p95.toFixed(1)} | ${l.p99.toFixed(1)} | ${l.perSecond.toFixed(1)} |`;
 
-/**
- * `db`: a warehouse already loaded with a generated company (`tenure generate` then `tenure ingest`), kept
- * afterwards — the 1M-customer one takes longer to make than to measure. Without it a company of
- * `customers` is generated and loaded into a temporary one.
- */
+/** `db`: a loaded warehouse to measure, kept (see company-warehouse.ts); without it one is generated. */
 export async function apiBench(opts: { customers: number; workDir: string; db?: string }): Promise<void> {
-  const data = join(opts.workDir, 'company-api');
-  const db = opts.db ?? join(opts.workDir, 'api.duckdb');
-  if (opts.db === undefined) {
-    rmSync(data, { recursive: true, force: true });
-    rmSync(db, { force: true });
-    await generateCompany({ customers: opts.customers, months: 24, seed: 1, out: data });
-  }
-  const engine = await DuckDBEngine.open(db);
+  const company = await companyWarehouse({ ...opts, name: 'api' });
+  const { engine, customers, events } = company;
   const catalog = { definitions: CATALOG, applied: [], custom: [] };
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
-    if (opts.db === undefined) {
-      await ingest(engine, { dataDir: data });
-      rmSync(data, { recursive: true, force: true });
-    }
-    const [counts] = await engine.query<{ customers: number; events: number }>(
-      'SELECT (SELECT count(*) FROM customers) AS customers, (SELECT count(*) FROM events) AS events',
-    );
-    const customers = Number(counts?.customers ?? 0);
-    const events = Number(counts?.events ?? 0);
     server = await startServer({ engine, catalog, host: '127.0.0.1', port: 0 });
     const health = (await (await fetch(`${server.url}/api/health/data`)).json()) as { as_of: string };
     const range = defaultRange(health.as_of);
@@ -159,7 +137,6 @@ export async function apiBench(opts: { customers: number; workDir: string; db?: 
     );
   } finally {
     await server?.app.close();
-    await engine.close();
-    if (opts.db === undefined) rmSync(db, { force: true });
+    await company.close();
   }
 }

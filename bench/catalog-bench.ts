@@ -2,15 +2,12 @@
 // `GROUP BY customer_id, date_trunc('day', occurred_at)` pass over the events table in the same run.
 // Each breakdown is one compute run: the rollups are built once and shared by every family; the table
 // shows the rollups' build times apart from the families' own queries.
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { activityEventsFor, computeKpis } from '../src/compiler/compute.ts';
 import { FAMILIES } from '../src/compiler/families.ts';
 import { RunRollups } from '../src/compiler/rollups/run-rollups.ts';
-import { ingest } from '../src/ingest/ingest.ts';
-import { generateCompany } from '../src/synth/generate.ts';
-import { DuckDBEngine } from '../src/warehouse/duckdb/duckdb-engine.ts';
+import type { DuckDBEngine } from '../src/warehouse/duckdb/duckdb-engine.ts';
 import { type RecordedStatement, RecordingEngine } from '../src/warehouse/recording-engine.ts';
+import { companyWarehouse } from './company-warehouse.ts';
 import { machineLine, peakRssMiB } from './machine.ts';
 import { writeSection } from './results-file.ts';
 
@@ -38,28 +35,11 @@ async function onePass(engine: DuckDBEngine): Promise<{ median: number; all: num
   return { median: [...all].sort((a, b) => a - b)[1] ?? 0, all };
 }
 
-/**
- * `db`: a warehouse already loaded with a generated company of `customers` (`tenure generate`, then
- * `tenure ingest`), kept; without it a company is generated and loaded into a fresh one, removed after.
- */
+/** `db`: a loaded warehouse to measure, kept (see company-warehouse.ts); without it one is generated. */
 export async function catalogBench(opts: { customers: number; workDir: string; db?: string }): Promise<void> {
-  const data = join(opts.workDir, 'company-catalog');
-  const db = opts.db ?? join(opts.workDir, 'catalog.duckdb');
-  if (opts.db === undefined) {
-    rmSync(data, { recursive: true, force: true });
-    rmSync(db, { force: true });
-    await generateCompany({ customers: opts.customers, months: 24, seed: 1, out: data });
-  }
-  const engine = await DuckDBEngine.open(db);
+  const company = await companyWarehouse({ ...opts, name: 'catalog' });
+  const { engine, customers, events } = company;
   try {
-    if (opts.db === undefined) {
-      await ingest(engine, { dataDir: data });
-      rmSync(data, { recursive: true, force: true });
-    }
-    const count = async (table: string) =>
-      Number((await engine.query(`SELECT count(*) AS n FROM ${table}`))[0]?.n ?? 0);
-    const events = await count('events');
-    const customers = await count('customers');
     const pass = await onePass(engine);
     const baseline = pass.median;
     const request = { from: '2024-01-01', to: '2025-12-31', grain: 'month' as const };
@@ -131,7 +111,6 @@ export async function catalogBench(opts: { customers: number; workDir: string; d
       lines.join('\n'),
     );
   } finally {
-    await engine.close();
-    if (opts.db === undefined) rmSync(db, { force: true });
+    await company.close();
   }
 }
