@@ -10,7 +10,8 @@ import { periodsValues } from '../sql-time.ts';
  * CTEs ending in `customer_mrr(period_start, period_end, customer_id, s, e, first_paid_at)`: one row per
  * period and customer with a subscription change before the period's end; `s` and `e` are MRR at the
  * period's start and end. Customers whose history starts later would only add rows with s = e = 0 that no
- * count takes, so they are left out rather than crossed with every period.
+ * count takes, so they are not crossed with every period: each gets one such row, in the last period, so
+ * that its segment is still among a breakdown's segments.
  */
 export function customerMrrCtes(periods: readonly Period[], params: SqlParams): string {
   return `periods AS (${periodsValues(periods, params)}),
@@ -25,10 +26,16 @@ export function customerMrrCtes(periods: readonly Period[], params: SqlParams): 
   mrr_at AS (
     SELECT b.t, m.customer_id, m.mrr FROM boundaries b
     JOIN mrr_spans m ON m.effective_at < b.t AND (m.next_at IS NULL OR b.t <= m.next_at)),
+  later AS (
+    SELECT p.period_start, p.period_end, h.customer_id, 0 AS s, 0 AS e, f.first_paid_at
+    FROM (SELECT customer_id, min(effective_at) AS first_at FROM subscription_changes GROUP BY 1) h
+    JOIN periods p ON p.period_end = (SELECT max(period_end) FROM periods) AND h.first_at >= p.period_end
+    LEFT JOIN first_paid f ON f.customer_id = h.customer_id),
   customer_mrr AS (
     SELECT p.period_start, p.period_end, e.customer_id,
       coalesce(s.mrr, 0) AS s, e.mrr AS e, f.first_paid_at
     FROM periods p JOIN mrr_at e ON e.t = p.period_end
     LEFT JOIN mrr_at s ON s.t = p.period_start AND s.customer_id = e.customer_id
-    LEFT JOIN first_paid f ON f.customer_id = e.customer_id)`;
+    LEFT JOIN first_paid f ON f.customer_id = e.customer_id
+    UNION ALL SELECT * FROM later)`;
 }
