@@ -160,8 +160,7 @@ export async function rootCause(engine: Engine, req: RootCauseRequest): Promise<
     (d) => !filters.some((f) => f.by === d),
   );
   return engine.session(async (session) => {
-    const rollups = new RunRollups(session);
-    rollups.expectActivity(activityEventsFor([req.kpi], catalog));
+    const rollups = new RunRollups(session, activityEventsFor([req.kpi], catalog));
     try {
       const run = async (day: string, by?: string) =>
         (

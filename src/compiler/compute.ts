@@ -65,7 +65,7 @@ const activityEventsOf = (groups: readonly FamilyGroup[]) =>
 
 /**
  * The event names whose activity rows computing these KPIs reads ('all' when some query reads every
- * event's): for a caller sharing one run's rollups over several calls (`RunRollups.expectActivity`).
+ * event's): for a caller sharing one run's rollups over several calls (`new RunRollups(engine, names)`).
  */
 export function activityEventsFor(ids: readonly string[] | 'all', catalog: Catalog = CATALOG) {
   return activityEventsOf(familyGroups(catalog, ids === 'all' ? catalog.map((d) => d.id) : ids));
@@ -93,8 +93,7 @@ export async function computeKpis(
   const groups = familyGroups(catalog, ids);
   // One session for the whole run: the rollups every family shares are its temporary tables.
   const results = await engine.session(async (session) => {
-    const rollups = shared ?? new RunRollups(session);
-    if (!shared) rollups.expectActivity(activityEventsOf(groups));
+    const rollups = shared ?? new RunRollups(session, activityEventsOf(groups));
     const out: KpiResult[] = [];
     try {
       for (const g of groups) {

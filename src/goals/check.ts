@@ -50,13 +50,8 @@ export async function checkTargets(
   const asOf = opts.asOf ?? (await dataAsOf(engine)) ?? new Date().toISOString();
   const out: TargetCheck[] = [];
   await engine.session(async (session) => {
-    const rollups = new RunRollups(session);
-    rollups.expectActivity(
-      activityEventsFor(
-        (catalog.targets ?? []).map((t) => t.kpi),
-        catalog.definitions,
-      ),
-    );
+    const kpis = (catalog.targets ?? []).map((t) => t.kpi);
+    const rollups = new RunRollups(session, activityEventsFor(kpis, catalog.definitions));
     try {
       for (const target of catalog.targets ?? []) {
         const def = getDefinition(target.kpi, catalog.definitions);

@@ -80,8 +80,7 @@ export async function kpiTree(
   const base = { from: day(previous), to: day(start), grain, asOf, catalog: catalog.definitions };
 
   const { rows, mix, bridge } = await engine.session(async (session) => {
-    const rollups = new RunRollups(session);
-    rollups.expectActivity(activityEventsFor(ids, catalog.definitions));
+    const rollups = new RunRollups(session, activityEventsFor(ids, catalog.definitions));
     try {
       const rows = await computeKpis(session, { ...base, kpis: ids }, rollups);
       const mix = await computeKpis(

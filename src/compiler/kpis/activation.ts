@@ -156,8 +156,7 @@ function cohortRetentionSql(
   t: { activity: string; userDays: string },
   params: SqlParams,
 ): string {
-  const activity = t.activity;
-  const ctes = activationCtes(req, activity, params);
+  const ctes = activationCtes(req, t.activity, params);
   const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
   const offsets = unique(req.params.nDays.map(String)).map(
     (n) => `(CAST(${params.bind(Number(n))} AS INTEGER))`,

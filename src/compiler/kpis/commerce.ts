@@ -85,8 +85,10 @@ function redemptionSql(req: CommerceRequest, params: SqlParams): string {
   GROUP BY 1, 2`;
 }
 
-/** Per period and segment: customers active in it, and loyalty members with an earn or redeem in it. */
-/** `activity`: the user-days rollup for the active events (none without events). */
+/**
+ * Per period and segment: customers active in it, and loyalty members with an earn or redeem in it.
+ * `activity`: the user-days rollup for the active events (none without events).
+ */
 function loyaltySql(req: CommerceRequest, activity: string | undefined, params: SqlParams): string {
   const active = activity
     ? `SELECT DISTINCT pd.period_start, a.customer_id FROM ${activity} a JOIN period_days pd ON pd.day = a.day`

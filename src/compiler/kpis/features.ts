@@ -135,7 +135,7 @@ function retainedSql(
       `(${i}, CAST(${params.bind(s.start.slice(0, 10))} AS DATE), CAST(${params.bind(s.end.slice(0, 10))} AS DATE))`,
   );
   return `WITH spans AS (SELECT * FROM (VALUES ${spanRows.join(', ')}) AS v(period_start, start_day, end_day)),
-  span_days AS (${periodDaysSql([...req.periods, ...req.periods.map((p) => previousPeriod(p, req.grain))], 'spans')}),
+  span_days AS (${periodDaysSql(spans, 'spans')}),
   pairs AS (SELECT * FROM (VALUES ${pairs.join(', ')}) AS v(period_start, before_no, period_no)),
   uses AS (
     SELECT sd.period_start AS span_no, a.user_key, a.name AS part, min(a.customer_id) AS customer_id

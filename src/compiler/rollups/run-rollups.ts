@@ -4,8 +4,7 @@
 //   sessions      one row per session for a gap and a set of key actions.
 // A family asks for a table and gets its name; asking again returns the same table. The tables live on
 // the run's session (Engine.session) and are dropped when the run ends. Plain SQL for DuckDB and PostgreSQL.
-// A run that knows which event names its KPIs read (`expectActivity`) builds activity over those names
-// only: the most frequent events (page views, logins) are often named by no KPI and only count as "any
+// A run made knowing which event names its KPIs read builds activity over those names only: the most frequent events (page views, logins) are often named by no KPI and only count as "any
 // event", which user days answer.
 import type { Engine } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
@@ -17,24 +16,23 @@ export interface SessionParams {
   readonly keyActions: readonly string[];
 }
 
-/** The rollups a run builds, by kind (the first word of each table's SQL comment). */
-export type RollupKind = 'activity' | 'user_days' | 'sessions';
-
 let runs = 0;
 
 export class RunRollups {
   private readonly tables = new Map<string, Promise<string>>();
   private readonly prefix = `tenure_rollup_${process.pid}_${++runs}`;
-  private expected: readonly string[] | undefined;
-
-  constructor(private readonly engine: Engine) {}
+  private readonly expected: readonly string[] | undefined;
 
   /**
-   * Declares every event name the run will ask activity rows of, or 'all' when some query reads every
-   * event's. Activity is then built over those names only; a later ask outside them gets a full table.
+   * `activityEvents`: every event name the run will ask activity rows of (`activityEventsFor`), or 'all'
+   * when some query reads every event's. Activity is built over those names only; an ask outside them gets
+   * a full table, so a declaration can make a run slower, never wrong.
    */
-  expectActivity(names: readonly string[] | 'all'): void {
-    this.expected = names === 'all' ? undefined : [...new Set(names)].sort();
+  constructor(
+    private readonly engine: Engine,
+    activityEvents: readonly string[] | 'all' = 'all',
+  ) {
+    this.expected = activityEvents === 'all' ? undefined : [...new Set(activityEvents)].sort();
   }
 
   /**
