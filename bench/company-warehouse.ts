@@ -1,8 +1,11 @@
 // A warehouse holding a generated company for a benchmark: the one given (`--db FILE`, loaded beforehand
 // with `tenure generate` then `tenure ingest`, kept — the 1M-customer one takes longer to make than to
-// measure), or a company of `customers` generated and loaded into a fresh file, removed by `close`.
+// measure), or a company of `customers` generated and loaded into a fresh file (with the rollups a load keeps),
+// removed by `close`.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { rollupAsksFor } from '../src/compiler/compute.ts';
+import { storeRollups } from '../src/compiler/rollups/stored-rollups.ts';
 import { ingest } from '../src/ingest/ingest.ts';
 import { generateCompany } from '../src/synth/generate.ts';
 import { DuckDBEngine } from '../src/warehouse/duckdb/duckdb-engine.ts';
@@ -34,6 +37,7 @@ export async function companyWarehouse(opts: {
   try {
     if (made) {
       await ingest(engine, { dataDir: data });
+      await storeRollups(engine, rollupAsksFor('all'));
       rmSync(data, { recursive: true, force: true });
     }
     const count = async (table: string) =>

@@ -11,6 +11,7 @@ import { type Family, familyOf, familyParams, unionOfEvents } from './families.t
 import { checkFilters, crossedBreakdown, keepFiltered, type SegmentFilter } from './filters.ts';
 import { type Grain, periodsBetween } from './periods.ts';
 import { RunRollups } from './rollups/run-rollups.ts';
+import type { RollupAsks } from './rollups/stored-rollups.ts';
 
 export interface ComputeRequest {
   /** KPI ids, or 'all' for every KPI of the catalog. */
@@ -69,6 +70,25 @@ const activityEventsOf = (groups: readonly FamilyGroup[]) =>
  */
 export function activityEventsFor(ids: readonly string[] | 'all', catalog: Catalog = CATALOG) {
   return activityEventsOf(familyGroups(catalog, ids === 'all' ? catalog.map((d) => d.id) : ids));
+}
+
+/** Every shared rollup computing these KPIs reads, each once: what a warehouse keeps for its catalog. */
+export function rollupAsksFor(ids: readonly string[] | 'all', catalog: Catalog = CATALOG): RollupAsks {
+  const groups = familyGroups(catalog, ids === 'all' ? catalog.map((d) => d.id) : ids);
+  const once = <T>(items: readonly T[]) => [...new Map(items.map((i) => [JSON.stringify(i), i])).values()];
+  const others = groups.map((g) => g.family.otherRollups(g.params));
+  return {
+    activity: activityEventsOf(groups),
+    userDays: once(others.flatMap((o) => o.userDays ?? []).map((names) => [...new Set(names)].sort())),
+    sessions: once(
+      others
+        .flatMap((o) => o.sessions ?? [])
+        .map((p) => ({
+          sessionGapMinutes: p.sessionGapMinutes,
+          keyActions: [...new Set(p.keyActions)].sort(),
+        })),
+    ),
+  };
 }
 
 /**

@@ -12,7 +12,7 @@ import { computeLifetimeKpis, DEFAULT_LIFETIME_PARAMS, LIFETIME_KPIS } from './k
 import { computeRevenueKpis, REVENUE_FORMULAS } from './kpis/revenue.ts';
 import { computeUsageKpis, DEFAULT_USAGE_PARAMS, USAGE_KPIS } from './kpis/usage.ts';
 import type { Grain, Period } from './periods.ts';
-import type { RunRollups } from './rollups/run-rollups.ts';
+import type { RunRollups, SessionParams } from './rollups/run-rollups.ts';
 
 export interface FamilyCall {
   readonly kpis: readonly string[];
@@ -39,6 +39,20 @@ export interface Family {
    * some query reads every event's; none when it reads no activity.
    */
   activityEvents(params: Readonly<Record<string, unknown>>): readonly string[] | 'all';
+  /** The user days and sessions the family reads with these (catalog) parameters: what a warehouse keeps. */
+  otherRollups(params: Readonly<Record<string, unknown>>): OtherRollups;
+}
+
+export interface OtherRollups {
+  readonly userDays?: readonly (readonly string[])[];
+  readonly sessions?: readonly SessionParams[];
+}
+
+interface FamilyOptions<P> {
+  /** Catalog parameter names that do not simply camelCase onto the family's. */
+  readonly aliases?: Readonly<Record<string, readonly string[]>>;
+  readonly activityEvents?: (params: P) => readonly string[] | 'all';
+  readonly otherRollups?: (params: P) => OtherRollups;
 }
 
 const camel = (name: string) => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -68,16 +82,16 @@ function family<P extends object>(
   kpis: readonly string[],
   defaults: P,
   compute: (engine: Engine, req: Omit<FamilyCall, 'params'> & { params: P }) => Promise<KpiResult[]>,
-  aliases?: Readonly<Record<string, readonly string[]>>,
-  activityEvents?: (params: P) => readonly string[] | 'all',
+  options: FamilyOptions<P> = {},
 ): Family {
   const f: Family & { defaults: P } = {
     name,
     kpis,
     defaults,
-    aliases,
+    aliases: options.aliases,
     run: (engine, call) => compute(engine, { ...call, params: familyParams(f, call.params) }),
-    activityEvents: (params) => activityEvents?.(familyParams(f, params)) ?? [],
+    activityEvents: (params) => options.activityEvents?.(familyParams(f, params)) ?? [],
+    otherRollups: (params) => options.otherRollups?.(familyParams(f, params)) ?? {},
   };
   return f;
 }
@@ -95,45 +109,46 @@ export function unionOfEvents(lists: readonly (readonly string[] | 'all')[]): re
   return [...names].sort();
 }
 
+const usersAndSessions = (p: SessionParams & { activeEvents: readonly string[] }): OtherRollups => ({
+  userDays: [p.activeEvents],
+  sessions: [{ sessionGapMinutes: p.sessionGapMinutes, keyActions: p.keyActions }],
+});
+const userDaysOf = (p: { activeEvents: readonly string[] }): OtherRollups => ({ userDays: [p.activeEvents] });
+
 export const FAMILIES: readonly Family[] = [
   family('revenue', Object.keys(REVENUE_FORMULAS), {}, (engine, c) => computeRevenueKpis(engine, c)),
   // Active events are read through user days, which take activity rows only when some are named.
-  family('usage', USAGE_KPIS, DEFAULT_USAGE_PARAMS, computeUsageKpis, undefined, (p) =>
-    unionOfEvents([p.activeEvents, named(p.engagementEvents)]),
-  ),
-  family('engagement', ENGAGEMENT_KPIS, DEFAULT_ENGAGEMENT_PARAMS, computeEngagementKpis, undefined, (p) =>
-    unionOfEvents([p.activeEvents, named(p.keyActions)]),
-  ),
-  family(
-    'activation',
-    ACTIVATION_KPIS,
-    DEFAULT_ACTIVATION_PARAMS,
-    computeActivationKpis,
-    { steps: ['funnelSteps'] },
-    (p) =>
+  family('usage', USAGE_KPIS, DEFAULT_USAGE_PARAMS, computeUsageKpis, {
+    activityEvents: (p) => unionOfEvents([p.activeEvents, named(p.engagementEvents)]),
+    otherRollups: usersAndSessions,
+  }),
+  family('engagement', ENGAGEMENT_KPIS, DEFAULT_ENGAGEMENT_PARAMS, computeEngagementKpis, {
+    activityEvents: (p) => unionOfEvents([p.activeEvents, named(p.keyActions)]),
+    otherRollups: usersAndSessions,
+  }),
+  family('activation', ACTIVATION_KPIS, DEFAULT_ACTIVATION_PARAMS, computeActivationKpis, {
+    aliases: { steps: ['funnelSteps'] },
+    activityEvents: (p) =>
       unionOfEvents([
         p.activationMilestones,
         named(p.engagementEvents),
         p.activeEvents,
         p.funnelSteps.slice(0, 1),
       ]),
-  ),
-  family('features', FEATURE_KPIS, DEFAULT_FEATURE_PARAMS, computeFeatureKpis, undefined, (p) => [
-    ...p.features,
-    ...p.activeEvents,
-  ]),
+    otherRollups: userDaysOf,
+  }),
+  family('features', FEATURE_KPIS, DEFAULT_FEATURE_PARAMS, computeFeatureKpis, {
+    activityEvents: (p) => [...p.features, ...p.activeEvents],
+    otherRollups: userDaysOf,
+  }),
   // One catalog name, two family parameters: each of the two KPIs reads its own lookback.
   family('feedback', FEEDBACK_KPIS, DEFAULT_FEEDBACK_PARAMS, computeFeedbackKpis, {
-    lookback_days: ['feedbackLookbackDays', 'checkInLookbackDays'],
+    aliases: { lookback_days: ['feedbackLookbackDays', 'checkInLookbackDays'] },
   }),
-  family(
-    'commerce',
-    COMMERCE_KPIS,
-    DEFAULT_COMMERCE_PARAMS,
-    computeCommerceKpis,
-    undefined,
-    (p) => p.activeEvents,
-  ),
+  family('commerce', COMMERCE_KPIS, DEFAULT_COMMERCE_PARAMS, computeCommerceKpis, {
+    activityEvents: (p) => p.activeEvents,
+    otherRollups: userDaysOf,
+  }),
   family('lifetime', LIFETIME_KPIS, DEFAULT_LIFETIME_PARAMS, computeLifetimeKpis),
   family('contracts', CONTRACT_KPIS, DEFAULT_CONTRACT_PARAMS, computeContractKpis),
 ];

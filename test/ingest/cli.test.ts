@@ -71,7 +71,7 @@ describe('tenure ingest (command line)', { concurrency: 2 }, () => {
     });
   });
 
-  test('--json prints {load_id, tables: {NAME: {read, loaded, quarantined, duplicates}}, ignored, seconds}', async () => {
+  test('--json prints {load_id, tables: {NAME: {read, loaded, quarantined, duplicates}}, ignored, rollups, seconds}', async () => {
     await withTempDir(async (dir) => {
       const r = await tenure([
         'ingest',
@@ -84,9 +84,14 @@ describe('tenure ingest (command line)', { concurrency: 2 }, () => {
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stderr, '');
       const out = JSON.parse(r.stdout) as Record<string, unknown>;
-      assert.deepEqual(Object.keys(out), ['load_id', 'tables', 'ignored', 'seconds']);
+      assert.deepEqual(Object.keys(out), ['load_id', 'tables', 'ignored', 'rollups', 'seconds']);
       assert.equal(out.load_id, 1);
       assert.deepEqual(out.ignored, ['notes.txt']);
+      // The rollups the shipped catalog reads, kept after the load: activity, user days, sessions.
+      assert.deepEqual(
+        (out.rollups as string[]).map((k) => k.split(' ')[0]),
+        ['activity', 'user_days', 'sessions'],
+      );
       assert.equal(typeof out.seconds, 'number');
       assert.deepEqual(out.tables, {
         customers: { read: 3, loaded: 3, quarantined: 0, duplicates: 0 },

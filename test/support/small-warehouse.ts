@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ingestInto } from '../../src/ingest/publish-target.ts';
+import { loadWarehouse } from '../../src/ingest/load-warehouse.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
 import type { Engine } from '../../src/warehouse/engine.ts';
 import { openWarehouse } from '../../src/warehouse/open.ts';
@@ -77,7 +77,7 @@ async function writeDataset(dir: string, data: SmallDataset): Promise<string> {
 }
 
 async function loadCleanly(engine: Engine, folder: string): Promise<void> {
-  const report = await ingestInto(engine, { dataDir: folder, now: NOW });
+  const report = await loadWarehouse(engine, { dataDir: folder, now: NOW });
   for (const [table, t] of Object.entries(report.tables)) {
     assert.equal(t.quarantined, 0, `the hand-built ${table} must load cleanly`);
   }

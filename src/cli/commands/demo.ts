@@ -16,7 +16,7 @@ import { nextPeriodStart, periodStart } from '../../compiler/periods.ts';
 import { TenureError } from '../../errors/tenure-error.ts';
 import { checkTargets } from '../../goals/check.ts';
 import { recordTargets } from '../../goals/target-log.ts';
-import { ingestInto } from '../../ingest/publish-target.ts';
+import { loadWarehouse } from '../../ingest/load-warehouse.ts';
 import { startServer } from '../../server/serve.ts';
 import { generateCompany } from '../../synth/generate.ts';
 import type { Engine } from '../../warehouse/engine.ts';
@@ -94,23 +94,23 @@ export function registerDemo(program: Command): void {
           format: 'csv',
         });
       }
+      // Beside the sample data, so it never becomes the project file of the folder it runs in.
+      const project = opts.project ?? join(opts.data, 'tenure.yaml');
+      const wroteProject = !existsSync(project);
+      if (wroteProject) copyFileSync(SAMPLE_PROJECT, project);
+      const catalog = await loadProjectFile(project);
       const engine = await openWarehouse(opts.db, { mustExist: false });
       const progress = progressReporter(true);
       try {
-        const report = await ingestInto(engine, {
+        const report = await loadWarehouse(engine, {
           dataDir: opts.data,
+          catalog: catalog.definitions,
           onProgress: (e) => progress.update(e),
         });
         progress.stop();
         process.stdout.write(`loaded ${opts.data} into ${opts.db}\n${formatIngestReport(report)}\n\n`);
         process.stdout.write(`${await catalogAtAGlance(engine)}\n`);
-        // Beside the sample data, so it never becomes the project file of the folder it runs in.
-        const project = opts.project ?? join(opts.data, 'tenure.yaml');
-        if (!existsSync(project)) {
-          copyFileSync(SAMPLE_PROJECT, project);
-          process.stdout.write(`\nwrote the sample targets to ${project}\n`);
-        }
-        const catalog = await loadProjectFile(project);
+        if (wroteProject) process.stdout.write(`\nwrote the sample targets to ${project}\n`);
         process.stdout.write(`\n${await judgeTargets(engine, catalog)}\n`);
         if (opts.serve) await serveDashboard(engine, catalog, project, port);
       } finally {

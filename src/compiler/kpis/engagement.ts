@@ -95,8 +95,8 @@ function scoreSql(req: EngagementRequest, t: Tables, params: SqlParams): string 
 }
 
 /** Per period and segment: customers with a payment history by p_end, by lifecycle state at p_end. */
-function lifecycleSql(req: EngagementRequest, _t: Tables, params: SqlParams): string {
-  return `WITH ${customerMrrCtes(req.periods, params)}
+function lifecycleSql(req: EngagementRequest, t: Tables, params: SqlParams): string {
+  return `WITH ${customerMrrCtes(req.periods, params, t.customerMrr)}
   SELECT m.period_start, ${segmentSql(req.by, params)} AS segment,
     count(CASE WHEN m.s = 0 AND m.e > 0 AND m.first_paid_at >= m.period_start THEN 1 END) AS new,
     count(CASE WHEN m.s > 0 AND m.e > 0 THEN 1 END) AS retained,
@@ -118,6 +118,7 @@ interface Tables {
   readonly activity: string;
   readonly userDays: string;
   readonly sessions: string;
+  readonly customerMrr?: string;
 }
 type Build = (req: EngagementRequest, t: Tables, params: SqlParams) => string;
 
@@ -149,6 +150,8 @@ async function engagementKpis(
       userDays:
         available && kpi === 'engagement_metrics' ? await rollups.userDays(req.params.activeEvents) : '',
       sessions: available && kpi === 'engagement_metrics' ? await rollups.sessions(req.params) : '',
+      customerMrr:
+        available && kpi === 'customer_segmentation' ? await rollups.customerMrr(req.periods) : undefined,
     };
     const rows = available ? await engine.query(build(req, tables, params), params.values) : [];
     const byKey = new Map(rows.map((r) => [`${String(r.period_start)}|${String(r.segment)}`, r]));

@@ -116,10 +116,11 @@ function touchpointSql(
   req: FeedbackRequest,
   touchpoint: keyof typeof TOUCHPOINTS,
   lookbackDays: number,
+  customerMrr: string | undefined,
   params: SqlParams,
 ): string {
   const { table, at } = TOUCHPOINTS[touchpoint];
-  return `WITH ${customerMrrCtes(observedPeriods(req), params)},
+  return `WITH ${customerMrrCtes(observedPeriods(req), params, customerMrr)},
   touched AS (
     SELECT DISTINCT p.period_start, t.customer_id FROM ${table} t
     JOIN periods p ON t.${at} >= p.period_start - INTERVAL '1 day' * ${params.bind(lookbackDays)}
@@ -136,8 +137,8 @@ function touchpointSql(
 }
 
 /** Per period and segment: customers active at p_end, and those loyal (tenure and no detractor answer). */
-function loyaltySql(req: FeedbackRequest, params: SqlParams): string {
-  return `WITH ${customerMrrCtes(observedPeriods(req), params)},
+function loyaltySql(req: FeedbackRequest, customerMrr: string | undefined, params: SqlParams): string {
+  return `WITH ${customerMrrCtes(observedPeriods(req), params, customerMrr)},
   latest_nps AS (
     SELECT p.period_start, f.customer_id, f.score,
       row_number() OVER (
@@ -216,9 +217,10 @@ const EXTRA_ROWS: Record<string, readonly string[]> = {
 export async function computeFeedbackKpis(engine: Engine, req: FeedbackRequest): Promise<KpiResult[]> {
   const wanted = req.kpis.filter((k) => (FEEDBACK_KPIS as readonly string[]).includes(k));
   if (wanted.length === 0) return [];
-  const run = async (build: (p: SqlParams) => string) => {
+  const run = async (build: (p: SqlParams) => string | Promise<string>) => {
     const params = new SqlParams(engine.dialect);
-    return new Map((await engine.query(build(params), params.values)).map((r) => [key(r), r]));
+    const sql = await build(params);
+    return new Map((await engine.query(sql, params.values)).map((r) => [key(r), r]));
   };
   const none = new Map<string, Row>();
   const hasFeedback = await tableHasRows(engine, 'feedback');
@@ -238,13 +240,15 @@ export async function computeFeedbackKpis(engine: Engine, req: FeedbackRequest):
     want('net_promoter_score') || want('customer_satisfaction_score')
       ? await run((p) => surveySql(req, p))
       : none;
+  // The three queries over customer MRR share the run's table of it (none when called on its own).
+  const mrr = () => req.rollups?.customerMrr(observedPeriods(req));
   const feedbackRetention = want('feedback_retention_score')
-    ? await run((p) => touchpointSql(req, 'feedback', req.params.feedbackLookbackDays, p))
+    ? await run(async (p) => touchpointSql(req, 'feedback', req.params.feedbackLookbackDays, await mrr(), p))
     : none;
   const checkinRetention = want('check_in_impact_score')
-    ? await run((p) => touchpointSql(req, 'checkins', req.params.checkInLookbackDays, p))
+    ? await run(async (p) => touchpointSql(req, 'checkins', req.params.checkInLookbackDays, await mrr(), p))
     : none;
-  const loyalty = want('customer_loyalty') ? await run((p) => loyaltySql(req, p)) : none;
+  const loyalty = want('customer_loyalty') ? await run(async (p) => loyaltySql(req, await mrr(), p)) : none;
 
   const segments = new Set<string>(req.by === undefined ? ['all'] : []);
   for (const m of [survey, feedbackRetention, checkinRetention, loyalty])

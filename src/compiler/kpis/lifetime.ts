@@ -63,9 +63,14 @@ type Group = 'referred' | 'not_referred';
  * Per month, segment and referral status: #S, churned, customers and MRR at the month's end, revenue
  * (∫ MRR dt over the month / 30.4375 days, plus orders) and per-account cost to serve.
  */
-function monthlySql(months: readonly Period[], by: string | undefined, params: SqlParams): string {
+function monthlySql(
+  months: readonly Period[],
+  by: string | undefined,
+  customerMrr: string | undefined,
+  params: SqlParams,
+): string {
   const seg = segmentSql(by, params);
-  return `WITH ${customerMrrCtes(months, params)},
+  return `WITH ${customerMrrCtes(months, params, customerMrr)},
   period_days AS (${periodDaysSql(months)}),
   rollup AS (
     SELECT m.period_start, ${seg} AS segment, ${REFERRED_SQL} AS referred,
@@ -237,7 +242,8 @@ export async function computeLifetimeKpis(engine: Engine, req: LifetimeRequest):
   const spend = new Map<string, number>();
   const segments = new Set<string>(req.by === undefined ? ['all'] : []);
   if (hasSubscriptions) {
-    for (const row of await query(engine, (p) => monthlySql(months, req.by, p))) {
+    const customerMrr = await req.rollups?.customerMrr(months);
+    for (const row of await query(engine, (p) => monthlySql(months, req.by, customerMrr, p))) {
       const segment = String(row.segment);
       segments.add(segment);
       const k = `${String(row.period_start)}|${segment}|${row.referred === true ? 'referred' : 'not_referred'}`;

@@ -8,6 +8,7 @@ import { REFERRED_SQL, segmentSql } from '../dimensions.ts';
 import type { Grain, Period } from '../periods.ts';
 import { previousPeriod } from '../previous-period.ts';
 import { customerMrrCtes } from '../rollups/customer-mrr.ts';
+import type { RunRollups } from '../rollups/run-rollups.ts';
 
 /** Sums and counts of one period, segment and referral status. */
 interface Aggregate {
@@ -94,10 +95,17 @@ export interface RevenueRequest {
   readonly by?: string;
   readonly asOf: string;
   readonly minSample: number;
+  /** The run's shared rollups, when the revenue KPIs are computed as part of a run. */
+  readonly rollups?: RunRollups;
 }
 
-function aggregateSql(periods: readonly Period[], by: string | undefined, params: SqlParams): string {
-  return `WITH ${customerMrrCtes(periods, params)},
+function aggregateSql(
+  periods: readonly Period[],
+  by: string | undefined,
+  customerMrr: string | undefined,
+  params: SqlParams,
+): string {
+  return `WITH ${customerMrrCtes(periods, params, customerMrr)},
   changes_with_previous AS (
     SELECT customer_id, effective_at, mrr,
       lag(mrr) OVER (PARTITION BY customer_id ORDER BY effective_at) AS previous_mrr
@@ -135,7 +143,8 @@ export async function computeRevenueKpis(engine: Engine, req: RevenueRequest): P
   const first = req.periods[0];
   const periods = first ? [previousPeriod(first, req.grain), ...req.periods] : [];
   const params = new SqlParams(engine.dialect);
-  const rows = await engine.query(aggregateSql(periods, req.by, params), params.values);
+  const customerMrr = await req.rollups?.customerMrr(periods);
+  const rows = await engine.query(aggregateSql(periods, req.by, customerMrr, params), params.values);
   // (period start, segment) → aggregates over everyone, and over referred customers only.
   const all = new Map<string, Aggregate>();
   const referred = new Map<string, Aggregate>();

@@ -12,16 +12,22 @@ import { periodsValues } from '../sql-time.ts';
  * period's start and end. Customers whose history starts later would only add rows with s = e = 0 that no
  * count takes, so they are not crossed with every period: each gets one such row, in the last period, so
  * that its segment is still among a breakdown's segments.
+ * `built`: a table holding customer_mrr for these very periods (the run's rollup, RunRollups.customerMrr),
+ * read instead of computing it again; the other CTEs (periods, mrr_spans, first_paid) stay for the query.
  */
-export function customerMrrCtes(periods: readonly Period[], params: SqlParams): string {
-  return `periods AS (${periodsValues(periods, params)}),
+export function customerMrrCtes(periods: readonly Period[], params: SqlParams, built?: string): string {
+  const common = `periods AS (${periodsValues(periods, params)}),
   mrr_spans AS (
     SELECT customer_id, effective_at, mrr,
       lead(effective_at) OVER (PARTITION BY customer_id ORDER BY effective_at) AS next_at
     FROM subscription_changes),
   first_paid AS (
     SELECT customer_id, min(effective_at) AS first_paid_at FROM subscription_changes WHERE mrr > 0
-    GROUP BY customer_id),
+    GROUP BY customer_id)`;
+  if (built)
+    return `${common},
+  customer_mrr AS (SELECT * FROM ${built})`;
+  return `${common},
   boundaries AS (SELECT period_start AS t FROM periods UNION SELECT period_end FROM periods),
   mrr_at AS (
     SELECT b.t, m.customer_id, m.mrr FROM boundaries b

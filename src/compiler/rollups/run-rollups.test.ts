@@ -4,6 +4,7 @@ import { withSmallWarehouse } from '../../../test/support/small-warehouse.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import { activityEventsFor, computeKpis } from '../compute.ts';
 import { RunRollups } from './run-rollups.ts';
+import { storedRollups } from './stored-rollups.ts';
 
 // Three accounts over January–March 2024, with the events no default KPI names (login, view_page) beside
 // milestones, key actions, a feature and the funnel's first step.
@@ -44,10 +45,10 @@ const DATA = {
 
 const REQUEST = { kpis: 'all' as const, from: '2024-01-01', to: '2024-03-31', grain: 'month' as const };
 
-/** The catalog computed with rollups that hold every event's activity (no names declared). */
+/** The catalog computed with rollups of its own that hold every event's activity (no names declared). */
 function withFullActivity(db: Engine, by?: string) {
   return db.session(async (session) => {
-    const rollups = new RunRollups(session);
+    const rollups = new RunRollups(session, 'all', { useStored: false });
     try {
       return await computeKpis(session, { ...REQUEST, by }, rollups);
     } finally {
@@ -75,7 +76,7 @@ test('the default catalog reads activity of eleven event names, none of them log
   ]);
 });
 
-test('a run whose activity holds only the names it reads computes what full activity computes', async () => {
+test('a run on the rollups a load keeps computes what full activity of its own computes', async () => {
   await withSmallWarehouse(DATA, async (db) => {
     for (const by of [undefined, 'plan']) {
       const declared = await computeKpis(db, { ...REQUEST, by });
@@ -90,7 +91,7 @@ test('a run whose activity holds only the names it reads computes what full acti
 test('activity over declared names holds only them; a name outside them gets the full table', async () => {
   const seen = await withSmallWarehouse(DATA, (db) =>
     db.session(async (session) => {
-      const rollups = new RunRollups(session, ['create_report', 'use_reports']);
+      const rollups = new RunRollups(session, ['create_report', 'use_reports'], { useStored: false });
       try {
         const names = async (table: string) =>
           (await session.query(`SELECT DISTINCT name FROM ${table} ORDER BY name`)).map((r) =>
@@ -115,4 +116,31 @@ test('activity over declared names holds only them; a name outside them gets the
   assert.equal(seen.full.length, 10);
   assert.ok(seen.again, 'a second ask within the names reuses the table');
   assert.ok(seen.everything, 'every event is the full table');
+});
+
+test('a load keeps the catalog’s rollups; a run reads them, and stops when the events change', async () => {
+  const seen = await withSmallWarehouse(DATA, (db) =>
+    db.session(async (session) => {
+      const kept = (await storedRollups(session)).map((r) => r.key.split(' ')[0]);
+      const run = new RunRollups(session, activityEventsFor('all'));
+      const before = await computeKpis(session, REQUEST, run);
+      // Customer MRR reads subscriptions, not events: a run builds it for its periods.
+      const builtOnKept = (await run.builtTables()).filter((t) => !t.key.startsWith('customer_mrr')).length;
+      await run.drop();
+      // A row written past ingestion: the kept rollups no longer describe the events, so none is used.
+      await session.run(
+        `INSERT INTO events (event_id, user_id, customer_id, occurred_at, name)
+         VALUES ('e23', 'u3', 'B', CAST('2024-03-10T10:00:00Z' AS TIMESTAMPTZ), 'login')`,
+      );
+      const stale = (await storedRollups(session)).length;
+      const after = await computeKpis(session, REQUEST);
+      const own = await withFullActivity(session);
+      return { kept, builtOnKept, stale, before, after, own };
+    }),
+  );
+  assert.deepEqual(seen.kept.sort(), ['activity', 'sessions', 'user_days']);
+  assert.equal(seen.builtOnKept, 0, 'the whole catalog runs on the kept event rollups');
+  assert.equal(seen.stale, 0);
+  assert.notDeepEqual(seen.after, seen.before, 'the written login counts (u3 active in March)');
+  assert.deepEqual(seen.after, seen.own);
 });

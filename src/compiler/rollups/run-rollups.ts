@@ -1,27 +1,49 @@
 // Work many KPIs share, built once per compute run as temporary tables instead of once per query:
 //   activity      events per user, UTC day and event name (one pass over the events table);
 //   user days     the days each user did one of a set of active events (any event: its own pass);
-//   sessions      one row per session for a gap and a set of key actions.
-// A family asks for a table and gets its name; asking again returns the same table. The tables live on
-// the run's session (Engine.session) and are dropped when the run ends. Plain SQL for DuckDB and PostgreSQL.
-// A run made knowing which event names its KPIs read builds activity over those names only: the most frequent events (page views, logins) are often named by no KPI and only count as "any
-// event", which user days answer.
+//   sessions      one row per session for a gap and a set of key actions;
+//   customer MRR  each customer's MRR at the start and end of each period (from subscription_changes).
+// A family asks for a table and gets its name; asking again returns the same table. A table the warehouse
+// keeps (stored-rollups.ts: built after each load, still current) is used as it is; any other is built on
+// the run's session (Engine.session) as a temporary table and dropped when the run ends. Plain SQL for
+// DuckDB and PostgreSQL.
+// A run made knowing which event names its KPIs read builds activity over those names only: the most
+// frequent events (page views, logins) are often named by no KPI and only count as "any event", which user
+// days answer.
 import type { Engine } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { eventFilter } from '../event-filter.ts';
+import type { Period } from '../periods.ts';
 import { secondsBetween, utcDay } from '../sql-time.ts';
+import { customerMrrCtes } from './customer-mrr.ts';
+import { type StoredRollup, storedRollups } from './stored-rollups.ts';
 
 export interface SessionParams {
   readonly sessionGapMinutes: number;
   readonly keyActions: readonly string[];
 }
 
+export interface RollupOptions {
+  /** Use the rollups the warehouse keeps when they are current (default true). */
+  readonly useStored?: boolean;
+  /** Build lasting tables named with this prefix instead of temporary ones (stored-rollups.ts). */
+  readonly persistAs?: string;
+}
+
+/** A rollup table a run built, under the key it was asked by. */
+export interface BuiltRollup {
+  readonly key: string;
+  readonly table: string;
+}
+
 let runs = 0;
 
 export class RunRollups {
   private readonly tables = new Map<string, Promise<string>>();
-  private readonly prefix = `tenure_rollup_${process.pid}_${++runs}`;
+  private readonly built: BuiltRollup[] = [];
+  private readonly prefix: string;
   private readonly expected: readonly string[] | undefined;
+  private stored: Promise<readonly StoredRollup[]> | undefined;
 
   /**
    * `activityEvents`: every event name the run will ask activity rows of (`activityEventsFor`), or 'all'
@@ -31,8 +53,10 @@ export class RunRollups {
   constructor(
     private readonly engine: Engine,
     activityEvents: readonly string[] | 'all' = 'all',
+    private readonly options: RollupOptions = {},
   ) {
     this.expected = activityEvents === 'all' ? undefined : [...new Set(activityEvents)].sort();
+    this.prefix = options.persistAs ?? `tenure_rollup_${process.pid}_${++runs}`;
   }
 
   /**
@@ -42,11 +66,17 @@ export class RunRollups {
    * grouped by, which saves hashing a fourth text key over every event.
    * `names`: the event names the caller reads (it still filters by them); omitted, every event's rows.
    */
-  activity(names?: readonly string[]): Promise<string> {
+  async activity(names?: readonly string[]): Promise<string> {
+    const kept = (await this.storedTables()).find(
+      (r) =>
+        r.activityEvents &&
+        (r.activityEvents.length === 0 || names?.every((n) => r.activityEvents?.includes(n))),
+    );
+    if (kept) return kept.table;
     const expected = this.expected;
     const within = expected !== undefined && names?.every((n) => expected.includes(n));
     const picked = within ? expected : [];
-    return this.table(`activity ${JSON.stringify(picked)}`, (params) => {
+    return this.table(activityKey(picked), (params) => {
       const where = picked.length ? `WHERE ${eventFilter('e', picked, params)} ` : '';
       return `/* activity */ SELECT coalesce(e.user_id, e.customer_id) AS user_key,
         min(e.customer_id) AS customer_id, ${utcDay('e.occurred_at')} AS day, e.name, count(*) AS events,
@@ -63,7 +93,7 @@ export class RunRollups {
   async userDays(activeEvents: readonly string[]): Promise<string> {
     const names = [...new Set(activeEvents)].sort();
     const source = names.length ? await this.activity(names) : undefined;
-    return this.table(`user_days ${JSON.stringify(names)}`, (params) =>
+    return this.table(userDaysKey(names), (params) =>
       source
         ? `/* user_days */ SELECT a.user_key, min(a.customer_id) AS customer_id, a.day, sum(a.events) AS events,
           min(a.first_at) AS first_at
@@ -82,7 +112,7 @@ export class RunRollups {
    */
   sessions(p: SessionParams): Promise<string> {
     const keys = [...new Set(p.keyActions)].sort();
-    return this.table(`sessions ${p.sessionGapMinutes} ${JSON.stringify(keys)}`, (params) => {
+    return this.table(sessionsKey(p), (params) => {
       const gap = params.bind(p.sessionGapMinutes);
       const isKey = eventFilter('ev', keys, params);
       // Distinct key actions as a sum of one flag per action: cheaper than count(DISTINCT) per session.
@@ -113,12 +143,37 @@ export class RunRollups {
     });
   }
 
-  /** Drops every table this run built. */
+  /**
+   * customer_mrr (customer-mrr.ts) for these periods: each customer's MRR at their starts and ends, read by
+   * the revenue, lifecycle, lifetime and feedback queries alike.
+   */
+  customerMrr(periods: readonly Period[]): Promise<string> {
+    const key = `customer_mrr ${JSON.stringify(periods.map((p) => [p.start, p.end]))}`;
+    return this.table(
+      key,
+      (params) => `/* customer_mrr */ WITH ${customerMrrCtes(periods, params)} SELECT * FROM customer_mrr`,
+    );
+  }
+
+  /** The tables this run built (not the stored ones it used), with the keys they answer. */
+  async builtTables(): Promise<readonly BuiltRollup[]> {
+    await Promise.allSettled(this.tables.values());
+    return [...this.built];
+  }
+
+  /** Drops every temporary table this run built. */
   async drop(): Promise<void> {
-    const names = await Promise.allSettled(this.tables.values());
+    await Promise.allSettled(this.tables.values());
     this.tables.clear();
-    for (const n of names)
-      if (n.status === 'fulfilled') await this.engine.run(`DROP TABLE IF EXISTS ${n.value}`);
+    const own = this.built.splice(0);
+    if (this.options.persistAs) return;
+    for (const b of own) await this.engine.run(`DROP TABLE IF EXISTS ${b.table}`);
+  }
+
+  private storedTables(): Promise<readonly StoredRollup[]> {
+    if (this.options.useStored === false || this.options.persistAs) return Promise.resolve([]);
+    this.stored ??= storedRollups(this.engine);
+    return this.stored;
   }
 
   private table(key: string, body: (params: SqlParams) => string): Promise<string> {
@@ -126,8 +181,12 @@ export class RunRollups {
     if (!table) {
       const name = `${this.prefix}_${this.tables.size + 1}`;
       table = (async () => {
+        const kept = (await this.storedTables()).find((r) => r.key === key);
+        if (kept) return kept.table;
         const params = new SqlParams(this.engine.dialect);
-        await this.engine.run(`CREATE TEMP TABLE ${name} AS ${body(params)}`, params.values);
+        const kind = this.options.persistAs ? 'TABLE' : 'TEMP TABLE';
+        await this.engine.run(`CREATE ${kind} ${name} AS ${body(params)}`, params.values);
+        this.built.push({ key, table: name });
         return name;
       })();
       this.tables.set(key, table);
@@ -135,6 +194,12 @@ export class RunRollups {
     return table;
   }
 }
+
+/** The keys rollups are built, kept and found under: the kind and what it depends on. */
+const activityKey = (names: readonly string[]) => `activity ${JSON.stringify(names)}`;
+const userDaysKey = (names: readonly string[]) => `user_days ${JSON.stringify(names)}`;
+const sessionsKey = (p: SessionParams) =>
+  `sessions ${p.sessionGapMinutes} ${JSON.stringify([...new Set(p.keyActions)].sort())}`;
 
 /**
  * Runs `work` with the run's rollups, or, called outside a run (a family on its own), with rollups of its

@@ -1,0 +1,100 @@
+// Rollups the warehouse keeps between runs. After each load, ingestion builds the ones the project's
+// catalog reads (activity over its event names, user days for its active events, sessions for its gaps and
+// key actions) as lasting tables, and lists them in tenure_rollups with the fingerprint of the events table
+// they were built from. A run uses a kept rollup while the events table still has that fingerprint, and
+// builds anything else for itself (run-rollups.ts). Every rollup reads the events table alone.
+
+import { LOAD_ID_COLUMN } from '../../warehouse/canonical-ddl.ts';
+import type { Engine } from '../../warehouse/engine.ts';
+import { RunRollups, type SessionParams } from './run-rollups.ts';
+
+export const STORED_ROLLUPS_TABLE = 'tenure_rollups';
+const PREFIX = 'tenure_kept_rollup';
+
+/** A rollup the warehouse keeps; `activityEvents` for activity: the names it holds ([]: every name). */
+export interface StoredRollup {
+  readonly key: string;
+  readonly table: string;
+  readonly activityEvents?: readonly string[];
+}
+
+/** What a catalog's runs ask of the shared rollups (compute.ts `rollupAsksFor`). */
+export interface RollupAsks {
+  /** The event names activity must hold; 'all' for every name; none when no KPI reads activity. */
+  readonly activity: readonly string[] | 'all';
+  readonly userDays: readonly (readonly string[])[];
+  readonly sessions: readonly SessionParams[];
+}
+
+async function hasTable(engine: Engine, name: string): Promise<boolean> {
+  const rows = await engine.query(
+    `SELECT 1 AS one FROM information_schema.tables WHERE table_name = $1 AND table_schema = current_schema()`,
+    [name],
+  );
+  return rows.length > 0;
+}
+
+/**
+ * What identifies the events a rollup was built from: their count and the last load that added any. A load
+ * changes it; so does a row written or removed by other means.
+ */
+async function eventsFingerprint(engine: Engine): Promise<string | undefined> {
+  if (!(await hasTable(engine, 'events'))) return undefined;
+  const [row] = await engine.query<{ n: number; last: number | null }>(
+    `SELECT count(*) AS n, max(${LOAD_ID_COLUMN}) AS last FROM events`,
+  );
+  return `${row?.n ?? 0}/${row?.last ?? ''}`;
+}
+
+/** The kept rollups still current for the events table; none when the warehouse keeps none. */
+export async function storedRollups(engine: Engine): Promise<readonly StoredRollup[]> {
+  if (!(await hasTable(engine, STORED_ROLLUPS_TABLE))) return [];
+  const fingerprint = await eventsFingerprint(engine);
+  const rows = await engine.query<{ key: string; table_name: string }>(
+    `SELECT key, table_name FROM ${STORED_ROLLUPS_TABLE} WHERE fingerprint = $1`,
+    [fingerprint ?? ''],
+  );
+  return rows.map((r) => {
+    const names = r.key.startsWith('activity ') ? (JSON.parse(r.key.slice(9)) as string[]) : undefined;
+    return { key: r.key, table: r.table_name, activityEvents: names };
+  });
+}
+
+/**
+ * Replaces the kept rollups with ones for `asks`, in one transaction: a run sees the old set or the new one.
+ * Returns the keys built and the seconds it took.
+ */
+export async function storeRollups(
+  engine: Engine,
+  asks: RollupAsks,
+): Promise<{ keys: string[]; seconds: number }> {
+  const started = performance.now();
+  const keys = await engine.transaction(async (tx) => {
+    await tx.run(
+      `CREATE TABLE IF NOT EXISTS ${STORED_ROLLUPS_TABLE} (key VARCHAR PRIMARY KEY, table_name VARCHAR NOT NULL,
+        fingerprint VARCHAR NOT NULL, built_at TIMESTAMPTZ NOT NULL)`,
+    );
+    const old = await tx.query<{ table_name: string }>(`SELECT table_name FROM ${STORED_ROLLUPS_TABLE}`);
+    for (const o of old) await tx.run(`DROP TABLE IF EXISTS ${o.table_name}`);
+    await tx.run(`DELETE FROM ${STORED_ROLLUPS_TABLE}`);
+    const fingerprint = await eventsFingerprint(tx);
+    if (fingerprint === undefined) return [];
+    const builder = new RunRollups(tx, asks.activity, { persistAs: PREFIX });
+    if (asks.activity === 'all') await builder.activity();
+    else if (asks.activity.length) await builder.activity(asks.activity);
+    for (const names of asks.userDays) await builder.userDays(names);
+    for (const p of asks.sessions) await builder.sessions(p);
+    const built = await builder.builtTables();
+    const now = new Date().toISOString();
+    for (const b of built) {
+      await tx.run(`INSERT INTO ${STORED_ROLLUPS_TABLE} VALUES ($1, $2, $3, CAST($4 AS TIMESTAMPTZ))`, [
+        b.key,
+        b.table,
+        fingerprint,
+        now,
+      ]);
+    }
+    return built.map((b) => b.key);
+  });
+  return { keys, seconds: (performance.now() - started) / 1000 };
+}
