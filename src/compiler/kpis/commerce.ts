@@ -87,11 +87,11 @@ function redemptionSql(req: CommerceRequest, params: SqlParams): string {
 
 /**
  * Per period and segment: customers active in it, and loyalty members with an earn or redeem in it.
- * `activity`: the user-days rollup for the active events (none without events).
+ * `periodUsers`: the run's users active per period for the active events (none without events).
  */
-function loyaltySql(req: CommerceRequest, activity: string | undefined, params: SqlParams): string {
-  const active = activity
-    ? `SELECT DISTINCT pd.period_start, a.customer_id FROM ${activity} a JOIN period_days pd ON pd.day = a.day`
+function loyaltySql(req: CommerceRequest, periodUsers: string | undefined, params: SqlParams): string {
+  const active = periodUsers
+    ? `SELECT DISTINCT a.period_start, a.customer_id FROM ${periodUsers} a`
     : `SELECT DISTINCT p.period_start, m.customer_id FROM periods p
        JOIN (SELECT customer_id, effective_at, mrr,
                lead(effective_at) OVER (PARTITION BY customer_id ORDER BY effective_at) AS next_at
@@ -220,7 +220,11 @@ async function commerceKpis(engine: Engine, rollups: RunRollups, req: CommerceRe
   const loyalty =
     want('loyalty_participation_rate') && hasLoyalty
       ? await run(async (p) =>
-          loyaltySql(req, hasEvents ? await rollups.userDays(req.params.activeEvents) : undefined, p),
+          loyaltySql(
+            req,
+            hasEvents ? await rollups.periodUsers(req.periods, req.params.activeEvents) : undefined,
+            p,
+          ),
         )
       : none;
   const content = want('content_roi') && hasContent ? await run((p) => contentSql(req, p)) : none;

@@ -38,14 +38,11 @@ export type EngagementRequest = FamilyRequest<EngagementParams>;
 function metricsSql(req: EngagementRequest, t: Tables, params: SqlParams): string {
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   period_days AS (${periodDaysSql(req.periods)}),
-  -- Each user's events per period first, then the account's segment: cheaper than a distinct count.
-  period_users AS (
-    SELECT pd.period_start, u.user_key, min(u.customer_id) AS customer_id, sum(u.events) AS events
-    FROM ${t.userDays} u JOIN period_days pd ON pd.day = u.day
-    GROUP BY 1, 2),
+  -- Each user's events per period first (the run's period users), then the account's segment: cheaper
+  -- than a distinct count.
   activity AS (
     SELECT u.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS users, sum(u.events) AS events
-    FROM period_users u ${segmentJoin(req.by, 'u.customer_id')}
+    FROM ${t.periodUsers} u ${segmentJoin(req.by, 'u.customer_id')}
     GROUP BY 1, 2),
   session_totals AS (
     SELECT pd.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS sessions,
@@ -116,7 +113,7 @@ async function hasRows(engine: Engine, table: string): Promise<boolean> {
 /** The run's rollups a query reads (built only when a query needs them). */
 interface Tables {
   readonly activity: string;
-  readonly userDays: string;
+  readonly periodUsers: string;
   readonly sessions: string;
   readonly customerMrr?: string;
 }
@@ -147,8 +144,10 @@ async function engagementKpis(
     const keyActions = req.params.keyActions.length ? req.params.keyActions : undefined;
     const tables: Tables = {
       activity: available && kpi === 'customer_engagement_score' ? await rollups.activity(keyActions) : '',
-      userDays:
-        available && kpi === 'engagement_metrics' ? await rollups.userDays(req.params.activeEvents) : '',
+      periodUsers:
+        available && kpi === 'engagement_metrics'
+          ? await rollups.periodUsers(req.periods, req.params.activeEvents)
+          : '',
       sessions: available && kpi === 'engagement_metrics' ? await rollups.sessions(req.params) : '',
       customerMrr:
         available && kpi === 'customer_segmentation' ? await rollups.customerMrr(req.periods) : undefined,

@@ -140,11 +140,16 @@ function retainedSql(
   uses AS (
     SELECT sd.period_start AS span_no, a.user_key, a.name AS part, min(a.customer_id) AS customer_id
     FROM ${activity} a JOIN span_days sd ON sd.day = a.day
-    WHERE ${eventFilter('a', features, params)} GROUP BY 1, 2, 3)
-  SELECT p.period_start, ${segmentSql(req.by, params)} AS segment, b.part, count(*) AS eligible, count(a.user_key) AS hits
-  FROM pairs p JOIN uses b ON b.span_no = p.before_no
-  ${segmentJoin(req.by, 'b.customer_id')}
-  LEFT JOIN uses a ON a.span_no = p.period_no AND a.user_key = b.user_key AND a.part = b.part
+    WHERE ${eventFilter('a', features, params)} GROUP BY 1, 2, 3),
+  -- Counted per account first: the segment is then attached to far fewer rows.
+  per_account AS (
+    SELECT p.period_start, b.customer_id, b.part, count(*) AS eligible, count(a.user_key) AS hits
+    FROM pairs p JOIN uses b ON b.span_no = p.before_no
+    LEFT JOIN uses a ON a.span_no = p.period_no AND a.user_key = b.user_key AND a.part = b.part
+    GROUP BY 1, 2, 3)
+  SELECT c.period_start, ${segmentSql(req.by, params)} AS segment, c.part, sum(c.eligible) AS eligible,
+    sum(c.hits) AS hits
+  FROM per_account c ${segmentJoin(req.by, 'c.customer_id')}
   GROUP BY 1, 2, 3`;
 }
 

@@ -52,19 +52,20 @@ const WINDOW_KPIS = ['dau_wau_ratio', 'stickiness_ratio', 'wau_mau_ratio'];
 const SESSION_KPIS = ['session_frequency', 'meaningful_session_frequency'];
 
 /**
- * Per period and segment: the users active in it (the denominator of the session KPIs). Users are counted
- * once per period first, then given their account's segment: a distinct count over few large groups is the
- * slow way.
+ * Per period and segment: the users active in it (the denominator of the session KPIs), from the run's
+ * period users: counted once per period first, then given their account's segment (a distinct count over
+ * few large groups is the slow way).
  */
-function activeUsersSql(req: UsageRequest, userDays: string, params: SqlParams): string {
-  return `WITH periods AS (${periodsValues(req.periods, params)}),
-  period_days AS (${periodDaysSql(req.periods)}),
-  period_users AS (
-    SELECT pd.period_start, u.user_key, min(u.customer_id) AS customer_id
-    FROM ${userDays} u JOIN period_days pd ON pd.day = u.day GROUP BY 1, 2)
-  SELECT x.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS users
-  FROM period_users x ${segmentJoin(req.by, 'x.customer_id')}
+function activeUsersSql(req: UsageRequest, periodUsers: string, params: SqlParams): string {
+  return `SELECT x.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS users
+  FROM ${periodUsers} x ${segmentJoin(req.by, 'x.customer_id')}
   GROUP BY 1, 2`;
+}
+
+/** The run's rollups the usage queries read. */
+interface UsageTables {
+  readonly userDays: string;
+  readonly periodUsers: string;
 }
 
 /**
@@ -72,16 +73,15 @@ function activeUsersSql(req: UsageRequest, userDays: string, params: SqlParams):
  * DAU/WAU/MAU of a day count the users active within the last 1/7/30 days. An active day a of a user covers
  * the days [a, a + w); g days after the user's previous active day, the days it adds to the user's cover are
  * [a + max(0, w − g), a + w). A day's count is then the running sum of +1 at each such start and −1 at each
- * end: one window pass over the user-days, and a running sum over the calendar.
+ * end: a running sum over the calendar of the user days' marks (each with its gap, from the rollup).
  */
-function windowsSql(req: UsageRequest, userDays: string, params: SqlParams): string {
+function windowsSql(req: UsageRequest, t: UsageTables, params: SqlParams): string {
   const asOfDay = utcDay(`CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`);
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   period_days AS (${periodDaysSql(req.periods)}),
   days AS (
-    SELECT u.user_key, u.day, ${segmentSql(req.by, params)} AS segment,
-      CAST(u.day - lag(u.day) OVER (PARTITION BY u.user_key ORDER BY u.day) AS INTEGER) AS gap
-    FROM ${userDays} u ${segmentJoin(req.by, 'u.customer_id')}),
+    SELECT u.day, ${segmentSql(req.by, params)} AS segment, u.gap
+    FROM ${t.userDays} u ${segmentJoin(req.by, 'u.customer_id')}),
   -- User-days with the same segment, day and gap (capped at 30) mark the same days: counted once each.
   day_gaps AS (
     SELECT segment, day, least(coalesce(gap, 30), 30) AS g, count(*) AS n FROM days GROUP BY 1, 2, 3),
@@ -99,10 +99,7 @@ function windowsSql(req: UsageRequest, userDays: string, params: SqlParams): str
   daily_active AS (
     SELECT segment, day, sum(dau) OVER w AS dau, sum(wau) OVER w AS wau, sum(mau) OVER w AS mau FROM deltas
     WINDOW w AS (PARTITION BY segment ORDER BY day ROWS UNBOUNDED PRECEDING)),
-  active_users AS (
-    SELECT period_start, segment, count(*) AS users FROM (
-      SELECT DISTINCT pd.period_start, d.segment, d.user_key FROM days d JOIN period_days pd ON pd.day = d.day) x
-    GROUP BY 1, 2),
+  active_users AS (${activeUsersSql(req, t.periodUsers, params)}),
   windows AS (
     SELECT pd.period_start, a.segment,
       sum(CASE WHEN a.day >= ds.first_day + 6 THEN a.dau END) AS dau_w7,
@@ -180,13 +177,16 @@ export async function computeUsageKpis(engine: Engine, req: UsageRequest): Promi
       return new Map((await session.query(build(params), params.values)).map((r) => [key(r), r]));
     };
     const none = new Map<string, Row>();
-    const userDays = wants([...WINDOW_KPIS, ...SESSION_KPIS])
-      ? await rollups.userDays(req.params.activeEvents)
-      : '';
+    const tables: UsageTables = wants([...WINDOW_KPIS, ...SESSION_KPIS])
+      ? {
+          userDays: await rollups.userDays(req.params.activeEvents),
+          periodUsers: await rollups.periodUsers(req.periods, req.params.activeEvents),
+        }
+      : { userDays: '', periodUsers: '' };
     const w = wants(WINDOW_KPIS)
-      ? await run((p) => windowsSql(req, userDays, p))
+      ? await run((p) => windowsSql(req, tables, p))
       : wants(SESSION_KPIS)
-        ? await run((p) => activeUsersSql(req, userDays, p))
+        ? await run((p) => activeUsersSql(req, tables.periodUsers, p))
         : none;
     const sessionTable = wants(SESSION_KPIS) ? await rollups.sessions(req.params) : '';
     const s = wants(SESSION_KPIS) ? await run((p) => sessionsSql(req, sessionTable, p)) : none;

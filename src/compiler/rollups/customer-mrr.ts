@@ -12,8 +12,8 @@ import { periodsValues } from '../sql-time.ts';
  * period's start and end. Customers whose history starts later would only add rows with s = e = 0 that no
  * count takes, so they are not crossed with every period: each gets one such row, in the last period, so
  * that its segment is still among a breakdown's segments.
- * `built`: a table holding customer_mrr for these very periods (the run's rollup, RunRollups.customerMrr),
- * read instead of computing it again; the other CTEs (periods, mrr_spans, first_paid) stay for the query.
+ * `built`: a table holding customer_mrr for these periods and maybe others before them (the run's rollup,
+ * RunRollups.customerMrr), read instead of computing it again; the other CTEs stay for the query.
  */
 export function customerMrrCtes(periods: readonly Period[], params: SqlParams, built?: string): string {
   const common = `periods AS (${periodsValues(periods, params)}),
@@ -24,9 +24,11 @@ export function customerMrrCtes(periods: readonly Period[], params: SqlParams, b
   first_paid AS (
     SELECT customer_id, min(effective_at) AS first_paid_at FROM subscription_changes WHERE mrr > 0
     GROUP BY customer_id)`;
-  if (built)
+  if (built) {
     return `${common},
-  customer_mrr AS (SELECT * FROM ${built})`;
+  customer_mrr AS (
+    SELECT m.* FROM ${built} m JOIN periods p ON p.period_start = m.period_start AND p.period_end = m.period_end)`;
+  }
   return `${common},
   boundaries AS (SELECT period_start AS t FROM periods UNION SELECT period_end FROM periods),
   mrr_at AS (

@@ -1,6 +1,7 @@
 // Work many KPIs share, built once per compute run as temporary tables instead of once per query:
 //   activity      events per user, UTC day and event name (one pass over the events table);
 //   user days     the days each user did one of a set of active events (any event: its own pass);
+//   period users  the users active in each period of a run (from user days);
 //   sessions      one row per session for a gap and a set of key actions;
 //   customer MRR  each customer's MRR at the start and end of each period (from subscription_changes).
 // A family asks for a table and gets its name; asking again returns the same table. A table the warehouse
@@ -14,7 +15,7 @@ import type { Engine } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { eventFilter } from '../event-filter.ts';
 import type { Period } from '../periods.ts';
-import { secondsBetween, utcDay } from '../sql-time.ts';
+import { periodDaysSql, periodsValues, secondsBetween, utcDay } from '../sql-time.ts';
 import { customerMrrCtes } from './customer-mrr.ts';
 import { type StoredRollup, storedRollups } from './stored-rollups.ts';
 
@@ -44,6 +45,7 @@ export class RunRollups {
   private readonly prefix: string;
   private readonly expected: readonly string[] | undefined;
   private stored: Promise<readonly StoredRollup[]> | undefined;
+  private readonly mrrTables: { pairs: ReadonlySet<string>; last: string; table: Promise<string> }[] = [];
 
   /**
    * `activityEvents`: every event name the run will ask activity rows of (`activityEventsFor`), or 'all'
@@ -86,21 +88,42 @@ export class RunRollups {
   }
 
   /**
-   * `(user_key, customer_id, day, events, first_at)`: the days a user did one of `activeEvents` (empty: any
-   * event), with how many of them and the first. Any event: one pass over events (as cheap as regrouping
-   * activity, and activity may hold only some names); else regrouped from activity.
+   * `(user_key, customer_id, day, events, first_at, gap)`: the days a user did one of `activeEvents` (empty:
+   * any event), with how many of them, the first, and the days since the user's previous such day (null on
+   * the first). Any event: one pass over events (as cheap as regrouping activity, and activity may hold only
+   * some names); else regrouped from activity.
    */
   async userDays(activeEvents: readonly string[]): Promise<string> {
     const names = [...new Set(activeEvents)].sort();
     const source = names.length ? await this.activity(names) : undefined;
-    return this.table(userDaysKey(names), (params) =>
-      source
-        ? `/* user_days */ SELECT a.user_key, min(a.customer_id) AS customer_id, a.day, sum(a.events) AS events,
-          min(a.first_at) AS first_at
-        FROM ${source} a WHERE ${eventFilter('a', names, params)} GROUP BY a.user_key, a.day`
-        : `/* user_days */ SELECT coalesce(e.user_id, e.customer_id) AS user_key, min(e.customer_id) AS customer_id,
-          ${utcDay('e.occurred_at')} AS day, count(*) AS events, min(e.occurred_at) AS first_at
-        FROM events e GROUP BY 1, 3`,
+    return this.table(userDaysKey(names), (params) => {
+      const days = source
+        ? `SELECT a.user_key, min(a.customer_id) AS customer_id, a.day, sum(a.events) AS events,
+            min(a.first_at) AS first_at
+          FROM ${source} a WHERE ${eventFilter('a', names, params)} GROUP BY a.user_key, a.day`
+        : `SELECT coalesce(e.user_id, e.customer_id) AS user_key, min(e.customer_id) AS customer_id,
+            ${utcDay('e.occurred_at')} AS day, count(*) AS events, min(e.occurred_at) AS first_at
+          FROM events e GROUP BY 1, 3`;
+      return `/* user_days */ SELECT d.*,
+          CAST(d.day - lag(d.day) OVER (PARTITION BY d.user_key ORDER BY d.day) AS INTEGER) AS gap
+        FROM (${days}) d`;
+    });
+  }
+
+  /**
+   * `(period_start, user_key, customer_id, events)`: the users active in each period (user days of
+   * `activeEvents`), with their events in it; customer_id the least of their days'. Read by the usage,
+   * engagement and commerce queries that count active users or accounts per period.
+   */
+  async periodUsers(periods: readonly Period[], activeEvents: readonly string[]): Promise<string> {
+    const userDays = await this.userDays(activeEvents);
+    const key = `period_users ${JSON.stringify(periods.map((p) => [p.start, p.end]))} ${userDays}`;
+    return this.table(
+      key,
+      (params) => `/* period_users */ WITH periods AS (${periodsValues(periods, params)}),
+      period_days AS (${periodDaysSql(periods)})
+      SELECT pd.period_start, u.user_key, min(u.customer_id) AS customer_id, sum(u.events) AS events
+      FROM ${userDays} u JOIN period_days pd ON pd.day = u.day GROUP BY 1, 2`,
     );
   }
 
@@ -144,15 +167,22 @@ export class RunRollups {
   }
 
   /**
-   * customer_mrr (customer-mrr.ts) for these periods: each customer's MRR at their starts and ends, read by
-   * the revenue, lifecycle, lifetime and feedback queries alike.
+   * customer_mrr (customer-mrr.ts) for at least these periods: each customer's MRR at their starts and ends,
+   * read by the revenue, lifecycle, lifetime and feedback queries alike (each keeps its own periods' rows).
+   * A table built for more periods serves when it ends with the same period, which holds the rows of
+   * customers whose history starts after it.
    */
   customerMrr(periods: readonly Period[]): Promise<string> {
-    const key = `customer_mrr ${JSON.stringify(periods.map((p) => [p.start, p.end]))}`;
-    return this.table(
-      key,
+    const pairs = periods.map((p) => `${p.start}/${p.end}`);
+    const last = pairs[periods.reduce((at, p, i) => (p.end > (periods[at]?.end ?? '') ? i : at), 0)] ?? '';
+    const built = this.mrrTables.find((t) => t.last === last && pairs.every((x) => t.pairs.has(x)));
+    if (built) return built.table;
+    const table = this.table(
+      `customer_mrr ${JSON.stringify(pairs)}`,
       (params) => `/* customer_mrr */ WITH ${customerMrrCtes(periods, params)} SELECT * FROM customer_mrr`,
     );
+    this.mrrTables.push({ pairs: new Set(pairs), last, table });
+    return table;
   }
 
   /** The tables this run built (not the stored ones it used), with the keys they answer. */
@@ -165,6 +195,7 @@ export class RunRollups {
   async drop(): Promise<void> {
     await Promise.allSettled(this.tables.values());
     this.tables.clear();
+    this.mrrTables.length = 0;
     const own = this.built.splice(0);
     if (this.options.persistAs) return;
     for (const b of own) await this.engine.run(`DROP TABLE IF EXISTS ${b.table}`);

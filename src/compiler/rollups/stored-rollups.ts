@@ -10,6 +10,8 @@ import { RunRollups, type SessionParams } from './run-rollups.ts';
 
 export const STORED_ROLLUPS_TABLE = 'tenure_rollups';
 const PREFIX = 'tenure_kept_rollup';
+/** The rollups' shape: raised whenever a rollup's columns or meaning change, so older kept ones are not read. */
+const FORMAT = 2;
 
 /** A rollup the warehouse keeps; `activityEvents` for activity: the names it holds ([]: every name). */
 export interface StoredRollup {
@@ -35,15 +37,15 @@ async function hasTable(engine: Engine, name: string): Promise<boolean> {
 }
 
 /**
- * What identifies the events a rollup was built from: their count and the last load that added any. A load
- * changes it; so does a row written or removed by other means.
+ * What identifies the events a rollup was built from: their count and the last load that added any (and
+ * the rollups' format). A load changes it; so does a row written or removed by other means.
  */
 async function eventsFingerprint(engine: Engine): Promise<string | undefined> {
   if (!(await hasTable(engine, 'events'))) return undefined;
   const [row] = await engine.query<{ n: number; last: number | null }>(
     `SELECT count(*) AS n, max(${LOAD_ID_COLUMN}) AS last FROM events`,
   );
-  return `${row?.n ?? 0}/${row?.last ?? ''}`;
+  return `v${FORMAT}:${row?.n ?? 0}/${row?.last ?? ''}`;
 }
 
 /** The kept rollups still current for the events table; none when the warehouse keeps none. */
