@@ -94,6 +94,12 @@ export async function catalogBench(opts: { customers: number; workDir: string; d
       return `| ${r.by} | ${r.rollups === 'kept' ? 'kept by the load' : `built in the run: ${builds.join(', ')}`} | ${r.total.toFixed(1)} | ${x(r.total)} | ${families.map((f) => `${f.name} ${f.s.toFixed(1)} s`).join(', ')} |`;
     });
     const familyShare = (r: RunFigures) => r.perFamily.reduce((a, f) => a + f.s, 0);
+    const slowest = (r: RunFigures | undefined) =>
+      [...(r?.perFamily ?? [])]
+        .sort((a, b) => b.s - a.s)
+        .slice(0, 3)
+        .map((f) => `${f.name} ${f.s.toFixed(1)} s`)
+        .join(', ');
     const lines = [
       `Machine: ${machineLine()}. Date: ${new Date().toISOString().slice(0, 10)}.`,
       `Company: ${Number(customers).toLocaleString('en-US')} customers, ${Number(events).toLocaleString('en-US')} events, 24 months; every KPI monthly over the 24 months.`,
@@ -111,6 +117,11 @@ export async function catalogBench(opts: { customers: number; workDir: string; d
         (r) =>
           `- ${r.by}, ${r.rollups} rollups: ${x(r.total)}× one pass, of which the families' own queries ${x(familyShare(r))}× and rollups built in the run ${x(sum(r.built))}×.`,
       ),
+      '',
+      `What dominates: with kept rollups, the families' own queries — ${slowest(runs[1])} (by plan) —`,
+      'each a grouping of millions of user-day or activity rows by period and user (active users, adopters,',
+      'feature users in consecutive periods) or of customers by period (MRR at period bounds); without kept',
+      'rollups, first the three groupings of every event that build them.',
     ];
     console.log(lines.join('\n'));
     writeSection(
