@@ -21,6 +21,8 @@ export interface Dialect {
   readonly supportsWindowFunctions: boolean;
   /** The text at a top-level key of a JSON column (null when absent); `key` is a placeholder. */
   jsonText(json: string, key: string): string;
+  /** How many bits of a BIGINT expression are set. */
+  bitCount(expr: string): string;
 }
 
 /** A file the engine can load into a table in one bulk operation. */

@@ -105,6 +105,30 @@ test('feature adoption over the 4 complete weeks before Feb 1: reports 2/4, dash
   assert.deepEqual(ratio(rows.get('feature_adoption_rate')), [0.1875, 0.75, 4]);
 });
 
+test('feature adoption among users active by named events: dashboards 1/2, reports 0/2, mean 0.125', async () => {
+  const params = { ...DEFAULT_FEATURE_PARAMS, activeEvents: ['login', 'use_dashboards'] };
+  const rows = await run('2024-01-01', '2024-01-31', '2024-03-01T00:00:00.000Z', { params });
+  // Active in the weeks by login or use_dashboards: u2 (dashboards Jan 3–24), u3 (login Jan 15) → 2.
+  // use_reports in ≥ 3 weeks: u1 and u5, neither active → 0/2; use_dashboards: u2 (4 weeks) → 1/2.
+  assert.deepEqual(ratio(rows.get('feature_adoption_rate.use_reports')), [0, 0, 2]);
+  assert.deepEqual(ratio(rows.get('feature_adoption_rate.use_dashboards')), [1 / 2, 1, 2]);
+  // Mean over the 4 features: (0 + 1 + 0 + 0) / 4 = 0.25 adopters over 2 active users = 0.125.
+  assert.deepEqual(ratio(rows.get('feature_adoption_rate')), [0.125, 0.25, 2]);
+});
+
+test('feature adoption over five years of months (weeks past the masks) counts January as one month does', async () => {
+  for (const activeEvents of [[], ['login', 'use_dashboards']]) {
+    const params = { ...DEFAULT_FEATURE_PARAMS, activeEvents };
+    const one = await run('2024-01-01', '2024-01-31', '2024-03-01T00:00:00.000Z', { params });
+    // 61 months: 265 weeks from the first window, past 4 words of 62 weeks.
+    const many = await run('2019-01-01', '2024-01-31', '2024-03-01T00:00:00.000Z', { params });
+    for (const [kpi, r] of one) {
+      if (!kpi.startsWith('feature_adoption_rate')) continue;
+      assert.deepEqual(ratio(many.get(kpi)), ratio(r), kpi);
+    }
+  }
+});
+
 test('feature adoption whose weeks reach past as_of is null and censored', async () => {
   // February ends Fri Mar 1: weeks end Mon Feb 26 > as_of Feb 20.
   const r = (await run('2024-02-01', '2024-02-29', '2024-02-20T00:00:00.000Z')).get('feature_adoption_rate');
@@ -126,6 +150,37 @@ test('retained feature users: January users using the feature again in February'
     // Pooled user–feature pairs: (2 + 0 + 0 + 0) / (4 + 1 + 1 + 0) = 2/6.
     assert.deepEqual(ratio(rows.get('retained_feature_users')), [2 / 6, 2, 6]);
   }
+});
+
+test('retained feature users by day: one bit per day while 62 fit, a pairing of days beyond; the same counts', async () => {
+  const daily = (from: string, to: string) =>
+    withSmallWarehouse(DATA, (db) =>
+      computeFeatureKpis(db, {
+        kpis: ['retained_feature_users'],
+        periods: periodsBetween(from, to, 'day'),
+        grain: 'day',
+        asOf: '2024-04-01T00:00:00.000Z',
+        minSample: 1,
+        params: DEFAULT_FEATURE_PARAMS,
+      }),
+    );
+  // 12 days (13 spans with the day before): bits; 91 days (92 spans): the pairing of days.
+  const short = await daily('2024-01-25', '2024-02-05');
+  const long = await daily('2024-01-01', '2024-03-31');
+  const reports = (rows: KpiResult[], day: string) =>
+    ratio(rows.find((r) => r.kpi === 'retained_feature_users.use_reports' && r.period_start.startsWith(day)));
+  for (const rows of [short, long]) {
+    // Jan 29: u2 (2024-01-28T23:30-01:00 = Jan 29 00:30Z) and u4; on Jan 30 only u4 again → 1/2.
+    assert.deepEqual(reports(rows, '2024-01-30'), [1 / 2, 1, 2]);
+    // Jan 30 → Jan 31: u4 → 1/1; Jan 31 → Feb 1 00:00Z: u4 → 1/1.
+    assert.deepEqual(reports(rows, '2024-01-31'), [1, 1, 1]);
+    assert.deepEqual(reports(rows, '2024-02-01'), [1, 1, 1]);
+  }
+  const inShort = new Set(short.map((r) => r.period_start));
+  assert.deepEqual(
+    long.filter((r) => inShort.has(r.period_start)),
+    short,
+  );
 });
 
 test('previous period: the same grain before, inferred when not given', () => {

@@ -12,7 +12,7 @@
 //   fractional days over users who repeat within horizon_days; users who have not repeated and whose
 //   horizon is open are censored (left out of the share).
 import type { KpiResult, ResultContext } from '../../results/kpi-result.ts';
-import type { Engine, Row } from '../../warehouse/engine.ts';
+import type { Dialect, Engine, Row } from '../../warehouse/engine.ts';
 import type { SqlParams } from '../../warehouse/sql-builder.ts';
 import { segmentJoin, segmentSql } from '../dimensions.ts';
 import { eventFilter } from '../event-filter.ts';
@@ -61,11 +61,95 @@ export function adoptionWeeks(p: Period, n: number): { start: string; end: strin
   return { start: new Date(end.getTime() - n * 7 * DAY_MS).toISOString(), end: end.toISOString() };
 }
 
+/** Words of 62 week bits a user's week mask may take before adoption falls back to pairing days with windows. */
+const MAX_WEEK_WORDS = 4;
+const WORD_BITS = 62;
+
 /**
  * Rows part '' (eligible = active users) and part = feature (hits = adopters among them). Active users come
  * from the user-days rollup (a row per user and day), adopters from the activity rows of the features only.
+ * While the windows' weeks fit a few 62-bit words, each user's weeks become bit masks (one grouping by
+ * user, and by user and feature), and each window counts the bits of its own weeks; else days are paired
+ * with windows and grouped per window and user.
  */
 function adoptionSql(
+  req: FeatureRequest,
+  t: { activity: string; userDays: string },
+  features: readonly string[],
+  params: SqlParams,
+  dialect: Dialect,
+): string {
+  const n = req.params.n;
+  const starts = req.periods.map((p) => adoptionWeeks(p, n).start.slice(0, 10));
+  const origin = [...starts].sort()[0];
+  if (origin === undefined || n < 1) return adoptionByDaySql(req, t, features, params);
+  const bases = starts.map((w) => Math.round((Date.parse(w) - Date.parse(origin)) / (7 * DAY_MS)));
+  const words = Math.ceil((Math.max(...bases) + n) / WORD_BITS);
+  if (words > MAX_WEEK_WORDS) return adoptionByDaySql(req, t, features, params);
+  const ws = Array.from({ length: words }, (_, j) => j);
+  // Each window's weeks as bits of each word (bound as text: 62-bit values are past a double's precision).
+  const windowRows = req.periods.map((p, i) => {
+    const base = bases[i] ?? 0;
+    const masks = ws.map((j) => {
+      let m = 0n;
+      for (let g = base; g < base + n; g++)
+        if (Math.floor(g / WORD_BITS) === j) m |= 1n << BigInt(g % WORD_BITS);
+      return `CAST(${params.bind(m.toString())} AS BIGINT)`;
+    });
+    return `(CAST(${params.bind(p.start)} AS TIMESTAMPTZ), ${masks.join(', ')})`;
+  });
+  const from = `CAST(${params.bind(origin)} AS DATE)`;
+  const week = (alias: string) => `CAST(floor(CAST(${alias}.day - ${from} AS INTEGER) / 7.0) AS INTEGER)`;
+  const inWeeks = (alias: string) =>
+    `${alias}.day >= ${from} AND ${alias}.day < ${from} + CAST(${params.bind(7 * words * WORD_BITS)} AS INTEGER)`;
+  const one = 'CAST(1 AS BIGINT)';
+  const wordAggs = (alias: string) =>
+    ws
+      .map(
+        (j) =>
+          `bit_or(CASE WHEN ${alias}.g >= ${j * WORD_BITS} AND ${alias}.g < ${(j + 1) * WORD_BITS}
+            THEN ${one} << (${alias}.g - ${j * WORD_BITS}) ELSE CAST(0 AS BIGINT) END) AS w${j}`,
+      )
+      .join(', ');
+  const cols = (alias: string, prefix = 'w') => ws.map((j) => `${alias}.w${j} AS ${prefix}${j}`).join(', ');
+  const list = (alias: string, prefix = 'w') => ws.map((j) => `${alias}.${prefix}${j}`).join(', ');
+  const activeIn = (alias: string, prefix = 'w') =>
+    `(${ws.map((j) => `(${alias}.${prefix}${j} & w.m${j}) <> 0`).join(' OR ')})`;
+  const weeksIn = (alias: string) => ws.map((j) => dialect.bitCount(`${alias}.w${j} & w.m${j}`)).join(' + ');
+  const k = params.bind(req.params.k);
+  const everyEvent = req.params.activeEvents.length === 0;
+  // With every event counting as activity, a feature user is an active user: no need to find it among them.
+  const adopterPatterns = everyEvent
+    ? `SELECT ${segmentSql(req.by, params)} AS segment, d.part, ${list('d')}, count(*) AS users
+      FROM adopters d ${segmentJoin(req.by, 'd.customer_id')} GROUP BY ${['1', '2', ...ws.map((j) => `${j + 3}`)].join(', ')}`
+    : `SELECT ${segmentSql(req.by, params)} AS segment, d.part, ${list('d')}, ${cols('a', 'a')}, count(*) AS users
+      FROM adopters d JOIN active a ON a.user_key = d.user_key ${segmentJoin(req.by, 'a.customer_id')}
+      GROUP BY ${['1', '2', ...ws.map((j) => `${j + 3}`), ...ws.map((j) => `${j + 3 + words}`)].join(', ')}`;
+  return `WITH windows AS (
+    SELECT * FROM (VALUES ${windowRows.join(', ')}) AS v(period_start, ${ws.map((j) => `m${j}`).join(', ')})),
+  active AS (
+    SELECT u.user_key, min(u.customer_id) AS customer_id, ${wordAggs('u')}
+    FROM (SELECT x.*, ${week('x')} AS g FROM ${t.userDays} x WHERE ${inWeeks('x')}) u GROUP BY 1),
+  active_patterns AS (
+    SELECT ${segmentSql(req.by, params)} AS segment, ${list('a')}, count(*) AS users
+    FROM active a ${segmentJoin(req.by, 'a.customer_id')} GROUP BY ${['1', ...ws.map((j) => `${j + 2}`)].join(', ')}),
+  adopters AS (
+    SELECT u.user_key, u.name AS part, min(u.customer_id) AS customer_id, ${wordAggs('u')}
+    FROM (SELECT x.*, ${week('x')} AS g FROM ${t.activity} x
+      WHERE ${eventFilter('x', features, params)} AND ${inWeeks('x')}) u
+    GROUP BY 1, 2),
+  adopter_patterns AS (${adopterPatterns})
+  SELECT w.period_start, s.segment, '' AS part, sum(s.users) AS eligible, 0 AS hits
+  FROM windows w JOIN active_patterns s ON ${activeIn('s')}
+  GROUP BY 1, 2, 3
+  UNION ALL
+  SELECT w.period_start, s.segment, s.part, 0, sum(s.users)
+  FROM windows w JOIN adopter_patterns s ON ${weeksIn('s')} >= ${k}${everyEvent ? '' : ` AND ${activeIn('s', 'a')}`}
+  GROUP BY 1, 2, 3`;
+}
+
+/** Adoption by pairing days with windows (see adoptionSql). */
+function adoptionByDaySql(
   req: FeatureRequest,
   t: { activity: string; userDays: string },
   features: readonly string[],
@@ -113,7 +197,8 @@ function adoptionSql(
 /**
  * Rows per period, segment and feature: users of it in P−1 (eligible) and those among them using it in P.
  * One pass over the features' activity rows finds each user's features in every span (the periods and the
- * periods before them, numbered); each period then pairs its own span with the one before it.
+ * periods before them, numbered); each period then pairs its own span with the one before it. A user's
+ * segment is its account's (the least account its activity names).
  */
 function retainedSql(
   req: FeatureRequest,
@@ -134,24 +219,44 @@ function retainedSql(
     (s, i) =>
       `(${i}, CAST(${params.bind(s.start.slice(0, 10))} AS DATE), CAST(${params.bind(s.end.slice(0, 10))} AS DATE))`,
   );
-  return `WITH spans AS (SELECT * FROM (VALUES ${spanRows.join(', ')}) AS v(period_start, start_day, end_day)),
+  const common = `WITH spans AS (SELECT * FROM (VALUES ${spanRows.join(', ')}) AS v(period_start, start_day, end_day)),
   span_days AS (${periodDaysSql(spans, 'spans')}),
-  pairs AS (SELECT * FROM (VALUES ${pairs.join(', ')}) AS v(period_start, before_no, period_no)),
+  pairs AS (SELECT * FROM (VALUES ${pairs.join(', ')}) AS v(period_start, before_no, period_no))`;
+  const isFeature = eventFilter('a', features, params);
+  const one = 'CAST(1 AS BIGINT)';
+  if (spans.length <= MASK_SPANS) {
+    // Each user's use of each feature as one bit per span: a period's retained users have its bit and its
+    // previous period's bit set. One grouping by user and feature, then by segment, feature and pattern
+    // (users with the same spans count together) — no self-join of users.
+    return `${common},
+  used AS (
+    SELECT a.user_key, a.name AS part, min(a.customer_id) AS customer_id,
+      bit_or(${one} << sd.period_start) AS spans
+    FROM ${activity} a JOIN span_days sd ON sd.day = a.day
+    WHERE ${isFeature} GROUP BY 1, 2),
+  patterns AS (
+    SELECT ${segmentSql(req.by, params)} AS segment, u.part, u.spans, count(*) AS users
+    FROM used u ${segmentJoin(req.by, 'u.customer_id')} GROUP BY 1, 2, 3)
+  SELECT p.period_start, s.segment, s.part, sum(s.users) AS eligible,
+    sum(CASE WHEN ((s.spans >> p.period_no) & ${one}) = ${one} THEN s.users ELSE 0 END) AS hits
+  FROM pairs p JOIN patterns s ON ((s.spans >> p.before_no) & ${one}) = ${one}
+  GROUP BY 1, 2, 3`;
+  }
+  return `${common},
   uses AS (
     SELECT sd.period_start AS span_no, a.user_key, a.name AS part, min(a.customer_id) AS customer_id
     FROM ${activity} a JOIN span_days sd ON sd.day = a.day
-    WHERE ${eventFilter('a', features, params)} GROUP BY 1, 2, 3),
-  -- Counted per account first: the segment is then attached to far fewer rows.
-  per_account AS (
-    SELECT p.period_start, b.customer_id, b.part, count(*) AS eligible, count(a.user_key) AS hits
-    FROM pairs p JOIN uses b ON b.span_no = p.before_no
-    LEFT JOIN uses a ON a.span_no = p.period_no AND a.user_key = b.user_key AND a.part = b.part
-    GROUP BY 1, 2, 3)
-  SELECT c.period_start, ${segmentSql(req.by, params)} AS segment, c.part, sum(c.eligible) AS eligible,
-    sum(c.hits) AS hits
-  FROM per_account c ${segmentJoin(req.by, 'c.customer_id')}
+    WHERE ${isFeature} GROUP BY 1, 2, 3)
+  SELECT p.period_start, ${segmentSql(req.by, params)} AS segment, b.part, count(*) AS eligible,
+    count(a.user_key) AS hits
+  FROM pairs p JOIN uses b ON b.span_no = p.before_no
+  ${segmentJoin(req.by, 'b.customer_id')}
+  LEFT JOIN uses a ON a.span_no = p.period_no AND a.user_key = b.user_key AND a.part = b.part
   GROUP BY 1, 2, 3`;
 }
+
+/** Spans whose use one signed 64-bit mask holds, a bit each. */
+const MASK_SPANS = 62;
 
 function repeatSql(req: FeatureRequest, params: SqlParams): string {
   const horizon = `INTERVAL '1 day' * ${params.bind(req.params.horizonDays)}`;
@@ -202,6 +307,7 @@ async function featureKpis(engine: Engine, rollups: RunRollups, req: FeatureRequ
             },
             features,
             p,
+            engine.dialect,
           ),
         )
       : none;

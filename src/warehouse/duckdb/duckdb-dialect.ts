@@ -20,4 +20,5 @@ export const duckdbDialect: Dialect = {
   columnType: (kind) => COLUMN_TYPES[kind],
   supportsWindowFunctions: true,
   jsonText: (json, key) => `(${json} ->> CAST(${key} AS VARCHAR))`,
+  bitCount: (expr) => `bit_count(${expr})`,
 };

@@ -23,4 +23,5 @@ export const postgresDialect: Dialect = {
   columnType: (kind) => COLUMN_TYPES[kind],
   supportsWindowFunctions: true,
   jsonText: (json, key) => `(${json} ->> CAST(${key} AS TEXT))`,
+  bitCount: (expr) => `bit_count(CAST(${expr} AS bit(64)))`,
 };
