@@ -31,19 +31,41 @@ export function customerMrrCtes(periods: readonly Period[], params: SqlParams, b
   }
   return `${common},
   boundaries AS (SELECT period_start AS t FROM periods UNION SELECT period_end FROM periods),
+  -- The first payment joined to the spans, before they are crossed with the boundaries (many more rows).
   mrr_at AS (
-    SELECT b.t, m.customer_id, m.mrr FROM boundaries b
-    JOIN mrr_spans m ON m.effective_at < b.t AND (m.next_at IS NULL OR b.t <= m.next_at)),
+    SELECT b.t, m.customer_id, m.mrr, m.first_paid_at FROM boundaries b
+    JOIN (SELECT x.*, f.first_paid_at FROM mrr_spans x LEFT JOIN first_paid f ON f.customer_id = x.customer_id) m
+      ON m.effective_at < b.t AND (m.next_at IS NULL OR b.t <= m.next_at)),
   later AS (
     SELECT p.period_start, p.period_end, h.customer_id, 0 AS s, 0 AS e, f.first_paid_at
     FROM (SELECT customer_id, min(effective_at) AS first_at FROM subscription_changes GROUP BY 1) h
     JOIN periods p ON p.period_end = (SELECT max(period_end) FROM periods) AND h.first_at >= p.period_end
     LEFT JOIN first_paid f ON f.customer_id = h.customer_id),
-  customer_mrr AS (
-    SELECT p.period_start, p.period_end, e.customer_id,
-      coalesce(s.mrr, 0) AS s, e.mrr AS e, f.first_paid_at
-    FROM periods p JOIN mrr_at e ON e.t = p.period_end
-    LEFT JOIN mrr_at s ON s.t = p.period_start AND s.customer_id = e.customer_id
-    LEFT JOIN first_paid f ON f.customer_id = e.customer_id
+  customer_mrr AS (${disjoint(periods) ? byPreviousBoundary : byJoin}
     UNION ALL SELECT * FROM later)`;
 }
+
+/** Periods that do not overlap: no boundary falls strictly inside a period. */
+function disjoint(periods: readonly Period[]): boolean {
+  const sorted = [...periods].sort((a, b) => a.start.localeCompare(b.start));
+  return sorted.every((p, i) => i === 0 || (sorted[i - 1]?.end ?? '') <= p.start);
+}
+
+// MRR at a period's start looked up by joining the boundaries' rows to themselves (any periods).
+const byJoin = `
+    SELECT p.period_start, p.period_end, e.customer_id,
+      coalesce(s.mrr, 0) AS s, e.mrr AS e, e.first_paid_at
+    FROM periods p JOIN mrr_at e ON e.t = p.period_end
+    LEFT JOIN mrr_at s ON s.t = p.period_start AND s.customer_id = e.customer_id`;
+
+// Periods that do not overlap: a customer's row at a period's end follows its row at the period's start
+// when it has one (it has rows at every boundary after its first change), so one ordered pass over each
+// customer's rows gives both, instead of joining millions of rows to themselves on text keys.
+const byPreviousBoundary = `
+    SELECT p.period_start, p.period_end, m.customer_id,
+      CASE WHEN m.prev_t = p.period_start THEN m.prev_mrr ELSE 0 END AS s, m.mrr AS e, m.first_paid_at
+    FROM periods p JOIN (
+      SELECT a.t, a.customer_id, a.mrr, a.first_paid_at,
+        lag(a.t) OVER (PARTITION BY a.customer_id ORDER BY a.t) AS prev_t,
+        lag(a.mrr) OVER (PARTITION BY a.customer_id ORDER BY a.t) AS prev_mrr
+      FROM mrr_at a) m ON m.t = p.period_end`;
