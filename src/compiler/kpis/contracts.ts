@@ -12,7 +12,7 @@ import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { segmentJoin, segmentSql } from '../dimensions.ts';
 import type { FamilyRequest } from '../family-request.ts';
-import { periodsValues } from '../sql-time.ts';
+import { periodDaysSql, periodsValues, utcDay } from '../sql-time.ts';
 
 export interface ContractParams {
   /** Days after a downgrade within which a cancellation counts as its conversion. */
@@ -62,13 +62,22 @@ function renewalSql(req: ContractRequest, params: SqlParams): string {
   const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
   const grace = `INTERVAL '1 day' * ${params.bind(req.params.graceDays)}`;
   return `WITH periods AS (${periodsValues(req.periods, params)}),
+  period_days AS (${periodDaysSql(req.periods)}),
+  -- Periods start at UTC midnights: a contract ends in the period holding its UTC day.
+  closing AS (
+    SELECT pd.period_start, k.contract_id, k.customer_id, k.start_at, k.end_at, k.renewed
+    FROM contracts k JOIN period_days pd ON pd.day = ${utcDay('k.end_at')}),
+  -- A contract not marked renewed is renewed when another of the account's starts after it and by its end
+  -- plus the grace days: only those few are looked up.
+  followed AS (
+    SELECT DISTINCT c.period_start, c.contract_id FROM closing c
+    JOIN contracts n ON n.customer_id = c.customer_id AND n.contract_id <> c.contract_id
+      AND n.start_at > c.start_at AND n.start_at <= c.end_at + ${grace}
+    WHERE coalesce(c.renewed, FALSE) = FALSE),
   ending AS (
-    SELECT p.period_start, k.contract_id, k.customer_id, k.end_at,
-      CASE WHEN k.renewed = TRUE OR EXISTS (
-        SELECT 1 FROM contracts n WHERE n.customer_id = k.customer_id AND n.contract_id <> k.contract_id
-          AND n.start_at > k.start_at AND n.start_at <= k.end_at + ${grace})
-      THEN 1 ELSE 0 END AS renewed
-    FROM contracts k JOIN periods p ON k.end_at >= p.period_start AND k.end_at < p.period_end)
+    SELECT c.period_start, c.customer_id, c.end_at,
+      CASE WHEN c.renewed = TRUE OR f.contract_id IS NOT NULL THEN 1 ELSE 0 END AS renewed
+    FROM closing c LEFT JOIN followed f ON f.period_start = c.period_start AND f.contract_id = c.contract_id)
   SELECT e.period_start, ${segmentSql(req.by, params)} AS segment,
     count(CASE WHEN e.renewed = 1 OR e.end_at + ${grace} <= ${asOf} THEN 1 END) AS base,
     sum(e.renewed) AS hits,

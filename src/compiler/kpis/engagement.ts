@@ -66,10 +66,8 @@ function scoreSql(req: EngagementRequest, t: Tables, params: SqlParams): string 
     (a) => `WHEN ${params.bind(a)} THEN ${params.bind(req.params.keyActionWeights[a] ?? 1)}`,
   );
   const weight = weights.length ? `CASE c.name ${weights.join(' ')} ELSE 0 END` : '1';
-  return `WITH ${customerMrrCtes(req.periods, params)},
-  subscribed AS (
-    SELECT DISTINCT p.period_start, m.customer_id FROM periods p
-    JOIN mrr_spans m ON m.mrr > 0 AND m.effective_at < p.period_end AND (m.next_at IS NULL OR m.next_at > p.period_start)),
+  return `WITH periods AS (${periodsValues(req.periods, params)}),
+  subscribed AS (SELECT * FROM ${t.subscribed}),
   period_days AS (${periodDaysSql(req.periods)}),
   counts AS (
     SELECT pd.period_start, a.customer_id, a.name, sum(a.events) AS n FROM ${t.activity} a
@@ -116,6 +114,7 @@ interface Tables {
   readonly periodUsers: string;
   readonly sessions: string;
   readonly customerMrr?: string;
+  readonly subscribed?: string;
 }
 type Build = (req: EngagementRequest, t: Tables, params: SqlParams) => string;
 
@@ -151,6 +150,8 @@ async function engagementKpis(
       sessions: available && kpi === 'engagement_metrics' ? await rollups.sessions(req.params) : '',
       customerMrr:
         available && kpi === 'customer_segmentation' ? await rollups.customerMrr(req.periods) : undefined,
+      subscribed:
+        available && kpi === 'customer_engagement_score' ? await rollups.subscribed(req.periods) : undefined,
     };
     const rows = available ? await engine.query(build(req, tables, params), params.values) : [];
     const byKey = new Map(rows.map((r) => [`${String(r.period_start)}|${String(r.segment)}`, r]));

@@ -135,15 +135,11 @@ function sessionsSql(req: UsageRequest, sessions: string, params: SqlParams): st
 function engagementSql(
   req: UsageRequest,
   activity: string,
-  hasSubscriptions: boolean,
+  subscribedTable: string | undefined,
   params: SqlParams,
 ): string {
-  const subscribed = hasSubscriptions
-    ? `SELECT DISTINCT p.period_start, m.customer_id FROM periods p
-       JOIN (SELECT customer_id, effective_at, mrr,
-               lead(effective_at) OVER (PARTITION BY customer_id ORDER BY effective_at) AS next_at
-             FROM subscription_changes) m
-         ON m.mrr > 0 AND m.effective_at < p.period_end AND (m.next_at IS NULL OR m.next_at > p.period_start)`
+  const subscribed = subscribedTable
+    ? `SELECT * FROM ${subscribedTable}`
     : `SELECT p.period_start, cu.customer_id FROM periods p JOIN customers cu ON cu.signed_up_at < p.period_end`;
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   subscribed AS (${subscribed}),
@@ -191,10 +187,11 @@ export async function computeUsageKpis(engine: Engine, req: UsageRequest): Promi
     const sessionTable = wants(SESSION_KPIS) ? await rollups.sessions(req.params) : '';
     const s = wants(SESSION_KPIS) ? await run((p) => sessionsSql(req, sessionTable, p)) : none;
     const subscriptions = wants(['engagement_rate']) && (await tableHasRows(session, 'subscription_changes'));
+    const subscribedTable = subscriptions ? await rollups.subscribed(req.periods) : undefined;
     const engagementEvents = req.params.engagementEvents.length ? req.params.engagementEvents : undefined;
     const activity = wants(['engagement_rate']) ? await rollups.activity(engagementEvents) : '';
     const g = wants(['engagement_rate'])
-      ? await run((p) => engagementSql(req, activity, subscriptions, p))
+      ? await run((p) => engagementSql(req, activity, subscribedTable, p))
       : none;
     return [w, s, g] as const;
   });

@@ -3,7 +3,8 @@
 //   user days     the days each user did one of a set of active events (any event: its own pass);
 //   period users  the users active in each period of a run (from user days);
 //   sessions      one row per session for a gap and a set of key actions;
-//   customer MRR  each customer's MRR at the start and end of each period (from subscription_changes).
+//   customer MRR  each customer's MRR at the start and end of each period (from subscription_changes);
+//   subscribed    the accounts with MRR > 0 at some time in each period.
 // A family asks for a table and gets its name; asking again returns the same table. A table the warehouse
 // keeps (stored-rollups.ts: built after each load, still current) is used as it is; any other is built on
 // the run's session (Engine.session) as a temporary table and dropped when the run ends. Plain SQL for
@@ -183,6 +184,23 @@ export class RunRollups {
     );
     this.mrrTables.push({ pairs: new Set(pairs), last, table });
     return table;
+  }
+
+  /**
+   * `(period_start, customer_id)`: the accounts subscribed at some time in each period (MRR > 0 at its start
+   * or from a change inside it), read by engagement rate and the engagement score alike.
+   */
+  subscribed(periods: readonly Period[]): Promise<string> {
+    const key = `subscribed ${JSON.stringify(periods.map((p) => [p.start, p.end]))}`;
+    return this.table(
+      key,
+      (params) => `/* subscribed */ WITH periods AS (${periodsValues(periods, params)})
+      SELECT DISTINCT p.period_start, m.customer_id FROM periods p
+      JOIN (SELECT customer_id, effective_at, mrr,
+              lead(effective_at) OVER (PARTITION BY customer_id ORDER BY effective_at) AS next_at
+            FROM subscription_changes) m
+        ON m.mrr > 0 AND m.effective_at < p.period_end AND (m.next_at IS NULL OR m.next_at > p.period_start)`,
+    );
   }
 
   /** The tables this run built (not the stored ones it used), with the keys they answer. */
