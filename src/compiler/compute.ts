@@ -88,6 +88,7 @@ export function rollupAsksFor(ids: readonly string[] | 'all', catalog: Catalog =
           keyActions: [...new Set(p.keyActions)].sort(),
         })),
     ),
+    firstUses: once(others.flatMap((o) => o.firstUses ?? [])),
   };
 }
 

@@ -46,6 +46,7 @@ export interface Family {
 export interface OtherRollups {
   readonly userDays?: readonly (readonly string[])[];
   readonly sessions?: readonly SessionParams[];
+  readonly firstUses?: readonly string[];
 }
 
 interface FamilyOptions<P> {
@@ -139,7 +140,7 @@ export const FAMILIES: readonly Family[] = [
   }),
   family('features', FEATURE_KPIS, DEFAULT_FEATURE_PARAMS, computeFeatureKpis, {
     activityEvents: (p) => [...p.features, ...p.activeEvents],
-    otherRollups: userDaysOf,
+    otherRollups: (p) => ({ ...userDaysOf(p), firstUses: [p.keyAction] }),
   }),
   // One catalog name, two family parameters: each of the two KPIs reads its own lookback.
   family('feedback', FEEDBACK_KPIS, DEFAULT_FEEDBACK_PARAMS, computeFeedbackKpis, {

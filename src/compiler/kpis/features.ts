@@ -53,7 +53,6 @@ export const FEATURE_KPIS = [
 ] as const;
 
 const DAY_MS = 86_400_000;
-const USER = `coalesce(e.user_id, e.customer_id)`;
 
 /** The n complete ISO weeks before the period's end: [start, end). */
 export function adoptionWeeks(p: Period, n: number): { start: string; end: string } {
@@ -258,17 +257,11 @@ function retainedSql(
 /** Spans whose use one signed 64-bit mask holds, a bit each. */
 const MASK_SPANS = 62;
 
-function repeatSql(req: FeatureRequest, params: SqlParams): string {
+/** `firstUses`: the run's first two uses of the key action per user (RunRollups.firstUses). */
+function repeatSql(req: FeatureRequest, firstUses: string, params: SqlParams): string {
   const horizon = `INTERVAL '1 day' * ${params.bind(req.params.horizonDays)}`;
   return `WITH periods AS (${periodsValues(req.periods, params)}),
-  uses AS (
-    SELECT ${USER} AS user_key, e.customer_id, e.occurred_at,
-      row_number() OVER (PARTITION BY ${USER} ORDER BY e.occurred_at, e.event_id) AS rn
-    FROM events e WHERE e.name = ${params.bind(req.params.keyAction)} AND ${USER} IS NOT NULL),
-  firsts AS (
-    SELECT user_key, max(CASE WHEN rn = 1 THEN customer_id END) AS customer_id,
-      max(CASE WHEN rn = 1 THEN occurred_at END) AS first_at, max(CASE WHEN rn = 2 THEN occurred_at END) AS second_at
-    FROM uses WHERE rn <= 2 GROUP BY 1),
+  firsts AS (SELECT * FROM ${firstUses}),
   marked AS (
     SELECT p.period_start, ${segmentSql(req.by, params)} AS segment, f.first_at, f.second_at,
       CASE WHEN f.second_at <= f.first_at + ${horizon} THEN 1 ELSE 0 END AS repeated,
@@ -316,7 +309,7 @@ async function featureKpis(engine: Engine, rollups: RunRollups, req: FeatureRequ
       ? await runKeyed(engine, async (p) => retainedSql(req, await rollups.activity(features), features, p))
       : none;
   const repeat = want('time_to_first_repeat_action')
-    ? await runKeyed(engine, (p) => repeatSql(req, p))
+    ? await runKeyed(engine, async (p) => repeatSql(req, await rollups.firstUses(req.params.keyAction), p))
     : none;
   return assemble(
     req,

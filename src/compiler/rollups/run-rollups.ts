@@ -3,6 +3,7 @@
 //   user days     the days each user did one of a set of active events (any event: its own pass);
 //   period users  the users active in each period of a run (from user days);
 //   sessions      one row per session for a gap and a set of key actions;
+//   first uses    each user's first and second event of a name (time to the first repeat);
 //   customer MRR  each customer's MRR at the start and end of each period (from subscription_changes);
 //   subscribed    the accounts with MRR > 0 at some time in each period.
 // A family asks for a table and gets its name; asking again returns the same table. A table the warehouse
@@ -187,6 +188,24 @@ export class RunRollups {
   }
 
   /**
+   * `(user_key, customer_id, first_at, second_at)`: each user's first and second event named `name` (by time,
+   * ties by event_id; second_at null without one), with the account of the first.
+   */
+  firstUses(name: string): Promise<string> {
+    const user = 'coalesce(e.user_id, e.customer_id)';
+    return this.table(
+      firstUsesKey(name),
+      (params) => `/* first_uses */ WITH uses AS (
+        SELECT ${user} AS user_key, e.customer_id, e.occurred_at,
+          row_number() OVER (PARTITION BY ${user} ORDER BY e.occurred_at, e.event_id) AS rn
+        FROM events e WHERE e.name = ${params.bind(name)} AND ${user} IS NOT NULL)
+      SELECT user_key, max(CASE WHEN rn = 1 THEN customer_id END) AS customer_id,
+        max(CASE WHEN rn = 1 THEN occurred_at END) AS first_at, max(CASE WHEN rn = 2 THEN occurred_at END) AS second_at
+      FROM uses WHERE rn <= 2 GROUP BY 1`,
+    );
+  }
+
+  /**
    * `(period_start, customer_id)`: the accounts subscribed at some time in each period (MRR > 0 at its start
    * or from a change inside it), read by engagement rate and the engagement score alike.
    */
@@ -247,6 +266,7 @@ export class RunRollups {
 /** The keys rollups are built, kept and found under: the kind and what it depends on. */
 const activityKey = (names: readonly string[]) => `activity ${JSON.stringify(names)}`;
 const userDaysKey = (names: readonly string[]) => `user_days ${JSON.stringify(names)}`;
+const firstUsesKey = (name: string) => `first_uses ${JSON.stringify(name)}`;
 const sessionsKey = (p: SessionParams) =>
   `sessions ${p.sessionGapMinutes} ${JSON.stringify([...new Set(p.keyActions)].sort())}`;
 
