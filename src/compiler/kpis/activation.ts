@@ -85,34 +85,82 @@ export const ACTIVATION_KPIS = [
 const DAYS = (n: string) => `INTERVAL '1 day' * ${n}`;
 const unique = (xs: readonly string[]) => [...new Set(xs)];
 
-/** CTEs `signups(customer_id, signed_up_at, segment)`, `milestone_firsts`, `activation(…, activated_at)`. */
-export function activationCtes(req: ActivationRequest, activity: string, params: SqlParams): string {
+/**
+ * `(customer_id, name, done_at)`: each account's first event of each milestone within its activation window.
+ * The first of a day's events of a name is the first_at of its activity row, so the first in the window is
+ * the least first_at inside it.
+ */
+function milestoneFirstsSql(req: ActivationRequest, activity: string, params: SqlParams): string {
   const milestones = unique(req.params.activationMilestones);
-  const window = params.bind(req.params.activationWindowDays);
   const names = milestones.length ? milestones.map((m) => params.bind(m)).join(', ') : 'NULL';
+  return `SELECT cu.customer_id, a.name, min(a.first_at) AS done_at
+    FROM customers cu JOIN ${activity} a ON a.customer_id = cu.customer_id
+    WHERE a.name IN (${names})
+      AND a.first_at <= cu.signed_up_at + ${DAYS(params.bind(req.params.activationWindowDays))}
+    GROUP BY 1, 2`;
+}
+
+/** `(customer_id, signed_up_at, activated_at)`: activated when every milestone is done (from `firsts`). */
+function activatedSql(req: ActivationRequest, firsts: string): string {
+  const k = unique(req.params.activationMilestones).length;
+  return `SELECT cu.customer_id, cu.signed_up_at, CASE
+      WHEN ${k} = 0 THEN cu.signed_up_at
+      WHEN count(m.name) = ${k} THEN max(m.done_at) END AS activated_at
+    FROM customers cu LEFT JOIN ${firsts} m ON m.customer_id = cu.customer_id
+    GROUP BY 1, 2`;
+}
+
+/**
+ * The run's tables of milestone firsts and activation times for these parameters, built once and read by
+ * the milestone, follow-up and cohort-retention queries (each adds its own periods and segments).
+ */
+async function activationTables(
+  rollups: RunRollups,
+  req: ActivationRequest,
+  activity: string,
+): Promise<ActivationTables> {
+  const key = JSON.stringify([
+    activity,
+    unique(req.params.activationMilestones),
+    req.params.activationWindowDays,
+  ]);
+  const firsts = await rollups.shared(
+    `milestone_firsts ${key}`,
+    (p) => `/* milestone_firsts */ ${milestoneFirstsSql(req, activity, p)}`,
+  );
+  const activated = await rollups.shared(
+    `activated ${key}`,
+    () => `/* activated */ ${activatedSql(req, firsts)}`,
+  );
+  return { firsts, activated };
+}
+
+interface ActivationTables {
+  readonly firsts: string;
+  readonly activated: string;
+}
+
+/**
+ * CTEs `periods`, `milestone_firsts(customer_id, name, done_at)`, `activation_times`, and
+ * `activation(customer_id, signed_up_at, activated_at, segment)`; from the run's tables when given.
+ */
+export function activationCtes(
+  req: ActivationRequest,
+  activity: string,
+  params: SqlParams,
+  built?: ActivationTables,
+): string {
   return `periods AS (${periodsValues(req.periods, params)}),
-  signups AS (
-    SELECT cu.customer_id, cu.signed_up_at, cu.signed_up_at + ${DAYS(window)} AS window_end,
-      ${segmentSql(req.by, params)} AS segment
-    FROM customers cu),
-  -- The first of a day's events of a name is the first_at of its activity row, so the first in the window
-  -- is the least first_at inside it.
-  milestone_firsts AS (
-    SELECT s.customer_id, a.name, min(a.first_at) AS done_at
-    FROM signups s JOIN ${activity} a ON a.customer_id = s.customer_id
-    WHERE a.name IN (${names}) AND a.first_at <= s.window_end
-    GROUP BY 1, 2),
+  milestone_firsts AS (${built ? `SELECT * FROM ${built.firsts}` : milestoneFirstsSql(req, activity, params)}),
+  activation_times AS (${built ? `SELECT * FROM ${built.activated}` : activatedSql(req, 'milestone_firsts')}),
   activation AS (
-    SELECT s.customer_id, s.signed_up_at, s.segment, CASE
-      WHEN ${milestones.length} = 0 THEN s.signed_up_at
-      WHEN count(m.name) = ${milestones.length} THEN max(m.done_at) END AS activated_at
-    FROM signups s LEFT JOIN milestone_firsts m ON m.customer_id = s.customer_id
-    GROUP BY 1, 2, 3)`;
+    SELECT x.customer_id, x.signed_up_at, x.activated_at, ${segmentSql(req.by, params)} AS segment
+    FROM activation_times x ${segmentJoin(req.by, 'x.customer_id')})`;
 }
 
 /** Rows (period_start, segment, part, eligible, censored, hits); part '' is the whole, else a milestone. */
-function milestonesSql(req: ActivationRequest, activity: string, params: SqlParams): string {
-  const ctes = activationCtes(req, activity, params);
+function milestonesSql(req: ActivationRequest, built: ActivationTables, params: SqlParams): string {
+  const ctes = activationCtes(req, '', params, built);
   const closed = `a.signed_up_at + ${DAYS(params.bind(req.params.activationWindowDays))} <= CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
   return `WITH ${ctes},
   cohort AS (
@@ -127,8 +175,13 @@ function milestonesSql(req: ActivationRequest, activity: string, params: SqlPara
   GROUP BY 1, 2, 3`;
 }
 
-function followUpSql(req: ActivationRequest, activity: string, params: SqlParams): string {
-  const ctes = activationCtes(req, activity, params);
+function followUpSql(
+  req: ActivationRequest,
+  activity: string,
+  built: ActivationTables,
+  params: SqlParams,
+): string {
+  const ctes = activationCtes(req, activity, params, built);
   const days = DAYS(params.bind(req.params.days));
   const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
   return `WITH ${ctes},
@@ -153,10 +206,10 @@ function followUpSql(req: ActivationRequest, activity: string, params: SqlParams
 /** Rows per period, segment and N (part = 'd<N>'); active days come from the user-days rollup. */
 function cohortRetentionSql(
   req: ActivationRequest,
-  t: { activity: string; userDays: string },
+  t: { activity: string; userDays: string; built: ActivationTables },
   params: SqlParams,
 ): string {
-  const ctes = activationCtes(req, t.activity, params);
+  const ctes = activationCtes(req, t.activity, params, t.built);
   const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
   const offsets = unique(req.params.nDays.map(String)).map(
     (n) => `(CAST(${params.bind(Number(n))} AS INTEGER))`,
@@ -322,11 +375,14 @@ async function activationKpis(
   const followUpNames = req.params.engagementEvents.length
     ? [...milestoneNames, ...req.params.engagementEvents]
     : undefined;
+  const built = async () => activationTables(rollups, req, await rollups.activity(milestoneNames));
   const milestones = want('activation_milestone_completion')
-    ? await runKeyed(engine, async (p) => milestonesSql(req, await rollups.activity(milestoneNames), p))
+    ? await runKeyed(engine, async (p) => milestonesSql(req, await built(), p))
     : none;
   const followUp = want('activated_follow_up_engagement_rate')
-    ? await runKeyed(engine, async (p) => followUpSql(req, await rollups.activity(followUpNames), p))
+    ? await runKeyed(engine, async (p) =>
+        followUpSql(req, await rollups.activity(followUpNames), await built(), p),
+      )
     : none;
   const retention = want('activation_cohort_retention')
     ? await runKeyed(engine, async (p) =>
@@ -335,6 +391,7 @@ async function activationKpis(
           {
             activity: await rollups.activity(milestoneNames),
             userDays: await rollups.userDays(req.params.activeEvents),
+            built: await built(),
           },
           p,
         ),

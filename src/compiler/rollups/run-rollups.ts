@@ -222,6 +222,14 @@ export class RunRollups {
     );
   }
 
+  /**
+   * A table one family's queries share within the run (built once under `key`, dropped with the rest): for
+   * work no other family reads, whose SQL stays with the family.
+   */
+  shared(key: string, body: (params: SqlParams) => string): Promise<string> {
+    return this.table(`shared ${key}`, body);
+  }
+
   /** The tables this run built (not the stored ones it used), with the keys they answer. */
   async builtTables(): Promise<readonly BuiltRollup[]> {
     await Promise.allSettled(this.tables.values());
