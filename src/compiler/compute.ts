@@ -89,6 +89,7 @@ export function rollupAsksFor(ids: readonly string[] | 'all', catalog: Catalog =
         })),
     ),
     firstUses: once(others.flatMap((o) => o.firstUses ?? [])),
+    namedEvents: once(others.flatMap((o) => o.namedEvents ?? []).map((names) => [...new Set(names)].sort())),
   };
 }
 

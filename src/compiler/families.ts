@@ -47,6 +47,7 @@ export interface OtherRollups {
   readonly userDays?: readonly (readonly string[])[];
   readonly sessions?: readonly SessionParams[];
   readonly firstUses?: readonly string[];
+  readonly namedEvents?: readonly (readonly string[])[];
 }
 
 interface FamilyOptions<P> {
@@ -136,7 +137,10 @@ export const FAMILIES: readonly Family[] = [
         p.activeEvents,
         p.funnelSteps.slice(0, 1),
       ]),
-    otherRollups: userDaysOf,
+    otherRollups: (p) => ({
+      ...userDaysOf(p),
+      namedEvents: [p.funnelSteps.slice(1), p.valueExceeded].filter((names) => names.length > 0),
+    }),
   }),
   family('features', FEATURE_KPIS, DEFAULT_FEATURE_PARAMS, computeFeatureKpis, {
     activityEvents: (p) => [...p.features, ...p.activeEvents],

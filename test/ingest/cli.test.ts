@@ -87,11 +87,11 @@ describe('tenure ingest (command line)', { concurrency: 2 }, () => {
       assert.deepEqual(Object.keys(out), ['load_id', 'tables', 'ignored', 'rollups', 'seconds']);
       assert.equal(out.load_id, 1);
       assert.deepEqual(out.ignored, ['notes.txt']);
-      // The rollups the shipped catalog reads, kept after the load: activity, user days, sessions and the
-      // key action's first uses.
+      // The rollups the shipped catalog reads, kept after the load: activity, user days, sessions, the key
+      // action's first uses and the events of the funnel's later steps.
       assert.deepEqual(
         (out.rollups as string[]).map((k) => k.split(' ')[0]),
-        ['activity', 'user_days', 'sessions', 'first_uses'],
+        ['activity', 'user_days', 'sessions', 'first_uses', 'named_events'],
       );
       assert.equal(typeof out.seconds, 'number');
       assert.deepEqual(out.tables, {

@@ -244,9 +244,17 @@ function cohortRetentionSql(
   GROUP BY 1, 2, 3`;
 }
 
-/** Rows per period and segment: censored, reached_1 … reached_k (accounts whose window is over). */
-export function funnelSql(req: ActivationRequest, activity: string, params: SqlParams): string {
-  const steps = req.params.funnelSteps;
+/**
+ * Rows per period and segment: censored, reached_1 … reached_k (accounts whose window is over). `steps`:
+ * the run's table of the events of steps 2…k (RunRollups.namedEvents); unused with one step.
+ */
+export function funnelSql(
+  req: ActivationRequest,
+  activity: string,
+  steps: string,
+  params: SqlParams,
+): string {
+  const names = req.params.funnelSteps;
   const window = DAYS(params.bind(req.params.windowDays));
   const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
   const ctes = [
@@ -255,18 +263,18 @@ export function funnelSql(req: ActivationRequest, activity: string, params: SqlP
     `starts AS (
     SELECT pd.period_start, a.customer_id, min(a.first_at) AS t1 FROM ${activity} a
     JOIN period_days pd ON pd.day = a.day
-    WHERE a.name = ${params.bind(steps[0] ?? '')} GROUP BY 1, 2)`,
+    WHERE a.name = ${params.bind(names[0] ?? '')} GROUP BY 1, 2)`,
     `reach_1 AS (SELECT period_start, customer_id, t1, t1 AS t FROM starts WHERE t1 + ${window} <= ${asOf})`,
   ];
-  for (let i = 2; i <= steps.length; i++) {
+  for (let i = 2; i <= names.length; i++) {
     ctes.push(`reach_${i} AS (
     SELECT s.period_start, s.customer_id, s.t1, min(e.occurred_at) AS t FROM reach_${i - 1} s
-    JOIN events e ON e.customer_id = s.customer_id AND e.name = ${params.bind(steps[i - 1] ?? '')}
+    JOIN ${steps} e ON e.customer_id = s.customer_id AND e.name = ${params.bind(names[i - 1] ?? '')}
       AND e.occurred_at > s.t AND e.occurred_at <= s.t1 + ${window}
     GROUP BY 1, 2, 3)`);
   }
-  const counts = steps.map((_, i) => `count(r${i + 1}.customer_id) AS reached_${i + 1}`);
-  const joins = steps.map(
+  const counts = names.map((_, i) => `count(r${i + 1}.customer_id) AS reached_${i + 1}`);
+  const joins = names.map(
     (_, i) =>
       `LEFT JOIN reach_${i + 1} r${i + 1} ON r${i + 1}.period_start = s.period_start AND r${i + 1}.customer_id = s.customer_id`,
   );
@@ -277,13 +285,11 @@ export function funnelSql(req: ActivationRequest, activity: string, params: SqlP
   GROUP BY 1, 2`;
 }
 
-function exceedValueSql(req: ActivationRequest, params: SqlParams): string {
+/** `signals`: the run's table of the value-exceeded events (RunRollups.namedEvents), when some are named. */
+function exceedValueSql(req: ActivationRequest, signals: string | undefined, params: SqlParams): string {
   const horizon = DAYS(params.bind(req.params.horizonDays));
   const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
-  const events = req.params.valueExceeded.length
-    ? `SELECT e.customer_id, e.occurred_at AS at FROM events e
-       WHERE ${eventFilter('e', req.params.valueExceeded, params)} UNION ALL `
-    : '';
+  const events = signals ? `SELECT e.customer_id, e.occurred_at AS at FROM ${signals} e UNION ALL ` : '';
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   signals AS (
     ${events}SELECT f.customer_id, f.answered_at AS at FROM feedback f
@@ -400,13 +406,28 @@ async function activationKpis(
   const funnel =
     want('drop_off_rate') && req.params.funnelSteps.length > 0
       ? await runKeyed(engine, async (p) =>
-          funnelSql(req, await rollups.activity(req.params.funnelSteps.slice(0, 1)), p),
+          funnelSql(
+            req,
+            await rollups.activity(req.params.funnelSteps.slice(0, 1)),
+            req.params.funnelSteps.length > 1
+              ? await rollups.namedEvents(req.params.funnelSteps.slice(1))
+              : '',
+            p,
+          ),
         )
       : none;
   const exceedData = hasFeedback || (hasEvents && req.params.valueExceeded.length > 0);
   const exceed =
     wanted.includes('time_to_exceed_value') && exceedData
-      ? await runKeyed(engine, (p) => exceedValueSql(req, p))
+      ? await runKeyed(engine, async (p) =>
+          exceedValueSql(
+            req,
+            hasEvents && req.params.valueExceeded.length
+              ? await rollups.namedEvents(req.params.valueExceeded)
+              : undefined,
+            p,
+          ),
+        )
       : none;
   const hasData = (kpi: string) => (kpi === 'time_to_exceed_value' ? exceedData : hasEvents);
   const main = (m: Map<string, Row>, ctx: ResultContext, key: string) => {

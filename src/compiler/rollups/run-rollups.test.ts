@@ -126,7 +126,9 @@ test('a load keeps the catalog’s rollups; a run reads them, and stops when the
       const before = await computeKpis(session, REQUEST, run);
       // What a run builds for its own periods (customer MRR, period users) reads no events.
       const builtOnKept = (await run.builtTables()).filter((t) =>
-        ['activity', 'user_days', 'sessions', 'first_uses'].includes(t.key.split(' ')[0] ?? ''),
+        ['activity', 'user_days', 'sessions', 'first_uses', 'named_events'].includes(
+          t.key.split(' ')[0] ?? '',
+        ),
       ).length;
       await run.drop();
       // A row written past ingestion: the kept rollups no longer describe the events, so none is used.
@@ -140,7 +142,7 @@ test('a load keeps the catalog’s rollups; a run reads them, and stops when the
       return { kept, builtOnKept, stale, before, after, own };
     }),
   );
-  assert.deepEqual(seen.kept.sort(), ['activity', 'first_uses', 'sessions', 'user_days']);
+  assert.deepEqual(seen.kept.sort(), ['activity', 'first_uses', 'named_events', 'sessions', 'user_days']);
   assert.equal(seen.builtOnKept, 0, 'the whole catalog runs on the kept event rollups');
   assert.equal(seen.stale, 0);
   assert.notDeepEqual(seen.after, seen.before, 'the written login counts (u3 active in March)');

@@ -4,6 +4,7 @@
 //   period users  the users active in each period of a run (from user days);
 //   sessions      one row per session for a gap and a set of key actions;
 //   first uses    each user's first and second event of a name (time to the first repeat);
+//   named events  the events of a few names with their exact times (funnel steps, value signals);
 //   customer MRR  each customer's MRR at the start and end of each period (from subscription_changes);
 //   subscribed    the accounts with MRR > 0 at some time in each period.
 // A family asks for a table and gets its name; asking again returns the same table. A table the warehouse
@@ -206,6 +207,20 @@ export class RunRollups {
   }
 
   /**
+   * `(customer_id, name, occurred_at)`: every event of these names (not empty), for queries that need each
+   * event's exact time (funnel steps after the first, value signals): a small table instead of a scan of
+   * every event.
+   */
+  namedEvents(names: readonly string[]): Promise<string> {
+    const sorted = [...new Set(names)].sort();
+    return this.table(
+      namedEventsKey(sorted),
+      (params) => `/* named_events */ SELECT e.customer_id, e.name, e.occurred_at FROM events e
+      WHERE ${eventFilter('e', sorted, params)}`,
+    );
+  }
+
+  /**
    * `(period_start, customer_id)`: the accounts subscribed at some time in each period (MRR > 0 at its start
    * or from a change inside it), read by engagement rate and the engagement score alike.
    */
@@ -275,6 +290,7 @@ export class RunRollups {
 const activityKey = (names: readonly string[]) => `activity ${JSON.stringify(names)}`;
 const userDaysKey = (names: readonly string[]) => `user_days ${JSON.stringify(names)}`;
 const firstUsesKey = (name: string) => `first_uses ${JSON.stringify(name)}`;
+const namedEventsKey = (names: readonly string[]) => `named_events ${JSON.stringify(names)}`;
 const sessionsKey = (p: SessionParams) =>
   `sessions ${p.sessionGapMinutes} ${JSON.stringify([...new Set(p.keyActions)].sort())}`;
 

@@ -1,6 +1,6 @@
 // Rollups the warehouse keeps between runs. After each load, ingestion builds the ones the project's
 // catalog reads (activity over its event names, user days for its active events, sessions for its gaps and
-// key actions, first uses of its key action) as lasting tables, and lists them in tenure_rollups with the fingerprint of the events table
+// key actions, first uses of its key action, the events of its funnel steps) as lasting tables, and lists them in tenure_rollups with the fingerprint of the events table
 // they were built from. A run uses a kept rollup while the events table still has that fingerprint, and
 // builds anything else for itself (run-rollups.ts). Every rollup reads the events table alone.
 
@@ -28,6 +28,8 @@ export interface RollupAsks {
   readonly sessions: readonly SessionParams[];
   /** Event names whose first two uses per user are read. */
   readonly firstUses: readonly string[];
+  /** Lists of event names whose every event is read with its time. */
+  readonly namedEvents: readonly (readonly string[])[];
 }
 
 async function hasTable(engine: Engine, name: string): Promise<boolean> {
@@ -89,6 +91,7 @@ export async function storeRollups(
     for (const names of asks.userDays) await builder.userDays(names);
     for (const p of asks.sessions) await builder.sessions(p);
     for (const name of asks.firstUses) await builder.firstUses(name);
+    for (const names of asks.namedEvents) await builder.namedEvents(names);
     const built = await builder.builtTables();
     const now = new Date().toISOString();
     for (const b of built) {

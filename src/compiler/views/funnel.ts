@@ -56,7 +56,8 @@ export function funnelSteps(engine: Engine, req: FunnelRequest): Promise<FunnelR
       minSample: 0,
       params: { ...DEFAULT_ACTIVATION_PARAMS, funnelSteps: steps, windowDays },
     };
-    const rows = await session.query(funnelSql(request, activity, params), params.values);
+    const named = steps.length > 1 ? await rollups.namedEvents(steps.slice(1)) : '';
+    const rows = await session.query(funnelSql(request, activity, named, params), params.values);
     const ends = new Map(req.periods.map((p) => [p.start, p.end]));
     return rows
       .map((r) => {
