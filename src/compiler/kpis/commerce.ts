@@ -91,7 +91,7 @@ function redemptionSql(req: CommerceRequest, params: SqlParams): string {
  */
 function loyaltySql(req: CommerceRequest, periodUsers: string | undefined, params: SqlParams): string {
   const active = periodUsers
-    ? `SELECT DISTINCT a.period_start, a.customer_id FROM ${periodUsers} a`
+    ? `SELECT a.period_start, a.customer_id FROM ${periodUsers} a`
     : `SELECT DISTINCT p.period_start, m.customer_id FROM periods p
        JOIN (SELECT customer_id, effective_at, mrr,
                lead(effective_at) OVER (PARTITION BY customer_id ORDER BY effective_at) AS next_at

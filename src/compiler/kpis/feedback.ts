@@ -139,12 +139,15 @@ function touchpointSql(
 /** Per period and segment: customers active at p_end, and those loyal (tenure and no detractor answer). */
 function loyaltySql(req: FeedbackRequest, customerMrr: string | undefined, params: SqlParams): string {
   return `WITH ${customerMrrCtes(observedPeriods(req), params, customerMrr)},
+  -- An answer is the account's latest before a period's end from its own time until its next answer's
+  -- (ties in time: the later response), so each answer meets only the periods it is latest for.
+  answers AS (
+    SELECT f.customer_id, f.answered_at, f.score,
+      lead(f.answered_at) OVER (PARTITION BY f.customer_id ORDER BY f.answered_at, f.response_id) AS next_at
+    FROM feedback f WHERE f.kind = 'nps'),
   latest_nps AS (
-    SELECT p.period_start, f.customer_id, f.score,
-      row_number() OVER (
-        PARTITION BY p.period_start, f.customer_id ORDER BY f.answered_at DESC, f.response_id DESC) AS recency
-    FROM feedback f JOIN periods p ON f.answered_at < p.period_end
-    WHERE f.kind = 'nps')
+    SELECT p.period_start, a.customer_id, a.score, 1 AS recency FROM answers a
+    JOIN periods p ON a.answered_at < p.period_end AND (a.next_at IS NULL OR a.next_at >= p.period_end))
   SELECT m.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS active,
     count(CASE WHEN m.first_paid_at + INTERVAL '1 month' * ${params.bind(req.params.minTenureMonths)} <= m.period_end
       AND (l.score IS NULL OR l.score > ${DETRACTOR_MAX}) THEN 1 END) AS loyal
