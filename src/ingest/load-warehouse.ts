@@ -14,8 +14,11 @@ export interface LoadOptions extends IngestOptions {
 }
 
 export interface LoadReport extends IngestReport {
-  /** The rollups kept for the catalog, and the seconds their rebuild took (also in `seconds`). */
-  readonly rollups: { readonly keys: readonly string[]; readonly seconds: number };
+  /**
+   * The rollups kept for the catalog, whether the load rebuilt them (not when it added no events and they
+   * were current), and the seconds it took (also in `seconds`).
+   */
+  readonly rollups: { readonly keys: readonly string[]; readonly rebuilt: boolean; readonly seconds: number };
 }
 
 export async function loadWarehouse(engine: Engine, opts: LoadOptions): Promise<LoadReport> {

@@ -22,8 +22,11 @@ export function formatIngestReport(report: IngestReport & Partial<LoadReport>): 
   if (report.ignored.length > 0) lines.push(`not Tenure tables, left alone: ${report.ignored.join(', ')}`);
   if (report.rollups) {
     const n = report.rollups.keys.length;
+    const kept = `${n} rollup${n === 1 ? '' : 's'} kept for the catalog`;
     lines.push(
-      `${n} rollup${n === 1 ? '' : 's'} rebuilt for the catalog in ${report.rollups.seconds.toFixed(1)} s`,
+      report.rollups.rebuilt
+        ? `${kept}, rebuilt in ${report.rollups.seconds.toFixed(1)} s`
+        : `${kept}, already current (no new events)`,
     );
   }
   lines.push(`load ${report.loadId} took ${report.seconds.toFixed(1)} s`);

@@ -31,6 +31,7 @@ import { segmentSql } from '../dimensions.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import type { Period } from '../periods.ts';
 import { previousPeriod, withPreviousPeriods } from '../previous-period.ts';
+import { MRR_SPANS_SQL } from '../rollups/customer-mrr.ts';
 import { type RunRollups, withRollups } from '../rollups/run-rollups.ts';
 import { periodDaysSql, periodsValues, secondsBetween } from '../sql-time.ts';
 
@@ -87,16 +88,10 @@ function redemptionSql(req: CommerceRequest, params: SqlParams): string {
 
 /**
  * Per period and segment: customers active in it, and loyalty members with an earn or redeem in it.
- * `periodUsers`: the run's users active per period for the active events (none without events).
+ * `active`: a run's table of (period_start, customer_id) — its period users for the active events, or,
+ * without events, its subscribed accounts.
  */
-function loyaltySql(req: CommerceRequest, periodUsers: string | undefined, params: SqlParams): string {
-  const active = periodUsers
-    ? `SELECT a.period_start, a.customer_id FROM ${periodUsers} a`
-    : `SELECT DISTINCT p.period_start, m.customer_id FROM periods p
-       JOIN (SELECT customer_id, effective_at, mrr,
-               lead(effective_at) OVER (PARTITION BY customer_id ORDER BY effective_at) AS next_at
-             FROM subscription_changes) m
-         ON m.mrr > 0 AND m.effective_at < p.period_end AND (m.next_at IS NULL OR m.next_at > p.period_start)`;
+function loyaltySql(req: CommerceRequest, active: string, params: SqlParams): string {
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   period_days AS (${periodDaysSql(req.periods)}),
   participants AS (
@@ -104,7 +99,9 @@ function loyaltySql(req: CommerceRequest, periodUsers: string | undefined, param
     JOIN loyalty_members lm ON lm.customer_id = la.customer_id
     JOIN periods p ON ${inPeriod('la.occurred_at')}
     WHERE la.kind IN ('earn', 'redeem')),
-  active AS (${active} UNION SELECT period_start, customer_id FROM participants)
+  active AS (
+    SELECT a.period_start, a.customer_id FROM ${active} a
+    UNION SELECT period_start, customer_id FROM participants)
   SELECT a.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS active,
     count(pt.customer_id) AS participants
   FROM active a JOIN customers cu ON cu.customer_id = a.customer_id
@@ -141,10 +138,7 @@ function revenueSql(periods: readonly Period[], req: CommerceRequest, params: Sq
     'greatest(m.effective_at, p.period_start)',
   )} / 86400.0`;
   return `WITH periods AS (${periodsValues(periods, params)}),
-  mrr_spans AS (
-    SELECT customer_id, effective_at, mrr,
-      lead(effective_at) OVER (PARTITION BY customer_id ORDER BY effective_at) AS next_at
-    FROM subscription_changes),
+  mrr_spans AS (${MRR_SPANS_SQL}),
   recurring AS (
     SELECT p.period_start, m.customer_id,
       CAST(sum(m.mrr * ${days}) AS DOUBLE PRECISION) / ${params.bind(DAYS_PER_MONTH)} AS amount
@@ -222,7 +216,9 @@ async function commerceKpis(engine: Engine, rollups: RunRollups, req: CommerceRe
       ? await run(async (p) =>
           loyaltySql(
             req,
-            hasEvents ? await rollups.periodUsers(req.periods, req.params.activeEvents) : undefined,
+            hasEvents
+              ? await rollups.periodUsers(req.periods, req.params.activeEvents)
+              : await rollups.subscribed(req.periods),
             p,
           ),
         )

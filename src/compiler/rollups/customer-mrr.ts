@@ -15,12 +15,14 @@ import { periodsValues } from '../sql-time.ts';
  * `built`: a table holding customer_mrr for these periods and maybe others before them (the run's rollup,
  * RunRollups.customerMrr), read instead of computing it again; the other CTEs stay for the query.
  */
+/** `(customer_id, effective_at, mrr, next_at)`: each subscription change with the time of the next one. */
+export const MRR_SPANS_SQL = `SELECT customer_id, effective_at, mrr,
+      lead(effective_at) OVER (PARTITION BY customer_id ORDER BY effective_at) AS next_at
+    FROM subscription_changes`;
+
 export function customerMrrCtes(periods: readonly Period[], params: SqlParams, built?: string): string {
   const common = `periods AS (${periodsValues(periods, params)}),
-  mrr_spans AS (
-    SELECT customer_id, effective_at, mrr,
-      lead(effective_at) OVER (PARTITION BY customer_id ORDER BY effective_at) AS next_at
-    FROM subscription_changes),
+  mrr_spans AS (${MRR_SPANS_SQL}),
   first_paid AS (
     SELECT customer_id, min(effective_at) AS first_paid_at FROM subscription_changes WHERE mrr > 0
     GROUP BY customer_id)`;

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { withSmallWarehouse } from '../../../test/support/small-warehouse.ts';
 import type { Engine } from '../../warehouse/engine.ts';
-import { activityEventsFor, computeKpis } from '../compute.ts';
+import { activityEventsFor, computeKpis, rollupAsksFor } from '../compute.ts';
 import { RunRollups } from './run-rollups.ts';
-import { storedRollups } from './stored-rollups.ts';
+import { storedRollups, storeRollups } from './stored-rollups.ts';
 
 // Three accounts over January–March 2024, with the events no default KPI names (login, view_page) beside
 // milestones, key actions, a feature and the funnel's first step.
@@ -147,4 +147,25 @@ test('a load keeps the catalog’s rollups; a run reads them, and stops when the
   assert.equal(seen.stale, 0);
   assert.notDeepEqual(seen.after, seen.before, 'the written login counts (u3 active in March)');
   assert.deepEqual(seen.after, seen.own);
+});
+
+test('a load that adds no events leaves the kept rollups as they are; one that adds some rebuilds them', async () => {
+  const seen = await withSmallWarehouse(DATA, async (db) => {
+    const asks = rollupAsksFor('all');
+    const { keys, rebuilt } = await storeRollups(db, asks);
+    const again = { keys, rebuilt };
+    const tables = (await storedRollups(db)).map((r) => r.table).sort();
+    await db.run(
+      `INSERT INTO events (event_id, user_id, customer_id, occurred_at, name)
+       VALUES ('e23', 'u3', 'B', CAST('2024-03-10T10:00:00Z' AS TIMESTAMPTZ), 'login')`,
+    );
+    const after = (await storeRollups(db, asks)).rebuilt;
+    return { again, tables, after, current: (await storedRollups(db)).length };
+  });
+  assert.equal(seen.again.rebuilt, false);
+  // The five kinds the shipped catalog reads: activity, user days, sessions, first uses, named events.
+  assert.equal(seen.again.keys.length, 5);
+  assert.equal(seen.tables.length, 5);
+  assert.equal(seen.after, true, 'a written event changes the fingerprint');
+  assert.equal(seen.current, 5, 'the rebuilt set is current again');
 });

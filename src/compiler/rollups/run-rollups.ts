@@ -19,7 +19,7 @@ import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { eventFilter } from '../event-filter.ts';
 import type { Period } from '../periods.ts';
 import { periodDaysSql, periodsValues, secondsBetween, utcDay } from '../sql-time.ts';
-import { customerMrrCtes } from './customer-mrr.ts';
+import { customerMrrCtes, MRR_SPANS_SQL } from './customer-mrr.ts';
 import { type StoredRollup, storedRollups } from './stored-rollups.ts';
 
 export interface SessionParams {
@@ -177,7 +177,8 @@ export class RunRollups {
    */
   customerMrr(periods: readonly Period[]): Promise<string> {
     const pairs = periods.map((p) => `${p.start}/${p.end}`);
-    const last = pairs[periods.reduce((at, p, i) => (p.end > (periods[at]?.end ?? '') ? i : at), 0)] ?? '';
+    const latest = [...periods].sort((a, b) => a.end.localeCompare(b.end)).at(-1);
+    const last = latest ? `${latest.start}/${latest.end}` : '';
     const built = this.mrrTables.find((t) => t.last === last && pairs.every((x) => t.pairs.has(x)));
     if (built) return built.table;
     const table = this.table(
@@ -229,10 +230,7 @@ export class RunRollups {
     return this.table(
       key,
       (params) => `/* subscribed */ WITH periods AS (${periodsValues(periods, params)})
-      SELECT DISTINCT p.period_start, m.customer_id FROM periods p
-      JOIN (SELECT customer_id, effective_at, mrr,
-              lead(effective_at) OVER (PARTITION BY customer_id ORDER BY effective_at) AS next_at
-            FROM subscription_changes) m
+      SELECT DISTINCT p.period_start, m.customer_id FROM periods p JOIN (${MRR_SPANS_SQL}) m
         ON m.mrr > 0 AND m.effective_at < p.period_end AND (m.next_at IS NULL OR m.next_at > p.period_start)`,
     );
   }
@@ -286,13 +284,23 @@ export class RunRollups {
   }
 }
 
-/** The keys rollups are built, kept and found under: the kind and what it depends on. */
+/** The keys rollups are built, kept and found under: the kind and what it depends on (names sorted). */
+const sortedNames = (names: readonly string[]) => [...new Set(names)].sort();
 const activityKey = (names: readonly string[]) => `activity ${JSON.stringify(names)}`;
-const userDaysKey = (names: readonly string[]) => `user_days ${JSON.stringify(names)}`;
+const userDaysKey = (names: readonly string[]) => `user_days ${JSON.stringify(sortedNames(names))}`;
 const firstUsesKey = (name: string) => `first_uses ${JSON.stringify(name)}`;
-const namedEventsKey = (names: readonly string[]) => `named_events ${JSON.stringify(names)}`;
+const namedEventsKey = (names: readonly string[]) => `named_events ${JSON.stringify(sortedNames(names))}`;
 const sessionsKey = (p: SessionParams) =>
-  `sessions ${p.sessionGapMinutes} ${JSON.stringify([...new Set(p.keyActions)].sort())}`;
+  `sessions ${p.sessionGapMinutes} ${JSON.stringify(sortedNames(p.keyActions))}`;
+
+/** The key each kind of event rollup is kept under, for stored-rollups.ts. */
+export const ROLLUP_KEYS = {
+  activity: (names: readonly string[] | 'all') => activityKey(names === 'all' ? [] : sortedNames(names)),
+  userDays: userDaysKey,
+  sessions: sessionsKey,
+  firstUses: firstUsesKey,
+  namedEvents: namedEventsKey,
+} as const;
 
 /**
  * Runs `work` with the run's rollups, or, called outside a run (a family on its own), with rollups of its

@@ -1,12 +1,13 @@
 // Rollups the warehouse keeps between runs. After each load, ingestion builds the ones the project's
 // catalog reads (activity over its event names, user days for its active events, sessions for its gaps and
-// key actions, first uses of its key action, the events of its funnel steps) as lasting tables, and lists them in tenure_rollups with the fingerprint of the events table
-// they were built from. A run uses a kept rollup while the events table still has that fingerprint, and
-// builds anything else for itself (run-rollups.ts). Every rollup reads the events table alone.
+// key actions, first uses of its key action, the events of its funnel steps) as lasting tables, and lists
+// them in tenure_rollups with the fingerprint of the events table they were built from. A run uses a kept
+// rollup while the events table still has that fingerprint, and builds anything else for itself
+// (run-rollups.ts). Every rollup reads the events table alone.
 
 import { LOAD_ID_COLUMN } from '../../warehouse/canonical-ddl.ts';
 import type { Engine } from '../../warehouse/engine.ts';
-import { RunRollups, type SessionParams } from './run-rollups.ts';
+import { ROLLUP_KEYS, RunRollups, type SessionParams } from './run-rollups.ts';
 
 export const STORED_ROLLUPS_TABLE = 'tenure_rollups';
 const PREFIX = 'tenure_kept_rollup';
@@ -66,15 +67,35 @@ export async function storedRollups(engine: Engine): Promise<readonly StoredRoll
   });
 }
 
+/** The keys of the rollups `asks` names. */
+function keysOf(asks: RollupAsks): string[] {
+  const activity =
+    asks.activity === 'all' || asks.activity.length ? [ROLLUP_KEYS.activity(asks.activity)] : [];
+  return [
+    ...activity,
+    ...asks.userDays.map(ROLLUP_KEYS.userDays),
+    ...asks.sessions.map(ROLLUP_KEYS.sessions),
+    ...asks.firstUses.map(ROLLUP_KEYS.firstUses),
+    ...asks.namedEvents.map(ROLLUP_KEYS.namedEvents),
+  ];
+}
+
 /**
  * Replaces the kept rollups with ones for `asks`, in one transaction: a run sees the old set or the new one.
- * Returns the keys built and the seconds it took.
+ * When every rollup asked for is kept and current (a load that added no events), nothing is rebuilt.
+ * Returns the keys kept, whether they were rebuilt, and the seconds it took.
  */
 export async function storeRollups(
   engine: Engine,
   asks: RollupAsks,
-): Promise<{ keys: string[]; seconds: number }> {
+): Promise<{ keys: string[]; rebuilt: boolean; seconds: number }> {
   const started = performance.now();
+  const current = await storedRollups(engine);
+  const wanted = keysOf(asks);
+  if (current.length > 0 && wanted.every((k) => current.some((c) => c.key === k))) {
+    const keys = current.map((c) => c.key);
+    return { keys, rebuilt: false, seconds: (performance.now() - started) / 1000 };
+  }
   const keys = await engine.transaction(async (tx) => {
     await tx.run(
       `CREATE TABLE IF NOT EXISTS ${STORED_ROLLUPS_TABLE} (key VARCHAR PRIMARY KEY, table_name VARCHAR NOT NULL,
@@ -104,5 +125,5 @@ export async function storeRollups(
     }
     return built.map((b) => b.key);
   });
-  return { keys, seconds: (performance.now() - started) / 1000 };
+  return { keys, rebuilt: true, seconds: (performance.now() - started) / 1000 };
 }
