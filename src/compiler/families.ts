@@ -48,6 +48,12 @@ export interface OtherRollups {
   readonly sessions?: readonly SessionParams[];
   readonly firstUses?: readonly string[];
   readonly namedEvents?: readonly (readonly string[])[];
+  /** Active events whose users per month are read (RunRollups.periodUsers). */
+  readonly periodUsers?: readonly (readonly string[])[];
+  /** Reads the accounts subscribed in each period (RunRollups.subscribed). */
+  readonly subscribed?: boolean;
+  /** Reads customer MRR at period bounds (RunRollups.customerMrr). */
+  readonly customerMrr?: boolean;
 }
 
 interface FamilyOptions<P> {
@@ -113,12 +119,16 @@ export function unionOfEvents(lists: readonly (readonly string[] | 'all')[]): re
 
 const usersAndSessions = (p: SessionParams & { activeEvents: readonly string[] }): OtherRollups => ({
   userDays: [p.activeEvents],
+  periodUsers: [p.activeEvents],
+  subscribed: true,
   sessions: [{ sessionGapMinutes: p.sessionGapMinutes, keyActions: p.keyActions }],
 });
 const userDaysOf = (p: { activeEvents: readonly string[] }): OtherRollups => ({ userDays: [p.activeEvents] });
 
 export const FAMILIES: readonly Family[] = [
-  family('revenue', Object.keys(REVENUE_FORMULAS), {}, (engine, c) => computeRevenueKpis(engine, c)),
+  family('revenue', Object.keys(REVENUE_FORMULAS), {}, (engine, c) => computeRevenueKpis(engine, c), {
+    otherRollups: () => ({ customerMrr: true }),
+  }),
   // Active events are read through user days, which take activity rows only when some are named.
   family('usage', USAGE_KPIS, DEFAULT_USAGE_PARAMS, computeUsageKpis, {
     activityEvents: (p) => unionOfEvents([p.activeEvents, named(p.engagementEvents)]),
@@ -126,7 +136,7 @@ export const FAMILIES: readonly Family[] = [
   }),
   family('engagement', ENGAGEMENT_KPIS, DEFAULT_ENGAGEMENT_PARAMS, computeEngagementKpis, {
     activityEvents: (p) => unionOfEvents([p.activeEvents, named(p.keyActions)]),
-    otherRollups: usersAndSessions,
+    otherRollups: (p) => ({ ...usersAndSessions(p), customerMrr: true }),
   }),
   family('activation', ACTIVATION_KPIS, DEFAULT_ACTIVATION_PARAMS, computeActivationKpis, {
     aliases: { steps: ['funnelSteps'] },
@@ -149,12 +159,15 @@ export const FAMILIES: readonly Family[] = [
   // One catalog name, two family parameters: each of the two KPIs reads its own lookback.
   family('feedback', FEEDBACK_KPIS, DEFAULT_FEEDBACK_PARAMS, computeFeedbackKpis, {
     aliases: { lookback_days: ['feedbackLookbackDays', 'checkInLookbackDays'] },
+    otherRollups: () => ({ customerMrr: true }),
   }),
   family('commerce', COMMERCE_KPIS, DEFAULT_COMMERCE_PARAMS, computeCommerceKpis, {
     activityEvents: (p) => p.activeEvents,
-    otherRollups: userDaysOf,
+    otherRollups: (p) => ({ ...userDaysOf(p), periodUsers: [p.activeEvents], subscribed: true }),
   }),
-  family('lifetime', LIFETIME_KPIS, DEFAULT_LIFETIME_PARAMS, computeLifetimeKpis),
+  family('lifetime', LIFETIME_KPIS, DEFAULT_LIFETIME_PARAMS, computeLifetimeKpis, {
+    otherRollups: () => ({ customerMrr: true }),
+  }),
   family('contracts', CONTRACT_KPIS, DEFAULT_CONTRACT_PARAMS, computeContractKpis),
 ];
 

@@ -6,6 +6,11 @@ import type { SqlParams } from '../../warehouse/sql-builder.ts';
 import type { Period } from '../periods.ts';
 import { periodsValues } from '../sql-time.ts';
 
+/** `(customer_id, effective_at, mrr, next_at)`: each subscription change with the time of the next one. */
+export const MRR_SPANS_SQL = `SELECT customer_id, effective_at, mrr,
+      lead(effective_at) OVER (PARTITION BY customer_id ORDER BY effective_at) AS next_at
+    FROM subscription_changes`;
+
 /**
  * CTEs ending in `customer_mrr(period_start, period_end, customer_id, s, e, first_paid_at)`: one row per
  * period and customer with a subscription change before the period's end; `s` and `e` are MRR at the
@@ -15,17 +20,18 @@ import { periodsValues } from '../sql-time.ts';
  * `built`: a table holding customer_mrr for these periods and maybe others before them (the run's rollup,
  * RunRollups.customerMrr), read instead of computing it again; the other CTEs stay for the query.
  */
-/** `(customer_id, effective_at, mrr, next_at)`: each subscription change with the time of the next one. */
-export const MRR_SPANS_SQL = `SELECT customer_id, effective_at, mrr,
-      lead(effective_at) OVER (PARTITION BY customer_id ORDER BY effective_at) AS next_at
-    FROM subscription_changes`;
-
 export function customerMrrCtes(periods: readonly Period[], params: SqlParams, built?: string): string {
   const common = `periods AS (${periodsValues(periods, params)}),
   mrr_spans AS (${MRR_SPANS_SQL}),
   first_paid AS (
     SELECT customer_id, min(effective_at) AS first_paid_at FROM subscription_changes WHERE mrr > 0
-    GROUP BY customer_id)`;
+    GROUP BY customer_id),
+  -- Customers whose history starts after the last period: one zero row each, in it.
+  later AS (
+    SELECT p.period_start, p.period_end, h.customer_id, 0 AS s, 0 AS e, f.first_paid_at
+    FROM (SELECT customer_id, min(effective_at) AS first_at FROM subscription_changes GROUP BY 1) h
+    JOIN periods p ON p.period_end = (SELECT max(period_end) FROM periods) AND h.first_at >= p.period_end
+    LEFT JOIN first_paid f ON f.customer_id = h.customer_id)`;
   if (built) {
     return `${common},
   customer_mrr AS (
@@ -38,11 +44,6 @@ export function customerMrrCtes(periods: readonly Period[], params: SqlParams, b
     SELECT b.t, m.customer_id, m.mrr, m.first_paid_at FROM boundaries b
     JOIN (SELECT x.*, f.first_paid_at FROM mrr_spans x LEFT JOIN first_paid f ON f.customer_id = x.customer_id) m
       ON m.effective_at < b.t AND (m.next_at IS NULL OR b.t <= m.next_at)),
-  later AS (
-    SELECT p.period_start, p.period_end, h.customer_id, 0 AS s, 0 AS e, f.first_paid_at
-    FROM (SELECT customer_id, min(effective_at) AS first_at FROM subscription_changes GROUP BY 1) h
-    JOIN periods p ON p.period_end = (SELECT max(period_end) FROM periods) AND h.first_at >= p.period_end
-    LEFT JOIN first_paid f ON f.customer_id = h.customer_id),
   customer_mrr AS (${disjoint(periods) ? byPreviousBoundary : byJoin}
     UNION ALL SELECT * FROM later)`;
 }

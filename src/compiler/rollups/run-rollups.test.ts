@@ -124,27 +124,33 @@ test('a load keeps the catalog’s rollups; a run reads them, and stops when the
       const kept = (await storedRollups(session)).map((r) => r.key.split(' ')[0]);
       const run = new RunRollups(session, activityEventsFor('all'));
       const before = await computeKpis(session, REQUEST, run);
-      // What a run builds for its own periods (customer MRR, period users) reads no events.
-      const builtOnKept = (await run.builtTables()).filter((t) =>
-        ['activity', 'user_days', 'sessions', 'first_uses', 'named_events'].includes(
-          t.key.split(' ')[0] ?? '',
-        ),
-      ).length;
+      const builtOnKept = (await run.builtTables()).map((t) => t.key.split(' ')[0]);
       await run.drop();
       // A row written past ingestion: the kept rollups no longer describe the events, so none is used.
       await session.run(
         `INSERT INTO events (event_id, user_id, customer_id, occurred_at, name)
          VALUES ('e23', 'u3', 'B', CAST('2024-03-10T10:00:00Z' AS TIMESTAMPTZ), 'login')`,
       );
-      const stale = (await storedRollups(session)).length;
+      const stale = (await storedRollups(session)).map((r) => r.key.split(' ')[0]);
       const after = await computeKpis(session, REQUEST);
       const own = await withFullActivity(session);
       return { kept, builtOnKept, stale, before, after, own };
     }),
   );
-  assert.deepEqual(seen.kept.sort(), ['activity', 'first_uses', 'named_events', 'sessions', 'user_days']);
-  assert.equal(seen.builtOnKept, 0, 'the whole catalog runs on the kept event rollups');
-  assert.equal(seen.stale, 0);
+  assert.deepEqual(seen.kept.sort(), [
+    'activity',
+    'customer_mrr',
+    'first_uses',
+    'named_events',
+    'period_users',
+    'sessions',
+    'subscribed',
+    'user_days',
+  ]);
+  // Only activation's own tables, and customer MRR for feedback, whose last period is cut at as_of.
+  assert.deepEqual(seen.builtOnKept, ['shared', 'shared', 'customer_mrr']);
+  // The tables built from subscription changes alone stay current.
+  assert.deepEqual(seen.stale.sort(), ['customer_mrr', 'subscribed']);
   assert.notDeepEqual(seen.after, seen.before, 'the written login counts (u3 active in March)');
   assert.deepEqual(seen.after, seen.own);
 });
@@ -159,13 +165,57 @@ test('a load that adds no events leaves the kept rollups as they are; one that a
       `INSERT INTO events (event_id, user_id, customer_id, occurred_at, name)
        VALUES ('e23', 'u3', 'B', CAST('2024-03-10T10:00:00Z' AS TIMESTAMPTZ), 'login')`,
     );
-    const after = (await storeRollups(db, asks)).rebuilt;
-    return { again, tables, after, current: (await storedRollups(db)).length };
+    const after = await storeRollups(db, asks);
+    const now = await storedRollups(db);
+    const same = now.filter((r) => tables.includes(r.table)).map((r) => r.key.split(' ')[0]);
+    return { again, tables, after: { rebuilt: after.rebuilt }, current: now.length, same: same.sort() };
   });
   assert.equal(seen.again.rebuilt, false);
-  // The five kinds the shipped catalog reads: activity, user days, sessions, first uses, named events.
-  assert.equal(seen.again.keys.length, 5);
-  assert.equal(seen.tables.length, 5);
-  assert.equal(seen.after, true, 'a written event changes the fingerprint');
-  assert.equal(seen.current, 5, 'the rebuilt set is current again');
+  // The eight kinds the shipped catalog reads: activity, user days, sessions, first uses, named events,
+  // monthly period users, monthly subscribed accounts, customer MRR at month bounds.
+  assert.equal(seen.again.keys.length, 8);
+  assert.equal(seen.tables.length, 8);
+  assert.equal(seen.after.rebuilt, true, 'a written event changes the fingerprint');
+  assert.equal(seen.current, 8, 'the rebuilt set is current again');
+  // Only the tables read from events were rebuilt: those from subscription changes are the same tables.
+  assert.deepEqual(seen.same, ['customer_mrr', 'subscribed']);
+});
+
+test('kept monthly tables answer any calendar months as a run of its own does; other periods build their own', async () => {
+  const requests = [
+    { from: '2024-02-01', to: '2024-03-31', grain: 'month' as const }, // a copy of two kept months
+    { from: '2024-01-01', to: '2024-01-31', grain: 'month' as const }, // C's history starts after January
+    { from: '2023-11-01', to: '2024-05-31', grain: 'month' as const }, // past the kept months
+    { from: '2024-01-01', to: '2024-03-31', grain: 'week' as const },
+  ];
+  const seen = await withSmallWarehouse(DATA, (db) =>
+    db.session(async (session) => {
+      const out = [];
+      for (const r of requests) {
+        for (const by of [undefined, 'plan']) {
+          const run = new RunRollups(session, activityEventsFor('all'));
+          const kept = await computeKpis(session, { ...r, kpis: 'all', by }, run);
+          const built = (await run.builtTables()).map((t) => t.key.split(' ')[0]);
+          await run.drop();
+          const own = new RunRollups(session, 'all', { useStored: false });
+          const mine = await computeKpis(session, { ...r, kpis: 'all', by }, own);
+          await own.drop();
+          out.push({
+            same: JSON.stringify(kept) === JSON.stringify(mine),
+            built: [...new Set(built)].sort(),
+          });
+        }
+      }
+      return out;
+    }),
+  );
+  for (const s of seen) assert.ok(s.same, 'kept and own rollups give the same results');
+  // Two kept months: period users and subscribed accounts copied (kept_months); customer MRR as kept.
+  assert.deepEqual(seen[0]?.built, ['customer_mrr', 'kept', 'shared']);
+  // January alone: customer MRR from the kept table with C's zero row in January.
+  assert.ok(seen[2]?.built.includes('customer_mrr'));
+  // Past the kept months: customer MRR and subscribed accounts are built; period users still kept.
+  assert.deepEqual(seen[4]?.built, ['customer_mrr', 'shared', 'subscribed']);
+  // Weeks: built for the run.
+  assert.ok(seen[6]?.built.includes('period_users'));
 });

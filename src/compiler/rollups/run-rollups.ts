@@ -17,7 +17,7 @@
 import type { Engine } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { eventFilter } from '../event-filter.ts';
-import type { Period } from '../periods.ts';
+import { nextPeriodStart, type Period, periodStart, periodsBetween } from '../periods.ts';
 import { periodDaysSql, periodsValues, secondsBetween, utcDay } from '../sql-time.ts';
 import { customerMrrCtes, MRR_SPANS_SQL } from './customer-mrr.ts';
 import { type StoredRollup, storedRollups } from './stored-rollups.ts';
@@ -119,6 +119,9 @@ export class RunRollups {
    * engagement and commerce queries that count active users or accounts per period.
    */
   async periodUsers(periods: readonly Period[], activeEvents: readonly string[]): Promise<string> {
+    // A kept monthly table answers any calendar months: outside the data's months there are no users.
+    const kept = await this.keptMonthly(MONTHLY_KEYS.periodUsers(ANY_MONTHS, activeEvents));
+    if (kept && periods.every(isCalendarMonth)) return this.keptMonths(kept, periods);
     const userDays = await this.userDays(activeEvents);
     const key = `period_users ${JSON.stringify(periods.map((p) => [p.start, p.end]))} ${userDays}`;
     return this.table(
@@ -175,18 +178,39 @@ export class RunRollups {
    * A table built for more periods serves when it ends with the same period, which holds the rows of
    * customers whose history starts after it.
    */
-  customerMrr(periods: readonly Period[]): Promise<string> {
+  async customerMrr(periods: readonly Period[]): Promise<string> {
     const pairs = periods.map((p) => `${p.start}/${p.end}`);
     const latest = [...periods].sort((a, b) => a.end.localeCompare(b.end)).at(-1);
     const last = latest ? `${latest.start}/${latest.end}` : '';
     const built = this.mrrTables.find((t) => t.last === last && pairs.every((x) => t.pairs.has(x)));
     if (built) return built.table;
-    const table = this.table(
-      `customer_mrr ${JSON.stringify(pairs)}`,
-      (params) => `/* customer_mrr */ WITH ${customerMrrCtes(periods, params)} SELECT * FROM customer_mrr`,
-    );
+    const kept = await this.keptMonthly(MONTHLY_KEYS.customerMrr(ANY_MONTHS));
+    const table =
+      kept &&
+      latest &&
+      periods.every((p) => isCalendarMonth(p) && Date.parse(p.end) <= Date.parse(kept.months.to))
+        ? this.keptCustomerMrr(kept, periods, latest)
+        : this.table(
+            `customer_mrr ${JSON.stringify(pairs)}`,
+            (params) =>
+              `/* customer_mrr */ WITH ${customerMrrCtes(periods, params)} SELECT * FROM customer_mrr`,
+          );
     this.mrrTables.push({ pairs: new Set(pairs), last, table });
     return table;
+  }
+
+  /**
+   * Customer MRR from the kept monthly table: as it is when the periods end with its last month (readers
+   * keep their own periods' rows); else with one zero row in the last period for each customer whose
+   * history starts after it (customerMrrCtes), which the kept table holds only in later months.
+   */
+  private keptCustomerMrr(kept: KeptMonthly, periods: readonly Period[], latest: Period): Promise<string> {
+    if (Date.parse(latest.end) === Date.parse(kept.months.to)) return Promise.resolve(kept.table);
+    return this.table(
+      `customer_mrr kept ${JSON.stringify(periods.map((p) => p.start))}`,
+      (params) => `/* customer_mrr */ WITH ${customerMrrCtes(periods, params, kept.table)}
+      SELECT * FROM customer_mrr UNION ALL SELECT * FROM later`,
+    );
   }
 
   /**
@@ -225,7 +249,11 @@ export class RunRollups {
    * `(period_start, customer_id)`: the accounts subscribed at some time in each period (MRR > 0 at its start
    * or from a change inside it), read by engagement rate and the engagement score alike.
    */
-  subscribed(periods: readonly Period[]): Promise<string> {
+  async subscribed(periods: readonly Period[]): Promise<string> {
+    const kept = await this.keptMonthly(MONTHLY_KEYS.subscribed(ANY_MONTHS));
+    if (kept && periods.every((p) => isCalendarMonth(p) && Date.parse(p.end) <= Date.parse(kept.months.to))) {
+      return this.keptMonths(kept, periods);
+    }
     const key = `subscribed ${JSON.stringify(periods.map((p) => [p.start, p.end]))}`;
     return this.table(
       key,
@@ -233,6 +261,30 @@ export class RunRollups {
       SELECT DISTINCT p.period_start, m.customer_id FROM periods p JOIN (${MRR_SPANS_SQL}) m
         ON m.mrr > 0 AND m.effective_at < p.period_end AND (m.next_at IS NULL OR m.next_at > p.period_start)`,
     );
+  }
+
+  /** The kept monthly table whose key matches `key` but for its months; undefined when none is current. */
+  private async keptMonthly(key: string): Promise<KeptMonthly | undefined> {
+    const same = MONTHLY_KEYS.withoutMonths(key);
+    for (const r of await this.storedTables()) {
+      if (r.months && MONTHLY_KEYS.withoutMonths(r.key) === same) return { table: r.table, months: r.months };
+    }
+    return undefined;
+  }
+
+  /**
+   * The rows of a kept monthly table for these calendar months (months it does not hold have none): the
+   * table itself when they are all of its months, else a copy of theirs.
+   */
+  private keptMonths(kept: KeptMonthly, periods: readonly Period[]): Promise<string> {
+    const asked = new Set(periods.map((p) => Date.parse(p.start)));
+    const all = periodsBetween(kept.months.from.slice(0, 10), dayBefore(kept.months.to), 'month');
+    if (all.every((m) => asked.has(Date.parse(m.start)))) return Promise.resolve(kept.table);
+    return this.table(`kept ${kept.table} ${JSON.stringify([...asked].sort())}`, (params) => {
+      const starts = periods.map((p) => `(CAST(${params.bind(p.start)} AS TIMESTAMPTZ))`).join(', ');
+      return `/* kept_months */ SELECT k.* FROM ${kept.table} k
+        JOIN (SELECT DISTINCT * FROM (VALUES ${starts}) AS v(period_start)) m ON m.period_start = k.period_start`;
+    });
   }
 
   /**
@@ -260,7 +312,7 @@ export class RunRollups {
   }
 
   private storedTables(): Promise<readonly StoredRollup[]> {
-    if (this.options.useStored === false || this.options.persistAs) return Promise.resolve([]);
+    if (this.options.useStored === false) return Promise.resolve([]);
     this.stored ??= storedRollups(this.engine);
     return this.stored;
   }
@@ -292,6 +344,50 @@ const firstUsesKey = (name: string) => `first_uses ${JSON.stringify(name)}`;
 const namedEventsKey = (names: readonly string[]) => `named_events ${JSON.stringify(sortedNames(names))}`;
 const sessionsKey = (p: SessionParams) =>
   `sessions ${p.sessionGapMinutes} ${JSON.stringify(sortedNames(p.keyActions))}`;
+
+/** The months a kept monthly table holds: [from, to), ISO 8601 UTC, whole calendar months. */
+export interface MonthRange {
+  readonly from: string;
+  readonly to: string;
+}
+
+interface KeptMonthly {
+  readonly table: string;
+  readonly months: MonthRange;
+}
+
+/** Stands for a kept monthly table's months in a key looked up by kind alone (keptMonthly). */
+const ANY_MONTHS: MonthRange = { from: '', to: '' };
+
+/**
+ * The keys of the monthly tables a warehouse keeps (stored-rollups.ts): the kind, `months FROM/TO`, and what
+ * else the table depends on.
+ */
+export const MONTHLY_KEYS = {
+  periodUsers: (m: MonthRange, names: readonly string[]) =>
+    `period_users months ${m.from}/${m.to} ${JSON.stringify(sortedNames(names))}`,
+  subscribed: (m: MonthRange) => `subscribed months ${m.from}/${m.to}`,
+  customerMrr: (m: MonthRange) => `customer_mrr months ${m.from}/${m.to}`,
+  /** The months in a monthly key; undefined for any other key. */
+  monthsOf(key: string): MonthRange | undefined {
+    const m = /^\w+ months ([^ /]+)\/([^ ]+)/.exec(key);
+    return m?.[1] && m[2] ? { from: m[1], to: m[2] } : undefined;
+  },
+  /** The key without its months: what a kept table must match. */
+  withoutMonths: (key: string) => key.replace(/ months [^ ]*/, ' months'),
+} as const;
+
+/** A period that is one whole UTC calendar month. */
+function isCalendarMonth(p: Period): boolean {
+  const start = new Date(p.start);
+  return (
+    periodStart(start, 'month').getTime() === start.getTime() &&
+    nextPeriodStart(start, 'month').getTime() === Date.parse(p.end)
+  );
+}
+
+/** The UTC day before an ISO instant, YYYY-MM-DD. */
+const dayBefore = (iso: string) => new Date(Date.parse(iso) - 86_400_000).toISOString().slice(0, 10);
 
 /** The key each kind of event rollup is kept under, for stored-rollups.ts. */
 export const ROLLUP_KEYS = {

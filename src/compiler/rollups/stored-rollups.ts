@@ -1,24 +1,34 @@
 // Rollups the warehouse keeps between runs. After each load, ingestion builds the ones the project's
-// catalog reads (activity over its event names, user days for its active events, sessions for its gaps and
-// key actions, first uses of its key action, the events of its funnel steps) as lasting tables, and lists
-// them in tenure_rollups with the fingerprint of the events table they were built from. A run uses a kept
-// rollup while the events table still has that fingerprint, and builds anything else for itself
-// (run-rollups.ts). Every rollup reads the events table alone.
+// catalog reads as lasting tables and lists them in tenure_rollups with the fingerprint of the tables they
+// were built from:
+//   from the events: activity over the catalog's event names, user days for its active events, sessions for
+//     its gaps and key actions, first uses of its key action, the events of its funnel steps, and the users
+//     active in each calendar month;
+//   from the subscription changes: each customer's MRR at the bounds of each calendar month, and the
+//     accounts subscribed in each.
+// The monthly tables cover the months of the data (the first event or change to the last); a run at month
+// grain reads them for any months they answer (run-rollups.ts). A run uses a kept rollup while the tables it
+// reads still have its fingerprint, and builds anything else for itself. A load rebuilds only the kept
+// rollups whose tables changed.
 
 import { LOAD_ID_COLUMN } from '../../warehouse/canonical-ddl.ts';
 import type { Engine } from '../../warehouse/engine.ts';
-import { ROLLUP_KEYS, RunRollups, type SessionParams } from './run-rollups.ts';
+import { type Period, periodsBetween } from '../periods.ts';
+import { MONTHLY_KEYS, type MonthRange, ROLLUP_KEYS, RunRollups, type SessionParams } from './run-rollups.ts';
 
 export const STORED_ROLLUPS_TABLE = 'tenure_rollups';
 const PREFIX = 'tenure_kept_rollup';
 /** The rollups' shape: raised whenever a rollup's columns or meaning change, so older kept ones are not read. */
-const FORMAT = 2;
+const FORMAT = 3;
 
-/** A rollup the warehouse keeps; `activityEvents` for activity: the names it holds ([]: every name). */
+/** A rollup the warehouse keeps. */
 export interface StoredRollup {
   readonly key: string;
   readonly table: string;
+  /** For activity: the names it holds ([]: every name). */
   readonly activityEvents?: readonly string[];
+  /** For a monthly table: the months it holds. */
+  readonly months?: MonthRange;
 }
 
 /** What a catalog's runs ask of the shared rollups (compute.ts `rollupAsksFor`). */
@@ -31,7 +41,21 @@ export interface RollupAsks {
   readonly firstUses: readonly string[];
   /** Lists of event names whose every event is read with its time. */
   readonly namedEvents: readonly (readonly string[])[];
+  /** Lists of active events whose users per month are read. */
+  readonly periodUsers: readonly (readonly string[])[];
+  /** Whether the accounts subscribed in each month are read. */
+  readonly subscribed: boolean;
+  /** Whether customer MRR at month bounds is read. */
+  readonly customerMrr: boolean;
 }
+
+/** The tables each kind of kept rollup is built from (its fingerprint covers them): the events unless named. */
+const SOURCES: Readonly<Record<string, readonly Source[]>> = {
+  customer_mrr: ['subscription_changes'],
+  subscribed: ['subscription_changes'],
+};
+type Source = 'events' | 'subscription_changes';
+const sourcesOf = (key: string): readonly Source[] => SOURCES[key.split(' ')[0] ?? ''] ?? ['events'];
 
 async function hasTable(engine: Engine, name: string): Promise<boolean> {
   const rows = await engine.query(
@@ -42,88 +66,158 @@ async function hasTable(engine: Engine, name: string): Promise<boolean> {
 }
 
 /**
- * What identifies the events a rollup was built from: their count and the last load that added any (and
- * the rollups' format). A load changes it; so does a row written or removed by other means.
+ * What identifies the rows of each source table: their count and the last load that added any. A load
+ * changes it; so does a row written or removed by other means. Missing: the table is not there.
  */
-async function eventsFingerprint(engine: Engine): Promise<string | undefined> {
-  if (!(await hasTable(engine, 'events'))) return undefined;
-  const [row] = await engine.query<{ n: number; last: number | null }>(
-    `SELECT count(*) AS n, max(${LOAD_ID_COLUMN}) AS last FROM events`,
-  );
-  return `v${FORMAT}:${row?.n ?? 0}/${row?.last ?? ''}`;
+async function sourceFingerprints(engine: Engine): Promise<Partial<Record<Source, string>>> {
+  const out: Partial<Record<Source, string>> = {};
+  for (const table of ['events', 'subscription_changes'] as const) {
+    if (!(await hasTable(engine, table))) continue;
+    const [row] = await engine.query<{ n: number; last: number | null }>(
+      `SELECT count(*) AS n, max(${LOAD_ID_COLUMN}) AS last FROM ${table}`,
+    );
+    out[table] = `${row?.n ?? 0}/${row?.last ?? ''}`;
+  }
+  return out;
 }
 
-/** The kept rollups still current for the events table; none when the warehouse keeps none. */
+/** The fingerprint a rollup under `key` has when built now; undefined when a table it reads is missing. */
+function fingerprintOf(key: string, sources: Partial<Record<Source, string>>): string | undefined {
+  const parts = sourcesOf(key).map((s) => (sources[s] === undefined ? undefined : `${s}=${sources[s]}`));
+  return parts.includes(undefined) ? undefined : `v${FORMAT}:${parts.join(';')}`;
+}
+
+/** The kept rollups still current for the tables they read; none when the warehouse keeps none. */
 export async function storedRollups(engine: Engine): Promise<readonly StoredRollup[]> {
   if (!(await hasTable(engine, STORED_ROLLUPS_TABLE))) return [];
-  const fingerprint = await eventsFingerprint(engine);
-  const rows = await engine.query<{ key: string; table_name: string }>(
-    `SELECT key, table_name FROM ${STORED_ROLLUPS_TABLE} WHERE fingerprint = $1`,
-    [fingerprint ?? ''],
+  const sources = await sourceFingerprints(engine);
+  const rows = await engine.query<{ key: string; table_name: string; fingerprint: string }>(
+    `SELECT key, table_name, fingerprint FROM ${STORED_ROLLUPS_TABLE}`,
   );
-  return rows.map((r) => {
-    const names = r.key.startsWith('activity ') ? (JSON.parse(r.key.slice(9)) as string[]) : undefined;
-    return { key: r.key, table: r.table_name, activityEvents: names };
-  });
-}
-
-/** The keys of the rollups `asks` names. */
-function keysOf(asks: RollupAsks): string[] {
-  const activity =
-    asks.activity === 'all' || asks.activity.length ? [ROLLUP_KEYS.activity(asks.activity)] : [];
-  return [
-    ...activity,
-    ...asks.userDays.map(ROLLUP_KEYS.userDays),
-    ...asks.sessions.map(ROLLUP_KEYS.sessions),
-    ...asks.firstUses.map(ROLLUP_KEYS.firstUses),
-    ...asks.namedEvents.map(ROLLUP_KEYS.namedEvents),
-  ];
+  return rows
+    .filter((r) => r.fingerprint === fingerprintOf(r.key, sources))
+    .map((r) => {
+      const names = r.key.startsWith('activity ') ? (JSON.parse(r.key.slice(9)) as string[]) : undefined;
+      return { key: r.key, table: r.table_name, activityEvents: names, months: MONTHLY_KEYS.monthsOf(r.key) };
+    });
 }
 
 /**
- * Replaces the kept rollups with ones for `asks`, in one transaction: a run sees the old set or the new one.
- * When every rollup asked for is kept and current (a load that added no events), nothing is rebuilt.
- * Returns the keys kept, whether they were rebuilt, and the seconds it took.
+ * The calendar months of the data: from the month of the first event or subscription change to the month
+ * of the last. None when there are neither.
+ */
+async function dataMonths(engine: Engine): Promise<Period[]> {
+  const parts: string[] = [];
+  if (await hasTable(engine, 'events'))
+    parts.push('SELECT min(occurred_at) AS a, max(occurred_at) AS b FROM events');
+  if (await hasTable(engine, 'subscription_changes')) {
+    parts.push('SELECT min(effective_at) AS a, max(effective_at) AS b FROM subscription_changes');
+  }
+  if (parts.length === 0) return [];
+  const [row] = await engine.query<{ a: string | null; b: string | null }>(
+    `SELECT min(a) AS a, max(b) AS b FROM (${parts.join(' UNION ALL ')}) x`,
+  );
+  if (!row?.a || !row.b) return [];
+  const day = (t: string) => new Date(t).toISOString().slice(0, 10);
+  return periodsBetween(day(row.a), day(row.b), 'month');
+}
+
+/** One kept rollup to build: its key and how the builder makes (or finds) it. */
+interface Wanted {
+  readonly key: string;
+  readonly build: (builder: RunRollups) => Promise<string>;
+}
+
+function wantedRollups(asks: RollupAsks, months: readonly Period[]): Wanted[] {
+  const wanted: Wanted[] = [];
+  const add = (key: string, build: Wanted['build']) => wanted.push({ key, build });
+  if (asks.activity === 'all') add(ROLLUP_KEYS.activity('all'), (b) => b.activity());
+  else if (asks.activity.length)
+    add(ROLLUP_KEYS.activity(asks.activity), (b) => b.activity(asks.activity as string[]));
+  for (const names of asks.userDays) add(ROLLUP_KEYS.userDays(names), (b) => b.userDays(names));
+  for (const p of asks.sessions) add(ROLLUP_KEYS.sessions(p), (b) => b.sessions(p));
+  for (const name of asks.firstUses) add(ROLLUP_KEYS.firstUses(name), (b) => b.firstUses(name));
+  for (const names of asks.namedEvents) add(ROLLUP_KEYS.namedEvents(names), (b) => b.namedEvents(names));
+  const first = months[0];
+  const last = months.at(-1);
+  if (first && last) {
+    const range = { from: first.start, to: last.end };
+    for (const names of asks.periodUsers) {
+      add(MONTHLY_KEYS.periodUsers(range, names), (b) => b.periodUsers(months, names));
+    }
+    if (asks.subscribed) add(MONTHLY_KEYS.subscribed(range), (b) => b.subscribed(months));
+    if (asks.customerMrr) add(MONTHLY_KEYS.customerMrr(range), (b) => b.customerMrr(months));
+  }
+  return wanted;
+}
+
+/**
+ * Makes the kept rollups those `asks` names, in one transaction (a run sees the old set or the new one):
+ * current ones stay, stale or unwanted ones are dropped, missing ones are built. Returns the keys kept,
+ * whether any was rebuilt (not when the load changed none of the tables they read), and the seconds taken.
  */
 export async function storeRollups(
   engine: Engine,
   asks: RollupAsks,
 ): Promise<{ keys: string[]; rebuilt: boolean; seconds: number }> {
   const started = performance.now();
+  const took = () => (performance.now() - started) / 1000;
   const current = await storedRollups(engine);
-  const wanted = keysOf(asks);
-  if (current.length > 0 && wanted.every((k) => current.some((c) => c.key === k))) {
-    const keys = current.map((c) => c.key);
-    return { keys, rebuilt: false, seconds: (performance.now() - started) / 1000 };
+  const wanted = wantedRollups(asks, await dataMonths(engine));
+  if (current.length > 0 && wanted.every((w) => current.some((c) => c.key === w.key))) {
+    return { keys: current.map((c) => c.key), rebuilt: false, seconds: took() };
   }
   const keys = await engine.transaction(async (tx) => {
     await tx.run(
       `CREATE TABLE IF NOT EXISTS ${STORED_ROLLUPS_TABLE} (key VARCHAR PRIMARY KEY, table_name VARCHAR NOT NULL,
         fingerprint VARCHAR NOT NULL, built_at TIMESTAMPTZ NOT NULL)`,
     );
-    const old = await tx.query<{ table_name: string }>(`SELECT table_name FROM ${STORED_ROLLUPS_TABLE}`);
-    for (const o of old) await tx.run(`DROP TABLE IF EXISTS ${o.table_name}`);
-    await tx.run(`DELETE FROM ${STORED_ROLLUPS_TABLE}`);
-    const fingerprint = await eventsFingerprint(tx);
-    if (fingerprint === undefined) return [];
-    const builder = new RunRollups(tx, asks.activity, { persistAs: PREFIX });
-    if (asks.activity === 'all') await builder.activity();
-    else if (asks.activity.length) await builder.activity(asks.activity);
-    for (const names of asks.userDays) await builder.userDays(names);
-    for (const p of asks.sessions) await builder.sessions(p);
-    for (const name of asks.firstUses) await builder.firstUses(name);
-    for (const names of asks.namedEvents) await builder.namedEvents(names);
-    const built = await builder.builtTables();
+    const keep = new Set(
+      (await storedRollups(tx)).filter((c) => wanted.some((w) => w.key === c.key)).map((c) => c.key),
+    );
+    const old = await tx.query<{ key: string; table_name: string }>(
+      `SELECT key, table_name FROM ${STORED_ROLLUPS_TABLE}`,
+    );
+    for (const o of old.filter((x) => !keep.has(x.key))) {
+      await tx.run(`DROP TABLE IF EXISTS ${o.table_name}`);
+      await tx.run(`DELETE FROM ${STORED_ROLLUPS_TABLE} WHERE key = $1`, [o.key]);
+    }
+    const sources = await sourceFingerprints(tx);
+    // The builder reads the kept tables that stay (user days for monthly users); its tables are named by a
+    // build number past theirs, so that names never meet.
+    const build = 1 + Math.max(0, ...old.map((o) => Number(/_(\d+)_\d+$/.exec(o.table_name)?.[1] ?? 0)));
+    const builder = new RunRollups(tx, asks.activity, { persistAs: `${PREFIX}_${build}` });
     const now = new Date().toISOString();
-    for (const b of built) {
+    for (const w of wanted) {
+      const fingerprint = fingerprintOf(w.key, sources);
+      if (keep.has(w.key) || fingerprint === undefined) continue;
+      const table = await w.build(builder);
+      await tx.run(`INSERT INTO ${STORED_ROLLUPS_TABLE} VALUES ($1, $2, $3, CAST($4 AS TIMESTAMPTZ))`, [
+        w.key,
+        table,
+        fingerprint,
+        now,
+      ]);
+      keep.add(w.key);
+    }
+    // A table built on the way to another (user days for monthly users) is kept under its own key too.
+    const listed = new Set(
+      (await tx.query<{ table_name: string }>(`SELECT table_name FROM ${STORED_ROLLUPS_TABLE}`)).map(
+        (r) => r.table_name,
+      ),
+    );
+    for (const b of await builder.builtTables()) {
+      const fingerprint = fingerprintOf(b.key, sources);
+      if (listed.has(b.table) || keep.has(b.key) || fingerprint === undefined) continue;
       await tx.run(`INSERT INTO ${STORED_ROLLUPS_TABLE} VALUES ($1, $2, $3, CAST($4 AS TIMESTAMPTZ))`, [
         b.key,
         b.table,
         fingerprint,
         now,
       ]);
+      keep.add(b.key);
     }
-    return built.map((b) => b.key);
+    return [...keep];
   });
-  return { keys, rebuilt: true, seconds: (performance.now() - started) / 1000 };
+  return { keys, rebuilt: true, seconds: took() };
 }
