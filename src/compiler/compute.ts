@@ -93,6 +93,10 @@ export function rollupAsksFor(ids: readonly string[] | 'all', catalog: Catalog =
     periodUsers: once(others.flatMap((o) => o.periodUsers ?? []).map((names) => [...new Set(names)].sort())),
     subscribed: others.some((o) => o.subscribed === true),
     customerMrr: others.some((o) => o.customerMrr === true),
+    userWeeks: once(others.flatMap((o) => o.userWeeks ?? []).map((names) => [...new Set(names)].sort())),
+    featureWeeks: once(
+      others.flatMap((o) => o.featureWeeks ?? []).map((names) => [...new Set(names)].sort()),
+    ),
   };
 }
 

@@ -54,6 +54,9 @@ export interface OtherRollups {
   readonly subscribed?: boolean;
   /** Reads customer MRR at period bounds (RunRollups.customerMrr). */
   readonly customerMrr?: boolean;
+  /** Active events, and features, whose weeks per user are read as masks (RunRollups.keptWeeks). */
+  readonly userWeeks?: readonly (readonly string[])[];
+  readonly featureWeeks?: readonly (readonly string[])[];
 }
 
 interface FamilyOptions<P> {
@@ -154,7 +157,12 @@ export const FAMILIES: readonly Family[] = [
   }),
   family('features', FEATURE_KPIS, DEFAULT_FEATURE_PARAMS, computeFeatureKpis, {
     activityEvents: (p) => [...p.features, ...p.activeEvents],
-    otherRollups: (p) => ({ ...userDaysOf(p), firstUses: [p.keyAction] }),
+    otherRollups: (p) => ({
+      ...userDaysOf(p),
+      firstUses: [p.keyAction],
+      userWeeks: [p.activeEvents],
+      featureWeeks: p.features.length ? [p.features] : [],
+    }),
   }),
   // One catalog name, two family parameters: each of the two KPIs reads its own lookback.
   family('feedback', FEEDBACK_KPIS, DEFAULT_FEEDBACK_PARAMS, computeFeedbackKpis, {

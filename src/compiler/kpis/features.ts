@@ -21,6 +21,13 @@ import { type Period, periodStart } from '../periods.ts';
 import { previousPeriod } from '../previous-period.ts';
 import { assemble } from '../result-grid.ts';
 import { type RunRollups, withRollups } from '../rollups/run-rollups.ts';
+import {
+  type KeptWeeks,
+  MAX_WEEK_WORDS,
+  WORD_BITS,
+  weekRowsSql,
+  wordAggregates,
+} from '../rollups/week-masks.ts';
 import { periodDaysSql, periodsValues, secondsBetween } from '../sql-time.ts';
 import { censoredRatio, medianResult, num, runKeyed, tableHasRows } from './activation.ts';
 
@@ -60,56 +67,45 @@ export function adoptionWeeks(p: Period, n: number): { start: string; end: strin
   return { start: new Date(end.getTime() - n * 7 * DAY_MS).toISOString(), end: end.toISOString() };
 }
 
-/** Words of 62 week bits a user's week mask may take before adoption falls back to pairing days with windows. */
-const MAX_WEEK_WORDS = 4;
-const WORD_BITS = 62;
-
 /**
- * Rows part '' (eligible = active users) and part = feature (hits = adopters among them). Active users come
- * from the user-days rollup (a row per user and day), adopters from the activity rows of the features only.
- * While the windows' weeks fit a few 62-bit words, each user's weeks become bit masks (one grouping by
- * user, and by user and feature), and each window counts the bits of its own weeks; else days are paired
- * with windows and grouped per window and user.
+ * Rows part '' (eligible = active users) and part = feature (hits = adopters among them). Each user's weeks
+ * are bit masks (week-masks.ts): of activity (from user days) and of each feature (from its activity rows).
+ * The warehouse keeps them for the data's weeks (`t.weeks`); else they are grouped here from the earliest
+ * window on, while the windows' weeks fit a few words (else days are paired with windows). Each window then
+ * counts the bits of its own weeks.
  */
 function adoptionSql(
   req: FeatureRequest,
-  t: { activity: string; userDays: string },
+  t: { activity: string; userDays: string; weeks?: { user: KeptWeeks; feature: KeptWeeks } },
   features: readonly string[],
   params: SqlParams,
   dialect: Dialect,
 ): string {
   const n = req.params.n;
   const starts = req.periods.map((p) => adoptionWeeks(p, n).start.slice(0, 10));
-  const origin = [...starts].sort()[0];
-  if (origin === undefined || n < 1) return adoptionByDaySql(req, t, features, params);
+  const earliest = [...starts].sort()[0];
+  if (earliest === undefined || n < 1) return adoptionByDaySql(req, t, features, params);
+  const kept =
+    t.weeks && t.weeks.user.origin === t.weeks.feature.origin && t.weeks.user.words === t.weeks.feature.words
+      ? t.weeks
+      : undefined;
+  const origin = kept?.user.origin ?? earliest;
   const bases = starts.map((w) => Math.round((Date.parse(w) - Date.parse(origin)) / (7 * DAY_MS)));
-  const words = Math.ceil((Math.max(...bases) + n) / WORD_BITS);
-  if (words > MAX_WEEK_WORDS) return adoptionByDaySql(req, t, features, params);
+  const words = kept?.user.words ?? Math.ceil((Math.max(...bases) + n) / WORD_BITS);
+  if (!kept && words > MAX_WEEK_WORDS) return adoptionByDaySql(req, t, features, params);
   const ws = Array.from({ length: words }, (_, j) => j);
-  // Each window's weeks as bits of each word (bound as text: 62-bit values are past a double's precision).
+  // Each window's weeks as bits of each word (bound as text: 62-bit values are past a double's precision);
+  // weeks outside the masks' (before the kept origin, after its last word) hold no activity.
   const windowRows = req.periods.map((p, i) => {
     const base = bases[i] ?? 0;
     const masks = ws.map((j) => {
       let m = 0n;
-      for (let g = base; g < base + n; g++)
+      for (let g = Math.max(base, 0); g < base + n; g++)
         if (Math.floor(g / WORD_BITS) === j) m |= 1n << BigInt(g % WORD_BITS);
       return `CAST(${params.bind(m.toString())} AS BIGINT)`;
     });
     return `(CAST(${params.bind(p.start)} AS TIMESTAMPTZ), ${masks.join(', ')})`;
   });
-  const from = `CAST(${params.bind(origin)} AS DATE)`;
-  const week = (alias: string) => `CAST(floor(CAST(${alias}.day - ${from} AS INTEGER) / 7.0) AS INTEGER)`;
-  const inWeeks = (alias: string) =>
-    `${alias}.day >= ${from} AND ${alias}.day < ${from} + CAST(${params.bind(7 * words * WORD_BITS)} AS INTEGER)`;
-  const one = 'CAST(1 AS BIGINT)';
-  const wordAggs = (alias: string) =>
-    ws
-      .map(
-        (j) =>
-          `bit_or(CASE WHEN ${alias}.g >= ${j * WORD_BITS} AND ${alias}.g < ${(j + 1) * WORD_BITS}
-            THEN ${one} << (${alias}.g - ${j * WORD_BITS}) ELSE CAST(0 AS BIGINT) END) AS w${j}`,
-      )
-      .join(', ');
   const cols = (alias: string, prefix = 'w') => ws.map((j) => `${alias}.w${j} AS ${prefix}${j}`).join(', ');
   const list = (alias: string, prefix = 'w') => ws.map((j) => `${alias}.${prefix}${j}`).join(', ');
   const activeIn = (alias: string, prefix = 'w') =>
@@ -117,6 +113,15 @@ function adoptionSql(
   const weeksIn = (alias: string) => ws.map((j) => dialect.bitCount(`${alias}.w${j} & w.m${j}`)).join(' + ');
   const k = params.bind(req.params.k);
   const everyEvent = req.params.activeEvents.length === 0;
+  const active = kept
+    ? `SELECT * FROM ${kept.user.table}`
+    : `SELECT u.user_key, min(u.customer_id) AS customer_id, ${wordAggregates('u', words)}
+    FROM (${weekRowsSql(t.userDays, origin, words, params)}) u GROUP BY 1`;
+  const adopters = kept
+    ? `SELECT f.user_key, f.name AS part, f.customer_id, ${list('f')} FROM ${kept.feature.table} f
+    WHERE ${eventFilter('f', features, params)}`
+    : `SELECT u.user_key, u.name AS part, min(u.customer_id) AS customer_id, ${wordAggregates('u', words)}
+    FROM (${weekRowsSql(t.activity, origin, words, params, eventFilter('x', features, params))}) u GROUP BY 1, 2`;
   // With every event counting as activity, a feature user is an active user: no need to find it among them.
   const adopterPatterns = everyEvent
     ? `SELECT ${segmentSql(req.by, params)} AS segment, d.part, ${list('d')}, count(*) AS users
@@ -126,17 +131,11 @@ function adoptionSql(
       GROUP BY ${['1', '2', ...ws.map((j) => `${j + 3}`), ...ws.map((j) => `${j + 3 + words}`)].join(', ')}`;
   return `WITH windows AS (
     SELECT * FROM (VALUES ${windowRows.join(', ')}) AS v(period_start, ${ws.map((j) => `m${j}`).join(', ')})),
-  active AS (
-    SELECT u.user_key, min(u.customer_id) AS customer_id, ${wordAggs('u')}
-    FROM (SELECT x.*, ${week('x')} AS g FROM ${t.userDays} x WHERE ${inWeeks('x')}) u GROUP BY 1),
+  active AS (${active}),
   active_patterns AS (
     SELECT ${segmentSql(req.by, params)} AS segment, ${list('a')}, count(*) AS users
     FROM active a ${segmentJoin(req.by, 'a.customer_id')} GROUP BY ${['1', ...ws.map((j) => `${j + 2}`)].join(', ')}),
-  adopters AS (
-    SELECT u.user_key, u.name AS part, min(u.customer_id) AS customer_id, ${wordAggs('u')}
-    FROM (SELECT x.*, ${week('x')} AS g FROM ${t.activity} x
-      WHERE ${eventFilter('x', features, params)} AND ${inWeeks('x')}) u
-    GROUP BY 1, 2),
+  adopters AS (${adopters}),
   adopter_patterns AS (${adopterPatterns})
   SELECT w.period_start, s.segment, '' AS part, sum(s.users) AS eligible, 0 AS hits
   FROM windows w JOIN active_patterns s ON ${activeIn('s')}
@@ -276,6 +275,17 @@ function repeatSql(req: FeatureRequest, firstUses: string, params: SqlParams): s
   FROM marked GROUP BY 1, 2, 3`;
 }
 
+/** The tables adoption reads: activity and user days, and the kept week masks when the warehouse has both. */
+async function adoptionTables(rollups: RunRollups, req: FeatureRequest, features: readonly string[]) {
+  const user = await rollups.keptWeeks('user', req.params.activeEvents);
+  const feature = await rollups.keptWeeks('feature', features);
+  return {
+    activity: await rollups.activity(features),
+    userDays: await rollups.userDays(req.params.activeEvents),
+    weeks: user && feature ? { user, feature } : undefined,
+  };
+}
+
 const sub = (ctx: ResultContext, suffix: string): ResultContext => ({ ...ctx, kpi: `${ctx.kpi}.${suffix}` });
 
 export function computeFeatureKpis(engine: Engine, req: FeatureRequest): Promise<KpiResult[]> {
@@ -292,16 +302,7 @@ async function featureKpis(engine: Engine, rollups: RunRollups, req: FeatureRequ
   const adoption =
     want('feature_adoption_rate') && features.length
       ? await runKeyed(engine, async (p) =>
-          adoptionSql(
-            req,
-            {
-              activity: await rollups.activity(features),
-              userDays: await rollups.userDays(req.params.activeEvents),
-            },
-            features,
-            p,
-            engine.dialect,
-          ),
+          adoptionSql(req, await adoptionTables(rollups, req, features), features, p, engine.dialect),
         )
       : none;
   const retained =

@@ -140,12 +140,14 @@ test('a load keeps the catalog’s rollups; a run reads them, and stops when the
   assert.deepEqual(seen.kept.sort(), [
     'activity',
     'customer_mrr',
+    'feature_weeks',
     'first_uses',
     'named_events',
     'period_users',
     'sessions',
     'subscribed',
     'user_days',
+    'user_weeks',
   ]);
   // Only activation's own tables, and customer MRR for feedback, whose last period is cut at as_of.
   assert.deepEqual(seen.builtOnKept, ['shared', 'shared', 'customer_mrr']);
@@ -171,12 +173,13 @@ test('a load that adds no events leaves the kept rollups as they are; one that a
     return { again, tables, after: { rebuilt: after.rebuilt }, current: now.length, same: same.sort() };
   });
   assert.equal(seen.again.rebuilt, false);
-  // The eight kinds the shipped catalog reads: activity, user days, sessions, first uses, named events,
-  // monthly period users, monthly subscribed accounts, customer MRR at month bounds.
-  assert.equal(seen.again.keys.length, 8);
-  assert.equal(seen.tables.length, 8);
+  // The ten kinds the shipped catalog reads: activity, user days, sessions, first uses, named events,
+  // monthly period users, monthly subscribed accounts, customer MRR at month bounds, week masks of users
+  // and of features.
+  assert.equal(seen.again.keys.length, 10);
+  assert.equal(seen.tables.length, 10);
   assert.equal(seen.after.rebuilt, true, 'a written event changes the fingerprint');
-  assert.equal(seen.current, 8, 'the rebuilt set is current again');
+  assert.equal(seen.current, 10, 'the rebuilt set is current again');
   // Only the tables read from events were rebuilt: those from subscription changes are the same tables.
   assert.deepEqual(seen.same, ['customer_mrr', 'subscribed']);
 });

@@ -21,6 +21,7 @@ import { nextPeriodStart, type Period, periodStart, periodsBetween } from '../pe
 import { periodDaysSql, periodsValues, secondsBetween, utcDay } from '../sql-time.ts';
 import { customerMrrCtes, MRR_SPANS_SQL } from './customer-mrr.ts';
 import { type StoredRollup, storedRollups } from './stored-rollups.ts';
+import { type KeptWeeks, weekRowsSql, wordAggregates } from './week-masks.ts';
 
 export interface SessionParams {
   readonly sessionGapMinutes: number;
@@ -288,6 +289,44 @@ export class RunRollups {
   }
 
   /**
+   * Week masks (week-masks.ts) the warehouse keeps: each user's weeks with one of `activeEvents` (kind
+   * 'user'), or each user's weeks with each of `names` (kind 'feature': a kept table holding more names
+   * serves). Undefined when none is current; adoption then groups user days and activity itself.
+   */
+  async keptWeeks(kind: WeekKind, names: readonly string[]): Promise<KeptWeeks | undefined> {
+    const wanted = sortedNames(names);
+    for (const r of await this.storedTables()) {
+      const k = WEEK_KEYS.parse(r.key);
+      if (!k || k.kind !== kind) continue;
+      const fits =
+        kind === 'user'
+          ? JSON.stringify(k.names) === JSON.stringify(wanted)
+          : wanted.every((n) => k.names.includes(n));
+      if (fits) return { table: r.table, origin: k.origin, words: k.words };
+    }
+    return undefined;
+  }
+
+  /**
+   * Builds the week masks `keptWeeks` reads, from `origin` over `words` words: `(user_key, customer_id, w0…)`
+   * for users ('user', from user days of `names`), `(user_key, name, customer_id, w0…)` for features.
+   */
+  weekMasks(kind: WeekKind, names: readonly string[], origin: string, words: number): Promise<string> {
+    return this.table(WEEK_KEYS.key(kind, origin, words, names), async (params) => {
+      if (kind === 'user') {
+        const days = await this.userDays(names);
+        return `/* user_weeks */ SELECT u.user_key, min(u.customer_id) AS customer_id, ${wordAggregates('u', words)}
+          FROM (${weekRowsSql(days, origin, words, params)}) u GROUP BY 1`;
+      }
+      const activity = await this.activity(names);
+      return `/* feature_weeks */ SELECT u.user_key, u.name, min(u.customer_id) AS customer_id,
+          ${wordAggregates('u', words)}
+        FROM (${weekRowsSql(activity, origin, words, params, eventFilter('x', sortedNames(names), params))}) u
+        GROUP BY 1, 2`;
+    });
+  }
+
+  /**
    * A table one family's queries share within the run (built once under `key`, dropped with the rest): for
    * work no other family reads, whose SQL stays with the family.
    */
@@ -317,7 +356,7 @@ export class RunRollups {
     return this.stored;
   }
 
-  private table(key: string, body: (params: SqlParams) => string): Promise<string> {
+  private table(key: string, body: (params: SqlParams) => string | Promise<string>): Promise<string> {
     let table = this.tables.get(key);
     if (!table) {
       const name = `${this.prefix}_${this.tables.size + 1}`;
@@ -326,7 +365,8 @@ export class RunRollups {
         if (kept) return kept.table;
         const params = new SqlParams(this.engine.dialect);
         const kind = this.options.persistAs ? 'TABLE' : 'TEMP TABLE';
-        await this.engine.run(`CREATE ${kind} ${name} AS ${body(params)}`, params.values);
+        const sql = await body(params);
+        await this.engine.run(`CREATE ${kind} ${name} AS ${sql}`, params.values);
         this.built.push({ key, table: name });
         return name;
       })();
@@ -344,6 +384,19 @@ const firstUsesKey = (name: string) => `first_uses ${JSON.stringify(name)}`;
 const namedEventsKey = (names: readonly string[]) => `named_events ${JSON.stringify(sortedNames(names))}`;
 const sessionsKey = (p: SessionParams) =>
   `sessions ${p.sessionGapMinutes} ${JSON.stringify(sortedNames(p.keyActions))}`;
+
+export type WeekKind = 'user' | 'feature';
+
+/** The keys of kept week masks: the kind, the origin Monday, the words, the names. */
+export const WEEK_KEYS = {
+  key: (kind: WeekKind, origin: string, words: number, names: readonly string[]) =>
+    `${kind}_weeks from ${origin} words ${words} ${JSON.stringify(sortedNames(names))}`,
+  parse(key: string): { kind: WeekKind; origin: string; words: number; names: string[] } | undefined {
+    const m = /^(user|feature)_weeks from (\S+) words (\d+) (.*)$/.exec(key);
+    if (!m?.[1] || !m[2] || !m[3] || !m[4]) return undefined;
+    return { kind: m[1] as WeekKind, origin: m[2], words: Number(m[3]), names: JSON.parse(m[4]) as string[] };
+  },
+} as const;
 
 /** The months a kept monthly table holds: [from, to), ISO 8601 UTC, whole calendar months. */
 export interface MonthRange {

@@ -2,8 +2,8 @@
 // catalog reads as lasting tables and lists them in tenure_rollups with the fingerprint of the tables they
 // were built from:
 //   from the events: activity over the catalog's event names, user days for its active events, sessions for
-//     its gaps and key actions, first uses of its key action, the events of its funnel steps, and the users
-//     active in each calendar month;
+//     its gaps and key actions, first uses of its key action, the events of its funnel steps, the users
+//     active in each calendar month, and each user's weeks of activity and of each feature as bit masks;
 //   from the subscription changes: each customer's MRR at the bounds of each calendar month, and the
 //     accounts subscribed in each.
 // The monthly tables cover the months of the data (the first event or change to the last); a run at month
@@ -13,8 +13,16 @@
 
 import { LOAD_ID_COLUMN } from '../../warehouse/canonical-ddl.ts';
 import type { Engine } from '../../warehouse/engine.ts';
-import { type Period, periodsBetween } from '../periods.ts';
-import { MONTHLY_KEYS, type MonthRange, ROLLUP_KEYS, RunRollups, type SessionParams } from './run-rollups.ts';
+import { type Period, periodStart, periodsBetween } from '../periods.ts';
+import {
+  MONTHLY_KEYS,
+  type MonthRange,
+  ROLLUP_KEYS,
+  RunRollups,
+  type SessionParams,
+  WEEK_KEYS,
+} from './run-rollups.ts';
+import { MAX_WEEK_WORDS, WORD_BITS } from './week-masks.ts';
 
 export const STORED_ROLLUPS_TABLE = 'tenure_rollups';
 const PREFIX = 'tenure_kept_rollup';
@@ -47,6 +55,9 @@ export interface RollupAsks {
   readonly subscribed: boolean;
   /** Whether customer MRR at month bounds is read. */
   readonly customerMrr: boolean;
+  /** Lists of active events, and lists of features, whose weeks per user are read as masks (adoption). */
+  readonly userWeeks: readonly (readonly string[])[];
+  readonly featureWeeks: readonly (readonly string[])[];
 }
 
 /** The tables each kind of kept rollup is built from (its fingerprint covers them): the events unless named. */
@@ -147,6 +158,17 @@ function wantedRollups(asks: RollupAsks, months: readonly Period[]): Wanted[] {
     }
     if (asks.subscribed) add(MONTHLY_KEYS.subscribed(range), (b) => b.subscribed(months));
     if (asks.customerMrr) add(MONTHLY_KEYS.customerMrr(range), (b) => b.customerMrr(months));
+    // Week masks from the Monday on or before the data's first day, while they fit the words adoption reads.
+    const origin = periodStart(new Date(first.start), 'week');
+    const words = Math.ceil((Date.parse(last.end) - origin.getTime()) / (7 * 86_400_000 * WORD_BITS));
+    if (words <= MAX_WEEK_WORDS) {
+      const day = origin.toISOString().slice(0, 10);
+      for (const names of asks.userWeeks)
+        add(WEEK_KEYS.key('user', day, words, names), (b) => b.weekMasks('user', names, day, words));
+      for (const names of asks.featureWeeks) {
+        add(WEEK_KEYS.key('feature', day, words, names), (b) => b.weekMasks('feature', names, day, words));
+      }
+    }
   }
   return wanted;
 }
