@@ -102,7 +102,7 @@ export class RunRollups {
     const source = names.length ? await this.activity(names) : undefined;
     return this.table(userDaysKey(names), (params) => {
       const days = source
-        ? `SELECT a.user_key, min(a.customer_id) AS customer_id, a.day, sum(a.events) AS events,
+        ? `SELECT a.user_key, min(a.customer_id) AS customer_id, a.day, CAST(sum(a.events) AS BIGINT) AS events,
             min(a.first_at) AS first_at
           FROM ${source} a WHERE ${eventFilter('a', names, params)} GROUP BY a.user_key, a.day`
         : `SELECT coalesce(e.user_id, e.customer_id) AS user_key, min(e.customer_id) AS customer_id,
@@ -129,7 +129,7 @@ export class RunRollups {
       key,
       (params) => `/* period_users */ WITH periods AS (${periodsValues(periods, params)}),
       period_days AS (${periodDaysSql(periods)})
-      SELECT pd.period_start, u.user_key, min(u.customer_id) AS customer_id, sum(u.events) AS events
+      SELECT pd.period_start, u.user_key, min(u.customer_id) AS customer_id, CAST(sum(u.events) AS BIGINT) AS events
       FROM ${userDays} u JOIN period_days pd ON pd.day = u.day GROUP BY 1, 2`,
     );
   }
