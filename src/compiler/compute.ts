@@ -90,7 +90,9 @@ export function rollupAsksFor(ids: readonly string[] | 'all', catalog: Catalog =
     ),
     firstUses: once(others.flatMap((o) => o.firstUses ?? [])),
     namedEvents: once(others.flatMap((o) => o.namedEvents ?? []).map((names) => [...new Set(names)].sort())),
-    periodUsers: once(others.flatMap((o) => o.periodUsers ?? []).map((names) => [...new Set(names)].sort())),
+    periodAccounts: once(
+      others.flatMap((o) => o.periodAccounts ?? []).map((names) => [...new Set(names)].sort()),
+    ),
     subscribed: others.some((o) => o.subscribed === true),
     customerMrr: others.some((o) => o.customerMrr === true),
     userWeeks: once(others.flatMap((o) => o.userWeeks ?? []).map((names) => [...new Set(names)].sort())),

@@ -48,8 +48,8 @@ export interface OtherRollups {
   readonly sessions?: readonly SessionParams[];
   readonly firstUses?: readonly string[];
   readonly namedEvents?: readonly (readonly string[])[];
-  /** Active events whose users per month are read (RunRollups.periodUsers). */
-  readonly periodUsers?: readonly (readonly string[])[];
+  /** Active events whose active accounts per period are read (RunRollups.periodAccounts). */
+  readonly periodAccounts?: readonly (readonly string[])[];
   /** Reads the accounts subscribed in each period (RunRollups.subscribed). */
   readonly subscribed?: boolean;
   /** Reads customer MRR at period bounds (RunRollups.customerMrr). */
@@ -122,7 +122,7 @@ export function unionOfEvents(lists: readonly (readonly string[] | 'all')[]): re
 
 const usersAndSessions = (p: SessionParams & { activeEvents: readonly string[] }): OtherRollups => ({
   userDays: [p.activeEvents],
-  periodUsers: [p.activeEvents],
+  periodAccounts: [p.activeEvents],
   subscribed: true,
   sessions: [{ sessionGapMinutes: p.sessionGapMinutes, keyActions: p.keyActions }],
 });
@@ -171,7 +171,7 @@ export const FAMILIES: readonly Family[] = [
   }),
   family('commerce', COMMERCE_KPIS, DEFAULT_COMMERCE_PARAMS, computeCommerceKpis, {
     activityEvents: (p) => p.activeEvents,
-    otherRollups: (p) => ({ ...userDaysOf(p), periodUsers: [p.activeEvents], subscribed: true }),
+    otherRollups: (p) => ({ ...userDaysOf(p), periodAccounts: [p.activeEvents], subscribed: true }),
   }),
   family('lifetime', LIFETIME_KPIS, DEFAULT_LIFETIME_PARAMS, computeLifetimeKpis, {
     otherRollups: () => ({ customerMrr: true }),

@@ -88,7 +88,7 @@ function redemptionSql(req: CommerceRequest, params: SqlParams): string {
 
 /**
  * Per period and segment: customers active in it, and loyalty members with an earn or redeem in it.
- * `active`: a run's table of (period_start, customer_id) — its period users for the active events, or,
+ * `active`: a run's table of (period_start, customer_id) — its period accounts for the active events, or,
  * without events, its subscribed accounts.
  */
 function loyaltySql(req: CommerceRequest, active: string, params: SqlParams): string {
@@ -217,7 +217,7 @@ async function commerceKpis(engine: Engine, rollups: RunRollups, req: CommerceRe
           loyaltySql(
             req,
             hasEvents
-              ? await rollups.periodUsers(req.periods, req.params.activeEvents)
+              ? await rollups.periodAccounts(req.periods, req.params.activeEvents)
               : await rollups.subscribed(req.periods),
             p,
           ),

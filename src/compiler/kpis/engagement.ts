@@ -38,11 +38,11 @@ export type EngagementRequest = FamilyRequest<EngagementParams>;
 function metricsSql(req: EngagementRequest, t: Tables, params: SqlParams): string {
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   period_days AS (${periodDaysSql(req.periods)}),
-  -- Each user's events per period first (the run's period users), then the account's segment: cheaper
-  -- than a distinct count.
+  -- Users and their events per period and account first (the run's period accounts), then the account's
+  -- segment: cheaper than a distinct count.
   activity AS (
-    SELECT u.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS users, sum(u.events) AS events
-    FROM ${t.periodUsers} u ${segmentJoin(req.by, 'u.customer_id')}
+    SELECT u.period_start, ${segmentSql(req.by, params)} AS segment, sum(u.users) AS users, sum(u.events) AS events
+    FROM ${t.periodAccounts} u ${segmentJoin(req.by, 'u.customer_id')}
     GROUP BY 1, 2),
   session_totals AS (
     SELECT pd.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS sessions,
@@ -111,7 +111,7 @@ async function hasRows(engine: Engine, table: string): Promise<boolean> {
 /** The run's rollups a query reads (built only when a query needs them). */
 interface Tables {
   readonly activity: string;
-  readonly periodUsers: string;
+  readonly periodAccounts: string;
   readonly sessions: string;
   readonly customerMrr?: string;
   readonly subscribed?: string;
@@ -143,9 +143,9 @@ async function engagementKpis(
     const keyActions = req.params.keyActions.length ? req.params.keyActions : undefined;
     const tables: Tables = {
       activity: available && kpi === 'customer_engagement_score' ? await rollups.activity(keyActions) : '',
-      periodUsers:
+      periodAccounts:
         available && kpi === 'engagement_metrics'
-          ? await rollups.periodUsers(req.periods, req.params.activeEvents)
+          ? await rollups.periodAccounts(req.periods, req.params.activeEvents)
           : '',
       sessions: available && kpi === 'engagement_metrics' ? await rollups.sessions(req.params) : '',
       customerMrr:

@@ -56,16 +56,16 @@ const SESSION_KPIS = ['session_frequency', 'meaningful_session_frequency'];
  * period users: counted once per period first, then given their account's segment (a distinct count over
  * few large groups is the slow way).
  */
-function activeUsersSql(req: UsageRequest, periodUsers: string, params: SqlParams): string {
-  return `SELECT x.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS users
-  FROM ${periodUsers} x ${segmentJoin(req.by, 'x.customer_id')}
+function activeUsersSql(req: UsageRequest, periodAccounts: string, params: SqlParams): string {
+  return `SELECT x.period_start, ${segmentSql(req.by, params)} AS segment, sum(x.users) AS users
+  FROM ${periodAccounts} x ${segmentJoin(req.by, 'x.customer_id')}
   GROUP BY 1, 2`;
 }
 
 /** The run's rollups the usage queries read. */
 interface UsageTables {
   readonly userDays: string;
-  readonly periodUsers: string;
+  readonly periodAccounts: string;
 }
 
 /**
@@ -99,7 +99,7 @@ function windowsSql(req: UsageRequest, t: UsageTables, params: SqlParams): strin
   daily_active AS (
     SELECT segment, day, sum(dau) OVER w AS dau, sum(wau) OVER w AS wau, sum(mau) OVER w AS mau FROM deltas
     WINDOW w AS (PARTITION BY segment ORDER BY day ROWS UNBOUNDED PRECEDING)),
-  active_users AS (${activeUsersSql(req, t.periodUsers, params)}),
+  active_users AS (${activeUsersSql(req, t.periodAccounts, params)}),
   windows AS (
     SELECT pd.period_start, a.segment,
       sum(CASE WHEN a.day >= ds.first_day + 6 THEN a.dau END) AS dau_w7,
@@ -176,13 +176,13 @@ export async function computeUsageKpis(engine: Engine, req: UsageRequest): Promi
     const tables: UsageTables = wants([...WINDOW_KPIS, ...SESSION_KPIS])
       ? {
           userDays: await rollups.userDays(req.params.activeEvents),
-          periodUsers: await rollups.periodUsers(req.periods, req.params.activeEvents),
+          periodAccounts: await rollups.periodAccounts(req.periods, req.params.activeEvents),
         }
-      : { userDays: '', periodUsers: '' };
+      : { userDays: '', periodAccounts: '' };
     const w = wants(WINDOW_KPIS)
       ? await run((p) => windowsSql(req, tables, p))
       : wants(SESSION_KPIS)
-        ? await run((p) => activeUsersSql(req, tables.periodUsers, p))
+        ? await run((p) => activeUsersSql(req, tables.periodAccounts, p))
         : none;
     const sessionTable = wants(SESSION_KPIS) ? await rollups.sessions(req.params) : '';
     const s = wants(SESSION_KPIS) ? await run((p) => sessionsSql(req, sessionTable, p)) : none;

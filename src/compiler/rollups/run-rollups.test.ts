@@ -143,7 +143,7 @@ test('a load keeps the catalog’s rollups; a run reads them, and stops when the
     'feature_weeks',
     'first_uses',
     'named_events',
-    'period_users',
+    'period_accounts',
     'sessions',
     'subscribed',
     'user_days',
@@ -174,7 +174,7 @@ test('a load that adds no events leaves the kept rollups as they are; one that a
   });
   assert.equal(seen.again.rebuilt, false);
   // The ten kinds the shipped catalog reads: activity, user days, sessions, first uses, named events,
-  // monthly period users, monthly subscribed accounts, customer MRR at month bounds, week masks of users
+  // monthly period accounts, monthly subscribed accounts, customer MRR at month bounds, week masks of users
   // and of features.
   assert.equal(seen.again.keys.length, 10);
   assert.equal(seen.tables.length, 10);
@@ -213,12 +213,12 @@ test('kept monthly tables answer any calendar months as a run of its own does; o
     }),
   );
   for (const s of seen) assert.ok(s.same, 'kept and own rollups give the same results');
-  // Two kept months: period users and subscribed accounts copied (kept_months); customer MRR as kept.
+  // Two kept months: period accounts and subscribed accounts copied (kept_months); customer MRR as kept.
   assert.deepEqual(seen[0]?.built, ['customer_mrr', 'kept', 'shared']);
   // January alone: customer MRR from the kept table with C's zero row in January.
   assert.ok(seen[2]?.built.includes('customer_mrr'));
-  // Past the kept months: customer MRR and subscribed accounts are built; period users still kept.
+  // Past the kept months: customer MRR and subscribed accounts are built; period accounts still kept.
   assert.deepEqual(seen[4]?.built, ['customer_mrr', 'shared', 'subscribed']);
   // Weeks: built for the run.
-  assert.ok(seen[6]?.built.includes('period_users'));
+  assert.ok(seen[6]?.built.includes('period_accounts'));
 });

@@ -1,7 +1,7 @@
 // Work many KPIs share, built once per compute run as temporary tables instead of once per query:
 //   activity      events per user, UTC day and event name (one pass over the events table);
 //   user days     the days each user did one of a set of active events (any event: its own pass);
-//   period users  the users active in each period of a run (from user days);
+//   period accounts  the accounts active in each period of a run, with their users (from user days);
 //   sessions      one row per session for a gap and a set of key actions;
 //   first uses    each user's first and second event of a name (time to the first repeat);
 //   named events  the events of a few names with their exact times (funnel steps, value signals);
@@ -115,22 +115,26 @@ export class RunRollups {
   }
 
   /**
-   * `(period_start, user_key, customer_id, events)`: the users active in each period (user days of
-   * `activeEvents`), with their events in it; customer_id the least of their days'. Read by the usage,
-   * engagement and commerce queries that count active users or accounts per period.
+   * `(period_start, customer_id, users, events)`: the accounts whose users were active in each period (user
+   * days of `activeEvents`), with how many users and their events. A user counts once per period, for the
+   * least account of its days in it. Read by the usage, engagement and commerce queries that count active
+   * users or accounts per period: a row per account, not per user, meets the segment join.
    */
-  async periodUsers(periods: readonly Period[], activeEvents: readonly string[]): Promise<string> {
+  async periodAccounts(periods: readonly Period[], activeEvents: readonly string[]): Promise<string> {
     // A kept monthly table answers any calendar months: outside the data's months there are no users.
-    const kept = await this.keptMonthly(MONTHLY_KEYS.periodUsers(ANY_MONTHS, activeEvents));
+    const kept = await this.keptMonthly(MONTHLY_KEYS.periodAccounts(ANY_MONTHS, activeEvents));
     if (kept && periods.every(isCalendarMonth)) return this.keptMonths(kept, periods);
     const userDays = await this.userDays(activeEvents);
-    const key = `period_users ${JSON.stringify(periods.map((p) => [p.start, p.end]))} ${userDays}`;
+    const key = `period_accounts ${JSON.stringify(periods.map((p) => [p.start, p.end]))} ${userDays}`;
     return this.table(
       key,
-      (params) => `/* period_users */ WITH periods AS (${periodsValues(periods, params)}),
-      period_days AS (${periodDaysSql(periods)})
-      SELECT pd.period_start, u.user_key, min(u.customer_id) AS customer_id, CAST(sum(u.events) AS BIGINT) AS events
-      FROM ${userDays} u JOIN period_days pd ON pd.day = u.day GROUP BY 1, 2`,
+      (params) => `/* period_accounts */ WITH periods AS (${periodsValues(periods, params)}),
+      period_days AS (${periodDaysSql(periods)}),
+      period_users AS (
+        SELECT pd.period_start, u.user_key, min(u.customer_id) AS customer_id, sum(u.events) AS events
+        FROM ${userDays} u JOIN period_days pd ON pd.day = u.day GROUP BY 1, 2)
+      SELECT period_start, customer_id, count(*) AS users, CAST(sum(events) AS BIGINT) AS events
+      FROM period_users GROUP BY 1, 2`,
     );
   }
 
@@ -417,8 +421,8 @@ const ANY_MONTHS: MonthRange = { from: '', to: '' };
  * else the table depends on.
  */
 export const MONTHLY_KEYS = {
-  periodUsers: (m: MonthRange, names: readonly string[]) =>
-    `period_users months ${m.from}/${m.to} ${JSON.stringify(sortedNames(names))}`,
+  periodAccounts: (m: MonthRange, names: readonly string[]) =>
+    `period_accounts months ${m.from}/${m.to} ${JSON.stringify(sortedNames(names))}`,
   subscribed: (m: MonthRange) => `subscribed months ${m.from}/${m.to}`,
   customerMrr: (m: MonthRange) => `customer_mrr months ${m.from}/${m.to}`,
   /** The months in a monthly key; undefined for any other key. */

@@ -2,8 +2,8 @@
 // catalog reads as lasting tables and lists them in tenure_rollups with the fingerprint of the tables they
 // were built from:
 //   from the events: activity over the catalog's event names, user days for its active events, sessions for
-//     its gaps and key actions, first uses of its key action, the events of its funnel steps, the users
-//     active in each calendar month, and each user's weeks of activity and of each feature as bit masks;
+//     its gaps and key actions, first uses of its key action, the events of its funnel steps, the accounts
+//     active in each calendar month (with their users), and each user's weeks of activity and of each feature as bit masks;
 //   from the subscription changes: each customer's MRR at the bounds of each calendar month, and the
 //     accounts subscribed in each.
 // The monthly tables cover the months of the data (the first event or change to the last); a run at month
@@ -49,8 +49,8 @@ export interface RollupAsks {
   readonly firstUses: readonly string[];
   /** Lists of event names whose every event is read with its time. */
   readonly namedEvents: readonly (readonly string[])[];
-  /** Lists of active events whose users per month are read. */
-  readonly periodUsers: readonly (readonly string[])[];
+  /** Lists of active events whose active accounts and users per month are read. */
+  readonly periodAccounts: readonly (readonly string[])[];
   /** Whether the accounts subscribed in each month are read. */
   readonly subscribed: boolean;
   /** Whether customer MRR at month bounds is read. */
@@ -153,8 +153,8 @@ function wantedRollups(asks: RollupAsks, months: readonly Period[]): Wanted[] {
   const last = months.at(-1);
   if (first && last) {
     const range = { from: first.start, to: last.end };
-    for (const names of asks.periodUsers) {
-      add(MONTHLY_KEYS.periodUsers(range, names), (b) => b.periodUsers(months, names));
+    for (const names of asks.periodAccounts) {
+      add(MONTHLY_KEYS.periodAccounts(range, names), (b) => b.periodAccounts(months, names));
     }
     if (asks.subscribed) add(MONTHLY_KEYS.subscribed(range), (b) => b.subscribed(months));
     if (asks.customerMrr) add(MONTHLY_KEYS.customerMrr(range), (b) => b.customerMrr(months));
