@@ -243,3 +243,13 @@ export async function storeRollups(
   });
   return { keys, rebuilt: true, seconds: took() };
 }
+
+/** Drops every kept rollup and its listing (a whole rebuild follows at the next load). */
+export async function dropStoredRollups(engine: Engine): Promise<void> {
+  if (!(await hasTable(engine, STORED_ROLLUPS_TABLE))) return;
+  await engine.transaction(async (tx) => {
+    const old = await tx.query<{ table_name: string }>(`SELECT table_name FROM ${STORED_ROLLUPS_TABLE}`);
+    for (const o of old) await tx.run(`DROP TABLE IF EXISTS ${o.table_name}`);
+    await tx.run(`DELETE FROM ${STORED_ROLLUPS_TABLE}`);
+  });
+}
