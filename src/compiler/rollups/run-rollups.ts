@@ -191,9 +191,7 @@ export class RunRollups {
     if (built) return built.table;
     const kept = await this.keptMonthly(MONTHLY_KEYS.customerMrr(ANY_MONTHS));
     const table =
-      kept &&
-      latest &&
-      periods.every((p) => isCalendarMonth(p) && Date.parse(p.end) <= Date.parse(kept.months.to))
+      kept && latest && withinMonths(kept, periods)
         ? this.keptCustomerMrr(kept, periods, latest)
         : this.table(
             `customer_mrr ${JSON.stringify(pairs)}`,
@@ -256,9 +254,7 @@ export class RunRollups {
    */
   async subscribed(periods: readonly Period[]): Promise<string> {
     const kept = await this.keptMonthly(MONTHLY_KEYS.subscribed(ANY_MONTHS));
-    if (kept && periods.every((p) => isCalendarMonth(p) && Date.parse(p.end) <= Date.parse(kept.months.to))) {
-      return this.keptMonths(kept, periods);
-    }
+    if (kept && withinMonths(kept, periods)) return this.keptMonths(kept, periods);
     const key = `subscribed ${JSON.stringify(periods.map((p) => [p.start, p.end]))}`;
     return this.table(
       key,
@@ -441,6 +437,14 @@ function isCalendarMonth(p: Period): boolean {
     periodStart(start, 'month').getTime() === start.getTime() &&
     nextPeriodStart(start, 'month').getTime() === Date.parse(p.end)
   );
+}
+
+/**
+ * Periods a kept monthly table of state carried forward (MRR, subscriptions) answers: calendar months
+ * ending by its last; months before its first hold no history.
+ */
+function withinMonths(kept: KeptMonthly, periods: readonly Period[]): boolean {
+  return periods.every((p) => isCalendarMonth(p) && Date.parse(p.end) <= Date.parse(kept.months.to));
 }
 
 /** The UTC day before an ISO instant, YYYY-MM-DD. */

@@ -133,6 +133,27 @@ async function dataMonths(engine: Engine): Promise<Period[]> {
   return periodsBetween(day(row.a), day(row.b), 'month');
 }
 
+/** A row of tenure_rollups: a kept table under its key. */
+type Listed = { key: string; table_name: string };
+
+/** Lists a kept table in tenure_rollups. */
+function list(tx: Engine, key: string, table: string, fingerprint: string, now: string): Promise<number> {
+  return tx.run(`INSERT INTO ${STORED_ROLLUPS_TABLE} VALUES ($1, $2, $3, CAST($4 AS TIMESTAMPTZ))`, [
+    key,
+    table,
+    fingerprint,
+    now,
+  ]);
+}
+
+/** Drops kept tables and their listing. */
+async function unlist(tx: Engine, rows: readonly Listed[]): Promise<void> {
+  for (const r of rows) {
+    await tx.run(`DROP TABLE IF EXISTS ${r.table_name}`);
+    await tx.run(`DELETE FROM ${STORED_ROLLUPS_TABLE} WHERE key = $1`, [r.key]);
+  }
+}
+
 /** One kept rollup to build: its key and how the builder makes (or finds) it. */
 interface Wanted {
   readonly key: string;
@@ -197,13 +218,11 @@ export async function storeRollups(
     const keep = new Set(
       (await storedRollups(tx)).filter((c) => wanted.some((w) => w.key === c.key)).map((c) => c.key),
     );
-    const old = await tx.query<{ key: string; table_name: string }>(
-      `SELECT key, table_name FROM ${STORED_ROLLUPS_TABLE}`,
+    const old = await tx.query<Listed>(`SELECT key, table_name FROM ${STORED_ROLLUPS_TABLE}`);
+    await unlist(
+      tx,
+      old.filter((x) => !keep.has(x.key)),
     );
-    for (const o of old.filter((x) => !keep.has(x.key))) {
-      await tx.run(`DROP TABLE IF EXISTS ${o.table_name}`);
-      await tx.run(`DELETE FROM ${STORED_ROLLUPS_TABLE} WHERE key = $1`, [o.key]);
-    }
     const sources = await sourceFingerprints(tx);
     // The builder reads the kept tables that stay (user days for monthly users); its tables are named by a
     // build number past theirs, so that names never meet.
@@ -213,13 +232,7 @@ export async function storeRollups(
     for (const w of wanted) {
       const fingerprint = fingerprintOf(w.key, sources);
       if (keep.has(w.key) || fingerprint === undefined) continue;
-      const table = await w.build(builder);
-      await tx.run(`INSERT INTO ${STORED_ROLLUPS_TABLE} VALUES ($1, $2, $3, CAST($4 AS TIMESTAMPTZ))`, [
-        w.key,
-        table,
-        fingerprint,
-        now,
-      ]);
+      await list(tx, w.key, await w.build(builder), fingerprint, now);
       keep.add(w.key);
     }
     // A table built on the way to another (user days for monthly users) is kept under its own key too.
@@ -231,12 +244,7 @@ export async function storeRollups(
     for (const b of await builder.builtTables()) {
       const fingerprint = fingerprintOf(b.key, sources);
       if (listed.has(b.table) || keep.has(b.key) || fingerprint === undefined) continue;
-      await tx.run(`INSERT INTO ${STORED_ROLLUPS_TABLE} VALUES ($1, $2, $3, CAST($4 AS TIMESTAMPTZ))`, [
-        b.key,
-        b.table,
-        fingerprint,
-        now,
-      ]);
+      await list(tx, b.key, b.table, fingerprint, now);
       keep.add(b.key);
     }
     return [...keep];
@@ -247,9 +255,7 @@ export async function storeRollups(
 /** Drops every kept rollup and its listing (a whole rebuild follows at the next load). */
 export async function dropStoredRollups(engine: Engine): Promise<void> {
   if (!(await hasTable(engine, STORED_ROLLUPS_TABLE))) return;
-  await engine.transaction(async (tx) => {
-    const old = await tx.query<{ table_name: string }>(`SELECT table_name FROM ${STORED_ROLLUPS_TABLE}`);
-    for (const o of old) await tx.run(`DROP TABLE IF EXISTS ${o.table_name}`);
-    await tx.run(`DELETE FROM ${STORED_ROLLUPS_TABLE}`);
-  });
+  await engine.transaction(async (tx) =>
+    unlist(tx, await tx.query<Listed>(`SELECT key, table_name FROM ${STORED_ROLLUPS_TABLE}`)),
+  );
 }
