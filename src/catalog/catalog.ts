@@ -1,6 +1,7 @@
 // The catalog: every shipped KPI definition, checked against the schema when this module loads, plus the
 // operations on it — look-up, a content hash for the change log, and a project's overrides applied.
 import { createHash } from 'node:crypto';
+import { type AlertsConfig, readAlertsConfig } from '../alerts/config.ts';
 import { TenureError } from '../errors/tenure-error.ts';
 import { readTree, type TreeEdge } from '../goals/kpi-tree.ts';
 import { readTargets, type Target } from '../goals/targets.ts';
@@ -85,6 +86,7 @@ export interface ProjectOverrides {
   readonly targets?: unknown;
   readonly tree?: unknown;
   readonly data_quality?: unknown;
+  readonly alerts?: unknown;
 }
 
 /** One parameter default a project changed, for the change log. */
@@ -106,6 +108,8 @@ export interface ResolvedCatalog {
   readonly tree?: readonly TreeEdge[];
   /** The data-quality checks' settings (defaults when absent). */
   readonly dataQuality?: DataQualityConfig;
+  /** How alerts are sent: the private hosts a webhook may reach (defaults when absent). */
+  readonly alerts?: AlertsConfig;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -123,6 +127,7 @@ export function applyOverrides(catalog: Catalog, overrides: ProjectOverrides): R
   const targets = readTargets(merged, overrides.targets, problems);
   const tree = readTree(merged, overrides.tree, problems);
   const dataQuality = readDataQuality(overrides.data_quality, problems);
+  const alerts = readAlertsConfig(overrides.alerts, problems);
   if (problems.length > 0) throw new ConfigProblemsError(problems);
   return {
     definitions: merged.map((d) => Object.freeze(d)),
@@ -131,6 +136,7 @@ export function applyOverrides(catalog: Catalog, overrides: ProjectOverrides): R
     targets,
     tree,
     dataQuality,
+    alerts,
   };
 }
 

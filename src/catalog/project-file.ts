@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { AlertsConfigSchema } from '../alerts/config.ts';
 import { TenureError } from '../errors/tenure-error.ts';
 import { TreeSectionSchema } from '../goals/kpi-tree.ts';
 import { TargetSchema } from '../goals/targets.ts';
@@ -86,6 +87,7 @@ export function projectFileSchema(catalog: Catalog = CATALOG) {
       targets: z.array(TargetSchema).optional().describe('Targets, owners and action plans per KPI'),
       tree: TreeSectionSchema.optional().describe('Edges of the KPI tree, from leading to lagging KPIs'),
       data_quality: DataQualitySchema.optional(),
+      alerts: AlertsConfigSchema.optional(),
     })
     .describe('Tenure project file (tenure.yaml)');
 }

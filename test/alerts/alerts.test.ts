@@ -1,14 +1,19 @@
 // Alerts: a webhook against real HTTP receivers on loopback — one that answers, one that fails twice and
 // then succeeds, one that never answers (bounded retries, no hang, the alert kept pending) — and the store's
-// deduplication, acknowledgement and snoozing, on DuckDB and PostgreSQL.
+// deduplication, acknowledgement and snoozing, on DuckDB and PostgreSQL. Loopback is a private destination,
+// so these webhooks allow 127.0.0.1 (as alerts.webhook_allow would); test/alerts/webhook.test.ts checks the
+// refusals.
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import type { Alert } from '../../src/alerts/alert.ts';
+import { webhookAllow } from '../../src/alerts/destination.ts';
 import { postWebhook } from '../../src/alerts/notify.ts';
 import { listAlerts, markDelivered, recordAlerts, setState } from '../../src/alerts/store.ts';
 import { withSmallWarehouse } from '../support/small-warehouse.ts';
+
+const LOOPBACK = webhookAllow(['127.0.0.1']);
 
 const ALERT: Alert = {
   key: 'target|customer_churn_rate|=all|2025-06-01T00:00:00.000Z',
@@ -49,7 +54,7 @@ async function receiver(handle: (req: IncomingMessage, res: ServerResponse, body
 test('a receiver that answers gets the alerts in one POST, in Slack’s shape when asked', async () => {
   const r = await receiver((_req, res) => res.writeHead(200).end('ok'));
   try {
-    const d = await postWebhook([ALERT], { url: r.url, format: 'slack', backoffMs: 10 });
+    const d = await postWebhook([ALERT], { url: r.url, format: 'slack', allow: LOOPBACK, backoffMs: 10 });
     assert.deepEqual(d, { delivered: true, attempts: 1 });
     const body = JSON.parse(r.bodies[0] ?? '{}') as { text: string };
     assert.match(body.text, /Customer Churn Rate is off track.*owner: Dana/);
@@ -65,7 +70,7 @@ test('a receiver that fails twice and then succeeds gets the alert on the third 
     res.writeHead(calls <= 2 ? 503 : 200).end();
   });
   try {
-    const d = await postWebhook([ALERT], { url: r.url, format: 'json', backoffMs: 10 });
+    const d = await postWebhook([ALERT], { url: r.url, format: 'json', allow: LOOPBACK, backoffMs: 10 });
     assert.deepEqual(d, { delivered: true, attempts: 3 });
     assert.equal(r.bodies.length, 3);
     assert.deepEqual((JSON.parse(r.bodies[2] ?? '{}') as { alerts: Alert[] }).alerts, [ALERT]);
@@ -81,6 +86,7 @@ test('a receiver that never answers: bounded attempts, each timed out, no hang; 
     const d = await postWebhook([ALERT], {
       url: r.url,
       format: 'json',
+      allow: LOOPBACK,
       attempts: 3,
       timeoutMs: 150,
       backoffMs: 20,

@@ -128,7 +128,11 @@ test('alerts go to a webhook once (deduplicated) and to a file; acknowledged ale
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   const project = join(dir, 'alerts.yaml');
   // A KPI no other test judges: its alert is new to this warehouse. Retention can never reach 1.2: off track.
-  await writeFile(project, `targets:\n${item('customer_retention_rate', 1.2)}\n`);
+  // The receiver is on loopback, a private destination: the project file allows it.
+  await writeFile(
+    project,
+    `targets:\n${item('customer_retention_rate', 1.2)}\nalerts:\n  webhook_allow: ["127.0.0.1"]\n`,
+  );
   const file = join(dir, 'alerts.json');
   const run = (...args: string[]) =>
     execFileP(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args, '--db', db]).catch(
@@ -166,6 +170,35 @@ test('alerts go to a webhook once (deduplicated) and to a file; acknowledged ale
     const listed = await run('alerts', 'list', '--json');
     const states = JSON.parse((listed as { stdout: string }).stdout) as { key: string; state: string }[];
     assert.equal(states.find((a) => a.key === key)?.state, 'acknowledged');
+  } finally {
+    server.close();
+  }
+});
+
+test('--webhook to cloud metadata, or to loopback not allowed in tenure.yaml: exit 2 before any work', async () => {
+  const received: string[] = [];
+  const server = createServer((req, res) => {
+    received.push(req.url ?? '');
+    res.writeHead(200).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const loopback = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const project = join(dir, 'no-allow.yaml');
+  await writeFile(project, `targets:\n${item('customer_churn_rate', 0)}\n`);
+  const run = (webhook: string) =>
+    tenure('check', '--db', db, '--project', project, '--as-of', AS_OF, '--webhook', webhook);
+  try {
+    // 0xa9fea9fe is 169.254.169.254: refused as an address, with no lookup and no connection.
+    const metadata = run('http://0xa9fea9fe/latest/meta-data/');
+    assert.equal(metadata.status, 2, metadata.stderr);
+    assert.match(metadata.stderr, /field --webhook/);
+    assert.match(metadata.stderr, /its host is 169\.254\.169\.254, a cloud metadata address/);
+    const private_ = run(loopback);
+    assert.equal(private_.status, 2, private_.stderr);
+    assert.match(private_.stderr, /127\.0\.0\.1, a loopback address/);
+    assert.match(private_.stderr, /webhook_allow: \["127\.0\.0\.1"\]/);
+    assert.equal(private_.stdout, '', 'refused before any target was judged');
+    assert.deepEqual(received, []);
   } finally {
     server.close();
   }

@@ -4,11 +4,12 @@
 // each such KPI.
 import type { Command } from 'commander';
 import { type Alert, alertsFromChecks } from '../../alerts/alert.ts';
+import { checkedAddresses, type WebhookAllow, webhookAllow, webhookUrl } from '../../alerts/destination.ts';
 import { kpiAnomalies } from '../../alerts/kpi-anomalies.ts';
 import { postWebhook, terminalLines, writeAlertsFile } from '../../alerts/notify.ts';
 import { listAlerts, markDelivered, recordAlerts, setState } from '../../alerts/store.ts';
 import { dataAsOf } from '../../compiler/as-of.ts';
-import { badInput } from '../../errors/tenure-error.ts';
+import { badInput, TenureError } from '../../errors/tenure-error.ts';
 import { checkTargets, needsAttention } from '../../goals/check.ts';
 import { recordTargets } from '../../goals/target-log.ts';
 import { runDataQuality } from '../../quality/checks.ts';
@@ -42,8 +43,26 @@ interface CheckOptions {
   dataQuality: boolean;
 }
 
+/**
+ * Refuses a webhook whose host resolves to an address it may not reach before any work is done, so the
+ * mistake shows even when no alert is due. A name that does not resolve now is left to the delivery attempts
+ * (the failure may pass); each attempt judges the addresses again before it connects.
+ */
+async function refuseForbiddenWebhook(url: string, allow: WebhookAllow): Promise<void> {
+  try {
+    await checkedAddresses(url, allow);
+  } catch (err) {
+    if (err instanceof TenureError) throw err;
+  }
+}
+
 /** Records the alerts (deduplicated) and sends the ones due: to stderr, the file, the webhook. */
-async function notify(engine: Engine, alerts: Alert[], opts: CheckOptions): Promise<void> {
+async function notify(
+  engine: Engine,
+  alerts: Alert[],
+  opts: CheckOptions,
+  allow: WebhookAllow,
+): Promise<void> {
   const due = await recordAlerts(engine, alerts);
   if (opts.alertsFile !== undefined) await writeAlertsFile(alerts, opts.alertsFile);
   if (due.length === 0) return;
@@ -53,7 +72,11 @@ async function notify(engine: Engine, alerts: Alert[], opts: CheckOptions): Prom
       engine,
       due.map((a) => a.key),
     );
-  const sent = await postWebhook(due, { url: opts.webhook, format: opts.webhookFormat as 'json' | 'slack' });
+  const sent = await postWebhook(due, {
+    url: opts.webhook,
+    format: opts.webhookFormat as 'json' | 'slack',
+    allow,
+  });
   if (sent.delivered)
     return markDelivered(
       engine,
@@ -72,7 +95,10 @@ export function registerCheck(program: Command): void {
     .option('--project <file>', 'project file with targets (default ./tenure.yaml when present)')
     .option('--as-of <timestamp>', 'judge the data as of this moment (default: its latest timestamp)')
     .option('--json', 'print JSON')
-    .option('--webhook <url>', 'POST new alerts here (retried with back-off; kept pending when it fails)')
+    .option(
+      '--webhook <url>',
+      'POST new alerts here (retried with back-off; kept pending when it fails); private hosts only when alerts.webhook_allow in tenure.yaml lists them',
+    )
     .option('--webhook-format <format>', 'json or slack', 'json')
     .option('--alerts-file <file>', 'write the current alerts to this JSON file')
     .option('--anomalies', 'also judge every KPI against its own history (monthly, last 36 months)')
@@ -88,14 +114,10 @@ export function registerCheck(program: Command): void {
           'choose json or slack',
         );
       }
-      if (opts.webhook !== undefined && !/^https?:\/\/./i.test(opts.webhook)) {
-        throw badInput(
-          `not an http(s) URL: ${opts.webhook}`,
-          { field: '--webhook' },
-          'give e.g. https://hooks.example.com/…',
-        );
-      }
+      if (opts.webhook !== undefined) webhookUrl(opts.webhook); // not a URL: said before anything is read
       const catalog = await resolveCatalog(opts.project);
+      const allow = webhookAllow(catalog.alerts?.webhook_allow);
+      if (opts.webhook !== undefined) await refuseForbiddenWebhook(opts.webhook, allow);
       const engine = await openWarehouse(opts.db, { mustExist: true });
       try {
         const asOf = opts.asOf ?? (await dataAsOf(engine)) ?? new Date().toISOString();
@@ -111,7 +133,7 @@ export function registerCheck(program: Command): void {
             })
           : [];
         const alerts = [...alertsFromChecks(checks), ...anomalies, ...alertsFromFindings(quality)];
-        await notify(engine, alerts, opts);
+        await notify(engine, alerts, opts, allow);
         if (opts.json) printJson({ targets: checks, alerts, data_quality: quality });
         else if (checks.length === 0 && !opts.anomalies)
           process.stdout.write('no targets in the project file (targets: in tenure.yaml)\n');
