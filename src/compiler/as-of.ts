@@ -1,6 +1,7 @@
 // The data's end (as_of): the latest timestamp among events, subscription changes, orders, feedback and
 // check-ins. Windows are judged closed or open against it.
 import type { Engine } from '../warehouse/engine.ts';
+import { parseInstant } from './periods.ts';
 
 const OBSERVED: [table: string, column: string][] = [
   ['events', 'occurred_at'],
@@ -15,4 +16,14 @@ export async function dataAsOf(engine: Engine): Promise<string | undefined> {
   const union = OBSERVED.map(([t, c]) => `SELECT max(${c}) AS t FROM ${t}`).join(' UNION ALL ');
   const [row] = await engine.query<{ t: string | null }>(`SELECT max(t) AS t FROM (${union}) x`);
   return row?.t ?? undefined;
+}
+
+/** The as_of a request gives (a day or an RFC 3339 instant), or the data's end, or now for an empty warehouse. */
+export async function asOfOrDataEnd(
+  engine: Engine,
+  given: string | undefined,
+  field = 'as_of',
+): Promise<string> {
+  if (given !== undefined) return parseInstant(given, field);
+  return (await dataAsOf(engine)) ?? new Date().toISOString();
 }

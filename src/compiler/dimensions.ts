@@ -2,7 +2,8 @@
 // the customers' attributes as `attributes.KEY`. Only the names below reach SQL as text; an attribute's key is
 // a bound value. A request names a dimension, never an expression.
 import { badInput } from '../errors/tenure-error.ts';
-import type { SqlParams } from '../warehouse/sql-builder.ts';
+import type { Engine } from '../warehouse/engine.ts';
+import { SqlParams } from '../warehouse/sql-builder.ts';
 
 export const YEAR_MONTH = (ts: string) =>
   `CAST(CAST(EXTRACT(YEAR FROM ${ts}) AS INTEGER) AS VARCHAR) || '-' || lpad(CAST(CAST(EXTRACT(MONTH FROM ${ts}) AS INTEGER) AS VARCHAR), 2, '0')`;
@@ -66,4 +67,15 @@ export function segmentSql(by: string | undefined, params: SqlParams): string {
     .split(CROSS)
     .map((part) => dimensionSql(part, params))
     .join(' || chr(31) || ');
+}
+
+/** How many segments a breakdown has among the customers (1 without one). */
+export async function segmentCount(engine: Engine, by: string | undefined): Promise<number> {
+  if (by === undefined) return 1;
+  const params = new SqlParams(engine.dialect);
+  const [row] = await engine.query<{ n: number }>(
+    `SELECT count(DISTINCT ${segmentSql(by, params)}) AS n FROM customers cu`,
+    params.values,
+  );
+  return Math.max(1, Number(row?.n ?? 0));
 }

@@ -4,6 +4,7 @@
 import type { Catalog } from '../catalog/catalog.ts';
 import { getDefinition } from '../catalog/catalog.ts';
 import type { KpiDefinition, Lineage } from '../catalog/definition.ts';
+import { badInput } from '../errors/tenure-error.ts';
 import type { KpiResult } from '../results/kpi-result.ts';
 import { tableSpec } from '../schema/tables.ts';
 import type { BindValue, Engine, SqlValue } from '../warehouse/engine.ts';
@@ -61,9 +62,10 @@ async function sampleRows(
     const where = time
       ? `WHERE ${engine.dialect.quoteIdentifier(time)} >= CAST($1 AS TIMESTAMPTZ) AND ${engine.dialect.quoteIdentifier(time)} < CAST($2 AS TIMESTAMPTZ)`
       : '';
+    const bound = time ? [start, end, limit] : [limit];
     const rows = await engine.query(
-      `SELECT ${quoted} FROM ${engine.dialect.quoteIdentifier(l.table)} ${where} ORDER BY ${quoted} LIMIT ${Math.trunc(limit)}`,
-      time ? [start, end] : [],
+      `SELECT ${quoted} FROM ${engine.dialect.quoteIdentifier(l.table)} ${where} ORDER BY ${quoted} LIMIT ${engine.dialect.placeholder(bound.length)}`,
+      bound,
     );
     out.push({
       table: l.table,
@@ -77,6 +79,8 @@ async function sampleRows(
 
 export async function explainKpi(engine: Engine, req: ExplainRequest): Promise<Explanation> {
   const definition = getDefinition(req.kpi, req.catalog);
+  if (!Number.isInteger(req.sample) || req.sample < 0 || req.sample > 1000)
+    throw badInput(`sample must be a whole number from 0 to 1000, not ${req.sample}`, { field: 'sample' });
   const asOf = (await dataAsOf(engine)) ?? new Date().toISOString();
   const day =
     req.period ??

@@ -13,15 +13,64 @@ export interface Period {
 
 const DAY_MS = 86_400_000;
 
+/** The years Tenure computes with: any date outside them is refused before it reaches SQL. */
+export const YEARS = { first: 1900, last: 2999 } as const;
+
+const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const INSTANT_RE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?([Zz]|[+-]\d{2}:\d{2}))?$/;
+
+/** The instant `text` names (a calendar day, or RFC 3339 with an offset), or undefined when it names none. */
+function instantOf(text: string): Date | undefined {
+  const m = INSTANT_RE.exec(text);
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  // A calendar day (no 2025-02-30), in the years Tenure computes with.
+  if (y < YEARS.first || y > YEARS.last || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d)
+    return undefined;
+  if (m[4] === undefined) return day;
+  const [h, mi, sec] = [Number(m[4]), Number(m[5]), Number(m[6] ?? 0)];
+  if (h > 23 || mi > 59 || sec > 59) return undefined;
+  const zone = (m[8] ?? 'Z').toUpperCase();
+  const offset =
+    zone === 'Z'
+      ? 0
+      : (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
+  if (Math.abs(offset) > 18 * 60) return undefined;
+  const ms = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
+  return new Date(day.getTime() + ((h * 60 + mi - offset) * 60 + sec) * 1000 + ms);
+}
+
+/** Whether `text` is a calendar day written YYYY-MM-DD in the years Tenure computes with. */
+export const isDay = (text: string): boolean => DAY_RE.test(text) && instantOf(text) !== undefined;
+
+/** Whether `text` is a day or an RFC 3339 instant with an offset, in the years Tenure computes with. */
+export const isInstant = (text: string): boolean => instantOf(text) !== undefined;
+
+/** A day written YYYY-MM-DD (a real calendar day), as midnight UTC; anything else is refused naming `field`. */
 export function parseDay(text: string, field: string): Date {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  const date = match
-    ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])))
-    : undefined;
-  if (!date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== text) {
-    throw badInput(`${field} must be a date written YYYY-MM-DD, not '${text}'`, { field });
-  }
+  const date = DAY_RE.test(text) ? instantOf(text) : undefined;
+  if (date === undefined)
+    throw badInput(
+      `${field} must be a calendar day written YYYY-MM-DD, from ${YEARS.first} to ${YEARS.last}, not '${text}'`,
+      { field },
+    );
   return date;
+}
+
+/**
+ * An instant given by a user (an as_of): a day YYYY-MM-DD (its midnight UTC) or an RFC 3339 timestamp with
+ * its offset (2025-06-30T12:00:00Z, …+02:00), as ISO 8601 UTC. The one parser of every route and command.
+ */
+export function parseInstant(text: string, field: string): string {
+  const date = instantOf(text);
+  if (date === undefined)
+    throw badInput(
+      `${field} must be a day YYYY-MM-DD or a timestamp such as 2025-06-30T12:00:00Z (with Z or an offset), from ${YEARS.first} to ${YEARS.last}, not '${text.slice(0, 60)}'`,
+      { field },
+    );
+  return date.toISOString();
 }
 
 /** The start of the period of `grain` that contains `d`. */

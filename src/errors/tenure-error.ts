@@ -7,6 +7,12 @@ export const ERROR_CODES = {
   not_found: { exitCode: 3, httpStatus: 404 },
   unauthorized: { exitCode: 5, httpStatus: 401 },
   forbidden: { exitCode: 5, httpStatus: 403 },
+  /** Too many failed attempts from one address: wait before trying again. */
+  rate_limited: { exitCode: 5, httpStatus: 429 },
+  /** A request for a host this server does not answer for (DNS rebinding, a wrong proxy). */
+  wrong_host: { exitCode: 2, httpStatus: 421 },
+  /** A computation stopped after its time limit. */
+  timeout: { exitCode: 4, httpStatus: 503 },
   engine_failure: { exitCode: 4, httpStatus: 500 },
   internal: { exitCode: 70, httpStatus: 500 },
 } as const;

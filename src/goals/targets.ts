@@ -8,7 +8,9 @@
 import { z } from 'zod';
 import type { KpiDefinition } from '../catalog/definition.ts';
 import type { ConfigProblem, PathSegment } from '../catalog/problems.ts';
+import { checkFilters } from '../compiler/filters.ts';
 import { GRAINS, type Grain } from '../compiler/periods.ts';
+import { TenureError } from '../errors/tenure-error.ts';
 
 const Goal = z.union([z.number(), z.tuple([z.number(), z.number()])]);
 export type Goal = z.infer<typeof Goal>;
@@ -78,6 +80,15 @@ export function readTargets(
         hint: 'run `tenure catalog`',
       });
       return;
+    }
+    if (t.segment !== undefined) {
+      try {
+        checkFilters([t.segment], undefined);
+      } catch (err) {
+        if (!(err instanceof TenureError)) throw err;
+        problems.push({ path: ['targets', i, 'segment', 'by'], message: err.message, hint: err.hint });
+        return;
+      }
     }
     for (const [key, goal] of [
       ['pragmatic', t.pragmatic],

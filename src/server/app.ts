@@ -1,15 +1,18 @@
 // The HTTP API (and, beside it, the built dashboard): Fastify validates every request against the route's
-// JSON Schema, the OpenAPI document is generated from those schemas, and every route under /api asks for a
-// role. Without `requireTokens` (the local demo on loopback) a request without a token acts as admin; a
-// token, when given, is always checked.
+// JSON Schema, the OpenAPI document is generated from those schemas, and every route asks for a role unless
+// it is public (access.ts). Without `requireTokens` (the local demo on loopback) a request without a token
+// acts as admin; a token, when given, is always checked.
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ResolvedCatalog } from '../catalog/catalog.ts';
-import { TenureError } from '../errors/tenure-error.ts';
+import { isDay, isInstant } from '../compiler/periods.ts';
 import type { Engine } from '../warehouse/engine.ts';
+import { Access } from './access.ts';
 import { ServerContext } from './context.ts';
 import { registerDashboard } from './dashboard.ts';
 import { errorReply } from './errors.ts';
+import { checkBody, checkQueryNumbers, hostCheck } from './request-guards.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { forecastRoutes } from './routes/forecast.ts';
 import { goalRoutes } from './routes/goals.ts';
@@ -19,7 +22,7 @@ import { riskRoutes } from './routes/risk.ts';
 import { survivalRoutes } from './routes/survival.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { viewRoutes } from './routes/views.ts';
-import { allows, type Role, roleOf } from './tokens.ts';
+import { ensureTokenTable, type Role } from './tokens.ts';
 
 export interface AppOptions {
   readonly engine: Engine;
@@ -27,30 +30,86 @@ export interface AppOptions {
   readonly requireTokens: boolean;
   /** The project file editors' changes are written to (default ./tenure.yaml). */
   readonly projectFile?: string;
-  readonly logger?: boolean;
+  /** Fastify's logger: off, or pino's options (`tenure serve` logs errors to stderr). */
+  readonly logger?: FastifyServerOptions['logger'];
+  /** The address the server listens on, and the Host names it answers for (see hostCheck). */
+  readonly host?: string;
+  readonly allowedHosts?: readonly string[];
+  /** How long one computation may run, in milliseconds. */
+  readonly timeoutMs?: number;
+  /** Failed token attempts one address may make in a minute (default FAILED_AUTH_LIMIT). */
+  readonly failedAuthLimit?: number;
+}
+
+/** A registered route and what it asks for: `role` (viewer when not given) unless `public`. */
+export interface RouteAccess {
+  readonly method: string | string[];
+  readonly url: string;
+  readonly config?: { role?: Role; public?: boolean };
 }
 
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** The least role a route asks for (viewer when not given). */
-    role?: Role;
+  interface FastifyInstance {
+    /** Every route the app registered, with its access: what the security tests walk. */
+    tenureRoutes: readonly RouteAccess[];
   }
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9_-]{1,200})$/;
+/** The dashboard's Content-Security-Policy: its own scripts and styles, nothing framed, no other origin. */
+const CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'", 'data:'],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  upgradeInsecureRequests: null,
+};
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 64 * 1024,
     routerOptions: { maxParamLength: 200 },
+    // A URL the router cannot read (FST_ERR_BAD_URL) answers in Tenure's error shape like any other.
+    frameworkErrors: (err, req, reply) => errorReply(Object.assign(err, { statusCode: 400 }), req, reply),
     // Unknown parameters are refused rather than silently dropped; strings are not coerced into numbers
-    // beyond what a schema declares.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
+    // beyond what a schema declares (and request-guards.ts refuses Infinity and exponents before that).
+    ajv: {
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: true,
+        allErrors: false,
+        formats: { 'tenure-day': isDay, 'tenure-instant': isInstant },
+      },
+    },
   });
-  const ctx = new ServerContext(opts.engine, opts.catalog, opts.projectFile);
-  const roles = new Map<string, { role: Role | undefined; at: number }>();
+  const routes: RouteAccess[] = [];
+  // The route options themselves: a scope that marks its routes public (dashboard.ts) changes them later.
+  app.addHook('onRoute', (route) => void routes.push(route as RouteAccess));
+  app.decorate('tenureRoutes', routes);
+  await ensureTokenTable(opts.engine);
+  const ctx = new ServerContext(opts.engine, opts.catalog, opts.projectFile, opts.timeoutMs);
+  const access = new Access({
+    requireTokens: opts.requireTokens,
+    // A DuckDB file is the server's alone: its tokens change only through it.
+    rememberTokens: opts.engine.dialect.name === 'duckdb',
+    lookup: (work) => ctx.exclusive(work),
+    failedAuthLimit: opts.failedAuthLimit,
+  });
 
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: CSP },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    // A page served over plain HTTP on loopback must not be told to insist on HTTPS.
+    strictTransportSecurity: false,
+    crossOriginEmbedderPolicy: false,
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -64,6 +123,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   });
   app.setErrorHandler(errorReply);
+
+  const checkHost = hostCheck(opts.host ?? '127.0.0.1', () => portOf(app), opts.allowedHosts);
+  app.addHook('onRequest', async (req) => {
+    checkHost?.(req);
+    await access.authorize(req);
+  });
+  app.addHook('preValidation', async (req) => {
+    checkQueryNumbers(req);
+    if (req.body !== undefined) checkBody(req.body);
+  });
+
   const dashboardPage = await registerDashboard(app);
   app.setNotFoundHandler(
     (req, reply) =>
@@ -73,39 +143,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         .send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }),
   );
 
-  app.addHook('onRequest', async (req) => {
-    if (!req.url.startsWith('/api/')) return;
-    const header = req.headers.authorization;
-    let role: Role | undefined;
-    if (header === undefined) {
-      if (opts.requireTokens) {
-        throw new TenureError('unauthorized', 'this server needs a token', {
-          hint: 'send the header Authorization: Bearer TOKEN (create one with `tenure token create --role viewer`)',
-        });
-      }
-      role = 'admin';
-    } else {
-      const token = BEARER.exec(header)?.[1];
-      const known = token === undefined ? undefined : roles.get(token);
-      role = known && Date.now() - known.at < 60_000 ? known.role : undefined;
-      if (token !== undefined && role === undefined) {
-        role = await ctx.exclusive((e) => roleOf(e, token));
-        roles.set(token, { role, at: Date.now() });
-      }
-      if (role === undefined) {
-        throw new TenureError('unauthorized', 'the token is not known', {
-          hint: 'check the token, or create one',
-        });
-      }
-    }
-    const needed = req.routeOptions.config.role ?? 'viewer';
-    if (!allows(role, needed)) {
-      throw new TenureError('forbidden', `this needs the ${needed} role; the token has ${role}`, {
-        hint: `ask an admin for a token with the ${needed} role`,
-      });
-    }
-  });
-
   catalogRoutes(app, ctx);
   kpiRoutes(app, ctx);
   forecastRoutes(app, ctx);
@@ -113,9 +150,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   riskRoutes(app, ctx);
   healthRoutes(app, ctx);
   survivalRoutes(app, ctx);
-  tokenRoutes(app, ctx);
+  tokenRoutes(app, ctx, access);
   goalRoutes(app, ctx);
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
   await app.ready();
   return app;
+}
+
+/** The port the server listens on (0 before it listens). */
+function portOf(app: FastifyInstance): number {
+  const address = app.server.address();
+  return typeof address === 'object' && address ? address.port : 0;
 }

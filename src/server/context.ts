@@ -1,15 +1,34 @@
-// What every route needs: the warehouse (one statement at a time), the catalog with the project's
-// overrides, the result cache and the warehouse's version.
+// What every route needs: the warehouse, the catalog with the project's overrides, the result cache and the
+// warehouse's version. Work reaches the warehouse in two lanes, so a cheap request never waits behind a long
+// computation: computations (KPI series, views, models) run one at a time on a connection of their own,
+// each stopped after `timeoutMs`; everything else (tokens, alerts, histories, editors' changes, the
+// version) runs one at a time on the engine's own connection.
 import { createHash } from 'node:crypto';
 import type { ResolvedCatalog } from '../catalog/catalog.ts';
 import { canonicalJson, definitionHash } from '../catalog/catalog.ts';
 import { DEFAULT_PROJECT_FILE } from '../catalog/project-file.ts';
+import { TenureError } from '../errors/tenure-error.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { ResultCache } from './result-cache.ts';
 
+/** How long one computation may run before it is stopped (a request may not hold the warehouse longer). */
+export const DEFAULT_TIMEOUT_MS = 120_000;
+
+/** Runs work one piece at a time, in the order asked. */
+class Lane {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(work);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+}
+
 export class ServerContext {
   readonly cache = new ResultCache();
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly light = new Lane();
+  private readonly heavy = new Lane();
   private current!: ResolvedCatalog;
   private catalogHash = '';
   private known?: { version: string; at: number };
@@ -19,6 +38,8 @@ export class ServerContext {
     catalog: ResolvedCatalog,
     /** Where editors' changes of parameters and targets are written. */
     readonly projectFile: string = DEFAULT_PROJECT_FILE,
+    /** How long a computation may run. */
+    readonly timeoutMs = DEFAULT_TIMEOUT_MS,
   ) {
     this.catalog = catalog;
   }
@@ -39,34 +60,57 @@ export class ServerContext {
     this.known = undefined;
   }
 
-  /** Runs work on the warehouse after any work already queued: one connection serves one run at a time. */
+  /** Runs quick work (a lookup, a small write) on the engine's connection, after any quick work queued. */
   exclusive<T>(work: (engine: Engine) => Promise<T>): Promise<T> {
-    const run = this.queue.then(() => work(this.engine));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.light.run(() => work(this.engine));
+  }
+
+  /**
+   * Runs a computation on a connection of its own, after any computation queued, and stops it after
+   * `timeoutMs` with a 503 that says so: no request holds the warehouse for longer.
+   */
+  compute<T>(work: (engine: Engine) => Promise<T>): Promise<T> {
+    return this.heavy.run(async () => {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+      try {
+        return await this.engine.isolated(work, controller.signal);
+      } catch (err) {
+        if (!controller.signal.aborted) throw err;
+        throw new TenureError(
+          'timeout',
+          `the computation took longer than ${this.timeoutMs / 1000} s and was stopped`,
+          {
+            hint: 'ask for fewer KPIs, periods or segments, or a coarser grain',
+            cause: err,
+          },
+        );
+      } finally {
+        clearTimeout(timer);
+      }
+    });
   }
 
   /**
    * The warehouse's version: its latest load and the catalog's definitions. A DuckDB file is locked by the
    * server while it runs, so no other process can load into it: its version is read once. PostgreSQL can be
-   * loaded while the server runs: its version is read at most once a second, straight from the pool, so a
-   * cached answer never waits behind a long computation in the queue.
+   * loaded while the server runs: its version is read at most once a second.
    */
   async version(): Promise<string> {
     const now = Date.now();
     const fresh = this.engine.dialect.name === 'duckdb' || now - (this.known?.at ?? 0) < 1000;
     if (this.known && fresh) return this.known.version;
-    const read = (e: Engine) => e.query<{ v: number | null }>('SELECT max(load_id) AS v FROM tenure_loads');
-    const [row] =
-      this.engine.dialect.name === 'duckdb' ? await this.exclusive(read) : await read(this.engine);
+    const [row] = await this.exclusive((e) =>
+      e.query<{ v: number | null }>('SELECT max(load_id) AS v FROM tenure_loads'),
+    );
     const version = `${row?.v ?? 0}:${this.catalogHash}`;
     this.known = { version, at: now };
     return version;
   }
 
-  /** A cached answer for `key` at the current version, computed on the engine when missing. */
+  /** A cached answer for `key` at the current version, computed when missing. */
   async cached<T>(key: string, compute: (engine: Engine) => Promise<T>): Promise<{ value: T; hit: boolean }> {
     const version = await this.version();
-    return this.cache.get(`${version}|${key}`, () => this.exclusive(compute));
+    return this.cache.get(`${version}|${key}`, () => this.compute(compute));
   }
 }

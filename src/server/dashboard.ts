@@ -24,7 +24,13 @@ export async function registerDashboard(
 ): Promise<(req: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined> {
   const root = dashboardRoot();
   if (root === undefined) return () => undefined;
-  await app.register(fastifyStatic, { root, wildcard: true, index: 'index.html', schemaHide: true });
+  // The dashboard's files hold no data: they are public, in a scope of their own so that nothing else is.
+  await app.register(async (scope) => {
+    scope.addHook('onRoute', (route) => {
+      route.config = { ...route.config, public: true };
+    });
+    await scope.register(fastifyStatic, { root, wildcard: true, index: 'index.html', schemaHide: true });
+  });
   return (req, reply) => {
     const path = req.url.split('?')[0] ?? '';
     const page = req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');

@@ -1,11 +1,27 @@
 // Every failure leaves the API as {error: {code, message, field?, hint?}} with the status its code
-// declares: a request that fails validation is a 400 naming the field; an unexpected failure is a 500 with
-// no stack trace in the body.
+// declares: a request that fails validation is a 400 naming the field; an unexpected failure (or the
+// engine's) is a 500 that says nothing of SQL or the engine's words, carries the request's id, and is
+// logged with it.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { TenureError } from '../errors/tenure-error.ts';
 
 interface ErrorBody {
-  error: { code: string; message: string; field?: string; hint?: string };
+  error: { code: string; message: string; field?: string; hint?: string; request_id?: string };
+}
+
+/** What a date's format means, for the message of a value that does not have it. */
+const FORMATS: Record<string, string> = {
+  'tenure-day': 'a calendar day written YYYY-MM-DD, from 1900 to 2999',
+  'tenure-instant': 'a day YYYY-MM-DD or a timestamp such as 2025-06-30T12:00:00Z, from 1900 to 2999',
+};
+
+/** The message of a validation error: Ajv's, except for our date formats, which it cannot put in words. */
+function messageOf(err: FastifyError): string {
+  const first = err.validation?.[0];
+  const format = (first?.params as { format?: string } | undefined)?.format;
+  const meaning = format === undefined ? undefined : FORMATS[format];
+  if (!first || meaning === undefined) return err.message;
+  return `${err.validationContext}${first.instancePath} must be ${meaning}`;
 }
 
 /** The field a validation error points at: `querystring.grain`, `params.id`, `body.role`. */
@@ -21,13 +37,19 @@ function fieldOf(err: FastifyError): string | undefined {
 
 export function errorReply(
   err: FastifyError | Error,
-  _req: FastifyRequest,
+  req: FastifyRequest,
   reply: FastifyReply,
 ): FastifyReply {
   let status = 500;
-  let body: ErrorBody = { error: { code: 'internal', message: 'unexpected failure; see the server log' } };
+  let body: ErrorBody = {
+    error: {
+      code: 'internal',
+      message: 'unexpected failure; the server log has it under this request id',
+      request_id: req.id,
+    },
+  };
   const fe = err as FastifyError;
-  if (err instanceof TenureError) {
+  if (err instanceof TenureError && err.httpStatus < 500) {
     status = err.httpStatus;
     body = {
       error: {
@@ -37,16 +59,20 @@ export function errorReply(
         ...(err.hint ? { hint: err.hint } : {}),
       },
     };
+  } else if (err instanceof TenureError && err.code === 'timeout') {
+    status = err.httpStatus;
+    body = { error: { code: err.code, message: err.message, hint: err.hint, request_id: req.id } };
   } else if (fe.validation) {
     status = 400;
     const field = fieldOf(fe);
-    body = { error: { code: 'bad_input', message: fe.message, ...(field ? { field } : {}) } };
+    body = { error: { code: 'bad_input', message: messageOf(fe), ...(field ? { field } : {}) } };
   } else if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     // Fastify's own refusals: malformed JSON, a body too large, an unsupported media type.
     status = fe.statusCode;
     body = { error: { code: 'bad_input', message: fe.message } };
   } else {
-    reply.log.error(err);
+    // The engine's words and the SQL stay in the log, beside the request id the answer gives.
+    req.log.error({ err, request_id: req.id, url: req.url }, 'request failed');
   }
   return reply.status(status).send(body);
 }

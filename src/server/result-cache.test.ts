@@ -40,3 +40,21 @@ test('a failure reaches every waiter and is not cached', async () => {
   assert.equal(runs, 1);
   assert.deepEqual(await cache.get('k', async () => 'recovered'), { value: 'recovered', hit: false });
 });
+
+test('the cache is bounded by the size of its answers: the least recently used go, a huge one is not kept', async () => {
+  // A budget of 100 characters; each answer below is a string of 20 characters, whose JSON is 22.
+  const cache = new ResultCache({ maxChars: 100 });
+  const answer = (c: string) => async () => c.repeat(20);
+  for (const k of ['a', 'b', 'c', 'd']) await cache.get(k, answer(k)); // 4 × 22 = 88 ≤ 100
+  assert.equal(cache.size, 4);
+  assert.equal(cache.chars, 88);
+  assert.equal((await cache.get('a', answer('a'))).hit, true); // a is now the most recently used
+  await cache.get('e', answer('e')); // 110 > 100: b, the least recently used, goes
+  assert.equal(cache.size, 4);
+  assert.equal((await cache.get('a', answer('a'))).hit, true);
+  assert.equal((await cache.get('b', answer('b'))).hit, false);
+  // 30 characters of JSON is more than a quarter of the budget: answered, not kept.
+  const big = await cache.get('big', async () => 'x'.repeat(28));
+  assert.equal(big.value, 'x'.repeat(28));
+  assert.equal((await cache.get('big', async () => 'x'.repeat(28))).hit, false);
+});

@@ -4,11 +4,15 @@ import { DIMENSIONS } from '../compiler/dimensions.ts';
 import type { SegmentFilter } from '../compiler/filters.ts';
 import { GRAINS, type Grain } from '../compiler/periods.ts';
 
-const DAY = '^\\d{4}-\\d{2}-\\d{2}$';
-
 export const kpiId = { type: 'string', pattern: '^[a-z][a-z0-9_]{0,63}$', description: 'a KPI id' } as const;
 export const grain = { type: 'string', enum: [...GRAINS], default: 'month' } as const;
-export const day = { type: 'string', pattern: DAY, description: 'a date, YYYY-MM-DD' } as const;
+/** A calendar day, checked by the same parser as the CLI's (periods.ts), registered as an Ajv format. */
+export const day = {
+  type: 'string',
+  maxLength: 10,
+  format: 'tenure-day',
+  description: 'a date, YYYY-MM-DD (a real calendar day, 1900 to 2999)',
+} as const;
 export const by = {
   type: 'string',
   maxLength: 100,
@@ -18,8 +22,9 @@ export const by = {
 export const asOf = {
   type: 'string',
   maxLength: 40,
-  pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?(Z|[+-]\\d{2}:\\d{2}))?$',
-  description: 'the end of the data to judge windows against (default: the latest observed timestamp)',
+  format: 'tenure-instant',
+  description:
+    'the end of the data to judge windows against, a day or an RFC 3339 timestamp (default: the latest observed timestamp)',
 } as const;
 
 const DIMENSION = `(${Object.keys(DIMENSIONS).join('|')}|attributes\\.[A-Za-z0-9_.-]{1,80})`;

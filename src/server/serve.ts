@@ -1,12 +1,15 @@
-// Starting the server on a warehouse: tokens are required on any address but loopback.
+// Starting the server on a warehouse: tokens are required on any address but loopback; a server on loopback
+// answers only for loopback host names (request-guards.ts), and one elsewhere for the names it is given.
 import type { FastifyInstance } from 'fastify';
 import type { ResolvedCatalog } from '../catalog/catalog.ts';
 import type { Engine } from '../warehouse/engine.ts';
-import { buildApp } from './app.ts';
-import { ensureTokenTable } from './tokens.ts';
+import { type AppOptions, buildApp } from './app.ts';
 import { warmUp } from './warm-up.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** The log of `tenure serve` and `npm start`: failures answered with a 500, with their request id, on stderr. */
+export const SERVER_LOG = { level: 'error', stream: process.stderr } as const;
 
 export interface ServeOptions {
   readonly engine: Engine;
@@ -17,7 +20,13 @@ export interface ServeOptions {
   readonly port: number;
   /** Ask for tokens even on loopback. */
   readonly requireTokens?: boolean;
-  readonly logger?: boolean;
+  /** The Host names the server answers for (default: loopback's names on loopback, any elsewhere). */
+  readonly allowedHosts?: readonly string[];
+  readonly logger?: AppOptions['logger'];
+  /** How long one computation may run, in milliseconds. */
+  readonly timeoutMs?: number;
+  /** Failed token attempts one address may make in a minute. */
+  readonly failedAuthLimit?: number;
   /** Compute the dashboard overview's first requests in the background once listening. */
   readonly warm?: boolean;
 }
@@ -30,7 +39,6 @@ export interface Serving {
 }
 
 export async function startServer(opts: ServeOptions): Promise<Serving> {
-  await ensureTokenTable(opts.engine);
   const requireTokens = opts.requireTokens === true || !LOOPBACK.has(opts.host);
   const app = await buildApp({
     engine: opts.engine,
@@ -38,12 +46,17 @@ export async function startServer(opts: ServeOptions): Promise<Serving> {
     projectFile: opts.projectFile,
     requireTokens,
     logger: opts.logger,
+    host: opts.host,
+    allowedHosts: opts.allowedHosts,
+    timeoutMs: opts.timeoutMs,
+    failedAuthLimit: opts.failedAuthLimit,
   });
   await app.listen({ host: opts.host, port: opts.port });
-  // Without tokens only: the warm-up's requests carry none. A failure here is the first visit's to report.
-  const warmed = opts.warm && !requireTokens ? warmUp(app).catch(() => undefined) : Promise.resolve();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  // Without tokens only: the warm-up's requests carry none. A failure here is the first visit's to report.
+  const warmed =
+    opts.warm && !requireTokens ? warmUp(app, `${host}:${port}`).catch(() => undefined) : Promise.resolve();
   return { app, url: `http://${host}:${port}`, warmed };
 }

@@ -61,13 +61,16 @@ export async function createToken(
   return { ...info, token };
 }
 
-/** The role of a presented token, or undefined when no such token exists. */
-export async function roleOf(engine: Engine, token: string): Promise<Role | undefined> {
-  await ensureTokenTable(engine);
-  const [row] = await engine.query<{ role: string }>(`SELECT role FROM ${TABLE} WHERE hash = $1`, [
-    sha256(token),
-  ]);
+/** The role of the token whose SHA-256 is `hash`, or undefined when no such token exists. */
+export async function roleOfHash(engine: Engine, hash: string): Promise<Role | undefined> {
+  const [row] = await engine.query<{ role: string }>(`SELECT role FROM ${TABLE} WHERE hash = $1`, [hash]);
   return row && isRole(row.role) ? row.role : undefined;
+}
+
+/** Removes a token by its id; whether there was one. */
+export async function revokeToken(engine: Engine, tokenId: string): Promise<boolean> {
+  await ensureTokenTable(engine);
+  return (await engine.run(`DELETE FROM ${TABLE} WHERE token_id = $1`, [tokenId])) > 0;
 }
 
 export async function listTokens(engine: Engine): Promise<TokenInfo[]> {

@@ -4,12 +4,13 @@
 import type { FastifyInstance } from 'fastify';
 import { defaultRange } from './default-range.ts';
 
-export async function warmUp(app: FastifyInstance): Promise<void> {
-  const health = await app.inject({ method: 'GET', url: '/api/health/data' });
+export async function warmUp(app: FastifyInstance, host: string): Promise<void> {
+  const get = (url: string) => app.inject({ method: 'GET', url, headers: { host } });
+  const health = await get('/api/health/data');
   if (health.statusCode !== 200) return;
   const range = defaultRange((health.json() as { as_of: string | null }).as_of);
-  await app.inject({ method: 'GET', url: `/api/kpis?${new URLSearchParams({ ids: 'all', ...range })}` });
+  await get(`/api/kpis?${new URLSearchParams({ ids: 'all', ...range })}`);
   // The overview's statuses, then the tree: the next pages a visitor opens.
-  await app.inject({ method: 'GET', url: '/api/targets' });
-  await app.inject({ method: 'GET', url: '/api/tree' });
+  await get('/api/targets');
+  await get('/api/tree');
 }

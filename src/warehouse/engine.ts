@@ -45,6 +45,12 @@ export interface Engine {
    * visible to every statement it runs (a pooled engine would otherwise spread them over connections).
    */
   session<T>(work: (session: Engine) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` on a connection of its own, beside whatever else runs on this engine (a server's cheap
+   * requests do not wait behind a long computation), and stops its statement when `signal` aborts: the
+   * promise then rejects. Temporary tables live as long as `work`.
+   */
+  isolated<T>(work: (session: Engine) => Promise<T>, signal?: AbortSignal): Promise<T>;
   /** Appends the rows of a file to a table whose columns match the file's, in one bulk operation. */
   bulkLoad(table: string, source: BulkSource): Promise<number>;
   close(): Promise<void>;

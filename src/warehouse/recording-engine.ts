@@ -49,6 +49,10 @@ export class RecordingEngine implements Engine {
     return this.inner.session((s) => work(new RecordingEngine(s, this.statements)));
   }
 
+  isolated<T>(work: (session: Engine) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.inner.isolated((s) => work(new RecordingEngine(s, this.statements)), signal);
+  }
+
   bulkLoad(table: string, source: BulkSource): Promise<number> {
     return this.inner.bulkLoad(table, source);
   }

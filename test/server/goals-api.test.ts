@@ -97,7 +97,8 @@ test('the tree and the targets equal the CLI', async () => {
   sameNumbers(tree.body, cliTree);
   const badDay = await call('GET', '/api/tree?period=2025-02-30', tokens.viewer);
   assert.equal(badDay.status, 400);
-  assert.equal(badDay.body.error.field, 'period');
+  assert.equal(badDay.body.error.field, 'querystring.period');
+  assert.match(badDay.body.error.message, /must be a calendar day written YYYY-MM-DD/);
   const churn = tree.body.nodes.find((n: { kpi: string }) => n.kpi === 'customer_churn_rate');
   assert.equal(churn.status, 'off_track');
   assert.equal(churn.owner, 'Ben');

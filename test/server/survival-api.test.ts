@@ -90,7 +90,7 @@ test('OpenAPI lists them; bad parameters are refused naming the field; a viewer 
 test('the CLI refuses a bad breakdown, as-of or level with the option named and no stack trace', () => {
   const patterns = [
     /cannot break down by 'favourite_colour'/,
-    /--as-of must be an ISO 8601 timestamp/,
+    /--as-of must be a day YYYY-MM-DD or a timestamp/,
     /--level must be a number ≥ 0.5 and ≤ 0.9999/,
     /give either --data DIR or --db FILE\|URL/,
   ];

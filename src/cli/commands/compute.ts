@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { recordDefinitions } from '../../catalog/change-log.ts';
 import { computeKpis } from '../../compiler/compute.ts';
-import { GRAINS, type Grain } from '../../compiler/periods.ts';
+import { GRAINS, type Grain, parseInstant } from '../../compiler/periods.ts';
 import { badInput } from '../../errors/tenure-error.ts';
 import { ingest } from '../../ingest/ingest.ts';
 import type { KpiResult } from '../../results/kpi-result.ts';
@@ -110,13 +110,7 @@ export function registerCompute(program: Command): void {
               .map((k) => k.trim())
               .filter(Boolean);
       const minSample = parseNumber(opts.minSample, '--min-sample', { min: 0, integer: true });
-      let asOf: string | undefined;
-      if (opts.asOf !== undefined) {
-        const t = Date.parse(opts.asOf);
-        if (Number.isNaN(t))
-          throw badInput(`--as-of must be an ISO 8601 timestamp, not '${opts.asOf}'`, { field: '--as-of' });
-        asOf = new Date(t).toISOString();
-      }
+      const asOf = opts.asOf === undefined ? undefined : parseInstant(opts.asOf, '--as-of');
       const filters = opts.filter.map((f) => {
         const at = f.indexOf('=');
         if (at <= 0 || at === f.length - 1)

@@ -17,7 +17,7 @@ import { TenureError } from '../../errors/tenure-error.ts';
 import { checkTargets } from '../../goals/check.ts';
 import { recordTargets } from '../../goals/target-log.ts';
 import { loadWarehouse } from '../../ingest/load-warehouse.ts';
-import { startServer } from '../../server/serve.ts';
+import { SERVER_LOG, startServer } from '../../server/serve.ts';
 import { generateCompany } from '../../synth/generate.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import { openWarehouse } from '../../warehouse/open.ts';
@@ -133,6 +133,7 @@ async function serveDashboard(
     projectFile,
     host: '127.0.0.1',
     port,
+    logger: SERVER_LOG,
     warm: true,
   }).catch((err: unknown) => {
     if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;

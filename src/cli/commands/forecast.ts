@@ -2,7 +2,7 @@
 //  [--replicates N] [--seed S] [--json]`: the next K months of a churn, retention, MRR or NRR KPI with
 // intervals, after the history it was learnt from.
 import type { Command } from 'commander';
-import { badInput } from '../../errors/tenure-error.ts';
+import { parseInstant } from '../../compiler/periods.ts';
 import { type ForecastAnswer, forecastKpi, levelKey, MAX_HORIZON } from '../../forecast/forecast.ts';
 import { FORECAST_KPIS } from '../../forecast/project.ts';
 import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../../forecast/simulate.ts';
@@ -76,13 +76,7 @@ export function registerForecast(program: Command): void {
       const horizon = parseNumber(opts.horizon, '--horizon', { min: 1, max: MAX_HORIZON, integer: true });
       const replicates = parseNumber(opts.replicates, '--replicates', { min: 100, integer: true });
       const seed = parseNumber(opts.seed, '--seed', { min: 0, integer: true });
-      let asOf: string | undefined;
-      if (opts.asOf !== undefined) {
-        const t = Date.parse(opts.asOf);
-        if (Number.isNaN(t))
-          throw badInput(`--as-of must be an ISO 8601 timestamp, not '${opts.asOf}'`, { field: '--as-of' });
-        asOf = new Date(t).toISOString();
-      }
+      const asOf = opts.asOf === undefined ? undefined : parseInstant(opts.asOf, '--as-of');
       const resolved = await resolveCatalog(opts.project);
       const answer = await withEngine(opts, (engine) =>
         forecastKpi(engine, {

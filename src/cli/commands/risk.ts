@@ -2,7 +2,7 @@
 // most likely to churn within the horizon, with their drivers and the MRR at stake, and how well the model
 // did on held-out months against a tenure-only baseline.
 import type { Command } from 'commander';
-import { badInput } from '../../errors/tenure-error.ts';
+import { parseInstant } from '../../compiler/periods.ts';
 import {
   DEFAULT_HORIZON_DAYS,
   type RiskReport,
@@ -91,13 +91,7 @@ export function registerRisk(program: Command): void {
         max: 365,
         integer: true,
       });
-      let asOf: string | undefined;
-      if (opts.asOf !== undefined) {
-        const t = Date.parse(opts.asOf);
-        if (Number.isNaN(t))
-          throw badInput(`--as-of must be an ISO 8601 timestamp, not '${opts.asOf}'`, { field: '--as-of' });
-        asOf = new Date(t).toISOString();
-      }
+      const asOf = opts.asOf === undefined ? undefined : parseInstant(opts.asOf, '--as-of');
       const resolved = await resolveCatalog(opts.project);
       const report = await withEngine(opts, async (engine) => {
         const trained = await trainRisk(engine, { horizonDays, asOf, catalog: resolved.definitions });

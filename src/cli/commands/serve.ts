@@ -1,9 +1,12 @@
-// `tenure serve [--db FILE|URL] [--port N] [--host H] [--project FILE] [--require-tokens]` and
-// `tenure token create --role R [--label L]`, `tenure token list`.
+// `tenure serve [--db FILE|URL] [--port N] [--host H] [--allowed-host NAME]… [--timeout S] [--project FILE]
+// [--require-tokens]` and `tenure token create --role R [--label L]`, `tenure token list`,
+// `tenure token revoke ID`.
 import type { Command } from 'commander';
 import { DEFAULT_PROJECT_FILE } from '../../catalog/project-file.ts';
-import { startServer } from '../../server/serve.ts';
-import { createToken, listTokens } from '../../server/tokens.ts';
+import { TenureError } from '../../errors/tenure-error.ts';
+import { DEFAULT_TIMEOUT_MS } from '../../server/context.ts';
+import { SERVER_LOG, startServer } from '../../server/serve.ts';
+import { createToken, listTokens, revokeToken } from '../../server/tokens.ts';
 import { openWarehouse } from '../../warehouse/open.ts';
 import { formatTable, printJson } from '../output.ts';
 import { resolveCatalog } from './catalog.ts';
@@ -17,10 +20,26 @@ export function registerServe(program: Command): void {
     .option('--port <n>', 'port to listen on (0: any free port)', '8787')
     .option('--host <address>', 'address to listen on; any but loopback requires tokens', '127.0.0.1')
     .option('--project <file>', 'project file with overrides (default ./tenure.yaml when present)')
+    .option(
+      '--allowed-host <name>',
+      'a Host name the server answers for (repeatable; default: loopback names on loopback, any elsewhere)',
+      (value: string, all: string[]) => [...all, value],
+      [] as string[],
+    )
+    .option('--timeout <seconds>', 'stop a computation that runs longer', String(DEFAULT_TIMEOUT_MS / 1000))
     .option('--require-tokens', 'require a token even on loopback')
     .action(
-      async (opts: { db: string; port: string; host: string; project?: string; requireTokens?: boolean }) => {
+      async (opts: {
+        db: string;
+        port: string;
+        host: string;
+        allowedHost: string[];
+        timeout: string;
+        project?: string;
+        requireTokens?: boolean;
+      }) => {
         const port = parseNumber(opts.port, '--port', { min: 0, max: 65535, integer: true });
+        const timeout = parseNumber(opts.timeout, '--timeout', { min: 1, max: 86_400 });
         const catalog = await resolveCatalog(opts.project);
         const engine = await openWarehouse(opts.db, { mustExist: true });
         const { app, url, warmed } = await startServer({
@@ -30,6 +49,9 @@ export function registerServe(program: Command): void {
           host: opts.host,
           port,
           requireTokens: opts.requireTokens,
+          allowedHosts: opts.allowedHost.length > 0 ? opts.allowedHost : undefined,
+          timeoutMs: timeout * 1000,
+          logger: SERVER_LOG,
           warm: true,
         });
         process.stdout.write(`Tenure is serving ${opts.db} on ${url}\n`);
@@ -59,6 +81,25 @@ export function registerServe(program: Command): void {
           process.stdout.write(
             `${created.token}\n(role ${created.role}, id ${created.token_id}; shown once)\n`,
           );
+      } finally {
+        await engine.close();
+      }
+    });
+  token
+    .command('revoke <id>')
+    .description(
+      'Revoke a token by its id (see `tenure token list`); a running server over PostgreSQL stops accepting it at once',
+    )
+    .option('--db <file|url>', 'the warehouse the server uses', './tenure.duckdb')
+    .action(async (id: string, opts: { db: string }) => {
+      const engine = await openWarehouse(opts.db, { mustExist: true });
+      try {
+        if (!(await revokeToken(engine, id)))
+          throw new TenureError('not_found', `no token with the id ${id}`, {
+            where: { field: 'id' },
+            hint: 'list the tokens with `tenure token list`',
+          });
+        process.stdout.write(`revoked ${id}\n`);
       } finally {
         await engine.close();
       }

@@ -4,6 +4,7 @@
 // hazard model on monthly renewal decisions (base hazard per plan, multipliers per covariate).
 import type { Command } from 'commander';
 import { dataAsOf } from '../../compiler/as-of.ts';
+import { parseInstant } from '../../compiler/periods.ts';
 import { churnHazards } from '../../compiler/survival/hazard-cells.ts';
 import { type SurvivalReport, survivalBySegment } from '../../compiler/survival/survival.ts';
 import { badInput } from '../../errors/tenure-error.ts';
@@ -23,12 +24,7 @@ export interface WarehouseFlags {
 
 /** --as-of as ISO 8601 UTC, or the data's end when not given. */
 export async function resolveAsOf(engine: Engine, asOf: string | undefined): Promise<string> {
-  if (asOf !== undefined) {
-    const t = Date.parse(asOf);
-    if (Number.isNaN(t))
-      throw badInput(`--as-of must be an ISO 8601 timestamp, not '${asOf}'`, { field: '--as-of' });
-    return new Date(t).toISOString();
-  }
+  if (asOf !== undefined) return parseInstant(asOf, '--as-of');
   const end = await dataAsOf(engine);
   if (end === undefined) {
     throw badInput(

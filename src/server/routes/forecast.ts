@@ -1,6 +1,7 @@
 // A KPI's forecast: the answer `tenure forecast --json` prints (history, forecast rows with 80% and 95%
 // intervals, what the model learnt), cached per warehouse version like every other answer.
 import type { FastifyInstance } from 'fastify';
+import { parseInstant } from '../../compiler/periods.ts';
 import { forecastKpi, MAX_HORIZON } from '../../forecast/forecast.ts';
 import type { ServerContext } from '../context.ts';
 import { asOf, grain, kpiId } from '../schemas.ts';
@@ -39,7 +40,7 @@ export function forecastRoutes(app: FastifyInstance, ctx: ServerContext): void {
           kpi: req.params.id,
           horizon: q.horizon,
           grain: q.grain,
-          asOf: q.as_of === undefined ? undefined : new Date(Date.parse(q.as_of)).toISOString(),
+          asOf: q.as_of === undefined ? undefined : parseInstant(q.as_of, 'as_of'),
           catalog: ctx.catalog.definitions,
         }),
       );

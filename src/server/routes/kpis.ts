@@ -4,7 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import { getDefinition } from '../../catalog/catalog.ts';
 import { computeKpis } from '../../compiler/compute.ts';
 import { explainKpi } from '../../compiler/explain.ts';
-import type { Grain } from '../../compiler/periods.ts';
+import { crossedBreakdown } from '../../compiler/filters.ts';
+import { type Grain, parseInstant, periodsBetween } from '../../compiler/periods.ts';
+import { checkCells, checkWork } from '../budget.ts';
 import type { ServerContext } from '../context.ts';
 import { by, day, grain, kpiId, parseFilter, type RangeQuery, rangeQuery } from '../schemas.ts';
 
@@ -20,18 +22,23 @@ export function kpiRoutes(app: FastifyInstance, ctx: ServerContext): void {
       q.filter ?? null,
       q.as_of ?? null,
     ]);
-    const { value, hit } = await ctx.cached(key, (engine) =>
-      computeKpis(engine, {
+    const count = kpis === 'all' ? ctx.catalog.definitions.length : kpis.length;
+    const periods = periodsBetween(q.from, q.to, q.grain).length;
+    const filters = parseFilter(q.filter);
+    checkCells(count, periods);
+    const { value, hit } = await ctx.cached(key, async (engine) => {
+      await checkWork(engine, count, periods, crossedBreakdown(filters, q.by));
+      return computeKpis(engine, {
         kpis,
         grain: q.grain,
         from: q.from,
         to: q.to,
         by: q.by,
-        filters: parseFilter(q.filter),
-        asOf: q.as_of,
+        filters,
+        asOf: q.as_of === undefined ? undefined : parseInstant(q.as_of, 'as_of'),
         catalog: ctx.catalog.definitions,
-      }),
-    );
+      });
+    });
     return { value, hit };
   };
 

@@ -1,6 +1,7 @@
 // Churn risk over the API: the model is trained and every paying customer scored once per warehouse
 // version, horizon and as_of (cached); `top` only chooses how many of the scored customers are listed.
 import type { FastifyInstance } from 'fastify';
+import { parseInstant } from '../../compiler/periods.ts';
 import { DEFAULT_HORIZON_DAYS, riskReport, scoreCustomers, trainRisk } from '../../risk/risk.ts';
 import type { ServerContext } from '../context.ts';
 import { asOf } from '../schemas.ts';
@@ -45,7 +46,7 @@ export function riskRoutes(app: FastifyInstance, ctx: ServerContext): void {
         async (e) => {
           const trained = await trainRisk(e, {
             horizonDays: q.horizon_days,
-            asOf: q.as_of === undefined ? undefined : new Date(Date.parse(q.as_of)).toISOString(),
+            asOf: q.as_of === undefined ? undefined : parseInstant(q.as_of, 'as_of'),
             catalog: ctx.catalog.definitions,
           });
           return { trained, scored: await scoreCustomers(e, trained) };

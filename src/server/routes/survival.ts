@@ -1,7 +1,7 @@
 // Survival and retention models over the API: Kaplan–Meier by segment with RMST and the log-rank test,
 // sBG per cohort of first payments, and the churn hazard model — each cached per warehouse version.
 import type { FastifyInstance } from 'fastify';
-import { dataAsOf } from '../../compiler/as-of.ts';
+import { asOfOrDataEnd } from '../../compiler/as-of.ts';
 import { cohortSbg } from '../../compiler/survival/cohort-sbg.ts';
 import { churnHazards } from '../../compiler/survival/hazard-cells.ts';
 import { survivalBySegment } from '../../compiler/survival/survival.ts';
@@ -23,11 +23,6 @@ interface HazardsQuery {
   as_of?: string;
   level?: number;
 }
-
-const asOfOf = async (engine: Engine, q: { as_of?: string }) =>
-  q.as_of === undefined
-    ? ((await dataAsOf(engine)) ?? new Date().toISOString())
-    : new Date(Date.parse(q.as_of)).toISOString();
 
 const query = (properties: Record<string, unknown>) =>
   ({ type: 'object', additionalProperties: false, properties: { as_of: asOf, ...properties } }) as const;
@@ -63,7 +58,8 @@ export function survivalRoutes(app: FastifyInstance, ctx: ServerContext): void {
         description: 'months to which the RMST is taken',
       },
     }),
-    async (e, q) => survivalBySegment(e, { by: q.by, asOf: await asOfOf(e, q), horizon: q.horizon }),
+    async (e, q) =>
+      survivalBySegment(e, { by: q.by, asOf: await asOfOrDataEnd(e, q.as_of), horizon: q.horizon }),
   );
   route<SbgQuery, unknown>(
     '/api/sbg',
@@ -73,12 +69,12 @@ export function survivalRoutes(app: FastifyInstance, ctx: ServerContext): void {
       periods: { type: 'integer', minimum: 1, maximum: 1200, default: 12, description: 'months projected' },
     }),
     async (e, q) =>
-      cohortSbg(e, { asOf: await asOfOf(e, q), discount: q.discount, projectMonths: q.periods }),
+      cohortSbg(e, { asOf: await asOfOrDataEnd(e, q.as_of), discount: q.discount, projectMonths: q.periods }),
   );
   route<HazardsQuery, unknown>(
     '/api/hazards',
     'The discrete-time churn hazard model on monthly renewal decisions: base hazard per plan, multipliers',
     query({ level: { type: 'number', minimum: 0.5, maximum: 0.9999, default: 0.95 } }),
-    async (e, q) => churnHazards(e, { asOf: await asOfOf(e, q), level: q.level }),
+    async (e, q) => churnHazards(e, { asOf: await asOfOrDataEnd(e, q.as_of), level: q.level }),
   );
 }

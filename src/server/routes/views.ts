@@ -1,7 +1,9 @@
 // The analyst views over the API: MRR bridge, signup-cohort matrices, activation cohorts' day-N
-// retention, user lifecycle and funnel steps — each cached per warehouse version.
+// retention, user lifecycle and funnel steps — each cached per warehouse version. Each view takes only the
+// parameters it applies (a breakdown, as_of, a grain): any other is refused with a 400 naming it, never
+// accepted and ignored. No view takes `filter` yet: a slice of the customers is for the KPI series.
 import type { FastifyInstance } from 'fastify';
-import { dataAsOf } from '../../compiler/as-of.ts';
+import { asOfOrDataEnd } from '../../compiler/as-of.ts';
 import { periodsBetween } from '../../compiler/periods.ts';
 import { activationCohorts } from '../../compiler/views/activation-cohorts.ts';
 import { cohortMatrix } from '../../compiler/views/cohort-matrix.ts';
@@ -10,16 +12,26 @@ import { userLifecycle } from '../../compiler/views/lifecycle.ts';
 import { mrrBridge } from '../../compiler/views/mrr-bridge.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import type { ServerContext } from '../context.ts';
-import { type RangeQuery, rangeQuery } from '../schemas.ts';
+import { asOf, by, day, grain, type RangeQuery } from '../schemas.ts';
 
-const asOfOf = async (engine: Engine, q: RangeQuery) =>
-  q.as_of ?? (await dataAsOf(engine)) ?? new Date().toISOString();
+/** A view's query: from and to, and the parameters it applies. */
+const viewQuery = (properties: Record<string, unknown>) => ({
+  type: 'object',
+  additionalProperties: false,
+  required: ['from', 'to'],
+  properties: { from: day, to: day, ...properties },
+});
 
 export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  const view = <T>(path: string, summary: string, compute: (engine: Engine, q: RangeQuery) => Promise<T>) =>
+  const view = <T>(
+    path: string,
+    summary: string,
+    properties: Record<string, unknown>,
+    compute: (engine: Engine, q: RangeQuery) => Promise<T>,
+  ) =>
     app.get<{ Querystring: RangeQuery }>(
       `/api/views/${path}`,
-      { schema: { summary, tags: ['views'], querystring: rangeQuery } },
+      { schema: { summary, tags: ['views'], querystring: viewQuery(properties) } },
       async (req, reply) => {
         const { value, hit } = await ctx.cached(JSON.stringify([path, req.query]), (e) =>
           compute(e, req.query),
@@ -31,28 +43,40 @@ export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   view(
     'mrr-bridge',
-    'The MRR bridge per period: start, new, reactivation, expansion, contraction, churn, end',
+    'The MRR bridge per period: start, new, reactivation, expansion, contraction, churn, end (the whole company)',
+    { grain },
     (e, q) => mrrBridge(e, periodsBetween(q.from, q.to, q.grain)),
   );
   view(
     'signup-cohorts',
     'Signup-cohort matrices by month: customers, MRR, cumulative revenue, realised LTV',
-    async (e, q) => cohortMatrix(e, { from: q.from, to: q.to, by: q.by, asOf: await asOfOf(e, q) }),
+    { by, as_of: asOf },
+    async (e, q) =>
+      cohortMatrix(e, { from: q.from, to: q.to, by: q.by, asOf: await asOfOrDataEnd(e, q.as_of) }),
   );
   view(
     'activation-cohorts',
     'Activation cohorts: day-N retention (on day N), size-weighted averages',
+    { grain, by, as_of: asOf },
     async (e, q) =>
       activationCohorts(e, {
         periods: periodsBetween(q.from, q.to, q.grain),
         by: q.by,
-        asOf: await asOfOf(e, q),
+        asOf: await asOfOrDataEnd(e, q.as_of),
       }),
   );
-  view('lifecycle', 'Users per period: new, returning, resurrecting, dormant', (e, q) =>
+  view('lifecycle', 'Users per period: new, returning, resurrecting, dormant', { grain, by }, (e, q) =>
     userLifecycle(e, { periods: periodsBetween(q.from, q.to, q.grain), grain: q.grain, by: q.by }),
   );
-  view('funnel', 'Funnel steps per period: started, censored, reached at each step', async (e, q) =>
-    funnelSteps(e, { periods: periodsBetween(q.from, q.to, q.grain), by: q.by, asOf: await asOfOf(e, q) }),
+  view(
+    'funnel',
+    'Funnel steps per period: started, censored, reached at each step',
+    { grain, by, as_of: asOf },
+    async (e, q) =>
+      funnelSteps(e, {
+        periods: periodsBetween(q.from, q.to, q.grain),
+        by: q.by,
+        asOf: await asOfOrDataEnd(e, q.as_of),
+      }),
   );
 }

@@ -17,6 +17,13 @@ function engineFailure(err: unknown, sql: string): TenureError {
   });
 }
 
+/** A new connection to `instance`. Everything Tenure computes is in UTC: timestamps without an offset are UTC. */
+async function utcConnection(instance: DuckDBInstance): Promise<DuckDBConnection> {
+  const connection = await instance.connect();
+  await connection.run(`SET TimeZone = 'UTC'`);
+  return connection;
+}
+
 export class DuckDBEngine implements Engine {
   readonly dialect = duckdbDialect;
   private inTransaction = false;
@@ -25,6 +32,8 @@ export class DuckDBEngine implements Engine {
     readonly location: string,
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
+    /** An engine of `isolated` work: closing it closes its connection only. */
+    private readonly borrowed = false,
   ) {}
 
   /** Opens (creating if needed) a warehouse file; ':memory:' for a throwaway one. */
@@ -46,10 +55,7 @@ export class DuckDBEngine implements Engine {
         },
       );
     }
-    const connection = await instance.connect();
-    // Everything Tenure computes is in UTC; timestamps without an offset are read as UTC.
-    await connection.run(`SET TimeZone = 'UTC'`);
-    return new DuckDBEngine(path, instance, connection);
+    return new DuckDBEngine(path, instance, await utcConnection(instance));
   }
 
   /** The raw connection, for DuckDB-only work (file readers) inside this folder's callers. */
@@ -96,6 +102,26 @@ export class DuckDBEngine implements Engine {
     return work(this);
   }
 
+  /** A second connection to the same file: DuckDB runs the two side by side. */
+  async isolated<T>(work: (session: Engine) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    signal?.throwIfAborted();
+    const connection = await utcConnection(this.instance);
+    const stop = () => connection.interrupt();
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      const result = await work(new DuckDBEngine(this.location, this.instance, connection, true));
+      signal?.throwIfAborted();
+      return result;
+    } catch (err) {
+      // An interrupted statement fails with DuckDB's own words; the caller is told why it stopped.
+      signal?.throwIfAborted();
+      throw err;
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      connection.closeSync();
+    }
+  }
+
   async bulkLoad(table: string, source: BulkSource): Promise<number> {
     const reader = source.format === 'csv' ? 'read_csv' : 'read_parquet';
     const options = source.format === 'csv' ? ', header = true' : '';
@@ -107,6 +133,6 @@ export class DuckDBEngine implements Engine {
 
   async close(): Promise<void> {
     this.connection.closeSync();
-    this.instance.closeSync();
+    if (!this.borrowed) this.instance.closeSync();
   }
 }

@@ -156,6 +156,27 @@ export class PostgresEngine implements Engine {
     }
   }
 
+  /** A client of the pool of its own; an abort cancels its running statement on the server. */
+  async isolated<T>(work: (session: Engine) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    signal?.throwIfAborted();
+    const client = await this.connect();
+    const pid = (client as unknown as { processID: number }).processID;
+    const stop = () => void this.pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      const result = await work(new PostgresEngine(this.location, this.pool, client));
+      signal?.throwIfAborted();
+      return result;
+    } catch (err) {
+      signal?.throwIfAborted();
+      throw err;
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      // A stopped run may leave temporary tables behind: that client's session ends with it.
+      client.release(signal?.aborted === true);
+    }
+  }
+
   /** Streams a CSV file (header first, columns in the table's order) into a table with COPY. */
   async bulkLoad(table: string, source: BulkSource): Promise<number> {
     if (source.format !== 'csv') {

@@ -59,7 +59,10 @@ export function CohortsPage({ range, params }: { range: Range; params: URLSearch
 }
 
 function Signup({ range, measure }: { range: Range; measure: string }) {
-  const loaded = useApi<{ rows: SignupCohorts }>(`/api/views/signup-cohorts${query({ ...range })}`);
+  const loaded = useApi<{ rows: SignupCohorts }>(
+    // Signup cohorts are monthly: the range's grain does not apply.
+    `/api/views/signup-cohorts${query({ from: range.from, to: range.to })}`,
+  );
   return (
     <Show
       loaded={loaded}
