@@ -45,7 +45,8 @@ export async function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
-/** A new page at `base + path`, once `ready` is shown; an error inside the page fails the test. */
+/** A new page at `base + path`, once `ready` is shown; an error inside the page, or a resource the
+ * Content-Security-Policy refused, fails the test. */
 export async function openPage(
   browser: Browser,
   base: string,
@@ -55,6 +56,11 @@ export async function openPage(
 ): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('pageerror', (e) => assert.fail(`error in the page at ${path}: ${e.message}`));
+  // The server's Content-Security-Policy must not block anything the dashboard itself uses.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text()))
+      assert.fail(`the page at ${path} broke its own Content-Security-Policy: ${m.text()}`);
+  });
   await page.goto(`${base}${path}`);
   await page.waitForSelector(ready, { timeout });
   return page;
