@@ -37,6 +37,16 @@ function resolvedParams(catalog: Catalog, id: string): Record<string, unknown> {
   return Object.fromEntries(Object.entries(def.params).map(([name, spec]) => [name, spec.default]));
 }
 
+/**
+ * The family parameters a KPI computes with in this catalog (defaults with the project's overrides): what a
+ * view sharing that KPI's SQL takes, so that a project's milestones, events and steps reach it too.
+ */
+export function kpiFamilyParams<P extends object>(catalog: Catalog, id: string, defaults: P): P {
+  const family = familyOf(id);
+  if (!family) throw new TenureError('internal', `KPI ${id} has no computation yet`);
+  return familyParams({ ...family, defaults }, resolvedParams(catalog, id));
+}
+
 interface FamilyGroup {
   readonly family: Family;
   readonly kpis: string[];

@@ -2,8 +2,14 @@
 // retention, user lifecycle and funnel steps — each cached per warehouse version. Each view takes only the
 // parameters it applies (a breakdown, as_of, a grain): any other is refused with a 400 naming it, never
 // accepted and ignored. No view takes `filter` yet: a slice of the customers is for the KPI series.
+// A view that shares a KPI's SQL takes that KPI's parameters from the project's catalog (activation cohorts:
+// activation_cohort_retention's milestones, active events, days and mode; the funnel: drop_off_rate's
+// steps and window; the lifecycle: stickiness_ratio's active events), so a project's own events reach it.
 import type { FastifyInstance } from 'fastify';
 import { asOfOrDataEnd } from '../../compiler/as-of.ts';
+import { kpiFamilyParams } from '../../compiler/compute.ts';
+import { DEFAULT_ACTIVATION_PARAMS } from '../../compiler/kpis/activation.ts';
+import { DEFAULT_USAGE_PARAMS } from '../../compiler/kpis/usage.ts';
 import { periodsBetween } from '../../compiler/periods.ts';
 import { activationCohorts } from '../../compiler/views/activation-cohorts.ts';
 import { cohortMatrix } from '../../compiler/views/cohort-matrix.ts';
@@ -23,6 +29,8 @@ const viewQuery = (properties: Record<string, unknown>) => ({
 });
 
 export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const paramsOf = <P extends object>(id: string, defaults: P) =>
+    kpiFamilyParams(ctx.catalog.definitions, id, defaults);
   const view = <T>(
     path: string,
     summary: string,
@@ -58,25 +66,39 @@ export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
     'activation-cohorts',
     'Activation cohorts: day-N retention (on day N), size-weighted averages',
     { grain, by, as_of: asOf },
-    async (e, q) =>
-      activationCohorts(e, {
+    async (e, q) => {
+      const p = paramsOf('activation_cohort_retention', DEFAULT_ACTIVATION_PARAMS);
+      return activationCohorts(e, {
         periods: periodsBetween(q.from, q.to, q.grain),
         by: q.by,
         asOf: await asOfOrDataEnd(e, q.as_of),
-      }),
+        nDays: p.nDays,
+        mode: p.mode,
+        params: p,
+      });
+    },
   );
   view('lifecycle', 'Users per period: new, returning, resurrecting, dormant', { grain, by }, (e, q) =>
-    userLifecycle(e, { periods: periodsBetween(q.from, q.to, q.grain), grain: q.grain, by: q.by }),
+    userLifecycle(e, {
+      periods: periodsBetween(q.from, q.to, q.grain),
+      grain: q.grain,
+      by: q.by,
+      activeEvents: paramsOf('stickiness_ratio', DEFAULT_USAGE_PARAMS).activeEvents,
+    }),
   );
   view(
     'funnel',
     'Funnel steps per period: started, censored, reached at each step',
     { grain, by, as_of: asOf },
-    async (e, q) =>
-      funnelSteps(e, {
+    async (e, q) => {
+      const p = paramsOf('drop_off_rate', DEFAULT_ACTIVATION_PARAMS);
+      return funnelSteps(e, {
         periods: periodsBetween(q.from, q.to, q.grain),
         by: q.by,
         asOf: await asOfOrDataEnd(e, q.as_of),
-      }),
+        steps: p.funnelSteps,
+        windowDays: p.windowDays,
+      });
+    },
   );
 }
