@@ -2,6 +2,7 @@
 // operations on it — look-up, a content hash for the change log, and a project's overrides applied.
 import { createHash } from 'node:crypto';
 import { type AlertsConfig, readAlertsConfig } from '../alerts/config.ts';
+import { familyOf } from '../compiler/families.ts';
 import { TenureError } from '../errors/tenure-error.ts';
 import { readTree, type TreeEdge } from '../goals/kpi-tree.ts';
 import { readTargets, type Target } from '../goals/targets.ts';
@@ -163,6 +164,18 @@ function readCustomKpis(catalog: Catalog, raw: unknown, problems: ConfigProblem[
   const taken = new Set(catalog.map((d) => d.id));
   const out: KpiDefinition[] = [];
   raw.forEach((item, i) => {
+    // The compiler's families list the KPIs they compute. A definition none of them computes would pass
+    // here and then fail every run that asks for it (`--kpi all`, the dashboard's overview), so it is
+    // refused now, whatever its shape.
+    const id = isRecord(item) ? item.id : undefined;
+    if (typeof id === 'string' && !taken.has(id) && !familyOf(id)) {
+      problems.push({
+        path: ['custom_kpis', i, 'id'],
+        message: `'${id}' cannot be computed: Tenure computes the KPIs it ships, not a project's own KPIs (yet)`,
+        hint: "remove it; a project can change the shipped KPIs' parameters under kpis: (kpis.ID.params.NAME: VALUE), listed by `tenure catalog`",
+      });
+      return;
+    }
     const parsed = KpiDefinitionSchema.safeParse(item);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
@@ -228,7 +241,7 @@ function applyParamOverrides(
       problems.push({
         path: ['kpis', id, key],
         message: `'${key}' cannot be overridden; only params can`,
-        hint: 'to change anything else, declare a KPI of your own under custom_kpis',
+        hint: 'a KPI’s formula, lineage and the rest are fixed; override its params instead',
       });
     const params = entry.params;
     if (params === undefined || params === null) continue;
@@ -249,7 +262,7 @@ function applyParamOverrides(
           message: `${id} has no parameter '${name}'`,
           hint:
             Object.keys(def.params).length === 0
-              ? `${id} takes no parameters; to change it, declare a KPI of your own under custom_kpis`
+              ? `${id} takes no parameters, so nothing of it can be overridden`
               : suggestion(name, Object.keys(def.params), 'parameters'),
         });
         continue;

@@ -80,3 +80,37 @@ test('--project applies overrides, and a bad project file exits 2 listing every 
   assert.equal(missing.status, 3);
   assert.match(missing.stderr, /cannot read project file/);
 });
+
+test("a project's own KPI stops `compute --kpi all` before any work: bad config (exit 2), not an internal error", () => {
+  const project = join(dir, 'custom.yaml');
+  writeFileSync(
+    project,
+    [
+      'kpis:',
+      '  customer_renewal_rate:',
+      '    params: {grace_days: 45}',
+      'custom_kpis:',
+      '  - id: trial_conversion_rate',
+      '    name: Trial Conversion Rate',
+      '    computation: activation',
+      '',
+    ].join('\n'),
+  );
+  const run = tenure(
+    'compute',
+    '--kpi',
+    'all',
+    '--from',
+    '2025-01-01',
+    '--to',
+    '2025-01-31',
+    '--db',
+    join(dir, 'absent.duckdb'),
+    '--project',
+    project,
+  );
+  assert.equal(run.status, 2, run.stderr);
+  assert.match(run.stderr, /line 5: custom_kpis\[0\]\.id: 'trial_conversion_rate' cannot be computed/);
+  assert.match(run.stderr, /kpis\.ID\.params\.NAME/);
+  assert.doesNotMatch(run.stderr, /no computation yet|unexpected failure|\n +at /);
+});

@@ -112,29 +112,61 @@ test('unknown KPI, unknown parameter and wrong types are all reported at once, w
   assert.match(byPath.get('kpis.drop_off_rate.params.steps')?.message ?? '', /list of strings/);
 });
 
-test('custom KPIs pass the same schema, need a known computation and a free id, and can be overridden', () => {
-  const resolved = applyOverrides(CATALOG, {
-    custom_kpis: [customKpi],
-    kpis: { trial_conversion_rate: { params: { days: 14 } } },
-  });
-  assert.equal(resolved.definitions.length, 46);
-  assert.deepEqual(resolved.custom, ['trial_conversion_rate']);
-  assert.equal(getDefinition('trial_conversion_rate', resolved.definitions).params.days?.default, 14);
+test("a project's own KPI is refused when it loads: no family of the compiler computes it", () => {
+  const [refused, ...others] = problemsOf(() =>
+    applyOverrides(CATALOG, { custom_kpis: [customKpi], kpis: { customer_renewal_rate: {} } }),
+  );
+  assert.deepEqual(others, []);
+  assert.equal(refused?.path, 'custom_kpis[0].id');
+  assert.match(refused?.message ?? '', /'trial_conversion_rate' cannot be computed/);
+  assert.match(refused?.hint ?? '', /kpis\.ID\.params\.NAME/);
 
+  // Refused whatever its shape; a shipped id or a list that is not one are told apart.
   const problems = problemsOf(() =>
     applyOverrides(CATALOG, {
-      custom_kpis: [
-        { ...customKpi, computation: 'magic' },
-        { ...customKpi, id: 'mrr' },
-        { ...customKpi, id: 'other', lineage: [{ table: 'invoices', columns: ['x'] }] },
-      ],
-      kpis: { nope: {} },
+      custom_kpis: [{ ...customKpi, computation: 'magic' }, { ...customKpi, id: 'mrr' }, { name: 'no id' }],
     }),
   );
   assert.deepEqual(
-    problems.map((p) => p.path),
-    ['custom_kpis[0].computation', 'custom_kpis[1].id', 'custom_kpis[2].lineage[0].table', 'kpis.nope'],
+    problems.slice(0, 3).map((p) => [p.path, p.message]),
+    [
+      ['custom_kpis[0].id', refused?.message],
+      ['custom_kpis[1].id', "'mrr' is already a KPI id"],
+      ['custom_kpis[2].id', 'is required'],
+    ],
   );
+  assert.deepEqual(
+    problemsOf(() => applyOverrides(CATALOG, { custom_kpis: { id: 'x' } })).map((p) => p.path),
+    ['custom_kpis'],
+  );
+});
+
+test('a custom KPI in a project file is refused with its file and line', () => {
+  const text = [
+    'kpis:',
+    '  customer_renewal_rate:',
+    '    params: {grace_days: 45}',
+    'custom_kpis:',
+    '  - name: Trial Conversion Rate',
+    '    id: trial_conversion_rate',
+    '    computation: activation',
+  ].join('\n');
+  try {
+    parseProjectFile(text, 'tenure.yaml');
+    assert.fail('expected a bad_config error');
+  } catch (err) {
+    assert.ok(err instanceof ConfigProblemsError, String(err));
+    assert.equal(err.exitCode, 2);
+    assert.equal(err.where.file, 'tenure.yaml');
+    assert.deepEqual(
+      err.problems.map((p) => [p.line, p.path]),
+      [[6, ['custom_kpis', 0, 'id']]],
+    );
+    assert.match(
+      err.message,
+      /1 problem in the project file:\n {2}line 6: custom_kpis\[0\]\.id: 'trial_conversion_rate' cannot be computed/,
+    );
+  }
 });
 
 test('a project file: overrides applied; problems carry their line', () => {
