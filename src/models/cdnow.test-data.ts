@@ -1,4 +1,4 @@
-// The CDNOW calibration sample (../shared/datasets/cdnow) for the models' tests.
+// The CDNOW calibration sample (examples/cdnow, shipped with the repository) for the models' tests.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -9,16 +9,7 @@ export interface CdnowCustomer {
   monetaryValue: number;
 }
 
-export const CDNOW_RFM = join(
-  import.meta.dirname,
-  '..',
-  '..',
-  '..',
-  'shared',
-  'datasets',
-  'cdnow',
-  'cdnow_rfm.csv',
-);
+export const CDNOW_RFM = join(import.meta.dirname, '..', '..', 'examples', 'cdnow', 'cdnow_rfm.csv');
 
 export function loadCdnow(): CdnowCustomer[] {
   const lines = readFileSync(CDNOW_RFM, 'utf8').trim().split('\n').slice(1);
