@@ -10,6 +10,11 @@
 // Segments are ranked by their excess contribution: what they explain beyond their size (contribution −
 // average share × total change). By plain contribution a dimension whose one segment holds nearly every
 // customer ("not referred") would always come first, explaining nothing.
+// Only segments present on both sides are ranked: one that exists in a single period has no rate to
+// compare, only its arrival or departure. A dimension with no segment on both sides is one the period
+// determines for this KPI (a KPI over each period's own signups, broken down by signup cohort: every
+// period holds another cohort), so its rate and mix effects mean nothing: it is reported as fixed by the
+// period, with no split and nothing ranked.
 import type { Catalog } from '../catalog/catalog.ts';
 import { CATALOG, getDefinition } from '../catalog/catalog.ts';
 import { activityEventsFor, computeKpis } from '../compiler/compute.ts';
@@ -48,12 +53,17 @@ export interface SegmentContribution {
   readonly contribution: number;
   /** contribution − the segment's average share × the total change: what it explains beyond its size. */
   readonly excess: number;
+  /** Present in both periods (a denominator, or a non-zero value); only such segments are ranked. */
+  readonly on_both_sides: boolean;
 }
 
 export interface DimensionSplit {
   readonly dimension: string;
-  /** 'ratio': rate and mix effects; 'sum': each segment's own change; 'none': not decomposable. */
-  readonly kind: 'ratio' | 'sum' | 'none';
+  /**
+   * 'ratio': rate and mix effects; 'sum': each segment's own change; 'none': not decomposable;
+   * 'fixed_by_period': no segment is present in both periods (the period determines the segment).
+   */
+  readonly kind: 'ratio' | 'sum' | 'none' | 'fixed_by_period';
   /** Σ contributions, equal to the total change when the split is exact. */
   readonly explained: number | null;
   readonly segments: SegmentContribution[];
@@ -107,9 +117,12 @@ function split(
   const valueTotal = (rows: readonly KpiResult[]) => rows.reduce((s, r) => s + Math.abs(r.value ?? 0), 0);
   const vP = valueTotal(p);
   const vQ = valueTotal(q);
+  const present = (r: KpiResult | undefined) =>
+    r !== undefined && (kind === 'ratio' ? (r.denominator ?? 0) > 0 : r.value !== null && r.value !== 0);
   return names.map((segment): SegmentContribution => {
     const a = at(p, segment);
     const b = at(q, segment);
+    const onBothSides = present(a) && present(b);
     if (kind === 'sum' || kind === 'none') {
       const own = kind === 'sum' ? (b?.value ?? 0) - (a?.value ?? 0) : 0;
       const sP = vP > 0 ? Math.abs(a?.value ?? 0) / vP : 0;
@@ -125,6 +138,7 @@ function split(
         mix_effect: 0,
         contribution: own,
         excess: own - ((sP + sQ) / 2) * change,
+        on_both_sides: onBothSides,
       };
     }
     const wP = dP > 0 ? (a?.denominator ?? 0) / dP : 0;
@@ -148,6 +162,7 @@ function split(
       mix_effect: mixEffect,
       contribution: rateEffect + mixEffect,
       excess: rateEffect + mixEffect - ((wP + wQ) / 2) * change,
+      on_both_sides: onBothSides,
     };
   });
 }
@@ -183,18 +198,19 @@ export async function rootCause(engine: Engine, req: RootCauseRequest): Promise<
         const segments = split(dimension, p, q, kind, change ?? 0).sort(
           (x, y) => Math.abs(y.excess) - Math.abs(x.excess) || x.segment.localeCompare(y.segment),
         );
+        const fixed = segments.length > 0 && !segments.some((c) => c.on_both_sides);
         splits.push({
           dimension,
-          kind,
-          explained: kind === 'none' ? null : segments.reduce((s, c) => s + c.contribution, 0),
+          kind: fixed ? 'fixed_by_period' : kind,
+          explained: kind === 'none' || fixed ? null : segments.reduce((s, c) => s + c.contribution, 0),
           segments,
         });
       }
       const sign = Math.sign(change ?? 0);
       const top = splits
-        .filter((d) => d.kind !== 'none')
+        .filter((d) => d.kind === 'ratio' || d.kind === 'sum')
         .flatMap((d) => d.segments)
-        .filter((c) => sign === 0 || Math.sign(c.excess) === sign)
+        .filter((c) => c.on_both_sides && (sign === 0 || Math.sign(c.excess) === sign))
         .sort((x, y) => Math.abs(y.excess) - Math.abs(x.excess))
         .slice(0, 5);
       return { kpi: req.kpi, before: before ?? null, after: after ?? null, change, dimensions: splits, top };

@@ -76,6 +76,7 @@ const report: ReviewReport = {
           mix_effect: 0,
           contribution: 0.015,
           excess: 0.01,
+          on_both_sides: true,
         },
       ],
     },

@@ -73,6 +73,12 @@ export function registerWhy(program: Command): void {
           for (const d of why.dimensions.filter((x) => x.kind === 'none')) {
             out.push('', `by ${d.dimension}: not a ratio or sum of segments; no exact split`);
           }
+          for (const d of why.dimensions.filter((x) => x.kind === 'fixed_by_period')) {
+            out.push(
+              '',
+              `by ${d.dimension}: each period holds other segments (the period determines the ${d.dimension}); not compared`,
+            );
+          }
           process.stdout.write(`${out.join('\n')}\n`);
         } finally {
           await engine.close();
