@@ -93,7 +93,7 @@ export const ACTIVATION_KPIS: KpiDefinition[] = [
   {
     id: 'drop_off_rate',
     name: 'Drop-Off Rate',
-    description: `The share of users who start a funnel but do not reach its last step within a window of starting, with the loss at each step. Steps default to the synthetic signup funnel (${FUNNEL_STEPS.join(' → ')}) and are overridable.`,
+    description: `The share of accounts that start a funnel but do not reach its last step within a window of starting, with the loss at each step (an account reaches a step when any of its users does). Steps default to the synthetic signup funnel (${FUNNEL_STEPS.join(' → ')}) and are overridable.`,
     activity: 'retention_strategies',
     kind: 'leading',
     unit: 'ratio',
@@ -105,7 +105,7 @@ export const ACTIVATION_KPIS: KpiDefinition[] = [
       window_days: integer(7, 'Days after step 1 within which later steps must be reached.'),
     },
     lineage: [EVENT_LOG],
-    version: 1,
+    version: 2,
     computation: 'funnel',
     also: ['per_step'],
   },

@@ -7,7 +7,7 @@ export const MARKETING_KPIS: KpiDefinition[] = [
     id: 'content_roi',
     name: 'Content ROI',
     description:
-      'Revenue attributed to content in the period, less what that content cost, per unit of cost: above zero the content paid for itself.',
+      'Revenue attributed to content in the period (whenever the content was published), less the cost of the content published in the period, per unit of that cost: the period’s return on its content spend, above zero when the content earned more than the period spent on it.',
     activity: 'retention_campaigns',
     kind: 'lagging',
     unit: 'ratio',
@@ -18,7 +18,7 @@ export const MARKETING_KPIS: KpiDefinition[] = [
       reads('content', 'content_id', 'published_at', 'cost'),
       reads('content_revenue', 'content_id', 'period_start', 'amount'),
     ],
-    version: 1,
+    version: 2,
     computation: 'content',
   },
   {
@@ -39,7 +39,7 @@ export const MARKETING_KPIS: KpiDefinition[] = [
     id: 'loyalty_participation_rate',
     name: 'Loyalty Participation Rate',
     description:
-      'Loyalty members who earned or redeemed points in the period, as a share of the customers active in it (paying at some time in the period, or with a product event).',
+      'Loyalty members who earned or redeemed points in the period, as a share of the customers active in it: paying at some time in the period (a subscription or an order), or with a product event, or taking part in the programme.',
     activity: 'retention_strategies',
     kind: 'leading',
     unit: 'ratio',
@@ -53,7 +53,7 @@ export const MARKETING_KPIS: KpiDefinition[] = [
       EVENT_LOG,
     ],
     grainSensitive: true,
-    version: 1,
+    version: 2,
     computation: 'loyalty_program',
   },
 ];

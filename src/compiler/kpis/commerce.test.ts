@@ -126,15 +126,20 @@ test('redemption rate: redeemed any time up to asOf; offers still open are left 
 });
 
 test('loyalty participation: members with an earn or redeem among customers active in the period', async () => {
+  // Active in P = paying at some moment in P (MRR > 0, or an order in P) ∪ an active event in P ∪ the
+  // participants (so the numerator is part of the denominator).
   const rows = await run({ ...BASE, ...EVENTS }, ['loyalty_participation_rate']);
-  // February: active by events {A, C, D} ∪ participants {A} = 3; participants: A (C is no member) → 1/3.
-  assert.deepEqual(triple(find(rows, 'loyalty_participation_rate', FEB)), [1 / 3, 1, 3]);
-  // January: active by events {C} ∪ participants {B} = 2; participants: B → 1/2.
-  assert.deepEqual(triple(find(rows, 'loyalty_participation_rate', JAN)), [0.5, 1, 2]);
+  // February: paying {A (MRR, orders), D (MRR from Feb 15), B (order Feb 1 00:00), C (order Feb 29 23:00Z)}
+  // ∪ events {A, C, D} ∪ participants {A} = {A, B, C, D} = 4; participants: A (C is no member) → 1/4.
+  assert.deepEqual(triple(find(rows, 'loyalty_participation_rate', FEB)), [1 / 4, 1, 4]);
+  // January: paying {A (MRR from Jan 16), B (order Jan 31 23:59:59)} ∪ events {C} ∪ participants {B}
+  // = {A, B, C} = 3; participants: B → 1/3.
+  assert.deepEqual(triple(find(rows, 'loyalty_participation_rate', JAN)), [1 / 3, 1, 3]);
 
-  // Without events, active = MRR > 0 at some moment in P. February: A (paying), D (from Feb 15) ∪ {A} → 1/2.
+  // Without events January is {A, B}: B → 1/2. A paying customer who never opens the product is active.
   const noEvents = await run(BASE, ['loyalty_participation_rate']);
-  assert.deepEqual(triple(find(noEvents, 'loyalty_participation_rate', FEB)), [0.5, 1, 2]);
+  assert.deepEqual(triple(find(noEvents, 'loyalty_participation_rate', JAN)), [0.5, 1, 2]);
+  assert.deepEqual(triple(find(noEvents, 'loyalty_participation_rate', FEB)), [1 / 4, 1, 4]);
 });
 
 test('content ROI: revenue whose period_start lies in P against the cost of content published in P', async () => {

@@ -9,8 +9,8 @@
 // - redemption_rate: an offer counts as redeemed when redeemed_at ≤ asOf. An offer not redeemed by asOf whose
 //   expiry lies after asOf (or that was issued after asOf) is still open: left out, and the result flagged
 //   `censored`. An offer without an expiry that is not redeemed counts as not redeemed.
-// - loyalty_participation_rate: active in P = an `active_events` event in P (when the events table has rows),
-//   else MRR > 0 at some moment in P; members with an earn or redeem activity in P count as active too, so the
+// - loyalty_participation_rate: active in P = paying at some moment in P (MRR > 0, or an order in P) or an
+//   `active_events` event in P; members with an earn or redeem activity in P count as active too, so the
 //   numerator is always part of the denominator.
 // - content_roi: revenue = content_revenue rows whose period_start lies in P (any piece); cost = cost of the
 //   pieces published in P. Content belongs to no customer: it is reported for the segment 'all' only.
@@ -88,10 +88,22 @@ function redemptionSql(req: CommerceRequest, params: SqlParams): string {
 
 /**
  * Per period and segment: customers active in it, and loyalty members with an earn or redeem in it.
- * `active`: a run's table of (period_start, customer_id) — its period accounts for the active events, or,
- * without events, its subscribed accounts.
+ * `active`: a run's tables of (period_start, customer_id) — its subscribed accounts and its period accounts
+ * for the active events; `orders`: whether customers with an order in the period count as paying.
  */
-function loyaltySql(req: CommerceRequest, active: string, params: SqlParams): string {
+function loyaltySql(
+  req: CommerceRequest,
+  active: readonly string[],
+  orders: boolean,
+  params: SqlParams,
+): string {
+  const sources = [
+    ...active.map((t) => `SELECT a.period_start, a.customer_id FROM ${t} a`),
+    ...(orders
+      ? [`SELECT p.period_start, o.customer_id FROM orders o JOIN periods p ON ${inPeriod('o.ordered_at')}`]
+      : []),
+    'SELECT period_start, customer_id FROM participants',
+  ];
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   period_days AS (${periodDaysSql(req.periods)}),
   participants AS (
@@ -99,9 +111,7 @@ function loyaltySql(req: CommerceRequest, active: string, params: SqlParams): st
     JOIN loyalty_members lm ON lm.customer_id = la.customer_id
     JOIN periods p ON ${inPeriod('la.occurred_at')}
     WHERE la.kind IN ('earn', 'redeem')),
-  active AS (
-    SELECT a.period_start, a.customer_id FROM ${active} a
-    UNION SELECT period_start, customer_id FROM participants)
+  active AS (${sources.join(' UNION ')})
   SELECT a.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS active,
     count(pt.customer_id) AS participants
   FROM active a JOIN customers cu ON cu.customer_id = a.customer_id
@@ -216,9 +226,11 @@ async function commerceKpis(engine: Engine, rollups: RunRollups, req: CommerceRe
       ? await run(async (p) =>
           loyaltySql(
             req,
-            hasEvents
-              ? await rollups.periodAccounts(req.periods, req.params.activeEvents)
-              : await rollups.subscribed(req.periods),
+            [
+              ...(hasSubscriptions ? [await rollups.subscribed(req.periods)] : []),
+              ...(hasEvents ? [await rollups.periodAccounts(req.periods, req.params.activeEvents)] : []),
+            ],
+            hasOrders,
             p,
           ),
         )
