@@ -11,8 +11,12 @@ import { TenureError } from '../errors/tenure-error.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { ResultCache } from './result-cache.ts';
 
-/** How long one computation may run before it is stopped (a request may not hold the warehouse longer). */
-export const DEFAULT_TIMEOUT_MS = 120_000;
+/**
+ * How long one computation may run before it is stopped (a request may not hold the warehouse longer).
+ * Ten minutes: the whole catalog over a year — the overview's first request and the warm-up — takes
+ * minutes at a million customers and must finish; what the work budget lets through stays below it.
+ */
+export const DEFAULT_TIMEOUT_MS = 600_000;
 
 /** Runs work one piece at a time, in the order asked. */
 class Lane {
