@@ -1,7 +1,9 @@
 // Small helpers for what commands print: JSON for scripts, aligned tables for people.
+import { snakeKeys } from '../results/json-names.ts';
 
+/** JSON for scripts: every field name in snake_case, as in the API (src/results/json-names.ts). */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(snakeKeys(value), null, 2)}\n`);
 }
 
 /** Renders rows as an aligned text table; numbers are right-aligned. */

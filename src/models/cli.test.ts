@@ -48,12 +48,12 @@ test('model sbg --json prints alpha, beta, their errors, the log-likelihood and 
   // Fader & Hardie (2007): regular cohort, α = 0.704, β = 1.182.
   close(out.params.alpha, 0.704, 0.0005);
   close(out.params.beta, 1.182, 0.0005);
-  assert.ok(out.standardErrors.alpha > 0 && out.standardErrors.beta > 0);
-  close(out.logLikelihood, -1680.3, 0.05);
+  assert.ok(out.standard_errors.alpha > 0 && out.standard_errors.beta > 0);
+  close(out.log_likelihood, -1680.3, 0.05);
   assert.equal(out.projections.length, 12);
   assert.equal(out.projections[6].observed, 241);
   assert.equal(out.projections[7].observed, null);
-  assert.equal(out.expectedLifetime, null);
+  assert.equal(out.expected_lifetime, null);
   assert.deepEqual(out.flags, ['infinite_mean_lifetime']);
   assert.ok(out.del > 1 && out.derl.length === 8);
   const text = tenure('model', 'sbg', '--survivors', '1000,631,468,382,326,289,262,241');
@@ -70,12 +70,12 @@ test('model bgnbd and gammagamma --json give the published CDNOW estimates', () 
   close(fit.params.alpha, 4.414, 0.0005);
   close(fit.params.a, 0.793, 0.0005);
   close(fit.params.b, 2.426, 0.0005);
-  close(fit.logLikelihood, -9582.4, 0.05);
-  assert.deepEqual(Object.keys(fit.standardErrors), ['r', 'alpha', 'a', 'b']);
-  assert.equal(fit.perCustomer.length, 2357);
+  close(fit.log_likelihood, -9582.4, 0.05);
+  assert.deepEqual(Object.keys(fit.standard_errors), ['r', 'alpha', 'a', 'b']);
+  assert.equal(fit.per_customer.length, 2357);
   assert.ok(
-    fit.perCustomer.every(
-      (c: { probabilityAlive: number }) => c.probabilityAlive > 0 && c.probabilityAlive <= 1,
+    fit.per_customer.every(
+      (c: { probability_alive: number }) => c.probability_alive > 0 && c.probability_alive <= 1,
     ),
   );
 
@@ -103,7 +103,7 @@ test('model bgnbd and gammagamma --json give the published CDNOW estimates', () 
   assert.equal(clv.status, 0, clv.stderr);
   const valued = JSON.parse(clv.stdout);
   close(valued.clv.bgnbd.params.r, 0.243, 0.0005);
-  const values = valued.perCustomer.map((c: { clv: number }) => c.clv);
+  const values = valued.per_customer.map((c: { clv: number }) => c.clv);
   assert.ok(values.every((v: number) => Number.isFinite(v) && v >= 0));
   assert.ok(values.some((v: number) => v > 100));
 });
@@ -120,8 +120,8 @@ test('model km --json gives Kaplan–Meier per group and the log-rank test', () 
   const run = tenure('model', 'km', '--durations', file, '--json');
   assert.equal(run.status, 0, run.stderr);
   const out = JSON.parse(run.stdout);
-  close(out.logRank.chiSquare, 16.79, 0.005);
-  assert.equal(out.logRank.df, 1);
+  close(out.log_rank.chi_square, 16.79, 0.005);
+  assert.equal(out.log_rank.df, 1);
   const mp = out.groups.find((g: { group: string }) => g.group === '6-MP');
   close(mp.steps.find((s: { time: number }) => s.time === 23).survival, 0.448, 0.0005);
   assert.equal(mp.median, 23);

@@ -44,13 +44,13 @@ if (chromiumAvailable('the survival page in Chromium')) {
       formatNumber(s.events),
       formatNumber(s.median),
       formatNumber(s.rmst.rmst),
-      formatNumber(s.rmst.standardError),
+      formatNumber(s.rmst.standard_error),
     ]),
     steps: r.segments.flatMap((s) =>
       s.steps.map((step) => [
         s.segment,
         String(step.time),
-        formatNumber(step.atRisk),
+        formatNumber(step.at_risk),
         formatNumber(step.events),
         formatNumber(step.censored),
         formatShare(step.survival),
@@ -89,9 +89,9 @@ if (chromiumAvailable('the survival page in Chromium')) {
         c.cohort,
         formatNumber(c.size),
         String(c.survivors.length - 1),
-        withError(c.alpha, c.alphaStandardError),
-        withError(c.beta, c.betaStandardError),
-        c.alpha !== null && c.expectedLifetime === null ? '∞' : formatNumber(c.expectedLifetime),
+        withError(c.alpha, c.alpha_standard_error),
+        withError(c.beta, c.beta_standard_error),
+        c.alpha !== null && c.expected_lifetime === null ? '∞' : formatNumber(c.expected_lifetime),
         formatNumber(c.derl),
         c.problem ?? c.flags.join(', '),
       ]),
@@ -103,11 +103,11 @@ if (chromiumAvailable('the survival page in Chromium')) {
     await page.waitForSelector('[data-testid="log-rank"]');
     const byPlan = await api<SurvivalReport>('/api/survival?by=plan');
     assert.equal(byPlan.segments.length, 3);
-    const lr = byPlan.logRank;
+    const lr = byPlan.log_rank;
     assert.ok(lr);
     assert.equal(
       (await page.locator('[data-testid="log-rank"]').textContent())?.replace(/\s+/g, ' '),
-      `Log-rank test: χ² = ${formatNumber(lr.chiSquare)} on ${lr.df} df, p = ${formatPValue(lr.pValue)}`,
+      `Log-rank test: χ² = ${formatNumber(lr.chi_square)} on ${lr.df} df, p = ${formatPValue(lr.p_value)}`,
     );
     const reopened = await open(
       new URL(page.url()).pathname + new URL(page.url()).search,

@@ -57,7 +57,7 @@ export interface CatalogEntry {
   activity: string;
   kind: 'leading' | 'lagging';
   unit: string;
-  higherIsBetter: boolean;
+  higher_is_better: boolean;
   version: number;
   hash: string;
   custom: boolean;

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { definitionHash, getDefinition } from '../../catalog/catalog.ts';
 import { readChangeLog } from '../../catalog/change-log.ts';
+import { snakeKeys } from '../../results/json-names.ts';
 import type { ServerContext } from '../context.ts';
 import { kpiId } from '../schemas.ts';
 
@@ -17,7 +18,7 @@ export function catalogRoutes(app: FastifyInstance, ctx: ServerContext): void {
         activity: d.activity,
         kind: d.kind,
         unit: d.unit,
-        higherIsBetter: d.higherIsBetter,
+        higher_is_better: d.higherIsBetter,
         version: d.version,
         hash: definitionHash(d),
         custom: ctx.catalog.custom.includes(d.id),
@@ -37,12 +38,12 @@ export function catalogRoutes(app: FastifyInstance, ctx: ServerContext): void {
     async (req) => {
       const def = getDefinition(req.params.id, ctx.catalog.definitions);
       const changeLog = await ctx.exclusive((e) => readChangeLog(e, def.id));
-      return {
+      return snakeKeys({
         definition: def,
         hash: definitionHash(def),
         overridden: ctx.catalog.applied.filter((a) => a.kpi === def.id).map((a) => a.param),
         change_log: changeLog.map(({ definition: _definition, ...entry }) => entry),
-      };
+      });
     },
   );
 }

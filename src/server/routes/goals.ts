@@ -14,6 +14,7 @@ import { checkTargets } from '../../goals/check.ts';
 import { readTargetLog, recordTargets } from '../../goals/target-log.ts';
 import { TargetSchema } from '../../goals/targets.ts';
 import { kpiTree } from '../../goals/tree-values.ts';
+import { snakeKeys } from '../../results/json-names.ts';
 import type { ServerContext } from '../context.ts';
 import { by, day, grain, kpiId } from '../schemas.ts';
 
@@ -134,7 +135,7 @@ export function goalRoutes(app: FastifyInstance, ctx: ServerContext): void {
     async (req) => {
       getDefinition(req.params.id, ctx.catalog.definitions);
       const catalog = await edit(['kpis', req.params.id, 'params'], req.body.params, 'body.params');
-      return { definition: getDefinition(req.params.id, catalog.definitions) };
+      return snakeKeys({ definition: getDefinition(req.params.id, catalog.definitions) });
     },
   );
 

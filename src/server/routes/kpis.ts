@@ -6,6 +6,7 @@ import { computeKpis } from '../../compiler/compute.ts';
 import { explainKpi } from '../../compiler/explain.ts';
 import { crossedBreakdown } from '../../compiler/filters.ts';
 import { type Grain, parseInstant, periodsBetween } from '../../compiler/periods.ts';
+import { snakeKeys } from '../../results/json-names.ts';
 import { checkCells, checkWork } from '../budget.ts';
 import type { ServerContext } from '../context.ts';
 import { by, day, grain, kpiId, parseFilter, type RangeQuery, rangeQuery } from '../schemas.ts';
@@ -122,15 +123,17 @@ export function kpiRoutes(app: FastifyInstance, ctx: ServerContext): void {
         q.by ?? null,
         q.sample,
       ]);
-      const { value } = await ctx.cached(key, (engine) =>
-        explainKpi(engine, {
-          kpi: req.params.id,
-          period: q.period,
-          grain: q.grain,
-          by: q.by,
-          sample: q.sample,
-          catalog: ctx.catalog.definitions,
-        }),
+      const { value } = await ctx.cached(key, async (engine) =>
+        snakeKeys(
+          await explainKpi(engine, {
+            kpi: req.params.id,
+            period: q.period,
+            grain: q.grain,
+            by: q.by,
+            sample: q.sample,
+            catalog: ctx.catalog.definitions,
+          }),
+        ),
       );
       return value;
     },

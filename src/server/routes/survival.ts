@@ -5,6 +5,7 @@ import { asOfOrDataEnd } from '../../compiler/as-of.ts';
 import { cohortSbg } from '../../compiler/survival/cohort-sbg.ts';
 import { churnHazards } from '../../compiler/survival/hazard-cells.ts';
 import { survivalBySegment } from '../../compiler/survival/survival.ts';
+import { snakeKeys } from '../../results/json-names.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import type { ServerContext } from '../context.ts';
 import { asOf, by } from '../schemas.ts';
@@ -38,8 +39,8 @@ export function survivalRoutes(app: FastifyInstance, ctx: ServerContext): void {
       path,
       { schema: { summary, tags: ['models'], querystring } },
       async (req, reply) => {
-        const { value, hit } = await ctx.cached(JSON.stringify([path, req.query]), (e) =>
-          compute(e, req.query as unknown as Q),
+        const { value, hit } = await ctx.cached(JSON.stringify([path, req.query]), async (e) =>
+          snakeKeys(await compute(e, req.query as unknown as Q)),
         );
         reply.header('x-tenure-cache', hit ? 'hit' : 'miss');
         return value;

@@ -120,7 +120,7 @@ function Card({
   const change = latest && previous ? formatChange(latest.value, previous.value, kpi.unit) : null;
   const good =
     latest?.value != null && previous?.value != null && latest.value !== previous.value
-      ? latest.value > previous.value === kpi.higherIsBetter
+      ? latest.value > previous.value === kpi.higher_is_better
       : null;
   const href = `/kpi/${kpi.id}${query({ from: range.from, to: range.to, grain: range.grain })}`;
   return (

@@ -3,7 +3,7 @@ import { formatNumber } from '../format.ts';
 
 export interface SurvivalStep {
   time: number;
-  atRisk: number;
+  at_risk: number;
   events: number;
   censored: number;
   survival: number;
@@ -19,10 +19,10 @@ export interface SurvivalReport {
     n: number;
     events: number;
     median: number | null;
-    rmst: { rmst: number; standardError: number };
+    rmst: { rmst: number; standard_error: number };
     steps: SurvivalStep[];
   }[];
-  logRank: { chiSquare: number; df: number; pValue: number } | null;
+  log_rank: { chi_square: number; df: number; p_value: number } | null;
 }
 export interface SbgReport {
   discount: number;
@@ -32,9 +32,9 @@ export interface SbgReport {
     survivors: number[];
     alpha: number | null;
     beta: number | null;
-    alphaStandardError: number | null;
-    betaStandardError: number | null;
-    expectedLifetime: number | null;
+    alpha_standard_error: number | null;
+    beta_standard_error: number | null;
+    expected_lifetime: number | null;
     derl: number | null;
     flags: string[];
     problem: string | null;

@@ -88,10 +88,10 @@ function Curves({ report }: { report: SurvivalReport }) {
   return (
     <>
       <ChartCanvas config={config} label="Kaplan–Meier survival curves with confidence bands" />
-      {report.logRank ? (
+      {report.log_rank ? (
         <p data-testid="log-rank">
-          Log-rank test: χ² = {formatNumber(report.logRank.chiSquare)} on {report.logRank.df} df, p ={' '}
-          {formatPValue(report.logRank.pValue)}
+          Log-rank test: χ² = {formatNumber(report.log_rank.chi_square)} on {report.log_rank.df} df, p ={' '}
+          {formatPValue(report.log_rank.p_value)}
         </p>
       ) : null}
       <table data-testid="survival-summary">
@@ -117,7 +117,7 @@ function Curves({ report }: { report: SurvivalReport }) {
               <td>{formatNumber(s.events)}</td>
               <td>{formatNumber(s.median)}</td>
               <td>{formatNumber(s.rmst.rmst)}</td>
-              <td>{formatNumber(s.rmst.standardError)}</td>
+              <td>{formatNumber(s.rmst.standard_error)}</td>
             </tr>
           ))}
         </tbody>
@@ -142,7 +142,7 @@ function Curves({ report }: { report: SurvivalReport }) {
               <tr key={`${s.segment}-${step.time}`}>
                 <td>{s.segment}</td>
                 <td>{step.time}</td>
-                <td>{formatNumber(step.atRisk)}</td>
+                <td>{formatNumber(step.at_risk)}</td>
                 <td>{formatNumber(step.events)}</td>
                 <td>{formatNumber(step.censored)}</td>
                 <td>{formatShare(step.survival)}</td>
@@ -183,10 +183,10 @@ function SbgTable({ report }: { report: SbgReport }) {
             <td>{c.cohort}</td>
             <td>{formatNumber(c.size)}</td>
             <td>{c.survivors.length - 1}</td>
-            <td>{withError(c.alpha, c.alphaStandardError)}</td>
-            <td>{withError(c.beta, c.betaStandardError)}</td>
+            <td>{withError(c.alpha, c.alpha_standard_error)}</td>
+            <td>{withError(c.beta, c.beta_standard_error)}</td>
             <td>
-              {c.alpha !== null && c.expectedLifetime === null ? '∞' : formatNumber(c.expectedLifetime)}
+              {c.alpha !== null && c.expected_lifetime === null ? '∞' : formatNumber(c.expected_lifetime)}
             </td>
             <td>{formatNumber(c.derl)}</td>
             <td>{c.problem ?? c.flags.join(', ')}</td>
