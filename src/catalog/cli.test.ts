@@ -42,7 +42,7 @@ test('catalog lists id, activity, kind, unit and name; show prints one definitio
     'formula',
     'window_days (integer; min 1) = 90',
     'subscription_changes: customer_id',
-    'version 1',
+    'version 2',
   ])
     assert.ok(show.stdout.includes(part), part);
   const def = CATALOG.find((d) => d.id === 'downgrade_to_churn_conversion_rate');

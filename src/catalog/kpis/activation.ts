@@ -113,7 +113,7 @@ export const ACTIVATION_KPIS: KpiDefinition[] = [
     id: 'time_to_exceed_value',
     name: 'Time to Exceed Value',
     description:
-      'Median days from signup to the first sign that an account got more than it expected (a configured event, a top CSAT answer or an NPS of 9 or 10), with the share that shows such a sign within the horizon.',
+      'Median days from signup to the first sign that an account got more than it expected (a configured event, a top CSAT answer or an NPS of 9 or 10), with the share that shows such a sign within the horizon. An account counts once its horizon is over; one signed up too recently is censored (left out of the median and the share), even when it has already shown the sign.',
     activity: 'retention_strategies',
     kind: 'leading',
     unit: 'days',
@@ -128,7 +128,8 @@ export const ACTIVATION_KPIS: KpiDefinition[] = [
       horizon_days: integer(90, 'Days after signup within which the signal must come.'),
     },
     lineage: [SIGNUPS, EVENT_LOG, USER_ACCOUNTS, SURVEY_ANSWERS],
-    version: 1,
+    // 2: accounts whose horizon is open are left out even when they reached the signal (v1 counted them).
+    version: 2,
     computation: 'time_to_event',
     also: ['share_reaching'],
   },

@@ -24,15 +24,17 @@ export const MARKETING_KPIS: KpiDefinition[] = [
   {
     id: 'redemption_rate',
     name: 'Redemption Rate',
-    description: 'Of the offers issued in the period, the share that were redeemed.',
+    description:
+      'Of the offers issued in the period, the share that were redeemed. An offer counts once it has expired (or has no expiry); one still open is censored, redeemed already or not.',
     activity: 'retention_strategies',
     kind: 'leading',
     unit: 'ratio',
     higherIsBetter: true,
     formula: 'promotions issued in P and redeemed / promotions issued in P',
     params: {},
-    lineage: [reads('promotions', 'promotion_id', 'customer_id', 'issued_at', 'redeemed_at')],
-    version: 1,
+    lineage: [reads('promotions', 'promotion_id', 'customer_id', 'issued_at', 'redeemed_at', 'expires_at')],
+    // 2: offers still open are left out even when already redeemed (v1 counted them).
+    version: 2,
     computation: 'promotion',
   },
   {

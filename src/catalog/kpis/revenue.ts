@@ -24,7 +24,7 @@ export const REVENUE_KPIS: KpiDefinition[] = [
     id: 'downgrade_to_churn_conversion_rate',
     name: 'Downgrade to Churn Conversion Rate',
     description:
-      'Of the customers whose first downgrade of the period happened, the share that stopped paying altogether within a fixed window after it. Downgrades too recent for the window to have closed are censored, not counted as kept.',
+      'Of the customers whose first downgrade of the period happened, the share that stopped paying altogether within a fixed window after it. Downgrades too recent for the window to have closed are censored: left out of both counts, converted already or not.',
     activity: 'retention_forecasting',
     kind: 'leading',
     unit: 'ratio',
@@ -33,14 +33,15 @@ export const REVENUE_KPIS: KpiDefinition[] = [
       'of customers whose first downgrade in P happened at t, share with MRR = 0 by t + `window_days` (90); downgrades whose window is not yet over are censored',
     params: { window_days: integer(90, 'Days after the downgrade within which a cancellation counts.') },
     lineage: [MRR_LOG],
-    version: 1,
+    // 2: downgrades whose window is open are left out even when already converted (v1 counted them).
+    version: 2,
     computation: 'downgrade',
   },
   {
     id: 'customer_renewal_rate',
     name: 'Customer Renewal Rate',
     description:
-      'Of the contracts whose term ended in the period and whose grace period is over, the share followed by a new contract of the same customer soon after (or flagged renewed by billing).',
+      'Of the contracts whose term ended in the period and whose grace period is over, the share followed by a new contract of the same customer soon after (or flagged renewed by billing). A contract still in its grace period is censored, renewed already or not.',
     activity: 'retention_strategies',
     kind: 'lagging',
     unit: 'ratio',
@@ -51,7 +52,8 @@ export const REVENUE_KPIS: KpiDefinition[] = [
       grace_days: integer(30, 'Days after a term ends within which the next contract must start.', 0),
     },
     lineage: [reads('contracts', 'contract_id', 'customer_id', 'start_at', 'end_at', 'renewed')],
-    version: 1,
+    // 2: contracts still in grace are left out even when already renewed (v1 counted them).
+    version: 2,
     computation: 'renewal',
   },
   {

@@ -223,3 +223,39 @@ test('a breakdown by signup cohort gives one row per segment and period', async 
     [['2024-01', 2 / 3]],
   );
 });
+
+test('time to exceed value: an account counts only once its horizon is over, reached or not', async () => {
+  // c1 signs up Nov 1 2025 and answers CSAT 5 on Nov 5 (4 days); c2 signs up Nov 2 with no signal.
+  // Horizons (90 days): c1 to Jan 30 2026, c2 to Jan 31 2026.
+  const data = {
+    customers: `customer_id,signed_up_at
+      c1,2025-11-01T00:00:00Z
+      c2,2025-11-02T00:00:00Z`,
+    feedback: `response_id,customer_id,answered_at,kind,score
+      f1,c1,2025-11-05T00:00:00Z,csat,5`,
+  };
+  const november = (asOf: string) =>
+    withSmallWarehouse(data, (db) =>
+      computeActivationKpis(db, {
+        kpis: ['time_to_exceed_value'],
+        periods: periodsBetween('2025-11-01', '2025-11-30', 'month'),
+        asOf,
+        minSample: 1,
+        params: DEFAULT_ACTIVATION_PARAMS,
+      }),
+    ).then((rows) => new Map(rows.map((r) => [r.kpi, r])));
+  // As of Dec 31 both horizons are open: no closed window, 0/0 and no median, both censored (c1's early
+  // signal is not counted: counting it while leaving c2 out read 1/1).
+  const open = await november('2025-12-31T00:00:00.000Z');
+  const share = open.get('time_to_exceed_value.share_within_horizon');
+  assert.deepEqual(ratio(share), [null, 0, 0]);
+  assert.ok(share?.flags.includes('censored'));
+  const median = open.get('time_to_exceed_value');
+  assert.equal(median?.value, null);
+  assert.ok(median?.flags.includes('censored'));
+  // As of Feb 1 2026 both horizons are over: c1 reached it (4 days), c2 did not → 1/2, median 4.
+  const closed = await november('2026-02-01T00:00:00.000Z');
+  assert.deepEqual(ratio(closed.get('time_to_exceed_value.share_within_horizon')), [1 / 2, 1, 2]);
+  close(closed.get('time_to_exceed_value')?.value, 4);
+  assert.ok(!closed.get('time_to_exceed_value')?.flags.includes('censored'));
+});

@@ -15,9 +15,11 @@
 //   event of that name strictly after the previous step and at most window_days after step 1. Accounts
 //   whose window reaches past as_of are censored (left out of every step). `.step_<i>` (i ≥ 2) is
 //   1 − reached(i)/reached(i−1).
-// - time to exceed value: signals at or after signup; the median (fractional days) is over the accounts
-//   that reach it within horizon_days; the share's denominator leaves out accounts that have not reached it
-//   and whose horizon is still open.
+// - time to exceed value: signals at or after signup. An account counts once its horizon is over
+//   (signed_up_at + horizon_days ≤ as_of), whether it reached the signal or not: one whose horizon is open is
+//   censored, left out of the share's numerator and denominator and of the median, even when it has already
+//   reached it (counting early successes while dropping open failures would lift every recent share). The
+//   median (fractional days) is over the accounts of closed horizons that reached it within them.
 import { amountResult, type KpiResult, type ResultContext, ratioResult } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
@@ -305,10 +307,9 @@ function exceedValueSql(req: ActivationRequest, signals: string | undefined, par
     SELECT c.*, CASE WHEN c.first_at <= c.signed_up_at + ${horizon} THEN 1 ELSE 0 END AS reached,
       CASE WHEN c.signed_up_at + ${horizon} <= ${asOf} THEN 1 ELSE 0 END AS closed
     FROM cohort c)
-  SELECT period_start, segment, '' AS part, sum(reached) AS hits,
-    sum(CASE WHEN reached = 0 AND closed = 0 THEN 1 ELSE 0 END) AS censored,
-    sum(CASE WHEN reached = 1 OR closed = 1 THEN 1 ELSE 0 END) AS eligible,
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN reached = 1
+  SELECT period_start, segment, '' AS part, sum(reached * closed) AS hits, sum(1 - closed) AS censored,
+    sum(closed) AS eligible,
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN reached = 1 AND closed = 1
       THEN ${secondsBetween('first_at', 'signed_up_at')} / 86400.0 END) AS median_days
   FROM marked GROUP BY 1, 2, 3`;
 }

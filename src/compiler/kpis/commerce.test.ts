@@ -115,6 +115,16 @@ test('redemption rate: redeemed any time up to asOf; offers still open are left 
   const febEarly = find(early, 'redemption_rate', FEB);
   assert.deepEqual(triple(febEarly), [0.5, 1, 2]);
   assert.ok(febEarly.flags.includes('censored'));
+  // As of Feb 25: P1 (redeemed Feb 10) still runs to Mar 1, so it is left out with the open P4 and P5,
+  // redeemed or not; only P2 (expired Feb 20 unredeemed) is closed → 0/1, censored (counting P1's early
+  // redemption while leaving P4 and P5 out read 1/2).
+  const feb25 = find(
+    await run(BASE, ['redemption_rate'], { asOf: '2024-02-25T00:00:00.000Z' }),
+    'redemption_rate',
+    FEB,
+  );
+  assert.deepEqual(triple(feb25), [0, 0, 1]);
+  assert.ok(feb25.flags.includes('censored'));
   const marEarly = find(early, 'redemption_rate', MAR);
   assert.equal(marEarly.value, null);
   assert.deepEqual([...marEarly.flags].sort(), [

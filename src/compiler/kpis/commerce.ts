@@ -6,9 +6,11 @@
 // - revenue(P) = order revenue in P + Σ over MRR spans of mrr × (days of the span inside P) / 30.4375. A span
 //   is [effective_at, next change's effective_at) and is cut at `asOf`: revenue not yet earned is not counted
 //   (an incomplete period carries `incomplete_period`). revenue_growth's n = customers with revenue in P−1.
-// - redemption_rate: an offer counts as redeemed when redeemed_at ≤ asOf. An offer not redeemed by asOf whose
-//   expiry lies after asOf (or that was issued after asOf) is still open: left out, and the result flagged
-//   `censored`. An offer without an expiry that is not redeemed counts as not redeemed.
+// - redemption_rate: an offer counts as redeemed when redeemed_at ≤ asOf. An offer whose expiry lies after
+//   asOf (or that was issued after asOf) is still open: left out of the numerator and the denominator alike,
+//   redeemed already or not, and the result flagged `censored` (counting open offers only once redeemed
+//   would lift every recent rate). An offer without an expiry has no window: it counts, as not redeemed
+//   until it is.
 // - loyalty_participation_rate: active in P = paying at some moment in P (MRR > 0, or an order in P) or an
 //   `active_events` event in P; members with an earn or redeem activity in P count as active too, so the
 //   numerator is always part of the denominator.
@@ -75,11 +77,11 @@ function repeatSql(req: CommerceRequest, params: SqlParams): string {
 function redemptionSql(req: CommerceRequest, params: SqlParams): string {
   const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
   const redeemed = `(pr.redeemed_at IS NOT NULL AND pr.redeemed_at <= ${asOf})`;
-  const open = `(NOT ${redeemed} AND (pr.expires_at > ${asOf} OR pr.issued_at > ${asOf}))`;
+  const open = `(pr.expires_at > ${asOf} OR pr.issued_at > ${asOf})`;
   return `WITH periods AS (${periodsValues(req.periods, params)})
   SELECT p.period_start, ${segmentSql(req.by, params)} AS segment,
     count(CASE WHEN ${open} THEN NULL ELSE 1 END) AS issued,
-    count(CASE WHEN ${redeemed} THEN 1 END) AS redeemed,
+    count(CASE WHEN ${open} THEN NULL WHEN ${redeemed} THEN 1 END) AS redeemed,
     count(CASE WHEN ${open} THEN 1 END) AS still_open
   FROM promotions pr JOIN periods p ON ${inPeriod('pr.issued_at')}
   JOIN customers cu ON cu.customer_id = pr.customer_id

@@ -13,7 +13,8 @@ import { computeContractKpis, DEFAULT_CONTRACT_PARAMS } from './contracts.ts';
 //   c basic: 100 → 50 at Feb 1 00:00 UTC (written +02:00): a boundary at the period start, in February;
 //     → 0 Feb 20: converted.
 //   d basic: 100 → 80 Mar 10; window ends Jun 8 > asOf and no cancel yet: censored.
-//   e basic: 100 → 70 Mar 5; → 0 Apr 1: converted (already, though its window is still open).
+//   e basic: 100 → 70 Mar 5; → 0 Apr 1: converted already, but its window ends Jun 3 > asOf: censored too
+//     (a unit counts only once its window is over, in the numerator and the denominator alike).
 //   f basic: 50 → 0 in January: a cancellation, not a downgrade.  g basic: 50 → 80: an upgrade.
 const CUSTOMERS = `customer_id,signed_up_at,plan
   a,2023-01-01T00:00:00Z,pro
@@ -48,7 +49,9 @@ const SUBSCRIPTIONS = `customer_id,effective_at,mrr
 //   k3 (b) ends exactly Feb 1 00:00 UTC (written +01:00): in February; nothing follows: not renewed.
 //   k4 (c) ends Feb 10, marked renewed.
 //   k5 (d) ends Apr 30; grace until May 30 > asOf, nothing yet: censored.
-//   k6 (e) ends Apr 20; k7 (e) was signed ahead and starts Apr 15: renewed.
+//   k6 (e) ends Apr 20; k7 (e) was signed ahead and starts Apr 15: renewed, but its grace runs to May 20 >
+//     asOf: censored until then.
+// A later asOf, Jun 10, closes every window (d's Jun 8, e's Jun 3, k5's May 30, k6's May 20).
 const CONTRACTS = `contract_id,customer_id,start_at,end_at,renewed
   k1,a,2023-01-31T00:00:00Z,2024-01-31T00:00:00Z,
   k2,a,2024-03-01T00:00:00Z,2025-03-01T00:00:00Z,
@@ -65,14 +68,14 @@ const FEB = '2024-02-01T00:00:00.000Z';
 const MAR = '2024-03-01T00:00:00.000Z';
 const APR = '2024-04-01T00:00:00.000Z';
 
-async function run(data: Record<string, string>, kpis: string[], by?: string) {
+async function run(data: Record<string, string>, kpis: string[], by?: string, asOf = '2024-05-15') {
   return withSmallWarehouse(data, (db) =>
     computeContractKpis(db, {
       kpis,
       periods: periodsBetween('2024-01-01', '2024-04-30', 'month'),
       grain: 'month',
       by,
-      asOf: '2024-05-15T00:00:00.000Z',
+      asOf: `${asOf}T00:00:00.000Z`,
       minSample: 1,
       params: DEFAULT_CONTRACT_PARAMS,
     }),
@@ -85,13 +88,19 @@ test('downgrade to churn conversion: first downgrades in P, churned within 90 da
   const kpi = 'downgrade_to_churn_conversion_rate';
   assert.deepEqual(triple(find(rows, kpi, JAN)), [0.5, 1, 2]); // a converted, b not
   assert.deepEqual(triple(find(rows, kpi, FEB)), [1, 1, 1]); // c
-  const mar = find(rows, kpi, MAR); // e converted; d censored (left out)
-  assert.deepEqual(triple(mar), [1, 1, 1]);
-  assert.deepEqual(mar.flags, ['censored']);
+  // March: d and e both have open windows, e although it has converted: no closed window, 0/0 (counting
+  // e's early conversion while leaving d out read 1/1).
+  const mar = find(rows, kpi, MAR);
+  assert.deepEqual(triple(mar), [null, 0, 0]);
+  assert.deepEqual(mar.flags, ['too_few', 'zero_denominator', 'censored']);
   const apr = find(rows, kpi, APR); // no downgrade in April
   assert.deepEqual(triple(apr), [null, 0, 0]);
   assert.deepEqual(apr.flags, ['too_few', 'zero_denominator']);
   assert.deepEqual(find(rows, kpi, JAN).flags, []);
+  // As of Jun 10 both March windows are over: e converted, d did not → 1/2, nothing censored.
+  const later = find(await run(ALL, [kpi], undefined, '2024-06-10'), kpi, MAR);
+  assert.deepEqual(triple(later), [0.5, 1, 2]);
+  assert.deepEqual(later.flags, []);
 });
 
 test('downgrade conversion broken down by plan', async () => {
@@ -109,9 +118,15 @@ test('renewal rate: renewed within grace or marked renewed, over contracts whose
   const mar = find(rows, kpi, MAR); // no contract ends in March
   assert.equal(mar.value, null);
   assert.ok(mar.flags.includes('zero_denominator'));
-  const apr = find(rows, kpi, APR); // k6 renewed ahead; k5 still in grace: censored
-  assert.deepEqual(triple(apr), [1, 1, 1]);
-  assert.deepEqual(apr.flags, ['censored']);
+  // April: k5 and k6 are both still in grace, k6 although renewed ahead: 0/0 (counting k6 while leaving
+  // k5 out read 1/1).
+  const apr = find(rows, kpi, APR);
+  assert.deepEqual(triple(apr), [null, 0, 0]);
+  assert.deepEqual(apr.flags, ['too_few', 'zero_denominator', 'censored']);
+  // As of Jun 10 both graces are over: k6 renewed, k5 not → 1/2.
+  const later = find(await run(ALL, [kpi], undefined, '2024-06-10'), kpi, APR);
+  assert.deepEqual(triple(later), [0.5, 1, 2]);
+  assert.deepEqual(later.flags, []);
 });
 
 test('renewal broken down by plan, and no_data without the table it needs', async () => {

@@ -1,12 +1,14 @@
 // Downgrade-to-churn conversion and contract renewal (KPI-DEFAULTS.md), both windowed KPIs judged against
-// asOf: a unit whose window is not over and that has not yet reached the outcome is left out (censored).
+// asOf: a unit counts only once its whole window is over, in the numerator and the denominator alike; one
+// whose window is still open is left out (censored) whatever its outcome so far. Counting an open window's
+// early outcome while leaving out its open non-outcomes would lean every recent rate towards the outcome.
 //   downgrade_to_churn_conversion_rate: customers whose FIRST downgrade in P (a change whose mrr is lower than
 //     the previous one and above 0) happened at t; converted when a change to mrr 0 is effective in
 //     (t, t + window_days] (the MRR is 0 right after it, so by t + window_days). A downgrade whose window ends
-//     after asOf and that has not converted by asOf is censored.
+//     after asOf is censored, converted already or not.
 //   customer_renewal_rate: contracts with end_at in P; renewed when marked renewed, or when another contract
 //     of the same customer starts after this one's start and no later than end_at + grace_days. A contract
-//     whose grace ends after asOf and that is not renewed yet is censored.
+//     whose grace ends after asOf is censored, renewed already or not.
 import { type KpiResult, noDataResult, type ResultContext, ratioResult } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
@@ -50,9 +52,9 @@ function downgradeSql(req: ContractRequest, params: SqlParams): string {
       AND z.effective_at <= ${asOf}
     GROUP BY 1, 2, 3)
   SELECT o.period_start, ${segmentSql(req.by, params)} AS segment,
-    count(CASE WHEN o.churned_at IS NOT NULL OR o.downgraded_at + ${window} <= ${asOf} THEN 1 END) AS base,
-    count(o.churned_at) AS hits,
-    count(CASE WHEN o.churned_at IS NULL AND o.downgraded_at + ${window} > ${asOf} THEN 1 END) AS censored
+    count(CASE WHEN o.downgraded_at + ${window} <= ${asOf} THEN 1 END) AS base,
+    count(CASE WHEN o.downgraded_at + ${window} <= ${asOf} THEN o.churned_at END) AS hits,
+    count(CASE WHEN o.downgraded_at + ${window} > ${asOf} THEN 1 END) AS censored
   FROM outcome o ${segmentJoin(req.by, 'o.customer_id')}
   GROUP BY 1, 2`;
 }
@@ -79,9 +81,9 @@ function renewalSql(req: ContractRequest, params: SqlParams): string {
       CASE WHEN c.renewed = TRUE OR f.contract_id IS NOT NULL THEN 1 ELSE 0 END AS renewed
     FROM closing c LEFT JOIN followed f ON f.period_start = c.period_start AND f.contract_id = c.contract_id)
   SELECT e.period_start, ${segmentSql(req.by, params)} AS segment,
-    count(CASE WHEN e.renewed = 1 OR e.end_at + ${grace} <= ${asOf} THEN 1 END) AS base,
-    sum(e.renewed) AS hits,
-    count(CASE WHEN e.renewed = 0 AND e.end_at + ${grace} > ${asOf} THEN 1 END) AS censored
+    count(CASE WHEN e.end_at + ${grace} <= ${asOf} THEN 1 END) AS base,
+    count(CASE WHEN e.end_at + ${grace} <= ${asOf} AND e.renewed = 1 THEN 1 END) AS hits,
+    count(CASE WHEN e.end_at + ${grace} > ${asOf} THEN 1 END) AS censored
   FROM ending e ${segmentJoin(req.by, 'e.customer_id')}
   GROUP BY 1, 2`;
 }

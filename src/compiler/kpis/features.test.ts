@@ -46,7 +46,8 @@ const DATA = {
 
 // Key action export_data, all users of account X:
 //   r1 Jan 2 → Jan 9: 7 days.   r2 Jan 1 00:00Z (the first instant) → Jan 22: 21 days.
-//   r3 2023-12-31T23:00-02:00 = Jan 1 01:00Z → Jan 8 00:00Z: 6 + 23/24 = 167/24 days.   r4 Jan 29 → Jan 30 (→ Jan 31): 1 day.
+//   r3 2023-12-31T23:00-02:00 = Jan 1 01:00Z → Jan 8 00:00Z: 6 + 23/24 = 167/24 days.
+//   r4 Jan 29 → Jan 30 (→ Jan 31): 1 day, but its horizon (to Feb 28) is open at as_of Feb 10 → censored.
 //   r5 Jan 20 only: horizon to Feb 19, open at as_of Feb 10 → censored.   r6 Jan 2 only: horizon over → no repeat.
 //   r7 Jan 3 → Feb 5: 33 days > 30 → no repeat.   r8 first use Dec 20 (not in January).
 const REPEAT_DATA = {
@@ -193,20 +194,33 @@ test('previous period: the same grain before, inferred when not given', () => {
   assert.equal(previousPeriod(week as { start: string; end: string }).start, '2023-12-25T00:00:00.000Z');
 });
 
-test('time to first repeat action: median of 1, 167/24, 7, 21 days; share 4/6 with r5 censored', async () => {
+test('time to first repeat action: median of 167/24, 7, 21 days; share 3/5 with r4 and r5 censored', async () => {
   const rows = await run('2024-01-01', '2024-01-31', '2024-02-10T00:00:00.000Z', {
     data: REPEAT_DATA,
     params: { ...DEFAULT_FEATURE_PARAMS, keyAction: 'export_data' },
   });
-  // Repeaters r1..r4: sorted days 1, 167/24, 7, 21 → median (167/24 + 7) / 2 = 335/48.
+  // Horizons over by Feb 10 (first use + 30 days ≤ Feb 10): r1 (Feb 1), r2 (Jan 31), r3 (Jan 31 01:00),
+  // r6 (Feb 1), r7 (Feb 2). Open: r4 (Feb 28) and r5 (Feb 19); r8 is December's.
+  // Repeaters among the closed: r1, r2, r3 → sorted days 167/24, 7, 21 → median 7. r4's repeat after 1 day
+  // is left out with it: its horizon is open (counting it would read 4/6 and a median of 335/48).
   const r = rows.get('time_to_first_repeat_action');
-  close(r?.value, 335 / 48);
-  assert.equal(r?.n, 4);
+  close(r?.value, 7);
+  assert.equal(r?.n, 3);
   assert.ok(r?.flags.includes('censored'));
-  // Share: 4 repeaters / (4 + r6 + r7) = 4/6; r5 (open, no repeat yet) is left out; r8 is December's.
+  // Share: 3 repeaters / 5 closed (r1, r2, r3, r6, r7) = 3/5.
   const share = rows.get('time_to_first_repeat_action.share_repeating');
-  assert.deepEqual(ratio(share), [4 / 6, 4, 6]);
+  assert.deepEqual(ratio(share), [3 / 5, 3, 5]);
   assert.ok(share?.flags.includes('censored'));
+  // As of Mar 1 every horizon is over: repeaters r1–r4 (1, 167/24, 7, 21 days → median (167/24 + 7) / 2 =
+  // 335/48) of r1–r7 (r5 never repeats) → 4/7, nothing censored.
+  const late = await run('2024-01-01', '2024-01-31', '2024-03-01T00:00:00.000Z', {
+    data: REPEAT_DATA,
+    params: { ...DEFAULT_FEATURE_PARAMS, keyAction: 'export_data' },
+  });
+  close(late.get('time_to_first_repeat_action')?.value, 335 / 48);
+  const lateShare = late.get('time_to_first_repeat_action.share_repeating');
+  assert.deepEqual(ratio(lateShare), [4 / 7, 4, 7]);
+  assert.ok(!lateShare?.flags.includes('censored'));
 });
 
 test('an empty period: null with zero_denominator; no events: no data', async () => {

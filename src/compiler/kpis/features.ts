@@ -8,9 +8,10 @@
 //   mean over features (Σ adopters / #features over the same denominator).
 // - retained feature users: P−1 from `previousPeriod` (same grain). The plain id pools user–feature pairs:
 //   Σ retained / Σ users of a feature in P−1.
-// - time to first repeat: the first and second use by event time (ties by event_id); the median is in
-//   fractional days over users who repeat within horizon_days; users who have not repeated and whose
-//   horizon is open are censored (left out of the share).
+// - time to first repeat: the first and second use by event time (ties by event_id). A user counts once
+//   first_at + horizon_days ≤ as_of, repeated or not; a user whose horizon is open is censored — left out
+//   of the share's numerator and denominator and of the median, even when already repeated (else every
+//   recent share leans up). The median is in fractional days over the closed users who repeated in time.
 import type { KpiResult, ResultContext } from '../../results/kpi-result.ts';
 import type { Dialect, Engine, Row } from '../../warehouse/engine.ts';
 import type { SqlParams } from '../../warehouse/sql-builder.ts';
@@ -267,10 +268,9 @@ function repeatSql(req: FeatureRequest, firstUses: string, params: SqlParams): s
       CASE WHEN f.first_at + ${horizon} <= CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ) THEN 1 ELSE 0 END AS closed
     FROM firsts f JOIN periods p ON f.first_at >= p.period_start AND f.first_at < p.period_end
     ${segmentJoin(req.by, 'f.customer_id')})
-  SELECT period_start, segment, '' AS part, sum(repeated) AS hits,
-    sum(CASE WHEN repeated = 0 AND closed = 0 THEN 1 ELSE 0 END) AS censored,
-    sum(CASE WHEN repeated = 1 OR closed = 1 THEN 1 ELSE 0 END) AS eligible,
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN repeated = 1
+  SELECT period_start, segment, '' AS part, sum(repeated * closed) AS hits, sum(1 - closed) AS censored,
+    sum(closed) AS eligible,
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN repeated = 1 AND closed = 1
       THEN ${secondsBetween('second_at', 'first_at')} / 86400.0 END) AS median_days
   FROM marked GROUP BY 1, 2, 3`;
 }
