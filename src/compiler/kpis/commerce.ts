@@ -11,9 +11,9 @@
 //   redeemed already or not, and the result flagged `censored` (counting open offers only once redeemed
 //   would lift every recent rate). An offer without an expiry has no window: it counts, as not redeemed
 //   until it is.
-// - loyalty_participation_rate: active in P = paying at some moment in P (MRR > 0, or an order in P) or an
-//   `active_events` event in P; members with an earn or redeem activity in P count as active too, so the
-//   numerator is always part of the denominator.
+// - loyalty_participation_rate: active in P = paying in P (subscribed in P by the one rule of
+//   customer-mrr.ts `subscribedSpanSql`, or an order in P) or an `active_events` event in P; members with an
+//   earn or redeem activity in P count as active too, so the numerator is always part of the denominator.
 // - content_roi: revenue = content_revenue rows whose period_start lies in P (any piece); cost = cost of the
 //   pieces published in P. Content belongs to no customer: it is reported for the segment 'all' only.
 // - customer_profitability: costs rows whose period_start lies in P. Under a breakdown, a per-account cost goes

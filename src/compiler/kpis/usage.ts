@@ -128,9 +128,10 @@ function sessionsSql(req: UsageRequest, sessions: string, params: SqlParams): st
 }
 
 /**
- * Per period and segment: accounts subscribed at any time in it (MRR > 0 at its start or from a change
- * inside it; every signed-up account when there is no subscription data), and those among them with at
- * least `minEvents` engagement events in it.
+ * Per period and segment: accounts subscribed in it (the run's `subscribed`: MRR > 0 at its start, a
+ * cancellation effective exactly then included as in churn's S, or from a change inside it; every
+ * signed-up account when there is no subscription data), and those among them with at least `minEvents`
+ * engagement events in it.
  */
 function engagementSql(
   req: UsageRequest,

@@ -12,6 +12,25 @@ export const MRR_SPANS_SQL = `SELECT customer_id, effective_at, mrr,
     FROM subscription_changes`;
 
 /**
+ * Whether span `m` (a row of MRR_SPANS_SQL) gives MRR(c, t): its change is effective strictly before t and
+ * the next one is not (a change effective exactly at t counts from just after t).
+ */
+export const spanHoldsAtSql = (m: string, t: string): string =>
+  `${m}.effective_at < ${t} AND (${m}.next_at IS NULL OR ${t} <= ${m}.next_at)`;
+
+/**
+ * The one rule for "subscribed in P" (the accounts engagement rate, the engagement score and loyalty
+ * participation count; churn's S is the same customers' s > 0): a span `m` with mrr > 0 that gives MRR at
+ * p_start (s > 0) or whose change is effective in [p_start, p_end). A change effective exactly at p_start
+ * belongs to P, so a customer whose cancellation is effective at p_start was paying at P's start: it is in
+ * churn's S and churns in P, and it is subscribed in P for every other KPI too. Written as one range:
+ * effective_at < p_end AND next_at ≥ p_start (a span starting in P ends after its start). Revenue earned in
+ * P (∫ MRR dt) is not this test: such a customer earns nothing in P.
+ */
+export const subscribedSpanSql = (m: string, periodStart: string, periodEnd: string): string =>
+  `${m}.mrr > 0 AND ${m}.effective_at < ${periodEnd} AND (${m}.next_at IS NULL OR ${m}.next_at >= ${periodStart})`;
+
+/**
  * CTEs ending in `customer_mrr(period_start, period_end, customer_id, s, e, first_paid_at)`: one row per
  * period and customer with a subscription change before the period's end; `s` and `e` are MRR at the
  * period's start and end. Customers whose history starts later would only add rows with s = e = 0 that no
@@ -43,7 +62,7 @@ export function customerMrrCtes(periods: readonly Period[], params: SqlParams, b
   mrr_at AS (
     SELECT b.t, m.customer_id, m.mrr, m.first_paid_at FROM boundaries b
     JOIN (SELECT x.*, f.first_paid_at FROM mrr_spans x LEFT JOIN first_paid f ON f.customer_id = x.customer_id) m
-      ON m.effective_at < b.t AND (m.next_at IS NULL OR b.t <= m.next_at)),
+      ON ${spanHoldsAtSql('m', 'b.t')}),
   customer_mrr AS (${disjoint(periods) ? byPreviousBoundary : byJoin}
     UNION ALL SELECT * FROM later)`;
 }

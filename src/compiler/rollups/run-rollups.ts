@@ -6,7 +6,7 @@
 //   first uses    each user's first and second event of a name (time to the first repeat);
 //   named events  the events of a few names with their exact times (funnel steps, value signals);
 //   customer MRR  each customer's MRR at the start and end of each period (from subscription_changes);
-//   subscribed    the accounts with MRR > 0 at some time in each period.
+//   subscribed    the accounts subscribed in each period (customer-mrr.ts `subscribedSpanSql`).
 // A family asks for a table and gets its name; asking again returns the same table. A table the warehouse
 // keeps (stored-rollups.ts: built after each load, still current) is used as it is; any other is built on
 // the run's session (Engine.session) as a temporary table and dropped when the run ends. Plain SQL for
@@ -19,7 +19,7 @@ import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { eventFilter } from '../event-filter.ts';
 import { nextPeriodStart, type Period, periodStart, periodsBetween } from '../periods.ts';
 import { periodDaysSql, periodsValues, secondsBetween, utcDay } from '../sql-time.ts';
-import { customerMrrCtes, MRR_SPANS_SQL } from './customer-mrr.ts';
+import { customerMrrCtes, MRR_SPANS_SQL, subscribedSpanSql } from './customer-mrr.ts';
 import { type StoredRollup, storedRollups } from './stored-rollups.ts';
 import { type KeptWeeks, weekRowsSql, wordAggregates } from './week-masks.ts';
 
@@ -249,8 +249,9 @@ export class RunRollups {
   }
 
   /**
-   * `(period_start, customer_id)`: the accounts subscribed at some time in each period (MRR > 0 at its start
-   * or from a change inside it), read by engagement rate and the engagement score alike.
+   * `(period_start, customer_id)`: the accounts subscribed in each period (MRR > 0 at its start, a
+   * cancellation effective exactly then included, or from a change inside it: `subscribedSpanSql`), read by
+   * engagement rate, the engagement score and loyalty participation alike.
    */
   async subscribed(periods: readonly Period[]): Promise<string> {
     const kept = await this.keptMonthly(MONTHLY_KEYS.subscribed(ANY_MONTHS));
@@ -260,7 +261,7 @@ export class RunRollups {
       key,
       (params) => `/* subscribed */ WITH periods AS (${periodsValues(periods, params)})
       SELECT DISTINCT p.period_start, m.customer_id FROM periods p JOIN (${MRR_SPANS_SQL}) m
-        ON m.mrr > 0 AND m.effective_at < p.period_end AND (m.next_at IS NULL OR m.next_at > p.period_start)`,
+        ON ${subscribedSpanSql('m', 'p.period_start', 'p.period_end')}`,
     );
   }
 

@@ -27,7 +27,8 @@ import { MAX_WEEK_WORDS, WORD_BITS } from './week-masks.ts';
 export const STORED_ROLLUPS_TABLE = 'tenure_rollups';
 const PREFIX = 'tenure_kept_rollup';
 /** The rollups' shape: raised whenever a rollup's columns or meaning change, so older kept ones are not read. */
-const FORMAT = 4;
+// 5: subscribed keeps a customer whose cancellation is effective exactly at the month's start.
+const FORMAT = 5;
 
 /** A rollup the warehouse keeps. */
 export interface StoredRollup {
