@@ -137,6 +137,46 @@ test('feature adoption whose weeks reach past as_of is null and censored', async
   assert.ok(r?.flags.includes('censored'));
 });
 
+test('feature adoption whose weeks begin before the data’s first day is null and censored', async () => {
+  // The data begins Wed Jan 10 2024. January's weeks (Jan 1–28) begin Jan 1, before it: Jan 1–9 are not
+  // observed, so January is null and censored — though v1 read u1 (use_reports Jan 10, 16, 23: 3 weeks) as
+  // 1/1. February ends Fri Mar 1: its weeks Jan 29–Feb 25 are all observed. Active: u1 (use_reports Jan 30,
+  // Feb 6, Feb 13 → 3 weeks, adopted) and u2 (login Feb 20) → reports 1/2, mean (1 + 0 + 0 + 0) / 4 = 0.25
+  // adopters over 2 = 0.125.
+  const data = {
+    customers: `customer_id,signed_up_at
+      A,2024-01-10T00:00:00Z`,
+    events: `event_id,user_id,customer_id,occurred_at,name
+      f1,u1,A,2024-01-10T10:00:00Z,use_reports
+      f2,u1,A,2024-01-16T10:00:00Z,use_reports
+      f3,u1,A,2024-01-23T10:00:00Z,use_reports
+      f4,u1,A,2024-01-30T10:00:00Z,use_reports
+      f5,u1,A,2024-02-06T10:00:00Z,use_reports
+      f6,u1,A,2024-02-13T10:00:00Z,use_reports
+      f7,u2,A,2024-02-20T10:00:00Z,login`,
+  };
+  const rows = await withSmallWarehouse(data, (db) =>
+    computeFeatureKpis(db, {
+      kpis: ['feature_adoption_rate'],
+      periods: periodsBetween('2024-01-01', '2024-02-29', 'month'),
+      asOf: '2024-03-10T00:00:00.000Z',
+      minSample: 1,
+      params: DEFAULT_FEATURE_PARAMS,
+    }),
+  );
+  const at = (kpi: string, month: string) =>
+    rows.find((r) => r.kpi === kpi && r.period_start.startsWith(month));
+  for (const kpi of ['feature_adoption_rate', 'feature_adoption_rate.use_reports']) {
+    const january = at(kpi, '2024-01');
+    assert.equal(january?.value, null, kpi);
+    assert.ok(january?.flags.includes('censored'), kpi);
+  }
+  assert.deepEqual(ratio(at('feature_adoption_rate.use_reports', '2024-02')), [1 / 2, 1, 2]);
+  const february = at('feature_adoption_rate', '2024-02');
+  assert.deepEqual(ratio(february), [0.125, 0.25, 2]);
+  assert.ok(!february?.flags.includes('censored'));
+});
+
 test('retained feature users: January users using the feature again in February', async () => {
   for (const grain of [undefined, 'month'] as const) {
     const rows = await run('2024-02-01', '2024-02-29', '2024-03-10T00:00:00.000Z', grain ? { grain } : {});

@@ -4,8 +4,10 @@
 // Choices where KPI-DEFAULTS.md leaves room (each is tested):
 // - feature adoption: the n complete ISO weeks before p_end end at the Monday on or before p_end. Numerator:
 //   users active in those weeks who used the feature in ≥ k distinct weeks; denominator: users active in
-//   any of them. When those weeks reach past as_of the value is null and censored. The plain id is the
-//   mean over features (Σ adopters / #features over the same denominator).
+//   any of them. When those weeks reach past as_of, or begin before the data's first day (the UTC day of the
+//   first event: earlier weeks are not observed, so users would look like they used a feature in fewer
+//   weeks than they did), the value is null and censored. The plain id is the mean over features (Σ adopters
+//   / #features over the same denominator).
 // - retained feature users: P−1 from `previousPeriod` (same grain). The plain id pools user–feature pairs:
 //   Σ retained / Σ users of a feature in P−1.
 // - time to first repeat: the first and second use by event time (ties by event_id). A user counts once
@@ -61,6 +63,13 @@ export const FEATURE_KPIS = [
 ] as const;
 
 const DAY_MS = 86_400_000;
+
+/** The UTC midnight of the first event's day (epoch ms); undefined without events. */
+async function firstEventDay(engine: Engine): Promise<number | undefined> {
+  const [row] = await engine.query<{ t: string | null }>('SELECT min(occurred_at) AS t FROM events');
+  if (!row?.t) return undefined;
+  return Math.floor(Date.parse(String(row.t)) / DAY_MS) * DAY_MS;
+}
 
 /** The n complete ISO weeks before the period's end: [start, end). */
 export function adoptionWeeks(p: Period, n: number): { start: string; end: string } {
@@ -299,6 +308,7 @@ async function featureKpis(engine: Engine, rollups: RunRollups, req: FeatureRequ
   const features = [...new Set(req.params.features)];
   const none = new Map<string, Row>();
   const want = (k: string) => hasEvents && wanted.includes(k);
+  const firstDay = want('feature_adoption_rate') ? await firstEventDay(engine) : undefined;
   const adoption =
     want('feature_adoption_rate') && features.length
       ? await runKeyed(engine, async (p) =>
@@ -320,8 +330,11 @@ async function featureKpis(engine: Engine, rollups: RunRollups, req: FeatureRequ
     (kpi, ctx, key) => {
       switch (kpi) {
         case 'feature_adoption_rate': {
-          const weeksEnd = adoptionWeeks({ start: ctx.period_start, end: ctx.period_end }, req.params.n).end;
-          const open = Date.parse(weeksEnd) > Date.parse(req.asOf);
+          const weeks = adoptionWeeks({ start: ctx.period_start, end: ctx.period_end }, req.params.n);
+          // Weeks not wholly observed: past as_of, or before the data's first day.
+          const open =
+            Date.parse(weeks.end) > Date.parse(req.asOf) ||
+            (firstDay !== undefined && Date.parse(weeks.start) < firstDay);
           const active = num(adoption.get(`${key}|`), 'eligible');
           const rate = (c: ResultContext, hits: number) => {
             const r = censoredRatio(c, hits, active, 0);
