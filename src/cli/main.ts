@@ -5,6 +5,7 @@ import { registerCatalog } from './commands/catalog.ts';
 import { registerAlerts, registerCheck } from './commands/check.ts';
 import { registerCompute } from './commands/compute.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerExperiment } from './commands/experiment.ts';
 import { registerExplain } from './commands/explain.ts';
 import { registerForecast } from './commands/forecast.ts';
 import { registerGenerate } from './commands/generate.ts';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerForecast(program);
   registerRisk(program);
   registerSurvival(program);
+  registerExperiment(program);
   return program;
 }
 

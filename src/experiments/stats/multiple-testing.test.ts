@@ -5,13 +5,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { adjustComparisons, adjustPValues } from './multiple-testing.ts';
 
-const closeAll = (actual: number[], expected: number[], tol: number) =>
-  actual.forEach((a, i) =>
+function closeAll(actual: number[], expected: number[], tol: number): void {
+  actual.forEach((a, i) => {
     assert.ok(
       Math.abs(a - (expected[i] as number)) <= tol,
       `[${i}] ${a} is not within ${tol} of ${expected[i]}`,
-    ),
-  );
+    );
+  });
+}
 
 test("p.adjust(c(0.01, 0.04, 0.03), 'holm' | 'BH'), in the input's order", () => {
   // Holm: sorted 0.01·3 = 0.03, 0.03·2 = 0.06, 0.04·1 = 0.04 → running max 0.06. R: 0.03 0.06 0.06.

@@ -84,7 +84,7 @@ export function sampleRatioMismatch(periods: readonly SrmPeriod[]): SrmResult {
   if (df === 0) messages.push('no units yet: nothing to check');
   if (mismatch) {
     messages.push(
-      `sample-ratio mismatch: the arms' counts are unlikely under the planned weights (p = ${pValue.toPrecision(2)} < ${SRM_ALPHA}); find why before trusting any effect (assignment, exposure logging, bots, redirects)`,
+      `sample-ratio mismatch: the arms' counts are unlikely under the planned weights (p = ${Number(pValue.toPrecision(2))} < ${SRM_ALPHA}); find why before trusting any effect (assignment, exposure logging, bots, redirects)`,
     );
   }
   if (weightsChanged) {
