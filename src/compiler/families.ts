@@ -138,6 +138,7 @@ export const FAMILIES: readonly Family[] = [
     otherRollups: usersAndSessions,
   }),
   family('engagement', ENGAGEMENT_KPIS, DEFAULT_ENGAGEMENT_PARAMS, computeEngagementKpis, {
+    aliases: { cap_e: ['keyActionCaps'] },
     activityEvents: (p) => unionOfEvents([p.activeEvents, named(p.keyActions)]),
     otherRollups: (p) => ({ ...usersAndSessions(p), customerMrr: true }),
   }),

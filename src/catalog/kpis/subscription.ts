@@ -122,15 +122,19 @@ export const SUBSCRIPTION_KPIS: KpiDefinition[] = [
     id: 'expansion_revenue_growth_rate',
     name: 'Expansion Revenue Growth Rate',
     description:
-      'The relative change in expansion revenue from the previous period to this one. Undefined when the previous period had no expansion.',
+      'Expansion MRR in the period as a share of the recurring revenue in force at its start: how fast paying customers add to what they pay. The change in expansion from the previous period is reported beside it (undefined after a period with none).',
     activity: 'retention_strategies',
     kind: 'lagging',
     unit: 'ratio',
     higherIsBetter: true,
-    formula: '(expansion(P) − expansion(P−1)) / expansion(P−1)',
+    formula:
+      "expansion MRR in P / Σ s (the rate at which existing customers' revenue grows through upsell, cross-sell and usage); also `change`: (expansion(P) − expansion(P−1)) / expansion(P−1)",
     params: {},
     lineage: [MRR_LOG],
-    version: 1,
+    grainSensitive: true,
+    // 2: expansion over MRR at the start (v1 was the period-over-period change, now the `change` part).
+    version: 2,
     computation: 'mrr_state',
+    also: ['change'],
   },
 ];

@@ -132,13 +132,13 @@ export const USAGE_KPIS: KpiDefinition[] = [
     id: 'customer_engagement_score',
     name: 'Customer Engagement Score',
     description:
-      'A 0–100 score per account from weighted, log-damped counts of key actions, ranked against the other accounts; the KPI is the average, with how many accounts score low, middling and high.',
+      'A 0–100 score per account from weighted, log-damped counts of key actions, each held against a fixed reference count; the KPI is the average over subscribed accounts, with how many score low, middling and high. Default references are monthly counts from the first three complete months of events, so the scale stays put and is best compared at month grain.',
     activity: 'retention_programs',
     kind: 'leading',
     unit: 'score',
     higherIsBetter: true,
     formula:
-      'per account: Σ w_e · ln(1 + count_e) over `key_actions`, as a 0–100 percentile rank among accounts; the KPI is the mean, with the shares of low (<33) / mid / high (≥67)',
+      'per account and period: 100 · Σ w_e · min(1, ln(1 + count_e) / ln(1 + cap_e)) / Σ w_e over `key_actions`, where `cap_e` is a fixed reference per action (set in the project; by default the 90th percentile of per-account counts over the first 3 complete months of data, frozen so the scale does not move); the KPI is the mean over accounts subscribed in P, with the shares of low (<33) / mid / high (≥67). A percentile rank among accounts is not used: its mean is 50 by construction and cannot show a trend',
     params: {
       key_actions: keyActions,
       key_action_weights: {
@@ -147,11 +147,20 @@ export const USAGE_KPIS: KpiDefinition[] = [
         min: 0,
         description: 'Weight w_e per key action (e.g. {export_data: 2}); actions left out weigh 1.',
       },
+      cap_e: {
+        type: 'number_map',
+        default: {},
+        min: 1,
+        description:
+          'Reference count cap_e per key action (e.g. {export_data: 20}): a count at or above it scores full marks. Actions left out take the 90th percentile of the subscribed accounts’ monthly counts (none = 0) over the first 3 complete calendar months of events, at least 1.',
+      },
     },
-    lineage: [EVENT_LOG, USER_ACCOUNTS],
-    version: 1,
+    lineage: [EVENT_LOG, USER_ACCOUNTS, MRR_LOG],
+    grainSensitive: true,
+    // 2: scored against fixed references per action; v1 was a percentile rank among accounts (mean 50).
+    version: 2,
     computation: 'account_activity',
-    also: ['low_share', 'mid_share', 'high_share'],
+    also: ['share_low', 'share_mid', 'share_high'],
   },
   {
     id: 'feature_adoption_rate',

@@ -1,21 +1,20 @@
-// Engagement metrics (a family), the customer engagement score, and customer segmentation by lifecycle
-// (KPI-DEFAULTS.md). Extra outputs of a KPI are result rows whose id extends the KPI's: `kpi.part`.
+// Engagement metrics (a family), the customer engagement score (engagement-score.ts), and customer
+// segmentation by lifecycle (KPI-DEFAULTS.md). Extra outputs of a KPI are result rows whose id extends the
+// KPI's: `kpi.part`.
 import { amountResult, type KpiResult, type ResultContext, ratioResult } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { segmentJoin, segmentSql } from '../dimensions.ts';
-import { eventFilter } from '../event-filter.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { assemble } from '../result-grid.ts';
 import { customerMrrCtes } from '../rollups/customer-mrr.ts';
 import { type RunRollups, type SessionParams, withRollups } from '../rollups/run-rollups.ts';
 import { periodDaysSql, periodsValues, secondsBetween } from '../sql-time.ts';
+import { type ScoreParams, type ScoreScale, scoreScale, scoreSql } from './engagement-score.ts';
 
-export interface EngagementParams extends SessionParams {
+export interface EngagementParams extends SessionParams, ScoreParams {
   /** Events that make a user active (empty: every event). */
   readonly activeEvents: readonly string[];
-  /** Weight of each key action in the engagement score; missing ones weigh 1. */
-  readonly keyActionWeights: Readonly<Record<string, number>>;
 }
 
 export const DEFAULT_ENGAGEMENT_PARAMS: EngagementParams = {
@@ -23,6 +22,7 @@ export const DEFAULT_ENGAGEMENT_PARAMS: EngagementParams = {
   sessionGapMinutes: 30,
   keyActions: ['create_report', 'share_dashboard', 'export_data'],
   keyActionWeights: {},
+  keyActionCaps: {},
 };
 
 export const ENGAGEMENT_KPIS = [
@@ -57,38 +57,6 @@ function metricsSql(req: EngagementRequest, t: Tables, params: SqlParams): strin
   FROM activity a FULL JOIN session_totals t ON t.period_start = a.period_start AND t.segment = a.segment`;
 }
 
-/**
- * Per period, segment and account subscribed at any time in it: the account's score Σ w·ln(1 + count) over
- * key actions in the period, ranked 0–100 among those accounts (ties share a rank).
- */
-function scoreSql(req: EngagementRequest, t: Tables, params: SqlParams): string {
-  const weights = req.params.keyActions.map(
-    (a) => `WHEN ${params.bind(a)} THEN ${params.bind(req.params.keyActionWeights[a] ?? 1)}`,
-  );
-  const weight = weights.length ? `CASE c.name ${weights.join(' ')} ELSE 0 END` : '1';
-  return `WITH periods AS (${periodsValues(req.periods, params)}),
-  subscribed AS (SELECT * FROM ${t.subscribed}),
-  period_days AS (${periodDaysSql(req.periods)}),
-  counts AS (
-    SELECT pd.period_start, a.customer_id, a.name, sum(a.events) AS n FROM ${t.activity} a
-    JOIN period_days pd ON pd.day = a.day
-    WHERE ${eventFilter('a', req.params.keyActions, params)}
-    GROUP BY 1, 2, 3),
-  raw_scores AS (
-    SELECT s.period_start, s.customer_id, coalesce(sum(${weight} * ln(1 + c.n)), 0) AS raw
-    FROM subscribed s LEFT JOIN counts c ON c.period_start = s.period_start AND c.customer_id = s.customer_id
-    GROUP BY 1, 2),
-  -- Ranked on the score rounded to 9 decimals: engines sum floating logs in different orders, and equal
-  -- scores must tie everywhere.
-  ranked AS (
-    SELECT period_start, customer_id,
-      100 * percent_rank() OVER (PARTITION BY period_start ORDER BY CAST(raw AS DECIMAL(38, 9))) AS score
-    FROM raw_scores)
-  SELECT r.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS accounts, sum(r.score) AS score_sum,
-    count(CASE WHEN r.score < 33 THEN 1 END) AS low, count(CASE WHEN r.score >= 67 THEN 1 END) AS high
-  FROM ranked r ${segmentJoin(req.by, 'r.customer_id')} GROUP BY 1, 2`;
-}
-
 /** Per period and segment: customers with a payment history by p_end, by lifecycle state at p_end. */
 function lifecycleSql(req: EngagementRequest, t: Tables, params: SqlParams): string {
   return `WITH ${customerMrrCtes(req.periods, params, t.customerMrr)}
@@ -110,16 +78,47 @@ async function hasRows(engine: Engine, table: string): Promise<boolean> {
 
 /** The run's rollups a query reads (built only when a query needs them). */
 interface Tables {
-  readonly activity: string;
   readonly periodAccounts: string;
   readonly sessions: string;
   readonly customerMrr?: string;
-  readonly subscribed?: string;
 }
-type Build = (req: EngagementRequest, t: Tables, params: SqlParams) => string;
 
 export function computeEngagementKpis(engine: Engine, req: EngagementRequest): Promise<KpiResult[]> {
   return withRollups(engine, req.rollups, (session, rollups) => engagementKpis(session, rollups, req));
+}
+
+/** Engagement metrics' or lifecycle's rows per period and segment. */
+async function familyQuery(
+  engine: Engine,
+  rollups: RunRollups,
+  req: EngagementRequest,
+  kpi: string,
+): Promise<Row[]> {
+  const metrics = kpi === 'engagement_metrics';
+  const tables: Tables = {
+    periodAccounts: metrics ? await rollups.periodAccounts(req.periods, req.params.activeEvents) : '',
+    sessions: metrics ? await rollups.sessions(req.params) : '',
+    customerMrr: metrics ? undefined : await rollups.customerMrr(req.periods),
+  };
+  const params = new SqlParams(engine.dialect);
+  const sql = (metrics ? metricsSql : lifecycleSql)(req, tables, params);
+  return engine.query(sql, params.values);
+}
+
+/** The engagement score's scale and rows; no rows when there is nothing to score against or with. */
+async function scoreQuery(
+  engine: Engine,
+  rollups: RunRollups,
+  req: EngagementRequest,
+): Promise<{ scale: ScoreScale | undefined; rows: Row[] }> {
+  const scale = await scoreScale(engine, rollups, req);
+  if (!scale || scale.totalWeight <= 0) return { scale, rows: [] };
+  const tables = {
+    activity: await rollups.activity(scale.actions.map((a) => a.name)),
+    subscribed: await rollups.subscribed(req.periods),
+  };
+  const params = new SqlParams(engine.dialect);
+  return { scale, rows: await engine.query(scoreSql(req, scale, tables, params), params.values) };
 }
 
 async function engagementKpis(
@@ -130,30 +129,14 @@ async function engagementKpis(
   const wanted = req.kpis.filter((k) => (ENGAGEMENT_KPIS as readonly string[]).includes(k));
   const results: KpiResult[] = [];
   for (const kpi of wanted) {
-    const [build, table]: [Build, string] =
-      kpi === 'engagement_metrics'
-        ? [metricsSql, 'events']
-        : kpi === 'customer_engagement_score'
-          ? [scoreSql, 'subscription_changes']
-          : [lifecycleSql, 'subscription_changes'];
+    const score = kpi === 'customer_engagement_score';
     const available =
-      (await hasRows(engine, table)) &&
-      (kpi !== 'customer_engagement_score' || (await hasRows(engine, 'events')));
-    const params = new SqlParams(engine.dialect);
-    const keyActions = req.params.keyActions.length ? req.params.keyActions : undefined;
-    const tables: Tables = {
-      activity: available && kpi === 'customer_engagement_score' ? await rollups.activity(keyActions) : '',
-      periodAccounts:
-        available && kpi === 'engagement_metrics'
-          ? await rollups.periodAccounts(req.periods, req.params.activeEvents)
-          : '',
-      sessions: available && kpi === 'engagement_metrics' ? await rollups.sessions(req.params) : '',
-      customerMrr:
-        available && kpi === 'customer_segmentation' ? await rollups.customerMrr(req.periods) : undefined,
-      subscribed:
-        available && kpi === 'customer_engagement_score' ? await rollups.subscribed(req.periods) : undefined,
-    };
-    const rows = available ? await engine.query(build(req, tables, params), params.values) : [];
+      (await hasRows(engine, kpi === 'engagement_metrics' ? 'events' : 'subscription_changes')) &&
+      (!score || (await hasRows(engine, 'events')));
+    let scale: ScoreScale | undefined;
+    let rows: Row[] = [];
+    if (available && score) ({ scale, rows } = await scoreQuery(engine, rollups, req));
+    else if (available) rows = await familyQuery(engine, rollups, req, kpi);
     const byKey = new Map(rows.map((r) => [`${String(r.period_start)}|${String(r.segment)}`, r]));
     results.push(
       ...assemble(
@@ -161,11 +144,36 @@ async function engagementKpis(
         [kpi],
         [byKey],
         () => available,
-        (k, ctx, key) => familyRows(k, ctx, byKey.get(key)),
+        (k, ctx, key) => (score ? scoreRows(ctx, byKey.get(key), scale) : familyRows(k, ctx, byKey.get(key))),
       ),
     );
   }
   return results;
+}
+
+/**
+ * The score's mean and its bands' shares. Without a scale (a cap must come from reference months none of
+ * which is over) nothing is scored: null, censored. With a provisional scale every row is censored.
+ */
+function scoreRows(ctx: ResultContext, r: Row | undefined, scale: ScoreScale | undefined): KpiResult[] {
+  const part = (name: string): ResultContext => ({ ...ctx, kpi: `${ctx.kpi}.${name}` });
+  const accounts = num(r, 'accounts');
+  const low = num(r, 'low');
+  const high = num(r, 'high');
+  const rows =
+    scale && scale.totalWeight > 0
+      ? [
+          ratioResult(ctx, num(r, 'score_sum'), accounts, accounts),
+          ratioResult(part('share_low'), low, accounts, accounts),
+          ratioResult(part('share_mid'), accounts - low - high, accounts, accounts),
+          ratioResult(part('share_high'), high, accounts, accounts),
+        ]
+      : [ctx, part('share_low'), part('share_mid'), part('share_high')].map((c) =>
+          // Σ w_e = 0: the score's denominator; no scale: an amount that is not there yet.
+          scale ? ratioResult(c, 0, 0, accounts) : { ...amountResult(c, 0, 0), value: null, numerator: null },
+        );
+  if (scale && !scale.provisional) return rows;
+  return rows.map((x) => ({ ...x, flags: [...x.flags, 'censored'] }));
 }
 
 function familyRows(kpi: string, ctx: ResultContext, r: Row | undefined): KpiResult[] {
@@ -178,16 +186,6 @@ function familyRows(kpi: string, ctx: ResultContext, r: Row | undefined): KpiRes
       ratioResult(part('sessions_per_user'), sessions, users, users),
       ratioResult(part('mean_session_minutes'), num(r, 'session_minutes'), sessions, sessions),
       ratioResult(part('key_actions_per_session'), num(r, 'key_action_events'), sessions, sessions),
-    ];
-  }
-  if (kpi === 'customer_engagement_score') {
-    const accounts = num(r, 'accounts');
-    const mid = accounts - num(r, 'low') - num(r, 'high');
-    return [
-      ratioResult(ctx, num(r, 'score_sum'), accounts, accounts),
-      ratioResult(part('share_low'), num(r, 'low'), accounts, accounts),
-      ratioResult(part('share_mid'), mid, accounts, accounts),
-      ratioResult(part('share_high'), num(r, 'high'), accounts, accounts),
     ];
   }
   const total = LIFECYCLE_STATES.reduce((sum, s) => sum + num(r, s), 0);

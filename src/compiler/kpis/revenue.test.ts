@@ -103,10 +103,24 @@ test('January has no customers at its start: rates are null with zero_denominato
   }
 });
 
-test('expansion growth compares with the previous period (January had none: null; March: (0 − 50) / 50)', async () => {
+test('expansion growth rate: expansion over MRR at the start; `.change` compares with the previous period', async () => {
   const rows = await run(['expansion_revenue_growth_rate']);
-  assert.equal(find(rows, 'expansion_revenue_growth_rate', FEB).value, null);
-  assert.equal(find(rows, 'expansion_revenue_growth_rate', MAR).value, -1);
+  const JAN = '2024-01-01T00:00:00.000Z';
+  const rate = (start: string) => triple(find(rows, 'expansion_revenue_growth_rate', start));
+  const change = (start: string) => triple(find(rows, 'expansion_revenue_growth_rate.change', start));
+  // January: no one pays at its start (Σ s = 0): null. December had no expansion either: change null.
+  assert.deepEqual(rate(JAN), [null, 0, 0]);
+  assert.deepEqual(change(JAN), [null, 0, 0]);
+  // February: a grows 100 → 150 (expansion 50) over Σ s = 100 + 200 = 300: 1/6. January's expansion was
+  // 0, so the change is undefined.
+  const feb = rate(FEB);
+  close(feb[0] ?? Number.NaN, 50 / 300);
+  assert.deepEqual(feb.slice(1), [50, 300]);
+  assert.deepEqual(change(FEB), [null, 50, 0]);
+  // March: Σ s = 150 (a) + 120 (b); a churns, b stays flat, d's return is a reactivation: expansion 0,
+  // 0 / 270 = 0. The change from February: (0 − 50) / 50 = −1.
+  assert.deepEqual(rate(MAR), [0, 0, 270]);
+  assert.deepEqual(change(MAR), [-1, -50, 50]);
 });
 
 test('referral churn and retention count only referred customers (b, d)', async () => {

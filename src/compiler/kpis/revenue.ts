@@ -42,7 +42,8 @@ const MEASURES: (keyof Aggregate)[] = [
   'customers_downgraded',
 ];
 
-type Formula = (a: Aggregate, ctx: ResultContext, previous: Aggregate | undefined) => KpiResult;
+/** A KPI's main row, and any extra rows (`kpi.part`) reported beside it. */
+type Formula = (a: Aggregate, ctx: ResultContext, previous: Aggregate | undefined) => KpiResult | KpiResult[];
 
 const churnRate: Formula = (a, ctx) =>
   ratioResult(ctx, a.customers_churned, a.customers_start, a.customers_start);
@@ -75,10 +76,20 @@ export const REVENUE_FORMULAS: Record<string, { formula: Formula; referredOnly?:
       ),
   },
   expansion_revenue: { formula: (a, ctx) => amountResult(ctx, a.expansion_mrr, a.customers_start) },
+  // Expansion over MRR at the start; `.change` is the period-over-period change in expansion (version 1's
+  // value), undefined after a period without expansion.
   expansion_revenue_growth_rate: {
     formula: (a, ctx, prev) => {
       const before = prev?.expansion_mrr ?? 0;
-      return ratioResult(ctx, a.expansion_mrr - before, before, a.customers_start);
+      return [
+        ratioResult(ctx, a.expansion_mrr, a.start_mrr, a.customers_start),
+        ratioResult(
+          { ...ctx, kpi: `${ctx.kpi}.change` },
+          a.expansion_mrr - before,
+          before,
+          a.customers_start,
+        ),
+      ];
     },
   },
   customer_downgrade_rate: {
@@ -177,7 +188,7 @@ export async function computeRevenueKpis(engine: Engine, req: RevenueRequest): P
         };
         const a = source.get(`${p.start}|${segment}`) ?? empty();
         const prev = previous ? source.get(`${previous.start}|${segment}`) : undefined;
-        results.push(spec.formula(a, ctx, prev));
+        results.push(...[spec.formula(a, ctx, prev)].flat());
       });
     }
   }

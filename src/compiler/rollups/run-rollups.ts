@@ -265,6 +265,17 @@ export class RunRollups {
     );
   }
 
+  /**
+   * Like `subscribed`, but a kept table that holds these periods is returned as it is, with its other
+   * months, instead of a copy: for a reader that keeps only its own periods' rows (engagement score's
+   * reference months).
+   */
+  async subscribedIncluding(periods: readonly Period[]): Promise<string> {
+    const kept = await this.keptMonthly(MONTHLY_KEYS.subscribed(ANY_MONTHS));
+    if (kept && withinMonths(kept, periods)) return kept.table;
+    return this.subscribed(periods);
+  }
+
   /** The kept monthly table whose key matches `key` but for its months; undefined when none is current. */
   private async keptMonthly(key: string): Promise<KeptMonthly | undefined> {
     const same = MONTHLY_KEYS.withoutMonths(key);
