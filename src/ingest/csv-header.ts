@@ -28,18 +28,28 @@ export function splitCsvLine(line: string): string[] {
   return fields;
 }
 
-export async function readCsvHeader(path: string, name: string): Promise<string[]> {
+export interface CsvHeader {
+  /** Column names as the file writes them (trimmed), in file order. */
+  readonly names: string[];
+  /** The header line ends in a lone CR (classic Mac line ends), not LF or CR LF. */
+  readonly crLineEnds: boolean;
+}
+
+export async function readCsvHeader(path: string, name: string): Promise<CsvHeader> {
   const handle = await open(path, 'r');
   try {
     const buffer = Buffer.alloc(HEADER_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, HEADER_BYTES, 0);
     let text = buffer.subarray(0, bytesRead).toString('utf8');
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    const end = text.search(/\r?\n/);
+    // A line ends at LF, CR LF, or a lone CR (old Mac files; DuckDB reads them too).
+    const end = text.search(/\r\n|\n|\r/);
+    const crLineEnds = end >= 0 && text[end] === '\r' && text[end + 1] !== '\n' && end + 1 < text.length;
     if (end < 0 && bytesRead === HEADER_BYTES) {
       throw badInput('the header line is longer than 64 KiB', { file: name, line: 1 }, 'is this a CSV file?');
     }
-    const header = splitCsvLine(end < 0 ? text : text.slice(0, end)).map((h) => h.trim().toLowerCase());
+    // Names keep their case: contract columns are matched without it, extra columns are kept as written.
+    const header = splitCsvLine(end < 0 ? text : text.slice(0, end)).map((h) => h.trim());
     if (header.some((h) => h.includes('\ufffd'))) {
       throw badInput(
         'the header line is not UTF-8 text',
@@ -47,7 +57,7 @@ export async function readCsvHeader(path: string, name: string): Promise<string[
         're-save the file as UTF-8',
       );
     }
-    const seen = new Set<string>();
+    const seen = new Map<string, string>();
     header.forEach((h, i) => {
       if (h === '') {
         throw badInput(
@@ -56,15 +66,17 @@ export async function readCsvHeader(path: string, name: string): Promise<string[
           'name every column',
         );
       }
-      if (seen.has(h))
+      const first = seen.get(h.toLowerCase());
+      if (first !== undefined) {
         throw badInput(
-          `column ${h} appears twice in the header`,
-          { file: name, line: 1, column: h },
+          `column ${first} appears twice in the header${first === h ? '' : ` (also as ${h}; case does not tell columns apart)`}`,
+          { file: name, line: 1, column: first },
           'keep one',
         );
-      seen.add(h);
+      }
+      seen.set(h.toLowerCase(), h);
     });
-    return header;
+    return { names: header, crLineEnds };
   } finally {
     await handle.close();
   }

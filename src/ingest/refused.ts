@@ -7,7 +7,7 @@ import type { BindValue } from '../warehouse/engine.ts';
 import { SqlParams } from '../warehouse/sql-builder.ts';
 import { blankLines } from './blank-lines.ts';
 import type { SourceFile } from './discover.ts';
-import { csvRejectProblem } from './problems.ts';
+import { readerRejectProblem } from './problems.ts';
 import type { SourceReader } from './stage-source.ts';
 import { recordNumber, type StageTables } from './stage-tables.ts';
 
@@ -71,7 +71,7 @@ async function setLines(
   st: StageTables,
   rejects: boolean,
 ) {
-  const blanks = file.format === 'csv' ? await blankLines(file.path) : [];
+  const blanks = file.format === 'csv' ? await blankLines(file.path, src.crLineEnds) : [];
   if (blanks.length === 0 && !rejects) {
     await db.run(`UPDATE ${st.refused} SET line = rec + ${src.lineOffset}`);
     return;
@@ -94,6 +94,9 @@ async function setLines(
   );
 }
 
+/** The column of an outcome 'code|column': all after the first bar (an extra column's name may hold one). */
+const afterBar = (outcome: string) => `substr(${outcome}, strpos(${outcome}, '|') + 1)`;
+
 /**
  * Materialises the refused and duplicate records (few) before anything is published, so publishing cannot
  * change their verdict, then gives them their line and raw text.
@@ -111,9 +114,9 @@ export async function collectRefused(
   await db.run(
     `CREATE OR REPLACE TEMP TABLE ${st.refused} AS
      SELECT x.__rec AS rec, NULL::BIGINT AS line, split_part(x.__outcome, '|', 1) AS code,
-       nullif(split_part(x.__outcome, '|', 2), '') AS col,
-       coalesce(x.__value, CASE split_part(x.__outcome, '|', 2) ${typedValueOfColumn} END) AS value,
-       x.__raw AS raw
+       nullif(${afterBar('x.__outcome')}, '') AS col,
+       coalesce(x.__value, CASE ${afterBar('x.__outcome')} ${typedValueOfColumn} END) AS value,
+       x.__raw AS raw, x.__key AS key
      FROM ${st.outcome} x WHERE x.__outcome IS NOT NULL`,
   );
   await db.run(
@@ -144,7 +147,7 @@ export async function collectRefused(
 const keepOnce = `NOT EXISTS (SELECT 1 FROM tenure_quarantine e WHERE e.table_name = $2 AND e.file = $3
       AND e.line = q.line AND e.reason_code = q.code AND e.raw IS NOT DISTINCT FROM q.raw)`;
 
-/** Inside the load's transaction: keeps the refused records and the lines the CSV reader refused. */
+/** Inside the load's transaction: keeps the refused records and the lines the reader refused. */
 export async function keepRefused(
   db: DuckDBEngine,
   file: SourceFile,
@@ -155,7 +158,7 @@ export async function keepRefused(
   const params: BindValue[] = [loadId, file.table, file.path];
   await db.run(
     `INSERT INTO tenure_quarantine
-     SELECT $1, $2, $3, q.line, q.col, q.value, q.code, m.reason, q.raw
+     SELECT $1, $2, $3, q.line, q.col, q.value, q.code, replace(m.reason, '{key}', coalesce(q.key, '')), q.raw
      FROM ${st.refused} q JOIN problem_reasons m ON m.code = q.code
      WHERE q.code <> 'duplicate' AND ${keepOnce}`,
     params,
@@ -164,12 +167,15 @@ export async function keepRefused(
   const p = new SqlParams(db.dialect);
   for (const value of params) p.bind(value);
   const headerCase = (src.header ?? []).map((h, i) => `WHEN 'c${i}' THEN ${p.bind(h)}`).join(' ');
-  const codeCase = CSV_REJECT_KINDS.map((k) => `WHEN '${k}' THEN '${csvRejectProblem(k)}'`).join(' ');
+  const codeCase = CSV_REJECT_KINDS.map(
+    (k) => `WHEN '${k}' THEN '${readerRejectProblem(k, file.format)}'`,
+  ).join(' ');
+  const otherwise = file.format === 'csv' ? 'malformed_line' : 'bad_json_line';
   await db.run(
     `INSERT INTO tenure_quarantine
      SELECT $1, $2, $3, q.line, q.col, NULL, q.code, m.reason, q.raw FROM (
        SELECT DISTINCT ON (line) line, CASE column_name ${headerCase || 'WHEN NULL THEN NULL'} END AS col,
-         CASE error_type ${codeCase} ELSE 'malformed_line' END AS code, csv_line AS raw
+         CASE error_type ${codeCase} ELSE '${otherwise}' END AS code, csv_line AS raw
        FROM ${st.rejects} ORDER BY line, error_type) q
      JOIN problem_reasons m ON m.code = q.code
      WHERE ${keepOnce}`,

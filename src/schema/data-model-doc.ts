@@ -67,17 +67,40 @@ Tenure reads a company's data as a folder of files, one per canonical table, eac
 optional, and a KPI whose table is missing reports "no data" instead of failing.
 
 ## Reading rules (all tables)
-- **CSV**: UTF-8, comma-separated, a header line naming the columns (any order, case-insensitive), values with
-  commas, quotes or line breaks in double quotes ("" for a quote inside). Empty means missing.
-  \`line\` in messages is the record number plus one for the header: the physical line unless an earlier value
-  spans lines.
+- **Files**: each table's file must be a regular file in the data folder (a link is followed only when it
+  leads to a file inside the folder). A folder, a dangling link or a link leading out of the folder under a
+  table's name stops the load, naming it; nothing is read from it.
+- **CSV**: UTF-8, comma-separated, a header line naming the columns (any order; contract columns are matched
+  without case, so two names that differ only in case are refused), values with commas, quotes or line
+  breaks in double quotes ("" for a quote inside). Empty means missing. Lines end in LF, CR LF or a lone CR
+  (old Mac files), the same throughout: a file that mixes them stops the load, naming the first line that
+  differs. \`line\` in messages is the record number plus one for the header: the physical line unless an
+  earlier value spans lines.
 - **NDJSON**: one JSON object per line, keys named as the columns; blank lines are skipped. Events may also come
   in Segment's \`track\` shape: \`messageId\` → event_id, \`userId\` → user_id, \`context.groupId\` → customer_id,
   \`timestamp\` → occurred_at, \`event\` → name, \`properties\` → properties; other Segment calls are refused.
+  A Segment field is read only when the line lacks the column it stands for (\`messageId\` beside an
+  \`event_id\` is kept in properties), and \`context\` is kept in properties unless it holds nothing but the
+  groupId read as customer_id.
+- **Lines a reader cannot take** (CSV or NDJSON: not UTF-8, longer than 10 MB, or of the wrong shape) are
+  quarantined with their line number; the rest of the file loads.
 - **Parquet**: columns named as below, of any type that converts; \`line\` is the row number (from 1).
-- **Timestamps** are ISO 8601 with or without an offset (\`2025-01-31T09:30:00Z\`, \`2025-01-31T11:30:00+02:00\`,
-  \`2025-01-31 09:30\`, \`2025-01-31\`); without an offset they are UTC. All are stored in UTC. A timestamp more
-  than the future tolerance (1 day, \`--future-tolerance\`) past the load time is refused.
+- **Values beyond the contract**: columns (CSV, Parquet) and NDJSON keys that are not in a table's contract are
+  kept in its JSON column (customers.attributes, events.properties) under the name the file gives, case
+  included, after the keys of the row's own object. An empty cell or a JSON null adds nothing. When the row's
+  own object holds the same key, the two must agree (compared as text: 5 and "5" agree, objects and arrays by
+  their JSON text) and the value is kept once; when they differ the row is quarantined (extra_column_conflict,
+  naming the column): nothing is overwritten or erased. A JSON object that gives a key twice, at any depth, is
+  quarantined too (duplicate_json_key, naming the key), since readers keep only one of the two values.
+  Tables without a JSON column do not read columns beyond their contract.
+- **Timestamps** are ISO 8601 / RFC 3339 with or without an offset (\`2025-01-31T09:30:00Z\`,
+  \`2025-01-31T11:30:00+02:00\`, \`2025-01-31 09:30\`, \`2025-01-31\`); without an offset they are UTC. \`t\` and \`z\`
+  may be lowercase (RFC 3339), and a trailing \` UTC\` or \` GMT\` means UTC. A time-zone name or abbreviation
+  (\`PST\`, \`CET\`, \`America/New_York\`) is refused (time_zone_name): abbreviations are ambiguous (CST is US
+  Central or China) and ISO 8601 has none; write the offset (\`-08:00\`). Timestamps are stored to the
+  microsecond: more than 6 digits after the point are refused (sub_microsecond) unless the extra digits are
+  zeros, never cut. All are stored in UTC. A timestamp more than the future tolerance (1 day,
+  \`--future-tolerance\`) past the load time is refused.
 - **Money** is a plain decimal (\`1234.50\`), stored with four decimals; \`currency\` (ISO 4217) is optional.
 - **Keys**: a row whose key was already read with the same content is a duplicate delivery: kept once and
   counted. The same key with other content is a conflict: every version in the file is quarantined, and a new
@@ -87,8 +110,9 @@ optional, and a KPI whose table is missing reports "no data" instead of failing.
   where users are customers, a user_id that is a customer_id is taken as the customer.
 - Every row read is **loaded**, **quarantined** (with file, line, column, value and reason; \`tenure quarantine\`
   lists them) or counted as a **duplicate**: read = loaded + quarantined + duplicates. A problem with the
-  file itself (empty, unreadable, a required column missing from the header) stops the load with a message,
-  and nothing is changed. A load is one transaction: all of it lands or none of it.
+  file itself (empty, unreadable, mixed line endings, a required column missing from the header) stops the
+  load with a message naming the file (and line, where there is one), and nothing is changed. A load is one
+  transaction: all of it lands or none of it.
 `;
 
 export function renderDataModel(): string {

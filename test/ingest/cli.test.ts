@@ -2,6 +2,7 @@
 // --json shapes, and the TENURE_PROGRESS=lines progress lines.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
@@ -168,6 +169,26 @@ describe('tenure ingest (command line)', { concurrency: 2 }, () => {
       const r = await tenure(['ingest', '--data', folder, '--db', join(dir, 't.duckdb')]);
       assertOneLineError(r, /no customers file in/);
       assert.ok(r.stderr.startsWith(`tenure: ${folder}: `), r.stderr);
+    });
+  });
+  test('a folder named orders.csv: exit 2 and one line naming it (it was exit 70 with a stack trace)', async () => {
+    await withTempDir(async (dir) => {
+      const data = join(dir, 'data');
+      await mkdir(join(data, 'orders.csv'), { recursive: true });
+      await writeFile(join(data, 'customers.csv'), 'customer_id,signed_up_at\nc1,2024-01-05\n');
+      const r = await tenure(['ingest', '--data', data, '--db', join(dir, 't.duckdb')]);
+      assertOneLineError(r, /^tenure: orders\.csv: this is a folder, not a file — /);
+    });
+  });
+
+  test('customers.csv linked to /etc/passwd: exit 2, and nothing of the file is shown', async () => {
+    await withTempDir(async (dir) => {
+      const data = join(dir, 'data');
+      await mkdir(data);
+      await symlink('/etc/passwd', join(data, 'customers.csv'));
+      const r = await tenure(['ingest', '--data', data, '--db', join(dir, 't.duckdb')]);
+      assertOneLineError(r, /^tenure: customers\.csv: the file is a link to a file outside the data folder/);
+      assert.doesNotMatch(r.stderr, /root|bash|passwd/);
     });
   });
 });
