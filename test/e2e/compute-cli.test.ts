@@ -145,7 +145,7 @@ describe('tenure catalog diff and the change log', () => {
       assert.equal(run.status, 0, run.stderr);
       const log = tenure(['catalog', 'diff', '--db', db, '--kpi', 'customer_renewal_rate']);
       assert.match(log.stdout, /no changes to the shipped catalog/);
-      assert.equal(log.stdout.match(/^customer_renewal_rate\s+1\s+[0-9a-f]{12}/gm)?.length, 2);
+      assert.equal(log.stdout.match(/^customer_renewal_rate\s+2\s+[0-9a-f]{12}/gm)?.length, 2);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
