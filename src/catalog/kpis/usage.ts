@@ -166,7 +166,7 @@ export const USAGE_KPIS: KpiDefinition[] = [
     id: 'feature_adoption_rate',
     name: 'Feature Adoption Rate (Ongoing)',
     description:
-      'For each feature, the share of recently active users who used it in most of the last few complete weeks: sustained use, not a single try. The feature list is overridable.',
+      'For each feature, the share of recently active users who used it in most of the last few complete weeks: sustained use, not a single try; a period whose weeks reach back before the data’s first day is flagged censored, and the feature list is overridable.',
     activity: 'retention_programs',
     kind: 'leading',
     unit: 'ratio',
@@ -180,7 +180,8 @@ export const USAGE_KPIS: KpiDefinition[] = [
       active_events: activeEvents,
     },
     lineage: [EVENT_LOG],
-    version: 1,
+    // 2: a period whose first week begins before the data is flagged censored (issue 15 item 4).
+    version: 2,
     computation: 'feature_usage',
     also: ['per_feature'],
   },
@@ -204,7 +205,7 @@ export const USAGE_KPIS: KpiDefinition[] = [
     id: 'time_to_first_repeat_action',
     name: 'Time to First Repeat Action',
     description:
-      'For users who first did a key action in the period, the median number of days until they did it a second time, among those who did so within the horizon; the share who repeated is reported too. The action is overridable.',
+      'For users who first did a key action in the period, the median number of days until they did it a second time, among those who did so within the horizon; the share who repeated is reported too. A user counts only once the whole horizon after the first use is observed, in the share’s numerator and denominator alike; the action is overridable.',
     activity: 'retention_campaigns',
     kind: 'leading',
     unit: 'days',
@@ -220,7 +221,8 @@ export const USAGE_KPIS: KpiDefinition[] = [
       horizon_days: integer(30, 'Days after the first use within which a repeat counts.'),
     },
     lineage: [EVENT_LOG],
-    version: 1,
+    // 2: users whose horizon is still open at the data's end are censored, successes included (issue 15 item 1).
+    version: 2,
     computation: 'time_to_event',
     also: ['repeat_share'],
   },
