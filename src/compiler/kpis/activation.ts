@@ -13,8 +13,10 @@
 //   first of `nDays` (default 7).
 // - drop-off: per account, the first step-1 event in P starts the funnel; each next step is the earliest
 //   event of that name strictly after the previous step and at most window_days after step 1. Accounts
-//   whose window reaches past as_of are censored (left out of every step). `.step_<i>` (i ≥ 2) is
+//   whose window reaches past as_of are censored (left out of every step). `.per_step.step_<i>` (i ≥ 2) is
 //   1 − reached(i)/reached(i−1).
+// - sub-results are named as the catalog's `also` says: `.per_milestone.<milestone>`, `.per_day.d<N>`,
+//   `.per_step.step_<i>`, `.share_reaching`.
 // - time to exceed value: signals at or after signup. An account counts once its horizon is over
 //   (signed_up_at + horizon_days ≤ as_of), whether it reached the signal or not: one whose horizon is open is
 //   censored, left out of the share's numerator and denominator and of the median, even when it has already
@@ -116,7 +118,7 @@ function activatedSql(req: ActivationRequest, firsts: string): string {
  * The run's tables of milestone firsts and activation times for these parameters, built once and read by
  * the milestone, follow-up and cohort-retention queries (each adds its own periods and segments).
  */
-async function activationTables(
+export async function activationTables(
   rollups: RunRollups,
   req: ActivationRequest,
   activity: string,
@@ -137,7 +139,7 @@ async function activationTables(
   return { firsts, activated };
 }
 
-interface ActivationTables {
+export interface ActivationTables {
   readonly firsts: string;
   readonly activated: string;
 }
@@ -446,7 +448,7 @@ async function activationKpis(
           const whole = milestones.get(`${key}|`);
           const extra = unique(req.params.activationMilestones).map((m) =>
             censoredRatio(
-              sub(ctx, m),
+              sub(ctx, `per_milestone.${m}`),
               num(milestones.get(`${key}|${m}`), 'hits'),
               num(whole, 'eligible'),
               num(whole, 'censored'),
@@ -462,7 +464,7 @@ async function activationKpis(
             const r = retention.get(`${key}|d${n}`);
             return censoredRatio(c, num(r, 'hits'), num(r, 'eligible'), num(r, 'censored'));
           };
-          return [at(ns[0] ?? '7', ctx), ...ns.map((n) => at(n, sub(ctx, `d${n}`)))];
+          return [at(ns[0] ?? '7', ctx), ...ns.map((n) => at(n, sub(ctx, `per_day.d${n}`)))];
         }
         case 'drop_off_rate': {
           const r = funnel.get(`${key}|`);
@@ -472,7 +474,12 @@ async function activationKpis(
           const rows = [censoredRatio(ctx, reached(1) - reached(k), reached(1), censored)];
           for (let i = 2; i <= k; i++)
             rows.push(
-              censoredRatio(sub(ctx, `step_${i}`), reached(i - 1) - reached(i), reached(i - 1), censored),
+              censoredRatio(
+                sub(ctx, `per_step.step_${i}`),
+                reached(i - 1) - reached(i),
+                reached(i - 1),
+                censored,
+              ),
             );
           return rows;
         }
@@ -482,7 +489,7 @@ async function activationKpis(
           const censored = num(r, 'censored');
           return [
             medianResult(ctx, median, num(r, 'hits'), censored),
-            censoredRatio(sub(ctx, 'share_within_horizon'), num(r, 'hits'), num(r, 'eligible'), censored),
+            censoredRatio(sub(ctx, 'share_reaching'), num(r, 'hits'), num(r, 'eligible'), censored),
           ];
         }
       }
