@@ -11,6 +11,7 @@ import { parseMetricStats } from '../../experiments/stats/input.ts';
 import { type Adjustment, adjustPValues } from '../../experiments/stats/multiple-testing.ts';
 import { sampleRatioMismatch } from '../../experiments/stats/srm.ts';
 import { formatTable, printJson } from '../output.ts';
+import { registerExperimentAnalyze } from './experiment-analyze.ts';
 import { registerExperimentRegistry } from './experiment-registry.ts';
 import { show } from './model.ts';
 import { requireFile } from './model-rfm.ts';
@@ -176,4 +177,5 @@ export function registerExperiment(program: Command): void {
   registerSrm(experiment);
   registerAdjust(experiment);
   registerExperimentRegistry(experiment);
+  registerExperimentAnalyze(experiment);
 }
