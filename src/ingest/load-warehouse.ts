@@ -4,6 +4,8 @@
 import { CATALOG, type Catalog } from '../catalog/catalog.ts';
 import { rollupAsksFor } from '../compiler/compute.ts';
 import { storeRollups } from '../compiler/rollups/stored-rollups.ts';
+import { ClickHouseEngine } from '../warehouse/clickhouse/clickhouse-engine.ts';
+import { storeClickHouseRollups } from '../warehouse/clickhouse/clickhouse-rollups.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import type { IngestOptions, IngestReport } from './ingest.ts';
 import { ingestInto } from './publish-target.ts';
@@ -23,6 +25,10 @@ export interface LoadReport extends IngestReport {
 
 export async function loadWarehouse(engine: Engine, opts: LoadOptions): Promise<LoadReport> {
   const report = await ingestInto(engine, opts);
-  const rollups = await storeRollups(engine, rollupAsksFor('all', opts.catalog ?? CATALOG));
+  // ClickHouse keeps its own rollups (its SQL is not the compiler's yet: issue 18's dialect layer).
+  const rollups =
+    engine instanceof ClickHouseEngine
+      ? await storeClickHouseRollups(engine)
+      : await storeRollups(engine, rollupAsksFor('all', opts.catalog ?? CATALOG));
   return { ...report, rollups, seconds: report.seconds + rollups.seconds };
 }

@@ -12,10 +12,12 @@ import { join } from 'node:path';
 import { TenureError } from '../errors/tenure-error.ts';
 import { TABLE_NAMES } from '../schema/tables.ts';
 import { ensureWarehouseTables, LOAD_ID_COLUMN } from '../warehouse/canonical-ddl.ts';
+import { ClickHouseEngine } from '../warehouse/clickhouse/clickhouse-engine.ts';
 import { DuckDBEngine } from '../warehouse/duckdb/duckdb-engine.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { PostgresEngine } from '../warehouse/postgres/postgres-engine.ts';
 import { type IngestOptions, type IngestReport, ingest } from './ingest.ts';
+import { ingestIntoClickHouse } from './publish-clickhouse.ts';
 
 const SYSTEM_TABLES = ['tenure_loads', 'tenure_load_files', 'tenure_quarantine'] as const;
 /** Every table a load writes, in reference order (customers first) and then the bookkeeping. */
@@ -107,6 +109,7 @@ async function publishLoad(
 /** Loads `opts.dataDir` into `target`, whatever its engine, as one atomic, idempotent load. */
 export async function ingestInto(target: Engine, opts: IngestOptions): Promise<IngestReport> {
   if (target instanceof DuckDBEngine) return ingest(target, opts);
+  if (target instanceof ClickHouseEngine) return ingestIntoClickHouse(target, opts);
   if (!(target instanceof PostgresEngine)) {
     throw new TenureError('internal', `loading into ${target.dialect.name} is not supported yet`);
   }

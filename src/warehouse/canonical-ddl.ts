@@ -3,7 +3,7 @@ import { TABLE_NAMES, type TableName, tableSpec } from '../schema/tables.ts';
 import type { Engine } from './engine.ts';
 
 /** Bookkeeping: one row per load, one per file loaded, one per rejected row. */
-const SYSTEM_TABLES: Record<string, [string, string][]> = {
+export const SYSTEM_TABLES: Record<string, [string, string][]> = {
   tenure_loads: [
     ['load_id', 'BIGINT'],
     ['started_at', 'TIMESTAMPTZ'],

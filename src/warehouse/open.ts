@@ -1,7 +1,10 @@
-// Opens the warehouse a command names: a postgres:// (or postgresql://) URL picks PostgreSQL, anything
-// else is the path of a DuckDB file. (clickhouse:// will come.)
+// Opens the warehouse a command names: a postgres:// (or postgresql://) URL picks PostgreSQL, a
+// clickhouse:// or chdb:// URL ClickHouse (clickhouse/clickhouse-url.ts), anything else is the path of a
+// DuckDB file.
 import { existsSync } from 'node:fs';
 import { TenureError } from '../errors/tenure-error.ts';
+import { ClickHouseEngine } from './clickhouse/clickhouse-engine.ts';
+import { isClickHouseUrl } from './clickhouse/clickhouse-url.ts';
 import { DuckDBEngine } from './duckdb/duckdb-engine.ts';
 import type { Engine } from './engine.ts';
 import { PostgresEngine } from './postgres/postgres-engine.ts';
@@ -14,6 +17,7 @@ export function isPostgresUrl(location: string): boolean {
 
 export async function openWarehouse(location: string, opts: { mustExist: boolean }): Promise<Engine> {
   if (isPostgresUrl(location)) return PostgresEngine.open(location);
+  if (isClickHouseUrl(location)) return ClickHouseEngine.open(location);
   return openDuckDB(location, opts);
 }
 
@@ -23,7 +27,7 @@ export async function openDuckDB(location: string, opts: { mustExist: boolean })
   if (scheme !== undefined) {
     throw new TenureError('bad_input', `warehouse URLs of this kind are not supported: ${scheme}://`, {
       where: { field: '--db' },
-      hint: 'give the path of a DuckDB file, or a postgres:// URL',
+      hint: 'give the path of a DuckDB file, or a postgres://, clickhouse:// or chdb:// URL',
     });
   }
   if (opts.mustExist && location !== ':memory:' && !existsSync(location)) {
