@@ -260,9 +260,13 @@ export async function ingestIntoClickHouse(
     await checkStorable(stage, target, report.loadId, byTable);
     const publish = async () => {
       if (((await publishedLoadIds(target)).at(-1) ?? 0) !== lastLoadId) {
-        throw new TenureError('busy', `another load reached ${target.location} while this one ran`, {
-          hint: 'run the load again: nothing of it was published',
-        });
+        throw new TenureError(
+          'engine_failure',
+          `another load reached ${target.location} while this one ran`,
+          {
+            hint: 'run the load again: nothing of it was published',
+          },
+        );
       }
       const source = resolve(opts.dataDir);
       const id = await beginLoad(target, started, source);
