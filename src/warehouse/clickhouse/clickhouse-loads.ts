@@ -36,7 +36,7 @@ export async function beginLoad(engine: ClickHouseEngine, started: Date, source:
   );
   if (Number(taken?.n) !== 1) {
     throw new TenureError(
-      'busy',
+      'engine_failure',
       `another load into ${engine.location} began at the same moment as this one`,
       {
         hint: 'run the load again once the other one has finished: nothing of this one was written',
