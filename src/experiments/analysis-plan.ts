@@ -1,17 +1,22 @@
 // What the analysis needs of an experiment's plan: the arms with their planned weights (and the periods of
 // other weights, when a change of weights was recorded), the outcomes with their roles, alpha, the method
 // and the multiple-testing family. The registry (src/experiments/registry) owns plans; its resolved plan
-// passes in as an `AnalysisPlan` (its PlannedOutcome has this shape). Without one, this file reads what the
-// `experiments` row itself says — the generator's `pre_registration` {metric, alpha, variants, weights, …}
-// and the `primary_kpi` column — taking documented defaults for the rest and saying which.
+// is read as an `AnalysisPlan` (planFromRegistry: the plan in force, its outcomes by the registry's
+// plannedOutcomes, the periods of other weights from its amendments). Without one (the registry cannot load
+// the row's plan: an unknown KPI, a malformed column), this file reads what the `experiments` row says —
+// the generator's `pre_registration` {metric, alpha, variants, weights, …} and the `primary_kpi` column —
+// taking documented defaults for the rest, saying which, and naming the KPIs it could not measure.
 import type { Catalog } from '../catalog/catalog.ts';
 import {
+  defaultOutcomeForKpi,
   OUTCOME_METRIC,
   type OutcomeSpec,
   OutcomeSpecSchema,
   outcomeDirection,
   outcomeName,
 } from './outcomes/spec.ts';
+import { plannedOutcomes } from './registry/plan.ts';
+import type { ExperimentRecord as RegistryRecord } from './registry/registry.ts';
 
 /** One outcome of the plan with its role (the registry's PlannedOutcome). */
 export interface AnalysisOutcome {
@@ -28,8 +33,12 @@ export interface AnalysisOutcome {
 export interface AnalysisPlan {
   /** The arms in order, the control first, with planned shares (any positive scale). */
   readonly variants: readonly { readonly name: string; readonly weight: number }[];
-  /** Later periods of other planned weights (one per arm, in the order of `variants`), from `at` on. */
-  readonly weightChanges?: readonly { readonly at: string; readonly weights: readonly number[] }[];
+  /**
+   * The planned weights over the run when they changed (one per arm, in the order of `variants`): the
+   * first period's `from` is null (the start), each later one's the time the new weights took effect.
+   * Absent: `variants`' weights throughout.
+   */
+  readonly weightPeriods?: readonly { readonly from: string | null; readonly weights: readonly number[] }[];
   readonly alpha: number;
   readonly method: 'fixed_horizon' | 'sequential';
   /** N* of the sequential confidence sequence. */
@@ -42,7 +51,7 @@ export interface AnalysisPlan {
 }
 
 /** The `experiments` row, as the analysis reports it. */
-export interface ExperimentRecord {
+export interface ExperimentInfo {
   experimentId: string;
   name: string | null;
   hypothesis: string | null;
@@ -52,6 +61,33 @@ export interface ExperimentRecord {
   endedAt: string | null;
   /** The pre_registration column, parsed; null when empty or not a JSON object. */
   preRegistration: Record<string, unknown> | null;
+}
+
+/** The registry's plan in force as the analysis reads it; null when the registry holds no plan. */
+export function planFromRegistry(rec: RegistryRecord): AnalysisPlan | null {
+  const plan = rec.plan;
+  if (!plan) return null;
+  const names = plan.variants.map((v) => v.name);
+  // Periods of other weights: each version whose weights differ from the one before, from its registration.
+  const periods: { from: string | null; weights: number[] }[] = [];
+  for (const version of rec.versions) {
+    const weights = names.map((n) => version.plan.variants.find((v) => v.name === n)?.weight);
+    if (weights.some((w) => w === undefined)) continue;
+    const last = periods.at(-1);
+    const same = last?.weights.every((w, i) => Math.abs(w - (weights[i] as number)) < 1e-12);
+    if (!last) periods.push({ from: null, weights: weights as number[] });
+    else if (!same && version.registered_at !== null)
+      periods.push({ from: new Date(version.registered_at).toISOString(), weights: weights as number[] });
+  }
+  return {
+    variants: plan.variants.map((v) => ({ name: v.name, weight: v.weight })),
+    ...(periods.length > 1 ? { weightPeriods: periods } : {}),
+    alpha: plan.alpha,
+    method: plan.analysis.method,
+    ...(plan.analysis.method === 'sequential' ? { sequentialTuning: plan.analysis.tuning } : {}),
+    multipleTesting: plan.multiple_testing,
+    outcomes: plannedOutcomes(plan, defaultOutcomeForKpi),
+  };
 }
 
 /** A plan read from the row, with what it took by default and the problems it met. */
@@ -180,7 +216,7 @@ export function orderArms(names: readonly string[]): string[] {
  * measure. `assigned`: the variants the assignments hold.
  */
 export function planFromRow(
-  row: ExperimentRecord | null,
+  row: ExperimentInfo | null,
   assigned: readonly string[],
   catalog: Catalog,
   kpiOutcome: (kpi: string) => OutcomeSpec | undefined,
@@ -211,9 +247,10 @@ export function planFromRow(
   if (primary !== undefined && primary !== null && primary !== '') add(primary, 'primary');
   if (Array.isArray(pre.secondary)) for (const s of pre.secondary) add(s, 'secondary');
   if (Array.isArray(pre.guardrails)) for (const g of pre.guardrails) add(g, 'guardrail');
+  const variants = variantsOf(pre, assigned, out.notes);
   out.plan = {
-    variants: variantsOf(pre, assigned, out.notes),
-    weightChanges: weightChangesOf(pre),
+    variants,
+    weightPeriods: weightPeriodsOf(pre, variants),
     alpha: alpha ?? DEFAULT_ALPHA,
     method,
     sequentialTuning: tuning ?? DEFAULT_TUNING,
@@ -227,10 +264,13 @@ export function planFromRow(
 }
 
 /** `weight_changes: [{at, weights: [..]}]` when a plan records later periods of other weights. */
-function weightChangesOf(pre: Record<string, unknown>): AnalysisPlan['weightChanges'] {
+function weightPeriodsOf(
+  pre: Record<string, unknown>,
+  variants: readonly { weight: number }[],
+): AnalysisPlan['weightPeriods'] {
   const given = pre.weight_changes;
-  if (!Array.isArray(given)) return [];
-  return given
+  if (!Array.isArray(given)) return undefined;
+  const changes = given
     .filter(
       (c): c is { at: string; weights: number[] } =>
         isObject(c) &&
@@ -239,6 +279,7 @@ function weightChangesOf(pre: Record<string, unknown>): AnalysisPlan['weightChan
         Array.isArray(c.weights) &&
         c.weights.every((w) => typeof w === 'number' && w > 0),
     )
-    .map((c) => ({ at: new Date(c.at).toISOString(), weights: c.weights }))
-    .sort((a, b) => a.at.localeCompare(b.at));
+    .map((c) => ({ from: new Date(c.at).toISOString(), weights: c.weights }))
+    .sort((a, b) => a.from.localeCompare(b.from));
+  return [{ from: null, weights: variants.map((v) => v.weight) }, ...changes];
 }

@@ -16,9 +16,10 @@ import type { Engine } from '../warehouse/engine.ts';
 import {
   type AnalysisOutcome,
   type AnalysisPlan,
-  type ExperimentRecord,
+  type ExperimentInfo,
   orderArms,
   parseJsonColumn,
+  planFromRegistry,
   planFromRow,
 } from './analysis-plan.ts';
 import { type OutcomeDefinitions, outcomeDefinitions } from './outcomes/definitions.ts';
@@ -40,6 +41,7 @@ import {
   outcomeDirection,
   outcomeName,
 } from './outcomes/spec.ts';
+import { type ExperimentRecord as RegistryRecord, showExperiment } from './registry/registry.ts';
 import { analyzeMetric, type MetricStats } from './stats/analyze.ts';
 import { adjustComparisons } from './stats/multiple-testing.ts';
 import { type SrmResult, sampleRatioMismatch } from './stats/srm.ts';
@@ -51,7 +53,7 @@ import {
   rmstEstimate,
 } from './stats/survival.ts';
 
-export type { AnalysisOutcome, AnalysisPlan, ExperimentRecord };
+export type { AnalysisOutcome, AnalysisPlan, ExperimentInfo };
 
 export interface AnalyzeOptions {
   readonly experimentId: string;
@@ -69,6 +71,8 @@ export interface AnalyzeOptions {
 
 export type ExperimentFlag =
   | 'no_experiment_row'
+  | 'registered_after_start'
+  | 'amended'
   | 'unknown_kpi'
   | 'kpi_without_outcome'
   | 'no_outcomes'
@@ -152,9 +156,16 @@ export interface OutcomeResult {
 export interface ExperimentAnalysis {
   experimentId: string;
   asOf: string;
-  experiment: ExperimentRecord | null;
+  experiment: ExperimentInfo | null;
   plan: {
-    source: 'given' | 'experiments_row';
+    /** given (the caller's), registry (the plan in force there), experiments_row (read from the row alone). */
+    source: 'given' | 'registry' | 'experiments_row';
+    /** From the registry: the version in force, its hash, the amendments before it, when first registered. */
+    version: number | null;
+    hash: string | null;
+    amendments: number;
+    registeredAt: string | null;
+    registeredAfterStart: boolean;
     alpha: number;
     method: AnalysisPlan['method'];
     sequentialTuning: number | null;
@@ -172,7 +183,7 @@ export interface ExperimentAnalysis {
 
 const nonNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
-async function experimentRecord(engine: Engine, id: string): Promise<ExperimentRecord | null> {
+async function experimentRecord(engine: Engine, id: string): Promise<ExperimentInfo | null> {
   const rows = await engine.query(
     `SELECT experiment_id, name, hypothesis, primary_kpi, pre_registered_at, started_at, ended_at, pre_registration
     FROM experiments WHERE experiment_id = $1`,
@@ -206,15 +217,13 @@ function srmOf(
   const names = plan.variants.map((v) => v.name);
   if (names.length < 2)
     return { srm: null, messages: ['fewer than two planned arms: no sample-ratio check'] };
-  const changes = plan.weightChanges ?? [];
-  const periods = [plan.variants.map((v) => v.weight), ...changes.map((c) => [...c.weights])].map(
-    (weights, p) => ({
-      counts: names.map((n) =>
-        counts.filter((c) => c.variant === n && c.period === p).reduce((s, c) => s + c.n, 0),
-      ),
-      weights,
-    }),
-  );
+  const weights = plan.weightPeriods?.map((w) => [...w.weights]) ?? [plan.variants.map((v) => v.weight)];
+  const periods = weights.map((w, p) => ({
+    counts: names.map((n) =>
+      counts.filter((c) => c.variant === n && c.period === p).reduce((s, c) => s + c.n, 0),
+    ),
+    weights: w,
+  }));
   const usable = periods.filter((p) => p.weights.length === names.length);
   if (usable.length !== periods.length)
     return {
@@ -402,6 +411,16 @@ function outcomesToAnalyse(opts: AnalyzeOptions, plan: AnalysisPlan): AnalysisOu
   }));
 }
 
+/** The registry's record of the experiment (its plan in force, versions, amendments); null when it has none. */
+async function registryRecord(engine: Engine, id: string, catalog: Catalog): Promise<RegistryRecord | null> {
+  try {
+    return await showExperiment(engine, id, { definitions: catalog });
+  } catch (err) {
+    if (err instanceof TenureError && err.code === 'not_found') return null;
+    throw err;
+  }
+}
+
 export async function analyzeExperiment(engine: Engine, opts: AnalyzeOptions): Promise<ExperimentAnalysis> {
   const catalog = opts.catalog ?? CATALOG;
   const asOf =
@@ -426,16 +445,35 @@ export async function analyzeExperiment(engine: Engine, opts: AnalyzeOptions): P
   const flags: ExperimentFlag[] = [];
   const messages: string[] = [];
   const assignedVariants = orderArms(counts.map((c) => c.variant));
+  const registry = opts.plan ? null : await registryRecord(engine, opts.experimentId, catalog);
+  const fromRegistry = registry ? planFromRegistry(registry) : null;
   const fromRow = planFromRow(record, assignedVariants, catalog, defaultOutcomeForKpi);
-  const plan = opts.plan ?? fromRow.plan;
-  const notes = opts.plan ? [] : fromRow.notes;
+  const plan = opts.plan ?? fromRegistry ?? fromRow.plan;
+  const source = opts.plan ? 'given' : fromRegistry ? 'registry' : 'experiments_row';
+  const notes = source === 'experiments_row' ? fromRow.notes : [];
+  if (source === 'experiments_row')
+    for (const p of registry?.pre_registration?.problems ?? []) notes.push(`the registry: ${p.message}`);
+  if (source === 'registry' && registry) {
+    if (registry.registered_after_start) {
+      flags.push('registered_after_start');
+      messages.push(
+        'the plan was registered after the experiment started: its outcomes may have been chosen knowing early results',
+      );
+    }
+    if (registry.amendments > 0) {
+      flags.push('amended');
+      messages.push(
+        `the plan was amended ${registry.amendments} time${registry.amendments === 1 ? '' : 's'} (see \`tenure experiment show ${opts.experimentId}\`): results follow version ${registry.versions.at(-1)?.version}`,
+      );
+    }
+  }
   if (!record) {
     flags.push('no_experiment_row');
     messages.push(
       `the experiments table has no row for '${opts.experimentId}': its assignments are analysed alone`,
     );
   }
-  if (!opts.plan && !(opts.outcomes && opts.outcomes.length > 0)) {
+  if (source === 'experiments_row' && !(opts.outcomes && opts.outcomes.length > 0)) {
     for (const kpi of fromRow.unknownKpis) {
       flags.push('unknown_kpi');
       messages.push(`the plan names KPI '${kpi}', which is not in the catalog: it cannot be measured`);
@@ -479,7 +517,7 @@ export async function analyzeExperiment(engine: Engine, opts: AnalyzeOptions): P
     engine,
     opts.experimentId,
     asOf,
-    (plan.weightChanges ?? []).map((c) => c.at),
+    (plan.weightPeriods ?? []).flatMap((w) => (w.from === null ? [] : [w.from])),
   );
   const { srm, messages: srmMessages } = total > 0 ? srmOf(periodCounts, plan) : { srm: null, messages: [] };
   messages.push(...srmMessages);
@@ -548,7 +586,12 @@ export async function analyzeExperiment(engine: Engine, opts: AnalyzeOptions): P
     asOf,
     experiment: record,
     plan: {
-      source: opts.plan ? 'given' : 'experiments_row',
+      source,
+      version: source === 'registry' ? (registry?.versions.at(-1)?.version ?? null) : null,
+      hash: source === 'registry' ? (registry?.hash ?? null) : null,
+      amendments: source === 'registry' ? (registry?.amendments ?? 0) : 0,
+      registeredAt: source === 'registry' ? (registry?.registered_at ?? null) : null,
+      registeredAfterStart: source === 'registry' ? (registry?.registered_after_start ?? false) : false,
       alpha: plan.alpha,
       method: plan.method,
       sequentialTuning: plan.method === 'sequential' ? (plan.sequentialTuning ?? 5000) : null,
