@@ -143,10 +143,11 @@ describe('parseClickHouseUrl', () => {
       path: '/var/lib/tenure',
       location: 'chdb:///var/lib/tenure',
     });
-    assert.equal(
-      parseClickHouseUrl('chdb://./data').kind === 'chdb' && parseClickHouseUrl('chdb://./data').path,
-      './data',
-    );
+    assert.deepEqual(parseClickHouseUrl('chdb://./data'), {
+      kind: 'chdb',
+      path: './data',
+      location: 'chdb://./data',
+    });
     assert.deepEqual(parseClickHouseUrl('chdb://:memory:'), {
       kind: 'chdb',
       path: undefined,
