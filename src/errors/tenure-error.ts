@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   wrong_host: { exitCode: 2, httpStatus: 421 },
   /** A computation stopped after its time limit. */
   timeout: { exitCode: 4, httpStatus: 503 },
+  /** The warehouse is held by another process (a DuckDB file is written by one process at a time). */
+  busy: { exitCode: 6, httpStatus: 409 },
   engine_failure: { exitCode: 4, httpStatus: 500 },
   internal: { exitCode: 70, httpStatus: 500 },
 } as const;

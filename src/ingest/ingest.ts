@@ -18,6 +18,11 @@ export interface IngestOptions {
   /** How far past `now` a timestamp may lie before it is refused, in days (clock skew, time zones). */
   readonly futureToleranceDays?: number;
   readonly onProgress?: (event: ProgressEvent) => void;
+  /**
+   * How the load's writes wait their turn beside other readers of the warehouse: a server loading into the
+   * warehouse it serves publishes between its computations, never in the middle of one. At once by default.
+   */
+  readonly turn?: <T>(write: () => Promise<T>) => Promise<T>;
 }
 
 export interface ProgressEvent {
@@ -41,6 +46,8 @@ export interface IngestReport {
 }
 
 const DAY_MS = 86_400_000;
+
+const atOnce = <T>(write: () => Promise<T>) => write();
 
 async function nextLoadId(db: DuckDBEngine): Promise<number> {
   const [row] = await db.query<{ id: number }>(
@@ -125,35 +132,40 @@ export async function ingest(db: DuckDBEngine, opts: IngestOptions): Promise<Ing
       }
     }
     const tables: Record<string, FileReport> = {};
-    const loadId = await db.transaction(async () => {
-      await ensureWarehouseTables(db);
-      const id = await nextLoadId(db);
-      await db.run('INSERT INTO tenure_loads VALUES ($1, $2::TIMESTAMPTZ, NULL, $3)', [
-        id,
-        new Date(started).toISOString(),
-        resolve(opts.dataDir),
-      ]);
-      for (const s of staged) {
-        opts.onProgress?.({ file: s.file, stage: 'publishing', bytesDone, bytesTotal });
-        await publishFile(db, s, id);
-        bytesDone += s.file.bytes / 2;
-        const c = s.counts;
-        tables[s.file.table] = { file: s.file.path, ...c };
-        await db.run('INSERT INTO tenure_load_files VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
+    const publish = () =>
+      db.transaction(async () => {
+        await ensureWarehouseTables(db);
+        const id = await nextLoadId(db);
+        await db.run('INSERT INTO tenure_loads VALUES ($1, $2::TIMESTAMPTZ, NULL, $3)', [
           id,
-          s.file.table,
-          s.file.path,
-          s.file.bytes,
-          c.read,
-          c.loaded,
-          c.quarantined,
-          c.duplicates,
+          new Date(started).toISOString(),
+          resolve(opts.dataDir),
         ]);
-      }
-      await db.run('UPDATE tenure_loads SET finished_at = now() WHERE load_id = $1', [id]);
+        for (const s of staged) {
+          opts.onProgress?.({ file: s.file, stage: 'publishing', bytesDone, bytesTotal });
+          await publishFile(db, s, id);
+          bytesDone += s.file.bytes / 2;
+          const c = s.counts;
+          tables[s.file.table] = { file: s.file.path, ...c };
+          await db.run('INSERT INTO tenure_load_files VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
+            id,
+            s.file.table,
+            s.file.path,
+            s.file.bytes,
+            c.read,
+            c.loaded,
+            c.quarantined,
+            c.duplicates,
+          ]);
+        }
+        await db.run('UPDATE tenure_loads SET finished_at = now() WHERE load_id = $1', [id]);
+        return id;
+      });
+    const loadId = await (opts.turn ?? atOnce)(async () => {
+      const id = await publish();
+      await db.run('CHECKPOINT');
       return id;
     });
-    await db.run('CHECKPOINT');
     return { loadId, tables, ignored, seconds: (Date.now() - started) / 1000 };
   } finally {
     for (const s of staged) await dropStage((sql) => db.run(sql), s.tables);

@@ -26,9 +26,37 @@ export interface LoadReport extends IngestReport {
 export async function loadWarehouse(engine: Engine, opts: LoadOptions): Promise<LoadReport> {
   const report = await ingestInto(engine, opts);
   // ClickHouse keeps its own rollups (its SQL is not the compiler's yet: issue 18's dialect layer).
-  const rollups =
+  const store = () =>
     engine instanceof ClickHouseEngine
-      ? await storeClickHouseRollups(engine)
-      : await storeRollups(engine, rollupAsksFor('all', opts.catalog ?? CATALOG));
+      ? storeClickHouseRollups(engine)
+      : storeRollups(engine, rollupAsksFor('all', opts.catalog ?? CATALOG));
+  // Rollups are replaced in place: a server's computations must not read them half rebuilt.
+  const rollups = await (opts.turn ? opts.turn(store) : store());
   return { ...report, rollups, seconds: report.seconds + rollups.seconds };
+}
+
+/** A load as `tenure ingest --json` prints it and `POST /api/loads` answers it. */
+export interface LoadSummary {
+  readonly load_id: number;
+  readonly tables: Record<string, { read: number; loaded: number; quarantined: number; duplicates: number }>;
+  readonly ignored: readonly string[];
+  /** The rollups kept for the catalog. */
+  readonly rollups: readonly string[];
+  readonly seconds: number;
+}
+
+export function loadSummary(report: LoadReport): LoadSummary {
+  const tables = Object.fromEntries(
+    Object.entries(report.tables).map(([name, t]) => [
+      name,
+      { read: t.read, loaded: t.loaded, quarantined: t.quarantined, duplicates: t.duplicates },
+    ]),
+  );
+  return {
+    load_id: report.loadId,
+    tables,
+    ignored: report.ignored,
+    rollups: report.rollups.keys,
+    seconds: report.seconds,
+  };
 }

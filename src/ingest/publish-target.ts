@@ -118,8 +118,10 @@ export async function ingestInto(target: Engine, opts: IngestOptions): Promise<I
   const stage = await DuckDBEngine.open(':memory:');
   try {
     const lastLoadId = await mirrorTarget(target, stage, dir);
-    const report = await ingest(stage, opts);
-    await publishLoad(stage, target, report.loadId, lastLoadId, dir);
+    // The staging DuckDB is this load's own: only publishing on the target waits for its turn.
+    const report = await ingest(stage, { ...opts, turn: undefined });
+    const publish = () => publishLoad(stage, target, report.loadId, lastLoadId, dir);
+    await (opts.turn ? opts.turn(publish) : publish());
     return { ...report, seconds: (Date.now() - started) / 1000 };
   } finally {
     await stage.close();

@@ -8,7 +8,7 @@
 // tokens cost memory no longer than their request; failed attempts are counted per client address, and an
 // address with too many in a minute is refused for the rest of it (429). A token revoked through this
 // server is forgotten at once; on PostgreSQL, which other processes change, tokens are not remembered at all.
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { TenureError } from '../errors/tenure-error.ts';
@@ -40,13 +40,18 @@ export interface AccessOptions {
   readonly lookup: <T>(work: (engine: Engine) => Promise<T>) => Promise<T>;
   /** Failed attempts an address may make in a minute (default FAILED_AUTH_LIMIT). */
   readonly failedAuthLimit?: number;
+  /** A token known without the warehouse, acting as admin (the key `tenure serve` leaves beside its file). */
+  readonly localKey?: string;
 }
 
 export class Access {
   private readonly known = new LRUCache<string, Role>({ max: 10_000 });
   private readonly failures = new LRUCache<string, { count: number; since: number }>({ max: 50_000 });
+  private readonly localKeyHash?: Buffer;
 
-  constructor(private readonly opts: AccessOptions) {}
+  constructor(private readonly opts: AccessOptions) {
+    if (opts.localKey !== undefined) this.localKeyHash = Buffer.from(sha256(opts.localKey), 'hex');
+  }
 
   /** Checks the request against its route's role; throws 401, 403 or 429. */
   async authorize(req: FastifyRequest): Promise<void> {
@@ -78,6 +83,7 @@ export class Access {
     this.refuseIfLimited(req.ip);
     const token = header === undefined ? undefined : BEARER.exec(header)?.[1];
     const hash = token === undefined ? undefined : sha256(token);
+    if (hash !== undefined && this.isLocalKey(hash)) return 'admin';
     let role = hash === undefined ? undefined : this.known.get(hash);
     if (hash !== undefined && role === undefined) {
       role = await this.opts.lookup((e) => roleOfHash(e, hash));
@@ -91,6 +97,10 @@ export class Access {
           hint: 'send the header Authorization: Bearer TOKEN (create one with `tenure token create --role viewer`)',
         })
       : new TenureError('unauthorized', 'the token is not known', { hint: 'check the token, or create one' });
+  }
+
+  private isLocalKey(hash: string): boolean {
+    return this.localKeyHash !== undefined && timingSafeEqual(Buffer.from(hash, 'hex'), this.localKeyHash);
   }
 
   private refuseIfLimited(address: string): void {

@@ -18,6 +18,7 @@ import { forecastRoutes } from './routes/forecast.ts';
 import { goalRoutes } from './routes/goals.ts';
 import { healthRoutes } from './routes/health.ts';
 import { kpiRoutes } from './routes/kpis.ts';
+import { loadRoutes } from './routes/loads.ts';
 import { riskRoutes } from './routes/risk.ts';
 import { survivalRoutes } from './routes/survival.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -39,6 +40,10 @@ export interface AppOptions {
   readonly timeoutMs?: number;
   /** Failed token attempts one address may make in a minute (default FAILED_AUTH_LIMIT). */
   readonly failedAuthLimit?: number;
+  /** A bearer token that acts as admin while this app runs (`tenure serve` leaves it beside the file). */
+  readonly localKey?: string;
+  /** Called after each load through the app (POST /api/loads) has landed. */
+  readonly afterLoad?: () => void;
 }
 
 /** A registered route and what it asks for: `role` (viewer when not given) unless `public`. */
@@ -100,6 +105,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     rememberTokens: opts.engine.dialect.name === 'duckdb',
     lookup: (work) => ctx.exclusive(work),
     failedAuthLimit: opts.failedAuthLimit,
+    localKey: opts.localKey,
   });
 
   await app.register(helmet, {
@@ -149,6 +155,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   viewRoutes(app, ctx);
   riskRoutes(app, ctx);
   healthRoutes(app, ctx);
+  loadRoutes(app, ctx, opts.afterLoad);
   survivalRoutes(app, ctx);
   tokenRoutes(app, ctx, access);
   goalRoutes(app, ctx);

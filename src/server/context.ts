@@ -2,7 +2,9 @@
 // warehouse's version. Work reaches the warehouse in two lanes, so a cheap request never waits behind a long
 // computation: computations (KPI series, views, models) run one at a time on a connection of their own,
 // each stopped after `timeoutMs`; everything else (tokens, alerts, histories, editors' changes, the
-// version) runs one at a time on the engine's own connection.
+// version) runs one at a time on the engine's own connection. Loads into the served warehouse
+// (POST /api/loads) take a third lane: they read and check their files beside both, and write between two
+// computations.
 import { createHash } from 'node:crypto';
 import type { ResolvedCatalog } from '../catalog/catalog.ts';
 import { canonicalJson, definitionHash } from '../catalog/catalog.ts';
@@ -29,13 +31,19 @@ class Lane {
   }
 }
 
+/** How a load's writes wait for their turn (see IngestOptions.turn). */
+export type Turn = <T>(write: () => Promise<T>) => Promise<T>;
+
 export class ServerContext {
   readonly cache = new ResultCache();
   private readonly light = new Lane();
   private readonly heavy = new Lane();
+  private readonly loads = new Lane();
   private current!: ResolvedCatalog;
   private catalogHash = '';
   private known?: { version: string; at: number };
+  /** Counts the times the version was forgotten, so a read that began before is not kept. */
+  private forgotten = 0;
 
   constructor(
     private readonly engine: Engine,
@@ -61,7 +69,12 @@ export class ServerContext {
     ].join('|');
     this.current = catalog;
     this.catalogHash = createHash('sha256').update(content).digest('hex').slice(0, 16);
+    this.forgetVersion();
+  }
+
+  private forgetVersion(): void {
     this.known = undefined;
+    this.forgotten += 1;
   }
 
   /** Runs quick work (a lookup, a small write) on the engine's connection, after any quick work queued. */
@@ -96,19 +109,44 @@ export class ServerContext {
   }
 
   /**
+   * Runs a load, after any load queued. On DuckDB it has a connection of its own, so reading and checking
+   * its files (the long part) runs beside the server's work; its writes (`turn`: publishing, then the kept
+   * rollups) wait for the computation running and hold the next ones back, so no computation reads half a
+   * load. The version is read again after each write.
+   */
+  load<T>(work: (engine: Engine, turn: Turn) => Promise<T>): Promise<T> {
+    const turn: Turn = (write) =>
+      this.heavy.run(async () => {
+        try {
+          return await write();
+        } finally {
+          this.forgetVersion();
+        }
+      });
+    return this.loads.run(() =>
+      this.engine.dialect.name === 'duckdb'
+        ? this.engine.isolated((e) => work(e, turn))
+        : work(this.engine, turn),
+    );
+  }
+
+  /**
    * The warehouse's version: its latest load and the catalog's definitions. A DuckDB file is locked by the
-   * server while it runs, so no other process can load into it: its version is read once. PostgreSQL can be
-   * loaded while the server runs: its version is read at most once a second.
+   * server while it runs, so it is loaded only through this server (`load`), which reads the version again
+   * after: otherwise it is read once. PostgreSQL can be loaded by other processes while the server runs:
+   * its version is read at most once a second.
    */
   async version(): Promise<string> {
     const now = Date.now();
     const fresh = this.engine.dialect.name === 'duckdb' || now - (this.known?.at ?? 0) < 1000;
     if (this.known && fresh) return this.known.version;
+    const forgotten = this.forgotten;
     const [row] = await this.exclusive((e) =>
       e.query<{ v: number | null }>('SELECT max(load_id) AS v FROM tenure_loads'),
     );
     const version = `${row?.v ?? 0}:${this.catalogHash}`;
-    this.known = { version, at: now };
+    // A load that wrote while this was read makes it stale: the next request reads again.
+    if (forgotten === this.forgotten) this.known = { version, at: now };
     return version;
   }
 

@@ -27,19 +27,24 @@ export interface ServeOptions {
   readonly timeoutMs?: number;
   /** Failed token attempts one address may make in a minute. */
   readonly failedAuthLimit?: number;
-  /** Compute the dashboard overview's first requests in the background once listening. */
+  /** Compute the dashboard overview's first requests in the background once listening, and after each load. */
   readonly warm?: boolean;
+  /** A bearer token that acts as admin while the server runs (see src/warehouse/serving-note.ts). */
+  readonly localKey?: string;
 }
 
 export interface Serving {
   app: FastifyInstance;
   url: string;
-  /** The warm-up (settled when there is none): wait for it before closing the warehouse. */
+  /** The latest warm-up (settled when there is none): wait for it before closing the warehouse. */
   warmed: Promise<void>;
 }
 
 export async function startServer(opts: ServeOptions): Promise<Serving> {
   const requireTokens = opts.requireTokens === true || !LOOPBACK.has(opts.host);
+  // Without tokens only: the warm-up's requests carry none. A failure here is the first visit's to report.
+  const warming = opts.warm && !requireTokens;
+  let warm = (): Promise<void> => Promise.resolve();
   const app = await buildApp({
     engine: opts.engine,
     catalog: opts.catalog,
@@ -50,13 +55,22 @@ export async function startServer(opts: ServeOptions): Promise<Serving> {
     allowedHosts: opts.allowedHosts,
     timeoutMs: opts.timeoutMs,
     failedAuthLimit: opts.failedAuthLimit,
+    localKey: opts.localKey,
+    // A load changes every answer: the overview's are computed again before the next visit asks.
+    afterLoad: () => void warm(),
   });
   await app.listen({ host: opts.host, port: opts.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  // Without tokens only: the warm-up's requests carry none. A failure here is the first visit's to report.
-  const warmed =
-    opts.warm && !requireTokens ? warmUp(app, `${host}:${port}`).catch(() => undefined) : Promise.resolve();
-  return { app, url: `http://${host}:${port}`, warmed };
+  let warmed = Promise.resolve();
+  if (warming) warm = () => (warmed = warmUp(app, `${host}:${port}`).catch(() => undefined));
+  void warm();
+  return {
+    app,
+    url: `http://${host}:${port}`,
+    get warmed() {
+      return warmed;
+    },
+  };
 }

@@ -13,7 +13,9 @@ import type { KpiResult } from '../../results/kpi-result.ts';
 import { DuckDBEngine } from '../../warehouse/duckdb/duckdb-engine.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import { openWarehouse } from '../../warehouse/open.ts';
+import { WarehouseBusy } from '../../warehouse/warehouse-busy.ts';
 import { formatTable, printJson } from '../output.ts';
+import { computeThroughServer } from '../through-server.ts';
 import { resolveCatalog } from './catalog.ts';
 import { parseNumber } from './options.ts';
 
@@ -137,6 +139,13 @@ export function registerCompute(program: Command): void {
         // A kept warehouse remembers every definition it was computed with (see `tenure catalog diff`).
         if (opts.db !== undefined) await recordDefinitions(engine, resolved.definitions);
         return results;
+      }).catch((err: unknown) => {
+        // `tenure serve` holds the file: the server computes it (the same rows, from its cache or not).
+        if (!(err instanceof WarehouseBusy && err.server)) throw err;
+        return computeThroughServer(err.server, {
+          ...{ kpis, filters, minSample, definitions: resolved.definitions },
+          ...{ from: opts.from, to: opts.to, grain: opts.grain, by: opts.by, asOf: opts.asOf },
+        });
       });
       if (opts.json) printJson(rows);
       else process.stdout.write(`${formatResults(rows)}\n`);

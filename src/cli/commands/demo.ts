@@ -23,6 +23,7 @@ import type { Engine } from '../../warehouse/engine.ts';
 import { openWarehouse } from '../../warehouse/open.ts';
 import { formatCatalogTable } from '../catalog-table.ts';
 import { progressReporter } from '../progress.ts';
+import { leaveServingNote, newServingKey } from '../serving.ts';
 import { formatIngestReport } from './ingest.ts';
 import { parseNumber } from './options.ts';
 
@@ -112,7 +113,7 @@ export function registerDemo(program: Command): void {
         process.stdout.write(`${await catalogAtAGlance(engine)}\n`);
         if (wroteProject) process.stdout.write(`\nwrote the sample targets to ${project}\n`);
         process.stdout.write(`\n${await judgeTargets(engine, catalog)}\n`);
-        if (opts.serve) await serveDashboard(engine, catalog, project, port);
+        if (opts.serve) await serveDashboard(engine, opts.db, catalog, project, port);
       } finally {
         progress.stop();
         await engine.close();
@@ -123,10 +124,12 @@ export function registerDemo(program: Command): void {
 /** Serves the dashboard on loopback (no tokens needed there) until SIGINT or SIGTERM. */
 async function serveDashboard(
   engine: Engine,
+  db: string,
   catalog: ResolvedCatalog,
   projectFile: string,
   port: number,
 ): Promise<void> {
+  const key = newServingKey();
   const server = await startServer({
     engine,
     catalog,
@@ -135,16 +138,21 @@ async function serveDashboard(
     port,
     logger: SERVER_LOG,
     warm: true,
+    localKey: key,
   }).catch((err: unknown) => {
     if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
     throw new TenureError('bad_input', `port ${port} on 127.0.0.1 is already in use`, {
       hint: 'choose another with `npm start -- --port N` (0: any free port)',
     });
   });
+  // `tenure ingest --db` and `tenure compute --db` on the same file go through this server.
+  const removeNote = leaveServingNote(db, server.url, key, undefined);
   process.stdout.write(`\nthe dashboard of the sample company: ${server.url}/  (Ctrl-C to stop)\n`);
   await new Promise<void>((resolve) => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
   });
+  removeNote();
   await server.warmed;
   await server.app.close();
+  await server.warmed;
 }

@@ -1,14 +1,29 @@
 // `tenure ingest --data DIR [--db FILE|URL] [--json]`
 import type { Command } from 'commander';
-import type { IngestReport } from '../../ingest/ingest.ts';
-import { type LoadReport, loadWarehouse } from '../../ingest/load-warehouse.ts';
+import {
+  type LoadReport,
+  type LoadSummary,
+  loadSummary,
+  loadWarehouse,
+} from '../../ingest/load-warehouse.ts';
+import type { Engine } from '../../warehouse/engine.ts';
 import { openWarehouse } from '../../warehouse/open.ts';
+import { WarehouseBusy } from '../../warehouse/warehouse-busy.ts';
 import { formatTable, printJson } from '../output.ts';
 import { progressReporter } from '../progress.ts';
+import { loadThroughServer, who } from '../through-server.ts';
 import { resolveCatalog } from './catalog.ts';
 import { parseNumber } from './options.ts';
 
-export function formatIngestReport(report: IngestReport & Partial<LoadReport>): string {
+export function formatIngestReport(report: LoadReport): string {
+  return formatLoadSummary(loadSummary(report), report.rollups);
+}
+
+/** A load in words; how its rollups were kept when known (a load through a server does not say). */
+export function formatLoadSummary(
+  report: LoadSummary,
+  rollups?: { readonly rebuilt: boolean; readonly seconds: number },
+): string {
   const rows = Object.entries(report.tables).map(([name, t]) => [
     name,
     t.read,
@@ -20,16 +35,16 @@ export function formatIngestReport(report: IngestReport & Partial<LoadReport>): 
   const quarantined = Object.values(report.tables).reduce((s, t) => s + t.quarantined, 0);
   if (quarantined > 0) lines.push(`${quarantined} rows quarantined: see them with \`tenure quarantine\``);
   if (report.ignored.length > 0) lines.push(`not Tenure tables, left alone: ${report.ignored.join(', ')}`);
-  if (report.rollups) {
-    const n = report.rollups.keys.length;
-    const kept = `${n} rollup${n === 1 ? '' : 's'} kept for the catalog`;
+  const n = report.rollups.length;
+  const kept = `${n} rollup${n === 1 ? '' : 's'} kept for the catalog`;
+  if (rollups === undefined) lines.push(kept);
+  else
     lines.push(
-      report.rollups.rebuilt
-        ? `${kept}, rebuilt in ${report.rollups.seconds.toFixed(1)} s`
+      rollups.rebuilt
+        ? `${kept}, rebuilt in ${rollups.seconds.toFixed(1)} s`
         : `${kept}, already current (no new events)`,
     );
-  }
-  lines.push(`load ${report.loadId} took ${report.seconds.toFixed(1)} s`);
+  lines.push(`load ${report.load_id} took ${report.seconds.toFixed(1)} s`);
   return lines.join('\n');
 }
 
@@ -59,7 +74,21 @@ export function registerIngest(program: Command): void {
     .action(async (opts: IngestCliOptions) => {
       const tolerance = parseNumber(opts.futureTolerance, '--future-tolerance', { min: 0 });
       const catalog = (await resolveCatalog(opts.project)).definitions;
-      const engine = await openWarehouse(opts.db, { mustExist: false });
+      let engine: Engine;
+      try {
+        engine = await openWarehouse(opts.db, { mustExist: false });
+      } catch (err) {
+        // `tenure serve` holds the file: the load runs in that server, between its computations.
+        if (!(err instanceof WarehouseBusy && err.server)) throw err;
+        if (!opts.json) process.stderr.write(`loading through ${who(err.server)}\n`);
+        const summary = await loadThroughServer(err.server, {
+          dataDir: opts.data,
+          futureToleranceDays: tolerance,
+        });
+        if (opts.json) printJson(summary);
+        else process.stdout.write(`${formatLoadSummary(summary)}\n`);
+        return;
+      }
       const progress = progressReporter(!opts.json);
       try {
         const report = await loadWarehouse(engine, {
@@ -69,21 +98,8 @@ export function registerIngest(program: Command): void {
           onProgress: (e) => progress.update(e),
         });
         progress.stop();
-        if (opts.json) {
-          const tables = Object.fromEntries(
-            Object.entries(report.tables).map(([name, t]) => [
-              name,
-              { read: t.read, loaded: t.loaded, quarantined: t.quarantined, duplicates: t.duplicates },
-            ]),
-          );
-          printJson({
-            load_id: report.loadId,
-            tables,
-            ignored: report.ignored,
-            rollups: report.rollups.keys,
-            seconds: report.seconds,
-          });
-        } else process.stdout.write(`${formatIngestReport(report)}\n`);
+        if (opts.json) printJson(loadSummary(report));
+        else process.stdout.write(`${formatIngestReport(report)}\n`);
       } finally {
         progress.stop();
         await engine.close();

@@ -9,6 +9,7 @@ import { SERVER_LOG, startServer } from '../../server/serve.ts';
 import { createToken, listTokens, revokeToken } from '../../server/tokens.ts';
 import { openWarehouse } from '../../warehouse/open.ts';
 import { formatTable, printJson } from '../output.ts';
+import { leaveServingNote, newServingKey } from '../serving.ts';
 import { resolveCatalog } from './catalog.ts';
 import { parseNumber } from './options.ts';
 
@@ -42,24 +43,32 @@ export function registerServe(program: Command): void {
         const timeout = parseNumber(opts.timeout, '--timeout', { min: 1, max: 86_400 });
         const catalog = await resolveCatalog(opts.project);
         const engine = await openWarehouse(opts.db, { mustExist: true });
-        const { app, url, warmed } = await startServer({
+        const key = newServingKey();
+        const allowedHosts = opts.allowedHost.length > 0 ? opts.allowedHost : undefined;
+        const server = await startServer({
           engine,
           catalog,
           projectFile: catalog.file ?? DEFAULT_PROJECT_FILE,
           host: opts.host,
           port,
           requireTokens: opts.requireTokens,
-          allowedHosts: opts.allowedHost.length > 0 ? opts.allowedHost : undefined,
+          allowedHosts,
           timeoutMs: timeout * 1000,
           logger: SERVER_LOG,
           warm: true,
+          localKey: key,
         });
-        process.stdout.write(`Tenure is serving ${opts.db} on ${url}\n`);
+        // `tenure ingest` and `tenure compute` on this file find the server through the note beside it.
+        const removeNote = leaveServingNote(opts.db, server.url, key, allowedHosts);
+        process.stdout.write(`Tenure is serving ${opts.db} on ${server.url}\n`);
         await new Promise<void>((resolve) => {
           for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
         });
-        await warmed;
-        await app.close();
+        removeNote();
+        // The warm-up running, the requests in flight (a load among them), then the one a load started.
+        await server.warmed;
+        await server.app.close();
+        await server.warmed;
         await engine.close();
       },
     );

@@ -2,8 +2,10 @@
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { TenureError } from '../../errors/tenure-error.ts';
 import type { BindValue, BulkSource, Engine, Row } from '../engine.ts';
+import { warehouseBusy } from '../warehouse-busy.ts';
 import { duckdbDialect } from './duckdb-dialect.ts';
 import { readerRows } from './duckdb-values.ts';
+import { isLockConflict, lockHolder } from './file-lock.ts';
 
 function bindable(values: readonly BindValue[]): DuckDBValue[] {
   return values.map((v) => (v instanceof Date ? v.toISOString() : v));
@@ -43,16 +45,12 @@ export class DuckDBEngine implements Engine {
       instance = await DuckDBInstance.create(path);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      const locked = /lock/i.test(message);
+      // Another process holds the file: which one, and what to do (never DuckDB's own words).
+      if (isLockConflict(message)) throw warehouseBusy(path, lockHolder(message), err);
       throw new TenureError(
         'engine_failure',
         `cannot open the warehouse ${path}: ${message.split('\n')[0]}`,
-        {
-          where: { file: path },
-          hint: locked
-            ? 'another tenure process has it open; wait for it to finish or stop it'
-            : 'check that the path is a DuckDB file you can write',
-        },
+        { where: { file: path }, hint: 'check that the path is a DuckDB file you can write' },
       );
     }
     return new DuckDBEngine(path, instance, await utcConnection(instance));
