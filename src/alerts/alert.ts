@@ -3,6 +3,7 @@
 // segments that moved it); anomaly and data-quality checks raise the same shape.
 import type { SegmentContribution } from '../analysis/root-cause.ts';
 import type { TargetCheck } from '../goals/check.ts';
+import { type FormatOptions, formatGoal, formatValue } from '../results/format.ts';
 
 export interface Alert {
   /** Stable across runs for the same problem: kind, KPI, segment and period. */
@@ -17,16 +18,16 @@ export interface Alert {
   readonly why: readonly SegmentContribution[];
 }
 
-const show = (v: number | null) => (v === null ? 'no value' : Number.isInteger(v) ? String(v) : v.toFixed(4));
-
-/** Alerts for the targets that need attention. */
-export function alertsFromChecks(checks: readonly TargetCheck[]): Alert[] {
+/**
+ * Alerts for the targets that need attention, their values written in the KPI's unit and `money` (the
+ * project's currency): "Customer Churn Rate is at risk: 2.7% against 2.5% (…)".
+ */
+export function alertsFromChecks(checks: readonly TargetCheck[], money: FormatOptions = {}): Alert[] {
   return checks
     .filter((c) => c.status === 'at_risk' || c.status === 'off_track')
     .map((c) => {
-      const goal = Array.isArray(c.target.pragmatic)
-        ? `${show(c.target.pragmatic[0])}–${show(c.target.pragmatic[1])}`
-        : show(c.target.pragmatic);
+      const value = formatValue(c.value, c.unit, { ...money, missing: 'no data' });
+      const goal = formatGoal(c.target.pragmatic, c.unit, money);
       const moved = c.why.map((w) => `${w.dimension}=${w.segment}`).join(', ');
       return {
         key: `target|${c.target.kpi}|${c.target.segment?.by ?? ''}=${c.segment}|${c.period_start}`,
@@ -36,7 +37,7 @@ export function alertsFromChecks(checks: readonly TargetCheck[]): Alert[] {
         segment: c.segment,
         period_start: c.period_start,
         owner: c.target.owner,
-        message: `${c.name} is ${c.status.replace('_', ' ')}: ${show(c.value)} against ${goal} (${c.period_start.slice(0, 10)} to ${c.period_end.slice(0, 10)})${moved ? `; moved most by ${moved}` : ''}`,
+        message: `${c.name} is ${c.status.replace('_', ' ')}: ${value} against ${goal} (${c.period_start.slice(0, 10)} to ${c.period_end.slice(0, 10)})${moved ? `; moved most by ${moved}` : ''}`,
         why: c.why,
       };
     });

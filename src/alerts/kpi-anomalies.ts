@@ -4,6 +4,7 @@
 import type { ResolvedCatalog } from '../catalog/catalog.ts';
 import { computeKpis } from '../compiler/compute.ts';
 import { type Grain, periodStart } from '../compiler/periods.ts';
+import { formatValue } from '../results/format.ts';
 import type { KpiResult } from '../results/kpi-result.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import type { Alert } from './alert.ts';
@@ -14,7 +15,6 @@ const SEASON: Partial<Record<Grain, number>> = { day: 7, month: 12 };
 const SILENT = new Set(['censored', 'too_few', 'no_data', 'incomplete_period']);
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
-const show = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(4));
 
 export async function kpiAnomalies(
   engine: Engine,
@@ -42,6 +42,7 @@ export async function kpiAnomalies(
   for (const [kpi, points] of series) {
     const def = catalog.definitions.find((d) => d.id === kpi.split('.')[0]);
     if (!def || kpi.includes('.')) continue;
+    const show = (v: number) => formatValue(v, def.unit, { currency: catalog.currency });
     points.sort((a, b) => a.period_start.localeCompare(b.period_start));
     const values = points.map((p) => ({
       period_start: p.period_start,
@@ -55,7 +56,7 @@ export async function kpiAnomalies(
       pointsPerYear: POINTS_PER_YEAR[opts.grain],
       season: season && known >= 3 * season ? season : undefined,
       proportion:
-        def.unit === 'ratio' && values.every((v) => v.value === null || (v.value >= 0 && v.value <= 1)),
+        def.unit === 'rate' && values.every((v) => v.value === null || (v.value >= 0 && v.value <= 1)),
       // Amounts grow by a share: judged on the log scale.
       log: def.unit === 'currency' || def.unit === 'count',
     };

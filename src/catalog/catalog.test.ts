@@ -164,7 +164,7 @@ test('definitions are frozen and validated: a duplicate id or a bad definition t
 });
 
 test('getDefinition: an unknown id is not_found, with close ids in the hint', () => {
-  assert.equal(getDefinition('customer_churn_rate').unit, 'ratio');
+  assert.equal(getDefinition('customer_churn_rate').unit, 'rate');
   assert.throws(
     () => getDefinition('customer_churn'),
     (err: unknown) => {

@@ -7,6 +7,7 @@ import { TenureError } from '../errors/tenure-error.ts';
 import { readTree, type TreeEdge } from '../goals/kpi-tree.ts';
 import { readTargets, type Target } from '../goals/targets.ts';
 import { type DataQualityConfig, readDataQuality } from '../quality/config.ts';
+import { DEFAULT_CURRENCY, isCurrencyCode } from '../results/format.ts';
 import { type KpiDefinition, KpiDefinitionSchema, paramValueProblem } from './definition.ts';
 import { ACTIVATION_KPIS } from './kpis/activation.ts';
 import { FEEDBACK_KPIS } from './kpis/feedback.ts';
@@ -88,6 +89,7 @@ export interface ProjectOverrides {
   readonly tree?: unknown;
   readonly data_quality?: unknown;
   readonly alerts?: unknown;
+  readonly currency?: unknown;
 }
 
 /** One parameter default a project changed, for the change log. */
@@ -111,6 +113,8 @@ export interface ResolvedCatalog {
   readonly dataQuality?: DataQualityConfig;
   /** How alerts are sent: the private hosts a webhook may reach (defaults when absent). */
   readonly alerts?: AlertsConfig;
+  /** The ISO 4217 code money is written in (`currency:`; USD when absent). Text only: values stay numbers. */
+  readonly currency?: string;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -129,6 +133,7 @@ export function applyOverrides(catalog: Catalog, overrides: ProjectOverrides): R
   const tree = readTree(merged, overrides.tree, problems);
   const dataQuality = readDataQuality(overrides.data_quality, problems);
   const alerts = readAlertsConfig(overrides.alerts, problems);
+  const currency = readCurrency(overrides.currency, problems);
   if (problems.length > 0) throw new ConfigProblemsError(problems);
   return {
     definitions: merged.map((d) => Object.freeze(d)),
@@ -138,7 +143,20 @@ export function applyOverrides(catalog: Catalog, overrides: ProjectOverrides): R
     tree,
     dataQuality,
     alerts,
+    currency,
   };
+}
+
+/** `currency:` — an ISO 4217 code (EUR, GBP…); USD when absent. */
+function readCurrency(raw: unknown, problems: ConfigProblem[]): string {
+  if (raw === undefined || raw === null) return DEFAULT_CURRENCY;
+  if (typeof raw === 'string' && isCurrencyCode(raw)) return raw;
+  problems.push({
+    path: ['currency'],
+    message: `${JSON.stringify(raw)} is not an ISO 4217 currency code`,
+    hint: 'write the three capital letters of the data’s money, such as USD, EUR or GBP',
+  });
+  return DEFAULT_CURRENCY;
 }
 
 /** The value at `path` inside `value`, or undefined when any step is missing. */

@@ -34,7 +34,7 @@ test('catalog lists id, activity, kind, unit and name; show prints one definitio
   const list = tenure('catalog');
   assert.equal(list.status, 0, list.stderr);
   assert.match(list.stdout, /^id +activity +kind +unit +name/);
-  assert.match(list.stdout, /loyalty_participation_rate +retention_strategies +leading +ratio +Loyalty/);
+  assert.match(list.stdout, /loyalty_participation_rate +retention_strategies +leading +rate +Loyalty/);
 
   const show = tenure('catalog', 'show', 'downgrade_to_churn_conversion_rate');
   assert.equal(show.status, 0, show.stderr);

@@ -1,6 +1,7 @@
 // The shape of a KPI definition, as data. The schema is the single source of the type (`z.infer`), checks
 // the shipped catalog at load and every custom KPI of a project file, and is exported as JSON Schema.
 import { z } from 'zod';
+import { UNITS } from '../results/format.ts';
 import { TABLE_NAMES, TABLES } from '../schema/tables.ts';
 
 /** The eight retention activities of the seed catalog, as ids. */
@@ -44,7 +45,6 @@ export const COMPUTATIONS = [
 ] as const;
 export type Computation = (typeof COMPUTATIONS)[number];
 
-export const UNITS = ['ratio', 'currency', 'count', 'days', 'months', 'points', 'score'] as const;
 export const PARAM_TYPES = [
   'number',
   'integer',

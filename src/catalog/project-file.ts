@@ -88,6 +88,14 @@ export function projectFileSchema(catalog: Catalog = CATALOG) {
       tree: TreeSectionSchema.optional().describe('Edges of the KPI tree, from leading to lagging KPIs'),
       data_quality: DataQualitySchema.optional(),
       alerts: AlertsConfigSchema.optional(),
+      currency: z
+        .string()
+        .regex(/^[A-Z]{3}$/)
+        .optional()
+        .describe(
+          'ISO 4217 code of the money in the data (USD when absent); amounts are written with its symbol ($179,021.90, €1.2M)',
+        )
+        .meta({ examples: ['EUR'] }),
     })
     .describe('Tenure project file (tenure.yaml)');
 }

@@ -6,12 +6,20 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(snakeKeys(value), null, 2)}\n`);
 }
 
-/** Renders rows as an aligned text table; numbers are right-aligned. */
-export function formatTable(headers: string[], rows: (string | number | null)[][]): string {
+/**
+ * Renders rows as an aligned text table; numbers are right-aligned, and so are the columns named in
+ * `right` (numbers already written in their unit: 3.2%, $1,204.00).
+ */
+export function formatTable(
+  headers: string[],
+  rows: (string | number | null)[][],
+  right: readonly string[] = [],
+): string {
   const cells = rows.map((r) => r.map((c) => (c === null ? '' : String(c))));
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
   const numeric = headers.map(
-    (_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number' || r[i] === null),
+    (h, i) =>
+      right.includes(h) || (rows.length > 0 && rows.every((r) => typeof r[i] === 'number' || r[i] === null)),
   );
   const line = (values: string[]) =>
     values

@@ -9,6 +9,7 @@ import { dataAsOf } from '../compiler/as-of.ts';
 import { activityEventsFor, computeKpis } from '../compiler/compute.ts';
 import { nextPeriodStart, periodStart } from '../compiler/periods.ts';
 import { RunRollups } from '../compiler/rollups/run-rollups.ts';
+import type { Unit } from '../results/format.ts';
 import type { KpiResult } from '../results/kpi-result.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { meets, type Status, shortfall, statusOf, type Target } from './targets.ts';
@@ -16,6 +17,8 @@ import { meets, type Status, shortfall, statusOf, type Target } from './targets.
 export interface TargetCheck {
   readonly target: Target;
   readonly name: string;
+  /** The KPI's unit in the catalog (rate, currency…): how its value and targets are written in text. */
+  readonly unit: Unit;
   readonly segment: string;
   /** The periods judged: the last complete one, or the rolling window ending with it. */
   readonly period_start: string;
@@ -97,6 +100,7 @@ export async function checkTargets(
         out.push({
           target,
           name: def.name,
+          unit: def.unit,
           segment,
           period_start: start.toISOString(),
           period_end: nextPeriodStart(lastStart, target.grain).toISOString(),

@@ -112,7 +112,9 @@ test('retention is the share-weighted sum of its segment rates (hand-worked)', (
     id?.terms.map((t) => Number(t.value.toFixed(12))),
     [0.6, 0.32],
   );
-  assert.match(id?.terms[0]?.label ?? '', /^plan=starter: share 0\.667 × rate 0\.9000$/);
+  // 100/150 = 66.7% of the customers, retained at 90 of 100.
+  assert.equal(id?.terms[0]?.label, 'plan=starter: share 66.7% × rate 90.00%');
+  assert.equal(id?.unit, 'rate');
   assert.ok(Math.abs(id?.residual ?? 1) < 1e-12);
   assert.equal(mixIdentity(undefined, [], 'plan'), null);
 });

@@ -5,6 +5,7 @@
 //   retention = Σ_g (S_g / S) × retention_g                          (g: the segments of one dimension)
 // Pure arithmetic on the MRR bridge and KPI rows; the queries are tree-values.ts's.
 import type { MrrBridgeRow } from '../compiler/views/mrr-bridge.ts';
+import { formatPercent } from '../results/format.ts';
 import type { KpiResult } from '../results/kpi-result.ts';
 
 export interface IdentityTerm {
@@ -15,6 +16,8 @@ export interface IdentityTerm {
 export interface TreeIdentity {
   readonly kpi: string;
   readonly formula: string;
+  /** The catalog unit of the KPI, its terms, sum and residual: 'rate' (NRR, retention) or 'currency' (MRR). */
+  readonly unit: 'rate' | 'currency';
   /** The KPI's own value, as the catalog computes it. */
   readonly value: number | null;
   readonly terms: readonly IdentityTerm[];
@@ -26,18 +29,19 @@ export interface TreeIdentity {
 const identity = (
   kpi: string,
   formula: string,
+  unit: TreeIdentity['unit'],
   value: number | null,
   terms: IdentityTerm[],
 ): TreeIdentity => {
   const sum = terms.reduce((s, t) => s + t.value, 0);
-  return { kpi, formula, value, terms, sum, residual: value === null ? null : value - sum };
+  return { kpi, formula, unit, value, terms, sum, residual: value === null ? null : value - sum };
 };
 
 /** NRR from the bridge's expansion, contraction and churn; null when no revenue was in force at the start. */
 export function nrrIdentity(nrr: number | null, bridge: MrrBridgeRow): TreeIdentity | null {
   const s = bridge.start_mrr;
   if (s === 0) return null;
-  return identity('net_revenue_retention', '1 + expansion/S − contraction/S − churn/S', nrr, [
+  return identity('net_revenue_retention', '1 + expansion/S − contraction/S − churn/S', 'rate', nrr, [
     { label: 'revenue kept (1)', value: 1 },
     { label: '+ expansion / start MRR', value: bridge.expansion_mrr / s },
     { label: '− contraction / start MRR', value: -bridge.contraction_mrr / s },
@@ -47,7 +51,7 @@ export function nrrIdentity(nrr: number | null, bridge: MrrBridgeRow): TreeIdent
 
 /** MRR at the period's end from its start and the bridge's movements. */
 export function mrrIdentity(mrr: number | null, bridge: MrrBridgeRow): TreeIdentity {
-  return identity('mrr', 'start + new + reactivation + expansion − contraction − churn', mrr, [
+  return identity('mrr', 'start + new + reactivation + expansion − contraction − churn', 'currency', mrr, [
     { label: 'MRR at start', value: bridge.start_mrr },
     { label: '+ new', value: bridge.new_mrr },
     { label: '+ reactivation', value: bridge.reactivation_mrr },
@@ -74,9 +78,9 @@ export function mixIdentity(
     .map((r) => {
       const share = (r.denominator ?? 0) / total;
       return {
-        label: `${dimension}=${r.segment}: share ${share.toFixed(3)} × rate ${(r.value ?? 0).toFixed(4)}`,
+        label: `${dimension}=${r.segment}: share ${formatPercent(share)} × rate ${formatPercent(r.value, { digits: 2 })}`,
         value: share * (r.value ?? 0),
       };
     });
-  return identity(overall.kpi, `Σ over ${dimension} of share × rate`, overall.value, terms);
+  return identity(overall.kpi, `Σ over ${dimension} of share × rate`, 'rate', overall.value, terms);
 }

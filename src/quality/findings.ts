@@ -2,6 +2,7 @@
 // to do. Each has a stable key, so the alert store raises it once per problem (a new stale spell, a new
 // day, a new load is a new problem).
 import type { Alert } from '../alerts/alert.ts';
+import { formatNumber, formatPercent } from '../results/format.ts';
 
 export type QualityCheck = 'freshness' | 'volume' | 'null_rate' | 'quarantine';
 
@@ -37,6 +38,6 @@ export function alertsFromFindings(findings: readonly QualityFinding[]): Alert[]
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 export const weekdayOf = (iso: string) => WEEKDAYS[new Date(iso).getUTCDay()] ?? '';
 
-/** 1234567 → '1,234,567'; shares as percentages with one decimal. */
-export const count = (n: number) => Math.round(n).toLocaleString('en-US');
-export const percent = (p: number) => `${(100 * p).toFixed(1)}%`;
+/** 1234567 → '1,234,567'; shares as percentages with one decimal (the shared formats). */
+export const count = (n: number) => formatNumber(Math.round(n));
+export const percent = (p: number) => formatPercent(p);

@@ -13,8 +13,10 @@ import { checkTargets, type TargetCheck } from '../goals/check.ts';
 import type { Target } from '../goals/targets.ts';
 import { runDataQuality } from '../quality/checks.ts';
 import { DEFAULT_DATA_QUALITY } from '../quality/config.ts';
+import { DEFAULT_CURRENCY } from '../results/format.ts';
 import type { KpiResult } from '../results/kpi-result.ts';
 import type { Engine } from '../warehouse/engine.ts';
+import { type ReviewExperiment, reviewExperiments } from './experiments.ts';
 import type { ReviewPeriod } from './period.ts';
 import type { OwnerSection, ReviewKpi, ReviewMove, ReviewReport } from './review.ts';
 
@@ -114,13 +116,23 @@ function reviewKpi(
   };
 }
 
-function ownerSections(kpis: readonly ReviewKpi[], targets: readonly Target[]): OwnerSection[] {
+/** Owners of targets in the project's order, then owners of experiments only; each with their experiments. */
+function ownerSections(
+  kpis: readonly ReviewKpi[],
+  targets: readonly Target[],
+  experiments: readonly ReviewExperiment[],
+): OwnerSection[] {
   const owners = new Map<string, ReviewKpi[]>();
   kpis.forEach((k, i) => {
     const owner = targets[i]?.owner ?? '';
     owners.set(owner, [...(owners.get(owner) ?? []), k]);
   });
-  return [...owners].map(([owner, list]) => ({ owner, kpis: list }));
+  for (const e of experiments) if (!owners.has(e.owner)) owners.set(e.owner, []);
+  return [...owners].map(([owner, list]) => ({
+    owner,
+    kpis: list,
+    experiments: experiments.filter((e) => e.owner === owner),
+  }));
 }
 
 /** Whole-company KPIs off their plan, then the largest relative moves; each explained by root cause. */
@@ -187,12 +199,14 @@ export async function buildReview(
   const dataQuality = await runDataQuality(engine, catalog.dataQuality ?? DEFAULT_DATA_QUALITY, {
     asOf: period.end,
   });
-  const owners = ownerSections(kpis, targets);
+  const experiments = await reviewExperiments(engine, catalog, period, opts.now);
+  const owners = ownerSections(kpis, targets, experiments);
   const count = (s: string) => kpis.filter((k) => k.status === s).length;
   return {
     period,
     as_of: period.end,
     generated_at: (opts.now ?? new Date()).toISOString(),
+    currency: catalog.currency ?? DEFAULT_CURRENCY,
     summary: {
       targets: kpis.length,
       owners: owners.length,
@@ -202,6 +216,7 @@ export async function buildReview(
       no_data: count('no_data'),
       open_alerts: alerts.length,
       data_quality_findings: dataQuality.length,
+      experiments: experiments.length,
     },
     owners,
     moves,

@@ -1,5 +1,13 @@
 // The review as one self-contained HTML page (inline style, no script, nothing fetched), built from the
 // report object. Every text goes through `esc`, so a name like <script> prints as text.
+
+import type { FormatOptions } from '../results/format.ts';
+import {
+  experimentFacts,
+  experimentOutcome,
+  linkedExperiments,
+  type ReviewExperiment,
+} from './experiments.ts';
 import {
   formatChange,
   formatEffect,
@@ -44,8 +52,8 @@ function table(head: readonly string[], rows: readonly (readonly (Cell | string)
     .join('')}</tbody></table>`;
 }
 
-const status = (k: ReviewKpi, period: PeriodBounds): Cell => {
-  const note = judgedNote(k, period);
+const status = (k: ReviewKpi, period: PeriodBounds, money: FormatOptions): Cell => {
+  const note = judgedNote(k, period, money);
   return {
     text: STATUS_LABEL[k.status],
     html: `<span class="status ${k.status}">${esc(STATUS_LABEL[k.status])}${k.ahead ? ' (ahead)' : ''}</span>${
@@ -54,35 +62,54 @@ const status = (k: ReviewKpi, period: PeriodBounds): Cell => {
   };
 };
 
-function ownerSection(report: ReviewReport, owner: string, kpis: readonly ReviewKpi[]): string {
+/** The owner's experiments: hypothesis, status, the decision with its result, and the learning. */
+function experimentList(list: readonly ReviewExperiment[]): string {
+  if (list.length === 0) return '';
+  const item = (e: ReviewExperiment) =>
+    `<li><strong>${esc(e.name)}</strong> <span class="muted">(${esc(e.id)})</span>: ${esc(experimentFacts(e))}<br>Hypothesis: ${esc(
+      e.hypothesis ?? 'none recorded',
+    )}<br>Decision: ${esc(experimentOutcome(e))}${e.decision ? `<br>Learning: ${esc(e.decision.learning)}` : ''}</li>`;
+  return `<h3>Experiments</h3><ul>${list.map(item).join('')}</ul>`;
+}
+
+function ownerSection(
+  report: ReviewReport,
+  owner: string,
+  kpis: readonly ReviewKpi[],
+  experiments: readonly ReviewExperiment[],
+): string {
+  if (kpis.length === 0) return `<section><h2>${esc(owner)}</h2>${experimentList(experiments)}</section>`;
   const { period } = report;
+  const money = { currency: report.currency };
   const rows = kpis.map((k) => [
     k.name,
     k.segment,
-    num(formatValue(k.value, k.unit)),
-    num(formatValue(k.previous, k.unit)),
-    num(formatChange(k.change, k.relative_change, k.unit)),
-    num(formatGoal(k.pragmatic, k.unit)),
-    num(formatGoal(k.aspirational, k.unit)),
-    status(k, period),
+    num(formatValue(k.value, k.unit, money)),
+    num(formatValue(k.previous, k.unit, money)),
+    num(formatChange(k.change, k.relative_change, k.unit, money)),
+    num(formatGoal(k.pragmatic, k.unit, money)),
+    num(formatGoal(k.aspirational, k.unit, money)),
+    status(k, period, money),
   ]);
   const plans = kpis
     .map(
       (k) =>
         `<li><strong>${esc(k.name)}</strong>${k.segment === 'all' ? '' : ` (${esc(k.segment)})`}, reviewed ${esc(k.cadence)}: ${
           k.action_plan.length === 0 ? 'no action plan recorded' : k.action_plan.map(esc).join('; ')
-        }</li>`,
+        }${linkedExperiments(k, experiments)
+          .map((e) => `; experiment ${esc(e.name)} (${esc(e.status)})`)
+          .join('')}</li>`,
     )
     .join('');
   return `<section><h2>${esc(owner)}</h2>${table(
     ['KPI', 'Segment', period.label, period.previous.label, 'Change', 'Pragmatic', 'Aspirational', 'Status'],
     rows,
-  )}<ul>${plans}</ul></section>`;
+  )}<ul>${plans}</ul>${experimentList(experiments)}</section>`;
 }
 
-function move(m: ReviewMove): string {
+function move(m: ReviewMove, money: FormatOptions): string {
   const head = `<h3>${esc(m.name)} — ${esc(REASON_LABEL[m.reason])}</h3><p>${esc(
-    `${formatValue(m.previous, m.unit)} → ${formatValue(m.value, m.unit)}; change ${formatChange(m.change, m.relative_change, m.unit)}`,
+    `${formatValue(m.previous, m.unit, money)} → ${formatValue(m.value, m.unit, money)}; change ${formatChange(m.change, m.relative_change, m.unit, money)}`,
   )}</p>`;
   if (m.segments.length === 0) return `${head}<p>No segment explains the change beyond its size.</p>`;
   return `${head}${table(
@@ -90,11 +117,11 @@ function move(m: ReviewMove): string {
     m.segments.map((s) => [
       s.dimension,
       s.segment,
-      num(formatValue(s.before, m.unit)),
-      num(formatValue(s.after, m.unit)),
-      num(formatEffect(s.rate_effect, m.unit)),
-      num(formatEffect(s.mix_effect, m.unit)),
-      num(formatEffect(s.contribution, m.unit)),
+      num(formatValue(s.before, m.unit, money)),
+      num(formatValue(s.after, m.unit, money)),
+      num(formatEffect(s.rate_effect, m.unit, money)),
+      num(formatEffect(s.mix_effect, m.unit, money)),
+      num(formatEffect(s.contribution, m.unit, money)),
     ]),
   )}`;
 }
@@ -116,12 +143,15 @@ export function renderHtml(report: ReviewReport): string {
         `${s.targets} targets of ${s.owners} owners: ${s.on_track} on track, ${s.at_risk} at risk, ${s.off_track} off track, ${s.no_data} without data`,
         `${s.open_alerts} open alerts`,
         `${s.data_quality_findings} data-quality findings`,
+        `${s.experiments} experiments of the period`,
       ].map(esc),
       '',
     ),
-    ...report.owners.map((o) => ownerSection(report, o.owner, o.kpis)),
+    ...report.owners.map((o) => ownerSection(report, o.owner, o.kpis, o.experiments)),
     '<h2>What moved and why</h2>',
-    report.moves.length === 0 ? '<p>No KPI with a target moved.</p>' : report.moves.map(move).join(''),
+    report.moves.length === 0
+      ? '<p>No KPI with a target moved.</p>'
+      : report.moves.map((m) => move(m, { currency: report.currency })).join(''),
     '<h2>Open alerts</h2>',
     list(
       report.alerts.map(

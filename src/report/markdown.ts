@@ -1,5 +1,13 @@
 // The review as Markdown, from the report object. Every text that may come from the project file or the
 // data (KPI and owner names, plans, messages) is escaped, so it prints as written and never as markup.
+
+import type { FormatOptions } from '../results/format.ts';
+import {
+  experimentFacts,
+  experimentOutcome,
+  linkedExperiments,
+  type ReviewExperiment,
+} from './experiments.ts';
 import {
   formatChange,
   formatEffect,
@@ -30,35 +38,52 @@ const table = (head: readonly string[], rows: readonly (readonly string[])[]) =>
 
 function ownerKpiRows(report: ReviewReport, kpis: readonly ReviewKpi[]): string {
   const { period } = report;
+  const money = { currency: report.currency };
   return table(
     ['KPI', 'Segment', period.label, period.previous.label, 'Change', 'Pragmatic', 'Aspirational', 'Status'],
     kpis.map((k) => [
       md(k.name),
       md(k.segment),
-      formatValue(k.value, k.unit),
-      formatValue(k.previous, k.unit),
-      formatChange(k.change, k.relative_change, k.unit),
-      formatGoal(k.pragmatic, k.unit),
-      formatGoal(k.aspirational, k.unit),
-      `${STATUS_LABEL[k.status]}${k.ahead ? ' (ahead)' : ''}${judgedNote(k, period) ? `, ${judgedNote(k, period)}` : ''}`,
+      formatValue(k.value, k.unit, money),
+      formatValue(k.previous, k.unit, money),
+      formatChange(k.change, k.relative_change, k.unit, money),
+      formatGoal(k.pragmatic, k.unit, money),
+      formatGoal(k.aspirational, k.unit, money),
+      `${STATUS_LABEL[k.status]}${k.ahead ? ' (ahead)' : ''}${judgedNote(k, period, money) ? `, ${judgedNote(k, period, money)}` : ''}`,
     ]),
   );
 }
 
-function plans(kpis: readonly ReviewKpi[]): string[] {
-  return kpis.map(
-    (k) =>
-      `- **${md(k.name)}**${k.segment === 'all' ? '' : ` (${md(k.segment)})`}, reviewed ${md(k.cadence)}: ${
-        k.action_plan.length === 0 ? 'no action plan recorded' : k.action_plan.map(md).join('; ')
-      }`,
-  );
+function plans(kpis: readonly ReviewKpi[], experiments: readonly ReviewExperiment[]): string[] {
+  return kpis.map((k) => {
+    const linked = linkedExperiments(k, experiments);
+    return `- **${md(k.name)}**${k.segment === 'all' ? '' : ` (${md(k.segment)})`}, reviewed ${md(k.cadence)}: ${
+      k.action_plan.length === 0 ? 'no action plan recorded' : k.action_plan.map(md).join('; ')
+    }${linked.length === 0 ? '' : `; experiments: ${linked.map((e) => `${md(e.name)} (${e.status})`).join(', ')}`}`;
+  });
 }
 
-function move(m: ReviewMove): string[] {
+/** The owner's experiments: hypothesis, status, the decision with its result, and the learning. */
+function experiments(list: readonly ReviewExperiment[]): string[] {
+  if (list.length === 0) return [];
+  return [
+    '### Experiments',
+    '',
+    ...list.flatMap((e) => [
+      `- **${md(e.name)}** (${md(e.id)}): ${md(experimentFacts(e))}`,
+      `  - Hypothesis: ${md(e.hypothesis ?? 'none recorded')}`,
+      `  - Decision: ${md(experimentOutcome(e))}`,
+      ...(e.decision ? [`  - Learning: ${md(e.decision.learning)}`] : []),
+    ]),
+    '',
+  ];
+}
+
+function move(m: ReviewMove, money: FormatOptions): string[] {
   return [
     `### ${md(m.name)} — ${REASON_LABEL[m.reason]}`,
     '',
-    `${formatValue(m.previous, m.unit)} → ${formatValue(m.value, m.unit)}; change ${formatChange(m.change, m.relative_change, m.unit)}`,
+    `${formatValue(m.previous, m.unit, money)} → ${formatValue(m.value, m.unit, money)}; change ${formatChange(m.change, m.relative_change, m.unit, money)}`,
     '',
     m.segments.length === 0
       ? 'No segment explains the change beyond its size.'
@@ -67,11 +92,11 @@ function move(m: ReviewMove): string[] {
           m.segments.map((s) => [
             md(s.dimension),
             md(s.segment),
-            formatValue(s.before, m.unit),
-            formatValue(s.after, m.unit),
-            formatEffect(s.rate_effect, m.unit),
-            formatEffect(s.mix_effect, m.unit),
-            formatEffect(s.contribution, m.unit),
+            formatValue(s.before, m.unit, money),
+            formatValue(s.after, m.unit, money),
+            formatEffect(s.rate_effect, m.unit, money),
+            formatEffect(s.mix_effect, m.unit, money),
+            formatEffect(s.contribution, m.unit, money),
           ]),
         ),
     '',
@@ -90,14 +115,18 @@ export function renderMarkdown(report: ReviewReport): string {
     `- ${s.targets} targets of ${s.owners} owners: ${s.on_track} on track, ${s.at_risk} at risk, ${s.off_track} off track, ${s.no_data} without data`,
     `- ${s.open_alerts} open alerts`,
     `- ${s.data_quality_findings} data-quality findings`,
+    `- ${s.experiments} experiments of the period`,
     '',
   ];
   for (const owner of report.owners) {
-    out.push(`## ${md(owner.owner)}`, '', ownerKpiRows(report, owner.kpis), '', ...plans(owner.kpis), '');
+    out.push(`## ${md(owner.owner)}`, '');
+    if (owner.kpis.length > 0)
+      out.push(ownerKpiRows(report, owner.kpis), '', ...plans(owner.kpis, owner.experiments), '');
+    out.push(...experiments(owner.experiments));
   }
   out.push('## What moved and why', '');
   if (report.moves.length === 0) out.push('No KPI with a target moved.', '');
-  for (const m of report.moves) out.push(...move(m));
+  for (const m of report.moves) out.push(...move(m, { currency: report.currency }));
   out.push('## Open alerts', '');
   if (report.alerts.length === 0) out.push('None.', '');
   else out.push(...report.alerts.map((a) => `- ${md(a.message)} (since ${a.first_seen.slice(0, 10)})`), '');

@@ -2,7 +2,8 @@
 // numbers print in their unit.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatChange, formatGoal, formatValue } from './format.ts';
+import type { ReviewExperiment } from './experiments.ts';
+import { formatChange } from './format.ts';
 import { esc, renderHtml } from './html.ts';
 import { md, renderMarkdown } from './markdown.ts';
 import { parseReviewPeriod } from './period.ts';
@@ -10,20 +11,54 @@ import type { ReviewReport } from './review.ts';
 
 const HOSTILE_OWNER = '<script>alert("owner")</script>';
 const HOSTILE_KPI = '<img src=x onerror=alert(1)> | churn';
+const EXPERIMENT: ReviewExperiment = {
+  id: 'win_back',
+  name: 'Win-back <b>email</b>',
+  owner: HOSTILE_OWNER,
+  hypothesis: 'An email <script>x</script> brings 5% back',
+  status: 'decided',
+  primary: 'customer_churn_rate',
+  started_at: '2025-03-01T00:00:00.000Z',
+  ended_at: '2025-06-01T00:00:00.000Z',
+  registered_after_start: true,
+  amendments: 1,
+  decision: {
+    decision: 'stop',
+    result: 'null result: −0.4 pt (95% CI −1.9 to 1.1)',
+    learning: 'No effect | the <i>email</i> is not worth its cost',
+    decided_at: '2025-06-20T10:00:00.000Z',
+  },
+  target: { kpi: 'my_churn', segment: 'all' },
+};
+const PLANNED: ReviewExperiment = {
+  ...EXPERIMENT,
+  id: 'pricing_page',
+  name: 'Pricing page',
+  owner: 'Growth',
+  status: 'planned',
+  started_at: null,
+  ended_at: null,
+  registered_after_start: false,
+  amendments: 0,
+  decision: null,
+  target: null,
+};
 
 const report: ReviewReport = {
   period: parseReviewPeriod('2025-06'),
   as_of: '2025-07-01T00:00:00.000Z',
   generated_at: '2025-07-02T08:00:00.000Z',
+  currency: 'EUR',
   summary: {
-    targets: 1,
+    targets: 2,
     owners: 1,
-    on_track: 0,
+    on_track: 1,
     at_risk: 0,
     off_track: 1,
     no_data: 0,
     open_alerts: 1,
     data_quality_findings: 0,
+    experiments: 2,
   },
   owners: [
     {
@@ -32,7 +67,7 @@ const report: ReviewReport = {
         {
           kpi: 'my_churn',
           name: HOSTILE_KPI,
-          unit: 'ratio',
+          unit: 'rate',
           higher_is_better: false,
           segment: 'all',
           value: 0.05,
@@ -51,14 +86,38 @@ const report: ReviewReport = {
           cadence: 'monthly',
           action_plan: ['call <b>every</b> account'],
         },
+        {
+          kpi: 'mrr',
+          name: 'MRR',
+          unit: 'currency',
+          higher_is_better: true,
+          segment: 'all',
+          value: 179021.9,
+          previous: 165000,
+          change: 14021.9,
+          relative_change: 14021.9 / 165000,
+          pragmatic: 150000,
+          aspirational: [180000, 200000],
+          status: 'on_track',
+          ahead: false,
+          judged: {
+            period_start: '2025-06-01T00:00:00.000Z',
+            period_end: '2025-07-01T00:00:00.000Z',
+            value: 179021.9,
+          },
+          cadence: 'monthly',
+          action_plan: [],
+        },
       ],
+      experiments: [EXPERIMENT],
     },
+    { owner: 'Growth', kpis: [], experiments: [PLANNED] },
   ],
   moves: [
     {
       kpi: 'my_churn',
       name: HOSTILE_KPI,
-      unit: 'ratio',
+      unit: 'rate',
       previous: 0.04,
       value: 0.05,
       change: 0.01,
@@ -114,14 +173,54 @@ test('Markdown: names cannot break a table or become HTML', () => {
   assert.equal(md('a_b*c'), 'a\\_b\\*c');
 });
 
-test('numbers print in their unit; ratios move by percentage points', () => {
-  assert.equal(formatValue(0.0426, 'ratio'), '4.3%');
-  assert.equal(formatValue(389952.4, 'currency'), '389,952');
-  assert.equal(formatValue(12.345, 'currency'), '12.35');
-  assert.equal(formatValue(3.25, 'days'), '3.3 days');
-  assert.equal(formatValue(null, 'count'), '–');
-  // 0.05 − 0.04 = 0.01 → +1.0 pp; relative 0.01 / 0.04 = +25%.
-  assert.equal(formatChange(0.01, 0.25, 'ratio'), '+1.0 pp (+25.0%)');
-  assert.equal(formatChange(-35385, -0.1, 'currency'), '-35,385 (-10.0%)');
-  assert.equal(formatGoal([0.01, 0.02], 'ratio'), '1.0% – 2.0%');
+test('numbers print in their unit and the project’s currency; rates move by percentage points', () => {
+  const eur = { currency: 'EUR' };
+  // 0.05 − 0.04 = 0.01 → +1.0 pt; relative 0.01 / 0.04 = +25%.
+  assert.equal(formatChange(0.01, 0.25, 'rate', eur), '+1.0 pt (+25.0%)');
+  assert.equal(formatChange(-35385, -0.1, 'currency', eur), '-€35,385.00 (-10.0%)');
+  assert.equal(formatChange(null, null, 'rate', eur), '—');
+  const text = renderMarkdown(report);
+  // The churn row: 5.0% against 4.0%, targets 3.0% and 1.0%–2.0%.
+  assert.ok(text.includes(' | 5.0% | 4.0% | +1.0 pt (+25.0%) | 3.0% | 1.0%–2.0% | off track |'), text);
+  // MRR in euros: 179,021.90 − 165,000 = +14,021.90, +8.498% of 165,000.
+  assert.ok(
+    text.includes(
+      '| MRR | all | €179,021.90 | €165,000.00 | +€14,021.90 (+8.5%) | €150,000.00 | €180,000.00–€200,000.00 | on track |',
+    ),
+    text,
+  );
+  assert.ok(text.includes('4.0% → 5.0%; change +1.0 pt (+25.0%)'), text);
+  // The segment's effects in points with two decimals: 0.015 is +1.50 pt.
+  assert.ok(text.includes(' | 5.0% | 8.0% | +1.50 pt | 0.00 pt | +1.50 pt |'), text);
+  const html = renderHtml(report);
+  assert.ok(html.includes('<td class="num">€179,021.90</td>'), 'the HTML writes euros too');
+  assert.ok(html.includes('<td class="num">+1.0 pt (+25.0%)</td>'));
+});
+
+test("each owner's experiments: hypothesis, status, decision with its result, learning; linked to the target", () => {
+  const text = renderMarkdown(report);
+  assert.ok(text.includes('### Experiments'));
+  assert.ok(
+    text.includes('; experiments: Win-back &lt;b&gt;email&lt;/b&gt; (decided)'),
+    'beside the action plan',
+  );
+  assert.ok(
+    text.includes(
+      'decided since 2025-03-01 until 2025-06-01; judged on customer\\_churn\\_rate; plan registered after the start; 1 amendment to the plan',
+    ),
+  );
+  assert.ok(text.includes('  - Decision: stop: null result: −0.4 pt (95% CI −1.9 to 1.1) (2025-06-20)'));
+  assert.ok(text.includes('  - Learning: No effect \\| the &lt;i&gt;email&lt;/i&gt; is not worth its cost'));
+  // An owner with experiments and no targets: a section without a KPI table.
+  const growth = text.slice(text.indexOf('## Growth'), text.indexOf('## What moved'));
+  assert.ok(!growth.includes('| KPI |'), growth);
+  assert.ok(growth.includes('planned; judged on customer\\_churn\\_rate'), growth);
+  assert.ok(growth.includes('  - Decision: no decision yet'), growth);
+  assert.ok(text.includes('- 2 experiments of the period'));
+  const html = renderHtml(report);
+  assert.ok(!/<script|<i>|<b>/.test(html));
+  assert.ok(html.includes('<h3>Experiments</h3>'));
+  assert.ok(html.includes('Learning: No effect | the &lt;i&gt;email&lt;/i&gt; is not worth its cost'));
+  assert.ok(html.includes('; experiment Win-back &lt;b&gt;email&lt;/b&gt; (decided)'));
+  assert.ok(html.includes('<section><h2>Growth</h2><h3>Experiments</h3>'));
 });

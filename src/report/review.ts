@@ -4,6 +4,7 @@ import type { SegmentContribution } from '../analysis/root-cause.ts';
 import type { KpiDefinition } from '../catalog/definition.ts';
 import type { Goal, Status } from '../goals/targets.ts';
 import type { QualityFinding } from '../quality/findings.ts';
+import type { ReviewExperiment } from './experiments.ts';
 import type { ReviewPeriod } from './period.ts';
 
 export type Unit = KpiDefinition['unit'];
@@ -38,6 +39,8 @@ export interface ReviewKpi {
 export interface OwnerSection {
   readonly owner: string;
   readonly kpis: readonly ReviewKpi[];
+  /** The owner's experiments of the period (src/report/experiments.ts). */
+  readonly experiments: readonly ReviewExperiment[];
 }
 
 /** A KPI that moved most or is off its plan, with the segments that moved it. */
@@ -65,6 +68,8 @@ export interface ReviewReport {
   /** The moment KPIs and statuses are judged at: the end of the period. */
   readonly as_of: string;
   readonly generated_at: string;
+  /** ISO 4217 code money is written in (the project's `currency:`). */
+  readonly currency: string;
   readonly summary: {
     readonly targets: number;
     readonly owners: number;
@@ -74,6 +79,7 @@ export interface ReviewReport {
     readonly no_data: number;
     readonly open_alerts: number;
     readonly data_quality_findings: number;
+    readonly experiments: number;
   };
   readonly owners: readonly OwnerSection[];
   readonly moves: readonly ReviewMove[];

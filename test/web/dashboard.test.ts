@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { CATALOG } from '../../src/catalog/catalog.ts';
 import type { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
-import { formatChange, formatNumber, formatShare, formatValue, periodLabel } from '../../web/src/format.ts';
+import { formatChange, formatNumber, formatPercent, formatValue, periodLabel } from '../../web/src/format.ts';
 import { latestComplete } from '../../web/src/pages/series.ts';
 import { defaultRange, type Range } from '../../web/src/range.ts';
 import {
@@ -81,6 +81,17 @@ if (chromiumAvailable('the dashboard in Chromium')) {
       const change = latest && previous ? formatChange(latest.value, previous.value, def.unit) : null;
       assert.equal(await card.getByTestId('change').textContent(), change ?? '', `${def.id}: change`);
     }
+    // The formats as a reader sees them: LTV to CAC is a multiple (it showed "6,987.1%"), money carries
+    // the project's symbol (dollars here), rates are percentages moving in points.
+    const shown = async (kpi: string, what: string) =>
+      (await page.locator(`[data-kpi="${kpi}"]`).getByTestId(what).textContent()) ?? '';
+    assert.match(await shown('ltv_to_cac_ratio', 'value'), /^\d{1,3}(,\d{3})*\.\d×$/);
+    assert.match(await shown('ltv_to_cac_ratio', 'change'), /^([+-]\d+\.\d|0\.0)%$/);
+    assert.match(await shown('mrr', 'value'), /^\$\d{1,3}(,\d{3})*\.\d\d$/);
+    assert.match(await shown('customer_lifetime_value', 'value'), /^\$\d{1,3}(,\d{3})*\.\d\d$/);
+    assert.match(await shown('customer_churn_rate', 'value'), /^\d+\.\d%$/);
+    assert.match(await shown('customer_churn_rate', 'change'), /^([+-]\d+\.\d|0\.0) pt$/);
+    assert.match(await shown('net_promoter_score', 'value'), /^(-?\d+\.\d pt|—)$/);
     await shot(page, 'overview');
     // The kind toggle filters the cards and is kept in the URL.
     await page.click('button[data-kind="leading"]');
@@ -102,7 +113,7 @@ if (chromiumAvailable('the dashboard in Chromium')) {
         periodLabel(r.period_start, range.grain),
         r.kpi,
         r.segment,
-        formatValue(r.value, r.kpi === 'net_revenue_retention' ? unit : 'number'),
+        r.kpi === 'net_revenue_retention' ? formatValue(r.value, unit) : formatNumber(r.value),
         formatNumber(r.numerator),
         formatNumber(r.denominator),
         formatNumber(r.n),
@@ -163,11 +174,14 @@ if (chromiumAvailable('the dashboard in Chromium')) {
     ] as const;
     const expected = rows.map((r) => [
       periodLabel(String(r.period_start), range.grain),
-      ...steps.map(([k, sign]) => `${sign < 0 && r[k] !== 0 ? '−' : ''}${formatNumber(Number(r[k]))}`),
+      ...steps.map(([k, sign]) => formatValue(sign * Number(r[k]), 'currency')),
     ]);
     assert.equal(rows.length, 12);
     assert.deepEqual(await tableText(page, 'bridge'), expected);
     await page.waitForSelector('canvas[aria-label="MRR per period"]');
+    // The bridge's amounts are money: $12,345.60, and the outflows negative (-$1,204.50).
+    for (const row of await tableText(page, 'bridge'))
+      for (const cell of row.slice(1)) assert.match(cell, /^-?\$\d{1,3}(,\d{3})*\.\d\d$/, row.join(' | '));
     await shot(page, 'revenue');
     await page.close();
   });
@@ -190,7 +204,7 @@ if (chromiumAvailable('the dashboard in Chromium')) {
     const page = await open('/cohorts', '[data-testid="heatmap"]');
     assert.deepEqual(
       await tableText(page, 'heatmap'),
-      expected((x) => formatShare(x.retention)),
+      expected((x) => formatPercent(x.retention)),
     );
     await shot(page, 'cohorts');
     await page.selectOption('select[name="measure"]', 'revenue');
@@ -198,7 +212,7 @@ if (chromiumAvailable('the dashboard in Chromium')) {
     await page.waitForSelector('caption:has-text("MRR")');
     assert.deepEqual(
       await tableText(page, 'heatmap'),
-      expected((x) => formatNumber(x.mrr)),
+      expected((x) => formatValue(x.mrr, 'currency', { digits: 0 })),
     );
     await shot(page, 'cohorts-revenue');
 
@@ -213,7 +227,7 @@ if (chromiumAvailable('the dashboard in Chromium')) {
         formatNumber(c.size),
         ...days.map((n) => {
           const x = c.cells.find((y) => y.n === n);
-          return x ? formatShare(x.rate) : '';
+          return x ? formatPercent(x.rate) : '';
         }),
       ]),
     );

@@ -89,6 +89,9 @@ if (chromiumAvailable('the forecast in Chromium')) {
       ...[r.value, r.lower_80, r.upper_80, r.lower_95, r.upper_95].map((v) => formatValue(v, 'currency')),
     ]);
     assert.deepEqual(await tableText(page, 'forecast'), expected);
+    // Money with its symbol: $179,021.90.
+    for (const row of expected)
+      for (const cell of row.slice(1)) assert.match(cell, /^\$\d{1,3}(,\d{3})*\.\d\d$/, row.join(' | '));
     await page.locator('canvas[aria-label*="forecast"]').scrollIntoViewIfNeeded();
     await screenshot(page, 'forecast-mrr');
     const tinted = await bandPixels(page);
@@ -114,8 +117,10 @@ if (chromiumAvailable('the forecast in Chromium')) {
     const rows = await tableText(page, 'forecast');
     assert.deepEqual(
       rows.map((r) => r.slice(0, 2)),
-      forecast.map((r) => [periodLabel(r.period_start, 'month'), formatValue(r.value, 'ratio')]),
+      forecast.map((r) => [periodLabel(r.period_start, 'month'), formatValue(r.value, 'rate')]),
     );
+    // Churn as a percentage: 2.7%, not 0.0265.
+    for (const row of rows) assert.match(row[1] ?? '', /^\d+\.\d%$/, row.join(' | '));
     await screenshot(page, 'forecast-churn');
     await page.close();
   });

@@ -2,7 +2,7 @@
 // of targets: the numbers and statuses shown equal the API's; the tree's retention split can be chosen and
 // the URL reproduces it; acknowledging an alert from the page changes it in the API; the overview shows
 // target statuses and the KPI chart the target band; a locked server asks for a token, which the header's
-// form stores. Screenshots in test-results/.
+// form stores. The project's money is euros, so every amount carries €. Screenshots in test-results/.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,11 +21,12 @@ import { startServer } from '../../src/server/serve.ts';
 import { createToken } from '../../src/server/tokens.ts';
 import { generateCompany } from '../../src/synth/generate.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
-import { formatValue, statusLabel, termText } from '../../web/src/format.ts';
+import { formatTerm, formatValue, statusLabel } from '../../web/src/format.ts';
 import type { StoredAlert, TargetCheck, TreeView } from '../../web/src/goals-types.ts';
 import { apiJson, chromiumAvailable, launch, openPage, screenshot } from './browser.ts';
 
 const PROJECT = `version: 1
+currency: EUR
 targets:
   - kpi: customer_churn_rate
     pragmatic: 0.0001
@@ -61,7 +62,7 @@ if (chromiumAvailable('the goals pages in Chromium')) {
     writeFileSync(project, PROJECT);
     catalog = await loadProjectFile(project);
     await recordTargets(engine, catalog.targets ?? []);
-    await recordAlerts(engine, alertsFromChecks(await checkTargets(engine, catalog)));
+    await recordAlerts(engine, alertsFromChecks(await checkTargets(engine, catalog), { currency: 'EUR' }));
     viewer = (await createToken(engine, 'viewer')).token;
     server = await startServer({ engine, catalog, projectFile: project, host: '127.0.0.1', port: 0 });
     locked = await startServer({
@@ -84,6 +85,7 @@ if (chromiumAvailable('the goals pages in Chromium')) {
   });
 
   const unitOf = (kpi: string) => catalog.definitions.find((d) => d.id === kpi)?.unit ?? 'number';
+  const eur = { currency: 'EUR' };
 
   test('targets: each owner’s targets with the value and status the API gives', async () => {
     const page = await open('/targets', '[data-testid="targets"]');
@@ -99,10 +101,20 @@ if (chromiumAvailable('the goals pages in Chromium')) {
     );
     for (const t of targets) {
       const row = page.locator(`[data-owner="${t.target.owner}"] tr[data-target="${t.target.kpi}"]`);
-      assert.equal(await row.getByTestId('value').textContent(), formatValue(t.value, unitOf(t.target.kpi)));
+      assert.equal(
+        await row.getByTestId('value').textContent(),
+        formatValue(t.value, unitOf(t.target.kpi), eur),
+      );
       assert.equal(await row.locator('[data-status]').getAttribute('data-status'), t.status);
     }
     assert.equal(targets.find((t) => t.target.kpi === 'customer_churn_rate')?.status, 'off_track');
+    // The targets as the project file writes them, in their units: MRR's 1 is €1.00, NRR's 1.0–1.2 is
+    // 100.0%–120.0%.
+    const cells = (kpi: string) =>
+      page.locator(`tr[data-target="${kpi}"] td`).allTextContents() as Promise<string[]>;
+    assert.equal((await cells('mrr'))[4], '€1.00');
+    assert.match((await cells('mrr'))[3] ?? '', /^€\d{1,3}(,\d{3})*\.\d\d$/);
+    assert.deepEqual((await cells('net_revenue_retention')).slice(4, 6), ['50.0%', '100.0%–120.0%']);
     // One version of each target, recorded before the server started.
     assert.equal(await page.locator('[data-testid="target-history"] tbody tr').count(), 3);
     await shot(page, 'targets');
@@ -116,15 +128,19 @@ if (chromiumAvailable('the goals pages in Chromium')) {
     assert.equal(await page.locator('path[data-edge]').count(), tree.edges.length);
     for (const n of tree.nodes) {
       const node = page.locator(`[data-node="${n.kpi}"]`);
-      assert.equal(await node.getByTestId('value').textContent(), formatValue(n.value, n.unit), n.kpi);
+      assert.equal(await node.getByTestId('value').textContent(), formatValue(n.value, n.unit, eur), n.kpi);
       assert.equal(await node.locator('[data-status]').count(), n.status ? 1 : 0, n.kpi);
       if (n.status) assert.equal(await node.locator('[data-status]').textContent(), statusLabel(n.status));
     }
     for (const i of tree.identities) {
       const table = page.locator(`[data-identity="${i.kpi}"]`);
-      assert.equal(await table.getByTestId('sum').textContent(), termText(i.sum));
-      assert.equal(await table.getByTestId('kpi-value').textContent(), termText(i.value));
+      assert.equal(await table.getByTestId('sum').textContent(), formatTerm(i.sum, i.unit, eur));
+      assert.equal(await table.getByTestId('kpi-value').textContent(), formatTerm(i.value, i.unit, eur));
     }
+    // MRR's identity adds euros, NRR's and retention's percentages with two decimals.
+    const sum = (kpi: string) => page.locator(`[data-identity="${kpi}"] [data-testid="sum"]`).textContent();
+    assert.match((await sum('mrr')) ?? '', /^€\d{1,3}(,\d{3})*\.\d\d$/);
+    assert.match((await sum('net_revenue_retention')) ?? '', /^\d+\.\d\d%$/);
     await shot(page, 'tree');
     await page.selectOption('select[name="mix_by"]', 'channel');
     await page.waitForURL(/mix_by=channel/);
@@ -152,6 +168,15 @@ if (chromiumAvailable('the goals pages in Chromium')) {
     const page = await open('/alerts', '[data-testid="alerts"]');
     const { alerts } = await api<{ alerts: StoredAlert[] }>('/api/alerts');
     assert.ok(alerts.length >= 1, 'the churn target is off track');
+    // The churn rate as a percentage against its target of 0.01% (0.0% at one decimal), not 0.0265 against 0.0001.
+    const churn = alerts.find((a) => a.key.startsWith('target|customer_churn_rate|'));
+    assert.match(churn?.message ?? '', /^Customer Churn Rate is off track: \d+\.\d% against 0\.0% \(/);
+    assert.ok(
+      ((await page.locator('tr[data-alert] td').allTextContents()) as string[]).some(
+        (t) => t === churn?.message,
+      ),
+      'the page shows the message as written',
+    );
     assert.equal(await page.locator('tr[data-alert]').count(), alerts.length);
     await shot(page, 'alerts');
     const key = alerts[0]?.key as string;
@@ -175,15 +200,11 @@ if (chromiumAvailable('the goals pages in Chromium')) {
     await shot(page, 'overview-statuses');
     const kpi = await open('/kpi/net_revenue_retention', '[data-testid="target-band"]');
     const note = (await kpi.textContent('[data-testid="target-band"]')) ?? '';
-    assert.match(note, new RegExp(`pragmatic ${formatValue(0.5, 'ratio')}`));
-    assert.match(note, new RegExp(`aspirational ${formatValue(1, 'ratio')}–${formatValue(1.2, 'ratio')}`));
+    assert.match(note, /pragmatic 50\.0%, aspirational 100\.0%–120\.0%/);
     await shot(kpi, 'kpi-target-band');
     // The revenue page's MRR chart draws MRR's target too.
     const revenue = await open('/revenue', '[data-testid="target-band"]');
-    assert.match(
-      (await revenue.textContent('[data-testid="target-band"]')) ?? '',
-      new RegExp(`pragmatic ${formatValue(1, 'currency')}`),
-    );
+    assert.match((await revenue.textContent('[data-testid="target-band"]')) ?? '', /pragmatic €1\.00/);
     await revenue.close();
     await page.close();
     await kpi.close();

@@ -78,7 +78,13 @@ if (chromiumAvailable('the Risk page in Chromium')) {
       );
     assert.deepEqual(summary, summaryCells(r));
     assert.equal(r.customers.length, 20);
-    assert.deepEqual(await tableText(page, 'risk-customers'), r.customers.map(customerCells));
+    assert.deepEqual(
+      await tableText(page, 'risk-customers'),
+      r.customers.map((c) => customerCells(c)),
+    );
+    // Money in the project's currency (dollars by default): the MRR column reads $1,234.50.
+    for (const row of await tableText(page, 'risk-customers'))
+      assert.match(row[2] ?? '', /^\$\d{1,3}(,\d{3})*\.\d\d$/, row.join(' | '));
     assert.deepEqual(await tableText(page, 'risk-reliability'), r.model.reliability.map(reliabilityCells));
     assert.deepEqual(await tableText(page, 'risk-coefficients'), r.model.coefficients.map(coefficientCells));
     await screenshot(page, 'risk');
@@ -99,7 +105,10 @@ if (chromiumAvailable('the Risk page in Chromium')) {
     await page.close();
     const again = await open(new URL(url).pathname + new URL(url).search, '[data-testid="risk-customers"]');
     const r = await api<RiskAnswer>('/api/risk?top=50');
-    assert.deepEqual(await tableText(again, 'risk-customers'), r.customers.map(customerCells));
+    assert.deepEqual(
+      await tableText(again, 'risk-customers'),
+      r.customers.map((c) => customerCells(c)),
+    );
     await again.close();
   });
 }

@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import type { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
-import { formatNumber, formatShare } from '../../web/src/format.ts';
+import { formatNumber, formatPercent } from '../../web/src/format.ts';
 import {
   formatPValue,
   type SbgReport,
@@ -53,9 +53,9 @@ if (chromiumAvailable('the survival page in Chromium')) {
         formatNumber(step.at_risk),
         formatNumber(step.events),
         formatNumber(step.censored),
-        formatShare(step.survival),
-        formatShare(step.lower),
-        formatShare(step.upper),
+        formatPercent(step.survival),
+        formatPercent(step.lower),
+        formatPercent(step.upper),
       ]),
     ),
   });

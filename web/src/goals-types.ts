@@ -65,6 +65,8 @@ export interface TreeEdge {
 export interface Identity {
   kpi: string;
   formula: string;
+  /** 'rate' (NRR, retention) or 'currency' (MRR): the unit of the terms, the sum and the KPI. */
+  unit: string;
   value: number | null;
   terms: { label: string; value: number }[];
   sum: number;

@@ -1,8 +1,10 @@
 // The dashboard's shell: navigation, the data's end (for the default range) and one page per path.
 import { render } from 'preact';
+import { DEFAULT_CURRENCY } from '../../src/results/format.ts';
 import { query } from './api.ts';
 import { Show } from './components/states.tsx';
 import { TokenForm } from './components/token-form.tsx';
+import { CurrencyContext } from './currency.ts';
 import { AlertsPage } from './pages/alerts.tsx';
 import { CohortsPage } from './pages/cohorts.tsx';
 import { DataPage, type Health } from './pages/data.tsx';
@@ -33,6 +35,10 @@ const NAV = [
 function App() {
   const { path, params } = useLocation();
   const health = useApi<Health>('/api/health/data');
+  // Money is written in the project's currency; a catalog that cannot be read (a wrong token) leaves the
+  // default, and each page shows its own error.
+  const catalog = useApi<{ currency?: string }>('/api/catalog');
+  const currency = catalog.state === 'ready' ? (catalog.data.currency ?? DEFAULT_CURRENCY) : DEFAULT_CURRENCY;
   // Keep the range (not page-specific choices) when moving between pages.
   const carried = query({ from: params.get('from') ?? undefined, to: params.get('to') ?? undefined });
   return (
@@ -56,19 +62,21 @@ function App() {
         <TokenForm />
       </header>
       <main>
-        <Show
-          loaded={health}
-          what="the data's end"
-          ready={(h) => {
-            const fallback = defaultRange(h.as_of);
-            const range: Range = {
-              from: params.get('from') ?? fallback.from,
-              to: params.get('to') ?? fallback.to,
-              grain: params.get('grain') ?? fallback.grain,
-            };
-            return <Page path={path} params={params} range={range} health={h} />;
-          }}
-        />
+        <CurrencyContext.Provider value={currency}>
+          <Show
+            loaded={catalog.state === 'loading' ? { state: 'loading' } : health}
+            what="the data's end"
+            ready={(h) => {
+              const fallback = defaultRange(h.as_of);
+              const range: Range = {
+                from: params.get('from') ?? fallback.from,
+                to: params.get('to') ?? fallback.to,
+                grain: params.get('grain') ?? fallback.grain,
+              };
+              return <Page path={path} params={params} range={range} health={h} />;
+            }}
+          />
+        </CurrencyContext.Provider>
       </main>
     </>
   );

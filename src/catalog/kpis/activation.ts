@@ -28,7 +28,7 @@ export const ACTIVATION_KPIS: KpiDefinition[] = [
     description: `Of the accounts that signed up in the period and whose activation window has closed, the share that completed every milestone in time; each milestone's own rate is reported too. Milestones default to ${ACTIVATION_MILESTONES.join(', ')} and are overridable.`,
     activity: 'retention_campaigns',
     kind: 'leading',
-    unit: 'ratio',
+    unit: 'rate',
     higherIsBetter: true,
     formula:
       'accounts signed up in P activated within the window / accounts signed up in P whose window is over; per-milestone rates too',
@@ -45,7 +45,7 @@ export const ACTIVATION_KPIS: KpiDefinition[] = [
       'Of the accounts that became activated in the period, the share that came back and engaged within a few days after; accounts whose follow-up window is still open are left out.',
     activity: 'retention_campaigns',
     kind: 'leading',
-    unit: 'ratio',
+    unit: 'rate',
     higherIsBetter: true,
     formula:
       'accounts activated in P with an engagement event in (activated_at, activated_at + `days` (7)] / accounts activated in P whose window is over',
@@ -65,7 +65,7 @@ export const ACTIVATION_KPIS: KpiDefinition[] = [
       'Of the accounts activated on a given day of the period, the share active again exactly N days later (or on any day from then, in on_or_after mode), for N of 7 and 30.',
     activity: 'retention_campaigns',
     kind: 'leading',
-    unit: 'ratio',
+    unit: 'rate',
     higherIsBetter: true,
     formula:
       'of accounts activated on day d0 in P, share active on day d0+N (N = 7, 30); `mode`: on_day (default) or on_or_after',
@@ -96,7 +96,7 @@ export const ACTIVATION_KPIS: KpiDefinition[] = [
     description: `The share of accounts that start a funnel but do not reach its last step within a window of starting, with the loss at each step (an account reaches a step when any of its users does). Steps default to the synthetic signup funnel (${FUNNEL_STEPS.join(' → ')}) and are overridable.`,
     activity: 'retention_strategies',
     kind: 'leading',
-    unit: 'ratio',
+    unit: 'rate',
     higherIsBetter: false,
     formula:
       'for a configured funnel of ordered steps within `window_days` (7) of step 1: 1 − reached(last) / reached(first); per step 1 − reached(i) / reached(i−1)',

@@ -28,7 +28,7 @@ export const FEEDBACK_KPIS: KpiDefinition[] = [
       'The share of satisfaction answers in the period at or above the satisfied threshold (4 or 5 on a 1–5 scale by default).',
     activity: 'retention_strategies',
     kind: 'leading',
-    unit: 'ratio',
+    unit: 'rate',
     higherIsBetter: true,
     formula: 'answers ≥ `satisfied_at` (4 on a 1–5 scale) / answers in P',
     params: { satisfied_at: integer(4, 'Lowest CSAT answer that counts as satisfied.', 1, 5) },
@@ -43,7 +43,7 @@ export const FEEDBACK_KPIS: KpiDefinition[] = [
       'How well customers who recently gave feedback are retained over the period, compared with customers who gave none; both rates and their difference are reported.',
     activity: 'retention_programs',
     kind: 'leading',
-    unit: 'ratio',
+    unit: 'rate',
     higherIsBetter: true,
     formula:
       'retention rate over P of customers who gave any feedback in the `lookback_days` (90) before p_start; the same for those who did not, and the difference, are reported',
@@ -79,7 +79,7 @@ export const FEEDBACK_KPIS: KpiDefinition[] = [
       'The share of customers active at the end of the period who have stayed at least a year and whose latest NPS answer is not a detractor’s.',
     activity: 'retention_strategies',
     kind: 'lagging',
-    unit: 'ratio',
+    unit: 'rate',
     higherIsBetter: true,
     formula:
       'active customers at p_end with tenure ≥ `min_tenure_months` (12) whose latest NPS answer is not a detractor / active customers at p_end',

@@ -11,7 +11,7 @@ export const REVENUE_KPIS: KpiDefinition[] = [
       'The share of customers paying at the start of the period who reduced their recurring revenue at least once during it without cancelling.',
     activity: 'retention_forecasting',
     kind: 'leading',
-    unit: 'ratio',
+    unit: 'rate',
     higherIsBetter: false,
     formula: 'customers in S with ≥1 downgrade event in P / #S',
     params: {},
@@ -27,7 +27,7 @@ export const REVENUE_KPIS: KpiDefinition[] = [
       'Of the customers whose first downgrade of the period happened, the share that stopped paying altogether within a fixed window after it. Downgrades too recent for the window to have closed are censored: left out of both counts, converted already or not.',
     activity: 'retention_forecasting',
     kind: 'leading',
-    unit: 'ratio',
+    unit: 'rate',
     higherIsBetter: false,
     formula:
       'of customers whose first downgrade in P happened at t, share with MRR = 0 by t + `window_days` (90); downgrades whose window is not yet over are censored',
@@ -44,7 +44,7 @@ export const REVENUE_KPIS: KpiDefinition[] = [
       'Of the contracts whose term ended in the period and whose grace period is over, the share followed by a new contract of the same customer soon after (or flagged renewed by billing). A contract still in its grace period is censored, renewed already or not.',
     activity: 'retention_strategies',
     kind: 'lagging',
-    unit: 'ratio',
+    unit: 'rate',
     higherIsBetter: true,
     formula:
       'contracts ending in P renewed (a next contract of the same customer starting within `grace_days` (30) of the end, or marked renewed) / contracts ending in P whose grace has passed',
@@ -63,7 +63,7 @@ export const REVENUE_KPIS: KpiDefinition[] = [
       'The relative change in revenue from the previous period, where revenue is one-off orders plus the recurring revenue earned day by day over the period.',
     activity: 'retention_strategies',
     kind: 'lagging',
-    unit: 'ratio',
+    unit: 'rate',
     higherIsBetter: true,
     formula:
       '(revenue(P) − revenue(P−1)) / revenue(P−1); revenue(P) = order revenue in P + ∫ MRR dt over P / 30.4375 days',

@@ -15,14 +15,11 @@ import { recordTargets } from '../../goals/target-log.ts';
 import { runDataQuality } from '../../quality/checks.ts';
 import { DEFAULT_DATA_QUALITY } from '../../quality/config.ts';
 import { alertsFromFindings, type QualityFinding } from '../../quality/findings.ts';
+import { formatGoal, formatValue } from '../../results/format.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import { openWarehouse } from '../../warehouse/open.ts';
 import { formatTable, printJson } from '../output.ts';
 import { resolveCatalog } from './catalog.ts';
-
-const show = (v: number | null) => (v === null ? '' : Number.isInteger(v) ? String(v) : v.toFixed(4));
-const goal = (g: number | [number, number] | undefined) =>
-  g === undefined ? '' : Array.isArray(g) ? `${show(g[0])}–${show(g[1])}` : show(g);
 
 /** The data-quality findings for the terminal: one line each, or that there are none. */
 const qualityLines = (findings: readonly QualityFinding[]) =>
@@ -132,7 +129,8 @@ export function registerCheck(program: Command): void {
               reference: opts.asOf ?? new Date().toISOString(),
             })
           : [];
-        const alerts = [...alertsFromChecks(checks), ...anomalies, ...alertsFromFindings(quality)];
+        const money = { currency: catalog.currency };
+        const alerts = [...alertsFromChecks(checks, money), ...anomalies, ...alertsFromFindings(quality)];
         await notify(engine, alerts, opts, allow);
         if (opts.json) printJson({ targets: checks, alerts, data_quality: quality });
         else if (checks.length === 0 && !opts.anomalies)
@@ -155,13 +153,14 @@ export function registerCheck(program: Command): void {
                 c.target.kpi,
                 c.segment,
                 `${c.period_start.slice(0, 10)}…${c.period_end.slice(0, 10)}`,
-                show(c.value),
-                goal(c.target.pragmatic),
-                goal(c.target.aspirational),
+                formatValue(c.value, c.unit, money),
+                formatGoal(c.target.pragmatic, c.unit, money),
+                formatGoal(c.target.aspirational, c.unit, { ...money, missing: '' }),
                 c.status + (c.ahead ? ' (ahead)' : ''),
                 c.target.owner,
                 c.why.map((w) => `${w.dimension}=${w.segment}`).join(', '),
               ]),
+              ['value', 'pragmatic', 'aspirational'],
             )}\n`,
           );
         if (!opts.json && opts.dataQuality) process.stdout.write(qualityLines(quality));

@@ -4,11 +4,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import type { Catalog } from '../../catalog/catalog.ts';
 import { recordDefinitions } from '../../catalog/change-log.ts';
 import { computeKpis } from '../../compiler/compute.ts';
 import { GRAINS, type Grain, parseInstant } from '../../compiler/periods.ts';
 import { badInput } from '../../errors/tenure-error.ts';
 import { ingest } from '../../ingest/ingest.ts';
+import { formatNumber, formatValue } from '../../results/format.ts';
 import type { KpiResult } from '../../results/kpi-result.ts';
 import { DuckDBEngine } from '../../warehouse/duckdb/duckdb-engine.ts';
 import type { Engine } from '../../warehouse/engine.ts';
@@ -61,21 +63,30 @@ export async function withEngine<T>(
   }
 }
 
-const show = (v: number | null) => (v === null ? '' : Number.isInteger(v) ? String(v) : v.toFixed(4));
-
-export function formatResults(rows: readonly KpiResult[]): string {
+/**
+ * Result rows as a text table: each KPI's value in its catalog unit and the project's `currency` (3.2%,
+ * 69.9×, $179,021.90); a sub-result (`kpi.part`), whose unit the catalog does not state, and numerators and
+ * denominators as plain numbers. `--json` keeps every value a number.
+ */
+export function formatResults(rows: readonly KpiResult[], catalog: Catalog, currency?: string): string {
+  const units = new Map(catalog.map((d) => [d.id, d.unit]));
+  const value = (r: KpiResult) => {
+    const unit = units.get(r.kpi);
+    return unit === undefined ? formatNumber(r.value) : formatValue(r.value, unit, { currency });
+  };
   return formatTable(
     ['kpi', 'period', 'segment', 'value', 'numerator', 'denominator', 'n', 'flags'],
     rows.map((r) => [
       r.kpi,
       r.period_start.slice(0, 10),
       r.segment,
-      show(r.value),
-      show(r.numerator),
-      show(r.denominator),
-      r.n,
+      value(r),
+      formatNumber(r.numerator),
+      formatNumber(r.denominator),
+      formatNumber(r.n),
       r.flags.join(','),
     ]),
+    ['value', 'numerator', 'denominator', 'n'],
   );
 }
 
@@ -148,6 +159,6 @@ export function registerCompute(program: Command): void {
         });
       });
       if (opts.json) printJson(rows);
-      else process.stdout.write(`${formatResults(rows)}\n`);
+      else process.stdout.write(`${formatResults(rows, resolved.definitions, resolved.currency)}\n`);
     });
 }

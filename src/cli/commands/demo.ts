@@ -27,8 +27,8 @@ import { leaveServingNote, newServingKey } from '../serving.ts';
 import { formatIngestReport } from './ingest.ts';
 import { parseNumber } from './options.ts';
 
-/** The catalog for the last two complete months before the data's end. */
-async function catalogAtAGlance(engine: Engine): Promise<string> {
+/** The catalog for the last two complete months before the data's end, money in the project's currency. */
+async function catalogAtAGlance(engine: Engine, catalog: ResolvedCatalog): Promise<string> {
   const asOf = await dataAsOf(engine);
   if (!asOf) return 'no activity or subscription data: nothing to compute';
   // The month containing as_of is incomplete; show the two months before it.
@@ -41,8 +41,9 @@ async function catalogAtAGlance(engine: Engine): Promise<string> {
     to: new Date(nextPeriodStart(last, 'month').getTime() - 1).toISOString().slice(0, 10),
     grain: 'month',
     asOf,
+    catalog: catalog.definitions,
   });
-  return `the catalog, month by month (data up to ${asOf}):\n${formatCatalogTable(rows, last.toISOString(), previous.toISOString())}`;
+  return `the catalog, month by month (data up to ${asOf}):\n${formatCatalogTable(rows, last.toISOString(), previous.toISOString(), catalog)}`;
 }
 
 /** The sample company's targets and owners, shipped beside the code. */
@@ -52,7 +53,7 @@ const SAMPLE_PROJECT = join(import.meta.dirname, '..', '..', '..', 'examples', '
 async function judgeTargets(engine: Engine, catalog: ResolvedCatalog): Promise<string> {
   await recordTargets(engine, catalog.targets ?? []);
   const checks = await checkTargets(engine, catalog);
-  const alerts = alertsFromChecks(checks);
+  const alerts = alertsFromChecks(checks, { currency: catalog.currency });
   await recordAlerts(engine, alerts);
   const lines = checks.map(
     (c) =>
@@ -110,7 +111,7 @@ export function registerDemo(program: Command): void {
         });
         progress.stop();
         process.stdout.write(`loaded ${opts.data} into ${opts.db}\n${formatIngestReport(report)}\n\n`);
-        process.stdout.write(`${await catalogAtAGlance(engine)}\n`);
+        process.stdout.write(`${await catalogAtAGlance(engine, catalog)}\n`);
         if (wroteProject) process.stdout.write(`\nwrote the sample targets to ${project}\n`);
         process.stdout.write(`\n${await judgeTargets(engine, catalog)}\n`);
         if (opts.serve) await serveDashboard(engine, opts.db, catalog, project, port);

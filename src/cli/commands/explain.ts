@@ -89,7 +89,11 @@ export function registerExplain(program: Command): void {
           catalog: resolved.definitions,
           sample: Number(opts.sample) || 10,
         });
-        out.push('', `value (data up to ${e.as_of})`, formatResults(e.results));
+        out.push(
+          '',
+          `value (data up to ${e.as_of})`,
+          formatResults(e.results, resolved.definitions, resolved.currency),
+        );
         out.push('', 'SQL, as run (values bound to the numbered placeholders)');
         for (const s of e.statements) out.push('', s.sql, `-- bound: ${JSON.stringify(s.params)}`);
         if (e.samples.length) {

@@ -2,10 +2,12 @@
 //  [--replicates N] [--seed S] [--json]`: the next K months of a churn, retention, MRR or NRR KPI with
 // intervals, after the history it was learnt from.
 import type { Command } from 'commander';
+import { getDefinition } from '../../catalog/catalog.ts';
 import { parseInstant } from '../../compiler/periods.ts';
 import { type ForecastAnswer, forecastKpi, levelKey, MAX_HORIZON } from '../../forecast/forecast.ts';
 import { FORECAST_KPIS } from '../../forecast/project.ts';
 import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../../forecast/simulate.ts';
+import { type FormatOptions, formatValue, type Unit } from '../../results/format.ts';
 import { formatTable, printJson } from '../output.ts';
 import { resolveCatalog } from './catalog.ts';
 import { withEngine } from './compute.ts';
@@ -25,10 +27,9 @@ interface ForecastOptions {
   json?: boolean;
 }
 
-const show = (v: number | null | undefined) =>
-  v === null || v === undefined ? '' : Math.abs(v) >= 100 ? v.toFixed(2) : v.toFixed(4);
-
-export function formatForecast(a: ForecastAnswer): string {
+/** The history and the forecast months, each value in the KPI's unit (`money`: the project's currency). */
+export function formatForecast(a: ForecastAnswer, unit: Unit, money: FormatOptions = {}): string {
+  const show = (v: number | null | undefined) => formatValue(v, unit, money);
   const keys = a.levels.map(levelKey);
   const headers = ['period', 'kind', 'value', ...keys.flatMap((k) => [`lower_${k}`, `upper_${k}`])];
   const history = a.history.map((r) => [
@@ -43,7 +44,7 @@ export function formatForecast(a: ForecastAnswer): string {
     show(r.value),
     ...keys.flatMap((k) => [show(r[`lower_${k}`]), show(r[`upper_${k}`])]),
   ]);
-  return `${a.kpi}, monthly, learnt from the months before ${a.history_end.slice(0, 10)}\n${formatTable(headers, [...history, ...ahead])}`;
+  return `${a.kpi}, monthly, learnt from the months before ${a.history_end.slice(0, 10)}\n${formatTable(headers, [...history, ...ahead], headers.slice(2))}`;
 }
 
 function parseLevels(text: string): number[] {
@@ -91,6 +92,9 @@ export function registerForecast(program: Command): void {
         }),
       );
       if (opts.json) printJson(answer);
-      else process.stdout.write(`${formatForecast(answer)}\n`);
+      else {
+        const unit = getDefinition(answer.kpi, resolved.definitions).unit;
+        process.stdout.write(`${formatForecast(answer, unit, { currency: resolved.currency })}\n`);
+      }
     });
 }

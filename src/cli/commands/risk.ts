@@ -3,6 +3,7 @@
 // did on held-out months against a tenure-only baseline.
 import type { Command } from 'commander';
 import { parseInstant } from '../../compiler/periods.ts';
+import { type FormatOptions, formatPercent, formatValue } from '../../results/format.ts';
 import {
   DEFAULT_HORIZON_DAYS,
   type RiskReport,
@@ -25,21 +26,21 @@ interface RiskCliOptions {
   json?: boolean;
 }
 
-const money = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 0 });
-const percent = (v: number) => `${(v * 100).toFixed(1)}%`;
-
-export function formatRisk(r: RiskReport): string {
+/** The report for people: money in the project's currency (`currency`: {currency: 'EUR'}). */
+export function formatRisk(r: RiskReport, currency: FormatOptions = {}): string {
+  const money = (v: number) => formatValue(v, 'currency', currency);
   const m = r.model;
   const table = formatTable(
     ['customer', 'churn risk', 'MRR', 'expected loss', 'plan', 'drivers'],
     r.customers.map((c) => [
       c.customer_id,
-      percent(c.probability),
+      formatPercent(c.probability),
       money(c.mrr),
       money(c.expected_mrr_lost),
       c.plan ?? '',
       c.drivers.map((d) => d.text).join('; '),
     ]),
+    ['churn risk', 'MRR', 'expected loss'],
   );
   const coefficients = formatTable(
     ['coefficient (per SD)', 'estimate', 'SE', '95% interval'],
@@ -98,6 +99,6 @@ export function registerRisk(program: Command): void {
         return riskReport(trained, await scoreCustomers(engine, trained), top);
       });
       if (opts.json) printJson(report);
-      else process.stdout.write(`${formatRisk(report)}\n`);
+      else process.stdout.write(`${formatRisk(report, { currency: resolved.currency })}\n`);
     });
 }

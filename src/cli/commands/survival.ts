@@ -9,6 +9,7 @@ import { churnHazards } from '../../compiler/survival/hazard-cells.ts';
 import { type SurvivalReport, survivalBySegment } from '../../compiler/survival/survival.ts';
 import { badInput } from '../../errors/tenure-error.ts';
 import type { HazardFit } from '../../models/discrete-hazard.ts';
+import { formatPercent } from '../../results/format.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import { formatTable, printJson } from '../output.ts';
 import { withEngine } from './compute.ts';
@@ -45,8 +46,6 @@ export function warehouseOptions(command: Command): Command {
     .option('--json', 'print JSON');
 }
 
-const percent = (v: number) => `${(100 * v).toFixed(1)}%`;
-
 export function formatSurvival(report: SurvivalReport): string {
   const out = [
     `Survival of customers' first paying spells, in months, as of ${report.as_of}` +
@@ -67,7 +66,7 @@ export function formatSurvival(report: SurvivalReport): string {
     out.push(
       `\n${s.segment}`,
       formatTable(
-        ['month', 'at risk', 'churned', 'censored', 'survival', `${percent(report.level)} interval`],
+        ['month', 'at risk', 'churned', 'censored', 'survival', `${formatPercent(report.level)} interval`],
         s.steps.map((step) => [
           step.time,
           step.atRisk,
@@ -97,7 +96,7 @@ function references(fit: HazardFit): string {
 export function formatHazards(fit: HazardFit & { as_of: string }): string {
   const rows = (list: HazardFit['baseHazards']) =>
     list.map((e) => [e.term, show(e.estimate), `${show(e.lower)} – ${show(e.upper)}`, e.atRisk, e.events]);
-  const level = percent(fit.level);
+  const level = formatPercent(fit.level);
   return [
     `Churn hazard per monthly renewal decision as of ${fit.as_of}: ${fit.decisions} decisions, ${fit.events} churns` +
       (fit.converged ? '' : ' (did not converge)'),

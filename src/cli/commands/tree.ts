@@ -4,11 +4,10 @@ import type { Command } from 'commander';
 import { GRAINS, type Grain } from '../../compiler/periods.ts';
 import { badInput } from '../../errors/tenure-error.ts';
 import { kpiTree } from '../../goals/tree-values.ts';
+import { formatTerm, formatValue } from '../../results/format.ts';
 import { openWarehouse } from '../../warehouse/open.ts';
 import { formatTable, printJson } from '../output.ts';
 import { resolveCatalog } from './catalog.ts';
-
-const show = (v: number | null) => (v === null ? '' : Number.isInteger(v) ? String(v) : v.toFixed(4));
 
 export function registerTree(program: Command): void {
   program
@@ -44,6 +43,7 @@ export function registerTree(program: Command): void {
             mixBy: opts.mixBy,
           });
           if (opts.json) return printJson(tree);
+          const money = { currency: catalog.currency };
           const out = [
             `KPI tree for ${tree.period_start.slice(0, 10)} to ${tree.period_end.slice(0, 10)} (${tree.grain})`,
             formatTable(
@@ -52,11 +52,12 @@ export function registerTree(program: Command): void {
                 n.depth,
                 n.kpi,
                 n.kind,
-                show(n.value),
-                show(n.previous),
+                formatValue(n.value, n.unit, money),
+                formatValue(n.previous, n.unit, money),
                 n.status ?? '',
                 n.owner ?? '',
               ]),
+              ['value', 'previous'],
             ),
             '',
             'edges:',
@@ -66,8 +67,13 @@ export function registerTree(program: Command): void {
             ),
           ];
           for (const i of tree.identities) {
-            out.push('', `${i.kpi} = ${i.formula}: ${show(i.value)} (residual ${show(i.residual)})`);
-            for (const t of i.terms) out.push(`  ${t.label.padEnd(48)} ${show(t.value)}`);
+            const residual = i.residual === null ? 'none' : i.residual.toExponential(1);
+            out.push(
+              '',
+              `${i.kpi} = ${i.formula}: ${formatTerm(i.value, i.unit, money)} (residual ${residual})`,
+            );
+            for (const t of i.terms)
+              out.push(`  ${t.label.padEnd(48)} ${formatTerm(t.value, i.unit, money)}`);
           }
           process.stdout.write(`${out.join('\n')}\n`);
         } finally {

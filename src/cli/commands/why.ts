@@ -2,13 +2,13 @@
 // periods, split into segment contributions over every breakdown dimension.
 import type { Command } from 'commander';
 import { rootCause } from '../../analysis/root-cause.ts';
+import { getDefinition } from '../../catalog/catalog.ts';
 import { GRAINS, type Grain } from '../../compiler/periods.ts';
 import { badInput } from '../../errors/tenure-error.ts';
+import { formatDelta, formatEffect, formatValue } from '../../results/format.ts';
 import { openWarehouse } from '../../warehouse/open.ts';
 import { formatTable, printJson } from '../output.ts';
 import { resolveCatalog } from './catalog.ts';
-
-const show = (v: number | null) => (v === null ? '' : Number.isInteger(v) ? String(v) : v.toFixed(4));
 
 export function registerWhy(program: Command): void {
   program
@@ -43,8 +43,12 @@ export function registerWhy(program: Command): void {
             catalog: catalog.definitions,
           });
           if (opts.json) return printJson(why);
+          const unit = getDefinition(kpi, catalog.definitions).unit;
+          const money = { currency: catalog.currency };
+          const value = (v: number | null | undefined) => formatValue(v, unit, money);
+          const effect = (v: number | null | undefined) => formatEffect(v, unit, money);
           const out = [
-            `${kpi}: ${show(why.before?.value ?? null)} → ${show(why.after?.value ?? null)} (change ${show(why.change)})`,
+            `${kpi}: ${value(why.before?.value)} → ${value(why.after?.value)} (change ${formatDelta(why.change, unit, money)})`,
             '',
             'what explains most beyond its size:',
             formatTable(
@@ -61,13 +65,14 @@ export function registerWhy(program: Command): void {
               why.top.map((c) => [
                 c.dimension,
                 c.segment,
-                show(c.before),
-                show(c.after),
-                show(c.rate_effect),
-                show(c.mix_effect),
-                show(c.contribution),
-                show(c.excess),
+                value(c.before),
+                value(c.after),
+                effect(c.rate_effect),
+                effect(c.mix_effect),
+                effect(c.contribution),
+                effect(c.excess),
               ]),
+              ['before', 'after', 'rate effect', 'mix effect', 'contribution', 'excess'],
             ),
           ];
           for (const d of why.dimensions.filter((x) => x.kind === 'none')) {

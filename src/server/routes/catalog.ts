@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { definitionHash, getDefinition } from '../../catalog/catalog.ts';
 import { readChangeLog } from '../../catalog/change-log.ts';
+import { DEFAULT_CURRENCY } from '../../results/format.ts';
 import { snakeKeys } from '../../results/json-names.ts';
 import type { ServerContext } from '../context.ts';
 import { kpiId } from '../schemas.ts';
@@ -10,8 +11,14 @@ import { kpiId } from '../schemas.ts';
 export function catalogRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get(
     '/api/catalog',
-    { schema: { summary: 'Every KPI definition, in brief', tags: ['catalog'] } },
+    {
+      schema: {
+        summary: "Every KPI definition, in brief, and the project's currency (ISO 4217) money is written in",
+        tags: ['catalog'],
+      },
+    },
     async () => ({
+      currency: ctx.catalog.currency ?? DEFAULT_CURRENCY,
       kpis: ctx.catalog.definitions.map((d) => ({
         id: d.id,
         name: d.name,

@@ -5,6 +5,7 @@ import type { ChartConfiguration, ChartDataset } from 'chart.js';
 import { useMemo } from 'preact/hooks';
 import { isForecastKpi } from '../../../src/forecast/forecast-kpis.ts';
 import type { ResultRow } from '../api.ts';
+import { useMoney } from '../currency.ts';
 import { formatValue, periodLabel } from '../format.ts';
 import { navigate, withParams } from '../router.ts';
 import { useApi } from '../use-api.ts';
@@ -83,6 +84,7 @@ export function ForecastSection({
 }
 
 function ForecastChart({ id, unit, answer }: { id: string; unit: string; answer: ForecastAnswer }) {
+  const money = useMoney();
   const history = answer.history.slice(-HISTORY_SHOWN);
   const config = useMemo<ChartConfiguration>(() => {
     const labels = [...history, ...answer.forecast].map((r) => periodLabel(r.period_start, 'month'));
@@ -152,7 +154,7 @@ function ForecastChart({ id, unit, answer }: { id: string; unit: string; answer:
   }, [answer]);
   return (
     <>
-      <ChartCanvas config={config} label={`${id} forecast with 80% and 95% bands`} />
+      <ChartCanvas config={config} label={`${id} forecast with 80% and 95% bands`} unit={unit} />
       <table data-testid="forecast">
         <thead>
           <tr>
@@ -168,11 +170,11 @@ function ForecastChart({ id, unit, answer }: { id: string; unit: string; answer:
           {answer.forecast.map((r) => (
             <tr key={r.period_start}>
               <td>{periodLabel(r.period_start, 'month')}</td>
-              <td>{formatValue(r.value, unit)}</td>
-              <td>{formatValue(r.lower_80, unit)}</td>
-              <td>{formatValue(r.upper_80, unit)}</td>
-              <td>{formatValue(r.lower_95, unit)}</td>
-              <td>{formatValue(r.upper_95, unit)}</td>
+              <td>{formatValue(r.value, unit, money)}</td>
+              <td>{formatValue(r.lower_80, unit, money)}</td>
+              <td>{formatValue(r.upper_80, unit, money)}</td>
+              <td>{formatValue(r.lower_95, unit, money)}</td>
+              <td>{formatValue(r.upper_95, unit, money)}</td>
             </tr>
           ))}
         </tbody>

@@ -1,17 +1,19 @@
 // Under a chart that draws a target: whose it is, its values and its last status.
 
-import { goalText } from '../format.ts';
+import { useMoney } from '../currency.ts';
+import { formatGoal } from '../format.ts';
 import type { TargetCheck } from '../goals-types.ts';
 import { StatusBadge } from './status.tsx';
 
 export function TargetNote({ target, unit }: { target: TargetCheck | undefined; unit: string }) {
+  const money = useMoney();
   if (!target) return null;
   return (
     <p class="target-note" data-testid="target-band">
-      Target ({target.target.owner}): pragmatic {goalText(target.target.pragmatic, unit)}
+      Target ({target.target.owner}): pragmatic {formatGoal(target.target.pragmatic, unit, money)}
       {target.target.aspirational === undefined
         ? ''
-        : `, aspirational ${goalText(target.target.aspirational, unit)}`}{' '}
+        : `, aspirational ${formatGoal(target.target.aspirational, unit, money)}`}{' '}
       · last judged <StatusBadge status={target.status} />
     </p>
   );

@@ -4,7 +4,8 @@ import type { ComponentChildren } from 'preact';
 import { query } from '../api.ts';
 import { RangeControls } from '../components/range-controls.tsx';
 import { Empty, Show } from '../components/states.tsx';
-import { formatNumber, formatShare, periodLabel } from '../format.ts';
+import { useMoney } from '../currency.ts';
+import { formatNumber, formatPercent, formatValue, periodLabel } from '../format.ts';
 import type { Range } from '../range.ts';
 import { navigate, withParams } from '../router.ts';
 import { useApi } from '../use-api.ts';
@@ -59,6 +60,7 @@ export function CohortsPage({ range, params }: { range: Range; params: URLSearch
 }
 
 function Signup({ range, measure }: { range: Range; measure: string }) {
+  const money = useMoney();
   const loaded = useApi<{ rows: SignupCohorts }>(
     // Signup cohorts are monthly: the range's grain does not apply.
     `/api/views/signup-cohorts${query({ from: range.from, to: range.to })}`,
@@ -89,8 +91,11 @@ function Signup({ range, measure }: { range: Range; measure: string }) {
                   const cell = c.cells.find((x) => x.age === a);
                   if (!cell) return null;
                   return measure === 'revenue'
-                    ? { text: formatNumber(cell.mrr), shade: cell.mrr / top }
-                    : { text: formatShare(cell.retention), shade: cell.retention ?? 0 };
+                    ? {
+                        text: formatValue(cell.mrr, 'currency', { ...money, digits: 0 }),
+                        shade: cell.mrr / top,
+                      }
+                    : { text: formatPercent(cell.retention), shade: cell.retention ?? 0 };
                 }),
               };
             })}
@@ -119,7 +124,7 @@ function Activation({ range }: { range: Range }) {
               size: c.size,
               cells: days.map((n) => {
                 const cell = c.cells.find((x) => x.n === n);
-                return cell ? { text: formatShare(cell.rate), shade: cell.rate ?? 0 } : null;
+                return cell ? { text: formatPercent(cell.rate), shade: cell.rate ?? 0 } : null;
               }),
             }))}
           />

@@ -10,6 +10,7 @@ import { RangeControls } from '../components/range-controls.tsx';
 import { Empty, Show } from '../components/states.tsx';
 import { targetDatasets, useTarget } from '../components/target-band.ts';
 import { TargetNote } from '../components/target-note.tsx';
+import { useMoney } from '../currency.ts';
 import { formatNumber, formatValue, periodLabel } from '../format.ts';
 import type { TargetCheck } from '../goals-types.ts';
 import type { Range } from '../range.ts';
@@ -83,6 +84,7 @@ function Series({
   grain: string;
   target: TargetCheck | undefined;
 }) {
+  const money = useMoney();
   const main = rows.filter((r) => r.kpi === id);
   const config = useMemo<ChartConfiguration>(() => {
     const labels = [...new Set(main.map((r) => periodLabel(r.period_start, grain)))];
@@ -113,7 +115,7 @@ function Series({
   if (rows.length === 0) return <Empty>No results for this range.</Empty>;
   return (
     <>
-      <ChartCanvas config={config} label={`${id} per period`} />
+      <ChartCanvas config={config} label={`${id} per period`} unit={unit} />
       <TargetNote target={target} unit={unit} />
       <table data-testid="series">
         <thead>
@@ -134,7 +136,7 @@ function Series({
               <td>{periodLabel(r.period_start, grain)}</td>
               <td>{r.kpi}</td>
               <td>{r.segment}</td>
-              <td>{formatValue(r.value, r.kpi === id ? unit : 'number')}</td>
+              <td>{r.kpi === id ? formatValue(r.value, unit, money) : formatNumber(r.value)}</td>
               <td>{formatNumber(r.numerator)}</td>
               <td>{formatNumber(r.denominator)}</td>
               <td>{formatNumber(r.n)}</td>

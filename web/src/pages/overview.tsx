@@ -7,6 +7,7 @@ import { RangeControls } from '../components/range-controls.tsx';
 import { Sparkline } from '../components/sparkline.tsx';
 import { Empty, Show } from '../components/states.tsx';
 import { StatusBadge } from '../components/status.tsx';
+import { useMoney } from '../currency.ts';
 import { formatChange, formatValue, periodLabel } from '../format.ts';
 import type { TargetCheck } from '../goals-types.ts';
 import type { Range } from '../range.ts';
@@ -116,8 +117,9 @@ function Card({
   range: Range;
   check: TargetCheck | undefined;
 }) {
+  const money = useMoney();
   const { latest, previous } = latestComplete(rows);
-  const change = latest && previous ? formatChange(latest.value, previous.value, kpi.unit) : null;
+  const change = latest && previous ? formatChange(latest.value, previous.value, kpi.unit, money) : null;
   const good =
     latest?.value != null && previous?.value != null && latest.value !== previous.value
       ? latest.value > previous.value === kpi.higher_is_better
@@ -130,7 +132,7 @@ function Card({
         {kpi.kind} <StatusBadge status={check?.status} />
       </span>
       <span class="value" data-testid="value">
-        {formatValue(latest?.value, kpi.unit)}
+        {formatValue(latest?.value, kpi.unit, money)}
       </span>
       <span class="period">
         {latest ? periodLabel(latest.period_start, range.grain) : 'no complete period'}

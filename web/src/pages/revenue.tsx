@@ -8,7 +8,8 @@ import { RangeControls } from '../components/range-controls.tsx';
 import { Empty, Show } from '../components/states.tsx';
 import { targetDatasets, useTarget } from '../components/target-band.ts';
 import { TargetNote } from '../components/target-note.tsx';
-import { formatNumber, periodLabel } from '../format.ts';
+import { useMoney } from '../currency.ts';
+import { formatValue, periodLabel } from '../format.ts';
 import type { Range } from '../range.ts';
 import { navigate, withParams } from '../router.ts';
 import { useApi } from '../use-api.ts';
@@ -64,6 +65,7 @@ export function RevenuePage({ range, params }: { range: Range; params: URLSearch
 }
 
 function Bridge({ rows, grain, chosen }: { rows: BridgeRow[]; grain: string; chosen: string | null }) {
+  const money = useMoney();
   const labels = rows.map((r) => periodLabel(r.period_start, grain));
   const index = chosen && labels.includes(chosen) ? labels.indexOf(chosen) : rows.length - 1;
   const row = rows[index] as BridgeRow;
@@ -112,7 +114,7 @@ function Bridge({ rows, grain, chosen }: { rows: BridgeRow[]; grain: string; cho
           ))}
         </select>
       </h2>
-      <ChartCanvas config={config} label={`MRR bridge for ${labels[index]}`} />
+      <ChartCanvas config={config} label={`MRR bridge for ${labels[index]}`} unit="currency" />
       <table data-testid="bridge">
         <thead>
           <tr>
@@ -127,10 +129,7 @@ function Bridge({ rows, grain, chosen }: { rows: BridgeRow[]; grain: string; cho
             <tr key={r.period_start} class={i === index ? 'chosen' : ''}>
               <td>{labels[i]}</td>
               {BRIDGE_STEPS.map(([key, , sign]) => (
-                <td key={key}>
-                  {sign < 0 && r[key] !== 0 ? '−' : ''}
-                  {formatNumber(r[key])}
-                </td>
+                <td key={key}>{formatValue(sign < 0 ? -r[key] : r[key], 'currency', money)}</td>
               ))}
             </tr>
           ))}
@@ -156,7 +155,7 @@ function MrrOverTime({ rows, grain }: { rows: ResultRow[]; grain: string }) {
   if (rows.length === 0) return <Empty>No MRR in this range.</Empty>;
   return (
     <>
-      <ChartCanvas config={config} label="MRR per period" />
+      <ChartCanvas config={config} label="MRR per period" unit="currency" />
       <TargetNote target={target} unit="currency" />
     </>
   );

@@ -1,6 +1,6 @@
 // What the Risk page shows in each cell, as pure functions of the API's answer, so the browser test
 // formats the API's numbers with the same code and compares text.
-import { formatNumber, formatShare, formatValue } from '../format.ts';
+import { type FormatOptions, formatNumber, formatPercent, formatValue } from '../format.ts';
 
 export interface RiskCustomer {
   customer_id: string;
@@ -49,24 +49,25 @@ const fixed = (digits: number) => (v: number | null) => (v === null ? '—' : v.
 export const formatAuc = fixed(3);
 export const formatBrier = fixed(4);
 
-export function customerCells(c: RiskCustomer): string[] {
+/** A listed customer's cells; money in the project's currency (`money`: {currency}). */
+export function customerCells(c: RiskCustomer, money: FormatOptions = {}): string[] {
   return [
     c.customer_id,
-    formatShare(c.probability),
-    formatValue(c.mrr, 'currency'),
-    formatValue(c.expected_mrr_lost, 'currency'),
+    formatPercent(c.probability),
+    formatValue(c.mrr, 'currency', money),
+    formatValue(c.expected_mrr_lost, 'currency', money),
     c.plan ?? '—',
     c.drivers.map((d) => d.text).join('; '),
   ];
 }
 
 /** The summary figures, label then value. */
-export function summaryCells(r: RiskAnswer): [string, string][] {
+export function summaryCells(r: RiskAnswer, money: FormatOptions = {}): [string, string][] {
   return [
     ['customers scored', formatNumber(r.customers_scored)],
-    ['MRR', formatValue(r.mrr, 'currency')],
-    [`expected MRR lost in ${r.horizon_days} days`, formatValue(r.expected_mrr_lost, 'currency')],
-    [`MRR of the ${r.customers.length} listed`, formatValue(r.listed_mrr, 'currency')],
+    ['MRR', formatValue(r.mrr, 'currency', money)],
+    [`expected MRR lost in ${r.horizon_days} days`, formatValue(r.expected_mrr_lost, 'currency', money)],
+    [`MRR of the ${r.customers.length} listed`, formatValue(r.listed_mrr, 'currency', money)],
     ['model AUC (held out)', formatAuc(r.model.auc)],
     ['tenure-only AUC', formatAuc(r.model.baseline_auc)],
     ['Brier score', formatBrier(r.model.brier)],
@@ -76,10 +77,10 @@ export function summaryCells(r: RiskAnswer): [string, string][] {
 
 export function reliabilityCells(b: RiskAnswer['model']['reliability'][number]): string[] {
   return [
-    `${formatShare(b.from)} – ${formatShare(b.to)}`,
+    `${formatPercent(b.from)} – ${formatPercent(b.to)}`,
     formatNumber(b.n),
-    formatShare(b.mean_predicted),
-    formatShare(b.observed_rate),
+    formatPercent(b.mean_predicted),
+    formatPercent(b.observed_rate),
   ];
 }
 

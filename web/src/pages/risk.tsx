@@ -3,6 +3,7 @@
 // reliability table and coefficients with intervals.
 import { query } from '../api.ts';
 import { Show } from '../components/states.tsx';
+import { useMoney } from '../currency.ts';
 import { navigate, withParams } from '../router.ts';
 import { useApi } from '../use-api.ts';
 import {
@@ -85,6 +86,7 @@ export function RiskPage({ params }: { params: URLSearchParams }) {
 }
 
 function Report({ r }: { r: RiskAnswer }) {
+  const money = useMoney();
   const m = r.model;
   return (
     <>
@@ -101,7 +103,7 @@ function Report({ r }: { r: RiskAnswer }) {
         </p>
       ) : null}
       <dl class="cards" data-testid="risk-summary">
-        {summaryCells(r).map(([label, value]) => (
+        {summaryCells(r, money).map(([label, value]) => (
           <div class="card" key={label}>
             <dt class="name">{label}</dt>
             <dd class="value">{value}</dd>
@@ -112,7 +114,7 @@ function Report({ r }: { r: RiskAnswer }) {
       <Table
         testid="risk-customers"
         head={['customer', 'churn risk', 'MRR', 'expected MRR lost', 'plan', 'drivers']}
-        rows={r.customers.map(customerCells)}
+        rows={r.customers.map((c) => customerCells(c, money))}
         words={[4, 5]}
       />
       <h2>Calibration on the held-out months</h2>

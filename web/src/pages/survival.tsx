@@ -8,7 +8,7 @@ import { query } from '../api.ts';
 import { ChartCanvas, PALETTE } from '../components/chart.tsx';
 import { DimensionSelect } from '../components/dimension-select.tsx';
 import { Empty, Show } from '../components/states.tsx';
-import { formatNumber, formatShare } from '../format.ts';
+import { formatNumber, formatPercent } from '../format.ts';
 import { useApi } from '../use-api.ts';
 import { formatPValue, type SbgReport, type SurvivalReport, withError } from './survival-data.ts';
 
@@ -84,10 +84,10 @@ function Curves({ report }: { report: SurvivalReport }) {
     };
   }, [report]);
   if (report.segments.length === 0) return <Empty>No paying customer yet.</Empty>;
-  const level = formatShare(report.level);
+  const level = formatPercent(report.level);
   return (
     <>
-      <ChartCanvas config={config} label="Kaplan–Meier survival curves with confidence bands" />
+      <ChartCanvas config={config} label="Kaplan–Meier survival curves with confidence bands" unit="rate" />
       {report.log_rank ? (
         <p data-testid="log-rank">
           Log-rank test: χ² = {formatNumber(report.log_rank.chi_square)} on {report.log_rank.df} df, p ={' '}
@@ -145,9 +145,9 @@ function Curves({ report }: { report: SurvivalReport }) {
                 <td>{formatNumber(step.at_risk)}</td>
                 <td>{formatNumber(step.events)}</td>
                 <td>{formatNumber(step.censored)}</td>
-                <td>{formatShare(step.survival)}</td>
-                <td>{formatShare(step.lower)}</td>
-                <td>{formatShare(step.upper)}</td>
+                <td>{formatPercent(step.survival)}</td>
+                <td>{formatPercent(step.lower)}</td>
+                <td>{formatPercent(step.upper)}</td>
               </tr>
             )),
           )}
@@ -163,7 +163,7 @@ function SbgTable({ report }: { report: SbgReport }) {
     <table data-testid="sbg">
       <caption>
         α and β of each cohort (standard errors in brackets), expected lifetime E(T) and DERL at{' '}
-        {formatShare(report.discount)} a month, in months
+        {formatPercent(report.discount)} a month, in months
       </caption>
       <thead>
         <tr>

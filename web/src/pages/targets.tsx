@@ -4,7 +4,8 @@
 import type { CatalogEntry } from '../api.ts';
 import { Empty, Show } from '../components/states.tsx';
 import { StatusBadge } from '../components/status.tsx';
-import { formatValue, goalText } from '../format.ts';
+import { useMoney } from '../currency.ts';
+import { formatGoal, formatValue } from '../format.ts';
 import type { TargetCheck } from '../goals-types.ts';
 import { onLink } from '../router.ts';
 import { useApi } from '../use-api.ts';
@@ -76,6 +77,7 @@ export function TargetsPage() {
 }
 
 function ByOwner({ checks, units }: { checks: TargetCheck[]; units: Map<string, string> }) {
+  const money = useMoney();
   const owners = [...new Set(checks.map((c) => c.target.owner))].sort();
   return (
     <div data-testid="targets" data-ready="true">
@@ -114,9 +116,9 @@ function ByOwner({ checks, units }: { checks: TargetCheck[]; units: Map<string, 
                       <td>
                         {c.period_start.slice(0, 10)} – {c.period_end.slice(0, 10)}
                       </td>
-                      <td data-testid="value">{formatValue(c.value, unit)}</td>
-                      <td>{goalText(c.target.pragmatic, unit)}</td>
-                      <td>{goalText(c.target.aspirational, unit)}</td>
+                      <td data-testid="value">{formatValue(c.value, unit, money)}</td>
+                      <td>{formatGoal(c.target.pragmatic, unit, money)}</td>
+                      <td>{formatGoal(c.target.aspirational, unit, money)}</td>
                       <td>
                         <StatusBadge status={c.status} />
                         {c.ahead ? ' ahead' : ''}

@@ -7,7 +7,8 @@ import { query } from '../api.ts';
 import { DimensionSelect } from '../components/dimension-select.tsx';
 import { Show } from '../components/states.tsx';
 import { StatusBadge } from '../components/status.tsx';
-import { formatChange, formatValue, periodLabel, termText } from '../format.ts';
+import { useMoney } from '../currency.ts';
+import { formatChange, formatTerm, formatValue, periodLabel } from '../format.ts';
 import type { TreeNode, TreeView } from '../goals-types.ts';
 import { onLink } from '../router.ts';
 import { useApi } from '../use-api.ts';
@@ -64,6 +65,7 @@ function orderColumns(tree: TreeView): Map<number, TreeNode[]> {
 }
 
 function Tree({ tree }: { tree: TreeView }) {
+  const money = useMoney();
   const columns = orderColumns(tree);
   const at = new Map<string, { x: number; y: number }>();
   for (const [depth, nodes] of columns)
@@ -115,9 +117,9 @@ function Tree({ tree }: { tree: TreeView }) {
               >
                 <span class="name">{n.name}</span>
                 <span class="value" data-testid="value">
-                  {formatValue(n.value, n.unit)}
+                  {formatValue(n.value, n.unit, money)}
                 </span>
-                <span class="change">{formatChange(n.value, n.previous, n.unit) ?? ''}</span>
+                <span class="change">{formatChange(n.value, n.previous, n.unit, money) ?? ''}</span>
                 <StatusBadge status={n.status} />
               </a>
             );
@@ -142,19 +144,19 @@ function Tree({ tree }: { tree: TreeView }) {
             {i.terms.map((t) => (
               <tr key={t.label}>
                 <td>{t.label}</td>
-                <td class="num">{termText(t.value)}</td>
+                <td class="num">{formatTerm(t.value, i.unit, money)}</td>
               </tr>
             ))}
             <tr class="total">
               <td>sum of terms</td>
               <td class="num" data-testid="sum">
-                {termText(i.sum)}
+                {formatTerm(i.sum, i.unit, money)}
               </td>
             </tr>
             <tr class="total">
               <td>the KPI as computed</td>
               <td class="num" data-testid="kpi-value">
-                {termText(i.value)}
+                {formatTerm(i.value, i.unit, money)}
               </td>
             </tr>
             <tr>

@@ -1,0 +1,64 @@
+// A target's alert against the sentence a person reads: the value and the target in the KPI's unit and the
+// project's currency ("2.7% against 2.5%", not "0.0265 against 0.0250"), no data said in words.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { TargetCheck } from '../goals/check.ts';
+import { TargetSchema } from '../goals/targets.ts';
+import { alertsFromChecks } from './alert.ts';
+
+const check = (over: Partial<TargetCheck> & Pick<TargetCheck, 'target' | 'name' | 'unit'>): TargetCheck => ({
+  segment: 'all',
+  period_start: '2025-06-01T00:00:00.000Z',
+  period_end: '2025-07-01T00:00:00.000Z',
+  value: null,
+  status: 'at_risk',
+  ahead: false,
+  shortfall: null,
+  why: [],
+  ...over,
+});
+
+test('alert messages write values in their unit', () => {
+  const churn = check({
+    target: TargetSchema.parse({ kpi: 'customer_churn_rate', pragmatic: 0.025, owner: 'Maya' }),
+    name: 'Customer Churn Rate',
+    unit: 'rate',
+    value: 0.0265,
+  });
+  const mrr = check({
+    target: TargetSchema.parse({ kpi: 'mrr', pragmatic: [150000, 200000], owner: 'Omar' }),
+    name: 'MRR',
+    unit: 'currency',
+    value: 142500.5,
+    status: 'off_track',
+  });
+  const ltv = check({
+    target: TargetSchema.parse({ kpi: 'ltv_to_cac_ratio', pragmatic: 3, owner: 'Omar' }),
+    name: 'LTV to CAC Ratio',
+    unit: 'ratio',
+  });
+  const on = check({
+    target: TargetSchema.parse({ kpi: 'mrr', pragmatic: 1, owner: 'Omar' }),
+    name: 'MRR',
+    unit: 'currency',
+    value: 2,
+    status: 'on_track',
+  });
+  const alerts = alertsFromChecks([churn, mrr, ltv, on], { currency: 'EUR' });
+  assert.deepEqual(
+    alerts.map((a) => [a.severity, a.message]),
+    [
+      ['warning', 'Customer Churn Rate is at risk: 2.7% against 2.5% (2025-06-01 to 2025-07-01)'],
+      [
+        'critical',
+        'MRR is off track: €142,500.50 against €150,000.00–€200,000.00 (2025-06-01 to 2025-07-01)',
+      ],
+      ['warning', 'LTV to CAC Ratio is at risk: no data against 3.0× (2025-06-01 to 2025-07-01)'],
+    ],
+  );
+  // Without a currency, dollars.
+  assert.match(
+    alertsFromChecks([mrr])[0]?.message ?? '',
+    /: \$142,500\.50 against \$150,000\.00–\$200,000\.00 /,
+  );
+});
