@@ -14,6 +14,7 @@ import { registerDashboard } from './dashboard.ts';
 import { errorReply } from './errors.ts';
 import { checkBody, checkQueryNumbers, hostCheck } from './request-guards.ts';
 import { catalogRoutes } from './routes/catalog.ts';
+import { experimentRoutes } from './routes/experiments.ts';
 import { forecastRoutes } from './routes/forecast.ts';
 import { goalRoutes } from './routes/goals.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -159,6 +160,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   survivalRoutes(app, ctx);
   tokenRoutes(app, ctx, access);
   goalRoutes(app, ctx);
+  experimentRoutes(app, ctx);
   app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
   await app.ready();
   return app;

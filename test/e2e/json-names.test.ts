@@ -25,6 +25,7 @@ const durations = join(dir, 'durations.csv');
 const cdnow = join(import.meta.dirname, '..', '..', 'examples', 'cdnow', 'cdnow_rfm.csv');
 const AS_OF = '2025-07-01T00:00:00.000Z';
 const range = ['--from', '2025-01-01', '--to', '2025-06-30'];
+const plan = join(import.meta.dirname, '..', '..', 'examples', 'experiments', 'onboarding-checklist.yaml');
 
 /** How each command with --json is run here: one or more argument lists (the command's words come first). */
 const RUNS: Record<string, readonly (readonly string[])[]> = {
@@ -52,6 +53,17 @@ const RUNS: Record<string, readonly (readonly string[])[]> = {
   risk: [['--db', db]],
   survival: [['--db', db, '--by', 'plan']],
   hazards: [['--db', db]],
+  'experiment stats': [['--input', join(dir, 'arms.json')]],
+  'experiment srm': [['--counts', '1000,1200', '--weights', '0.5,0.5']],
+  'experiment adjust': [['--p', '0.01,0.04,0.03', '--method', 'bh']],
+  'experiment register': [['--file', join(dir, 'plan.yaml'), '--db', db]],
+  'experiment amend': [['onboarding_checklist', '--file', plan, '--reason', 'written in full', '--db', db]],
+  'experiment decide': [
+    ['onboarding_checklist', '--decision', 'iterate', '--learning', 'too few', '--db', db],
+  ],
+  'experiment analyze': [['onboarding_checklist', '--db', db]],
+  'experiment list': [['--db', db]],
+  'experiment show': [['onboarding_checklist', '--db', db]],
 };
 
 /** The commands (`model sbg`) whose options include --json. */
@@ -74,6 +86,15 @@ before(async () => {
   await loader.close();
   copyFileSync(join(import.meta.dirname, '..', '..', 'examples', 'sample-company.tenure.yaml'), project);
   writeFileSync(durations, 'duration,event,group\n6,1,a\n7,0,a\n10,1,a\n3,1,b\n5,1,b\n9,0,b\n');
+  const arm = (name: string, sum: number) => ({ name, n: 1000, sum, sum_squares: sum });
+  writeFileSync(
+    join(dir, 'arms.json'),
+    JSON.stringify({ metric: 'proportion', arms: [arm('control', 410), arm('b', 450)] }),
+  );
+  writeFileSync(
+    join(dir, 'plan.yaml'),
+    'id: pricing_page\nname: Pricing page\nhypothesis: Clearer names\nowner: Ana\nprimary: {kpi: activation_milestone_completion}\nvariants: [{name: control, weight: 0.5}, {name: clearer, weight: 0.5}]\n',
+  );
   // The CLI first: the warehouse file is the server's once it runs.
   for (const [command, runs] of Object.entries(RUNS)) {
     for (const args of runs) {
@@ -134,7 +155,9 @@ test('every GET in /openapi.json, and an editor’s parameter change, answers in
     let url = path;
     for (const p of methods.get?.parameters ?? []) {
       const value = PARAMS[p.name];
-      if (p.in === 'path') url = url.replace(`{${p.name}}`, value ?? '');
+      // An experiment's id is the generated company's (a KPI id elsewhere).
+      const id = path.startsWith('/api/experiments') && p.name === 'id' ? 'onboarding_checklist' : value;
+      if (p.in === 'path') url = url.replace(`{${p.name}}`, id ?? '');
       else if (p.in === 'query' && value !== undefined && (p.required || p.name === 'by'))
         query.set(p.name, value);
     }

@@ -1,0 +1,211 @@
+// The experiment registry over the API. Viewers list experiments and read one (plan, hash, amendments with
+// their diffs and reasons, decisions and learnings); editors register a plan or amend it with a reason (PUT)
+// and record decisions (POST …/decision). Plans are checked by the same schema and catalog as plan files;
+// the registry's writes are small and run on the light lane.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { formatPath } from '../../catalog/problems.ts';
+import { TenureError } from '../../errors/tenure-error.ts';
+import { PlanProblemsError, parsePlan } from '../../experiments/registry/check.ts';
+import { defaultsTaken, type Plan, PlanSchema } from '../../experiments/registry/plan.ts';
+import {
+  amendPlan,
+  DECISIONS,
+  type Decision,
+  decideExperiment,
+  type ExperimentRecord,
+  listExperiments,
+  type RegistryContext,
+  registerPlan,
+  showExperiment,
+} from '../../experiments/registry/registry.ts';
+import type { Engine } from '../../warehouse/engine.ts';
+import type { ServerContext } from '../context.ts';
+
+/**
+ * A schema without `default`s: Ajv's strict mode refuses them inside oneOf branches, and the handler
+ * applies them anyway (zod). Keys of a `properties` map are field names, kept as they are.
+ */
+function withoutDefaults(node: unknown, fieldNames = false): unknown {
+  if (Array.isArray(node)) return node.map((n) => withoutDefaults(n));
+  if (node === null || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([k]) => fieldNames || k !== 'default')
+      .map(([k, v]) => [k, withoutDefaults(v, !fieldNames && k === 'properties')]),
+  );
+}
+
+/** The JSON Schema of a plan, from the same zod schema plan files are checked with; its id is the path's. */
+const { $schema: _draft, ...fullPlan } = withoutDefaults(
+  z.toJSONSchema(PlanSchema, { target: 'draft-7', io: 'input', unrepresentable: 'any' }),
+) as { required: string[] } & Record<string, unknown>;
+const planSchema = { ...fullPlan, required: fullPlan.required.filter((f) => f !== 'id') };
+
+const experimentId = {
+  type: 'string',
+  pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$',
+  description: 'an experiment id',
+} as const;
+const idParams = { type: 'object', required: ['id'], properties: { id: experimentId } } as const;
+const text = (maxLength: number, description: string) =>
+  ({ type: 'string', minLength: 1, maxLength, description }) as const;
+
+/** One row of the list: what a registry page shows per experiment. */
+export function experimentRow(r: ExperimentRecord) {
+  return {
+    id: r.id,
+    name: r.name,
+    owner: r.owner,
+    hypothesis: r.hypothesis,
+    status: r.status,
+    registered_at: r.registered_at,
+    registered_after_start: r.registered_after_start,
+    amendments: r.amendments,
+    decision: r.decision?.decision ?? null,
+    learning: r.decision?.learning ?? null,
+    started_at: r.started_at,
+    ended_at: r.ended_at,
+    units: r.units,
+    plan_source: r.versions[0]?.source ?? null,
+    plan_readable: r.plan !== null,
+    target: r.target,
+  };
+}
+
+/** A plan's problems as one 400 naming the first field of the body. */
+function checkedPlan(body: unknown, ctx: RegistryContext): Plan {
+  try {
+    return parsePlan(body, ctx);
+  } catch (err) {
+    if (!(err instanceof PlanProblemsError)) throw err;
+    const first = err.problems[0];
+    const path = first ? formatPath(first.path) : '';
+    throw new TenureError('bad_input', `${err.message.replace(/\n\s*/g, ' ')}; nothing was recorded`, {
+      where: { field: path ? `body.plan${path.startsWith('[') ? '' : '.'}${path}` : 'body.plan' },
+      hint: first?.hint,
+    });
+  }
+}
+
+/** A registry refusal names the body's field. */
+function inBody<T>(work: () => Promise<T>): Promise<T> {
+  return work().catch((err: unknown) => {
+    if (err instanceof TenureError && err.code === 'bad_input' && !err.where.field?.startsWith('body'))
+      throw new TenureError(err.code, err.message, {
+        where: { field: `body.${err.where.field ?? 'plan'}` },
+        hint: err.hint,
+      });
+    throw err;
+  });
+}
+
+export function experimentRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const registry = (): RegistryContext => ({
+    definitions: ctx.catalog.definitions,
+    targets: ctx.catalog.targets ?? [],
+  });
+  const run = <T>(work: (engine: Engine, reg: RegistryContext) => Promise<T>) =>
+    ctx.exclusive((engine) => work(engine, registry()));
+
+  app.get(
+    '/api/experiments',
+    {
+      schema: {
+        summary:
+          'Every experiment, registered or in the experiments table: owner, status, late registration, amendments, decision',
+        tags: ['experiments'],
+      },
+    },
+    async () => ({ experiments: (await run(listExperiments)).map(experimentRow) }),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/experiments/:id',
+    {
+      schema: {
+        summary:
+          'One experiment: its plan and hash, every version with its reason and diff, decisions and learnings',
+        tags: ['experiments'],
+        params: idParams,
+      },
+    },
+    async (req) => run((engine, reg) => showExperiment(engine, req.params.id, reg)),
+  );
+
+  app.put<{ Params: { id: string }; Body: { plan: Record<string, unknown>; reason?: string } }>(
+    '/api/experiments/:id',
+    {
+      config: { role: 'editor' },
+      schema: {
+        summary:
+          'Register a plan (editor): hashed and locked; the same plan again records nothing; a changed plan needs a reason and is kept as an amendment with its diff',
+        tags: ['experiments'],
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['plan'],
+          properties: {
+            plan: planSchema,
+            reason: text(2000, 'why the plan changes: required to amend a registered plan'),
+          },
+        },
+      },
+    },
+    async (req) => {
+      const { id } = req.params;
+      const reg = registry();
+      const plan = checkedPlan({ id, ...req.body.plan }, reg);
+      if (plan.id !== id)
+        throw new TenureError('bad_input', `the plan is for experiment '${plan.id}', not '${id}'`, {
+          where: { field: 'body.plan.id' },
+          hint: 'PUT the plan at its own id',
+        });
+      const opts = { source: 'api', defaults: defaultsTaken(req.body.plan) };
+      const reason = req.body.reason;
+      return inBody(() =>
+        run((engine) =>
+          reason === undefined
+            ? registerPlan(engine, plan, opts, reg)
+            : amendPlan(engine, id, plan, reason, opts, reg).catch(async (err: unknown) => {
+                // A reason with a plan never registered: a first registration, the reason kept nowhere.
+                if (err instanceof TenureError && err.code === 'not_found')
+                  return registerPlan(engine, plan, opts, reg);
+                throw err;
+              }),
+        ),
+      );
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { decision: Decision; learning: string; result?: string } }>(
+    '/api/experiments/:id/decision',
+    {
+      config: { role: 'editor' },
+      schema: {
+        summary:
+          'Record the decision (editor): ship, iterate or stop, with the learning; null and failed results stay listed',
+        tags: ['experiments'],
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['decision', 'learning'],
+          properties: {
+            decision: { type: 'string', enum: [...DECISIONS] },
+            learning: text(4000, 'what was learned, a null or failed result included'),
+            result: text(1000, 'the result in a sentence (effect and interval), shown in reviews'),
+          },
+        },
+      },
+    },
+    async (req) => {
+      const { decision, learning, result } = req.body;
+      const recorded = await inBody(() =>
+        run((engine, reg) => decideExperiment(engine, req.params.id, { decision, learning, result }, reg)),
+      );
+      return { experiment_id: req.params.id, ...recorded };
+    },
+  );
+}
