@@ -15,6 +15,8 @@ import type { KpiResult } from '../../src/results/kpi-result.ts';
 import { generateCompany } from '../../src/synth/generate.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
 
+const PLAN = join(import.meta.dirname, '..', '..', 'examples', 'experiments', 'onboarding-checklist.yaml');
+
 const END_OF_JUNE = '2025-07-01T00:00:00.000Z';
 const HOSTILE = 'Lee <script>alert(1)</script>';
 let dir: string;
@@ -117,7 +119,8 @@ test('statuses are tenure check’s, numbers are computeKpis’s, every section 
   const { report: r, md, html } = report();
   assert.deepEqual(
     r.owners.map((o) => o.owner),
-    ['Dana', HOSTILE],
+    // The generated company's experiment, whose pre-registration names no owner, comes last.
+    ['Dana', HOSTILE, '(unassigned)'],
   );
   const kpis = r.owners.flatMap((o) => o.kpis);
   assert.deepEqual(
@@ -142,7 +145,7 @@ test('statuses are tenure check’s, numbers are computeKpis’s, every section 
   });
   assert.deepEqual(r.summary, {
     targets: 4,
-    owners: 2,
+    owners: 3,
     on_track: 2,
     at_risk: 1,
     off_track: 1,
@@ -150,6 +153,7 @@ test('statuses are tenure check’s, numbers are computeKpis’s, every section 
     // The check above raised the alerts of the two targets off their plan.
     open_alerts: 2,
     data_quality_findings: 0,
+    experiments: 1,
   });
   // The KPIs off their plan are explained first, by the segments that moved them.
   assert.deepEqual(
@@ -189,6 +193,67 @@ test('an acknowledged alert leaves the report', async () => {
   const { report: r } = report();
   assert.equal(r.summary.open_alerts, 1);
   assert.ok(!r.alerts.some((a) => a.key === churn.key));
+});
+
+test("each owner's experiments: hypothesis, status, decision and learning, beside the target's action plan", async () => {
+  const before = report().report.owners.find((o) => o.owner === '(unassigned)')?.experiments[0];
+  assert.deepEqual(
+    [before?.id, before?.status, before?.decision, before?.primary],
+    ['onboarding_checklist', 'ended', null, 'customer_churn_rate'],
+  );
+  // Dana takes the experiment over, for her churn target, and decides it.
+  const plan = join(dir, 'plan.yaml');
+  await writeFile(plan, (await readFile(PLAN, 'utf8')).replace('owner: Growth team', 'owner: Dana'));
+  const amend = tenure(
+    'experiment',
+    'amend',
+    'onboarding_checklist',
+    '--file',
+    plan,
+    '--reason',
+    'owner and outcomes',
+    '--db',
+    db,
+    '--project',
+    project,
+  );
+  assert.equal(amend.status, 0, amend.stderr);
+  const learning = 'The checklist <b>works</b>: fewer new accounts churn';
+  const decide = tenure(
+    'experiment',
+    'decide',
+    'onboarding_checklist',
+    '--decision',
+    'ship',
+    '--learning',
+    learning,
+    '--result',
+    '90-day churn −20%',
+    '--db',
+    db,
+  );
+  assert.equal(decide.status, 0, decide.stderr);
+  const { report: r, md, html } = report();
+  assert.deepEqual(
+    r.owners.map((o) => [o.owner, o.experiments.map((e) => e.id)]),
+    [
+      ['Dana', ['onboarding_checklist']],
+      [HOSTILE, []],
+    ],
+  );
+  const e = r.owners[0]?.experiments[0];
+  assert.deepEqual(
+    [e?.status, e?.amendments, e?.decision?.decision, e?.decision?.result, e?.decision?.learning],
+    ['decided', 1, 'ship', '90-day churn −20%', learning],
+  );
+  assert.deepEqual(e?.target, { kpi: 'customer_churn_rate', segment: 'all' });
+  const text = await md;
+  assert.ok(text.includes('Save desk for cancellations; experiments: Onboarding checklist (decided)'), text);
+  assert.ok(text.includes('  - Decision: ship: 90-day churn −20%'));
+  assert.ok(text.includes('  - Learning: The checklist &lt;b&gt;works&lt;/b&gt;: fewer new accounts churn'));
+  const page = await html;
+  assert.ok(page.includes('<h3>Experiments</h3>'));
+  assert.ok(!page.includes('<b>works'));
 });
 
 test('a bad --period names the flag and both formats; a period the data does not cover is refused', () => {
