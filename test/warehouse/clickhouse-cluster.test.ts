@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { RunRollups } from '../../src/compiler/rollups/run-rollups.ts';
@@ -18,7 +19,7 @@ import { ClickHouseEngine } from '../../src/warehouse/clickhouse/clickhouse-engi
 import { localTable } from '../../src/warehouse/clickhouse/clickhouse-tables.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
 import type { Row } from '../../src/warehouse/engine.ts';
-import { REPO_ROOT, withTempDir } from '../ingest/helpers.ts';
+import { REPO_ROOT } from '../ingest/helpers.ts';
 import {
   type ClickHouseCluster,
   clickhouseUnavailable,
@@ -84,21 +85,11 @@ let company = '';
 let duck: DuckDBEngine | undefined;
 /** DuckDB's rows of each table after loading the company, and its user days (RunRollups.userDays([])). */
 let reference: { counts: Record<string, number>; userDays: Row[] } = { counts: {}, userDays: [] };
-let tempDone: (() => void) | undefined;
 
 before(async () => {
   if (unavailable) return;
   cluster = await startClickHouseCluster();
-  // A temp folder for the whole file, removed in after().
-  await new Promise<void>((ready) => {
-    void withTempDir(async (d) => {
-      dir = d;
-      ready();
-      await new Promise<void>((done) => {
-        tempDone = done;
-      });
-    });
-  });
+  dir = await mkdtemp(join(tmpdir(), 'tenure-clickhouse-cluster-'));
   company = join(dir, 'company');
   await generateCompany({ customers: 120, months: 6, seed: 11, out: company, format: 'csv' });
   duck = await DuckDBEngine.open(':memory:');
@@ -121,7 +112,7 @@ before(async () => {
 after(async () => {
   await duck?.close();
   await cluster?.stop();
-  tempDone?.();
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 const USER_DAYS_SQL = (table: string) =>

@@ -64,7 +64,11 @@ export function registerIngest(program: Command): void {
       '--data <dir>',
       'folder holding customers.csv and the other tables (csv, parquet or ndjson)',
     )
-    .option('--db <file|url>', 'warehouse: a DuckDB file or a postgres:// URL', './tenure.duckdb')
+    .option(
+      '--db <file|url>',
+      'warehouse: a DuckDB file, or a postgres://, clickhouse:// or chdb:// URL',
+      './tenure.duckdb',
+    )
     .option('--future-tolerance <days>', 'how far in the future a timestamp may lie', '1')
     .option(
       '--project <file>',
