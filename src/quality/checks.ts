@@ -2,6 +2,7 @@
 // the tables that are fresh the latest complete day's row count and null shares against recent history,
 // and each table's latest load against its earlier loads. Summaries come from SQL (summaries.ts), the
 // judgements from pure functions (detect.ts); this file only joins them and words the findings.
+import { formatValue } from '../results/format.ts';
 import type { TableName } from '../schema/tables.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { type DataQualityConfig, freshnessLimit } from './config.ts';
@@ -44,7 +45,7 @@ function freshnessFinding(table: TableName, span: TableSpan, limit: number, refe
     table,
     column,
     day: span.latest,
-    message: `${table} is stale: its newest row (${column}) is from ${minutes(span.latest)}, ${stale.age_days.toFixed(1)} days before ${minutes(reference)} (limit ${limit} days)`,
+    message: `${table} is stale: its newest row (${column}) is from ${minutes(span.latest)}, ${formatValue(stale.age_days, 'days')} before ${minutes(reference)} (limit ${limit} days)`,
     action: `check that the export or pipeline feeding ${table} still runs and load the missing files with \`tenure ingest\`; if ${table} is meant to be updated less often, raise data_quality.freshness_days.${table} in tenure.yaml`,
     numbers: { latest: span.latest, reference, age_days: stale.age_days, limit_days: limit },
   };
@@ -74,7 +75,7 @@ async function volumeFinding(
   if (!jump) return null;
   const iso = dayIso(day);
   const weekday = weekdayOf(iso);
-  const factor = jump.median === 0 ? '' : `${(n / jump.median).toFixed(1)}× `;
+  const factor = jump.median === 0 ? '' : `${formatValue(n / jump.median, 'ratio')} `;
   return {
     key: `data_quality|volume|${table}|${iso.slice(0, 10)}`,
     check: 'volume',

@@ -3,6 +3,7 @@
 // within it still stops after the server's time limit (context.ts).
 import { segmentCount } from '../compiler/dimensions.ts';
 import { TenureError } from '../errors/tenure-error.ts';
+import { formatNumber } from '../results/format.ts';
 import type { Engine } from '../warehouse/engine.ts';
 
 /** The most values (KPI × period × segment) one request may ask for. */
@@ -11,7 +12,7 @@ export const MAX_CELLS = 50_000;
 function tooMuch(cells: number, what: string): TenureError {
   return new TenureError(
     'bad_input',
-    `this asks for ${cells.toLocaleString('en-US')} values (${what}); one request may ask for ${MAX_CELLS.toLocaleString('en-US')}`,
+    `this asks for ${formatNumber(cells)} values (${what}); one request may ask for ${formatNumber(MAX_CELLS)}`,
     {
       where: { field: 'querystring' },
       hint: 'ask for fewer KPIs, a shorter range, a coarser grain or no breakdown',
