@@ -2,7 +2,7 @@
 // projections, and bad input answered with the file, line, column and what to do (never a stack trace).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -128,6 +128,51 @@ test('model km --json gives Kaplan–Meier per group and the log-rank test', () 
   const text = tenure('model', 'km', '--durations', file);
   assert.equal(text.status, 0, text.stderr);
   assert.match(text.stdout, /log-rank test: chi-square 16\.79 on 1 df/);
+});
+
+test('model km --horizon gives each group RMST with its interval, and two groups their difference', () => {
+  // survRM2's vignette: rmst2 on the 312 randomised PBC patients (years = days / 365.25, death the event),
+  // tau = 10: RMST 7.283 (se 0.295, 6.704 to 7.863) placebo, 7.146 (se 0.283, 6.592 to 7.701)
+  // D-penicillamine; difference −0.137 (−0.939 to 0.665), p 0.738; ratio 0.981 (0.878 to 1.096).
+  const pbc = readFileSync(
+    new URL('../../test/fixtures/experiments/pbc-randomised.csv', import.meta.url),
+    'utf8',
+  )
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(',').map(Number) as [number, number, number])
+    .sort((a, b) => b[2] - a[2]) // placebo (trt 2) first: the first group is the baseline
+    .map(
+      ([days, status, trt]) =>
+        `${days / 365.25},${status === 2 ? 1 : 0},${trt === 1 ? 'D-penicillamine' : 'placebo'}`,
+    );
+  const file = write('pbc.csv', ['duration,event,group', ...pbc].join('\n'));
+  const run = tenure('model', 'km', '--durations', file, '--horizon', '10', '--json');
+  assert.equal(run.status, 0, run.stderr);
+  const out = JSON.parse(run.stdout);
+  assert.deepEqual(
+    out.groups.map((g: { group: string }) => g.group),
+    ['placebo', 'D-penicillamine'],
+  );
+  const [placebo, treated] = out.groups;
+  close(placebo.rmst.rmst, 7.283, 0.0005);
+  close(placebo.rmst.standard_error, 0.295, 0.0005);
+  close(placebo.rmst.ci[0], 6.704, 0.0005);
+  close(placebo.rmst.ci[1], 7.863, 0.0005);
+  close(treated.rmst.rmst, 7.146, 0.0005);
+  close(treated.rmst.ci[0], 6.592, 0.0005);
+  const d = out.rmst_difference;
+  assert.equal(d.arm, 'D-penicillamine');
+  assert.equal(d.baseline, 'placebo');
+  close(d.difference, -0.137, 0.0005);
+  close(d.ci[0], -0.939, 0.0005);
+  close(d.ci[1], 0.665, 0.0005);
+  close(d.p_value, 0.738, 0.0005);
+  close(d.ratio, 0.981, 0.0005);
+  const text = tenure('model', 'km', '--durations', file, '--horizon', '10');
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, /RMST difference D-penicillamine − placebo to 10: -0\.1369 \(s\.e\. 0\.409, -0\.9385 to 0\.6647\), p = 0\.738/);
 });
 
 test('bad input names the file, line, column or option and says what to do', () => {

@@ -1,13 +1,16 @@
 // `tenure model km --durations FILE [--horizon T] [--level 0.95] [--json]`
 // FILE: duration, event (1 churned, 0 censored) and an optional group column → Kaplan–Meier per group with
-// Greenwood intervals, the median and RMST, and the log-rank test when there are two groups or more.
+// Greenwood intervals, the median and RMST to the horizon τ with its standard error and interval, the
+// log-rank test when there are two groups or more, and for two groups the RMST difference (second − first)
+// with its interval and p-value, and their ratio (src/experiments/stats/survival.ts, as survRM2's rmst2).
 import type { Command } from 'commander';
 import { badInput } from '../../errors/tenure-error.ts';
+import { rmstDifference, rmstEstimate } from '../../experiments/stats/survival.ts';
 import {
   type IntervalScale,
+  type KaplanMeier,
   kaplanMeier,
   type Observation,
-  restrictedMean,
 } from '../../models/kaplan-meier.ts';
 import { logRankTest } from '../../models/log-rank.ts';
 import { formatTable, printJson } from '../output.ts';
@@ -83,19 +86,37 @@ export function registerModelKm(model: Command): void {
         flags.horizon === undefined
           ? Math.min(...[...groups.values()].map((obs) => Math.max(...obs.map((o) => o.duration))))
           : parseNumber(flags.horizon, '--horizon', { min: 1e-9 });
+      const fits: KaplanMeier[] = [];
       const curves = [...groups.entries()].map(([group, obs]) => {
         const km = kaplanMeier(obs, { level, scale: flags.scale as IntervalScale });
-        const rmst = horizon > 0 ? restrictedMean(km, horizon) : null;
+        fits.push(km);
+        const rmst = horizon > 0 ? rmstEstimate(km, horizon, 1 - level) : null;
         return { group, n: km.n, events: km.events, median: km.median, rmst, steps: km.steps };
       });
       const logRank = groups.size >= 2 ? logRankTest(groups) : null;
+      const names = [...groups.keys()];
+      const difference =
+        fits.length === 2 && horizon > 0
+          ? rmstDifference(fits[0] as KaplanMeier, fits[1] as KaplanMeier, horizon, 1 - level, [
+              names[0] as string,
+              names[1] as string,
+            ])
+          : null;
       if (flags.json) {
-        printJson({ model: 'km', level, scale: flags.scale, horizon, groups: curves, logRank });
+        printJson({
+          model: 'km',
+          level,
+          scale: flags.scale,
+          horizon,
+          groups: curves,
+          logRank,
+          rmstDifference: difference,
+        });
         return;
       }
       const out = [
         formatTable(
-          ['group', 'n', 'events', 'median', `RMST to ${show(horizon)}`, 'RMST s.e.'],
+          ['group', 'n', 'events', 'median', `RMST to ${show(horizon)}`, 'RMST s.e.', 'RMST interval'],
           curves.map((c) => [
             c.group,
             c.n,
@@ -103,6 +124,7 @@ export function registerModelKm(model: Command): void {
             c.median,
             show(c.rmst?.rmst),
             show(c.rmst?.standardError),
+            c.rmst ? `${show(c.rmst.ci[0])} to ${show(c.rmst.ci[1])}` : '',
           ]),
         ),
       ];
@@ -132,6 +154,14 @@ export function registerModelKm(model: Command): void {
             ['group', 'n', 'observed', 'expected'],
             logRank.groups.map((g) => [g.group, g.n, g.observed, show(g.expected)]),
           ),
+        );
+      }
+      if (difference) {
+        const d = difference;
+        out.push(
+          `RMST difference ${d.arm} − ${d.baseline} to ${show(horizon)}: ${show(d.difference)} (s.e. ${show(d.se)}, ` +
+            `${show(d.ci[0])} to ${show(d.ci[1])}), p = ${d.pValue.toPrecision(3)}; ratio ${show(d.ratio)} ` +
+            `(${show(d.ratioCi[0])} to ${show(d.ratioCi[1])}), p = ${d.ratioPValue.toPrecision(3)}`,
         );
       }
       process.stdout.write(`${out.join('\n\n')}\n`);
