@@ -79,6 +79,52 @@ describe('tenure compute and explain', () => {
     }
   });
 
+  test("compute's text writes each value in its unit, money in the project's currency", async () => {
+    const project = join(dir, 'euros.yaml');
+    await writeFile(project, 'currency: EUR\n');
+    const run = tenure([
+      'compute',
+      '--db',
+      db,
+      '--kpi',
+      'mrr,customer_churn_rate,ltv_to_cac_ratio',
+      '--from',
+      '2025-06-01',
+      '--to',
+      '2025-06-30',
+      '--project',
+      project,
+    ]);
+    assert.equal(run.status, 0, run.stderr);
+    const value = (kpi: string) => {
+      const line = run.stdout.split('\n').find((l) => l.startsWith(`${kpi} `)) ?? '';
+      return line.split(/\s{2,}/)[3] ?? '';
+    };
+    // MRR as euros with cents (not 179021.9000), churn as a percentage, LTV to CAC as a multiple.
+    assert.match(value('mrr'), /^€\d{1,3}(,\d{3})*\.\d\d$/, run.stdout);
+    assert.match(value('customer_churn_rate'), /^\d+\.\d%$/, run.stdout);
+    assert.match(value('ltv_to_cac_ratio'), /^(\d{1,3}(,\d{3})*\.\d×|—)$/, run.stdout);
+    const dollars = tenure(['compute', '--db', db, '--kpi', 'mrr', '--from', '2025-06-01', '--to', '2025-06-30']);
+    assert.equal(dollars.status, 0, dollars.stderr);
+    assert.match(dollars.stdout, /\$\d{1,3}(,\d{3})*\.\d\d/, 'dollars without a project file');
+    await writeFile(project, 'currency: euro\n');
+    const refused = tenure([
+      'compute',
+      '--db',
+      db,
+      '--kpi',
+      'mrr',
+      '--from',
+      '2025-06-01',
+      '--to',
+      '2025-06-30',
+      '--project',
+      project,
+    ]);
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /currency: "euro" is not an ISO 4217 currency code/);
+  });
+
   test('bad requests name the option: an unknown KPI, a bad grain, a bad breakdown', () => {
     for (const [args, pattern] of [
       [['--kpi', 'customer_churn'], /no KPI 'customer_churn'.*did you mean customer_churn_rate/],
