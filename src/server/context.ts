@@ -112,22 +112,20 @@ export class ServerContext {
    * Runs a load, after any load queued. On DuckDB it has a connection of its own, so reading and checking
    * its files (the long part) runs beside the server's work; its writes (`turn`: publishing, then the kept
    * rollups) wait for the computation running and hold the next ones back, so no computation reads half a
-   * load. The version is read again after each write.
+   * load. The version is read again once the load is over: until then the answers cached for the data
+   * before it are still served.
    */
-  load<T>(work: (engine: Engine, turn: Turn) => Promise<T>): Promise<T> {
-    const turn: Turn = (write) =>
-      this.heavy.run(async () => {
-        try {
-          return await write();
-        } finally {
-          this.forgetVersion();
-        }
-      });
-    return this.loads.run(() =>
-      this.engine.dialect.name === 'duckdb'
-        ? this.engine.isolated((e) => work(e, turn))
-        : work(this.engine, turn),
-    );
+  async load<T>(work: (engine: Engine, turn: Turn) => Promise<T>): Promise<T> {
+    const turn: Turn = (write) => this.heavy.run(write);
+    try {
+      return await this.loads.run(() =>
+        this.engine.dialect.name === 'duckdb'
+          ? this.engine.isolated((e) => work(e, turn))
+          : work(this.engine, turn),
+      );
+    } finally {
+      this.forgetVersion();
+    }
   }
 
   /**
