@@ -5,10 +5,12 @@
 // "churned" a paying spell that ended (the churn KPIs' rule), revenue is order revenue plus MRR earned day
 // by day (÷ 30.4375, as Revenue Growth counts it), activation the catalog's activation milestone.
 //
-// Windows are in whole days since exposure, [assigned_at, assigned_at + days). A unit whose window has not
-// closed by the as-of time is left out of that outcome (maturity) and counted as such; survival outcomes
-// (`time_to_churn`) keep every unit, censored at the as-of time or at `days`. With `cuped: true` the same
-// outcome over the `days` before exposure, [assigned_at − days, assigned_at), is the CUPED covariate.
+// Windows are in days since exposure, [assigned_at, assigned_at + days): exact on the subscription log and
+// orders, whole UTC days from the day of exposure (day 0) on events, as the catalog's day rollups count. A
+// unit whose window has not closed by the as-of time is left out of that outcome (maturity) and counted as
+// such; survival outcomes (`time_to_churn`) keep every unit, censored at the as-of time or at `days`. With
+// `cuped: true` the CUPED covariate is the same flow over the `days` before exposure, or for an outcome that
+// is a state at the window's end (retained on day N, paying, MRR, activated) that state at exposure.
 import { z } from 'zod';
 
 export const OUTCOME_KINDS = [
@@ -68,9 +70,9 @@ export type Quantity = z.infer<typeof QuantitySchema>;
 
 export const OutcomeSpecSchema = z
   .discriminatedUnion('kind', [
-    /** 1 when the unit has one of the catalog's active events on day `days` after exposure (day 0 = exposure). */
+    /** 1 when the unit has one of the catalog's active events on day `days` (day 0: the UTC day of exposure). */
     z.strictObject({ kind: z.literal('retained_day'), ...common }),
-    /** 1 when the unit pays (MRR > 0 in the subscription log) at the end of day `days` after exposure. */
+    /** 1 when the unit pays (MRR > 0 in the subscription log) at assigned_at + `days`. */
     z.strictObject({ kind: z.literal('paying_day'), ...common }),
     /** 1 when a paying spell of the unit ends (churn) within `days` of exposure. */
     z.strictObject({ kind: z.literal('churned_within'), ...common }),
@@ -80,11 +82,14 @@ export const OutcomeSpecSchema = z
      * default `days`).
      */
     z.strictObject({ kind: z.literal('time_to_churn'), ...common, horizon_days: Days.optional() }),
-    /** MRR in force at the end of day `days` after exposure (0 when not paying). */
+    /** MRR in force at assigned_at + `days` (0 when not paying). */
     z.strictObject({ kind: z.literal('mrr_after'), ...common }),
     /** Revenue within `days` of exposure: order revenue plus MRR earned day by day (∫ MRR dt / 30.4375). */
     z.strictObject({ kind: z.literal('revenue_after'), ...common }),
-    /** 1 when the unit reaches the catalog's activation milestone within `days` of exposure. */
+    /**
+     * 1 when the unit is activated (the catalog's milestones, each within their window after signup) by
+     * assigned_at + `days`.
+     */
     z.strictObject({ kind: z.literal('activated_within'), ...common }),
     /** Events per unit within `days` (only the named events when given). */
     z.strictObject({ kind: z.literal('events_per_unit'), ...common, events: EventNames.optional() }),
