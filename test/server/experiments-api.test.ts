@@ -206,6 +206,17 @@ test('editors record decisions; a null result stays listed; bad decisions are re
   assert.deepEqual([row?.status, row?.decision, row?.learning], ['decided', 'stop', body.learning]);
 });
 
+test("a decision without a result is recorded with the analysis's primary outcome in a sentence", async () => {
+  const ok = await call('POST', '/api/experiments/onboarding_checklist/decision', tokens.editor, {
+    decision: 'iterate',
+    learning: 'Too few mature units yet',
+  });
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  assert.match(String(ok.body.result), /^churned_within:90 on \d+ units: /);
+  const shown = await call('GET', '/api/experiments/onboarding_checklist', tokens.viewer);
+  assert.equal((shown.body.decision as { result: string }).result, ok.body.result);
+});
+
 test('the routes, their roles and bodies are in /openapi.json', async () => {
   const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as {
     paths: Record<

@@ -6,7 +6,8 @@
 //   show ID                               the plan, its hash, amendments with diffs and reasons, decisions
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { badInput } from '../../errors/tenure-error.ts';
+import { badInput, TenureError } from '../../errors/tenure-error.ts';
+import { analyzeExperiment } from '../../experiments/analysis.ts';
 import type { PlanChange } from '../../experiments/registry/diff.ts';
 import { readPlanFile } from '../../experiments/registry/plan-file.ts';
 import {
@@ -21,6 +22,7 @@ import {
   registerPlan,
   showExperiment,
 } from '../../experiments/registry/registry.ts';
+import { resultSummary } from '../../experiments/registry/result-summary.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import { openWarehouse } from '../../warehouse/open.ts';
 import { formatTable, printJson } from '../output.ts';
@@ -126,6 +128,25 @@ function amendCommand(experiment: Command): void {
     });
 }
 
+/** The result a decision is recorded with: given, else the analysis's primary outcome in a sentence. */
+async function decisionResult(
+  engine: Engine,
+  id: string,
+  ctx: RegistryContext,
+  opts: { result?: string; analysis?: boolean },
+): Promise<{ result: string | null; note: string | null }> {
+  if (opts.result !== undefined) return { result: opts.result, note: null };
+  if (opts.analysis === false) return { result: null, note: null };
+  await showExperiment(engine, id, ctx);
+  try {
+    const analysis = await analyzeExperiment(engine, { experimentId: id, catalog: ctx.definitions });
+    return { result: resultSummary(analysis), note: null };
+  } catch (err) {
+    if (!(err instanceof TenureError)) throw err;
+    return { result: null, note: `no result recorded: the analysis stopped: ${err.message}` };
+  }
+}
+
 function decideCommand(experiment: Command): void {
   experiment
     .command('decide')
@@ -133,30 +154,43 @@ function decideCommand(experiment: Command): void {
     .argument('<experiment_id>', 'the experiment')
     .requiredOption('--decision <decision>', 'ship, iterate or stop')
     .requiredOption('--learning <text>', 'what was learned, failures and null results included')
-    .option('--result <text>', 'the result in a sentence (effect, interval), shown in reviews')
+    .option(
+      '--result <text>',
+      "the result in a sentence (default: the analysis's primary outcome, summarised)",
+    )
+    .option('--no-analysis', 'record no result rather than run the analysis for it')
     .option('--db <file|url>', DB_HELP, DEFAULT_DB)
     .option(
       '--project <file>',
       'project file with custom KPIs and targets (default ./tenure.yaml when present)',
     )
     .option('--json', 'print the decision as JSON')
-    .action(async (id: string, opts: Common & { decision: string; learning: string; result?: string }) => {
-      if (!DECISIONS.includes(opts.decision as Decision))
-        throw badInput(`--decision must be ship, iterate or stop, not '${opts.decision}'`, {
-          field: '--decision',
+    .action(
+      async (
+        id: string,
+        opts: Common & { decision: string; learning: string; result?: string; analysis?: boolean },
+      ) => {
+        if (!DECISIONS.includes(opts.decision as Decision))
+          throw badInput(`--decision must be ship, iterate or stop, not '${opts.decision}'`, {
+            field: '--decision',
+          });
+        const learning = requireText(opts.learning, '--learning', 'write what was learned');
+        const { decision, note } = await withRegistry(opts, async (engine, ctx) => {
+          const { result, note } = await decisionResult(engine, id, ctx, opts);
+          const decision = await decideExperiment(
+            engine,
+            id,
+            { decision: opts.decision as Decision, learning, result },
+            ctx,
+          );
+          return { decision, note };
         });
-      const learning = requireText(opts.learning, '--learning', 'write what was learned');
-      const decision = await withRegistry(opts, (engine, ctx) =>
-        decideExperiment(
-          engine,
-          id,
-          { decision: opts.decision as Decision, learning, result: opts.result },
-          ctx,
-        ),
-      );
-      if (opts.json) return printJson({ experiment_id: id, ...decision });
-      process.stdout.write(`${id}: ${decision.decision}, recorded ${day(decision.decided_at)} UTC\n`);
-    });
+        if (opts.json) return printJson({ experiment_id: id, ...decision });
+        process.stdout.write(`${id}: ${decision.decision}, recorded ${day(decision.decided_at)} UTC\n`);
+        if (decision.result) process.stdout.write(`result: ${decision.result}\n`);
+        if (note) process.stdout.write(`${note}\n`);
+      },
+    );
 }
 
 /** One line per experiment, for `list` and for scripts. */

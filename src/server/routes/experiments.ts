@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { formatPath } from '../../catalog/problems.ts';
 import { TenureError } from '../../errors/tenure-error.ts';
+import { analyzeExperiment } from '../../experiments/analysis.ts';
 import { PlanProblemsError, parsePlan } from '../../experiments/registry/check.ts';
 import { defaultsTaken, type Plan, PlanSchema } from '../../experiments/registry/plan.ts';
 import {
@@ -19,6 +20,7 @@ import {
   registerPlan,
   showExperiment,
 } from '../../experiments/registry/registry.ts';
+import { resultSummary } from '../../experiments/registry/result-summary.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import type { ServerContext } from '../context.ts';
 
@@ -195,17 +197,34 @@ export function experimentRoutes(app: FastifyInstance, ctx: ServerContext): void
           properties: {
             decision: { type: 'string', enum: [...DECISIONS] },
             learning: text(4000, 'what was learned, a null or failed result included'),
-            result: text(1000, 'the result in a sentence (effect and interval), shown in reviews'),
+            result: text(
+              1000,
+              "the result in a sentence, shown in reviews (default: the analysis's primary outcome, summarised)",
+            ),
           },
         },
       },
     },
     async (req) => {
-      const { decision, learning, result } = req.body;
+      const { id } = req.params;
+      const { decision, learning } = req.body;
+      await run((engine, reg) => showExperiment(engine, id, reg));
+      // Without a result, the analysis's primary outcome in a sentence (on the heavy lane, with its limit).
+      const result =
+        req.body.result ??
+        (await ctx
+          .compute((engine) =>
+            analyzeExperiment(engine, { experimentId: id, catalog: ctx.catalog.definitions }),
+          )
+          .then(resultSummary)
+          .catch((err: unknown) => {
+            if (err instanceof TenureError) return null;
+            throw err;
+          }));
       const recorded = await inBody(() =>
-        run((engine, reg) => decideExperiment(engine, req.params.id, { decision, learning, result }, reg)),
+        run((engine, reg) => decideExperiment(engine, id, { decision, learning, result }, reg)),
       );
-      return { experiment_id: req.params.id, ...recorded };
+      return { experiment_id: id, ...recorded };
     },
   );
 }
