@@ -172,7 +172,10 @@ test('model km --horizon gives each group RMST with its interval, and two groups
   close(d.ratio, 0.981, 0.0005);
   const text = tenure('model', 'km', '--durations', file, '--horizon', '10');
   assert.equal(text.status, 0, text.stderr);
-  assert.match(text.stdout, /RMST difference D-penicillamine − placebo to 10: -0\.1369 \(s\.e\. 0\.409, -0\.9385 to 0\.6647\), p = 0\.738/);
+  assert.match(
+    text.stdout,
+    /RMST difference D-penicillamine − placebo to 10: -0\.1369 \(s\.e\. 0\.409, -0\.9385 to 0\.6647\), p = 0\.738/,
+  );
 });
 
 test('bad input names the file, line, column or option and says what to do', () => {

@@ -104,7 +104,17 @@ describe('tenure compute and explain', () => {
     assert.match(value('mrr'), /^€\d{1,3}(,\d{3})*\.\d\d$/, run.stdout);
     assert.match(value('customer_churn_rate'), /^\d+\.\d%$/, run.stdout);
     assert.match(value('ltv_to_cac_ratio'), /^(\d{1,3}(,\d{3})*\.\d×|—)$/, run.stdout);
-    const dollars = tenure(['compute', '--db', db, '--kpi', 'mrr', '--from', '2025-06-01', '--to', '2025-06-30']);
+    const dollars = tenure([
+      'compute',
+      '--db',
+      db,
+      '--kpi',
+      'mrr',
+      '--from',
+      '2025-06-01',
+      '--to',
+      '2025-06-30',
+    ]);
     assert.equal(dollars.status, 0, dollars.stderr);
     assert.match(dollars.stdout, /\$\d{1,3}(,\d{3})*\.\d\d/, 'dollars without a project file');
     await writeFile(project, 'currency: euro\n');
