@@ -1,4 +1,4 @@
-// `npm run bench [-- NAME] [--customers N] [--db FILE (api, catalog: a loaded warehouse, kept)]`: runs the benchmarks and records them in bench/RESULTS.md.
+// `npm run bench [-- NAME] [--customers N] [--db FILE (api, catalog, experiments: a loaded warehouse, kept)]`: runs the benchmarks and records them in bench/RESULTS.md.
 // Without a NAME every benchmark runs, each in a process of its own so that peak memory is its own.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { runAnomalyBench } from './anomaly-bench.ts';
 import { apiBench } from './api-bench.ts';
 import { catalogBench } from './catalog-bench.ts';
+import { experimentsBench } from './experiments-bench.ts';
 import { ingestBench } from './ingest-bench.ts';
 import { modelsBench } from './models-bench.ts';
 import { riskBench } from './risk-bench.ts';
@@ -19,6 +20,8 @@ const BENCHES = {
   api: (customers?: number) => apiBench({ customers: customers ?? 100_000, workDir, db: values.db }),
   risk: (customers?: number) => riskBench({ customers: customers ?? 100_000, workDir }),
   models: (customers?: number) => modelsBench({ customers: customers ?? 1_000_000, workDir }),
+  experiments: (customers?: number) =>
+    experimentsBench({ customers: customers ?? 100_000, workDir, db: values.db }),
 } as const;
 
 const { values, positionals } = parseArgs({

@@ -8,7 +8,7 @@ import {
   activationTables,
   DEFAULT_ACTIVATION_PARAMS,
 } from '../../compiler/kpis/activation.ts';
-import { type RunRollups, withRollups } from '../../compiler/rollups/run-rollups.ts';
+import { RunRollups } from '../../compiler/rollups/run-rollups.ts';
 import type { TimeCount } from '../../models/kaplan-meier.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
@@ -181,7 +181,7 @@ export async function measureOutcomes(
   outcomes: readonly SummedSpec[],
 ): Promise<MeasuredOutcome[]> {
   if (outcomes.length === 0) return [];
-  return withRollups(engine, req.rollups, async (session, rollups) => {
+  const work = async (session: Engine, rollups: RunRollups) => {
     // Sources first (their tables may need building), then the query over them.
     const probe = new UnitQuery(new SqlParams(session.dialect), req.definitions.activeEvents);
     for (const spec of outcomes) probe.columns(spec);
@@ -195,7 +195,31 @@ export async function measureOutcomes(
       metric: OUTCOME_METRIC[p.spec.kind] as MeasuredOutcome['metric'],
       arms: armsOf(rows, arms, i, p.width),
     }));
+  };
+  if (req.rollups) return work(engine, req.rollups);
+  // Rollups of its own: activity over only the names these outcomes read (every name would be a full
+  // grouping of the events for nothing).
+  return engine.session(async (session) => {
+    const own = new RunRollups(session, activityNamesFor(outcomes, req.definitions));
+    try {
+      return await work(session, own);
+    } finally {
+      await own.drop();
+    }
   });
+}
+
+/** The event names the outcomes read activity rows of: the activation milestones and any named events. */
+export function activityNamesFor(outcomes: readonly OutcomeSpec[], d: OutcomeDefinitions): string[] {
+  const names = new Set<string>();
+  for (const o of outcomes) {
+    if (o.kind === 'activated_within') for (const m of d.activationMilestones) names.add(m);
+    if (o.kind === 'events_per_unit' && o.events) for (const e of o.events) names.add(e);
+    if (o.kind === 'ratio')
+      for (const q of [o.numerator, o.denominator])
+        if ((q.of === 'events' || q.of === 'active_days') && q.events) for (const e of q.events) names.add(e);
+  }
+  return [...names].sort();
 }
 
 /**
