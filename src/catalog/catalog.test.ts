@@ -65,10 +65,12 @@ function seedActivities(): Map<string, string[]> {
     if (line.trim() !== 'Related KPIs') return;
     let h = i - 1;
     while (h >= 0 && !/^[A-Z][A-Za-z]+( [A-Z][A-Za-z]+)+$/.test(lines[h]?.trim() ?? '')) h--;
-    const activity = (lines[h] ?? '').trim().toLowerCase().replaceAll(' ', '_');
+    // "Retention Strategy" is the seed's second spelling of "Retention Strategies": one activity.
+    const heading = (lines[h] ?? '').trim().replace(/^Retention Strategy$/, 'Retention Strategies');
+    const activity = heading.toLowerCase().replaceAll(' ', '_');
     const kpis: string[] = [];
     for (let r = i + 3; r < lines.length && (lines[r] ?? '').trim() !== ''; r++) kpis.push(lines[r] ?? '');
-    out.set(activity, kpis);
+    out.set(activity, [...(out.get(activity) ?? []), ...kpis]);
   });
   return out;
 }

@@ -97,7 +97,8 @@ export const VALUE_KPIS: KpiDefinition[] = [
     name: 'Referral Churn Rate',
     description:
       'Customer churn rate counted only over referred customers: of those paying at the start of the period, the share paying nothing at its end.',
-    activity: 'retention_strategy',
+    // The seed lists it under "Retention Strategy", a second spelling of "Retention Strategies": one activity.
+    activity: 'retention_strategies',
     kind: 'lagging',
     unit: 'rate',
     higherIsBetter: false,
