@@ -17,6 +17,7 @@ export { type FunnelRow, funnelSteps } from './compiler/views/funnel.ts';
 export { type LifecycleRow, userLifecycle } from './compiler/views/lifecycle.ts';
 export { type MrrBridgeRow, mrrBridge } from './compiler/views/mrr-bridge.ts';
 export { TenureError } from './errors/tenure-error.ts';
+export * from './experiments/outcomes/index.ts';
 export * from './experiments/registry/index.ts';
 export * from './experiments/stats/index.ts';
 export { type IngestOptions, type IngestReport, ingest } from './ingest/ingest.ts';
