@@ -292,7 +292,8 @@ test('a file held by another process is refused naming it and what to do, never 
     process.execPath,
     [
       '-e',
-      "require('@duckdb/node-api').DuckDBInstance.create(process.argv[1]).then(() => { console.log('holding'); setInterval(() => {}, 1e6); })",
+      // (kept in a global: an instance no longer referenced is collected, and its lock released)
+      "require('@duckdb/node-api').DuckDBInstance.create(process.argv[1]).then((i) => { globalThis.held = i; console.log('holding'); setInterval(() => {}, 1e6); })",
       db,
     ],
     { cwd: ROOT },
@@ -322,6 +323,7 @@ test('a file held by another process is refused naming it and what to do, never 
       );
       assert.doesNotMatch(r.stderr, /IO Error|Conflicting lock|duckdb\.org/);
     }
+    assert.equal(holder.exitCode, null, 'the holder kept the file to the end');
   } finally {
     holder.kill('SIGKILL');
     rmSync(servingNotePath(db), { force: true });

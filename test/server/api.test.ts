@@ -83,6 +83,7 @@ test('the OpenAPI document describes every endpoint', async () => {
     '/api/kpis/{id}/explain',
     '/api/views/mrr-bridge',
     '/api/views/signup-cohorts',
+    '/api/views/paying-cohorts',
     '/api/views/activation-cohorts',
     '/api/views/lifecycle',
     '/api/views/funnel',
@@ -149,10 +150,8 @@ test('catalog, one definition, explain, the views and data health answer with th
   for (const r of rows) {
     assert.ok(Math.abs((mrr.find((m) => m.period_start === r.period_start)?.value ?? -1) - r.end_mrr) < 1e-6);
   }
-  for (const view of ['signup-cohorts', 'activation-cohorts', 'lifecycle', 'funnel']) {
-    // Signup cohorts are monthly: they take no grain.
-    const q = view === 'signup-cohorts' ? { from: QUERY.from, to: QUERY.to } : QUERY;
-    const v = await get(open.url, `/api/views/${view}?${qs(q)}`);
+  for (const view of ['signup-cohorts', 'paying-cohorts', 'activation-cohorts', 'lifecycle', 'funnel']) {
+    const v = await get(open.url, `/api/views/${view}?${qs(QUERY)}`);
     assert.equal(v.status, 200, `${view}: ${JSON.stringify(v.body)}`);
   }
   const health = await get(open.url, '/api/health/data');

@@ -13,12 +13,17 @@ import { DEFAULT_USAGE_PARAMS } from '../../compiler/kpis/usage.ts';
 import { periodsBetween } from '../../compiler/periods.ts';
 import { activationCohorts } from '../../compiler/views/activation-cohorts.ts';
 import { cohortMatrix } from '../../compiler/views/cohort-matrix.ts';
+import { COHORT_GRAINS } from '../../compiler/views/cohort-periods.ts';
 import { funnelSteps } from '../../compiler/views/funnel.ts';
 import { userLifecycle } from '../../compiler/views/lifecycle.ts';
 import { mrrBridge } from '../../compiler/views/mrr-bridge.ts';
+import { payingCohorts } from '../../compiler/views/paying-cohorts.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import type { ServerContext } from '../context.ts';
 import { asOf, by, day, grain, type RangeQuery } from '../schemas.ts';
+
+/** Cohorts by day would be hundreds of rows of a few customers each: week is the finest. */
+const cohortGrain = { type: 'string', enum: [...COHORT_GRAINS], default: 'month' } as const;
 
 /** A view's query: from and to, and the parameters it applies. */
 const viewQuery = (properties: Record<string, unknown>) => ({
@@ -57,10 +62,29 @@ export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
   );
   view(
     'signup-cohorts',
-    'Signup-cohort matrices by month: customers, MRR, cumulative revenue, realised LTV',
-    { by, as_of: asOf },
+    'Signup cohorts of the range by week, month, quarter or year: conversion from signup, customers paying and MRR at the end of each age, cumulative revenue, realised LTV; size-weighted averages',
+    { grain: cohortGrain, by, as_of: asOf },
     async (e, q) =>
-      cohortMatrix(e, { from: q.from, to: q.to, by: q.by, asOf: await asOfOrDataEnd(e, q.as_of) }),
+      cohortMatrix(e, {
+        from: q.from,
+        to: q.to,
+        grain: q.grain,
+        by: q.by,
+        asOf: await asOfOrDataEnd(e, q.as_of),
+      }),
+  );
+  view(
+    'paying-cohorts',
+    'Cohorts of first payments in the range by week, month, quarter or year: logo retention (100% at the start) and revenue retention against the starting MRR (NRR by cohort); size-weighted averages',
+    { grain: cohortGrain, by, as_of: asOf },
+    async (e, q) =>
+      payingCohorts(e, {
+        from: q.from,
+        to: q.to,
+        grain: q.grain,
+        by: q.by,
+        asOf: await asOfOrDataEnd(e, q.as_of),
+      }),
   );
   view(
     'activation-cohorts',
