@@ -21,6 +21,7 @@ import { healthRoutes } from './routes/health.ts';
 import { kpiRoutes } from './routes/kpis.ts';
 import { loadRoutes } from './routes/loads.ts';
 import { riskRoutes } from './routes/risk.ts';
+import { rowsRoutes } from './routes/rows.ts';
 import { survivalRoutes } from './routes/survival.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { viewRoutes } from './routes/views.ts';
@@ -152,6 +153,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   catalogRoutes(app, ctx);
   kpiRoutes(app, ctx);
+  rowsRoutes(app, ctx);
   forecastRoutes(app, ctx);
   viewRoutes(app, ctx);
   riskRoutes(app, ctx);

@@ -1,7 +1,7 @@
 // The built dashboard (dist/web, from web/ by `npm run build`) served at /: its files as they are, and
 // index.html for any other page a browser asks for outside /api (a GET that accepts text/html), so a
-// copied link such as /kpi/mrr?by=plan opens its view. Anything else that matches nothing — a script's
-// request, a missing asset, /etc/passwd — keeps the API's JSON 404.
+// copied link such as /kpi/mrr?by=plan opens its view; /favicon.ico is the dashboard's icon. Anything else
+// that matches nothing — a script's request, a missing asset, /etc/passwd — keeps the API's JSON 404.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
@@ -30,6 +30,10 @@ export async function registerDashboard(
       route.config = { ...route.config, public: true };
     });
     await scope.register(fastifyStatic, { root, wildcard: true, index: 'index.html', schemaHide: true });
+    // index.html links /favicon.svg; a browser or a tool that asks for /favicon.ico gets it too, not a 404.
+    scope.get('/favicon.ico', { schema: { hide: true } }, (_req, reply) =>
+      reply.type('image/svg+xml').sendFile('favicon.svg'),
+    );
   });
   return (req, reply) => {
     const path = req.url.split('?')[0] ?? '';

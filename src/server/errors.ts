@@ -18,7 +18,10 @@ const FORMATS: Record<string, string> = {
 /** The message of a validation error: Ajv's, except for our date formats, which it cannot put in words. */
 function messageOf(err: FastifyError): string {
   const first = err.validation?.[0];
-  const format = (first?.params as { format?: string } | undefined)?.format;
+  const { format, allowedValues } = (first?.params ?? {}) as { format?: string; allowedValues?: unknown[] };
+  // An enum's choices in words: "must be one of json, csv" rather than "one of the allowed values".
+  if (first && first.keyword === 'enum' && Array.isArray(allowedValues))
+    return `${err.validationContext}${first.instancePath} must be one of ${allowedValues.join(', ')}`;
   const meaning = format === undefined ? undefined : FORMATS[format];
   if (!first || meaning === undefined) return err.message;
   return `${err.validationContext}${first.instancePath} must be ${meaning}`;

@@ -138,6 +138,7 @@ const PARAMS: Record<string, string> = {
   to: '2025-06-30',
   by: 'plan',
   period: '2025-06-01',
+  result: 'customer_churn_rate',
 };
 
 test('every GET in /openapi.json, and an editor’s parameter change, answers in snake_case', async () => {

@@ -12,6 +12,8 @@ export class ApiError extends Error {
 }
 
 export const TOKEN_KEY = 'tenure.token';
+/** The event sent when the server answers 401 to the stored token. */
+export const TOKEN_REFUSED = 'tenure:token-refused';
 
 export function getJson<T>(path: string): Promise<T> {
   return sendJson<T>('GET', path);
@@ -36,6 +38,8 @@ export async function sendJson<T>(method: string, path: string, payload?: unknow
     | (T & { error?: undefined })
     | { error?: { message?: string; hint?: string } }
     | null;
+  // A stored token the server does not know: the shell says so and offers to forget it.
+  if (res.status === 401 && token) globalThis.dispatchEvent?.(new Event(TOKEN_REFUSED));
   if (!res.ok) {
     const error = body && 'error' in body ? body.error : undefined;
     throw new ApiError(error?.message ?? `the server answered ${res.status}`, res.status, error?.hint);
@@ -86,4 +90,21 @@ export interface Definition {
   params: Record<string, unknown>;
   lineage: { table: string; columns: string[] }[];
   version: number;
+}
+
+/**
+ * Downloads a CSV answer of the API as NAME.csv. Fetched with the stored token (a plain link would not
+ * send it), then handed to the browser as a file.
+ */
+export async function downloadCsv(path: string, name: string): Promise<void> {
+  const token = globalThis.localStorage?.getItem(TOKEN_KEY);
+  const res = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  if (res.status === 401 && token) globalThis.dispatchEvent?.(new Event(TOKEN_REFUSED));
+  if (!res.ok) return;
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `${name}.csv`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
 }

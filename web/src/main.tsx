@@ -1,9 +1,11 @@
-// The dashboard's shell: navigation, the data's end (for the default range) and one page per path.
+// The dashboard's shell: navigation (folded behind a Menu button on narrow screens), the data's end (shown,
+// and the default range's end), the token, and one page per path.
 import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import { DEFAULT_CURRENCY } from '../../src/results/format.ts';
 import { query } from './api.ts';
 import { Show } from './components/states.tsx';
-import { TokenForm } from './components/token-form.tsx';
+import { TokenForm, TokenRefused } from './components/token-form.tsx';
 import { CurrencyContext } from './currency.ts';
 import { AlertsPage } from './pages/alerts.tsx';
 import { CohortsPage } from './pages/cohorts.tsx';
@@ -34,6 +36,7 @@ const NAV = [
 
 function App() {
   const { path, params } = useLocation();
+  const [menuOpen, setMenuOpen] = useState(false);
   const health = useApi<Health>('/api/health/data');
   // Money is written in the project's currency; a catalog that cannot be read (a wrong token) leaves the
   // default, and each page shows its own error.
@@ -41,27 +44,54 @@ function App() {
   const currency = catalog.state === 'ready' ? (catalog.data.currency ?? DEFAULT_CURRENCY) : DEFAULT_CURRENCY;
   // Keep the range (not page-specific choices) when moving between pages.
   const carried = query({ from: params.get('from') ?? undefined, to: params.get('to') ?? undefined });
+  // A page chosen from the folded menu closes it.
+  useEffect(() => setMenuOpen(false), [path]);
+  useScrollableTables();
   return (
     <>
+      <a class="skip-link" href="#main">
+        Skip to the page
+      </a>
       <header>
         <a class="brand" href={`/${carried}`} onClick={onLink}>
           Tenure
         </a>
-        <nav>
-          {NAV.map(([href, label]) => (
-            <a
-              key={href}
-              href={`${href}${carried}`}
-              onClick={onLink}
-              class={(href === '/' ? path === '/' : path.startsWith(href)) ? 'active' : ''}
-            >
-              {label}
-            </a>
-          ))}
+        <button
+          type="button"
+          class="menu-button"
+          aria-expanded={menuOpen}
+          aria-controls="site-nav"
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
+          Menu
+        </button>
+        <nav id="site-nav" aria-label="Pages" class={menuOpen ? 'open' : ''}>
+          {NAV.map(([href, label]) => {
+            const here = href === '/' ? path === '/' : path.startsWith(href);
+            return (
+              <a
+                key={href}
+                href={`${href}${carried}`}
+                onClick={onLink}
+                class={here ? 'active' : ''}
+                aria-current={here ? 'page' : undefined}
+              >
+                {label}
+              </a>
+            );
+          })}
         </nav>
-        <TokenForm />
+        <div class="header-end">
+          {health.state === 'ready' && health.data.as_of ? (
+            <span class="data-end" data-testid="data-end" title={health.data.as_of}>
+              data to {health.data.as_of.slice(0, 10)}
+            </span>
+          ) : null}
+          <TokenForm />
+        </div>
       </header>
-      <main>
+      <main id="main" tabIndex={-1}>
+        <TokenRefused />
         <CurrencyContext.Provider value={currency}>
           <Show
             loaded={catalog.state === 'loading' ? { state: 'loading' } : health}
@@ -80,6 +110,44 @@ function App() {
       </main>
     </>
   );
+}
+
+/**
+ * A table wider than its box scrolls inside it (style.css); one that does scroll is made focusable, so that
+ * it can be scrolled from the keyboard. Checked whenever the page's content or the window's width changes.
+ */
+function useScrollableTables(): void {
+  useEffect(() => {
+    const main = document.getElementById('main');
+    if (!main) return;
+    let frame = 0;
+    const check = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        for (const box of main.querySelectorAll<HTMLElement>('table, .scroll')) {
+          if (box.matches('.scroll table')) continue;
+          const scrolls = box.scrollWidth > box.clientWidth + 1;
+          if (scrolls && !box.hasAttribute('tabindex')) {
+            box.setAttribute('tabindex', '0');
+            box.dataset.scrolls = 'true';
+          } else if (!scrolls && box.dataset.scrolls) {
+            box.removeAttribute('tabindex');
+            delete box.dataset.scrolls;
+          }
+        }
+      });
+    };
+    const observer = new MutationObserver(check);
+    // A chart's data table unfolding (details' open) changes what scrolls without changing the tree.
+    observer.observe(main, { childList: true, subtree: true, attributes: true, attributeFilter: ['open'] });
+    addEventListener('resize', check);
+    check();
+    return () => {
+      observer.disconnect();
+      removeEventListener('resize', check);
+      cancelAnimationFrame(frame);
+    };
+  }, []);
 }
 
 function Page({

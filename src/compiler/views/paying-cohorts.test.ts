@@ -50,20 +50,20 @@ test('cohorts of first payments by month: logo retention from 100%, MRR against 
     ],
   );
   const [jan, feb] = m.cohorts;
-  // January: all four paid in January (g's 15 days count); February a, e and b (cancelling on the 10th);
-  // March a, e and g (back on the 10th). MRR at the end of January a 100 + b 50 + e 80 (g had cancelled);
-  // of February a 100 (its rise is effective at March's start, after February's end) + e 80; of March
-  // a 150 + e 80 + g 60 = 290, the starting MRR again. April is not over: no cell.
+  // January: all four paid in January (100%). Paying at the end of February: a 100 (its rise is effective
+  // at March's start, after February's end) and e 80 — b cancelled on the 10th, g in January. At the end
+  // of March a 150 + e 80 + g 60 (back on the 10th) = 290, the starting MRR again. At the end of January
+  // a 100 + b 50 + e 80 (g had cancelled). April is not over: no cell.
   assert.deepEqual(cells(jan), [
     [0, 4, 230],
-    [1, 3, 180],
+    [1, 2, 180],
     [2, 3, 290],
   ]);
   assert.deepEqual(
     jan?.cells.map((x) => [x.retention, x.revenue_retention]),
     [
       [1, 230 / 290],
-      [0.75, 180 / 290],
+      [0.5, 180 / 290],
       [0.75, 1],
     ],
   );
@@ -72,12 +72,12 @@ test('cohorts of first payments by month: logo retention from 100%, MRR against 
     [1, 1, 30],
   ]);
   // Weighted by size over the cohorts that reached the age: age 0 (4 + 1) / (4 + 1) and MRR (230 + 30) /
-  // (290 + 30); age 1 (3 + 1) / 5 and (180 + 30) / 320; age 2 January alone.
+  // (290 + 30); age 1 (2 + 1) / 5 and (180 + 30) / 320; age 2 January alone.
   assert.deepEqual(
     m.average.map((a) => [a.age, a.cohorts, a.size, a.retention, a.revenue_retention]),
     [
       [0, 2, 5, 1, 260 / 320],
-      [1, 2, 5, 0.8, 210 / 320],
+      [1, 2, 5, 0.6, 210 / 320],
       [2, 1, 4, 0.75, 1],
     ],
   );
@@ -98,8 +98,8 @@ test('cohorts of first payments by quarter and by week: the columns are quarters
       asOf: '2024-04-15T00:00:00Z',
     }),
   }));
-  // Q1: a, b, c, e, g (c's first payment, Feb 3, is in Q1), 100 + 50 + 30 + 80 + 60 = 320 at the start. Q2:
-  // b had cancelled; at the end of Q2 a 150 + c 30 + e 80 + g 60 = 320.
+  // Q1: a, b, c, e, g (c's first payment, Feb 3, is in Q1), 100 + 50 + 30 + 80 + 60 = 320 at the start. At
+  // the end of Q1 and of Q2 a 150 + c 30 + e 80 + g 60 = 320 (b had cancelled): four paying.
   assert.deepEqual(
     quarters.cohorts.map((c) => [c.cohort, c.size, c.starting_mrr, cells(c)]),
     [
@@ -124,12 +124,11 @@ test('cohorts of first payments by quarter and by week: the columns are quarters
       ['2024-01-29', 1], // c (Feb 3)
     ],
   );
-  // g: paying in its first week, the next, and the one it cancels in (Jan 25); not in the week of Jan 29.
-  // Its MRR at the ends of those weeks (Jan 15, 22, 29, Feb 5): 60, 60, 0, 0.
+  // g: its MRR at the ends of its weeks (Jan 15, 22, 29, Feb 5) is 60, 60, 0, 0 — it cancels on Jan 25.
   assert.deepEqual(cells(weeks.cohorts[1]), [
     [0, 1, 60],
     [1, 1, 60],
-    [2, 1, 0],
+    [2, 0, 0],
     [3, 0, 0],
   ]);
   assert.equal(weeks.grain, 'week');

@@ -1,17 +1,18 @@
 // Retention cohorts as revenue analysts read them (ChartMogul, Baremetrics): a cohort is the customers whose
 // first payment (first subscription change with MRR > 0) fell in one of the range's periods. Logo retention
-// at age k is the share of the cohort paying at some time in the k-th period after its first — the one rule
-// for "subscribed in P" (subscribedSpanSql) — so every cohort starts at 100%. Revenue retention at age k is
-// the cohort's MRR at the end of that period as a share of its starting MRR (each member's MRR at its first
-// payment): net revenue retention by cohort, above 100% when expansion outweighs churn. Cells enter once
-// their period is over; averages are weighted by size (customers, starting MRR) over the cohorts that have
-// reached each age.
+// starts at 100% (every member paid in the cohort's period) and at age k ≥ 1 is the share of the cohort
+// paying (MRR > 0) at the end of the k-th period after its first. Revenue retention at age k is the
+// cohort's MRR at the end of that period as a share of its starting MRR (each member's MRR at its first
+// payment): net revenue retention by cohort, above 100% when expansion outweighs churn; at age 0 it already
+// shows what changed within the first period. Both read the same moment, the end of each period. Cells
+// enter once their period is over; averages are weighted by size (customers, starting MRR) over the
+// cohorts that have reached each age.
 import type { Engine } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { segmentSql } from '../dimensions.ts';
 import type { Grain } from '../periods.ts';
 import { periodsBetween } from '../periods.ts';
-import { MRR_SPANS_SQL, spanHoldsAtSql, subscribedSpanSql } from '../rollups/customer-mrr.ts';
+import { MRR_SPANS_SQL, spanHoldsAtSql } from '../rollups/customer-mrr.ts';
 import {
   averageByAge,
   type CohortGrain,
@@ -23,7 +24,7 @@ import {
 
 export interface PayingCohortCell {
   age: number;
-  /** Members paying at some time in the period of this age. */
+  /** Members paying at the end of the period of this age; at age 0 all of them (they paid in it). */
   customers: number;
   /** customers / size: 1 at age 0. */
   retention: number | null;
@@ -81,10 +82,6 @@ function payingCohortsSql(by: string | undefined, params: SqlParams, numbered: s
     SELECT m.customer_id, m.segment, m.cohort_start, n.idx, n.period_start, n.period_end,
       n.idx - m.cohort_idx AS age
     FROM members m JOIN numbered n ON n.idx >= m.cohort_idx),
-  paying AS (
-    SELECT DISTINCT a.customer_id, a.idx FROM ages a
-    JOIN mrr_spans s ON s.customer_id = a.customer_id
-      AND ${subscribedSpanSql('s', 'a.period_start', 'a.period_end')}),
   mrr_at_end AS (
     SELECT a.customer_id, a.idx, s.mrr FROM ages a
     JOIN mrr_spans s ON s.customer_id = a.customer_id AND ${spanHoldsAtSql('s', 'a.period_end')}),
@@ -92,10 +89,9 @@ function payingCohortsSql(by: string | undefined, params: SqlParams, numbered: s
     SELECT segment, cohort_start, count(*) AS size, sum(starting_mrr) AS starting_mrr FROM members
     GROUP BY 1, 2)
   SELECT a.segment, a.cohort_start, z.size, z.starting_mrr, a.age,
-    count(p.customer_id) AS customers, coalesce(sum(e.mrr), 0) AS mrr
+    count(CASE WHEN a.age = 0 OR e.mrr > 0 THEN 1 END) AS customers, coalesce(sum(e.mrr), 0) AS mrr
   FROM ages a
   JOIN sizes z ON z.segment = a.segment AND z.cohort_start = a.cohort_start
-  LEFT JOIN paying p ON p.customer_id = a.customer_id AND p.idx = a.idx
   LEFT JOIN mrr_at_end e ON e.customer_id = a.customer_id AND e.idx = a.idx
   GROUP BY a.segment, a.cohort_start, z.size, z.starting_mrr, a.age
   ORDER BY a.segment, a.cohort_start, a.age`;

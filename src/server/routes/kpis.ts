@@ -7,9 +7,32 @@ import { explainKpi } from '../../compiler/explain.ts';
 import { crossedBreakdown } from '../../compiler/filters.ts';
 import { type Grain, parseInstant, periodsBetween } from '../../compiler/periods.ts';
 import { snakeKeys } from '../../results/json-names.ts';
+import type { KpiResult } from '../../results/kpi-result.ts';
 import { checkCells, checkWork } from '../budget.ts';
 import type { ServerContext } from '../context.ts';
+import { type Format, format, sendCsv, type Table } from '../csv.ts';
 import { by, day, grain, kpiId, parseFilter, type RangeQuery, rangeQuery } from '../schemas.ts';
+
+/** A series' query: a range, and json or csv. */
+const seriesQuery = { ...rangeQuery, properties: { ...rangeQuery.properties, format } } as const;
+
+const RESULT_COLUMNS = [
+  'kpi',
+  'period_start',
+  'period_end',
+  'segment',
+  'value',
+  'numerator',
+  'denominator',
+  'n',
+  'flags',
+] as const;
+
+/** Result rows as a table; flags joined by spaces. */
+const resultTable = (rows: readonly KpiResult[]): Table => ({
+  columns: RESULT_COLUMNS,
+  rows: rows.map((r) => RESULT_COLUMNS.map((c) => (c === 'flags' ? r.flags.join(' ') : r[c]))),
+});
 
 export function kpiRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const series = async (kpis: string[] | 'all', q: RangeQuery) => {
@@ -43,35 +66,40 @@ export function kpiRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return { value, hit };
   };
 
-  app.get<{ Params: { id: string }; Querystring: RangeQuery }>(
+  app.get<{ Params: { id: string }; Querystring: RangeQuery & { format: Format } }>(
     '/api/kpis/:id/series',
     {
       schema: {
-        summary: 'One KPI per period (and segment): the rows `tenure compute --json` prints',
+        summary:
+          'One KPI per period (and segment): the rows `tenure compute --json` prints (format=csv for them as CSV)',
         tags: ['kpis'],
         params: { type: 'object', required: ['id'], properties: { id: kpiId } },
-        querystring: rangeQuery,
+        querystring: seriesQuery,
       },
     },
     async (req, reply) => {
       getDefinition(req.params.id, ctx.catalog.definitions);
-      const { value, hit } = await series([req.params.id], req.query);
+      const { format: as, ...q } = req.query;
+      const { value, hit } = await series([req.params.id], q);
       reply.header('x-tenure-cache', hit ? 'hit' : 'miss');
-      return { kpi: req.params.id, ...req.query, results: value };
+      if (as === 'csv')
+        return sendCsv(reply, `${req.params.id}-${q.from}-${q.to}-${q.grain}`, resultTable(value));
+      return { kpi: req.params.id, ...q, results: value };
     },
   );
 
-  app.get<{ Querystring: RangeQuery & { ids: string } }>(
+  app.get<{ Querystring: RangeQuery & { ids: string; format: Format } }>(
     '/api/kpis',
     {
       schema: {
-        summary: 'Several KPIs (comma-separated ids, or all) per period and segment',
+        summary: 'Several KPIs (comma-separated ids, or all) per period and segment (format=csv for CSV)',
         tags: ['kpis'],
         querystring: {
           ...rangeQuery,
           required: ['ids', 'from', 'to'],
           properties: {
             ...rangeQuery.properties,
+            format,
             ids: {
               type: 'string',
               maxLength: 4000,
@@ -82,11 +110,12 @@ export function kpiRoutes(app: FastifyInstance, ctx: ServerContext): void {
       },
     },
     async (req, reply) => {
-      const { ids, ...q } = req.query;
+      const { ids, format: as, ...q } = req.query;
       const kpis = ids === 'all' ? 'all' : ids.split(',');
       if (kpis !== 'all') for (const id of kpis) getDefinition(id, ctx.catalog.definitions);
       const { value, hit } = await series(kpis, q);
       reply.header('x-tenure-cache', hit ? 'hit' : 'miss');
+      if (as === 'csv') return sendCsv(reply, `kpis-${q.from}-${q.to}-${q.grain}`, resultTable(value));
       return { ids: kpis, ...q, results: value };
     },
   );

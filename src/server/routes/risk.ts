@@ -28,6 +28,18 @@ const riskQuery = {
   },
 } as const;
 
+/** The model trained for this horizon and as_of, and the customers it scores: once per warehouse version. */
+export function riskModel(ctx: ServerContext, horizonDays: number, asOf: string | undefined) {
+  return ctx.cached(JSON.stringify(['risk', horizonDays, asOf ?? null]), async (e) => {
+    const trained = await trainRisk(e, {
+      horizonDays,
+      asOf: asOf === undefined ? undefined : parseInstant(asOf, 'as_of'),
+      catalog: ctx.catalog.definitions,
+    });
+    return { trained, scored: await scoreCustomers(e, trained) };
+  });
+}
+
 export function riskRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get<{ Querystring: RiskQuery }>(
     '/api/risk',
@@ -41,17 +53,7 @@ export function riskRoutes(app: FastifyInstance, ctx: ServerContext): void {
     },
     async (req, reply) => {
       const q = req.query;
-      const { value, hit } = await ctx.cached(
-        JSON.stringify(['risk', q.horizon_days, q.as_of ?? null]),
-        async (e) => {
-          const trained = await trainRisk(e, {
-            horizonDays: q.horizon_days,
-            asOf: q.as_of === undefined ? undefined : parseInstant(q.as_of, 'as_of'),
-            catalog: ctx.catalog.definitions,
-          });
-          return { trained, scored: await scoreCustomers(e, trained) };
-        },
-      );
+      const { value, hit } = await riskModel(ctx, q.horizon_days, q.as_of);
       reply.header('x-tenure-cache', hit ? 'hit' : 'miss');
       return riskReport(value.trained, value.scored, q.top);
     },

@@ -20,6 +20,7 @@ import { mrrBridge } from '../../compiler/views/mrr-bridge.ts';
 import { payingCohorts } from '../../compiler/views/paying-cohorts.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import type { ServerContext } from '../context.ts';
+import { type Format, format, sendCsv, tableOf } from '../csv.ts';
 import { asOf, by, day, grain, type RangeQuery } from '../schemas.ts';
 
 /** Cohorts by day would be hundreds of rows of a few customers each: week is the finest. */
@@ -30,8 +31,16 @@ const viewQuery = (properties: Record<string, unknown>) => ({
   type: 'object',
   additionalProperties: false,
   required: ['from', 'to'],
-  properties: { from: day, to: day, ...properties },
+  properties: { from: day, to: day, ...properties, format },
 });
+
+/** A view's table: its rows, or the cohorts of a cohort view (each cell a row), as CSV. */
+function viewTable(value: unknown) {
+  if (Array.isArray(value)) return tableOf(value);
+  const record = (value ?? {}) as Record<string, unknown>;
+  const list = Array.isArray(record.cohorts) ? record.cohorts : Object.values(record).find(Array.isArray);
+  return tableOf(list ?? []);
+}
 
 export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const paramsOf = <P extends object>(id: string, defaults: P) =>
@@ -42,15 +51,21 @@ export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
     properties: Record<string, unknown>,
     compute: (engine: Engine, q: RangeQuery) => Promise<T>,
   ) =>
-    app.get<{ Querystring: RangeQuery }>(
+    app.get<{ Querystring: RangeQuery & { format: Format } }>(
       `/api/views/${path}`,
-      { schema: { summary, tags: ['views'], querystring: viewQuery(properties) } },
+      {
+        schema: {
+          summary: `${summary} (format=csv for the table as CSV)`,
+          tags: ['views'],
+          querystring: viewQuery(properties),
+        },
+      },
       async (req, reply) => {
-        const { value, hit } = await ctx.cached(JSON.stringify([path, req.query]), (e) =>
-          compute(e, req.query),
-        );
+        const { format: as, ...q } = req.query;
+        const { value, hit } = await ctx.cached(JSON.stringify([path, q]), (e) => compute(e, q));
         reply.header('x-tenure-cache', hit ? 'hit' : 'miss');
-        return { ...req.query, rows: value };
+        if (as === 'csv') return sendCsv(reply, `${path}-${q.from}-${q.to}`, viewTable(value));
+        return { ...q, rows: value };
       },
     );
 

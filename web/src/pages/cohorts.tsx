@@ -1,104 +1,137 @@
-// Cohorts: a retention heatmap. Signup cohorts by month (share of customers still paying, or their MRR) or
-// activation cohorts (share returning on day N). The choices are in the URL.
-import type { ComponentChildren } from 'preact';
-import { query } from '../api.ts';
+// Cohorts: retention heatmaps as analysts read them. Four views, chosen in the URL (`view`): logo retention
+// of the customers who started paying in each period (100% at the start), revenue retention against each
+// cohort's starting MRR (net revenue retention, above 100% when expansion outweighs churn), conversion from
+// signup (the share of each signup cohort that has paid), and activation cohorts (day-N activity). Only
+// cohorts that start in the range; ages at the range's grain (week, month, quarter, year); a size-weighted
+// average row; the table scrolls inside its box; the API's CSV of the same cohorts is one click away.
+import { downloadCsv, query } from '../api.ts';
 import { RangeControls } from '../components/range-controls.tsx';
 import { Empty, Show } from '../components/states.tsx';
 import { useMoney } from '../currency.ts';
-import { formatNumber, formatPercent, formatValue, periodLabel } from '../format.ts';
+import { formatNumber, formatPercent, periodLabel } from '../format.ts';
 import type { Range } from '../range.ts';
 import { navigate, withParams } from '../router.ts';
 import { useApi } from '../use-api.ts';
+import {
+  type ActivationCohorts,
+  ageColumns,
+  type CohortView,
+  cohortGrain,
+  cohortView,
+  type HeatRow,
+  type PayingCohorts,
+  payingRows,
+  type SignupCohorts,
+  signupRows,
+} from './cohort-rows.ts';
 
-export interface SignupCohorts {
-  cohorts: {
-    cohort: string;
-    segment: string;
-    size: number;
-    cells: { age: number; customers: number; retention: number | null; mrr: number }[];
-  }[];
-}
-export interface ActivationCohorts {
-  mode: string;
-  cohorts: {
-    cohort_start: string;
-    segment: string;
-    size: number;
-    cells: { n: number; returned: number; rate: number | null }[];
-  }[];
-}
+const VIEWS: { id: CohortView; label: string }[] = [
+  { id: 'retention', label: 'logo retention' },
+  { id: 'revenue', label: 'revenue retention' },
+  { id: 'conversion', label: 'conversion from signup' },
+  { id: 'activation', label: 'activation' },
+];
 
 export function CohortsPage({ range, params }: { range: Range; params: URLSearchParams }) {
-  const type = params.get('type') === 'activation' ? 'activation' : 'signup';
-  const measure = params.get('measure') === 'revenue' ? 'revenue' : 'customers';
-  const choose = (key: string) => (e: Event) =>
-    navigate(withParams({ [key]: (e.currentTarget as HTMLSelectElement).value }));
+  const view = cohortView(params);
+  const grain = cohortGrain(range.grain);
   return (
     <section>
       <h1>Cohorts</h1>
       <RangeControls range={range}>
         <label>
-          Cohorts{' '}
-          <select name="type" value={type} onChange={choose('type')}>
-            <option value="signup">signup</option>
-            <option value="activation">activation</option>
+          View{' '}
+          <select
+            name="view"
+            value={view}
+            onChange={(e) =>
+              navigate(
+                withParams({
+                  view: (e.currentTarget as HTMLSelectElement).value,
+                  type: undefined,
+                  measure: undefined,
+                }),
+              )
+            }
+          >
+            {VIEWS.map((v) => (
+              <option key={v.id} value={v.id}>
+                {v.label}
+              </option>
+            ))}
           </select>
         </label>
-        {type === 'signup' ? (
-          <label>
-            Measure{' '}
-            <select name="measure" value={measure} onChange={choose('measure')}>
-              <option value="customers">customers</option>
-              <option value="revenue">revenue</option>
-            </select>
-          </label>
-        ) : null}
       </RangeControls>
-      {type === 'signup' ? <Signup range={range} measure={measure} /> : <Activation range={range} />}
+      {grain !== range.grain && view !== 'activation' ? (
+        <p class="lede" data-testid="grain-note">
+          Cohorts by day would be hundreds of tiny rows: shown by week.
+        </p>
+      ) : null}
+      {view === 'activation' ? (
+        <Activation range={range} />
+      ) : view === 'conversion' ? (
+        <Signup range={{ ...range, grain }} />
+      ) : (
+        <Paying range={{ ...range, grain }} revenue={view === 'revenue'} />
+      )}
     </section>
   );
 }
 
-function Signup({ range, measure }: { range: Range; measure: string }) {
+function Paying({ range, revenue }: { range: Range; revenue: boolean }) {
   const money = useMoney();
-  const loaded = useApi<{ rows: SignupCohorts }>(
-    // Signup cohorts are monthly: the range's grain does not apply.
-    `/api/views/signup-cohorts${query({ from: range.from, to: range.to })}`,
+  const path = `/api/views/paying-cohorts${query({ from: range.from, to: range.to, grain: range.grain })}`;
+  const loaded = useApi<{ rows: PayingCohorts }>(path);
+  return (
+    <Show
+      loaded={loaded}
+      what="the cohorts"
+      ready={({ rows }) => {
+        if (rows.cohorts.length === 0) return <Empty>No customer started paying in this range.</Empty>;
+        const { body, average } = payingRows(rows, revenue, money);
+        return (
+          <Heatmap
+            lede={
+              revenue
+                ? `Each row is the customers who first paid in that ${range.grain}. A cell is the cohort's MRR at the end of the ${range.grain}, as a share of the MRR it started with: above 100% when upgrades outweigh cancellations and downgrades.`
+                : `Each row is the customers who first paid in that ${range.grain}. A cell is the share of them still paying in each ${range.grain} after it: 100% at the start.`
+            }
+            caption={
+              revenue
+                ? `Revenue retention by ${range.grain}s since the first payment (% of starting MRR)`
+                : `Logo retention by ${range.grain}s since the first payment (% of customers)`
+            }
+            sizeHead={revenue ? 'starting MRR' : 'customers'}
+            columns={ageColumns(rows.cohorts, range.grain)}
+            rows={body}
+            average={average}
+            csv={{ path, name: `${revenue ? 'revenue' : 'logo'}-retention-${range.from}-${range.to}` }}
+          />
+        );
+      }}
+    />
   );
+}
+
+function Signup({ range }: { range: Range }) {
+  const path = `/api/views/signup-cohorts${query({ from: range.from, to: range.to, grain: range.grain })}`;
+  const loaded = useApi<{ rows: SignupCohorts }>(path);
   return (
     <Show
       loaded={loaded}
       what="the signup cohorts"
       ready={({ rows }) => {
-        if (rows.cohorts.length === 0) return <Empty>No cohort in this range.</Empty>;
-        const ages = [...new Set(rows.cohorts.flatMap((c) => c.cells.map((x) => x.age)))].sort(
-          (a, b) => a - b,
-        );
+        if (rows.cohorts.length === 0) return <Empty>No signup in this range.</Empty>;
+        const { body, average } = signupRows(rows);
         return (
           <Heatmap
-            caption={
-              measure === 'revenue'
-                ? 'MRR of each signup cohort by months since signup (shade: share of the row’s highest)'
-                : 'Share of each signup cohort still paying, by months since signup'
-            }
-            columns={ages.map((a) => `month ${a}`)}
-            rows={rows.cohorts.map((c) => {
-              const top = Math.max(...c.cells.map((x) => x.mrr), 0) || 1;
-              return {
-                label: c.cohort,
-                size: c.size,
-                cells: ages.map((a) => {
-                  const cell = c.cells.find((x) => x.age === a);
-                  if (!cell) return null;
-                  return measure === 'revenue'
-                    ? {
-                        text: formatValue(cell.mrr, 'currency', { ...money, digits: 0 }),
-                        shade: cell.mrr / top,
-                      }
-                    : { text: formatPercent(cell.retention), shade: cell.retention ?? 0 };
-                }),
-              };
-            })}
+            lede={`Each row is the customers who signed up in that ${range.grain}. A cell is the share of them who have paid at least once by the end of each ${range.grain} since: the funnel from signup to paying.`}
+            caption={`Conversion from signup by ${range.grain}s since signing up (% who have paid)`}
+            sizeHead="signups"
+            columns={ageColumns(rows.cohorts, range.grain)}
+            rows={body}
+            average={average}
+            csv={{ path, name: `signup-conversion-${range.from}-${range.to}` }}
           />
         );
       }}
@@ -107,7 +140,8 @@ function Signup({ range, measure }: { range: Range; measure: string }) {
 }
 
 function Activation({ range }: { range: Range }) {
-  const loaded = useApi<{ rows: ActivationCohorts }>(`/api/views/activation-cohorts${query({ ...range })}`);
+  const path = `/api/views/activation-cohorts${query({ ...range })}`;
+  const loaded = useApi<{ rows: ActivationCohorts }>(path);
   return (
     <Show
       loaded={loaded}
@@ -117,16 +151,19 @@ function Activation({ range }: { range: Range }) {
         const days = [...new Set(rows.cohorts.flatMap((c) => c.cells.map((x) => x.n)))].sort((a, b) => a - b);
         return (
           <Heatmap
+            lede="Each row is the users who activated in that period. A cell is the share of them active on day N after activating."
             caption="Share of each activation cohort active on day N after activating"
+            sizeHead="users"
             columns={days.map((n) => `day ${n}`)}
             rows={rows.cohorts.map((c) => ({
               label: periodLabel(c.cohort_start, range.grain),
-              size: c.size,
+              size: formatNumber(c.size),
               cells: days.map((n) => {
                 const cell = c.cells.find((x) => x.n === n);
                 return cell ? { text: formatPercent(cell.rate), shade: cell.rate ?? 0 } : null;
               }),
             }))}
+            csv={{ path, name: `activation-cohorts-${range.from}-${range.to}` }}
           />
         );
       }}
@@ -135,45 +172,71 @@ function Activation({ range }: { range: Range }) {
 }
 
 function Heatmap({
+  lede,
   caption,
+  sizeHead,
   columns,
   rows,
+  average,
+  csv,
 }: {
-  caption: ComponentChildren;
+  lede: string;
+  caption: string;
+  sizeHead: string;
   columns: string[];
-  rows: { label: string; size: number; cells: ({ text: string; shade: number } | null)[] }[];
+  rows: HeatRow[];
+  average?: HeatRow | undefined;
+  csv: { path: string; name: string };
 }) {
+  const line = (r: HeatRow, head: 'cohort' | 'average') => (
+    <tr key={r.label} class={head === 'average' ? 'average' : undefined}>
+      <th scope="row">{r.label}</th>
+      <td>{r.size}</td>
+      {r.cells.map((cell, i) => (
+        <td
+          key={columns[i]}
+          style={
+            // The shade stays light enough for dark text at AA contrast (style.css, --heat-rgb).
+            cell ? { background: `rgba(var(--heat-rgb), ${(0.06 + 0.69 * cell.shade).toFixed(2)})` } : {}
+          }
+        >
+          {cell?.text ?? ''}
+        </td>
+      ))}
+    </tr>
+  );
   return (
-    <table class="heatmap" data-testid="heatmap">
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          <th>cohort</th>
-          <th>size</th>
-          {columns.map((c) => (
-            <th key={c}>{c}</th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.label}>
-            <th>{r.label}</th>
-            <td>{formatNumber(r.size)}</td>
-            {r.cells.map((cell, i) => (
-              <td
-                key={columns[i]}
-                style={
-                  cell ? { background: `rgba(37, 99, 235, ${(0.08 + 0.8 * cell.shade).toFixed(2)})` } : {}
-                }
-                class={cell && cell.shade > 0.55 ? 'dark' : ''}
-              >
-                {cell?.text ?? ''}
-              </td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <>
+      <p class="lede">{lede}</p>
+      <p>
+        <button
+          type="button"
+          data-testid="csv"
+          onClick={() =>
+            void downloadCsv(`${csv.path}${csv.path.includes('?') ? '&' : '?'}format=csv`, csv.name)
+          }
+        >
+          Download CSV
+        </button>
+      </p>
+      <section class="scroll" aria-label={caption}>
+        <table class="heatmap" data-testid="heatmap">
+          <caption>{caption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">cohort</th>
+              <th scope="col">{sizeHead}</th>
+              {columns.map((c) => (
+                <th scope="col" key={c}>
+                  {c}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>{rows.map((r) => line(r, 'cohort'))}</tbody>
+          {average ? <tfoot data-testid="average">{line(average, 'average')}</tfoot> : null}
+        </table>
+      </section>
+    </>
   );
 }
