@@ -234,7 +234,7 @@ function srmOf(
 }
 
 /** Turns a plan outcome's summed measurement into the statistics' input and result. */
-function summedResult(
+export function summedResult(
   o: AnalysisOutcome,
   m: MeasuredOutcome,
   plan: AnalysisPlan,

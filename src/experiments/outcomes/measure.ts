@@ -89,8 +89,14 @@ export function sufficientStatisticsSql(
   outcomes: readonly SummedSpec[],
   resolve: (q: UnitQuery) => ReadonlyMap<string, string>,
   params: SqlParams,
+  /** A segment of the units (SQL over their customer row, alias `cu`): the sums per variant and segment. */
+  segment?: string,
 ): { sql: string; planned: Planned[] } {
-  const units = unitsSql(req.experimentId, req.asOf, params);
+  const assigned = unitsSql(req.experimentId, req.asOf, params);
+  const units = segment
+    ? `SELECT a0.*, ${segment} AS seg FROM (${assigned}) a0 LEFT JOIN customers cu ON cu.customer_id = a0.customer_id`
+    : assigned;
+  const seg = segment ? 'u.seg, ' : '';
   const q = new UnitQuery(params, req.definitions.activeEvents);
   const perOutcome = outcomes.map((spec) => ({ spec, ...q.columns(spec) }));
   const tables = resolve(q);
@@ -112,13 +118,13 @@ export function sufficientStatisticsSql(
   ${[
     ...ctes,
     `vals AS (
-    SELECT u.variant,
+    SELECT u.variant, ${seg}
       ${vals.join(',\n      ')}
     FROM units u
     ${q.sourceJoins()})`,
   ].join(',\n  ')}
-  SELECT variant, count(*) AS units${sums.length ? `,\n    ${sums.join(',\n    ')}` : ''}
-  FROM vals GROUP BY variant ORDER BY variant`;
+  SELECT variant, ${segment ? 'seg, ' : ''}count(*) AS units${sums.length ? `,\n    ${sums.join(',\n    ')}` : ''}
+  FROM vals GROUP BY variant${segment ? ', seg' : ''} ORDER BY variant${segment ? ', seg' : ''}`;
   return { sql, planned: perOutcome.map((o) => ({ spec: o.spec, width: o.columns.length })) };
 }
 
@@ -173,28 +179,22 @@ async function resolveSources(
   return tables;
 }
 
-/** Per arm (in the order given), every summed outcome's sufficient statistics, in one query. */
-export async function measureOutcomes(
+/** The query's rows and what each outcome's columns are: on the run's rollups, or on rollups of its own. */
+async function sumRows(
   engine: Engine,
   req: MeasureRequest,
-  arms: readonly string[],
   outcomes: readonly SummedSpec[],
-): Promise<MeasuredOutcome[]> {
-  if (outcomes.length === 0) return [];
+  segment?: (params: SqlParams) => string,
+): Promise<{ rows: Row[]; planned: Planned[] }> {
   const work = async (session: Engine, rollups: RunRollups) => {
     // Sources first (their tables may need building), then the query over them.
     const probe = new UnitQuery(new SqlParams(session.dialect), req.definitions.activeEvents);
     for (const spec of outcomes) probe.columns(spec);
     const tables = await resolveSources(probe.sourceKeys(), rollups, req);
     const params = new SqlParams(session.dialect);
-    const { sql, planned } = sufficientStatisticsSql(req, outcomes, () => tables, params);
+    const { sql, planned } = sufficientStatisticsSql(req, outcomes, () => tables, params, segment?.(params));
     const rows = await session.query(`/* experiment_outcomes */ ${sql}`, params.values);
-    return planned.map((p, i) => ({
-      name: outcomeName(p.spec),
-      spec: p.spec,
-      metric: OUTCOME_METRIC[p.spec.kind] as MeasuredOutcome['metric'],
-      arms: armsOf(rows, arms, i, p.width),
-    }));
+    return { rows, planned };
   };
   if (req.rollups) return work(engine, req.rollups);
   // Rollups of its own: activity over only the names these outcomes read (every name would be a full
@@ -207,6 +207,57 @@ export async function measureOutcomes(
       await own.drop();
     }
   });
+}
+
+const measuredOf = (rows: readonly Row[], planned: readonly Planned[], arms: readonly string[]) =>
+  planned.map((p, i) => ({
+    name: outcomeName(p.spec),
+    spec: p.spec,
+    metric: OUTCOME_METRIC[p.spec.kind] as MeasuredOutcome['metric'],
+    arms: armsOf(rows, arms, i, p.width),
+  }));
+
+/** Per arm (in the order given), every summed outcome's sufficient statistics, in one query. */
+export async function measureOutcomes(
+  engine: Engine,
+  req: MeasureRequest,
+  arms: readonly string[],
+  outcomes: readonly SummedSpec[],
+): Promise<MeasuredOutcome[]> {
+  if (outcomes.length === 0) return [];
+  const { rows, planned } = await sumRows(engine, req, outcomes);
+  return measuredOf(rows, planned, arms);
+}
+
+/** One segment's outcomes: its value (the breakdown's, '(none)' for a unit without one) and its sums. */
+export interface MeasuredSegment {
+  segment: string;
+  outcomes: MeasuredOutcome[];
+}
+
+/**
+ * The same sums per segment of the units, still in one query: `segment` gives the SQL of the breakdown over
+ * the unit's customer row (alias `cu`; src/compiler/dimensions.ts's segmentSql), binding what it needs.
+ * Segments in the order of their value.
+ */
+export async function measureOutcomesBySegment(
+  engine: Engine,
+  req: MeasureRequest,
+  arms: readonly string[],
+  outcomes: readonly SummedSpec[],
+  segment: (params: SqlParams) => string,
+): Promise<MeasuredSegment[]> {
+  if (outcomes.length === 0) return [];
+  const { rows, planned } = await sumRows(engine, req, outcomes, segment);
+  const values = [...new Set(rows.map((r) => String(r.seg ?? '(none)')))].sort();
+  return values.map((value) => ({
+    segment: value,
+    outcomes: measuredOf(
+      rows.filter((r) => String(r.seg ?? '(none)') === value),
+      planned,
+      arms,
+    ),
+  }));
 }
 
 /** The event names the outcomes read activity rows of: the activation milestones and any named events. */

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { formatPath } from '../../catalog/problems.ts';
 import { TenureError } from '../../errors/tenure-error.ts';
 import { analyzeExperiment } from '../../experiments/analysis.ts';
+import { OUTCOME_KINDS, type OutcomeSpec, parseOutcomeArg } from '../../experiments/outcomes/spec.ts';
 import { PlanProblemsError, parsePlan } from '../../experiments/registry/check.ts';
 import { defaultsTaken, type Plan, PlanSchema } from '../../experiments/registry/plan.ts';
 import {
@@ -21,8 +22,11 @@ import {
   showExperiment,
 } from '../../experiments/registry/registry.ts';
 import { resultSummary } from '../../experiments/registry/result-summary.ts';
+import { experimentResults } from '../../experiments/results.ts';
+import { snakeKeys } from '../../results/json-names.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import type { ServerContext } from '../context.ts';
+import { asOf } from '../schemas.ts';
 
 /**
  * A schema without `default`s: Ajv's strict mode refuses them inside oneOf branches, and the handler
@@ -102,6 +106,50 @@ function inBody<T>(work: () => Promise<T>): Promise<T> {
   });
 }
 
+const OUTCOME_ARG = '[a-z_]{1,40}:[0-9]{1,4}(:[A-Za-z0-9_.+-]{1,200})?';
+const SEGMENT_ARG = '(plan|channel|country|referred|signup_cohort|attributes\\.[A-Za-z0-9_.:-]{1,80})';
+
+interface ResultsQuery {
+  as_of?: string;
+  outcome?: string;
+  segments?: string;
+}
+
+const resultsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    as_of: asOf,
+    outcome: {
+      type: 'string',
+      maxLength: 1000,
+      pattern: `^${OUTCOME_ARG}(,${OUTCOME_ARG}){0,9}$`,
+      description: `outcomes to analyse instead of the plan's, comma-separated kind:days (the first is the primary; at most 10): ${OUTCOME_KINDS.join(', ')}; e.g. churned_within:90,time_to_churn:365:180`,
+    },
+    segments: {
+      type: 'string',
+      maxLength: 500,
+      pattern: `^${SEGMENT_ARG}(,${SEGMENT_ARG}){0,4}$`,
+      description:
+        "breakdowns for the per-segment results instead of the plan's segments, comma-separated (at most 5): plan, channel, country, referred, signup_cohort, attributes.KEY",
+    },
+  },
+} as const;
+
+/** `churned_within:90,retained_day:30` as outcomes; one that does not parse is a 400 naming it. */
+function parseOutcomes(text: string | undefined): OutcomeSpec[] | undefined {
+  if (text === undefined) return undefined;
+  return text.split(',').map((arg) => {
+    const spec = parseOutcomeArg(arg);
+    if (!spec)
+      throw new TenureError('bad_input', `outcome '${arg}' is not an outcome this analysis knows`, {
+        where: { field: 'querystring.outcome' },
+        hint: `write kind:days, e.g. churned_within:90 (time_to_churn:365:180 for τ, events_per_unit:30:login+export for events); kinds: ${OUTCOME_KINDS.join(', ')}`,
+      });
+    return spec;
+  });
+}
+
 export function experimentRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const registry = (): RegistryContext => ({
     definitions: ctx.catalog.definitions,
@@ -133,6 +181,56 @@ export function experimentRoutes(app: FastifyInstance, ctx: ServerContext): void
       },
     },
     async (req) => run((engine, reg) => showExperiment(engine, req.params.id, reg)),
+  );
+
+  app.get<{ Params: { id: string }; Querystring: ResultsQuery }>(
+    '/api/experiments/:id/results',
+    {
+      schema: {
+        summary:
+          "One experiment's results as of a time: arms and the sample-ratio check, each outcome's effect with its interval (a confidence sequence when the plan is sequential), CUPED's effect, variance reduction and pre-period balance, guardrails with their status, units left out while their window is open, Kaplan–Meier curves per arm with the log-rank test and the RMST difference, retention per arm by days since exposure, the primary outcome per segment (exploratory), and the revenue the primary effect is worth per year at the current paying base with its assumptions; flags and sentences for every degenerate case",
+        description:
+          'The body is what `tenure experiment analyze --json` prints for the same as_of, plus `retention` (active and paying on day N since exposure per arm, mature units only), `segments` (`exploratory: true`) and `revenue` (`customers`, `mrr`, `arpa`, per arm `per_unit` and `per_year` with intervals, `formula`, `assumptions`). Cached per warehouse version and plan version; computed on the heavy lane.',
+        tags: ['experiments'],
+        params: idParams,
+        querystring: resultsQuery,
+      },
+    },
+    async (req, reply) => {
+      const { id } = req.params;
+      const q = req.query;
+      const outcomes = parseOutcomes(q.outcome);
+      const segments = q.segments?.split(',');
+      // The plan in force is part of the key: an amendment changes the results without a load.
+      const plan = await run((engine, reg) => showExperiment(engine, id, reg)).then(
+        (r) => `${r.hash ?? ''}:${r.versions.length}`,
+        (err: unknown) => {
+          if (err instanceof TenureError && err.code === 'not_found') return null;
+          throw err;
+        },
+      );
+      const key = JSON.stringify([
+        'experiment-results',
+        id,
+        plan,
+        q.as_of ?? null,
+        q.outcome ?? null,
+        q.segments ?? null,
+      ]);
+      const { value, hit } = await ctx.cached(key, async (engine) =>
+        snakeKeys(
+          await experimentResults(engine, {
+            experimentId: id,
+            asOf: q.as_of,
+            outcomes,
+            segments,
+            catalog: ctx.catalog.definitions,
+          }),
+        ),
+      );
+      reply.header('x-tenure-cache', hit ? 'hit' : 'miss');
+      return value;
+    },
   );
 
   app.put<{ Params: { id: string }; Body: { plan: Record<string, unknown>; reason?: string } }>(
