@@ -22,6 +22,7 @@ import { kpiRoutes } from './routes/kpis.ts';
 import { loadRoutes } from './routes/loads.ts';
 import { riskRoutes } from './routes/risk.ts';
 import { rowsRoutes } from './routes/rows.ts';
+import { segmentRoutes } from './routes/segments.ts';
 import { survivalRoutes } from './routes/survival.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { viewRoutes } from './routes/views.ts';
@@ -154,6 +155,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   catalogRoutes(app, ctx);
   kpiRoutes(app, ctx);
   rowsRoutes(app, ctx);
+  segmentRoutes(app, ctx);
   forecastRoutes(app, ctx);
   viewRoutes(app, ctx);
   riskRoutes(app, ctx);

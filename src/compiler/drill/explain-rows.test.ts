@@ -177,3 +177,22 @@ test('whole months of tenure: a month counts once its day is reached', () => {
   assert.equal(wholeMonths('2023-11-01T00:00:00.000Z', '2024-11-01T00:00:00.000Z'), 12);
   assert.equal(wholeMonths('2024-05-01T00:00:00.000Z', '2024-04-01T00:00:00.000Z'), 0);
 });
+
+test('the bridge of one plan balances and equals the sum of its customers', async () => {
+  await withSmallWarehouse(DATA, async (db) => {
+    const march = periodsBetween('2024-03-01', '2024-03-31', 'month');
+    const [pro] = await mrrBridge(db, march, [{ by: 'plan', value: 'pro' }]);
+    // Pro: a (150 at March 1, cancelled then) and d (back at 90 on March 10).
+    assert.deepEqual(
+      [pro?.start_mrr, pro?.reactivation_mrr, pro?.churn_mrr, pro?.end_mrr, pro?.customers_end],
+      [150, 90, 150, 90, 1],
+    );
+    const rows = await explainRows(
+      db,
+      ask('mrr_bridge.end_mrr', '2024-03-01', { filters: [{ by: 'plan', value: 'pro' }] }),
+    );
+    assert.equal(rows.numerator, pro?.end_mrr);
+    await assert.rejects(mrrBridge(db, march, [{ by: 'planet', value: 'x' }]), /planet/);
+    return null;
+  });
+});

@@ -1,7 +1,12 @@
 // The MRR bridge per period: start + new + reactivation + expansion − contraction − churn = end, with each
-// customer's movement classified net over the period (so the bridge balances exactly).
+// customer's movement classified net over the period (so the bridge balances exactly). Filters keep one
+// slice of the customers (plan = pro…), as a KPI series filters: the bridge of that slice balances too.
+
+import { badInput } from '../../errors/tenure-error.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
+import { ATTRIBUTE_PREFIX, DIMENSIONS, segmentSql } from '../dimensions.ts';
+import { checkFilters, type SegmentFilter } from '../filters.ts';
 import type { Period } from '../periods.ts';
 import { customerMrrCtes } from '../rollups/customer-mrr.ts';
 
@@ -38,9 +43,21 @@ const MEASURES = [
   'customers_churned',
 ] as const;
 
+/** The customers of the filtered slice: a join and a condition on the customers' own dimensions. */
+function sliceSql(filters: readonly SegmentFilter[], params: SqlParams): string {
+  if (filters.length === 0) return '';
+  const where = filters.map((f) => `${segmentSql(f.by, params)} = ${params.bind(f.value)}`);
+  return `JOIN customers cu ON cu.customer_id = customer_mrr.customer_id WHERE ${where.join(' AND ')}`;
+}
+
 /** SQL of the bridge; a customer is new or reactivated depending on whether it ever paid before. */
-export function mrrBridgeSql(periods: readonly Period[], params: SqlParams): string {
-  return `WITH ${customerMrrCtes(periods, params)}
+export function mrrBridgeSql(
+  periods: readonly Period[],
+  params: SqlParams,
+  filters: readonly SegmentFilter[] = [],
+): string {
+  const ctes = customerMrrCtes(periods, params);
+  return `WITH ${ctes}
   SELECT period_start, period_end,
     sum(s) AS start_mrr,
     sum(CASE WHEN s = 0 AND e > 0 AND first_paid_at >= period_start THEN e ELSE 0 END) AS new_mrr,
@@ -54,12 +71,21 @@ export function mrrBridgeSql(periods: readonly Period[], params: SqlParams): str
     count(CASE WHEN s = 0 AND e > 0 AND first_paid_at >= period_start THEN 1 END) AS customers_new,
     count(CASE WHEN s = 0 AND e > 0 AND first_paid_at < period_start THEN 1 END) AS customers_reactivated,
     count(CASE WHEN s > 0 AND e = 0 THEN 1 END) AS customers_churned
-  FROM customer_mrr GROUP BY period_start, period_end ORDER BY period_start`;
+  FROM customer_mrr ${sliceSql(filters, params)}
+  GROUP BY period_start, period_end ORDER BY period_start`;
 }
 
-export async function mrrBridge(engine: Engine, periods: readonly Period[]): Promise<MrrBridgeRow[]> {
+export async function mrrBridge(
+  engine: Engine,
+  periods: readonly Period[],
+  filters: readonly SegmentFilter[] = [],
+): Promise<MrrBridgeRow[]> {
+  checkFilters(filters, undefined);
+  for (const f of filters)
+    if (!Object.hasOwn(DIMENSIONS, f.by) && !f.by.startsWith(ATTRIBUTE_PREFIX))
+      throw badInput(`the MRR bridge cannot be filtered by '${f.by}'`, { field: 'filter' });
   const params = new SqlParams(engine.dialect);
-  const rows = await engine.query(mrrBridgeSql(periods, params), params.values);
+  const rows = await engine.query(mrrBridgeSql(periods, params, filters), params.values);
   const byStart = new Map(rows.map((r) => [String(r.period_start), r]));
   // Every period gets a row, an empty one too (no subscriptions at all gives no grouped rows).
   return periods.map((p) => {

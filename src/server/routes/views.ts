@@ -1,7 +1,7 @@
 // The analyst views over the API: MRR bridge, signup-cohort matrices, activation cohorts' day-N
 // retention, user lifecycle and funnel steps — each cached per warehouse version. Each view takes only the
 // parameters it applies (a breakdown, as_of, a grain): any other is refused with a 400 naming it, never
-// accepted and ignored. No view takes `filter` yet: a slice of the customers is for the KPI series.
+// accepted and ignored. Only the MRR bridge takes `filter` (a slice of the customers), as the KPI series do.
 // A view that shares a KPI's SQL takes that KPI's parameters from the project's catalog (activation cohorts:
 // activation_cohort_retention's milestones, active events, days and mode; the funnel: drop_off_rate's
 // steps and window; the lifecycle: stickiness_ratio's active events), so a project's own events reach it.
@@ -21,7 +21,7 @@ import { payingCohorts } from '../../compiler/views/paying-cohorts.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import type { ServerContext } from '../context.ts';
 import { type Format, format, sendCsv, tableOf } from '../csv.ts';
-import { asOf, by, day, grain, type RangeQuery } from '../schemas.ts';
+import { asOf, by, day, filter, grain, parseFilter, type RangeQuery } from '../schemas.ts';
 
 /** Cohorts by day would be hundreds of rows of a few customers each: week is the finest. */
 const cohortGrain = { type: 'string', enum: [...COHORT_GRAINS], default: 'month' } as const;
@@ -71,9 +71,9 @@ export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   view(
     'mrr-bridge',
-    'The MRR bridge per period: start, new, reactivation, expansion, contraction, churn, end (the whole company)',
-    { grain },
-    (e, q) => mrrBridge(e, periodsBetween(q.from, q.to, q.grain)),
+    'The MRR bridge per period: start, new, reactivation, expansion, contraction, churn, end (the whole company, or the customers a filter keeps)',
+    { grain, filter },
+    (e, q) => mrrBridge(e, periodsBetween(q.from, q.to, q.grain), parseFilter(q.filter)),
   );
   view(
     'signup-cohorts',
