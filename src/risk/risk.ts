@@ -167,16 +167,34 @@ const coefficientJson = (c: LogisticCoefficient) => ({
   upper_95: c.upper,
 });
 
-/** The report `tenure risk` prints and GET /api/risk returns (snake_case, like every API answer). */
-export function riskReport(trained: TrainedRisk, scored: readonly ScoredRow[], top: number) {
+/** How the listed customers are chosen: the riskiest, or those whose churn would cost most (p × MRR). */
+export const RISK_SORTS = ['risk', 'mrr_at_stake'] as const;
+export type RiskSort = (typeof RISK_SORTS)[number];
+
+/**
+ * The report `tenure risk` prints and GET /api/risk returns (snake_case, like every API answer): the `top`
+ * customers by `sort` — churn risk (the scored order), or the MRR at stake, probability × MRR, which puts a
+ * large account at moderate risk before a small one at high risk.
+ */
+export function riskReport(
+  trained: TrainedRisk,
+  scored: readonly ScoredRow[],
+  top: number,
+  sort: RiskSort = 'risk',
+) {
   const mrr = scored.reduce((s, r) => s + r.row.mrr, 0);
   const expectedLoss = scored.reduce((s, r) => s + r.probability * r.row.mrr, 0);
-  const listed = scored.slice(0, top);
+  const ordered =
+    sort === 'risk'
+      ? scored
+      : [...scored].sort((a, b) => b.probability * b.row.mrr - a.probability * a.row.mrr);
+  const listed = ordered.slice(0, top);
   const h = trained.heldOut;
   return {
     as_of: trained.asOf,
     scored_at: dayToIso(trained.snapshots.scoring),
     horizon_days: trained.horizonDays,
+    sort,
     customers_scored: scored.length,
     mrr: mrr,
     expected_mrr_lost: expectedLoss,

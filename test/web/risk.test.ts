@@ -13,6 +13,7 @@ import type { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
 import {
   coefficientCells,
   customerCells,
+  modelCells,
   type RiskAnswer,
   reliabilityCells,
   summaryCells,
@@ -77,6 +78,23 @@ if (chromiumAvailable('the Risk page in Chromium')) {
         ),
       );
     assert.deepEqual(summary, summaryCells(r));
+    // The model's quality is folded below the customers, with the same numbers as the API's.
+    const model = await page
+      .locator('[data-testid="risk-model-summary"] .card')
+      .evaluateAll((cards) =>
+        (cards as unknown as { children: ArrayLike<{ textContent: string | null }> }[]).map((c) =>
+          Array.from(c.children, (x) => x.textContent ?? ''),
+        ),
+      );
+    assert.deepEqual(model, modelCells(r));
+    assert.equal(await page.locator('[data-testid="risk-model"]').getAttribute('open'), null);
+    // Scored at the data's end, the date the overview's range ends on — not the next day's midnight.
+    const health = await api<{ as_of: string }>('/api/health/data');
+    assert.match(
+      (await page.textContent('[data-testid="risk-lede"]')) ?? '',
+      new RegExp(`at the data's end \\(${health.as_of.slice(0, 10)}\\)`),
+    );
+    assert.equal(r.as_of, health.as_of);
     assert.equal(r.customers.length, 20);
     assert.deepEqual(
       await tableText(page, 'risk-customers'),
@@ -95,7 +113,7 @@ if (chromiumAvailable('the Risk page in Chromium')) {
 
   test('choosing how many customers to list goes into the URL, which reproduces the view', async () => {
     const page = await open('/risk', '[data-testid="risk-customers"]');
-    await page.selectOption('select', '50');
+    await page.selectOption('select[name="top"]', '50');
     await page.waitForURL(/top=50/);
     // A locator, not waitForFunction: the page's Content-Security-Policy refuses the eval that a string
     // predicate needs.
@@ -111,5 +129,29 @@ if (chromiumAvailable('the Risk page in Chromium')) {
       r.customers.map((c) => customerCells(c)),
     );
     await again.close();
+  });
+
+  test('the customers can be listed by MRR at stake (risk × MRR), kept in the URL', async () => {
+    const page = await open('/risk', '[data-testid="risk-customers"]');
+    await page.selectOption('select[name="sort"]', 'mrr_at_stake');
+    await page.waitForURL(/sort=mrr_at_stake/);
+    await page.getByRole('heading', { name: 'Customers with the most MRR at stake' }).waitFor();
+    const bySize = await api<RiskAnswer>('/api/risk?top=20&sort=mrr_at_stake');
+    assert.equal(bySize.sort, 'mrr_at_stake');
+    assert.deepEqual(
+      await tableText(page, 'risk-customers'),
+      bySize.customers.map((c) => customerCells(c)),
+    );
+    // Ordered by what each churn would cost, and no smaller than the riskiest-first list's stake.
+    const stakes = bySize.customers.map((c) => c.expected_mrr_lost);
+    assert.deepEqual(
+      stakes,
+      [...stakes].sort((x, y) => y - x),
+    );
+    const byRisk = await api<RiskAnswer>('/api/risk?top=20');
+    const total = (r: RiskAnswer) => r.customers.reduce((sum, c) => sum + c.expected_mrr_lost, 0);
+    assert.ok(total(bySize) >= total(byRisk), `${total(bySize)} ≥ ${total(byRisk)}`);
+    await screenshot(page, 'risk-by-mrr-at-stake');
+    await page.close();
   });
 }

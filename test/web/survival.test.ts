@@ -12,10 +12,11 @@ import type { Browser } from 'playwright-core';
 import type { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
 import { formatNumber, formatPercent } from '../../web/src/format.ts';
 import {
+  formatMedian,
   formatPValue,
   type SbgReport,
   type SurvivalReport,
-  withError,
+  sbgCells,
 } from '../../web/src/pages/survival-data.ts';
 import {
   apiJson,
@@ -42,7 +43,7 @@ if (chromiumAvailable('the survival page in Chromium')) {
       s.segment,
       formatNumber(s.n),
       formatNumber(s.events),
-      formatNumber(s.median),
+      formatMedian(s.median),
       formatNumber(s.rmst.rmst),
       formatNumber(s.rmst.standard_error),
     ]),
@@ -83,19 +84,23 @@ if (chromiumAvailable('the survival page in Chromium')) {
 
     const sbg = await api<SbgReport>('/api/sbg');
     await page.waitForSelector('[data-testid="sbg"]');
-    assert.deepEqual(
-      await tableText(page, 'sbg'),
-      sbg.cohorts.map((c) => [
-        c.cohort,
-        formatNumber(c.size),
-        String(c.survivors.length - 1),
-        withError(c.alpha, c.alpha_standard_error),
-        withError(c.beta, c.beta_standard_error),
-        c.alpha !== null && c.expected_lifetime === null ? '∞' : formatNumber(c.expected_lifetime),
-        formatNumber(c.derl),
-        c.problem ?? c.flags.join(', '),
-      ]),
-    );
+    const sbgRows = await tableText(page, 'sbg');
+    assert.deepEqual(sbgRows, sbg.cohorts.map(sbgCells));
+    // A degenerate fit reads as a sentence, never as α in the billions or an infinite lifetime.
+    for (const row of sbgRows) {
+      for (const cell of row) assert.doesNotMatch(cell, /\d{1,3}(,\d{3}){3,}|∞/, row.join(' | '));
+    }
+    for (const [i, c] of sbg.cohorts.entries()) {
+      if (!c.flags.includes('no_heterogeneity')) continue;
+      assert.match(
+        sbgRows[i]?.[7] ?? '',
+        /^no heterogeneity between customers: a constant churn of \d+\.\d% a month fits as well/,
+      );
+      assert.deepEqual(sbgRows[i]?.slice(3, 5), ['—', '—']);
+    }
+    // A median not reached is said in words.
+    for (const [i, s] of all.segments.entries())
+      if (s.median === null) assert.equal((await tableText(page, 'survival-summary'))[i]?.[3], 'not reached');
 
     // Choose the plan breakdown in the page: the URL carries it, and the numbers are /api/survival?by=plan's.
     await page.selectOption('select[name="by"]', 'plan');

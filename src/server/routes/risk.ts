@@ -1,13 +1,21 @@
 // Churn risk over the API: the model is trained and every paying customer scored once per warehouse
-// version, horizon and as_of (cached); `top` only chooses how many of the scored customers are listed.
+// version, horizon and as_of (cached); `top` and `sort` only choose which of the scored customers are listed.
 import type { FastifyInstance } from 'fastify';
 import { parseInstant } from '../../compiler/periods.ts';
-import { DEFAULT_HORIZON_DAYS, riskReport, scoreCustomers, trainRisk } from '../../risk/risk.ts';
+import {
+  DEFAULT_HORIZON_DAYS,
+  RISK_SORTS,
+  type RiskSort,
+  riskReport,
+  scoreCustomers,
+  trainRisk,
+} from '../../risk/risk.ts';
 import type { ServerContext } from '../context.ts';
 import { asOf } from '../schemas.ts';
 
 interface RiskQuery {
   top: number;
+  sort: RiskSort;
   horizon_days: number;
   as_of?: string;
 }
@@ -17,6 +25,12 @@ const riskQuery = {
   additionalProperties: false,
   properties: {
     top: { type: 'integer', minimum: 1, maximum: 1000, default: 20, description: 'customers to list' },
+    sort: {
+      type: 'string',
+      enum: [...RISK_SORTS],
+      default: 'risk',
+      description: 'list the riskiest customers, or those with the most MRR at stake (probability × MRR)',
+    },
     horizon_days: {
       type: 'integer',
       minimum: 1,
@@ -55,7 +69,7 @@ export function riskRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const q = req.query;
       const { value, hit } = await riskModel(ctx, q.horizon_days, q.as_of);
       reply.header('x-tenure-cache', hit ? 'hit' : 'miss');
-      return riskReport(value.trained, value.scored, q.top);
+      return riskReport(value.trained, value.scored, q.top, q.sort);
     },
   );
 }

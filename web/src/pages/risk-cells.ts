@@ -16,6 +16,7 @@ export interface RiskAnswer {
   as_of: string;
   scored_at: string;
   horizon_days: number;
+  sort: 'risk' | 'mrr_at_stake';
   customers_scored: number;
   mrr: number;
   expected_mrr_lost: number;
@@ -61,13 +62,19 @@ export function customerCells(c: RiskCustomer, money: FormatOptions = {}): strin
   ];
 }
 
-/** The summary figures, label then value. */
+/** The summary figures a reader acts on, label then value. */
 export function summaryCells(r: RiskAnswer, money: FormatOptions = {}): [string, string][] {
   return [
     ['customers scored', formatNumber(r.customers_scored)],
     ['MRR', formatValue(r.mrr, 'currency', money)],
     [`expected MRR lost in ${r.horizon_days} days`, formatValue(r.expected_mrr_lost, 'currency', money)],
     [`MRR of the ${r.customers.length} listed`, formatValue(r.listed_mrr, 'currency', money)],
+  ];
+}
+
+/** How well the model ranks and how calibrated it is, against tenure alone, label then value. */
+export function modelCells(r: RiskAnswer): [string, string][] {
+  return [
     ['model AUC (held out)', formatAuc(r.model.auc)],
     ['tenure-only AUC', formatAuc(r.model.baseline_auc)],
     ['Brier score', formatBrier(r.model.brier)],

@@ -10,7 +10,13 @@ import { DimensionSelect } from '../components/dimension-select.tsx';
 import { Empty, Show } from '../components/states.tsx';
 import { formatNumber, formatPercent } from '../format.ts';
 import { useApi } from '../use-api.ts';
-import { formatPValue, type SbgReport, type SurvivalReport, withError } from './survival-data.ts';
+import {
+  formatMedian,
+  formatPValue,
+  type SbgReport,
+  type SurvivalReport,
+  sbgCells,
+} from './survival-data.ts';
 
 export function SurvivalPage({ params }: { params: URLSearchParams }) {
   const by = params.get('by') ?? undefined;
@@ -27,7 +33,7 @@ export function SurvivalPage({ params }: { params: URLSearchParams }) {
         <DimensionSelect label="Breakdown" param="by" value={by ?? ''} none="none" />
       </form>
       <Show loaded={survival} what="the survival curves" ready={(r) => <Curves report={r} />} />
-      <h2>sBG per cohort of first payments</h2>
+      <h2 class="keep-case">Expected lifetime by cohort of first payments (sBG model)</h2>
       <Show loaded={sbg} what="the sBG fits" ready={(r) => <SbgTable report={r} />} />
     </section>
   );
@@ -115,44 +121,47 @@ function Curves({ report }: { report: SurvivalReport }) {
               <td>{s.segment}</td>
               <td>{formatNumber(s.n)}</td>
               <td>{formatNumber(s.events)}</td>
-              <td>{formatNumber(s.median)}</td>
+              <td>{formatMedian(s.median)}</td>
               <td>{formatNumber(s.rmst.rmst)}</td>
               <td>{formatNumber(s.rmst.standard_error)}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      <table data-testid="survival-table">
-        <caption>Survival by month with its {level} interval</caption>
-        <thead>
-          <tr>
-            <th>segment</th>
-            <th>month</th>
-            <th>at risk</th>
-            <th>churned</th>
-            <th>censored</th>
-            <th>survival</th>
-            <th>lower</th>
-            <th>upper</th>
-          </tr>
-        </thead>
-        <tbody>
-          {report.segments.flatMap((s) =>
-            s.steps.map((step) => (
-              <tr key={`${s.segment}-${step.time}`}>
-                <td>{s.segment}</td>
-                <td>{step.time}</td>
-                <td>{formatNumber(step.at_risk)}</td>
-                <td>{formatNumber(step.events)}</td>
-                <td>{formatNumber(step.censored)}</td>
-                <td>{formatPercent(step.survival)}</td>
-                <td>{formatPercent(step.lower)}</td>
-                <td>{formatPercent(step.upper)}</td>
-              </tr>
-            )),
-          )}
-        </tbody>
-      </table>
+      <details data-testid="survival-steps">
+        <summary>Survival month by month, with its {level} interval</summary>
+        <table data-testid="survival-table">
+          <caption>Survival by month with its {level} interval</caption>
+          <thead>
+            <tr>
+              <th>segment</th>
+              <th>month</th>
+              <th>at risk</th>
+              <th>churned</th>
+              <th>censored</th>
+              <th>survival</th>
+              <th>lower</th>
+              <th>upper</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.segments.flatMap((s) =>
+              s.steps.map((step) => (
+                <tr key={`${s.segment}-${step.time}`}>
+                  <td>{s.segment}</td>
+                  <td>{step.time}</td>
+                  <td>{formatNumber(step.at_risk)}</td>
+                  <td>{formatNumber(step.events)}</td>
+                  <td>{formatNumber(step.censored)}</td>
+                  <td>{formatPercent(step.survival)}</td>
+                  <td>{formatPercent(step.lower)}</td>
+                  <td>{formatPercent(step.upper)}</td>
+                </tr>
+              )),
+            )}
+          </tbody>
+        </table>
+      </details>
     </>
   );
 }
@@ -162,8 +171,8 @@ function SbgTable({ report }: { report: SbgReport }) {
   return (
     <table data-testid="sbg">
       <caption>
-        α and β of each cohort (standard errors in brackets), expected lifetime E(T) and DERL at{' '}
-        {formatPercent(report.discount)} a month, in months
+        The shifted-beta-geometric model fitted to each cohort: α and β (standard errors in brackets), the
+        expected lifetime E(T) and DERL at {formatPercent(report.discount)} a month, in months
       </caption>
       <thead>
         <tr>
@@ -174,22 +183,17 @@ function SbgTable({ report }: { report: SbgReport }) {
           <th>β</th>
           <th>E(T)</th>
           <th>DERL</th>
-          <th>note</th>
+          <th>what the fit says</th>
         </tr>
       </thead>
       <tbody>
         {report.cohorts.map((c) => (
           <tr key={c.cohort}>
-            <td>{c.cohort}</td>
-            <td>{formatNumber(c.size)}</td>
-            <td>{c.survivors.length - 1}</td>
-            <td>{withError(c.alpha, c.alpha_standard_error)}</td>
-            <td>{withError(c.beta, c.beta_standard_error)}</td>
-            <td>
-              {c.alpha !== null && c.expected_lifetime === null ? '∞' : formatNumber(c.expected_lifetime)}
-            </td>
-            <td>{formatNumber(c.derl)}</td>
-            <td>{c.problem ?? c.flags.join(', ')}</td>
+            {sbgCells(c).map((text, i) => (
+              <td key={i} class={i === 7 ? 'plain-note' : undefined}>
+                {text}
+              </td>
+            ))}
           </tr>
         ))}
       </tbody>
