@@ -7,11 +7,9 @@ import { query } from './api.ts';
 import { Show } from './components/states.tsx';
 import { TokenForm, TokenRefused } from './components/token-form.tsx';
 import { CurrencyContext } from './currency.ts';
-import { DataEndContext } from './data-end.ts';
 import { AlertsPage } from './pages/alerts.tsx';
 import { CohortsPage } from './pages/cohorts.tsx';
 import { DataPage, type Health } from './pages/data.tsx';
-import { DrillPage } from './pages/drill.tsx';
 import { KpiPage } from './pages/kpi.tsx';
 import { OverviewPage } from './pages/overview.tsx';
 import { RevenuePage } from './pages/revenue.tsx';
@@ -105,11 +103,7 @@ function App() {
                 to: params.get('to') ?? fallback.to,
                 grain: params.get('grain') ?? fallback.grain,
               };
-              return (
-                <DataEndContext.Provider value={h.as_of}>
-                  <Page path={path} params={params} range={range} health={h} />
-                </DataEndContext.Provider>
-              );
+              return <Page path={path} params={params} range={range} health={h} />;
             }}
           />
         </CurrencyContext.Provider>
@@ -120,7 +114,8 @@ function App() {
 
 /**
  * A table (or a block of code) wider than its box scrolls inside it (style.css); one that does scroll is
- * made focusable, so that it can be scrolled from the keyboard. Checked whenever the page's content or the window's width changes.
+ * made focusable, so that it can be scrolled from the keyboard. Checked whenever the page's content or the
+ * window's width changes.
  */
 function useScrollableTables(): void {
   useEffect(() => {
@@ -172,7 +167,6 @@ function Page({
   if (path.startsWith('/kpi/'))
     return <KpiPage id={decodeURIComponent(path.slice(5))} range={range} params={params} />;
   if (path === '/revenue') return <RevenuePage range={range} params={params} />;
-  if (path === '/drill') return <DrillPage range={range} params={params} />;
   if (path === '/cohorts') return <CohortsPage range={range} params={params} />;
   if (path === '/targets') return <TargetsPage />;
   if (path === '/tree') return <TreePage params={params} />;
