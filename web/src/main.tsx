@@ -7,9 +7,11 @@ import { query } from './api.ts';
 import { Show } from './components/states.tsx';
 import { TokenForm, TokenRefused } from './components/token-form.tsx';
 import { CurrencyContext } from './currency.ts';
+import { DataEndContext } from './data-end.ts';
 import { AlertsPage } from './pages/alerts.tsx';
 import { CohortsPage } from './pages/cohorts.tsx';
 import { DataPage, type Health } from './pages/data.tsx';
+import { DrillPage } from './pages/drill.tsx';
 import { KpiPage } from './pages/kpi.tsx';
 import { OverviewPage } from './pages/overview.tsx';
 import { RevenuePage } from './pages/revenue.tsx';
@@ -103,7 +105,11 @@ function App() {
                 to: params.get('to') ?? fallback.to,
                 grain: params.get('grain') ?? fallback.grain,
               };
-              return <Page path={path} params={params} range={range} health={h} />;
+              return (
+                <DataEndContext.Provider value={h.as_of}>
+                  <Page path={path} params={params} range={range} health={h} />
+                </DataEndContext.Provider>
+              );
             }}
           />
         </CurrencyContext.Provider>
@@ -167,6 +173,7 @@ function Page({
   if (path.startsWith('/kpi/'))
     return <KpiPage id={decodeURIComponent(path.slice(5))} range={range} params={params} />;
   if (path === '/revenue') return <RevenuePage range={range} params={params} />;
+  if (path === '/drill') return <DrillPage range={range} params={params} />;
   if (path === '/cohorts') return <CohortsPage range={range} params={params} />;
   if (path === '/targets') return <TargetsPage />;
   if (path === '/tree') return <TreePage params={params} />;

@@ -2,6 +2,7 @@
 // filled for a range; pragmatic in green, aspirational in violet.
 import type { Goal, TargetCheck } from '../goals-types.ts';
 import { useApi } from '../use-api.ts';
+import { TARGET_COLORS } from './series-colors.ts';
 
 /** The project's whole-company target of `kpi` at `grain`, once the targets have loaded. */
 export function useTarget(kpi: string, grain: string): TargetCheck | undefined {
@@ -30,9 +31,15 @@ function goalDatasets(goal: Goal, label: string, count: number, color: string, d
 export function targetDatasets(target: TargetCheck | undefined, count: number) {
   if (!target) return [];
   return [
-    ...goalDatasets(target.target.pragmatic, 'pragmatic target', count, '#059669', [6, 4]),
+    ...goalDatasets(target.target.pragmatic, 'pragmatic target', count, TARGET_COLORS.pragmatic, [6, 4]),
     ...(target.target.aspirational === undefined
       ? []
-      : goalDatasets(target.target.aspirational, 'aspirational target', count, '#7c3aed', [2, 3])),
+      : goalDatasets(
+          target.target.aspirational,
+          'aspirational target',
+          count,
+          TARGET_COLORS.aspirational,
+          [2, 3],
+        )),
   ];
 }

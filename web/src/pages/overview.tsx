@@ -1,7 +1,10 @@
-// Overview: a card per KPI with its latest complete period's value, the change from the period before and
-// a sparkline and, where the project sets a whole-company target, the target's status (judged over the
-// target's own period); grouped by the catalog's activity; the kind toggle (all, leading, lagging) is in
-// the URL.
+// Overview: first the headline a board deck carries (MRR, ARR, NRR and GRR for the period and the trailing
+// 12 months, logo churn, ARPA, new, expansion and churned MRR, paying customers), each for the latest
+// complete period with the period before, the same period a year earlier, its target's status and a
+// sparkline, and a link to the customers behind it; then the whole catalog, a card per KPI, in one
+// collapsible group per activity. A status is shown only for a whole-company target set at the range's own
+// grain (a quarter is never judged against a monthly target) and only when no filter narrows the customers.
+// Filters, presets and the kind toggle are in the URL.
 import { type CatalogEntry, query, type ResultRow } from '../api.ts';
 import { RangeControls } from '../components/range-controls.tsx';
 import { Sparkline } from '../components/sparkline.tsx';
@@ -10,38 +13,69 @@ import { StatusBadge } from '../components/status.tsx';
 import { useMoney } from '../currency.ts';
 import { formatChange, formatValue, periodLabel } from '../format.ts';
 import type { TargetCheck } from '../goals-types.ts';
+import { yearAgoStart } from '../presets.ts';
 import type { Range } from '../range.ts';
 import { navigate, onLink, withParams } from '../router.ts';
+import { parseFilters } from '../segment-filter.ts';
 import { useApi } from '../use-api.ts';
+import { type BridgeRow, HEADLINE_KPIS, type HeadlineValue, headlineValues } from './headline.ts';
 import { latestComplete } from './series.ts';
 
 const KINDS = ['all', 'leading', 'lagging'] as const;
 
+/** The whole-company target of `kpi` set at `grain` (none under a filter: it judges everyone). */
+export function targetAt(
+  checks: readonly TargetCheck[],
+  kpi: string | undefined,
+  grain: string,
+  filtered: boolean,
+): TargetCheck | undefined {
+  if (kpi === undefined || filtered) return undefined;
+  return checks.find(
+    (c) => c.target.kpi === kpi && c.target.segment === undefined && c.target.grain === grain,
+  );
+}
+
+/** The drill-down's URL for a result in one period (and the page's filter). */
+export function drillHref(
+  drill: { result: string; side: string },
+  period: string,
+  grain: string,
+  filter: string | null,
+): string {
+  return `/drill${query({ result: drill.result, side: drill.side, period: period.slice(0, 10), grain, filter: filter ?? undefined })}`;
+}
+
 export function OverviewPage({ range, params }: { range: Range; params: URLSearchParams }) {
   const kind = params.get('kind') ?? 'all';
+  const filter = params.get('filter');
   const catalog = useApi<{ kpis: CatalogEntry[] }>('/api/catalog');
-  const series = useApi<{ results: ResultRow[] }>(`/api/kpis${query({ ids: 'all', ...range })}`);
+  const series = useApi<{ results: ResultRow[] }>(
+    `/api/kpis${query({ ids: 'all', ...range, filter: filter ?? undefined })}`,
+  );
   // Statuses are an addition: the cards show without them while targets load, or when they fail.
   const targets = useApi<{ targets: TargetCheck[] }>('/api/targets');
   const checks = targets.state === 'ready' ? targets.data.targets : [];
+  const filtered = parseFilters(filter).length > 0;
   return (
     <section>
       <h1>Retention at a glance</h1>
-      <RangeControls range={range}>
-        <fieldset class="toggle" aria-label="kind">
-          {KINDS.map((k) => (
-            <button
-              type="button"
-              key={k}
-              data-kind={k}
-              aria-pressed={kind === k}
-              onClick={() => navigate(withParams({ kind: k === 'all' ? undefined : k }))}
-            >
-              {k}
-            </button>
-          ))}
-        </fieldset>
-      </RangeControls>
+      <RangeControls range={range} filters />
+      <Headline range={range} filter={filter} checks={checks} />
+      <h2 class="keep-case">Every KPI in the catalog</h2>
+      <fieldset class="toggle" aria-label="kind">
+        {KINDS.map((k) => (
+          <button
+            type="button"
+            key={k}
+            data-kind={k}
+            aria-pressed={kind === k}
+            onClick={() => navigate(withParams({ kind: k === 'all' ? undefined : k }))}
+          >
+            {k}
+          </button>
+        ))}
+      </fieldset>
       <Show
         loaded={catalog}
         what="the catalog"
@@ -55,6 +89,7 @@ export function OverviewPage({ range, params }: { range: Range; params: URLSearc
                 rows={s.results}
                 range={range}
                 checks={checks}
+                filtered={filtered}
               />
             )}
           />
@@ -64,16 +99,121 @@ export function OverviewPage({ range, params }: { range: Range; params: URLSearc
   );
 }
 
+function Headline({ range, filter, checks }: { range: Range; filter: string | null; checks: TargetCheck[] }) {
+  // The range and the year before it: each number beside the same period a year earlier.
+  const from = yearAgoStart(`${range.from}T00:00:00.000Z`, range.grain).slice(0, 10);
+  const wide = { from, to: range.to, grain: range.grain, filter: filter ?? undefined };
+  const kpis = useApi<{ results: ResultRow[] }>(
+    `/api/kpis${query({ ids: HEADLINE_KPIS.join(','), ...wide })}`,
+  );
+  const bridge = useApi<{ rows: BridgeRow[] }>(`/api/views/mrr-bridge${query(wide)}`);
+  return (
+    <Show
+      loaded={kpis}
+      what="the headline"
+      ready={(k) => (
+        <Show
+          loaded={bridge}
+          what="the MRR bridge"
+          ready={(b) => {
+            const values = headlineValues(k.results, b.rows, range);
+            const period = values[0]?.period;
+            if (period === undefined) return <Empty>No complete period in this range.</Empty>;
+            return (
+              <section class="headline" data-testid="headline" aria-label="headline numbers">
+                <p class="lede" data-testid="headline-period">
+                  {periodLabel(period, range.grain)}, against the {range.grain} before and{' '}
+                  {periodLabel(yearAgoStart(period, range.grain), range.grain)}
+                  {filter ? ` · only ${filter.replaceAll(':', ': ').replaceAll(',', ', ')}` : ''}
+                </p>
+                <div class="headline-cards">
+                  {values.map((v) => (
+                    <HeadlineCard
+                      key={v.spec.id}
+                      value={v}
+                      grain={range.grain}
+                      filter={filter}
+                      check={targetAt(checks, v.spec.target, range.grain, filter !== null)}
+                    />
+                  ))}
+                </div>
+              </section>
+            );
+          }}
+        />
+      )}
+    />
+  );
+}
+
+function HeadlineCard({
+  value,
+  grain,
+  filter,
+  check,
+}: {
+  value: HeadlineValue;
+  grain: string;
+  filter: string | null;
+  check: TargetCheck | undefined;
+}) {
+  const money = useMoney();
+  const { spec } = value;
+  const change = (then: number | null) => formatChange(value.current, then, spec.unit, money);
+  const tone = (then: number | null) =>
+    value.current === null || then === null || value.current === then
+      ? ''
+      : value.current > then === spec.higherIsBetter
+        ? 'good'
+        : 'bad';
+  const previous = change(value.previous);
+  const lastYear = change(value.lastYear);
+  return (
+    <article class="headline-card" data-headline={spec.id}>
+      <h3>
+        {spec.label} <StatusBadge status={check?.status} />
+      </h3>
+      <span class="value" data-testid="value">
+        {formatValue(value.current, spec.unit, money)}
+      </span>
+      <span class="means">{spec.means}</span>
+      <dl class="compare">
+        <dt>vs {grain} before</dt>
+        <dd class={tone(value.previous)} data-testid="vs-previous">
+          {previous ?? '—'}
+        </dd>
+        <dt>vs a year ago</dt>
+        <dd class={tone(value.lastYear)} data-testid="vs-last-year">
+          {lastYear ?? '—'}
+        </dd>
+      </dl>
+      <Sparkline values={value.series} />
+      {value.period ? (
+        <a
+          class="drill-link"
+          href={drillHref(spec.drill, value.period, grain, filter)}
+          onClick={onLink}
+          data-testid="drill"
+        >
+          Customers behind it →
+        </a>
+      ) : null}
+    </article>
+  );
+}
+
 function Cards({
   kpis,
   rows,
   range,
   checks,
+  filtered,
 }: {
   kpis: CatalogEntry[];
   rows: ResultRow[];
   range: Range;
   checks: TargetCheck[];
+  filtered: boolean;
 }) {
   if (kpis.length === 0) return <Empty>No KPI of this kind in the catalog.</Empty>;
   const byKpi = new Map<string, ResultRow[]>();
@@ -84,24 +224,34 @@ function Cards({
   const activities = [...new Set(kpis.map((k) => k.activity))];
   return (
     <div data-testid="overview" data-ready="true">
-      {activities.map((activity) => (
-        <section key={activity} class="activity" data-activity={activity}>
-          <h2>{activity.replaceAll('_', ' ')}</h2>
-          <div class="cards">
-            {kpis
-              .filter((k) => k.activity === activity)
-              .map((k) => (
+      {activities.map((activity) => {
+        const members = kpis.filter((k) => k.activity === activity);
+        const statuses = members
+          .map((k) => targetAt(checks, k.id, range.grain, filtered)?.status)
+          .filter((s) => s === 'off_track' || s === 'at_risk');
+        return (
+          <details key={activity} class="activity" data-activity={activity}>
+            <summary>
+              <h3>{activity.replaceAll('_', ' ')}</h3>
+              <span class="group-note">
+                {members.length} KPI{members.length === 1 ? '' : 's'}
+                {statuses.length > 0 ? ` · ${statuses.length} off plan` : ''}
+              </span>
+            </summary>
+            <div class="cards">
+              {members.map((k) => (
                 <Card
                   key={k.id}
                   kpi={k}
                   rows={byKpi.get(k.id) ?? []}
                   range={range}
-                  check={checks.find((c) => c.target.kpi === k.id && c.target.segment === undefined)}
+                  check={targetAt(checks, k.id, range.grain, filtered)}
                 />
               ))}
-          </div>
-        </section>
-      ))}
+            </div>
+          </details>
+        );
+      })}
     </div>
   );
 }
@@ -124,7 +274,8 @@ function Card({
     latest?.value != null && previous?.value != null && latest.value !== previous.value
       ? latest.value > previous.value === kpi.higher_is_better
       : null;
-  const href = `/kpi/${kpi.id}${query({ from: range.from, to: range.to, grain: range.grain })}`;
+  const params = new URLSearchParams(location.search);
+  const href = `/kpi/${kpi.id}${query({ from: range.from, to: range.to, grain: range.grain, filter: params.get('filter') ?? undefined })}`;
   return (
     <a class="card" href={href} onClick={onLink} data-kpi={kpi.id}>
       <span class="name">{kpi.name}</span>
