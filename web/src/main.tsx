@@ -12,6 +12,7 @@ import { AlertsPage } from './pages/alerts.tsx';
 import { CohortsPage } from './pages/cohorts.tsx';
 import { DataPage, type Health } from './pages/data.tsx';
 import { DrillPage } from './pages/drill.tsx';
+import { ExperimentsPage } from './pages/experiments.tsx';
 import { KpiPage } from './pages/kpi.tsx';
 import { OverviewPage } from './pages/overview.tsx';
 import { RevenuePage } from './pages/revenue.tsx';
@@ -32,6 +33,7 @@ const NAV = [
   ['/tree', 'Tree'],
   ['/alerts', 'Alerts'],
   ['/risk', 'Risk'],
+  ['/experiments', 'Experiments'],
   ['/survival', 'Survival'],
   ['/data', 'Data'],
 ] as const;
@@ -181,6 +183,7 @@ function Page({
   if (path === '/survival') return <SurvivalPage params={params} />;
   if (path === '/data') return <DataPage health={health} />;
   if (path === '/risk') return <RiskPage params={params} />;
+  if (path.startsWith('/experiments')) return <ExperimentsPage path={path} params={params} />;
   return <p class="state error">No page at {path}.</p>;
 }
 
