@@ -98,7 +98,11 @@ if (chromiumAvailable('the dashboard in Chromium')) {
     await page.waitForURL(/kind=leading/);
     const leading = CATALOG.filter((d) => d.kind === 'leading').length;
     assert.equal(await page.locator('[data-kpi]').count(), leading);
-    const again = await open(new URL(page.url()).pathname + new URL(page.url()).search, '[data-kpi]');
+    // The cards sit in folded groups: the page is ready once the groups are shown.
+    const again = await open(
+      new URL(page.url()).pathname + new URL(page.url()).search,
+      '[data-testid="overview"]',
+    );
     assert.equal(await again.locator('[data-kpi]').count(), leading);
     await shot(again, 'overview-leading');
     await page.close();
@@ -123,6 +127,8 @@ if (chromiumAvailable('the dashboard in Chromium')) {
     assert.deepEqual(await tableText(page, 'series'), expectRows(plain.results));
     assert.ok(((await page.textContent('[data-testid="formula"]')) ?? '').length > 0);
     assert.ok((await page.locator('[data-testid="lineage"] li').count()) > 0);
+    // The SQL is engineering detail, folded under the definition.
+    await page.click('details.engineering > summary:has-text("SQL")');
     await page.waitForSelector('[data-testid="sql"]');
     assert.match((await page.textContent('[data-testid="sql"]')) ?? '', /SELECT/);
     await shot(page, 'kpi');
@@ -178,7 +184,7 @@ if (chromiumAvailable('the dashboard in Chromium')) {
     ]);
     assert.equal(rows.length, 12);
     assert.deepEqual(await tableText(page, 'bridge'), expected);
-    await page.waitForSelector('canvas[aria-label="MRR per period"]');
+    await page.waitForSelector('canvas[aria-label^="MRR per period"]');
     // The bridge's amounts are money: $12,345.60, and the outflows negative (-$1,204.50).
     for (const row of await tableText(page, 'bridge'))
       for (const cell of row.slice(1)) assert.match(cell, /^-?\$\d{1,3}(,\d{3})*\.\d\d$/, row.join(' | '));

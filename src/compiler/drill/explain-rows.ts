@@ -66,6 +66,8 @@ export interface RowsAnswer {
   side: Side;
   /** The unit of `contribution` and of the side's total: count (customers) or currency. */
   unit: 'count' | 'currency';
+  numerator_unit: 'count' | 'currency';
+  denominator_unit: 'count' | 'currency' | null;
   grain: Grain;
   period_start: string;
   period_end: string;
@@ -251,6 +253,8 @@ export async function explainRows(engine: Engine, req: RowsRequest): Promise<Row
     name,
     side: req.side,
     unit: req.side === 'numerator' ? c.numeratorUnit : (c.denominatorUnit ?? 'count'),
+    numerator_unit: c.numeratorUnit,
+    denominator_unit: c.denominator === null ? null : (c.denominatorUnit ?? 'count'),
     grain: req.grain,
     period_start: period.start,
     period_end: period.end,

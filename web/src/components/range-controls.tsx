@@ -90,13 +90,13 @@ export function RangeControls({
         ) : null}
         {children}
       </div>
-      {filters ? <SegmentFilters active={parseFilters(params.get('filter'))} range={range} /> : null}
+      {filters ? <SegmentFilters active={parseFilters(params.get('filter'))} /> : null}
     </form>
   );
 }
 
 /** One list per dimension (all, or one of its values), an attribute by key, and the active filters. */
-function SegmentFilters({ active, range }: { active: SegmentFilter[]; range: Range }) {
+function SegmentFilters({ active }: { active: SegmentFilter[] }) {
   const apply = (next: SegmentFilter[]) =>
     navigate(withParams({ filter: filterParam(next), period: undefined }));
   const attributes = active.filter((f) => f.by.startsWith('attributes.'));
@@ -124,7 +124,6 @@ function SegmentFilters({ active, range }: { active: SegmentFilter[]; range: Ran
           </button>
         </p>
       ) : null}
-      <span class="range-note">{`${range.from} to ${range.to}`}</span>
     </div>
   );
 }

@@ -38,6 +38,8 @@ export interface DrillAnswer {
   name: string;
   side: 'numerator' | 'denominator';
   unit: string;
+  numerator_unit: string;
+  denominator_unit: string | null;
   period_start: string;
   incomplete: boolean;
   value: number | null;
@@ -130,12 +132,9 @@ function Drill({
       </h1>
       <p class="lede" data-testid="drill-summary">
         <strong data-testid="drill-total">{formatNumber(d.total)}</strong> customer{d.total === 1 ? '' : 's'}{' '}
-        {d.side === 'numerator'
-          ? amount
-            ? `make up ${formatValue(d.numerator, d.unit, money)}`
-            : `in the numerator (${formatValue(d.numerator, d.unit, money)})`
-          : `in the denominator (${formatValue(d.denominator, d.unit, money)})`}
-        {amount ? '' : ` · ${d.name} = ${formatValue(d.value, valueUnit, money)}`}
+        {amount
+          ? `make up ${formatValue(d.numerator, d.unit, money)}`
+          : `in the ${d.side}: ${d.name} = ${formatValue(d.numerator, d.numerator_unit, money)} / ${formatValue(d.denominator, d.denominator_unit ?? 'count', money)} = ${formatValue(d.value, valueUnit, money)}`}
         {filters.length ? ` · only ${filters.map(filterLabel).join(', ')}` : ''}
         {d.incomplete ? ' · the period is not over: these may still change' : ''}
       </p>

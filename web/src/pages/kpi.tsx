@@ -224,7 +224,7 @@ function Series({
       ) : null}
       <TargetNote target={target} unit={unit} />
       <div class="table-head">
-        <h2>Per period</h2>
+        <h2 class="keep-case">Per period</h2>
         <button
           type="button"
           data-testid="series-csv"

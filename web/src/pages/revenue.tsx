@@ -22,7 +22,6 @@ import type { BridgeRow } from './headline.ts';
 import { drillHref } from './overview.tsx';
 import { BRIDGE_STEPS, waterfall } from './waterfall.ts';
 
-
 const GOOD = '#047857';
 const BAD = '#b91c1c';
 const LEVEL = '#475569';
@@ -118,7 +117,7 @@ function Bridge({
   const net = row.end_mrr - row.start_mrr;
   return (
     <>
-      <h2>
+      <h2 class="keep-case">
         MRR bridge,{' '}
         <select
           name="period"
@@ -171,7 +170,7 @@ function BridgeTable({
   return (
     <>
       <div class="table-head">
-        <h2>The bridge, period by period</h2>
+        <h2 class="keep-case">The bridge, period by period</h2>
         <button
           type="button"
           data-testid="bridge-csv"
@@ -308,7 +307,7 @@ function MrrOverTime({
   return (
     <>
       <div class="table-head">
-        <h2>{name} over time, with its movements</h2>
+        <h2 class="keep-case">{name} over time, with its movements</h2>
         <fieldset class="toggle" aria-label="MRR or ARR">
           {(['MRR', 'ARR'] as const).map((m) => (
             <button
