@@ -102,3 +102,10 @@ export async function serveCompany(
   });
   return { engine, server };
 }
+
+/**
+ * The page's width (what scrolls sideways) and the window's, in CSS pixels: the page overflows when the
+ * first is larger. (A string expression: the tests are type-checked without the DOM's types.)
+ */
+export const pageWidths = (page: Page) =>
+  page.evaluate('[document.scrollingElement.scrollWidth, innerWidth]') as Promise<[number, number]>;

@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { CATALOG } from '../../src/catalog/catalog.ts';
 import type { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
-import { formatChange, formatNumber, formatPercent, formatValue, periodLabel } from '../../web/src/format.ts';
+import { formatChange, formatNumber, formatValue, periodLabel } from '../../web/src/format.ts';
 import { latestComplete } from '../../web/src/pages/series.ts';
 import { defaultRange, type Range } from '../../web/src/range.ts';
 import {
@@ -190,56 +190,6 @@ if (chromiumAvailable('the dashboard in Chromium')) {
       for (const cell of row.slice(1)) assert.match(cell, /^-?\$\d{1,3}(,\d{3})*\.\d\d$/, row.join(' | '));
     await shot(page, 'revenue');
     await page.close();
-  });
-
-  test('cohorts: signup (customers, revenue) and activation heatmaps equal the API', async () => {
-    type Signup = { cohort: string; size: number; cells: { age: number; retention: number; mrr: number }[] };
-    const { rows } = await api<{ rows: { cohorts: Signup[] } }>(
-      `/api/views/signup-cohorts?${new URLSearchParams({ from: range.from, to: range.to })}`,
-    );
-    const ages = [...new Set(rows.cohorts.flatMap((c) => c.cells.map((x) => x.age)))].sort((a, b) => a - b);
-    const expected = (cell: (x: Signup['cells'][number]) => string) =>
-      rows.cohorts.map((c) => [
-        c.cohort,
-        formatNumber(c.size),
-        ...ages.map((a) => {
-          const x = c.cells.find((y) => y.age === a);
-          return x ? cell(x) : '';
-        }),
-      ]);
-    const page = await open('/cohorts', '[data-testid="heatmap"]');
-    assert.deepEqual(
-      await tableText(page, 'heatmap'),
-      expected((x) => formatPercent(x.retention)),
-    );
-    await shot(page, 'cohorts');
-    await page.selectOption('select[name="measure"]', 'revenue');
-    await page.waitForURL(/measure=revenue/);
-    await page.waitForSelector('caption:has-text("MRR")');
-    assert.deepEqual(
-      await tableText(page, 'heatmap'),
-      expected((x) => formatValue(x.mrr, 'currency', { digits: 0 })),
-    );
-    await shot(page, 'cohorts-revenue');
-
-    type Activation = { cohort_start: string; size: number; cells: { n: number; rate: number | null }[] };
-    const act = await api<{ rows: { cohorts: Activation[] } }>(`/api/views/activation-cohorts?${q()}`);
-    const days = [...new Set(act.rows.cohorts.flatMap((c) => c.cells.map((x) => x.n)))].sort((a, b) => a - b);
-    const activation = await open('/cohorts?type=activation', '[data-testid="heatmap"]');
-    assert.deepEqual(
-      await tableText(activation, 'heatmap'),
-      act.rows.cohorts.map((c) => [
-        periodLabel(c.cohort_start, range.grain),
-        formatNumber(c.size),
-        ...days.map((n) => {
-          const x = c.cells.find((y) => y.n === n);
-          return x ? formatPercent(x.rate) : '';
-        }),
-      ]),
-    );
-    await shot(activation, 'cohorts-activation');
-    await page.close();
-    await activation.close();
   });
 
   test('data: loads, rows per table and quarantine equal the API', async () => {
