@@ -30,7 +30,12 @@ function Table({
   rows: string[][];
   words?: number[];
 }) {
-  const align = (i: number) => (words.includes(i) ? { textAlign: 'left' as const } : undefined);
+  // A column of words is aligned left and keeps a readable width: on a phone the table scrolls sideways
+  // rather than squeezing the drivers into a word per line.
+  const align = (i: number) =>
+    words.includes(i)
+      ? { textAlign: 'left' as const, minWidth: i === words.at(-1) ? '16rem' : undefined }
+      : undefined;
   return (
     <table data-testid={testid}>
       <thead>

@@ -183,14 +183,14 @@ function SbgTable({ report }: { report: SbgReport }) {
           <th>β</th>
           <th>E(T)</th>
           <th>DERL</th>
-          <th>what the fit says</th>
+          <th class="plain-note">what the fit says</th>
         </tr>
       </thead>
       <tbody>
         {report.cohorts.map((c) => (
           <tr key={c.cohort}>
             {sbgCells(c).map((text, i) => (
-              <td key={i} class={i === 7 ? 'plain-note' : undefined}>
+              <td key={i} class={i === 7 ? 'plain-note' : i === 0 ? 'nowrap' : undefined}>
                 {text}
               </td>
             ))}
