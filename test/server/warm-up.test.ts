@@ -1,5 +1,5 @@
 // The warm-up: a server started with `warm` computes the overview's first request (the whole catalog over
-// the default range) in the background, so the browser's identical request is then a cache hit.
+// the default range, and the headline's numbers) in the background, so the browser's identical request is then a cache hit.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { CATALOG } from '../../src/catalog/catalog.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
-import { defaultRange } from '../../src/server/default-range.ts';
+import { defaultRange, headlinePaths } from '../../src/server/default-range.ts';
 import { type Serving, startServer } from '../../src/server/serve.ts';
 import { generateCompany } from '../../src/synth/generate.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
@@ -34,6 +34,12 @@ test('after the warm-up, the overview request is answered from the cache', async
   const res = await fetch(`${server.url}/api/kpis?${new URLSearchParams({ ids: 'all', ...range })}`);
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('x-tenure-cache'), 'hit');
+  // And the headline's two requests, exactly as the overview makes them.
+  for (const path of Object.values(headlinePaths(range))) {
+    const headline = await fetch(`${server.url}${path}`);
+    assert.equal(headline.status, 200, path);
+    assert.equal(headline.headers.get('x-tenure-cache'), 'hit', path);
+  }
   // 12 complete months before the data's end, every month: from the first of a month to the last of one.
   assert.match(range.from, /-01$/);
   assert.equal(new Date(`${range.to}T00:00:00Z`).getUTCDate() >= 28, true);

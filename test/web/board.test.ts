@@ -13,14 +13,23 @@ import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import type { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
-import type { ResultRow } from '../../web/src/api.ts';
 import { SEGMENT_COLORS, TARGET_COLORS } from '../../web/src/components/series-colors.ts';
 import { formatChange, formatNumber, formatValue, NO_VALUE } from '../../web/src/format.ts';
-import { type BridgeRow, HEADLINE_KPIS, headlineValues } from '../../web/src/pages/headline.ts';
+import { type BridgeRow, headlinePaths, headlineValues } from '../../web/src/pages/headline.ts';
+
 import { BRIDGE_STEPS, waterfall } from '../../web/src/pages/waterfall.ts';
-import { presetRange, yearAgoStart } from '../../web/src/presets.ts';
+import { presetRange } from '../../web/src/presets.ts';
 import { defaultRange, type Range } from '../../web/src/range.ts';
 import { apiJson, chromiumAvailable, launch, openPage, SHOTS, serveCompany, tableText } from './browser.ts';
+
+interface ResultRow {
+  kpi: string;
+  period_start: string;
+  segment: string;
+  value: number | null;
+  numerator: number | null;
+  flags: string[];
+}
 
 /** Saves test-results/dashboard-NAME-WIDTH.png at 1440 and 390 px wide. */
 async function shots(page: Page, name: string): Promise<void> {
@@ -55,12 +64,9 @@ if (chromiumAvailable('the overview, drill-down and controls in Chromium')) {
 
   /** The headline as the API gives it for the range (and a filter), computed as the page does. */
   async function expectedHeadline(filter?: string) {
-    const from = yearAgoStart(`${range.from}T00:00:00.000Z`, range.grain).slice(0, 10);
-    const wide = { from, to: range.to, grain: range.grain, filter };
-    const kpis = await api<{ results: ResultRow[] }>(
-      `/api/kpis?${q({ ids: HEADLINE_KPIS.join(','), ...wide })}`,
-    );
-    const bridge = await api<{ rows: BridgeRow[] }>(`/api/views/mrr-bridge?${q(wide)}`);
+    const paths = headlinePaths(range, filter);
+    const kpis = await api<{ results: ResultRow[] }>(paths.kpis);
+    const bridge = await api<{ rows: BridgeRow[] }>(paths.bridge);
     return headlineValues(kpis.results, bridge.rows, range);
   }
 

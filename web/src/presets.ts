@@ -70,11 +70,4 @@ export function previousRange(range: { from: string; to: string; grain: string }
   return { from: day(start.getTime()), to: day(first.getTime() - 86_400_000) };
 }
 
-/** The start of the period of `grain` holding the same day a year before `start` (29 February → 28th). */
-export function yearAgoStart(start: string, grain: string): string {
-  const t = new Date(start);
-  const y = t.getUTCFullYear() - 1;
-  const lastDay = new Date(Date.UTC(y, t.getUTCMonth() + 1, 0)).getUTCDate();
-  const same = new Date(Date.UTC(y, t.getUTCMonth(), Math.min(t.getUTCDate(), lastDay)));
-  return periodStart(same, grain as Grain).toISOString();
-}
+export { yearAgoStart } from '../../src/server/default-range.ts';

@@ -21,6 +21,11 @@ export const segmentColor = (i: number): string => SEGMENT_COLORS[i % SEGMENT_CO
 
 /** The total's line: the page's text colour (dark on light, light on dark). */
 export function totalColor(): string {
-  const css = globalThis.getComputedStyle?.(document.documentElement);
+  // Typed without the DOM's types: this file is also read by tests that run outside a browser.
+  const page = globalThis as unknown as {
+    document?: { documentElement: unknown };
+    getComputedStyle?: (e: unknown) => { getPropertyValue(name: string): string };
+  };
+  const css = page.document && page.getComputedStyle?.(page.document.documentElement);
   return css?.getPropertyValue('--text').trim() || '#0f172a';
 }

@@ -4,8 +4,16 @@
 // revenue churn, logo churn) and the MRR bridge (new, expansion and churned MRR, paying customers). Pure,
 // so the browser tests compute the very strings the cards must show.
 import { type Grain, periodStart } from '../../../src/compiler/periods.ts';
-import type { ResultRow } from '../api.ts';
 import { yearAgoStart } from '../presets.ts';
+
+/** A KPI result row as the API gives it (the fields the headline reads). */
+export interface ResultRow {
+  kpi: string;
+  period_start: string;
+  segment: string;
+  value: number | null;
+  flags: string[];
+}
 
 export interface BridgeRow {
   period_start: string;
@@ -20,8 +28,7 @@ export interface BridgeRow {
   customers_end: number;
 }
 
-/** The KPIs the headline reads (with their sub-results: mrr.arpa, net_revenue_retention.nrr_12m). */
-export const HEADLINE_KPIS = ['mrr', 'net_revenue_retention', 'revenue_churn_rate', 'customer_churn_rate'];
+export { HEADLINE_KPIS, headlinePaths } from '../../../src/server/default-range.ts';
 
 export interface HeadlineSpec {
   id: string;
