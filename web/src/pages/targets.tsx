@@ -1,6 +1,6 @@
 // Targets by owner: each target's KPI in its last complete period (or rolling window) against its
 // pragmatic and aspirational targets, the status, the segments that moved it, the action plan and cadence;
-// below, the history of every target's versions.
+// below, folded, the history of every target's versions (their JSON).
 import type { CatalogEntry } from '../api.ts';
 import { Empty, Show } from '../components/states.tsx';
 import { StatusBadge } from '../components/status.tsx';
@@ -41,37 +41,39 @@ export function TargetsPage() {
           />
         )}
       />
-      <h2>History</h2>
-      <Show
-        loaded={history}
-        what="the history of targets"
-        ready={(h) =>
-          h.history.length === 0 ? (
-            <Empty>No version recorded yet (tenure check records them).</Empty>
-          ) : (
-            <table data-testid="target-history">
-              <thead>
-                <tr>
-                  <th>target</th>
-                  <th>recorded</th>
-                  <th>content</th>
-                </tr>
-              </thead>
-              <tbody>
-                {h.history.map((e) => (
-                  <tr key={`${e.target_key}|${e.hash}`}>
-                    <td>{e.target_key}</td>
-                    <td>{String(e.recorded_at).slice(0, 19)}</td>
-                    <td>
-                      <code>{e.target}</code>
-                    </td>
+      <details data-testid="history">
+        <summary>History: every version of every target, as recorded (JSON)</summary>
+        <Show
+          loaded={history}
+          what="the history of targets"
+          ready={(h) =>
+            h.history.length === 0 ? (
+              <Empty>No version recorded yet (tenure check records them).</Empty>
+            ) : (
+              <table data-testid="target-history">
+                <thead>
+                  <tr>
+                    <th>target</th>
+                    <th>recorded</th>
+                    <th>content</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
-      />
+                </thead>
+                <tbody>
+                  {h.history.map((e) => (
+                    <tr key={`${e.target_key}|${e.hash}`}>
+                      <td>{e.target_key}</td>
+                      <td>{String(e.recorded_at).slice(0, 19)}</td>
+                      <td>
+                        <code>{e.target}</code>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )
+          }
+        />
+      </details>
     </section>
   );
 }
