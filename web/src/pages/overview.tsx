@@ -18,7 +18,7 @@ import type { Range } from '../range.ts';
 import { navigate, onLink, withParams } from '../router.ts';
 import { parseFilters } from '../segment-filter.ts';
 import { useApi } from '../use-api.ts';
-import { type BridgeRow, HEADLINE_KPIS, type HeadlineValue, headlineValues } from './headline.ts';
+import { type BridgeRow, type HeadlineValue, headlinePaths, headlineValues } from './headline.ts';
 import { latestComplete } from './series.ts';
 
 const KINDS = ['all', 'leading', 'lagging'] as const;
@@ -100,13 +100,11 @@ export function OverviewPage({ range, params }: { range: Range; params: URLSearc
 }
 
 function Headline({ range, filter, checks }: { range: Range; filter: string | null; checks: TargetCheck[] }) {
-  // The range and the year before it: each number beside the same period a year earlier.
-  const from = yearAgoStart(`${range.from}T00:00:00.000Z`, range.grain).slice(0, 10);
-  const wide = { from, to: range.to, grain: range.grain, filter: filter ?? undefined };
-  const kpis = useApi<{ results: ResultRow[] }>(
-    `/api/kpis${query({ ids: HEADLINE_KPIS.join(','), ...wide })}`,
-  );
-  const bridge = useApi<{ rows: BridgeRow[] }>(`/api/views/mrr-bridge${query(wide)}`);
+  // The range and the year before it: each number beside the same period a year earlier (the very
+  // requests the server's warm-up makes).
+  const paths = headlinePaths(range, filter ?? undefined);
+  const kpis = useApi<{ results: ResultRow[] }>(paths.kpis);
+  const bridge = useApi<{ rows: BridgeRow[] }>(paths.bridge);
   return (
     <Show
       loaded={kpis}
