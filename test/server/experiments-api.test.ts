@@ -244,6 +244,8 @@ test('the routes, their roles and bodies are in /openapi.json', async () => {
     'HEAD /api/experiments': 'viewer',
     'GET /api/experiments/:id': 'viewer',
     'HEAD /api/experiments/:id': 'viewer',
+    'GET /api/experiments/:id/results': 'viewer',
+    'HEAD /api/experiments/:id/results': 'viewer',
     'PUT /api/experiments/:id': 'editor',
     'POST /api/experiments/:id/decision': 'editor',
   });

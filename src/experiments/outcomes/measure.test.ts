@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { withSmallWarehouse } from '../../../test/support/small-warehouse.ts';
+import { segmentSql } from '../../compiler/dimensions.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import { analyzeExperiment, type ExperimentAnalysis } from '../analysis.ts';
+import { experimentResults, payingBase } from '../results.ts';
 import { outcomeDefinitions } from './definitions.ts';
 import {
   assignmentCounts,
   measureOutcomes,
+  measureOutcomesBySegment,
   measureSurvival,
   type SummedSpec,
   type SurvivalSpec,
@@ -228,6 +231,20 @@ async function computeAll(db: Engine) {
       outcomes: [spec({ kind: 'churned_within', days: 30 }), spec({ kind: 'time_to_churn', days: 60 })],
     }),
     unknown: await analyzeExperiment(db, { experimentId: 'e2', asOf: AS_OF }),
+    byPlan: await measureOutcomesBySegment(
+      db,
+      request,
+      ARMS,
+      [spec({ kind: 'mrr_after', days: 30, cuped: true }) as SummedSpec],
+      (params) => segmentSql('plan', params),
+    ),
+    base: await payingBase(db, AS_OF),
+    results: await experimentResults(db, {
+      experimentId: 'e1',
+      asOf: AS_OF,
+      outcomes: [spec({ kind: 'paying_day', days: 30 })],
+      segments: ['plan'],
+    }),
   };
 }
 before(async () => {
@@ -355,4 +372,69 @@ test('windows not closed for anyone, an empty arm and an unknown KPI: flags and 
   assert.deepEqual(unknown.flags, ['unknown_kpi', 'no_outcomes']);
   assert.match(unknown.messages.join(' '), /KPI 'not_a_kpi', which is not in the catalog/);
   assert.deepEqual(unknown.outcomes, []);
+});
+
+test('sums per segment: one query grouped by the breakdown, the whole split by hand', async () => {
+  // mrr_after:30 with CUPED by plan: growth is c4 alone (treatment); starter is c1, c2, c3 (c3 left out) in
+  // control and c5, c6 in treatment. The growth segment has no control unit: an arm of nothing.
+  const [growth, starter] = results.byPlan;
+  assert.deepEqual(
+    results.byPlan.map((b) => b.segment),
+    ['growth', 'starter'],
+  );
+  const arms = (b: typeof growth) => b?.outcomes[0]?.arms ?? [];
+  assertArm(
+    arms(growth)[0] as never,
+    { n: 0, excluded: 0, sums: [0, 0], products: [[0, 0], [0]] },
+    'growth control',
+  );
+  assertArm(
+    arms(growth)[1] as never,
+    { n: 1, excluded: 0, sums: [250, 200], products: [[62500, 50000], [40000]] },
+    'growth treatment',
+  );
+  assertArm(
+    arms(starter)[0] as never,
+    { n: 2, excluded: 1, sums: [50, 100], products: [[2500, 0], [10000]] },
+    'starter control',
+  );
+  assertArm(
+    arms(starter)[1] as never,
+    { n: 2, excluded: 0, sums: [0, 0], products: [[0, 0], [0]] },
+    'starter treatment',
+  );
+});
+
+test('the results beside the analysis: retention by day, segments and revenue per year, by hand', async () => {
+  const r = results.results;
+  // Paying at as_of (Apr 1): c2 50, c3 30, c4 250.
+  assert.deepEqual(results.base, { customers: 3, mrr: 330 });
+  // Retention: a day-N point needs day N over (d0 + N + 1 ≤ Apr 1): day 90 is not over for Jan 1's units.
+  assert.deepEqual(r.retention.days, [1, 7, 14, 30, 60]);
+  const day = (arm: number, n: number) => r.retention.arms[arm]?.points.find((p) => p.day === n);
+  // Day 7, as retained_day:7 above: control 3 of 3 active, treatment 1 of 3.
+  assert.deepEqual(day(0, 7)?.active, { units: 3, count: 3, share: 1 });
+  assert.deepEqual(day(1, 7)?.active, { units: 3, count: 1, share: 1 / 3 });
+  // Day 60: c3 (Mar 20) and c6 (Feb 1) have not reached it; paying then: c2 (control), c4 (treatment).
+  assert.deepEqual(day(0, 60)?.paying, { units: 2, count: 1, share: 0.5 });
+  assert.deepEqual(day(1, 60)?.paying, { units: 2, count: 1, share: 0.5 });
+  assert.match(r.retention.messages[0] ?? '', /^day 90, 180, 365: no unit has been followed that long yet/);
+  // Segments of paying_day:30 by plan, exploratory: starter control c1 0, c2 1; starter treatment c5 0, c6 0.
+  assert.equal(r.segments.exploratory, true);
+  const starter = r.segments.breakdowns[0]?.segments.find((s) => s.value === 'starter');
+  assert.deepEqual(
+    starter?.arms.map((a) => [a.n, a.value]),
+    [
+      [2, 0.5],
+      [2, 0],
+    ],
+  );
+  assert.equal(starter?.small, true);
+  // Revenue: paying on day 30 is 1/2 in control, 1/3 in treatment: −1/6 per customer (the lift −1/3 times
+  // the control's 1/2); × 3 customers × ARPA 110 × 12 = −660 a year.
+  const v = r.revenue;
+  assert.equal(v.arpa, 110);
+  close(v.arms[0]?.perUnit as number, -1 / 6, 'per unit');
+  close(v.arms[0]?.perYear as number, -660, 'per year');
+  assert.match(v.formula ?? '', /extra paying customers .* × ARPA × 12/);
 });
