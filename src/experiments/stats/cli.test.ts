@@ -6,26 +6,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { main } from '../../cli/main.ts';
+// A child process as a user runs it: capturing stdout in this process would also capture the test runner's
+// own report, so a failing test could read as passing.
+import { tenure } from '../../../test/support/cli.ts';
 import { namesNotSnakeCase } from '../../results/json-names.ts';
-
-/** `tenure ARGS` in this process (main() as the binary runs it), capturing what it prints. */
-async function tenure(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = process.stdout.write;
-  const stderr = process.stderr.write;
-  process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => err.push(String(chunk)) > 0) as typeof process.stderr.write;
-  try {
-    const status = await main(args);
-    return { status, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = stdout;
-    process.stderr.write = stderr;
-    process.exitCode = undefined;
-  }
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'tenure-experiment-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -60,7 +44,7 @@ test('experiment stats --json: CUPED means, each arm adjusted and unadjusted, sn
       },
     ],
   });
-  const run = await tenure('experiment', 'stats', '--input', file, '--json');
+  const run = tenure('experiment', 'stats', '--input', file, '--json');
   assert.equal(run.status, 0, run.stderr);
   const out = JSON.parse(run.stdout);
   assert.deepEqual(namesNotSnakeCase(out), []);
@@ -71,7 +55,7 @@ test('experiment stats --json: CUPED means, each arm adjusted and unadjusted, sn
   assert.ok(c.se > 0 && c.cuped.variance_reduction > 0);
   close(out.arms[1].value, 0.074, 1e-12);
   assert.ok(Math.abs(out.arms[1].adjusted_value - 0.074) > 0.001);
-  const text = await tenure('experiment', 'stats', '--input', file);
+  const text = tenure('experiment', 'stats', '--input', file);
   assert.equal(text.status, 0, text.stderr);
   assert.match(text.stdout, /CUPED θ = -0\.07321/);
   assert.match(text.stdout, /one vs zero/);
@@ -86,7 +70,7 @@ test('experiment stats --json: Bayesian chance to win and risk, first arm then t
       { name: 'b', n: 100, sum: 51, sum_squares: 51 },
     ],
   });
-  const run = await tenure('experiment', 'stats', '--input', file, '--json');
+  const run = tenure('experiment', 'stats', '--input', file, '--json');
   assert.equal(run.status, 0, run.stderr);
   const c = JSON.parse(run.stdout).comparisons[0];
   close(c.chance_to_win, 0.60918, 5e-6);
@@ -104,7 +88,7 @@ test('experiment stats: an arm with n = 0 or no variance is flagged, not NaN', a
       { name: 'empty', n: 0, sum: 0, sum_squares: 0 },
     ],
   });
-  const run = await tenure('experiment', 'stats', '--input', file, '--json');
+  const run = tenure('experiment', 'stats', '--input', file, '--json');
   assert.equal(run.status, 0, run.stderr);
   assert.doesNotMatch(run.stdout, /NaN|null,\s*null\]/);
   const out = JSON.parse(run.stdout);
@@ -112,7 +96,7 @@ test('experiment stats: an arm with n = 0 or no variance is flagged, not NaN', a
     out.comparisons.map((c: { flags: string[] }) => c.flags),
     [['zero_variance'], ['no_units']],
   );
-  const text = await tenure('experiment', 'stats', '--input', file);
+  const text = tenure('experiment', 'stats', '--input', file);
   assert.match(text.stdout, /'flat' has no variance/);
   assert.match(text.stdout, /'empty' has no units yet/);
 });
@@ -125,29 +109,29 @@ test('experiment stats: bad input names the field, exit 2, no stack', async () =
       { name: 'b', n: -1, sum: 1, sum_squares: 1 },
     ],
   });
-  const run = await tenure('experiment', 'stats', '--input', bad);
+  const run = tenure('experiment', 'stats', '--input', bad);
   assert.equal(run.status, 2);
   assert.match(run.stderr, /field arms\[0\]\.sum_squares/);
   assert.match(run.stderr, /arms\[1\]\.n/);
   noStack(run.stderr);
-  const notJson = await tenure('experiment', 'stats', '--input', write('x.json', '{"metric": '));
+  const notJson = tenure('experiment', 'stats', '--input', write('x.json', '{"metric": '));
   assert.equal(notJson.status, 2);
   assert.match(notJson.stderr, /is not JSON/);
   noStack(notJson.stderr);
-  const missing = await tenure('experiment', 'stats', '--input', join(dir, 'none.json'));
+  const missing = tenure('experiment', 'stats', '--input', join(dir, 'none.json'));
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /cannot read .*ENOENT/);
-  assert.equal((await tenure('experiment', 'stats')).status, 2);
+  assert.equal(tenure('experiment', 'stats').status, 2);
 });
 
 test('experiment srm and adjust', async () => {
-  const srm = await tenure('experiment', 'srm', '--counts', '1000,1200', '--weights', '0.5,0.5', '--json');
+  const srm = tenure('experiment', 'srm', '--counts', '1000,1200', '--weights', '0.5,0.5', '--json');
   assert.equal(srm.status, 0, srm.stderr);
   const out = JSON.parse(srm.stdout);
   close(out.chi_square, 200 / 11, 1e-12); // chisq.test: X-squared = 18.182, p-value = 2.008e-05
   close(out.p_value, 2.007865612426481e-5, 1e-12);
   assert.equal(out.mismatch, true);
-  const changed = await tenure(
+  const changed = tenure(
     'experiment',
     'srm',
     '--counts',
@@ -157,15 +141,15 @@ test('experiment srm and adjust', async () => {
     '--json',
   );
   assert.equal(JSON.parse(changed.stdout).weights_changed, true);
-  const adjust = await tenure('experiment', 'adjust', '--p', '0.01,0.04,0.03', '--method', 'holm', '--json');
+  const adjust = tenure('experiment', 'adjust', '--p', '0.01,0.04,0.03', '--method', 'holm', '--json');
   assert.equal(adjust.status, 0, adjust.stderr);
   assert.deepEqual(JSON.parse(adjust.stdout).adjusted_p_values, [0.03, 0.06, 0.06]); // p.adjust(…, "holm")
-  const badP = await tenure('experiment', 'adjust', '--p', '0.01,x', '--json');
+  const badP = tenure('experiment', 'adjust', '--p', '0.01,x', '--json');
   assert.equal(badP.status, 2);
   assert.match(badP.stderr, /--p \(item 2\) must be a number/);
   noStack(badP.stderr);
-  assert.equal((await tenure('experiment', 'adjust', '--p', '0.1', '--method', 'bonferroni')).status, 2);
-  assert.equal((await tenure('experiment', 'srm', '--counts', '1,2', '--weights', '1,1,1')).status, 2);
+  assert.equal(tenure('experiment', 'adjust', '--p', '0.1', '--method', 'bonferroni').status, 2);
+  assert.equal(tenure('experiment', 'srm', '--counts', '1,2', '--weights', '1,1,1').status, 2);
 });
 
 test('the real command line: `tenure experiment srm` from source', () => {
