@@ -103,7 +103,19 @@ const BRIDGE_NAMES: Record<string, string> = {
   churn_mrr: 'churned MRR',
   end_mrr: 'MRR at the end',
 };
-const PART_NAMES: Record<string, string> = { arpa: 'ARPA (MRR per paying account)' };
+const PART_NAMES: Record<string, string> = {
+  arpa: 'ARPA (MRR per paying account)',
+  nrr_12m: 'trailing 12 months',
+};
+
+/** The same instant a calendar year earlier (29 February falls on the 28th). */
+export function yearBefore(iso: string): string {
+  const t = new Date(iso);
+  const y = t.getUTCFullYear() - 1;
+  const lastDay = new Date(Date.UTC(y, t.getUTCMonth() + 1, 0)).getUTCDate();
+  const ms = t.getTime() - Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate());
+  return new Date(Date.UTC(y, t.getUTCMonth(), Math.min(t.getUTCDate(), lastDay)) + ms).toISOString();
+}
 
 function contributionOf(result: string): RowContribution {
   const found = RESULTS[result];
@@ -157,7 +169,9 @@ function rowsSql(c: RowContribution, req: RowsRequest, period: Period, params: S
     ...(c.referredOnly ? [REFERRED_SQL] : []),
   ];
   const order = ORDER[req.sort ?? 'contribution'];
-  const ctes = customerMrrCtes([period], params);
+  // A result over the trailing year compares MRR a year before the period's end with MRR at its end.
+  const span = c.year ? { start: yearBefore(period.end), end: period.end } : period;
+  const ctes = customerMrrCtes([span], params);
   return `WITH ${ctes}${c.downgrades ? `,\n  ${DOWNGRADED_CTES}` : ''},
   parts AS (
     SELECT m.customer_id, m.s, m.e, m.first_paid_at, ${MOVEMENT_SQL} AS movement,

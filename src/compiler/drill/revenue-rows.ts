@@ -16,6 +16,8 @@ export interface RowContribution {
   readonly referredOnly?: boolean;
   /** Reads `g`, the customers who downgraded (MRR lowered but not to 0) during the period. */
   readonly downgrades?: boolean;
+  /** `s` is MRR a calendar year before the period's end instead of at its start (the trailing 12 months). */
+  readonly year?: boolean;
 }
 
 const when = (condition: string, then: string) => `CASE WHEN ${condition} THEN ${then} ELSE 0 END`;
@@ -68,6 +70,8 @@ export const KPI_ROWS: Readonly<Record<string, RowContribution>> = {
   net_revenue_churn: ofStartMrr(when(PAYING_AT_START, 'm.s - m.e')),
   // Start + expansion − contraction − churn: what those customers pay at the end.
   net_revenue_retention: ofStartMrr(when(PAYING_AT_START, 'm.e')),
+  // Over the customers paying a year before the period's end: their MRR at its end over their MRR then.
+  'net_revenue_retention.nrr_12m': { ...ofStartMrr(when(PAYING_AT_START, 'm.e')), year: true },
   expansion_revenue: amount(EXPANDED, 'm.e - m.s'),
   expansion_revenue_growth_rate: ofStartMrr(when(EXPANDED, 'm.e - m.s')),
   customer_downgrade_rate: share(`${PAYING_AT_START} AND g.customer_id IS NOT NULL`, PAYING_AT_START, {

@@ -90,7 +90,7 @@ export const HEADLINE: readonly HeadlineSpec[] = [
     unit: 'rate',
     higherIsBetter: true,
     means: 'the same, over customers paying a year earlier',
-    drill: { result: 'net_revenue_retention', side: 'denominator' },
+    drill: { result: 'net_revenue_retention.nrr_12m', side: 'denominator' },
     read: value('net_revenue_retention.nrr_12m'),
   },
   {
