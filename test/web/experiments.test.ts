@@ -111,7 +111,7 @@ if (chromiumAvailable('the Experiments page in Chromium')) {
     // The sentence leads with the primary effect and its interval.
     assert.match(
       headline(r, money),
-      /^Treatment (lowered|raised) churn within 90 days by [\d.]+% \(95% always-valid CI -?[\d.]+% to -?[\d.]+%\)(, an interval that includes no change)?; sample ratio OK/,
+      /^Treatment (lowered|raised) churn within 90 days by [\d.]+% \(95% always-valid CI -?[\d.]+% to -?[\d.]+%(, which includes no change)?\), from [\d.]+% to [\d.]+%; sample ratio OK/,
     );
     const cards = await page
       .locator('[data-testid="experiment-summary"] .card')

@@ -384,6 +384,8 @@ export interface HeadlineEffect {
   difference: 'relative' | 'absolute';
   unit: string;
   level: string;
+  /** The control's and the arm's own values (a share, money; RMST days), for "from … to …". */
+  values: [number | null, number | null];
 }
 
 export function headlineEffect(r: Results): HeadlineEffect | null {
@@ -399,6 +401,7 @@ export function headlineEffect(r: Results): HeadlineEffect | null {
       difference: o.stats.difference,
       unit: outcomeUnit(o),
       level: levelText(o.stats.alpha, o.stats.method),
+      values: [o.stats.arms[0]?.value ?? null, o.stats.arms.find((a) => a.name === c.arm)?.value ?? null],
     };
   }
   const d = o.survival?.rmst[0];
@@ -410,6 +413,10 @@ export function headlineEffect(r: Results): HeadlineEffect | null {
     difference: 'absolute',
     unit: 'days',
     level: levelText(r.plan.alpha, 'fixed_horizon'),
+    values: [
+      o.survival?.arms[0]?.rmst?.rmst ?? null,
+      o.survival?.arms.find((a) => a.name === d.arm)?.rmst?.rmst ?? null,
+    ],
   };
 }
 
@@ -426,9 +433,10 @@ export function headlineIntervalText(r: Results, money: FormatOptions = {}): str
 }
 
 /**
- * The page's first sentence: what the treatment did to the primary outcome with its interval, the sample
- * ratio, and the customers still in their window. "Treatment lowered churn within 90 days by 75.9% (95%
- * always-valid CI 13.0% to 138.8%); sample ratio OK (p = 0.700); 12 customers still in their window."
+ * The page's first sentence: what the treatment did to the primary outcome with its interval and the arms'
+ * values, the sample ratio, and the customers still in their window. "Treatment lowered churn within 90 days
+ * by 75.9% (95% always-valid CI 13.0% to 138.8%), from 3.8% to 0.9%; sample ratio OK (p = 0.7003); 12
+ * customers still in their window."
  */
 export function headline(r: Results, money: FormatOptions = {}): string {
   const o = primaryOf(r);
@@ -445,12 +453,17 @@ export function headline(r: Results, money: FormatOptions = {}): string {
     const verb = h.effect === 0 ? 'did not move' : down ? 'lowered' : 'raised';
     // The interval of the move named: a reduction's ends are reductions too.
     const ci = h.ci ? (down ? [-h.ci[1], -h.ci[0]] : h.ci) : null;
+    const unsure = h.ci && h.ci[0] <= 0 && h.ci[1] >= 0 ? ', which includes no change' : '';
     const interval = ci
-      ? ` (${h.level} ${size(ci[0] as number, h.difference, h.unit, money)} to ${size(ci[1] as number, h.difference, h.unit, money)})`
+      ? ` (${h.level} ${size(ci[0] as number, h.difference, h.unit, money)} to ${size(ci[1] as number, h.difference, h.unit, money)}${unsure})`
       : '';
     const by = h.effect === 0 ? '' : ` by ${size(Math.abs(h.effect), h.difference, h.unit, money)}`;
-    const unsure = h.ci && h.ci[0] <= 0 && h.ci[1] >= 0 ? ', an interval that includes no change' : '';
-    parts.push(`${capitalised(h.arm)} ${verb} ${label}${by}${interval}${unsure}`);
+    const [from, to] = h.values;
+    const values =
+      from === null || to === null
+        ? ''
+        : `, from ${formatValue(from, h.unit, money)} to ${formatValue(to, h.unit, money)}`;
+    parts.push(`${capitalised(h.arm)} ${verb} ${label}${by}${interval}${values}`);
   }
   parts.push(srm);
   if (o.maturity.excluded > 0)

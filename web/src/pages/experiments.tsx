@@ -120,11 +120,19 @@ function Registry() {
               <thead>
                 <tr>
                   <th scope="col">experiment</th>
-                  <th scope="col">owner</th>
-                  <th scope="col">status</th>
-                  <th scope="col">registered after start</th>
+                  <th scope="col" class="words">
+                    owner
+                  </th>
+                  <th scope="col" class="words">
+                    status
+                  </th>
+                  <th scope="col" class="words">
+                    registered after start
+                  </th>
                   <th scope="col">amendments</th>
-                  <th scope="col">decision</th>
+                  <th scope="col" class="words">
+                    decision
+                  </th>
                 </tr>
               </thead>
               <tbody>
