@@ -6,6 +6,7 @@
 // Screenshots at 1440 and 390 px go to test-results/.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -30,6 +31,14 @@ interface ResultRow {
   numerator: number | null;
   flags: string[];
 }
+
+/** axe-core, run as every-page.test.ts runs it (its source evaluated: the page's CSP refuses inline scripts). */
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const AXE_RUN = `axe.run(document, {
+  runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+  resultTypes: ['violations'],
+}).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  .map((v) => v.id + ': ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')))`;
 
 /** Saves test-results/dashboard-NAME-WIDTH.png at 1440 and 390 px wide. */
 async function shots(page: Page, name: string): Promise<void> {
@@ -163,6 +172,9 @@ if (chromiumAvailable('the overview, drill-down and controls in Chromium')) {
       rows.rows.map((r) => r.customer_id),
     );
     assert.ok(shown.every((r) => r[4] === 'churn'));
+    // The drill-down is not in the navigation, so every-page.test.ts does not reach it: axe here.
+    await page.evaluate(AXE);
+    assert.deepEqual(await page.evaluate(AXE_RUN), []);
     await shots(page, 'drill');
 
     // The CSV download is every row of the list, as the JSON gives them.
