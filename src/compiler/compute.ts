@@ -3,7 +3,7 @@
 // order asked for.
 import { CATALOG, type Catalog, getDefinition } from '../catalog/catalog.ts';
 import { TenureError } from '../errors/tenure-error.ts';
-import type { KpiResult } from '../results/kpi-result.ts';
+import { type KpiResult, observedOnly } from '../results/kpi-result.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { dataAsOf } from './as-of.ts';
 import { checkBreakdown } from './dimensions.ts';
@@ -155,10 +155,12 @@ export async function computeKpis(
     }
     return out;
   });
-  const shown =
+  const kept =
     filters.length === 0
       ? results
       : keepFiltered(results, filters, { by: req.by, kpis: ids, periods, asOf, minSample });
+  // A period that begins after the data's end is no data for every KPI, whatever its family made of it.
+  const shown = kept.map((r) => observedOnly(r, asOf, minSample));
   const order = new Map(ids.map((id, i) => [id, i]));
   const rank = (kpi: string) => order.get(kpi.split('.')[0] ?? kpi) ?? ids.length;
   return shown.sort(

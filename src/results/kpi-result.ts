@@ -63,9 +63,27 @@ export function amountResult(ctx: ResultContext, value: number, n: number): KpiR
   };
 }
 
-/** Nothing to compute from: the table the KPI reads is missing or empty. */
+/**
+ * Nothing to compute from: the table the KPI reads is missing or empty, or the period begins after the data.
+ * A period ending after as_of keeps `incomplete_period` too, so that "the latest complete period" never
+ * lands on one the data has not reached.
+ */
 export function noDataResult(ctx: ResultContext): KpiResult {
-  return { ...pick(ctx), value: null, numerator: null, denominator: null, n: 0, flags: ['no_data'] };
+  const flags: Flag[] = ctx.period_end > ctx.asOf ? ['incomplete_period', 'no_data'] : ['no_data'];
+  return { ...pick(ctx), value: null, numerator: null, denominator: null, n: 0, flags };
+}
+
+/**
+ * Whether a period begins after the data's end (as_of, the latest observed moment): nothing in it is
+ * observed, so every value of it (sub-results, features, segments alike) is no data, never a zero carried
+ * forward or a share of nothing. A period that holds as_of keeps its value, flagged `incomplete_period`.
+ */
+export const beginsAfterTheData = (period_start: string, asOf: string): boolean =>
+  Date.parse(period_start) > Date.parse(asOf);
+
+/** The result, or no data when its period begins after the data's end (the one rule, for every KPI). */
+export function observedOnly(r: KpiResult, asOf: string, minSample: number): KpiResult {
+  return beginsAfterTheData(r.period_start, asOf) ? noDataResult({ ...r, asOf, minSample }) : r;
 }
 
 function pick(ctx: ResultContext) {

@@ -4,6 +4,7 @@
 // revenue churn, logo churn) and the MRR bridge (new, expansion and churned MRR, paying customers). Pure,
 // so the browser tests compute the very strings the cards must show.
 import { type Grain, periodStart } from '../../../src/compiler/periods.ts';
+import type { TargetCheck } from '../goals-types.ts';
 import { yearAgoStart } from '../presets.ts';
 
 /** A KPI result row as the API gives it (the fields the headline reads). */
@@ -219,4 +220,17 @@ export function headlineValues(
       lastYear: latest === undefined ? null : read(spec, yearAgoStart(latest, range.grain)),
       series: inRange.map((s) => read(spec, s)),
     }));
+}
+
+/** The whole-company target of `kpi` set at `grain` (none under a filter: it judges everyone). */
+export function targetAt(
+  checks: readonly TargetCheck[],
+  kpi: string | undefined,
+  grain: string,
+  filtered: boolean,
+): TargetCheck | undefined {
+  if (kpi === undefined || filtered) return undefined;
+  return checks.find(
+    (c) => c.target.kpi === kpi && c.target.segment === undefined && c.target.grain === grain,
+  );
 }

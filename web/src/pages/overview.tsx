@@ -18,23 +18,10 @@ import type { Range } from '../range.ts';
 import { navigate, onLink, withParams } from '../router.ts';
 import { parseFilters } from '../segment-filter.ts';
 import { useApi } from '../use-api.ts';
-import { type BridgeRow, type HeadlineValue, headlinePaths, headlineValues } from './headline.ts';
+import { type BridgeRow, type HeadlineValue, headlinePaths, headlineValues, targetAt } from './headline.ts';
 import { latestComplete } from './series.ts';
 
 const KINDS = ['all', 'leading', 'lagging'] as const;
-
-/** The whole-company target of `kpi` set at `grain` (none under a filter: it judges everyone). */
-export function targetAt(
-  checks: readonly TargetCheck[],
-  kpi: string | undefined,
-  grain: string,
-  filtered: boolean,
-): TargetCheck | undefined {
-  if (kpi === undefined || filtered) return undefined;
-  return checks.find(
-    (c) => c.target.kpi === kpi && c.target.segment === undefined && c.target.grain === grain,
-  );
-}
 
 /** The drill-down's URL for a result in one period (and the page's filter). */
 export function drillHref(
