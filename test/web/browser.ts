@@ -2,7 +2,7 @@
 // current source, pages opened and waited for, the API's JSON, table text and screenshots.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -26,21 +26,48 @@ export function chromiumAvailable(what: string): boolean {
   return false;
 }
 
-/** Builds the dashboard from the current source, and starts the browser. */
+/**
+ * Builds the dashboard from the current source once per test run, and starts the browser. The browser test
+ * files run in parallel, each its own process under the one `node --test` process: a build empties
+ * dist/web before writing it, so a second build while another file's pages load would leave them without
+ * their scripts. The first file to get the lock builds and stamps dist/web with the run (the parent's pid);
+ * the others wait for the lock and find the stamp.
+ */
 export async function launch(): Promise<Browser> {
-  const build = spawnSync(
-    process.execPath,
-    [
-      join(root, 'node_modules/vite/bin/vite.js'),
-      'build',
-      '--config',
-      'web/vite.config.ts',
-      '--logLevel',
-      'error',
-    ],
-    { cwd: root, encoding: 'utf8' },
-  );
-  assert.equal(build.status, 0, build.stderr);
+  const stamp = join(root, 'dist', 'web', '.built-for-run');
+  const run = String(process.ppid);
+  const lock = join(root, 'dist', '.web-build-lock');
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  for (let waited = 0; ; waited += 200) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock older than the longest build is left by a process that died: take it over.
+      if (waited > 120_000) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== run) {
+      const build = spawnSync(
+        process.execPath,
+        [
+          join(root, 'node_modules/vite/bin/vite.js'),
+          'build',
+          '--config',
+          'web/vite.config.ts',
+          '--logLevel',
+          'error',
+        ],
+        { cwd: root, encoding: 'utf8' },
+      );
+      assert.equal(build.status, 0, build.stderr);
+      writeFileSync(stamp, run);
+    }
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
   mkdirSync(SHOTS, { recursive: true });
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
