@@ -135,8 +135,7 @@ function useScrollableTables(): void {
       frame = requestAnimationFrame(() => {
         for (const box of main.querySelectorAll<HTMLElement>('table, .scroll, pre')) {
           if (box.matches('.scroll table')) continue;
-          const scrolls =
-            box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
+          const scrolls = box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
           if (scrolls && !box.hasAttribute('tabindex')) {
             box.setAttribute('tabindex', '0');
             box.dataset.scrolls = 'true';
