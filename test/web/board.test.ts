@@ -298,4 +298,25 @@ if (chromiumAvailable('the overview, drill-down and controls in Chromium')) {
     for (const c of Object.values(TARGET_COLORS))
       assert.ok(!(SEGMENT_COLORS as readonly string[]).includes(c));
   });
+
+  test('a cohort cell opens its customers: as many as the cell counts', async () => {
+    const page = await open('/cohorts', '[data-testid="heatmap"]');
+    type Cohort = { cohort_start: string; cells: { age: number; customers: number }[] };
+    const { rows } = await api<{ rows: { cohorts: Cohort[] } }>(
+      `/api/views/paying-cohorts?${q({ from: range.from, to: range.to, grain: 'month' })}`,
+    );
+    const first = rows.cohorts[0] as Cohort;
+    const cell = first.cells.find((c) => c.age === 1);
+    assert.ok(cell, 'the first cohort reached age 1');
+    await page.locator('[data-testid="heatmap"] tbody tr:first-child td:nth-child(4) a').click();
+    await page.waitForURL(/result=paying_cohorts.retention/);
+    await page.locator('[data-testid="drill-total"]').waitFor();
+    assert.equal(await page.textContent('[data-testid="drill-total"]'), formatNumber(cell.customers));
+    const url = new URL(page.url());
+    assert.equal(url.searchParams.get('age'), '1');
+    assert.equal(url.searchParams.get('period'), first.cohort_start.slice(0, 10));
+    const drill = await api<{ total: number; denominator: number }>(`/api/explain/rows?${url.searchParams}`);
+    assert.equal(drill.total, cell.customers);
+    await page.close();
+  });
 }

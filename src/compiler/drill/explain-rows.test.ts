@@ -6,6 +6,7 @@ import { TenureError } from '../../errors/tenure-error.ts';
 import { computeRevenueKpis } from '../kpis/revenue.ts';
 import { periodsBetween } from '../periods.ts';
 import { mrrBridge } from '../views/mrr-bridge.ts';
+import { payingCohorts } from '../views/paying-cohorts.ts';
 import { DRILLABLE, explainRows, type RowsRequest, wholeMonths } from './explain-rows.ts';
 import { KPI_ROWS } from './revenue-rows.ts';
 
@@ -195,4 +196,64 @@ test('the bridge of one plan balances and equals the sum of its customers', asyn
     await assert.rejects(mrrBridge(db, march, [{ by: 'planet', value: 'x' }]), /planet/);
     return null;
   });
+});
+
+test('a cell of the cohorts of first payments: its members, paying or not at the end of its age', async () => {
+  // January's cohort: b (first paid Jan 5, 200), a (Jan 10, 100), d (Jan 20, 80).
+  const out = await withSmallWarehouse(DATA, async (db) => {
+    const cell = (result: string, age: number, side: 'numerator' | 'denominator' = 'numerator') =>
+      explainRows(db, ask(result, '2024-01-15', { age, side }));
+    const view = await payingCohorts(db, {
+      from: '2024-01-01',
+      to: '2024-03-31',
+      grain: 'month',
+      asOf: '2024-04-01T01:00:00.000Z',
+    });
+    return {
+      age0: await cell('paying_cohorts.retention', 0),
+      age1: await cell('paying_cohorts.retention', 1),
+      age2: await cell('paying_cohorts.retention', 2),
+      members: await cell('paying_cohorts.retention', 2, 'denominator'),
+      revenue1: await cell('paying_cohorts.revenue_retention', 1),
+      view: view.cohorts.find((c) => c.cohort_start.startsWith('2024-01')),
+      tooOld: await explainRows(db, ask('paying_cohorts.retention', '2024-01-15', { age: 3 })).catch(
+        (e: TenureError) => e.where.field,
+      ),
+    };
+  });
+  // Age 0: all three (they paid in January), though d stopped in January.
+  assert.deepEqual(listed(out.age0.rows), [
+    ['a', 1],
+    ['b', 1],
+    ['d', 1],
+  ]);
+  // Age 1 (March 1): a still pays 150 (its cancellation is effective then), b 120; d does not.
+  assert.deepEqual(listed(out.age1.rows), [
+    ['a', 1],
+    ['b', 1],
+  ]);
+  // Age 2 (April 1): b 120 and d, back at 90 in March.
+  assert.deepEqual(listed(out.age2.rows), [
+    ['b', 1],
+    ['d', 1],
+  ]);
+  assert.deepEqual(
+    out.members.rows.map((r) => [r.customer_id, r.movement]),
+    [
+      ['a', 'stopped paying'],
+      ['b', 'paying'],
+      ['d', 'paying'],
+    ],
+  );
+  // Revenue at age 1: (150 + 120) over starting MRR 100 + 200 + 80.
+  assert.deepEqual([out.revenue1.numerator, out.revenue1.denominator], [270, 380]);
+  // The same numbers as the cohort view's cells.
+  const cells = out.view?.cells ?? [];
+  assert.deepEqual(
+    [out.age0, out.age1, out.age2].map((a) => a.numerator),
+    cells.slice(0, 3).map((c) => c.customers),
+  );
+  assert.equal(out.revenue1.numerator, cells[1]?.mrr);
+  assert.equal(out.revenue1.denominator, out.view?.starting_mrr);
+  assert.equal(out.tooOld, 'age');
 });

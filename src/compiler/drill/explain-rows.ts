@@ -13,12 +13,15 @@ import { ATTRIBUTE_PREFIX, DIMENSIONS, REFERRED_SQL, segmentSql } from '../dimen
 import { checkFilters, type SegmentFilter } from '../filters.ts';
 import { type Grain, nextPeriodStart, type Period, parseDay, periodStart } from '../periods.ts';
 import { customerMrrCtes } from '../rollups/customer-mrr.ts';
+import { checkCohortGrain } from '../views/cohort-periods.ts';
 import {
   BRIDGE_ROWS,
+  COHORT_ROWS,
   DOWNGRADED_CTES,
   KPI_ROWS,
   MOVEMENT_SQL,
   type RowContribution,
+  STARTING_MRR_CTE,
 } from './revenue-rows.ts';
 
 export const SIDES = ['numerator', 'denominator'] as const;
@@ -39,6 +42,8 @@ export interface RowsRequest {
   /** Only the customers in every one of these segments (plan:pro…), as a KPI series filters. */
   readonly filters?: readonly SegmentFilter[];
   readonly sort?: RowSort;
+  /** A cohort cell's age: periods of `grain` after the cohort's (`period`). */
+  readonly age?: number;
   readonly limit: number;
   readonly offset: number;
   readonly catalog: Catalog;
@@ -74,6 +79,9 @@ export interface RowsAnswer {
   as_of: string;
   /** The period ends after the data does: the numbers may still move. */
   incomplete: boolean;
+  /** A cohort cell's age (null for other results); its customers' MRR is read at `cell_end`. */
+  age: number | null;
+  cell_end: string | null;
   filter: SegmentFilter[];
   /** The result's value from these rows: numerator / denominator, or the numerator of an amount. */
   value: number | null;
@@ -89,7 +97,7 @@ export interface RowsAnswer {
   rows: CustomerRow[];
 }
 
-const RESULTS: Readonly<Record<string, RowContribution>> = { ...KPI_ROWS, ...BRIDGE_ROWS };
+const RESULTS: Readonly<Record<string, RowContribution>> = { ...KPI_ROWS, ...BRIDGE_ROWS, ...COHORT_ROWS };
 
 /** Every result whose rows can be listed. */
 export const DRILLABLE: readonly string[] = Object.keys(RESULTS);
@@ -106,6 +114,10 @@ const BRIDGE_NAMES: Record<string, string> = {
 const PART_NAMES: Record<string, string> = {
   arpa: 'ARPA (MRR per paying account)',
   nrr_12m: 'trailing 12 months',
+};
+const COHORT_NAMES: Record<string, string> = {
+  retention: 'cohort logo retention',
+  revenue_retention: 'cohort revenue retention',
 };
 
 /** The same instant a calendar year earlier (29 February falls on the 28th). */
@@ -130,6 +142,7 @@ function contributionOf(result: string): RowContribution {
 function nameOf(result: string, catalog: Catalog): string {
   const [head = result, part] = result.split('.');
   if (head === 'mrr_bridge') return `MRR bridge: ${BRIDGE_NAMES[part ?? ''] ?? part}`;
+  if (head === 'paying_cohorts') return `Paying cohorts: ${COHORT_NAMES[part ?? ''] ?? part}`;
   const kpi = getDefinition(head, catalog).name;
   return part === undefined ? kpi : `${kpi}: ${PART_NAMES[part] ?? part}`;
 }
@@ -163,21 +176,45 @@ const ORDER: Record<RowSort, (t: string, contribution: string) => string> = {
   customer_id: (t) => `${t}.customer_id`,
 };
 
-function rowsSql(c: RowContribution, req: RowsRequest, period: Period, params: SqlParams): string {
+/** A cohort member at its cell's end: still paying, or not. */
+const COHORT_MOVEMENT = `CASE WHEN m.e > 0 THEN 'paying' ELSE 'stopped paying' END`;
+
+/** The instants customer_mrr spans: the period, the year to its end, or a cohort to its cell's end. */
+function spanOf(c: RowContribution, period: Period, cellEnd: string | null): Period {
+  if (c.year) return { start: yearBefore(period.end), end: period.end };
+  if (c.cohort && cellEnd) return { start: period.start, end: cellEnd };
+  return period;
+}
+
+function rowsSql(
+  c: RowContribution,
+  req: RowsRequest,
+  period: Period,
+  cellEnd: string | null,
+  params: SqlParams,
+): string {
+  const ts = (iso: string) => `CAST(${params.bind(iso)} AS TIMESTAMPTZ)`;
   const where = [
     ...(req.filters ?? []).map((f) => `${segmentSql(f.by, params)} = ${params.bind(f.value)}`),
     ...(c.referredOnly ? [REFERRED_SQL] : []),
+    // A cohort's members first paid in its period.
+    ...(c.cohort ? [`m.first_paid_at >= ${ts(period.start)} AND m.first_paid_at < ${ts(period.end)}`] : []),
   ];
   const order = ORDER[req.sort ?? 'contribution'];
-  // A result over the trailing year compares MRR a year before the period's end with MRR at its end.
-  const span = c.year ? { start: yearBefore(period.end), end: period.end } : period;
-  const ctes = customerMrrCtes([span], params);
-  return `WITH ${ctes}${c.downgrades ? `,\n  ${DOWNGRADED_CTES}` : ''},
+  const ctes = customerMrrCtes([spanOf(c, period, cellEnd)], params);
+  // At age 0 every member of a cohort is retained: they paid in its period.
+  const numerator = c.cohort === 'logo' && req.age === 0 ? '1' : c.numerator;
+  const extra = [
+    ...(c.downgrades ? [DOWNGRADED_CTES] : []),
+    ...(c.cohort === 'revenue' ? [STARTING_MRR_CTE] : []),
+  ];
+  return `WITH ${ctes}${extra.map((x) => `,\n  ${x}`).join('')},
   parts AS (
-    SELECT m.customer_id, m.s, m.e, m.first_paid_at, ${MOVEMENT_SQL} AS movement,
-      ${c.numerator} AS numerator_part, ${c.denominator ?? '0'} AS denominator_part
+    SELECT m.customer_id, m.s, m.e, m.first_paid_at, ${c.cohort ? COHORT_MOVEMENT : MOVEMENT_SQL} AS movement,
+      ${numerator} AS numerator_part, ${c.denominator ?? '0'} AS denominator_part
     FROM customer_mrr m JOIN customers cu ON cu.customer_id = m.customer_id
     ${c.downgrades ? 'LEFT JOIN downgraded g ON g.customer_id = m.customer_id' : ''}
+    ${c.cohort === 'revenue' ? 'JOIN starting fm ON fm.customer_id = m.customer_id' : ''}
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}),
   totals AS (
     SELECT count(CASE WHEN numerator_part <> 0 THEN 1 END) AS numerator_rows,
@@ -235,6 +272,23 @@ function checkPaging(req: RowsRequest): void {
     throw badInput(`offset must be a whole number from 0, not ${req.offset}`, { field: 'offset' });
 }
 
+/** The end of a cohort cell's age: `age` periods after the cohort's; refused before the data reaches it. */
+function cellEndOf(req: RowsRequest, period: Period, asOf: string): string {
+  checkCohortGrain(req.grain);
+  const age = req.age;
+  if (age === undefined || !Number.isInteger(age) || age < 0 || age > 600)
+    throw badInput('a cohort cell needs its age: a whole number of periods from 0 to 600', { field: 'age' });
+  let end = new Date(period.end);
+  for (let i = 0; i < age; i++) end = nextPeriodStart(end, req.grain);
+  if (end.toISOString() > asOf)
+    throw badInput(
+      `the cohort of ${period.start.slice(0, 10)} has not reached age ${age} by the data's end (${asOf})`,
+      { field: 'age' },
+      'choose a younger age: a cell is shown once its period is over',
+    );
+  return end.toISOString();
+}
+
 export async function explainRows(engine: Engine, req: RowsRequest): Promise<RowsAnswer> {
   const c = contributionOf(req.result);
   const name = nameOf(req.result, req.catalog);
@@ -255,8 +309,9 @@ export async function explainRows(engine: Engine, req: RowsRequest): Promise<Row
       { field: 'period' },
       'choose a period up to the data’s end',
     );
+  const cellEnd = c.cohort ? cellEndOf(req, period, asOf) : null;
   const params = new SqlParams(engine.dialect);
-  const rows = await engine.query(rowsSql(c, req, period, params), params.values);
+  const rows = await engine.query(rowsSql(c, req, period, cellEnd, params), params.values);
   const head = rows[0] ?? {};
   const numerator = Number(head.numerator ?? 0);
   const denominator = c.denominator === null ? null : Number(head.denominator ?? 0);
@@ -273,7 +328,9 @@ export async function explainRows(engine: Engine, req: RowsRequest): Promise<Row
     period_start: period.start,
     period_end: period.end,
     as_of: asOf,
-    incomplete: period.end > asOf,
+    incomplete: (cellEnd ?? period.end) > asOf,
+    age: c.cohort ? (req.age ?? 0) : null,
+    cell_end: cellEnd,
     filter: [...filters],
     value: denominator === null ? numerator : denominator === 0 ? null : numerator / denominator,
     numerator,

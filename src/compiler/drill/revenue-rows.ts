@@ -18,6 +18,11 @@ export interface RowContribution {
   readonly downgrades?: boolean;
   /** `s` is MRR a calendar year before the period's end instead of at its start (the trailing 12 months). */
   readonly year?: boolean;
+  /**
+   * A cell of the cohorts of first payments: only the cohort's members (first paid in the period), `e` their
+   * MRR at the end of the cell's age and `fm.starting_mrr` their MRR at their first payment.
+   */
+  readonly cohort?: 'logo' | 'revenue';
 }
 
 const when = (condition: string, then: string) => `CASE WHEN ${condition} THEN ${then} ELSE 0 END`;
@@ -91,6 +96,28 @@ export const BRIDGE_ROWS: Readonly<Record<string, RowContribution>> = {
   'mrr_bridge.churn_mrr': amount(CHURNED, 'm.s'),
   'mrr_bridge.end_mrr': amount(PAYING_AT_END, 'm.e'),
 };
+
+/**
+ * A cell of the cohorts of first payments (views/paying-cohorts.ts): logo retention counts the members paying
+ * at the end of the cell's age (at age 0 all of them, explainRows' rule), revenue retention sums their MRR
+ * then over their MRR at their first payment.
+ */
+export const COHORT_ROWS: Readonly<Record<string, RowContribution>> = {
+  'paying_cohorts.retention': { ...share(PAYING_AT_END, 'TRUE'), cohort: 'logo' },
+  'paying_cohorts.revenue_retention': {
+    numerator: 'm.e',
+    denominator: 'fm.starting_mrr',
+    numeratorUnit: 'currency',
+    denominatorUnit: 'currency',
+    cohort: 'revenue',
+  },
+};
+
+/** Each customer's MRR at its first payment (the largest change at that instant), as the cohorts take it. */
+export const STARTING_MRR_CTE = `starting AS (
+    SELECT s.customer_id, max(s.mrr) AS starting_mrr FROM subscription_changes s
+    JOIN first_paid f ON f.customer_id = s.customer_id AND s.effective_at = f.first_paid_at
+    GROUP BY s.customer_id)`;
 
 /**
  * A customer's movement over the period, named as the bridge names it (flat: paying the same, or not

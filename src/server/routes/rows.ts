@@ -29,6 +29,7 @@ interface RowsQuery {
   period?: string;
   filter?: string;
   sort: RowSort;
+  age?: number;
   limit: number;
   offset: number;
   format: Format;
@@ -43,7 +44,7 @@ const rowsQuery = {
       type: 'string',
       maxLength: 130,
       pattern: '^[a-z][a-z0-9_]{0,63}(\\.[a-z][a-z0-9_]{0,63})?$',
-      description: `a KPI id, a sub-result (mrr.arpa) or a bar of the MRR bridge (mrr_bridge.churn_mrr); listed now: ${DRILLABLE.join(', ')}`,
+      description: `a KPI id, a sub-result (mrr.arpa), a bar of the MRR bridge (mrr_bridge.churn_mrr) or a cell of the cohorts of first payments (paying_cohorts.retention with period and age); listed now: ${DRILLABLE.join(', ')}`,
     },
     side: { type: 'string', enum: [...SIDES], default: 'numerator', description: 'whose rows to list' },
     grain,
@@ -54,6 +55,12 @@ const rowsQuery = {
       enum: [...ROW_SORTS],
       default: 'contribution',
       description: 'the order of the rows',
+    },
+    age: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 600,
+      description: "a cohort cell's age (paying_cohorts.*): periods after the cohort's",
     },
     limit: { type: 'integer', minimum: 1, maximum: MAX_ROWS, default: 100, description: 'rows to list' },
     offset: { type: 'integer', minimum: 0, maximum: 10_000_000, default: 0, description: 'rows to skip' },
@@ -126,13 +133,15 @@ export function rowsRoutes(app: FastifyInstance, ctx: ServerContext): void {
           period: q.period,
           filters: parseFilter(q.filter),
           sort: q.sort,
+          age: q.age,
           limit: q.limit,
           offset: q.offset,
           catalog: ctx.catalog.definitions,
         }),
       );
-      const risk =
-        value.rows.length === 0 ? { scores: new Map(), note: null } : await riskAt(ctx, value.period_start);
+      // Scored at the period's start (a cohort cell: at its end, for the members still paying then).
+      const scoredAt = value.cell_end ?? value.period_start;
+      const risk = value.rows.length === 0 ? { scores: new Map(), note: null } : await riskAt(ctx, scoredAt);
       const rows: ListedRow[] = value.rows.map((r) => ({
         ...r,
         churn_risk: risk.scores.get(r.customer_id) ?? null,
@@ -142,7 +151,7 @@ export function rowsRoutes(app: FastifyInstance, ctx: ServerContext): void {
         return {
           ...value,
           rows,
-          risk: { horizon_days: DEFAULT_HORIZON_DAYS, scored_at: value.period_start, note: risk.note },
+          risk: { horizon_days: DEFAULT_HORIZON_DAYS, scored_at: scoredAt, note: risk.note },
         };
       return sendCsv(reply, `${q.result}-${value.period_start.slice(0, 10)}-${q.side}`, {
         columns: COLUMNS,

@@ -9,6 +9,7 @@ export interface PayingCohorts {
   grain: string;
   cohorts: {
     cohort: string;
+    cohort_start: string;
     segment: string;
     size: number;
     starting_mrr: number;
@@ -55,7 +56,8 @@ export interface ActivationCohorts {
 export interface HeatRow {
   label: string;
   size: string;
-  cells: ({ text: string; shade: number } | null)[];
+  /** A cell's text and shade, and where its customers are listed (the drill-down), when they can be. */
+  cells: ({ text: string; shade: number; href?: string } | null)[];
 }
 
 /** The view in the URL; links from before `view` existed (type=activation, measure=revenue) still work. */
@@ -98,7 +100,15 @@ export function payingRows(
     size: revenue ? formatValue(c.starting_mrr, 'currency', { ...money, digits: 0 }) : formatNumber(c.size),
     cells: all.map((age) => {
       const cell = c.cells.find((x) => x.age === age);
-      return cell ? shareCell(revenue ? cell.revenue_retention : cell.retention) : null;
+      if (!cell) return null;
+      const result = `paying_cohorts.${revenue ? 'revenue_retention' : 'retention'}`;
+      const drill = new URLSearchParams({
+        result,
+        period: c.cohort_start.slice(0, 10),
+        grain: data.grain,
+        age: String(age),
+      });
+      return { ...shareCell(revenue ? cell.revenue_retention : cell.retention), href: `/drill?${drill}` };
     }),
   }));
   const first = data.average.find((a) => a.age === 0);

@@ -10,7 +10,7 @@ import { Empty, Show } from '../components/states.tsx';
 import { useMoney } from '../currency.ts';
 import { formatNumber, formatPercent, periodLabel } from '../format.ts';
 import type { Range } from '../range.ts';
-import { navigate, withParams } from '../router.ts';
+import { navigate, onLink, withParams } from '../router.ts';
 import { useApi } from '../use-api.ts';
 import {
   type ActivationCohorts,
@@ -200,7 +200,13 @@ function Heatmap({
             cell ? { background: `rgba(var(--heat-rgb), ${(0.06 + 0.69 * cell.shade).toFixed(2)})` } : {}
           }
         >
-          {cell?.text ?? ''}
+          {cell?.href ? (
+            <a href={cell.href} onClick={onLink}>
+              {cell.text}
+            </a>
+          ) : (
+            (cell?.text ?? '')
+          )}
         </td>
       ))}
     </tr>

@@ -42,6 +42,7 @@ export interface DrillAnswer {
   denominator_unit: string | null;
   period_start: string;
   incomplete: boolean;
+  age: number | null;
   value: number | null;
   numerator: number;
   denominator: number | null;
@@ -50,13 +51,14 @@ export interface DrillAnswer {
   total: number;
   offset: number;
   rows: DrillRow[];
-  risk: { horizon_days: number; note: string | null };
+  risk: { horizon_days: number; scored_at: string; note: string | null };
 }
 
 /** The unit a result's value is in: the catalog's, money for the bridge's bars and ARPA. */
 export function resultUnit(result: string, catalog: readonly CatalogEntry[]): string {
   const [head, part] = result.split('.');
   if (head === 'mrr_bridge' || part === 'arpa') return 'currency';
+  if (head === 'paying_cohorts') return 'rate';
   return catalog.find((k) => k.id === head)?.unit ?? 'count';
 }
 
@@ -70,6 +72,7 @@ export function drillQuery(params: URLSearchParams, range: Range, csv = false): 
     grain: params.get('grain') ?? range.grain,
     filter: params.get('filter') ?? undefined,
     sort: params.get('sort') ?? undefined,
+    age: params.get('age') ?? undefined,
     limit: String(csv ? 10000 : PAGE_SIZE),
     offset: csv ? undefined : String(page * PAGE_SIZE),
     format: csv ? 'csv' : undefined,
@@ -129,6 +132,7 @@ function Drill({
       </p>
       <h1>
         {d.name}, {period}
+        {d.age === null ? '' : `, age ${d.age}`}
       </h1>
       <p class="lede" data-testid="drill-summary">
         <strong data-testid="drill-total">{formatNumber(d.total)}</strong> customer{d.total === 1 ? '' : 's'}{' '}
@@ -225,8 +229,8 @@ function Drill({
       )}
       <p class="plain-note">
         Churn risk: the chance of stopping to pay within {d.risk.horizon_days} days, as the risk model scored
-        the customer at the period's start{d.risk.note ? ` (${d.risk.note})` : ''}; — for a customer not
-        paying then.
+        the customer on {d.risk.scored_at.slice(0, 10)}
+        {d.risk.note ? ` (${d.risk.note})` : ''}; — for a customer not paying then.
       </p>
       {d.total > PAGE_SIZE ? (
         <nav class="pager" aria-label="pages of customers">
