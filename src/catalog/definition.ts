@@ -131,7 +131,11 @@ export const KpiDefinitionSchema = z.strictObject({
   population: z.enum(['referred']).optional(),
   version: z.number().int().min(1),
   computation: z.enum(COMPUTATIONS),
-  /** Secondary outputs reported beside the value (ARPA for MRR, per-step rates for a funnel). */
+  /**
+   * Secondary outputs reported beside the value (ARPA for MRR, per-step rates for a funnel): each NAME is a
+   * result row `ID.NAME`, or rows `ID.NAME.ITEM` for a group (`drop_off_rate.per_step.step_2`). A test holds
+   * every family to these names (src/compiler/sub-results.test.ts).
+   */
   also: z.array(snakeCase).optional(),
 });
 export type KpiDefinition = z.infer<typeof KpiDefinitionSchema>;

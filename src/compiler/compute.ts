@@ -124,7 +124,7 @@ export async function computeKpis(
   const catalog = req.catalog ?? CATALOG;
   const ids = req.kpis === 'all' ? catalog.map((d) => d.id) : [...req.kpis];
   for (const id of ids) getDefinition(id, catalog); // unknown ids fail here, with suggestions
-  checkBreakdown(req.by);
+  checkBreakdown(req.by, 'by', { periods: true });
   const filters = req.filters ?? [];
   checkFilters(filters, req.by);
   const by = crossedBreakdown(filters, req.by);
@@ -132,6 +132,8 @@ export async function computeKpis(
   const periods = periodsBetween(req.from, req.to, req.grain);
   const asOf = req.asOf ?? (await dataAsOf(engine)) ?? new Date().toISOString();
   const groups = familyGroups(catalog, ids);
+  // A breakdown by rfm scores as the catalog's customer segmentation does (the project's window).
+  const rfmWindowDays = Number(resolvedParams(catalog, 'customer_segmentation').rfm_window_days);
   // One session for the whole run: the rollups every family shares are its temporary tables.
   const results = await engine.session(async (session) => {
     const rollups = shared ?? new RunRollups(session, activityEventsOf(groups));
@@ -147,6 +149,7 @@ export async function computeKpis(
           minSample,
           params: g.params,
           rollups,
+          rfmWindowDays,
         };
         out.push(...(await g.family.run(session, call)));
       }

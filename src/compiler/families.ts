@@ -24,6 +24,8 @@ export interface FamilyCall {
   /** The KPIs' resolved parameters (catalog defaults with the project's overrides), snake_case. */
   readonly params: Readonly<Record<string, unknown>>;
   readonly rollups?: RunRollups;
+  /** RFM's window in days (customer segmentation's `rfm_window_days`), for a breakdown by rfm. */
+  readonly rfmWindowDays?: number;
 }
 
 export interface Family {
@@ -140,7 +142,8 @@ export const FAMILIES: readonly Family[] = [
   family('engagement', ENGAGEMENT_KPIS, DEFAULT_ENGAGEMENT_PARAMS, computeEngagementKpis, {
     aliases: { cap_e: ['keyActionCaps'] },
     activityEvents: (p) => unionOfEvents([p.activeEvents, named(p.keyActions)]),
-    otherRollups: (p) => ({ ...usersAndSessions(p), customerMrr: true }),
+    // Customer segmentation's RFM reads the user days of every event.
+    otherRollups: (p) => ({ ...usersAndSessions(p), userDays: [p.activeEvents, []], customerMrr: true }),
   }),
   family('activation', ACTIVATION_KPIS, DEFAULT_ACTIVATION_PARAMS, computeActivationKpis, {
     aliases: { steps: ['funnelSteps'] },

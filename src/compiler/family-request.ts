@@ -14,4 +14,6 @@ export interface FamilyRequest<P> {
   readonly params: P;
   /** The run's shared rollups; a family called on its own builds its own. */
   readonly rollups?: RunRollups;
+  /** RFM's window in days (customer segmentation's `rfm_window_days`), for a breakdown by rfm. */
+  readonly rfmWindowDays?: number;
 }

@@ -17,7 +17,7 @@ export interface SegmentFilter {
 export function checkFilters(filters: readonly SegmentFilter[], by: string | undefined): void {
   const seen = new Set<string>();
   for (const f of filters) {
-    checkBreakdown(f.by, 'filter');
+    checkBreakdown(f.by, 'filter', { periods: true });
     if (f.by === by)
       throw badInput(
         `the breakdown '${by}' is also filtered`,

@@ -64,7 +64,7 @@ export async function kpiTree(
 ): Promise<KpiTreeView> {
   const grain = req.grain ?? 'month';
   const mixBy = req.mixBy ?? 'plan';
-  checkBreakdown(mixBy);
+  checkBreakdown(mixBy, 'by', { periods: true });
   const asOf = req.asOf ?? (await dataAsOf(engine));
   if (asOf === undefined)
     throw new TenureError('not_found', 'the warehouse holds no data to build the KPI tree from', {

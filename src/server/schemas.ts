@@ -1,6 +1,6 @@
 // JSON Schemas of the API's parameters: Fastify validates every request against them (a bad one is a 400
 // naming the field), and the OpenAPI document at /openapi.json is generated from the same schemas.
-import { DIMENSIONS } from '../compiler/dimensions.ts';
+import { BREAKDOWNS, DIMENSIONS } from '../compiler/dimensions.ts';
 import type { SegmentFilter } from '../compiler/filters.ts';
 import { GRAINS, type Grain } from '../compiler/periods.ts';
 
@@ -13,11 +13,21 @@ export const day = {
   format: 'tenure-day',
   description: 'a date, YYYY-MM-DD (a real calendar day, 1900 to 2999)',
 } as const;
+const breakdownPattern = (names: readonly string[]) =>
+  `^(${names.join('|')}|attributes\\.[A-Za-z0-9_.:-]{1,80})$`;
 export const by = {
   type: 'string',
   maxLength: 100,
-  pattern: `^(${Object.keys(DIMENSIONS).join('|')}|attributes\\.[A-Za-z0-9_.:-]{1,80})$`,
-  description: 'a breakdown: a dimension, or attributes.KEY',
+  pattern: breakdownPattern(BREAKDOWNS),
+  description:
+    "a breakdown: a dimension (lifecycle and rfm: the customer's stage or RFM group in each period), or attributes.KEY",
+} as const;
+/** A breakdown by what a customer is, not by its state in a period: for work without periods. */
+export const customerBy = {
+  type: 'string',
+  maxLength: 100,
+  pattern: breakdownPattern(Object.keys(DIMENSIONS)),
+  description: "a breakdown by one of the customers' own dimensions, or attributes.KEY",
 } as const;
 export const asOf = {
   type: 'string',
@@ -27,7 +37,7 @@ export const asOf = {
     'the end of the data to judge windows against, a day or an RFC 3339 timestamp (default: the latest observed timestamp)',
 } as const;
 
-const DIMENSION = `(${Object.keys(DIMENSIONS).join('|')}|attributes\\.[A-Za-z0-9_.-]{1,80})`;
+const DIMENSION = `(${BREAKDOWNS.join('|')}|attributes\\.[A-Za-z0-9_.-]{1,80})`;
 const ONE_FILTER = `${DIMENSION}:[^,:]{1,100}`;
 export const filter = {
   type: 'string',

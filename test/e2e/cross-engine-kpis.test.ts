@@ -61,7 +61,8 @@ describe('the catalog on DuckDB and PostgreSQL', { skip: unavailable }, () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  for (const by of [undefined, 'plan']) {
+  // lifecycle and rfm: a customer's state in each period (segments.ts), read from tables built per run.
+  for (const by of [undefined, 'plan', 'lifecycle', 'rfm']) {
     test(`every KPI, monthly over 2025${by ? `, by ${by}` : ''}: identical results`, async () => {
       const request = {
         kpis: 'all' as const,

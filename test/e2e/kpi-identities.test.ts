@@ -78,7 +78,7 @@ describe('a generated company', () => {
     // (closed months at most 0.70), 1/1 for exceeding value and 524/525 for renewals.
     // The range runs past the data (to March 2026): the months after it have no share at all.
     const kpis = [
-      'time_to_first_repeat_action.share_repeating',
+      'time_to_first_repeat_action.repeat_share',
       'time_to_exceed_value.share_reaching',
       'downgrade_to_churn_conversion_rate',
       'customer_renewal_rate',

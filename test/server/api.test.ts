@@ -16,12 +16,15 @@ import { get, type Served, serveOpenAndLocked } from '../support/api-servers.ts'
 const dir = mkdtempSync(join(tmpdir(), 'tenure-api-'));
 const db = join(dir, 'tenure.duckdb');
 const QUERY = { from: '2024-02-01', to: '2024-05-31', grain: 'month' } as const;
+/** Months the generated company has data in (it ends at 2025-12-31). */
+const RECENT = { from: '2025-09-01', to: '2025-11-30', grain: 'month' } as const;
 let engine: DuckDBEngine;
 let open: Served;
 let locked: Served;
 let cliRows: unknown[];
 let cliByPlan: unknown[];
 let cliStarter: unknown[];
+let cliByRfm: unknown[];
 let tokens: { viewer: string; admin: string };
 
 function tenure(...args: string[]) {
@@ -53,6 +56,10 @@ before(async () => {
   cliRows = tenure(...cli, '--kpi', 'customer_churn_rate,mrr,stickiness_ratio');
   cliByPlan = tenure(...cli, '--kpi', 'net_revenue_retention', '--by', 'plan');
   cliStarter = tenure(...cli, '--kpi', 'net_revenue_retention', '--filter', 'plan=starter');
+  cliByRfm = tenure(
+    ...['compute', '--db', db, '--from', RECENT.from, '--to', RECENT.to, '--grain', RECENT.grain, '--json'],
+    ...['--kpi', 'mrr,customer_segmentation', '--by', 'rfm'],
+  );
   engine = await DuckDBEngine.open(db);
   tokens = {
     viewer: (await createToken(engine, 'viewer', 'test viewer')).token,
@@ -129,6 +136,33 @@ test('a filter keeps one slice of the customers: the breakdown’s segment, and 
   );
   assert.equal(twice.status, 400);
   assert.equal((twice.body.error as { field: string }).field, 'filter');
+});
+
+test('breakdowns by lifecycle and rfm: the CLI’s rows, filters, views; refused where periods are not', async () => {
+  const byRfm = await get(
+    open.url,
+    `/api/kpis?${qs({ ...RECENT, ids: 'mrr,customer_segmentation', by: 'rfm' })}`,
+  );
+  assert.equal(byRfm.status, 200);
+  assert.deepEqual(byRfm.body.results, cliByRfm);
+  assert.ok((cliByRfm as { segment: string }[]).some((r) => r.segment === 'champions'));
+  const champions = await get(
+    open.url,
+    `/api/kpis/mrr/series?${qs({ ...RECENT, by: 'lifecycle', filter: 'rfm:champions' })}`,
+  );
+  assert.equal(champions.status, 200);
+  const lifecycle = await get(open.url, `/api/views/lifecycle?${qs({ ...RECENT, by: 'rfm' })}`);
+  assert.equal(lifecycle.status, 200);
+  assert.ok((lifecycle.body.rows as { segment: string }[]).some((r) => r.segment === 'champions'));
+  // Signup cohorts and survival follow customers across periods: no state of one period splits them.
+  for (const path of [
+    `/api/views/signup-cohorts?${qs({ from: QUERY.from, to: QUERY.to, by: 'lifecycle' })}`,
+    `/api/survival?${qs({ by: 'rfm' })}`,
+  ]) {
+    const res = await get(open.url, path);
+    assert.equal(res.status, 400, path);
+    assert.equal((res.body.error as { field?: string }).field, 'querystring.by', path);
+  }
 });
 
 test('catalog, one definition, explain, the views and data health answer with their shapes', async () => {

@@ -94,21 +94,28 @@ export const FEEDBACK_KPIS: KpiDefinition[] = [
     id: 'customer_segmentation',
     name: 'Customer Segmentation',
     description:
-      'Places every customer at the end of the period in a lifecycle stage, an RFM group and the data’s own attributes; the value is the count of customers segmented, and every KPI can be broken down by these segments.',
+      'Places every customer at the end of the period in a lifecycle stage, an RFM group (recency, frequency and monetary value over a recent window, each scored 1 to 5 against the other customers) and the data’s own attributes; the value is the count of customers with a lifecycle stage, reported with the share in each stage and each RFM group. Every KPI can be broken down by lifecycle, by rfm or by any of the attributes.',
     activity: 'retention_strategies',
     kind: 'lagging',
     unit: 'count',
     higherIsBetter: true,
     formula:
       "each customer's segments at p_end: lifecycle (new, retained, resurrected, dormant, churned), RFM score and name, and the data's own attributes (plan, channel, country); every KPI can be broken down by any of them",
-    params: {},
+    params: {
+      rfm_window_days: integer(
+        90,
+        'Days before the period’s end in which RFM counts active days (frequency) and revenue (monetary).',
+      ),
+    },
     lineage: [
       reads('customers', 'customer_id', 'signed_up_at', 'plan', 'channel', 'country'),
       MRR_LOG,
       ORDERS,
       EVENT_LOG,
     ],
-    version: 1,
+    // 2: RFM groups are produced (`rfm`, and breakdowns by lifecycle and rfm), scored over `rfm_window_days`;
+    // version 1 promised them without computing them.
+    version: 2,
     computation: 'segmentation',
     also: ['lifecycle', 'rfm'],
   },

@@ -76,7 +76,7 @@ export const REVENUE_KPIS: KpiDefinition[] = [
     id: 'customer_profitability',
     name: 'Customer Profitability',
     description:
-      'Revenue earned in the period less the cost of serving the customers, in total and per customer. A lifetime view also takes off what each customer cost to acquire.',
+      'Revenue earned in the period less the cost of serving the customers, in total and per customer. A lifetime view adds up, over every customer that has paid by the end of the period, its revenue and cost to serve so far less what it cost to acquire (its channel’s spend shared among the customers that channel won at the time).',
     activity: 'retention_strategies',
     kind: 'lagging',
     unit: 'currency',
@@ -88,11 +88,13 @@ export const REVENUE_KPIS: KpiDefinition[] = [
       ORDERS,
       MRR_LOG,
       COSTS,
-      reads('customers', 'customer_id', 'signed_up_at', 'channel'),
+      reads('customers', 'customer_id', 'channel'),
       reads('acquisition_spend', 'channel', 'period_start', 'period_end', 'amount'),
     ],
     grainSensitive: true,
-    version: 1,
+    // 2: the lifetime view is computed (`lifetime_profit`), its acquisition cost allocated as the description
+    // says; version 1 promised it without computing it.
+    version: 2,
     computation: 'recognized_revenue',
     also: ['profit_per_customer', 'lifetime_profit'],
   },

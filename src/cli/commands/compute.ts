@@ -102,7 +102,7 @@ export function registerCompute(program: Command): void {
     .requiredOption('--to <date>', 'last day of the range, YYYY-MM-DD')
     .option(
       '--by <dimension>',
-      "break down by plan, channel, country, referred, signup_cohort or attributes.KEY (a key of the customers' attributes)",
+      "break down by plan, channel, country, referred, signup_cohort, attributes.KEY (a key of the customers' attributes), or lifecycle or rfm (each customer's stage or RFM group in each period)",
     )
     .option(
       '--filter <dimension=value>',

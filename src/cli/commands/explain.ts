@@ -71,7 +71,7 @@ export function registerExplain(program: Command): void {
     .option('--grain <grain>', 'day, week, month, quarter or year', 'month')
     .option(
       '--by <dimension>',
-      "break down by plan, channel, country, referred, signup_cohort or attributes.KEY (a key of the customers' attributes)",
+      "break down by plan, channel, country, referred, signup_cohort, attributes.KEY (a key of the customers' attributes), or lifecycle or rfm (each customer's stage or RFM group in each period)",
     )
     .option('--project <file>', 'project file with overrides (default ./tenure.yaml when present)')
     .option('--sample <n>', 'rows to show per table', '10')

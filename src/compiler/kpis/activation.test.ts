@@ -119,9 +119,20 @@ test('milestone completion: A and E activated among A, B, E; C (window open) cen
   assert.deepEqual(ratio(r), [2 / 3, 2, 3]);
   assert.ok(r?.flags.includes('censored'));
   // create_project: A, B, E → 3/3; invite_teammate: A, E (B's is 6 days late) → 2/3; connect_integration: A, E → 2/3.
-  assert.deepEqual(ratio(rows.get('activation_milestone_completion.create_project')), [1, 3, 3]);
-  assert.deepEqual(ratio(rows.get('activation_milestone_completion.invite_teammate')), [2 / 3, 2, 3]);
-  assert.deepEqual(ratio(rows.get('activation_milestone_completion.connect_integration')), [2 / 3, 2, 3]);
+  assert.deepEqual(
+    ratio(rows.get('activation_milestone_completion.per_milestone.create_project')),
+    [1, 3, 3],
+  );
+  assert.deepEqual(ratio(rows.get('activation_milestone_completion.per_milestone.invite_teammate')), [
+    2 / 3,
+    2,
+    3,
+  ]);
+  assert.deepEqual(ratio(rows.get('activation_milestone_completion.per_milestone.connect_integration')), [
+    2 / 3,
+    2,
+    3,
+  ]);
 });
 
 test('follow-up engagement: A (boundary at +7 days, included) and E engaged; D only 1 s too late', async () => {
@@ -143,9 +154,9 @@ test('activation cohort retention, on day N: d7 = 2/3, d30 = 1/2 with E censored
   // d0: A Jan 5, D Jan 3, E Jan 31; as_of day Feb 10.
   // N = 7: A Jan 12 (active: use_reports), D Jan 10 (use_api 00:00:01), E Feb 7 (not active) → 2/3.
   // N = 30: A Feb 4 (not active; its login is Feb 6), D Feb 2 (login) → 1/2; E's Mar 1 not observed: censored.
-  assert.deepEqual(ratio(rows.get('activation_cohort_retention.d7')), [2 / 3, 2, 3]);
+  assert.deepEqual(ratio(rows.get('activation_cohort_retention.per_day.d7')), [2 / 3, 2, 3]);
   assert.deepEqual(ratio(rows.get('activation_cohort_retention')), [2 / 3, 2, 3]);
-  const d30 = rows.get('activation_cohort_retention.d30');
+  const d30 = rows.get('activation_cohort_retention.per_day.d30');
   assert.deepEqual(ratio(d30), [1 / 2, 1, 2]);
   assert.ok(d30?.flags.includes('censored'));
 });
@@ -157,8 +168,8 @@ test('activation cohort retention, on or after day N: d7 = 2/3, d30 = 2/2', asyn
   });
   // N = 7: A (Jan 12 on), D (Jan 10 on), E (nothing from Feb 7 to Feb 9) → 2/3.
   // N = 30: A (login Feb 6 ≥ Feb 4), D (Feb 2) → 2/2; E censored.
-  assert.deepEqual(ratio(rows.get('activation_cohort_retention.d7')), [2 / 3, 2, 3]);
-  assert.deepEqual(ratio(rows.get('activation_cohort_retention.d30')), [1, 2, 2]);
+  assert.deepEqual(ratio(rows.get('activation_cohort_retention.per_day.d7')), [2 / 3, 2, 3]);
+  assert.deepEqual(ratio(rows.get('activation_cohort_retention.per_day.d30')), [1, 2, 2]);
 });
 
 test('drop-off rate: 1 − 2/5 and per step; an open window is censored', async () => {
@@ -166,9 +177,9 @@ test('drop-off rate: 1 − 2/5 and per step; an open window is censored', async 
   // Starts in January: F (exactly Jan 1 00:00), G, H, I, J (offset -02:00 → Jan 1 01:00Z); K is February.
   // reached(1..4) = 5 (F G H I J), 3 (F G I), 2 (F I), 2 (F I; F's ti is exactly 7 days after its ss).
   assert.deepEqual(ratio(rows.get('drop_off_rate')), [3 / 5, 3, 5]);
-  assert.deepEqual(ratio(rows.get('drop_off_rate.step_2')), [2 / 5, 2, 5]);
-  assert.deepEqual(ratio(rows.get('drop_off_rate.step_3')), [1 / 3, 1, 3]);
-  assert.deepEqual(ratio(rows.get('drop_off_rate.step_4')), [0, 0, 2]);
+  assert.deepEqual(ratio(rows.get('drop_off_rate.per_step.step_2')), [2 / 5, 2, 5]);
+  assert.deepEqual(ratio(rows.get('drop_off_rate.per_step.step_3')), [1 / 3, 1, 3]);
+  assert.deepEqual(ratio(rows.get('drop_off_rate.per_step.step_4')), [0, 0, 2]);
   // as_of Feb 5: I's window (to Feb 7 12:00) is open → left out: reached 4, 2, 1, 1 → 1 − 1/4.
   const early = (await run('2024-02-05T00:00:00.000Z')).get('drop_off_rate');
   assert.deepEqual(ratio(early), [3 / 4, 3, 4]);
@@ -184,10 +195,10 @@ test('time to exceed value: median of 2 and 10.5 days; open horizons without the
   close(r?.value, 6.25);
   assert.equal(r?.n, 2);
   assert.ok(r?.flags.includes('censored'));
-  assert.deepEqual(ratio(rows.get('time_to_exceed_value.share_within_horizon')), [1, 2, 2]);
+  assert.deepEqual(ratio(rows.get('time_to_exceed_value.share_reaching')), [1, 2, 2]);
   // as_of Jul 1: every horizon is over. E's NPS 10 on Jun 1 is past its horizon → not reached: 2/4.
   const late = await run('2024-07-01T00:00:00.000Z');
-  assert.deepEqual(ratio(late.get('time_to_exceed_value.share_within_horizon')), [2 / 4, 2, 4]);
+  assert.deepEqual(ratio(late.get('time_to_exceed_value.share_reaching')), [2 / 4, 2, 4]);
   assert.ok(!late.get('time_to_exceed_value')?.flags.includes('censored'));
 });
 
@@ -247,7 +258,7 @@ test('time to exceed value: an account counts only once its horizon is over, rea
   // As of Dec 31 both horizons are open: no closed window, 0/0 and no median, both censored (c1's early
   // signal is not counted: counting it while leaving c2 out read 1/1).
   const open = await november('2025-12-31T00:00:00.000Z');
-  const share = open.get('time_to_exceed_value.share_within_horizon');
+  const share = open.get('time_to_exceed_value.share_reaching');
   assert.deepEqual(ratio(share), [null, 0, 0]);
   assert.ok(share?.flags.includes('censored'));
   const median = open.get('time_to_exceed_value');
@@ -255,7 +266,7 @@ test('time to exceed value: an account counts only once its horizon is over, rea
   assert.ok(median?.flags.includes('censored'));
   // As of Feb 1 2026 both horizons are over: c1 reached it (4 days), c2 did not → 1/2, median 4.
   const closed = await november('2026-02-01T00:00:00.000Z');
-  assert.deepEqual(ratio(closed.get('time_to_exceed_value.share_within_horizon')), [1 / 2, 1, 2]);
+  assert.deepEqual(ratio(closed.get('time_to_exceed_value.share_reaching')), [1 / 2, 1, 2]);
   close(closed.get('time_to_exceed_value')?.value, 4);
   assert.ok(!closed.get('time_to_exceed_value')?.flags.includes('censored'));
 });

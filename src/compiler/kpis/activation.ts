@@ -25,7 +25,13 @@
 import { amountResult, type KpiResult, type ResultContext, ratioResult } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
-import { segmentJoin, segmentSql } from '../dimensions.ts';
+import {
+  type PeriodSegmentTables,
+  periodSegmentJoin,
+  segmentJoin,
+  segmentSql,
+  segmentsAt,
+} from '../dimensions.ts';
 import { eventFilter } from '../event-filter.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { assemble } from '../result-grid.ts';
@@ -146,7 +152,8 @@ export interface ActivationTables {
 
 /**
  * CTEs `periods`, `milestone_firsts(customer_id, name, done_at)`, `activation_times`, and
- * `activation(customer_id, signed_up_at, activated_at, segment)`; from the run's tables when given.
+ * `activation(customer_id, signed_up_at, activated_at)`; from the run's tables when given. A reader gives
+ * each account its segment once it has placed it in a period (`periodSegment`).
  */
 export function activationCtes(
   req: ActivationRequest,
@@ -157,19 +164,40 @@ export function activationCtes(
   return `periods AS (${periodsValues(req.periods, params)}),
   milestone_firsts AS (${built ? `SELECT * FROM ${built.firsts}` : milestoneFirstsSql(req, activity, params)}),
   activation_times AS (${built ? `SELECT * FROM ${built.activated}` : activatedSql(req, 'milestone_firsts')}),
-  activation AS (
-    SELECT x.customer_id, x.signed_up_at, x.activated_at, ${segmentSql(req.by, params)} AS segment
-    FROM activation_times x ${segmentJoin(req.by, 'x.customer_id')})`;
+  activation AS (SELECT x.customer_id, x.signed_up_at, x.activated_at FROM activation_times x)`;
+}
+
+/**
+ * The segment of the account `a.customer_id` in the period `p.period_start` (after `FROM activation a JOIN
+ * periods p …`): the SQL of the segment, and the joins that follow the period's.
+ */
+export function periodSegment(
+  req: { readonly by?: string },
+  segments: PeriodSegmentTables,
+  params: SqlParams,
+): { sql: string; join: string } {
+  return {
+    sql: segmentSql(req.by, params),
+    join: segmentJoin(req.by, 'a.customer_id', segmentsAt('p.period_start', segments)),
+  };
 }
 
 /** Rows (period_start, segment, part, eligible, censored, hits); part '' is the whole, else a milestone. */
-function milestonesSql(req: ActivationRequest, built: ActivationTables, params: SqlParams): string {
+function milestonesSql(
+  req: ActivationRequest,
+  built: ActivationTables,
+  segments: PeriodSegmentTables,
+  params: SqlParams,
+): string {
   const ctes = activationCtes(req, '', params, built);
+  const segment = periodSegment(req, segments, params);
   const closed = `a.signed_up_at + ${DAYS(params.bind(req.params.activationWindowDays))} <= CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
   return `WITH ${ctes},
   cohort AS (
-    SELECT p.period_start, a.segment, a.customer_id, a.activated_at, CASE WHEN ${closed} THEN 1 ELSE 0 END AS closed
-    FROM activation a JOIN periods p ON a.signed_up_at >= p.period_start AND a.signed_up_at < p.period_end)
+    SELECT p.period_start, ${segment.sql} AS segment, a.customer_id, a.activated_at,
+      CASE WHEN ${closed} THEN 1 ELSE 0 END AS closed
+    FROM activation a JOIN periods p ON a.signed_up_at >= p.period_start AND a.signed_up_at < p.period_end
+    ${segment.join})
   SELECT c.period_start, c.segment, '' AS part, sum(c.closed) AS eligible, count(*) - sum(c.closed) AS censored,
     count(CASE WHEN c.closed = 1 AND c.activated_at IS NOT NULL THEN 1 END) AS hits
   FROM cohort c GROUP BY 1, 2, 3
@@ -183,15 +211,19 @@ function followUpSql(
   req: ActivationRequest,
   activity: string,
   built: ActivationTables,
+  segments: PeriodSegmentTables,
   params: SqlParams,
 ): string {
   const ctes = activationCtes(req, activity, params, built);
+  const segment = periodSegment(req, segments, params);
   const days = DAYS(params.bind(req.params.days));
   const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
   return `WITH ${ctes},
   activated AS (
-    SELECT p.period_start, a.segment, a.customer_id, a.activated_at, a.activated_at + ${days} AS follow_end
-    FROM activation a JOIN periods p ON a.activated_at >= p.period_start AND a.activated_at < p.period_end),
+    SELECT p.period_start, ${segment.sql} AS segment, a.customer_id, a.activated_at,
+      a.activated_at + ${days} AS follow_end
+    FROM activation a JOIN periods p ON a.activated_at >= p.period_start AND a.activated_at < p.period_end
+    ${segment.join}),
   marked AS (SELECT a.*, CASE WHEN a.follow_end <= ${asOf} THEN 1 ELSE 0 END AS closed FROM activated a),
   -- An activity row (one UTC day) holds an event in (activated_at, follow_end] when its last event is after
   -- activated_at and its first is not after follow_end: the window is at least a day long (days ≥ 1), so
@@ -210,10 +242,11 @@ function followUpSql(
 /** Rows per period, segment and N (part = 'd<N>'); active days come from the user-days rollup. */
 function cohortRetentionSql(
   req: ActivationRequest,
-  t: { activity: string; userDays: string; built: ActivationTables },
+  t: { activity: string; userDays: string; built: ActivationTables; segments: PeriodSegmentTables },
   params: SqlParams,
 ): string {
   const ctes = activationCtes(req, t.activity, params, t.built);
+  const segment = periodSegment(req, t.segments, params);
   const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
   const offsets = unique(req.params.nDays.map(String)).map(
     (n) => `(CAST(${params.bind(Number(n))} AS INTEGER))`,
@@ -236,9 +269,10 @@ function cohortRetentionSql(
   return `WITH ${ctes},
   offsets AS (SELECT * FROM (VALUES ${offsets.join(', ')}) AS v(n)),
   cells AS (
-    SELECT p.period_start, a.segment, a.customer_id, ${utcDay('a.activated_at')} AS d0, o.n,
+    SELECT p.period_start, ${segment.sql} AS segment, a.customer_id, ${utcDay('a.activated_at')} AS d0, o.n,
       CASE WHEN ${utcDay('a.activated_at')} + o.n < ${utcDay(asOf)} THEN 1 ELSE 0 END AS observed
     FROM activation a JOIN periods p ON a.activated_at >= p.period_start AND a.activated_at < p.period_end
+    ${segment.join}
     CROSS JOIN offsets o),
   ${returned}
   SELECT c.period_start, c.segment, 'd' || CAST(c.n AS VARCHAR) AS part, sum(c.observed) AS eligible,
@@ -256,6 +290,7 @@ export function funnelSql(
   req: ActivationRequest,
   activity: string,
   steps: string,
+  segments: PeriodSegmentTables,
   params: SqlParams,
 ): string {
   const names = req.params.funnelSteps;
@@ -285,12 +320,17 @@ export function funnelSql(
   return `WITH ${ctes.join(',\n  ')}
   SELECT s.period_start, ${segmentSql(req.by, params)} AS segment, count(*) - count(r1.customer_id) AS censored,
     ${counts.join(', ')}
-  FROM starts s ${segmentJoin(req.by, 's.customer_id')} ${joins.join(' ')}
+  FROM starts s ${segmentJoin(req.by, 's.customer_id', segmentsAt('s.period_start', segments))} ${joins.join(' ')}
   GROUP BY 1, 2`;
 }
 
 /** `signals`: the run's table of the value-exceeded events (RunRollups.namedEvents), when some are named. */
-function exceedValueSql(req: ActivationRequest, signals: string | undefined, params: SqlParams): string {
+function exceedValueSql(
+  req: ActivationRequest,
+  signals: string | undefined,
+  segments: PeriodSegmentTables,
+  params: SqlParams,
+): string {
   const horizon = DAYS(params.bind(req.params.horizonDays));
   const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
   const events = signals ? `SELECT e.customer_id, e.occurred_at AS at FROM ${signals} e UNION ALL ` : '';
@@ -303,6 +343,7 @@ function exceedValueSql(req: ActivationRequest, signals: string | undefined, par
     SELECT p.period_start, ${segmentSql(req.by, params)} AS segment, cu.customer_id, cu.signed_up_at,
       min(g.at) AS first_at
     FROM customers cu JOIN periods p ON cu.signed_up_at >= p.period_start AND cu.signed_up_at < p.period_end
+    ${periodSegmentJoin(req.by, 'cu.customer_id', segmentsAt('p.period_start', segments))}
     LEFT JOIN signals g ON g.customer_id = cu.customer_id AND g.at >= cu.signed_up_at
     GROUP BY 1, 2, 3, 4),
   marked AS (
@@ -385,12 +426,13 @@ async function activationKpis(
     ? [...milestoneNames, ...req.params.engagementEvents]
     : undefined;
   const built = async () => activationTables(rollups, req, await rollups.activity(milestoneNames));
+  const segments = hasEvents || hasFeedback ? await rollups.segmentTables(req.by, req.periods, req) : {};
   const milestones = want('activation_milestone_completion')
-    ? await runKeyed(engine, async (p) => milestonesSql(req, await built(), p))
+    ? await runKeyed(engine, async (p) => milestonesSql(req, await built(), segments, p))
     : none;
   const followUp = want('activated_follow_up_engagement_rate')
     ? await runKeyed(engine, async (p) =>
-        followUpSql(req, await rollups.activity(followUpNames), await built(), p),
+        followUpSql(req, await rollups.activity(followUpNames), await built(), segments, p),
       )
     : none;
   const retention = want('activation_cohort_retention')
@@ -401,6 +443,7 @@ async function activationKpis(
             activity: await rollups.activity(milestoneNames),
             userDays: await rollups.userDays(req.params.activeEvents),
             built: await built(),
+            segments,
           },
           p,
         ),
@@ -415,6 +458,7 @@ async function activationKpis(
             req.params.funnelSteps.length > 1
               ? await rollups.namedEvents(req.params.funnelSteps.slice(1))
               : '',
+            segments,
             p,
           ),
         )
@@ -428,6 +472,7 @@ async function activationKpis(
             hasEvents && req.params.valueExceeded.length
               ? await rollups.namedEvents(req.params.valueExceeded)
               : undefined,
+            segments,
             p,
           ),
         )

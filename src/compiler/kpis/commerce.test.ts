@@ -195,12 +195,12 @@ test('customer profitability: total and per customer, per-account and per-segmen
   const rows = await run(BASE, ['customer_profitability']);
   // February: revenue 539 − costs (A 100 + segment 'pro' 50) = 389; customers with revenue A, B, C, D → 97.25.
   close(find(rows, 'customer_profitability', FEB).value, 389);
-  const per = find(rows, 'customer_profitability.per_customer', FEB);
+  const per = find(rows, 'customer_profitability.profit_per_customer', FEB);
   close(per.value, 389 / 4);
   assert.equal(per.denominator, 4);
   // January: 180 − 10 (B) = 170 over A, B → 85.
   close(find(rows, 'customer_profitability', JAN).value, 170);
-  close(find(rows, 'customer_profitability.per_customer', JAN).value, 85);
+  close(find(rows, 'customer_profitability.profit_per_customer', JAN).value, 85);
 
   const byPlan = await run(BASE, ['customer_profitability'], { by: 'plan' });
   // February pro: A 290 + 150 orders + D 29 = 469 − (A 100 + 'pro' 50) = 319; basic: B 30 + C 40 = 70 − 0.
@@ -210,7 +210,11 @@ test('customer profitability: total and per customer, per-account and per-segmen
 
 test('every commerce KPI without its data is no_data, never a made-up zero', async () => {
   const rows = await run({ customers: BASE.customers }, [...COMMERCE_KPIS]);
-  const ids = [...COMMERCE_KPIS, 'customer_profitability.per_customer'];
+  const ids = [
+    ...COMMERCE_KPIS,
+    'customer_profitability.profit_per_customer',
+    'customer_profitability.lifetime_profit',
+  ];
   for (const id of ids) {
     const r = find(rows, id, FEB);
     assert.deepEqual([r.value, r.flags], [null, ['no_data']], id);

@@ -18,8 +18,15 @@
 //   pieces published in P. Content belongs to no customer: it is reported for the segment 'all' only.
 // - customer_profitability: costs rows whose period_start lies in P. Under a breakdown, a per-account cost goes
 //   to its account's segment, a per-segment cost (no customer_id) to the segment named in `costs.segment`.
-//   The per-customer figure is an extra row `customer_profitability.per_customer` = total / customers with
-//   revenue in P. No costs data: no_data (the cost to serve is unknown, not zero).
+//   The per-customer figure is an extra row `customer_profitability.profit_per_customer` = total / customers
+//   with revenue in P. No costs data: no_data (the cost to serve is unknown, not zero).
+//   The lifetime view, `customer_profitability.lifetime_profit`: over the customers acquired by
+//   T = min(p_end, asOf) (acquired = first paying: the first order or the first MRR > 0), Σ their revenue
+//   earned up to T (orders + ∫ MRR dt / 30.4375 days) − their own cost to serve (costs rows with their
+//   customer_id whose period_start lies before p_end) − their acquisition cost; n = those customers. A
+//   customer's acquisition cost: each acquisition_spend row is shared equally among the customers of its
+//   channel acquired within its dates (spend in dates without such a customer is no one's). Per-segment
+//   costs belong to no customer and stay out of the lifetime view. No costs or no acquisition spend: no_data.
 import {
   amountResult,
   type KpiResult,
@@ -29,13 +36,19 @@ import {
 } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
-import { segmentSql } from '../dimensions.ts';
+import {
+  type PeriodSegmentTables,
+  periodSegmentJoin,
+  segmentJoin,
+  segmentSql,
+  segmentsAt,
+} from '../dimensions.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import type { Period } from '../periods.ts';
 import { previousPeriod, withPreviousPeriods } from '../previous-period.ts';
 import { MRR_SPANS_SQL } from '../rollups/customer-mrr.ts';
 import { type RunRollups, withRollups } from '../rollups/run-rollups.ts';
-import { periodDaysSql, periodsValues, secondsBetween } from '../sql-time.ts';
+import { periodDaysSql, periodsValues, secondsBetween, utcDay } from '../sql-time.ts';
 
 export interface CommerceParams {
   /** Events that make a customer active for loyalty participation (empty: every event). */
@@ -61,7 +74,7 @@ export const COMMERCE_KPIS = [
 const inPeriod = (column: string) => `${column} >= p.period_start AND ${column} < p.period_end`;
 
 /** Per period and segment: customers with ≥ 1 and with ≥ 2 orders in it. */
-function repeatSql(req: CommerceRequest, params: SqlParams): string {
+function repeatSql(req: CommerceRequest, segments: PeriodSegmentTables, params: SqlParams): string {
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   per_customer AS (
     SELECT p.period_start, o.customer_id, count(*) AS orders FROM orders o
@@ -70,11 +83,12 @@ function repeatSql(req: CommerceRequest, params: SqlParams): string {
   SELECT c.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS buyers,
     count(CASE WHEN c.orders >= 2 THEN 1 END) AS repeaters
   FROM per_customer c JOIN customers cu ON cu.customer_id = c.customer_id
+  ${periodSegmentJoin(req.by, 'c.customer_id', segmentsAt('c.period_start', segments))}
   GROUP BY 1, 2`;
 }
 
 /** Per period and segment: offers issued in it that are closed, those redeemed, and those still open. */
-function redemptionSql(req: CommerceRequest, params: SqlParams): string {
+function redemptionSql(req: CommerceRequest, segments: PeriodSegmentTables, params: SqlParams): string {
   const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
   const redeemed = `(pr.redeemed_at IS NOT NULL AND pr.redeemed_at <= ${asOf})`;
   const open = `(pr.expires_at > ${asOf} OR pr.issued_at > ${asOf})`;
@@ -85,6 +99,7 @@ function redemptionSql(req: CommerceRequest, params: SqlParams): string {
     count(CASE WHEN ${open} THEN 1 END) AS still_open
   FROM promotions pr JOIN periods p ON ${inPeriod('pr.issued_at')}
   JOIN customers cu ON cu.customer_id = pr.customer_id
+  ${periodSegmentJoin(req.by, 'pr.customer_id', segmentsAt('p.period_start', segments))}
   GROUP BY 1, 2`;
 }
 
@@ -97,6 +112,7 @@ function loyaltySql(
   req: CommerceRequest,
   active: readonly string[],
   orders: boolean,
+  segments: PeriodSegmentTables,
   params: SqlParams,
 ): string {
   const sources = [
@@ -117,6 +133,7 @@ function loyaltySql(
   SELECT a.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS active,
     count(pt.customer_id) AS participants
   FROM active a JOIN customers cu ON cu.customer_id = a.customer_id
+  ${periodSegmentJoin(req.by, 'a.customer_id', segmentsAt('a.period_start', segments))}
   LEFT JOIN participants pt ON pt.period_start = a.period_start AND pt.customer_id = a.customer_id
   GROUP BY 1, 2`;
 }
@@ -143,7 +160,12 @@ function contentSql(req: CommerceRequest, params: SqlParams): string {
  * Per period and segment: revenue = order revenue + MRR earned day by day (cut at asOf), and the customers
  * with revenue in it.
  */
-function revenueSql(periods: readonly Period[], req: CommerceRequest, params: SqlParams): string {
+function revenueSql(
+  periods: readonly Period[],
+  req: CommerceRequest,
+  segments: PeriodSegmentTables,
+  params: SqlParams,
+): string {
   const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
   const days = `${secondsBetween(
     `least(coalesce(m.next_at, p.period_end), p.period_end, ${asOf})`,
@@ -169,11 +191,71 @@ function revenueSql(periods: readonly Period[], req: CommerceRequest, params: Sq
   SELECT r.period_start, ${segmentSql(req.by, params)} AS segment, sum(r.amount) AS revenue,
     count(CASE WHEN r.amount > 0 THEN 1 END) AS customers
   FROM revenue r JOIN customers cu ON cu.customer_id = r.customer_id
+  ${periodSegmentJoin(req.by, 'r.customer_id', segmentsAt('r.period_start', segments))}
+  GROUP BY 1, 2`;
+}
+
+/**
+ * Per period and segment: the lifetime view of profitability (see the head of this file): the customers
+ * acquired by T = min(p_end, asOf), and Σ their revenue to T − their cost to serve − their acquisition cost.
+ */
+function lifetimeSql(req: CommerceRequest, segments: PeriodSegmentTables, params: SqlParams): string {
+  const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
+  const earnedSeconds = secondsBetween('least(coalesce(m.next_at, c.t), c.t)', 'm.effective_at');
+  return `WITH periods AS (${periodsValues(req.periods, params)}),
+  ends AS (SELECT period_start, end_day, least(period_end, ${asOf}) AS t FROM periods),
+  mrr_spans AS (${MRR_SPANS_SQL}),
+  -- A customer is acquired when it first pays: its first order or its first MRR > 0.
+  acquired AS (
+    SELECT x.customer_id, min(x.paid_at) AS acquired_at FROM (
+      SELECT customer_id, effective_at AS paid_at FROM subscription_changes WHERE mrr > 0
+      UNION ALL SELECT customer_id, ordered_at FROM orders) x
+    GROUP BY 1),
+  acquired_by AS (
+    SELECT a.customer_id, cu.channel, ${utcDay('a.acquired_at')} AS acquired_day, a.acquired_at
+    FROM acquired a JOIN customers cu ON cu.customer_id = a.customer_id),
+  -- Each spend row shared equally among its channel's customers acquired within its dates.
+  spend_shares AS (
+    SELECT s.channel, s.period_start, s.period_end, CAST(s.amount AS DOUBLE PRECISION) / count(*) AS share
+    FROM acquisition_spend s JOIN acquired_by a ON a.channel = s.channel
+      AND a.acquired_day >= s.period_start AND a.acquired_day < s.period_end
+    GROUP BY s.channel, s.period_start, s.period_end, s.amount),
+  cac AS (
+    SELECT a.customer_id, sum(h.share) AS amount FROM acquired_by a
+    JOIN spend_shares h ON h.channel = a.channel AND a.acquired_day >= h.period_start
+      AND a.acquired_day < h.period_end
+    GROUP BY 1),
+  cohort AS (
+    SELECT e.period_start, e.end_day, e.t, a.customer_id FROM ends e
+    JOIN acquired_by a ON a.acquired_at < e.t),
+  earned AS (
+    SELECT c.period_start, c.customer_id,
+      CAST(sum(m.mrr * ${earnedSeconds}) AS DOUBLE PRECISION) / ${params.bind(86_400 * DAYS_PER_MONTH)} AS amount
+    FROM cohort c JOIN mrr_spans m ON m.customer_id = c.customer_id AND m.mrr > 0 AND m.effective_at < c.t
+    GROUP BY 1, 2),
+  bought AS (
+    SELECT c.period_start, c.customer_id, CAST(sum(o.amount) AS DOUBLE PRECISION) AS amount FROM cohort c
+    JOIN orders o ON o.customer_id = c.customer_id AND o.ordered_at < c.t
+    GROUP BY 1, 2),
+  served AS (
+    SELECT c.period_start, c.customer_id, CAST(sum(k.amount) AS DOUBLE PRECISION) AS amount FROM cohort c
+    JOIN costs k ON k.customer_id = c.customer_id AND k.period_start < c.end_day
+    GROUP BY 1, 2),
+  profits AS (
+    SELECT c.period_start, c.customer_id,
+      coalesce(e.amount, 0) + coalesce(b.amount, 0) - coalesce(v.amount, 0) - coalesce(q.amount, 0) AS profit
+    FROM cohort c
+    LEFT JOIN earned e ON e.period_start = c.period_start AND e.customer_id = c.customer_id
+    LEFT JOIN bought b ON b.period_start = c.period_start AND b.customer_id = c.customer_id
+    LEFT JOIN served v ON v.period_start = c.period_start AND v.customer_id = c.customer_id
+    LEFT JOIN cac q ON q.customer_id = c.customer_id)
+  SELECT x.period_start, ${segmentSql(req.by, params)} AS segment, sum(x.profit) AS profit, count(*) AS customers
+  FROM profits x ${segmentJoin(req.by, 'x.customer_id', segmentsAt('x.period_start', segments))}
   GROUP BY 1, 2`;
 }
 
 /** Per period and segment: cost to serve, from costs rows whose period_start lies in the period. */
-function costSql(req: CommerceRequest, params: SqlParams): string {
+function costSql(req: CommerceRequest, segments: PeriodSegmentTables, params: SqlParams): string {
   const segment =
     req.by === undefined
       ? `'all'`
@@ -183,6 +265,7 @@ function costSql(req: CommerceRequest, params: SqlParams): string {
   SELECT p.period_start, ${segment} AS segment, sum(c.amount) AS cost FROM costs c
   JOIN period_days p ON p.day = c.period_start
   LEFT JOIN customers cu ON cu.customer_id = c.customer_id
+  ${periodSegmentJoin(req.by, 'c.customer_id', segmentsAt('p.period_start', segments))}
   GROUP BY 1, 2`;
 }
 
@@ -217,12 +300,17 @@ async function commerceKpis(engine: Engine, rollups: RunRollups, req: CommerceRe
   const hasLoyalty = await has('loyalty_members');
   const hasContent = await has('content');
   const hasCosts = await has('costs');
+  const hasSpend = await has('acquisition_spend');
   const hasEvents = await has('events');
   const hasRevenue = hasOrders || hasSubscriptions;
 
-  const repeat = want('repeat_purchase_rate') && hasOrders ? await run((p) => repeatSql(req, p)) : none;
+  const revenuePeriods = withPreviousPeriods(req.periods, req.grain);
+  // The period segments a breakdown reads, over every period a query here reads.
+  const tables = await rollups.segmentTables(req.by, revenuePeriods, req);
+  const repeat =
+    want('repeat_purchase_rate') && hasOrders ? await run((p) => repeatSql(req, tables, p)) : none;
   const redemption =
-    want('redemption_rate') && hasPromotions ? await run((p) => redemptionSql(req, p)) : none;
+    want('redemption_rate') && hasPromotions ? await run((p) => redemptionSql(req, tables, p)) : none;
   const loyalty =
     want('loyalty_participation_rate') && hasLoyalty
       ? await run(async (p) =>
@@ -233,20 +321,23 @@ async function commerceKpis(engine: Engine, rollups: RunRollups, req: CommerceRe
               ...(hasEvents ? [await rollups.periodAccounts(req.periods, req.params.activeEvents)] : []),
             ],
             hasOrders,
+            tables,
             p,
           ),
         )
       : none;
   const content = want('content_roi') && hasContent ? await run((p) => contentSql(req, p)) : none;
-  const revenuePeriods = withPreviousPeriods(req.periods, req.grain);
   const revenue =
     want('revenue_growth', 'customer_profitability') && hasRevenue
-      ? await run((p) => revenueSql(revenuePeriods, req, p))
+      ? await run((p) => revenueSql(revenuePeriods, req, tables, p))
       : none;
-  const costs = want('customer_profitability') && hasCosts ? await run((p) => costSql(req, p)) : none;
+  const costs = want('customer_profitability') && hasCosts ? await run((p) => costSql(req, tables, p)) : none;
+  const hasLifetime = hasRevenue && hasCosts && hasSpend;
+  const lifetime =
+    want('customer_profitability') && hasLifetime ? await run((p) => lifetimeSql(req, tables, p)) : none;
 
   const segments = new Set<string>(req.by === undefined ? ['all'] : []);
-  for (const m of [repeat, redemption, loyalty, revenue, costs])
+  for (const m of [repeat, redemption, loyalty, revenue, costs, lifetime])
     for (const k of m.keys()) segments.add(k.split('|')[1] ?? '');
 
   const results: KpiResult[] = [];
@@ -314,9 +405,14 @@ async function commerceKpis(engine: Engine, rollups: RunRollups, req: CommerceRe
             break;
           }
           case 'customer_profitability': {
-            const perCustomer = `${kpi}.per_customer`;
+            const perCustomer = `${kpi}.profit_per_customer`;
+            const lifetimeProfit = `${kpi}.lifetime_profit`;
+            const lived = lifetime.get(k);
+            const lifetimeRow = hasLifetime
+              ? amountResult(ctx(lifetimeProfit), num(lived, 'profit'), num(lived, 'customers'))
+              : noDataResult(ctx(lifetimeProfit));
             if (!hasRevenue || !hasCosts) {
-              results.push(noDataResult(ctx(kpi)), noDataResult(ctx(perCustomer)));
+              results.push(noDataResult(ctx(kpi)), noDataResult(ctx(perCustomer)), lifetimeRow);
               break;
             }
             const r = revenue.get(k);
@@ -325,6 +421,7 @@ async function commerceKpis(engine: Engine, rollups: RunRollups, req: CommerceRe
             results.push(
               amountResult(ctx(kpi), profit, customers),
               ratioResult(ctx(perCustomer), profit, customers, customers),
+              lifetimeRow,
             );
             break;
           }

@@ -12,8 +12,9 @@
 import { type KpiResult, noDataResult, type ResultContext, ratioResult } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
-import { segmentJoin, segmentSql } from '../dimensions.ts';
+import { type PeriodSegmentTables, segmentJoin, segmentSql, segmentsAt } from '../dimensions.ts';
 import type { FamilyRequest } from '../family-request.ts';
+import { withRollups } from '../rollups/run-rollups.ts';
 import { periodDaysSql, periodsValues, utcDay } from '../sql-time.ts';
 
 export interface ContractParams {
@@ -30,7 +31,7 @@ export const CONTRACT_KPIS = ['downgrade_to_churn_conversion_rate', 'customer_re
 export type ContractRequest = FamilyRequest<ContractParams>;
 
 /** Per period and segment: first downgrades in P, those converted to churn, and those censored. */
-function downgradeSql(req: ContractRequest, params: SqlParams): string {
+function downgradeSql(req: ContractRequest, segments: PeriodSegmentTables, params: SqlParams): string {
   const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
   const window = `INTERVAL '1 day' * ${params.bind(req.params.windowDays)}`;
   return `WITH periods AS (${periodsValues(req.periods, params)}),
@@ -55,12 +56,12 @@ function downgradeSql(req: ContractRequest, params: SqlParams): string {
     count(CASE WHEN o.downgraded_at + ${window} <= ${asOf} THEN 1 END) AS base,
     count(CASE WHEN o.downgraded_at + ${window} <= ${asOf} THEN o.churned_at END) AS hits,
     count(CASE WHEN o.downgraded_at + ${window} > ${asOf} THEN 1 END) AS censored
-  FROM outcome o ${segmentJoin(req.by, 'o.customer_id')}
+  FROM outcome o ${segmentJoin(req.by, 'o.customer_id', segmentsAt('o.period_start', segments))}
   GROUP BY 1, 2`;
 }
 
 /** Per period and segment: contracts ending in P whose outcome is known, those renewed, and those censored. */
-function renewalSql(req: ContractRequest, params: SqlParams): string {
+function renewalSql(req: ContractRequest, segments: PeriodSegmentTables, params: SqlParams): string {
   const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
   const grace = `INTERVAL '1 day' * ${params.bind(req.params.graceDays)}`;
   return `WITH periods AS (${periodsValues(req.periods, params)}),
@@ -84,7 +85,7 @@ function renewalSql(req: ContractRequest, params: SqlParams): string {
     count(CASE WHEN e.end_at + ${grace} <= ${asOf} THEN 1 END) AS base,
     count(CASE WHEN e.end_at + ${grace} <= ${asOf} AND e.renewed = 1 THEN 1 END) AS hits,
     count(CASE WHEN e.end_at + ${grace} > ${asOf} THEN 1 END) AS censored
-  FROM ending e ${segmentJoin(req.by, 'e.customer_id')}
+  FROM ending e ${segmentJoin(req.by, 'e.customer_id', segmentsAt('e.period_start', segments))}
   GROUP BY 1, 2`;
 }
 
@@ -97,9 +98,14 @@ const SOURCES = {
   customer_renewal_rate: { table: 'contracts', sql: renewalSql },
 } as const;
 
-export async function computeContractKpis(engine: Engine, req: ContractRequest): Promise<KpiResult[]> {
+export function computeContractKpis(engine: Engine, req: ContractRequest): Promise<KpiResult[]> {
+  return withRollups(engine, req.rollups, (session, rollups) => contractKpis(session, { ...req, rollups }));
+}
+
+async function contractKpis(engine: Engine, req: ContractRequest): Promise<KpiResult[]> {
   const wanted = CONTRACT_KPIS.filter((k) => req.kpis.includes(k));
   if (wanted.length === 0) return [];
+  const tables = (await req.rollups?.segmentTables(req.by, req.periods, req)) ?? {};
   const byKpi = new Map<string, Map<string, Row> | undefined>();
   const segments = new Set<string>(req.by === undefined ? ['all'] : []);
   for (const kpi of wanted) {
@@ -109,7 +115,7 @@ export async function computeContractKpis(engine: Engine, req: ContractRequest):
       continue;
     }
     const params = new SqlParams(engine.dialect);
-    const rows = await engine.query(source.sql(req, params), params.values);
+    const rows = await engine.query(source.sql(req, tables, params), params.values);
     for (const r of rows) segments.add(String(r.segment));
     byKpi.set(kpi, new Map(rows.map((r) => [`${String(r.period_start)}|${String(r.segment)}`, r])));
   }

@@ -9,7 +9,7 @@
 // Two queries: the caps (one row per action), then the scores with the caps bound.
 import type { Engine } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
-import { segmentJoin, segmentSql } from '../dimensions.ts';
+import { type PeriodSegmentTables, segmentJoin, segmentSql, segmentsAt } from '../dimensions.ts';
 import { eventFilter } from '../event-filter.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { nextPeriodStart, type Period, periodStart } from '../periods.ts';
@@ -132,7 +132,7 @@ export async function scoreScale(
 export function scoreSql(
   req: FamilyRequest<ScoreParams>,
   scale: ScoreScale,
-  t: { readonly activity: string; readonly subscribed: string },
+  t: { readonly activity: string; readonly subscribed: string; readonly segments?: PeriodSegmentTables },
   params: SqlParams,
 ): string {
   const num = (x: number) => `CAST(${params.bind(x)} AS DOUBLE PRECISION)`;
@@ -160,5 +160,6 @@ export function scoreSql(
     GROUP BY 1, 2)
   SELECT r.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS accounts, sum(r.score) AS score_sum,
     count(CASE WHEN ${score} < 33 THEN 1 END) AS low, count(CASE WHEN ${score} >= 67 THEN 1 END) AS high
-  FROM scores r ${segmentJoin(req.by, 'r.customer_id')} GROUP BY 1, 2`;
+  FROM scores r ${segmentJoin(req.by, 'r.customer_id', segmentsAt('r.period_start', t.segments ?? {}))}
+  GROUP BY 1, 2`;
 }

@@ -59,7 +59,7 @@ async function january(data: Record<string, string>, kpi: string): Promise<Map<s
 test('engagement metrics: events, sessions, session minutes and key actions per session', async () => {
   const m = await january(ACTIVITY, 'engagement_metrics');
   close(m.get('engagement_metrics')?.value, 6 / 2); // 6 events over 2 active users (a1, b1)
-  close(m.get('engagement_metrics.sessions_per_user')?.value, 4 / 2); // 2 sessions each
+  close(m.get('engagement_metrics.sessions_per_active_user')?.value, 4 / 2); // 2 sessions each
   close(m.get('engagement_metrics.mean_session_minutes')?.value, (40 + 0 + 0 + 0) / 4);
   close(m.get('engagement_metrics.key_actions_per_session')?.value, (3 + 0 + 1 + 1) / 4);
 });
@@ -227,7 +227,7 @@ test('lifecycle at the end of January: new, retained, resurrected, churned, dorm
   );
   assert.equal(m.get('customer_segmentation')?.value, 7);
   const shares = ['new', 'retained', 'resurrected', 'churned', 'dormant'].map(
-    (s) => m.get(`customer_segmentation.${s}`)?.numerator,
+    (s) => m.get(`customer_segmentation.lifecycle.${s}`)?.numerator,
   );
   assert.deepEqual(shares, [1, 3, 1, 1, 1]);
 });

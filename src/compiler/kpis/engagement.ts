@@ -1,20 +1,23 @@
 // Engagement metrics (a family), the customer engagement score (engagement-score.ts), and customer
-// segmentation by lifecycle (KPI-DEFAULTS.md). Extra outputs of a KPI are result rows whose id extends the
-// KPI's: `kpi.part`.
+// segmentation by lifecycle stage and RFM group (KPI-DEFAULTS.md; segments.ts defines both). Extra outputs of
+// a KPI are result rows whose id extends the KPI's: `kpi.part`, or `kpi.group.item` for a group of them
+// (`customer_segmentation.lifecycle.new`, `customer_segmentation.rfm.champions`).
 import { amountResult, type KpiResult, type ResultContext, ratioResult } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
-import { segmentJoin, segmentSql } from '../dimensions.ts';
+import { type PeriodSegmentTables, segmentJoin, segmentSql, segmentsAt } from '../dimensions.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { assemble } from '../result-grid.ts';
-import { customerMrrCtes } from '../rollups/customer-mrr.ts';
 import { type RunRollups, type SessionParams, withRollups } from '../rollups/run-rollups.ts';
+import { DEFAULT_RFM_WINDOW_DAYS, LIFECYCLE_STATES, RFM_GROUPS } from '../segments.ts';
 import { periodDaysSql, periodsValues, secondsBetween } from '../sql-time.ts';
 import { type ScoreParams, type ScoreScale, scoreScale, scoreSql } from './engagement-score.ts';
 
 export interface EngagementParams extends SessionParams, ScoreParams {
   /** Events that make a user active (empty: every event). */
   readonly activeEvents: readonly string[];
+  /** Days before T in which RFM counts active days and revenue (customer segmentation). */
+  readonly rfmWindowDays: number;
 }
 
 export const DEFAULT_ENGAGEMENT_PARAMS: EngagementParams = {
@@ -23,6 +26,7 @@ export const DEFAULT_ENGAGEMENT_PARAMS: EngagementParams = {
   keyActions: ['create_report', 'share_dashboard', 'export_data'],
   keyActionWeights: {},
   keyActionCaps: {},
+  rfmWindowDays: DEFAULT_RFM_WINDOW_DAYS,
 };
 
 export const ENGAGEMENT_KPIS = [
@@ -30,7 +34,7 @@ export const ENGAGEMENT_KPIS = [
   'customer_engagement_score',
   'customer_segmentation',
 ] as const;
-export const LIFECYCLE_STATES = ['new', 'retained', 'resurrected', 'churned', 'dormant'] as const;
+export { LIFECYCLE_STATES } from '../segments.ts';
 
 export type EngagementRequest = FamilyRequest<EngagementParams>;
 
@@ -42,14 +46,14 @@ function metricsSql(req: EngagementRequest, t: Tables, params: SqlParams): strin
   -- segment: cheaper than a distinct count.
   activity AS (
     SELECT u.period_start, ${segmentSql(req.by, params)} AS segment, sum(u.users) AS users, sum(u.events) AS events
-    FROM ${t.periodAccounts} u ${segmentJoin(req.by, 'u.customer_id')}
+    FROM ${t.periodAccounts} u ${segmentJoin(req.by, 'u.customer_id', segmentsAt('u.period_start', t.segments))}
     GROUP BY 1, 2),
   session_totals AS (
     SELECT pd.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS sessions,
       sum(${secondsBetween('s.ended_at', 's.started_at')}) / 60.0 AS session_minutes,
       sum(s.key_action_events) AS key_action_events
-    FROM ${t.sessions} s ${segmentJoin(req.by, 's.customer_id')}
-    JOIN period_days pd ON pd.day = s.day
+    FROM ${t.sessions} s JOIN period_days pd ON pd.day = s.day
+    ${segmentJoin(req.by, 's.customer_id', segmentsAt('pd.period_start', t.segments))}
     GROUP BY 1, 2)
   SELECT coalesce(a.period_start, t.period_start) AS period_start, coalesce(a.segment, t.segment) AS segment,
     coalesce(a.users, 0) AS users, coalesce(a.events, 0) AS events, coalesce(t.sessions, 0) AS sessions,
@@ -57,17 +61,23 @@ function metricsSql(req: EngagementRequest, t: Tables, params: SqlParams): strin
   FROM activity a FULL JOIN session_totals t ON t.period_start = a.period_start AND t.segment = a.segment`;
 }
 
-/** Per period and segment: customers with a payment history by p_end, by lifecycle state at p_end. */
-function lifecycleSql(req: EngagementRequest, t: Tables, params: SqlParams): string {
-  return `WITH ${customerMrrCtes(req.periods, params, t.customerMrr)}
-  SELECT m.period_start, ${segmentSql(req.by, params)} AS segment,
-    count(CASE WHEN m.s = 0 AND m.e > 0 AND m.first_paid_at >= m.period_start THEN 1 END) AS new,
-    count(CASE WHEN m.s > 0 AND m.e > 0 THEN 1 END) AS retained,
-    count(CASE WHEN m.s = 0 AND m.e > 0 AND m.first_paid_at < m.period_start THEN 1 END) AS resurrected,
-    count(CASE WHEN m.s > 0 AND m.e = 0 THEN 1 END) AS churned,
-    count(CASE WHEN m.s = 0 AND m.e = 0 AND m.first_paid_at < m.period_start THEN 1 END) AS dormant
-  FROM customer_mrr m ${segmentJoin(req.by, 'm.customer_id')}
-  GROUP BY 1, 2`;
+/**
+ * Per period, segment and kind ('lifecycle' or 'rfm'): the customers in each stage or group at p_end
+ * (`part`), from the run's tables of period segments (customers with none are in no row).
+ */
+function segmentationSql(req: EngagementRequest, t: Tables, params: SqlParams): string {
+  const kinds = [
+    ['lifecycle', t.lifecycle],
+    ['rfm', t.rfm],
+  ] as const;
+  return kinds
+    .map(
+      ([kind, table]) => `SELECT x.period_start, ${segmentSql(req.by, params)} AS segment, '${kind}' AS kind,
+    x.segment AS part, count(*) AS customers
+  FROM ${table} x ${segmentJoin(req.by, 'x.customer_id', segmentsAt('x.period_start', t.segments))}
+  GROUP BY 1, 2, 3, 4`,
+    )
+    .join('\n  UNION ALL\n  ');
 }
 
 const num = (r: Row | undefined, k: string) => Number(r?.[k] ?? 0);
@@ -80,14 +90,17 @@ async function hasRows(engine: Engine, table: string): Promise<boolean> {
 interface Tables {
   readonly periodAccounts: string;
   readonly sessions: string;
-  readonly customerMrr?: string;
+  readonly lifecycle: string;
+  readonly rfm: string;
+  /** The period segments the breakdown reads. */
+  readonly segments: PeriodSegmentTables;
 }
 
 export function computeEngagementKpis(engine: Engine, req: EngagementRequest): Promise<KpiResult[]> {
   return withRollups(engine, req.rollups, (session, rollups) => engagementKpis(session, rollups, req));
 }
 
-/** Engagement metrics' or lifecycle's rows per period and segment. */
+/** Engagement metrics' or segmentation's rows per period and segment (and kind and part). */
 async function familyQuery(
   engine: Engine,
   rollups: RunRollups,
@@ -95,13 +108,16 @@ async function familyQuery(
   kpi: string,
 ): Promise<Row[]> {
   const metrics = kpi === 'engagement_metrics';
+  const rfm = { asOf: req.asOf, windowDays: req.params.rfmWindowDays };
   const tables: Tables = {
     periodAccounts: metrics ? await rollups.periodAccounts(req.periods, req.params.activeEvents) : '',
     sessions: metrics ? await rollups.sessions(req.params) : '',
-    customerMrr: metrics ? undefined : await rollups.customerMrr(req.periods),
+    lifecycle: metrics ? '' : await rollups.periodSegments('lifecycle', req.periods, rfm),
+    rfm: metrics ? '' : await rollups.periodSegments('rfm', req.periods, rfm),
+    segments: await rollups.segmentTables(req.by, req.periods, req),
   };
   const params = new SqlParams(engine.dialect);
-  const sql = (metrics ? metricsSql : lifecycleSql)(req, tables, params);
+  const sql = (metrics ? metricsSql : segmentationSql)(req, tables, params);
   return engine.query(sql, params.values);
 }
 
@@ -116,6 +132,7 @@ async function scoreQuery(
   const tables = {
     activity: await rollups.activity(scale.actions.map((a) => a.name)),
     subscribed: await rollups.subscribed(req.periods),
+    segments: await rollups.segmentTables(req.by, req.periods, req),
   };
   const params = new SqlParams(engine.dialect);
   return { scale, rows: await engine.query(scoreSql(req, scale, tables, params), params.values) };
@@ -131,20 +148,33 @@ async function engagementKpis(
   for (const kpi of wanted) {
     const score = kpi === 'customer_engagement_score';
     const available =
-      (await hasRows(engine, kpi === 'engagement_metrics' ? 'events' : 'subscription_changes')) &&
-      (!score || (await hasRows(engine, 'events')));
+      kpi === 'customer_segmentation'
+        ? (await hasRows(engine, 'subscription_changes')) ||
+          (await hasRows(engine, 'events')) ||
+          (await hasRows(engine, 'orders'))
+        : (await hasRows(engine, kpi === 'engagement_metrics' ? 'events' : 'subscription_changes')) &&
+          (!score || (await hasRows(engine, 'events')));
     let scale: ScoreScale | undefined;
     let rows: Row[] = [];
     if (available && score) ({ scale, rows } = await scoreQuery(engine, rollups, req));
     else if (available) rows = await familyQuery(engine, rollups, req, kpi);
     const byKey = new Map(rows.map((r) => [`${String(r.period_start)}|${String(r.segment)}`, r]));
+    // Segmentation's rows: one per stage or group, keyed by their kind and part too.
+    const parts = new Map(
+      rows.map((r) => [`${String(r.period_start)}|${String(r.segment)}|${r.kind}|${r.part}`, r]),
+    );
     results.push(
       ...assemble(
         req,
         [kpi],
         [byKey],
         () => available,
-        (k, ctx, key) => (score ? scoreRows(ctx, byKey.get(key), scale) : familyRows(k, ctx, byKey.get(key))),
+        (k, ctx, key) =>
+          score
+            ? scoreRows(ctx, byKey.get(key), scale)
+            : k === 'customer_segmentation'
+              ? segmentationRows(ctx, (kind, part) => num(parts.get(`${key}|${kind}|${part}`), 'customers'))
+              : metricsRows(ctx, byKey.get(key)),
       ),
     );
   }
@@ -176,21 +206,32 @@ function scoreRows(ctx: ResultContext, r: Row | undefined, scale: ScoreScale | u
   return rows.map((x) => ({ ...x, flags: [...x.flags, 'censored'] }));
 }
 
-function familyRows(kpi: string, ctx: ResultContext, r: Row | undefined): KpiResult[] {
-  const part = (name: string): ResultContext => ({ ...ctx, kpi: `${kpi}.${name}` });
-  if (kpi === 'engagement_metrics') {
-    const users = num(r, 'users');
-    const sessions = num(r, 'sessions');
-    return [
-      ratioResult(ctx, num(r, 'events'), users, users),
-      ratioResult(part('sessions_per_user'), sessions, users, users),
-      ratioResult(part('mean_session_minutes'), num(r, 'session_minutes'), sessions, sessions),
-      ratioResult(part('key_actions_per_session'), num(r, 'key_action_events'), sessions, sessions),
-    ];
-  }
-  const total = LIFECYCLE_STATES.reduce((sum, s) => sum + num(r, s), 0);
+/** Engagement metrics: events per active user, with the family's other members as `.part` rows. */
+function metricsRows(ctx: ResultContext, r: Row | undefined): KpiResult[] {
+  const part = (name: string): ResultContext => ({ ...ctx, kpi: `${ctx.kpi}.${name}` });
+  const users = num(r, 'users');
+  const sessions = num(r, 'sessions');
   return [
-    amountResult(ctx, total, total),
-    ...LIFECYCLE_STATES.map((s) => ratioResult(part(s), num(r, s), total, total)),
+    ratioResult(ctx, num(r, 'events'), users, users),
+    ratioResult(part('sessions_per_active_user'), sessions, users, users),
+    ratioResult(part('mean_session_minutes'), num(r, 'session_minutes'), sessions, sessions),
+    ratioResult(part('key_actions_per_session'), num(r, 'key_action_events'), sessions, sessions),
+  ];
+}
+
+/**
+ * Customer segmentation: the customers with a lifecycle stage, and the share in each stage
+ * (`.lifecycle.<stage>`) and in each RFM group among those scored (`.rfm.<group>`).
+ */
+function segmentationRows(ctx: ResultContext, count: (kind: string, part: string) => number): KpiResult[] {
+  const part = (name: string): ResultContext => ({ ...ctx, kpi: `${ctx.kpi}.${name}` });
+  const staged = LIFECYCLE_STATES.reduce((sum, s) => sum + count('lifecycle', s), 0);
+  const scored = RFM_GROUPS.reduce((sum, g) => sum + count('rfm', g), 0);
+  return [
+    amountResult(ctx, staged, staged),
+    ...LIFECYCLE_STATES.map((s) =>
+      ratioResult(part(`lifecycle.${s}`), count('lifecycle', s), staged, staged),
+    ),
+    ...RFM_GROUPS.map((g) => ratioResult(part(`rfm.${g}`), count('rfm', g), scored, scored)),
   ];
 }

@@ -98,10 +98,10 @@ test('feature adoption over the 4 complete weeks before Feb 1: reports 2/4, dash
   // Active in the weeks: u1, u2, u3, u5 (u4 only after Jan 29) → 4.
   // use_reports in ≥ 3 weeks: u1 (1, 2, 3), u5 (1, 2, 3 after offsets); u2 has 2 → 2/4.
   // use_dashboards: u2 (4 weeks) → 1/4. use_alerts 0/4, use_api 0/4 (u1 in 2 weeks).
-  assert.deepEqual(ratio(rows.get('feature_adoption_rate.use_reports')), [2 / 4, 2, 4]);
-  assert.deepEqual(ratio(rows.get('feature_adoption_rate.use_dashboards')), [1 / 4, 1, 4]);
-  assert.deepEqual(ratio(rows.get('feature_adoption_rate.use_alerts')), [0, 0, 4]);
-  assert.deepEqual(ratio(rows.get('feature_adoption_rate.use_api')), [0, 0, 4]);
+  assert.deepEqual(ratio(rows.get('feature_adoption_rate.per_feature.use_reports')), [2 / 4, 2, 4]);
+  assert.deepEqual(ratio(rows.get('feature_adoption_rate.per_feature.use_dashboards')), [1 / 4, 1, 4]);
+  assert.deepEqual(ratio(rows.get('feature_adoption_rate.per_feature.use_alerts')), [0, 0, 4]);
+  assert.deepEqual(ratio(rows.get('feature_adoption_rate.per_feature.use_api')), [0, 0, 4]);
   // Mean over features: (2 + 1 + 0 + 0) / 4 = 0.75 adopters over 4 active users = 0.1875.
   assert.deepEqual(ratio(rows.get('feature_adoption_rate')), [0.1875, 0.75, 4]);
 });
@@ -111,8 +111,8 @@ test('feature adoption among users active by named events: dashboards 1/2, repor
   const rows = await run('2024-01-01', '2024-01-31', '2024-03-01T00:00:00.000Z', { params });
   // Active in the weeks by login or use_dashboards: u2 (dashboards Jan 3–24), u3 (login Jan 15) → 2.
   // use_reports in ≥ 3 weeks: u1 and u5, neither active → 0/2; use_dashboards: u2 (4 weeks) → 1/2.
-  assert.deepEqual(ratio(rows.get('feature_adoption_rate.use_reports')), [0, 0, 2]);
-  assert.deepEqual(ratio(rows.get('feature_adoption_rate.use_dashboards')), [1 / 2, 1, 2]);
+  assert.deepEqual(ratio(rows.get('feature_adoption_rate.per_feature.use_reports')), [0, 0, 2]);
+  assert.deepEqual(ratio(rows.get('feature_adoption_rate.per_feature.use_dashboards')), [1 / 2, 1, 2]);
   // Mean over the 4 features: (0 + 1 + 0 + 0) / 4 = 0.25 adopters over 2 active users = 0.125.
   assert.deepEqual(ratio(rows.get('feature_adoption_rate')), [0.125, 0.25, 2]);
 });
@@ -166,12 +166,12 @@ test('feature adoption whose weeks begin before the data’s first day is null a
   );
   const at = (kpi: string, month: string) =>
     rows.find((r) => r.kpi === kpi && r.period_start.startsWith(month));
-  for (const kpi of ['feature_adoption_rate', 'feature_adoption_rate.use_reports']) {
+  for (const kpi of ['feature_adoption_rate', 'feature_adoption_rate.per_feature.use_reports']) {
     const january = at(kpi, '2024-01');
     assert.equal(january?.value, null, kpi);
     assert.ok(january?.flags.includes('censored'), kpi);
   }
-  assert.deepEqual(ratio(at('feature_adoption_rate.use_reports', '2024-02')), [1 / 2, 1, 2]);
+  assert.deepEqual(ratio(at('feature_adoption_rate.per_feature.use_reports', '2024-02')), [1 / 2, 1, 2]);
   const february = at('feature_adoption_rate', '2024-02');
   assert.deepEqual(ratio(february), [0.125, 0.25, 2]);
   assert.ok(!february?.flags.includes('censored'));
@@ -182,10 +182,10 @@ test('retained feature users: January users using the feature again in February'
     const rows = await run('2024-02-01', '2024-02-29', '2024-03-10T00:00:00.000Z', grain ? { grain } : {});
     // use_reports in January: u1, u2, u4, u5 (4); again in February: u1 (Feb 5), u4 (Feb 1 00:00Z) → 2/4.
     // use_dashboards: u2 → 0/1 (u2 used use_api in February). use_api: u1 → 0/1. use_alerts: 0/0 → null.
-    assert.deepEqual(ratio(rows.get('retained_feature_users.use_reports')), [2 / 4, 2, 4]);
-    assert.deepEqual(ratio(rows.get('retained_feature_users.use_dashboards')), [0, 0, 1]);
-    assert.deepEqual(ratio(rows.get('retained_feature_users.use_api')), [0, 0, 1]);
-    const alerts = rows.get('retained_feature_users.use_alerts');
+    assert.deepEqual(ratio(rows.get('retained_feature_users.per_feature.use_reports')), [2 / 4, 2, 4]);
+    assert.deepEqual(ratio(rows.get('retained_feature_users.per_feature.use_dashboards')), [0, 0, 1]);
+    assert.deepEqual(ratio(rows.get('retained_feature_users.per_feature.use_api')), [0, 0, 1]);
+    const alerts = rows.get('retained_feature_users.per_feature.use_alerts');
     assert.equal(alerts?.value, null);
     assert.ok(alerts?.flags.includes('zero_denominator'));
     // Pooled user–feature pairs: (2 + 0 + 0 + 0) / (4 + 1 + 1 + 0) = 2/6.
@@ -209,7 +209,11 @@ test('retained feature users by day: one bit per day while 62 fit, a pairing of 
   const short = await daily('2024-01-25', '2024-02-05');
   const long = await daily('2024-01-01', '2024-03-31');
   const reports = (rows: KpiResult[], day: string) =>
-    ratio(rows.find((r) => r.kpi === 'retained_feature_users.use_reports' && r.period_start.startsWith(day)));
+    ratio(
+      rows.find(
+        (r) => r.kpi === 'retained_feature_users.per_feature.use_reports' && r.period_start.startsWith(day),
+      ),
+    );
   for (const rows of [short, long]) {
     // Jan 29: u2 (2024-01-28T23:30-01:00 = Jan 29 00:30Z) and u4; on Jan 30 only u4 again → 1/2.
     assert.deepEqual(reports(rows, '2024-01-30'), [1 / 2, 1, 2]);
@@ -248,7 +252,7 @@ test('time to first repeat action: median of 167/24, 7, 21 days; share 3/5 with 
   assert.equal(r?.n, 3);
   assert.ok(r?.flags.includes('censored'));
   // Share: 3 repeaters / 5 closed (r1, r2, r3, r6, r7) = 3/5.
-  const share = rows.get('time_to_first_repeat_action.share_repeating');
+  const share = rows.get('time_to_first_repeat_action.repeat_share');
   assert.deepEqual(ratio(share), [3 / 5, 3, 5]);
   assert.ok(share?.flags.includes('censored'));
   // As of Mar 1 every horizon is over: repeaters r1–r4 (1, 167/24, 7, 21 days → median (167/24 + 7) / 2 =
@@ -258,7 +262,7 @@ test('time to first repeat action: median of 167/24, 7, 21 days; share 3/5 with 
     params: { ...DEFAULT_FEATURE_PARAMS, keyAction: 'export_data' },
   });
   close(late.get('time_to_first_repeat_action')?.value, 335 / 48);
-  const lateShare = late.get('time_to_first_repeat_action.share_repeating');
+  const lateShare = late.get('time_to_first_repeat_action.repeat_share');
   assert.deepEqual(ratio(lateShare), [4 / 7, 4, 7]);
   assert.ok(!lateShare?.flags.includes('censored'));
 });

@@ -14,10 +14,18 @@
 //   first_at + horizon_days ≤ as_of, repeated or not; a user whose horizon is open is censored — left out
 //   of the share's numerator and denominator and of the median, even when already repeated (else every
 //   recent share leans up). The median is in fractional days over the closed users who repeated in time.
+// - sub-results, named as the catalog's `also` says: `.per_feature.<feature>` (adoption, retained users),
+//   `.repeat_share` (time to first repeat).
 import type { KpiResult, ResultContext } from '../../results/kpi-result.ts';
 import type { Dialect, Engine, Row } from '../../warehouse/engine.ts';
 import type { SqlParams } from '../../warehouse/sql-builder.ts';
-import { segmentJoin, segmentSql } from '../dimensions.ts';
+import {
+  type PeriodSegmentTables,
+  periodDimensionsOf,
+  segmentJoin,
+  segmentSql,
+  segmentsAt,
+} from '../dimensions.ts';
 import { eventFilter } from '../event-filter.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { type Period, periodStart } from '../periods.ts';
@@ -86,7 +94,7 @@ export function adoptionWeeks(p: Period, n: number): { start: string; end: strin
  */
 function adoptionSql(
   req: FeatureRequest,
-  t: { activity: string; userDays: string; weeks?: { user: KeptWeeks; feature: KeptWeeks } },
+  t: AdoptionTables,
   features: readonly string[],
   params: SqlParams,
   dialect: Dialect,
@@ -94,7 +102,9 @@ function adoptionSql(
   const n = req.params.n;
   const starts = req.periods.map((p) => adoptionWeeks(p, n).start.slice(0, 10));
   const earliest = [...starts].sort()[0];
-  if (earliest === undefined || n < 1) return adoptionByDaySql(req, t, features, params);
+  // A user's masks hold no period, so a breakdown by a period dimension pairs days with windows.
+  const perPeriod = periodDimensionsOf(req.by).length > 0;
+  if (earliest === undefined || n < 1 || perPeriod) return adoptionByDaySql(req, t, features, params);
   const kept =
     t.weeks && t.weeks.user.origin === t.weeks.feature.origin && t.weeks.user.words === t.weeks.feature.words
       ? t.weeks
@@ -159,7 +169,7 @@ function adoptionSql(
 /** Adoption by pairing days with windows (see adoptionSql). */
 function adoptionByDaySql(
   req: FeatureRequest,
-  t: { activity: string; userDays: string },
+  t: AdoptionTables,
   features: readonly string[],
   params: SqlParams,
 ): string {
@@ -180,10 +190,10 @@ function adoptionByDaySql(
   const everyEvent = req.params.activeEvents.length === 0;
   const adopted = everyEvent
     ? `SELECT d.period_start, ${segmentSql(req.by, params)}, d.part, 0, count(*)
-  FROM adopters d ${segmentJoin(req.by, 'd.customer_id')} GROUP BY 1, 2, 3`
+  FROM adopters d ${segmentJoin(req.by, 'd.customer_id', segmentsAt('d.period_start', t.segments))} GROUP BY 1, 2, 3`
     : `SELECT a.period_start, ${segmentSql(req.by, params)}, d.part, 0, count(*)
   FROM adopters d JOIN active a ON a.period_start = d.period_start AND a.user_key = d.user_key
-  ${segmentJoin(req.by, 'a.customer_id')} GROUP BY 1, 2, 3`;
+  ${segmentJoin(req.by, 'a.customer_id', segmentsAt('a.period_start', t.segments))} GROUP BY 1, 2, 3`;
   return `WITH windows AS (SELECT * FROM (VALUES ${windows.join(', ')}) AS v(period_start, w_start)),
   window_days AS (
     SELECT w.period_start, w.w_start + CAST(g.i AS INTEGER) AS day, CAST(floor(g.i / 7.0) AS INTEGER) AS week
@@ -197,7 +207,7 @@ function adoptionByDaySql(
     WHERE ${eventFilter('a', features, params)}
     GROUP BY 1, 2, 3 HAVING ${weekCount} >= ${params.bind(req.params.k)})
   SELECT a.period_start, ${segmentSql(req.by, params)} AS segment, '' AS part, count(*) AS eligible, 0 AS hits
-  FROM active a ${segmentJoin(req.by, 'a.customer_id')} GROUP BY 1, 2, 3
+  FROM active a ${segmentJoin(req.by, 'a.customer_id', segmentsAt('a.period_start', t.segments))} GROUP BY 1, 2, 3
   UNION ALL
   ${adopted}`;
 }
@@ -212,6 +222,7 @@ function retainedSql(
   req: FeatureRequest,
   activity: string,
   features: readonly string[],
+  segments: PeriodSegmentTables,
   params: SqlParams,
 ): string {
   const spans: { start: string; end: string }[] = [];
@@ -232,7 +243,8 @@ function retainedSql(
   pairs AS (SELECT * FROM (VALUES ${pairs.join(', ')}) AS v(period_start, before_no, period_no))`;
   const isFeature = eventFilter('a', features, params);
   const one = 'CAST(1 AS BIGINT)';
-  if (spans.length <= MASK_SPANS) {
+  // A user's span bits hold every period, so a breakdown by a period dimension pairs spans row by row.
+  if (spans.length <= MASK_SPANS && periodDimensionsOf(req.by).length === 0) {
     // Each user's use of each feature as one bit per span: a period's retained users have its bit and its
     // previous period's bit set. One grouping by user and feature, then by segment, feature and pattern
     // (users with the same spans count together) — no self-join of users.
@@ -258,7 +270,7 @@ function retainedSql(
   SELECT p.period_start, ${segmentSql(req.by, params)} AS segment, b.part, count(*) AS eligible,
     count(a.user_key) AS hits
   FROM pairs p JOIN uses b ON b.span_no = p.before_no
-  ${segmentJoin(req.by, 'b.customer_id')}
+  ${segmentJoin(req.by, 'b.customer_id', segmentsAt('p.period_start', segments))}
   LEFT JOIN uses a ON a.span_no = p.period_no AND a.user_key = b.user_key AND a.part = b.part
   GROUP BY 1, 2, 3`;
 }
@@ -267,7 +279,12 @@ function retainedSql(
 const MASK_SPANS = 62;
 
 /** `firstUses`: the run's first two uses of the key action per user (RunRollups.firstUses). */
-function repeatSql(req: FeatureRequest, firstUses: string, params: SqlParams): string {
+function repeatSql(
+  req: FeatureRequest,
+  firstUses: string,
+  segments: PeriodSegmentTables,
+  params: SqlParams,
+): string {
   const horizon = `INTERVAL '1 day' * ${params.bind(req.params.horizonDays)}`;
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   firsts AS (SELECT * FROM ${firstUses}),
@@ -276,7 +293,7 @@ function repeatSql(req: FeatureRequest, firstUses: string, params: SqlParams): s
       CASE WHEN f.second_at <= f.first_at + ${horizon} THEN 1 ELSE 0 END AS repeated,
       CASE WHEN f.first_at + ${horizon} <= CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ) THEN 1 ELSE 0 END AS closed
     FROM firsts f JOIN periods p ON f.first_at >= p.period_start AND f.first_at < p.period_end
-    ${segmentJoin(req.by, 'f.customer_id')})
+    ${segmentJoin(req.by, 'f.customer_id', segmentsAt('p.period_start', segments))})
   SELECT period_start, segment, '' AS part, sum(repeated * closed) AS hits, sum(1 - closed) AS censored,
     sum(closed) AS eligible,
     percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN repeated = 1 AND closed = 1
@@ -284,14 +301,28 @@ function repeatSql(req: FeatureRequest, firstUses: string, params: SqlParams): s
   FROM marked GROUP BY 1, 2, 3`;
 }
 
+interface AdoptionTables {
+  readonly activity: string;
+  readonly userDays: string;
+  readonly weeks?: { user: KeptWeeks; feature: KeptWeeks };
+  /** The period segments the breakdown reads. */
+  readonly segments: PeriodSegmentTables;
+}
+
 /** The tables adoption reads: activity and user days, and the kept week masks when the warehouse has both. */
-async function adoptionTables(rollups: RunRollups, req: FeatureRequest, features: readonly string[]) {
+async function adoptionTables(
+  rollups: RunRollups,
+  req: FeatureRequest,
+  features: readonly string[],
+  segments: PeriodSegmentTables,
+): Promise<AdoptionTables> {
   const user = await rollups.keptWeeks('user', req.params.activeEvents);
   const feature = await rollups.keptWeeks('feature', features);
   return {
     activity: await rollups.activity(features),
     userDays: await rollups.userDays(req.params.activeEvents),
     weeks: user && feature ? { user, feature } : undefined,
+    segments,
   };
 }
 
@@ -309,18 +340,29 @@ async function featureKpis(engine: Engine, rollups: RunRollups, req: FeatureRequ
   const none = new Map<string, Row>();
   const want = (k: string) => hasEvents && wanted.includes(k);
   const firstDay = want('feature_adoption_rate') ? await firstEventDay(engine) : undefined;
+  const segments = hasEvents ? await rollups.segmentTables(req.by, req.periods, req) : {};
   const adoption =
     want('feature_adoption_rate') && features.length
       ? await runKeyed(engine, async (p) =>
-          adoptionSql(req, await adoptionTables(rollups, req, features), features, p, engine.dialect),
+          adoptionSql(
+            req,
+            await adoptionTables(rollups, req, features, segments),
+            features,
+            p,
+            engine.dialect,
+          ),
         )
       : none;
   const retained =
     want('retained_feature_users') && features.length
-      ? await runKeyed(engine, async (p) => retainedSql(req, await rollups.activity(features), features, p))
+      ? await runKeyed(engine, async (p) =>
+          retainedSql(req, await rollups.activity(features), features, segments, p),
+        )
       : none;
   const repeat = want('time_to_first_repeat_action')
-    ? await runKeyed(engine, async (p) => repeatSql(req, await rollups.firstUses(req.params.keyAction), p))
+    ? await runKeyed(engine, async (p) =>
+        repeatSql(req, await rollups.firstUses(req.params.keyAction), segments, p),
+      )
     : none;
   return assemble(
     req,
@@ -350,7 +392,10 @@ async function featureKpis(engine: Engine, rollups: RunRollups, req: FeatureRequ
           };
           const hits = features.map((f) => num(adoption.get(`${key}|${f}`), 'hits'));
           const mean = hits.reduce((a, b) => a + b, 0) / Math.max(features.length, 1);
-          return [rate(ctx, mean), ...features.map((f, i) => rate(sub(ctx, f), hits[i] ?? 0))];
+          return [
+            rate(ctx, mean),
+            ...features.map((f, i) => rate(sub(ctx, `per_feature.${f}`), hits[i] ?? 0)),
+          ];
         }
         case 'retained_feature_users': {
           const rows = features.map((f) => retained.get(`${key}|${f}`));
@@ -358,7 +403,7 @@ async function featureKpis(engine: Engine, rollups: RunRollups, req: FeatureRequ
           return [
             censoredRatio(ctx, total('hits'), total('eligible'), 0),
             ...features.map((f, i) =>
-              censoredRatio(sub(ctx, f), num(rows[i], 'hits'), num(rows[i], 'eligible'), 0),
+              censoredRatio(sub(ctx, `per_feature.${f}`), num(rows[i], 'hits'), num(rows[i], 'eligible'), 0),
             ),
           ];
         }
@@ -368,7 +413,7 @@ async function featureKpis(engine: Engine, rollups: RunRollups, req: FeatureRequ
           const censored = num(r, 'censored');
           return [
             medianResult(ctx, median, num(r, 'hits'), censored),
-            censoredRatio(sub(ctx, 'share_repeating'), num(r, 'hits'), num(r, 'eligible'), censored),
+            censoredRatio(sub(ctx, 'repeat_share'), num(r, 'hits'), num(r, 'eligible'), censored),
           ];
         }
       }

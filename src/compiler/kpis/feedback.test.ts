@@ -108,13 +108,17 @@ test('feedback retention score: with feedback in the 90 days before p_start agai
   // E (Dec 2 00:00, on the boundary), H (Jan 10). Not: D (Mar 1 00:00 is in P), F (Dec 1 23:59:59), G.
   // With {A, B, C, E, H}: kept A, C, E, H (B cancels Mar 15) → 4/5. Without {D, F, G}: kept F → 1/3.
   assert.deepEqual(triple(find(rows, 'feedback_retention_score', MAR)), [0.8, 4, 5]);
-  assert.deepEqual(triple(find(rows, 'feedback_retention_score.without_feedback', MAR)), [1 / 3, 1, 3]);
+  assert.deepEqual(triple(find(rows, 'feedback_retention_score.without_feedback_retention', MAR)), [
+    1 / 3,
+    1,
+    3,
+  ]);
   close(find(rows, 'feedback_retention_score.difference', MAR).value, 0.8 - 1 / 3);
 
   // As of Mar 18, MRR is read at Mar 18: D's cancellation on Mar 20 is not (yet) a loss.
   // Without {D, F, G}: kept D, F → 2/3; with: B cancelled Mar 15 → still 4/5.
   const early = await run(['feedback_retention_score'], { asOf: '2024-03-18T00:00:00.000Z' });
-  const without = find(early, 'feedback_retention_score.without_feedback', MAR);
+  const without = find(early, 'feedback_retention_score.without_feedback_retention', MAR);
   assert.deepEqual(triple(without), [2 / 3, 2, 3]);
   assert.ok(without.flags.includes('incomplete_period'));
   assert.deepEqual(triple(find(early, 'feedback_retention_score', MAR)), [0.8, 4, 5]);
@@ -129,12 +133,16 @@ test('check-in impact: retention with a check-in minus without, in points, with 
   const d = 0.5 - 2 / 3;
   const se = Math.sqrt((0.5 * 0.5) / 2 + ((2 / 3) * (1 / 3)) / 6);
   close(find(rows, 'check_in_impact_score', MAR).value, 100 * d);
-  close(find(rows, 'check_in_impact_score.lower', MAR).value, 100 * (d - 1.959963984540054 * se));
-  close(find(rows, 'check_in_impact_score.upper', MAR).value, 100 * (d + 1.959963984540054 * se));
-  assert.deepEqual(triple(find(rows, 'check_in_impact_score.with_checkin', MAR)), [0.5, 1, 2]);
-  assert.deepEqual(triple(find(rows, 'check_in_impact_score.without_checkin', MAR)), [4 / 6, 4, 6]);
+  close(find(rows, 'check_in_impact_score.interval_low', MAR).value, 100 * (d - 1.959963984540054 * se));
+  close(find(rows, 'check_in_impact_score.interval_high', MAR).value, 100 * (d + 1.959963984540054 * se));
+  assert.deepEqual(triple(find(rows, 'check_in_impact_score.with_checkin_retention', MAR)), [0.5, 1, 2]);
+  assert.deepEqual(triple(find(rows, 'check_in_impact_score.without_checkin_retention', MAR)), [4 / 6, 4, 6]);
   // January: no check-in in [Oct 3, Jan 1): the with-group is empty → null, zero_denominator.
-  for (const id of ['check_in_impact_score', 'check_in_impact_score.lower', 'check_in_impact_score.upper']) {
+  for (const id of [
+    'check_in_impact_score',
+    'check_in_impact_score.interval_low',
+    'check_in_impact_score.interval_high',
+  ]) {
     const jan = find(rows, id, JAN);
     assert.equal(jan.value, null);
     assert.ok(jan.flags.includes('zero_denominator'), id);
@@ -167,7 +175,7 @@ test('without feedback or check-ins: survey and touchpoint KPIs are no_data; loy
     'feedback_retention_score',
     'feedback_retention_score.difference',
     'check_in_impact_score',
-    'check_in_impact_score.upper',
+    'check_in_impact_score.interval_high',
   ]) {
     assert.deepEqual(find(rows, id, MAR).flags, ['no_data'], id);
   }

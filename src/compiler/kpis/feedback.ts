@@ -12,11 +12,12 @@
 //   MRR > 0 at p_start. A customer is "with feedback" / "with a check-in" when it has one in
 //   [p_start − lookback_days, p_start).
 // - feedback_retention_score: the value is the with-feedback rate (its counts as numerator/denominator);
-//   extra rows `feedback_retention_score.without_feedback` (rate) and `.difference` (with − without, a
-//   fraction; null with zero_denominator when either group is empty).
+//   extra rows `feedback_retention_score.without_feedback_retention` (rate) and `.difference` (with − without,
+//   a fraction; null with zero_denominator when either group is empty).
 // - check_in_impact_score: 100 × (rate with − rate without), in points; the 95% interval is the normal
 //   approximation for a difference of two proportions, 100 × (d ± 1.96 × √(p₁(1−p₁)/n₁ + p₂(1−p₂)/n₂)), in
-//   extra rows `check_in_impact_score.lower` / `.upper`; the two rates in `.with_checkin` / `.without_checkin`.
+//   extra rows `check_in_impact_score.interval_low` / `.interval_high`; the two rates in
+//   `.with_checkin_retention` / `.without_checkin_retention` (the catalog's `also` names).
 //   `too_few` when either group is smaller than minSample. An association, not proof of cause.
 // - a period that reaches past asOf is judged at asOf: MRR "at p_end" is read at min(p_end, asOf), so a
 //   cancellation recorded after asOf is never counted as a loss (the result carries `incomplete_period`).
@@ -32,10 +33,11 @@ import {
 } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
-import { segmentJoin, segmentSql } from '../dimensions.ts';
+import { type PeriodSegmentTables, segmentJoin, segmentSql, segmentsAt } from '../dimensions.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import type { Period } from '../periods.ts';
 import { customerMrrCtes } from '../rollups/customer-mrr.ts';
+import { withRollups } from '../rollups/run-rollups.ts';
 import { periodsValues } from '../sql-time.ts';
 
 export interface FeedbackParams {
@@ -83,7 +85,7 @@ function observedPeriods(req: FeedbackRequest): Period[] {
 }
 
 /** Per period and segment: NPS respondents (latest answer each), promoters, detractors; CSAT answers. */
-function surveySql(req: FeedbackRequest, params: SqlParams): string {
+function surveySql(req: FeedbackRequest, segments: PeriodSegmentTables, params: SqlParams): string {
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   answers AS (
     SELECT p.period_start, f.customer_id, f.kind, f.score,
@@ -98,7 +100,7 @@ function surveySql(req: FeedbackRequest, params: SqlParams): string {
     count(CASE WHEN a.kind = 'nps' AND a.recency = 1 AND a.score <= ${DETRACTOR_MAX} THEN 1 END) AS detractors,
     count(CASE WHEN a.kind = 'csat' THEN 1 END) AS csat_answers,
     count(CASE WHEN a.kind = 'csat' AND a.score >= ${params.bind(req.params.satisfiedAt)} THEN 1 END) AS satisfied
-  FROM answers a ${segmentJoin(req.by, 'a.customer_id')}
+  FROM answers a ${segmentJoin(req.by, 'a.customer_id', segmentsAt('a.period_start', segments))}
   GROUP BY 1, 2`;
 }
 
@@ -117,6 +119,7 @@ function touchpointSql(
   touchpoint: keyof typeof TOUCHPOINTS,
   lookbackDays: number,
   customerMrr: string | undefined,
+  segments: PeriodSegmentTables,
   params: SqlParams,
 ): string {
   const { table, at } = TOUCHPOINTS[touchpoint];
@@ -130,14 +133,19 @@ function touchpointSql(
     count(CASE WHEN t.customer_id IS NOT NULL AND m.e > 0 THEN 1 END) AS with_kept,
     count(CASE WHEN t.customer_id IS NULL THEN 1 END) AS without_start,
     count(CASE WHEN t.customer_id IS NULL AND m.e > 0 THEN 1 END) AS without_kept
-  FROM customer_mrr m ${segmentJoin(req.by, 'm.customer_id')}
+  FROM customer_mrr m ${segmentJoin(req.by, 'm.customer_id', segmentsAt('m.period_start', segments))}
   LEFT JOIN touched t ON t.period_start = m.period_start AND t.customer_id = m.customer_id
   WHERE m.s > 0
   GROUP BY 1, 2`;
 }
 
 /** Per period and segment: customers active at p_end, and those loyal (tenure and no detractor answer). */
-function loyaltySql(req: FeedbackRequest, customerMrr: string | undefined, params: SqlParams): string {
+function loyaltySql(
+  req: FeedbackRequest,
+  customerMrr: string | undefined,
+  segments: PeriodSegmentTables,
+  params: SqlParams,
+): string {
   return `WITH ${customerMrrCtes(observedPeriods(req), params, customerMrr)},
   -- An answer is the account's latest before a period's end from its own time until its next answer's
   -- (ties in time: the later response), so each answer meets only the periods it is latest for.
@@ -151,7 +159,7 @@ function loyaltySql(req: FeedbackRequest, customerMrr: string | undefined, param
   SELECT m.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS active,
     count(CASE WHEN m.first_paid_at + INTERVAL '1 month' * ${params.bind(req.params.minTenureMonths)} <= m.period_end
       AND (l.score IS NULL OR l.score > ${DETRACTOR_MAX}) THEN 1 END) AS loyal
-  FROM customer_mrr m ${segmentJoin(req.by, 'm.customer_id')}
+  FROM customer_mrr m ${segmentJoin(req.by, 'm.customer_id', segmentsAt('m.period_start', segments))}
   LEFT JOIN latest_nps l ON l.period_start = m.period_start AND l.customer_id = m.customer_id AND l.recency = 1
   WHERE m.e > 0
   GROUP BY 1, 2`;
@@ -183,7 +191,7 @@ function touchpointResults(kpi: string, ctx: (id: string) => ResultContext, r: R
   const n2 = num(r, 'without_start');
   const withRate = ratioResult(ctx(kpi), num(r, 'with_kept'), n1, n1);
   if (kpi === 'feedback_retention_score') {
-    const without = ratioResult(ctx(`${kpi}.without_feedback`), num(r, 'without_kept'), n2, n2);
+    const without = ratioResult(ctx(`${kpi}.without_feedback_retention`), num(r, 'without_kept'), n2, n2);
     const diffCtx = ctx(`${kpi}.difference`);
     const difference =
       withRate.value === null || without.value === null
@@ -191,9 +199,9 @@ function touchpointResults(kpi: string, ctx: (id: string) => ResultContext, r: R
         : differenceResult(diffCtx, withRate.value - without.value, n1, n2);
     return [withRate, without, difference];
   }
-  const withCheckin = { ...withRate, kpi: `${kpi}.with_checkin` };
-  const withoutCheckin = ratioResult(ctx(`${kpi}.without_checkin`), num(r, 'without_kept'), n2, n2);
-  const ids = [kpi, `${kpi}.lower`, `${kpi}.upper`];
+  const withCheckin = { ...withRate, kpi: `${kpi}.with_checkin_retention` };
+  const withoutCheckin = ratioResult(ctx(`${kpi}.without_checkin_retention`), num(r, 'without_kept'), n2, n2);
+  const ids = [kpi, `${kpi}.interval_low`, `${kpi}.interval_high`];
   if (n1 === 0 || n2 === 0) {
     return [...ids.map((id) => undefinedDifference(ctx(id), n1 + n2)), withCheckin, withoutCheckin];
   }
@@ -203,8 +211,8 @@ function touchpointResults(kpi: string, ctx: (id: string) => ResultContext, r: R
   const half = Z_95 * Math.sqrt((p1 * (1 - p1)) / n1 + (p2 * (1 - p2)) / n2);
   return [
     differenceResult(ctx(kpi), 100 * d, n1, n2),
-    differenceResult(ctx(`${kpi}.lower`), 100 * (d - half), n1, n2),
-    differenceResult(ctx(`${kpi}.upper`), 100 * (d + half), n1, n2),
+    differenceResult(ctx(`${kpi}.interval_low`), 100 * (d - half), n1, n2),
+    differenceResult(ctx(`${kpi}.interval_high`), 100 * (d + half), n1, n2),
     withCheckin,
     withoutCheckin,
   ];
@@ -213,13 +221,24 @@ function touchpointResults(kpi: string, ctx: (id: string) => ResultContext, r: R
 /** The result ids each KPI produces (its own and its extra rows). */
 const EXTRA_ROWS: Record<string, readonly string[]> = {
   net_promoter_score: ['promoter_share', 'detractor_share'],
-  feedback_retention_score: ['without_feedback', 'difference'],
-  check_in_impact_score: ['lower', 'upper', 'with_checkin', 'without_checkin'],
+  feedback_retention_score: ['without_feedback_retention', 'difference'],
+  check_in_impact_score: [
+    'interval_low',
+    'interval_high',
+    'with_checkin_retention',
+    'without_checkin_retention',
+  ],
 };
 
-export async function computeFeedbackKpis(engine: Engine, req: FeedbackRequest): Promise<KpiResult[]> {
+export function computeFeedbackKpis(engine: Engine, req: FeedbackRequest): Promise<KpiResult[]> {
+  return withRollups(engine, req.rollups, (session, rollups) => feedbackKpis(session, { ...req, rollups }));
+}
+
+async function feedbackKpis(engine: Engine, req: FeedbackRequest): Promise<KpiResult[]> {
   const wanted = req.kpis.filter((k) => (FEEDBACK_KPIS as readonly string[]).includes(k));
   if (wanted.length === 0) return [];
+  // The period segments a breakdown reads: by the periods' starts, which cutting at asOf keeps.
+  const tables = (await req.rollups?.segmentTables(req.by, observedPeriods(req), req)) ?? {};
   const run = async (build: (p: SqlParams) => string | Promise<string>) => {
     const params = new SqlParams(engine.dialect);
     const sql = await build(params);
@@ -241,17 +260,23 @@ export async function computeFeedbackKpis(engine: Engine, req: FeedbackRequest):
 
   const survey =
     want('net_promoter_score') || want('customer_satisfaction_score')
-      ? await run((p) => surveySql(req, p))
+      ? await run((p) => surveySql(req, tables, p))
       : none;
   // The three queries over customer MRR share the run's table of it (none when called on its own).
   const mrr = () => req.rollups?.customerMrr(observedPeriods(req));
   const feedbackRetention = want('feedback_retention_score')
-    ? await run(async (p) => touchpointSql(req, 'feedback', req.params.feedbackLookbackDays, await mrr(), p))
+    ? await run(async (p) =>
+        touchpointSql(req, 'feedback', req.params.feedbackLookbackDays, await mrr(), tables, p),
+      )
     : none;
   const checkinRetention = want('check_in_impact_score')
-    ? await run(async (p) => touchpointSql(req, 'checkins', req.params.checkInLookbackDays, await mrr(), p))
+    ? await run(async (p) =>
+        touchpointSql(req, 'checkins', req.params.checkInLookbackDays, await mrr(), tables, p),
+      )
     : none;
-  const loyalty = want('customer_loyalty') ? await run(async (p) => loyaltySql(req, await mrr(), p)) : none;
+  const loyalty = want('customer_loyalty')
+    ? await run(async (p) => loyaltySql(req, await mrr(), tables, p))
+    : none;
 
   const segments = new Set<string>(req.by === undefined ? ['all'] : []);
   for (const m of [survey, feedbackRetention, checkinRetention, loyalty])

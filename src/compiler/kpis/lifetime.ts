@@ -11,10 +11,17 @@
 import { type KpiResult, noDataResult, type ResultContext, ratioResult } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
-import { REFERRED_SQL, segmentSql } from '../dimensions.ts';
+import {
+  type PeriodSegmentTables,
+  periodSegmentJoin,
+  REFERRED_SQL,
+  segmentSql,
+  segmentsAt,
+} from '../dimensions.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { type Period, periodStart, periodsBetween } from '../periods.ts';
 import { customerMrrCtes } from '../rollups/customer-mrr.ts';
+import { withRollups } from '../rollups/run-rollups.ts';
 import { periodDaysSql, periodsValues, secondsBetween } from '../sql-time.ts';
 
 export interface LifetimeParams {
@@ -67,9 +74,13 @@ function monthlySql(
   months: readonly Period[],
   by: string | undefined,
   customerMrr: string | undefined,
+  segments: PeriodSegmentTables,
   params: SqlParams,
 ): string {
   const seg = segmentSql(by, params);
+  // A breakdown by a period dimension places each customer in each month by its state in that month.
+  const inMonth = (customerId: string, period: string) =>
+    periodSegmentJoin(by, customerId, segmentsAt(period, segments));
   return `WITH ${customerMrrCtes(months, params, customerMrr)},
   period_days AS (${periodDaysSql(months)}),
   rollup AS (
@@ -79,6 +90,7 @@ function monthlySql(
       count(CASE WHEN m.e > 0 THEN 1 END) AS customers_end,
       sum(m.e) AS end_mrr, 0 AS revenue, 0 AS account_cost
     FROM customer_mrr m JOIN customers cu ON cu.customer_id = m.customer_id
+    ${inMonth('m.customer_id', 'm.period_start')}
     GROUP BY 1, 2, 3),
   mrr_revenue AS (
     SELECT p.period_start, ${seg} AS segment, ${REFERRED_SQL} AS referred,
@@ -91,6 +103,7 @@ function monthlySql(
     FROM periods p
     JOIN mrr_spans x ON x.effective_at < p.period_end AND (x.next_at IS NULL OR x.next_at > p.period_start)
     JOIN customers cu ON cu.customer_id = x.customer_id
+    ${inMonth('x.customer_id', 'p.period_start')}
     WHERE x.mrr > 0
     GROUP BY 1, 2, 3),
   order_revenue AS (
@@ -99,6 +112,7 @@ function monthlySql(
       sum(o.amount) AS revenue, 0 AS account_cost
     FROM orders o JOIN periods p ON o.ordered_at >= p.period_start AND o.ordered_at < p.period_end
     JOIN customers cu ON cu.customer_id = o.customer_id
+    ${inMonth('o.customer_id', 'p.period_start')}
     GROUP BY 1, 2, 3),
   account_costs AS (
     SELECT p.period_start, ${seg} AS segment, ${REFERRED_SQL} AS referred,
@@ -107,6 +121,7 @@ function monthlySql(
     FROM costs c
     JOIN period_days p ON p.day = c.period_start
     JOIN customers cu ON cu.customer_id = c.customer_id
+    ${inMonth('c.customer_id', 'p.period_start')}
     GROUP BY 1, 2, 3)
   SELECT * FROM rollup UNION ALL SELECT * FROM mrr_revenue UNION ALL SELECT * FROM order_revenue
   UNION ALL SELECT * FROM account_costs`;
@@ -122,7 +137,12 @@ function segmentCostsSql(months: readonly Period[], params: SqlParams): string {
 }
 
 /** New customers (first MRR > 0 in P) per requested period and segment. */
-function newCustomersSql(periods: readonly Period[], by: string | undefined, params: SqlParams): string {
+function newCustomersSql(
+  periods: readonly Period[],
+  by: string | undefined,
+  segments: PeriodSegmentTables,
+  params: SqlParams,
+): string {
   return `WITH periods AS (${periodsValues(periods, params)}),
   first_paid AS (
     SELECT customer_id, min(effective_at) AS first_paid_at FROM subscription_changes WHERE mrr > 0
@@ -130,6 +150,7 @@ function newCustomersSql(periods: readonly Period[], by: string | undefined, par
   SELECT p.period_start, ${segmentSql(by, params)} AS segment, count(*) AS new_customers
   FROM first_paid f JOIN customers cu ON cu.customer_id = f.customer_id
   JOIN periods p ON f.first_paid_at >= p.period_start AND f.first_paid_at < p.period_end
+  ${periodSegmentJoin(by, 'f.customer_id', segmentsAt('p.period_start', segments))}
   GROUP BY 1, 2`;
 }
 
@@ -217,7 +238,11 @@ async function query(engine: Engine, build: (p: SqlParams) => string): Promise<R
   return engine.query(build(params), params.values);
 }
 
-export async function computeLifetimeKpis(engine: Engine, req: LifetimeRequest): Promise<KpiResult[]> {
+export function computeLifetimeKpis(engine: Engine, req: LifetimeRequest): Promise<KpiResult[]> {
+  return withRollups(engine, req.rollups, (session, rollups) => lifetimeKpis(session, { ...req, rollups }));
+}
+
+async function lifetimeKpis(engine: Engine, req: LifetimeRequest): Promise<KpiResult[]> {
   const wanted = req.kpis.filter((k) => (LIFETIME_KPIS as readonly string[]).includes(k));
   if (wanted.length === 0 || req.periods.length === 0) return [];
   const hasSubscriptions = await tableHasRows(engine, 'subscription_changes');
@@ -243,7 +268,8 @@ export async function computeLifetimeKpis(engine: Engine, req: LifetimeRequest):
   const segments = new Set<string>(req.by === undefined ? ['all'] : []);
   if (hasSubscriptions) {
     const customerMrr = await req.rollups?.customerMrr(months);
-    for (const row of await query(engine, (p) => monthlySql(months, req.by, customerMrr, p))) {
+    const monthSegments = (await req.rollups?.segmentTables(req.by, months, req)) ?? {};
+    for (const row of await query(engine, (p) => monthlySql(months, req.by, customerMrr, monthSegments, p))) {
       const segment = String(row.segment);
       segments.add(segment);
       const k = `${String(row.period_start)}|${segment}|${row.referred === true ? 'referred' : 'not_referred'}`;
@@ -258,7 +284,8 @@ export async function computeLifetimeKpis(engine: Engine, req: LifetimeRequest):
       }
     }
     if (wanted.includes('ltv_to_cac_ratio')) {
-      for (const row of await query(engine, (p) => newCustomersSql(req.periods, req.by, p))) {
+      const segments = (await req.rollups?.segmentTables(req.by, req.periods, req)) ?? {};
+      for (const row of await query(engine, (p) => newCustomersSql(req.periods, req.by, segments, p))) {
         newCustomers.set(`${String(row.period_start)}|${String(row.segment)}`, Number(row.new_customers));
       }
       for (const row of await query(engine, (p) => spendSql(req.periods, p))) {

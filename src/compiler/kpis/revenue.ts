@@ -1,14 +1,26 @@
 // Revenue and subscription KPIs, all from one aggregate per period and segment over the customer-MRR
 // rollup: the warehouse returns sums and counts; the ratios are taken here, with their numerators and
 // denominators kept (KPI-DEFAULTS.md gives each formula).
+// Sub-results, named as the catalog's `also` says:
+// - `mrr.arpa`: MRR at p_end / customers paying then (#E); null with zero_denominator when none pays.
+// - `net_revenue_retention.nrr_12m`: over the customers paying twelve months before p_end (the same
+//   instant a calendar year earlier, 29 February falling on the 28th), their MRR at p_end / their MRR then;
+//   n = those customers. A year that reaches back before the data has no such customers: null.
 import { amountResult, type KpiResult, type ResultContext, ratioResult } from '../../results/kpi-result.ts';
-import type { Engine } from '../../warehouse/engine.ts';
+import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
-import { REFERRED_SQL, segmentSql } from '../dimensions.ts';
+import {
+  type PeriodSegmentTables,
+  periodSegmentJoin,
+  REFERRED_SQL,
+  segmentSql,
+  segmentsAt,
+} from '../dimensions.ts';
+import type { FamilyRequest } from '../family-request.ts';
 import type { Grain, Period } from '../periods.ts';
 import { previousPeriod } from '../previous-period.ts';
 import { customerMrrCtes } from '../rollups/customer-mrr.ts';
-import type { RunRollups } from '../rollups/run-rollups.ts';
+import { type RunRollups, withRollups } from '../rollups/run-rollups.ts';
 
 /** Sums and counts of one period, segment and referral status. */
 interface Aggregate {
@@ -42,8 +54,22 @@ const MEASURES: (keyof Aggregate)[] = [
   'customers_downgraded',
 ];
 
+/** Customers paying twelve months before a period's end: their MRR then (base) and at the period's end. */
+interface YearAgo {
+  base: number;
+  kept: number;
+  customers: number;
+}
+
 /** A KPI's main row, and any extra rows (`kpi.part`) reported beside it. */
-type Formula = (a: Aggregate, ctx: ResultContext, previous: Aggregate | undefined) => KpiResult | KpiResult[];
+type Formula = (
+  a: Aggregate,
+  ctx: ResultContext,
+  previous: Aggregate | undefined,
+  yearAgo: YearAgo,
+) => KpiResult | KpiResult[];
+
+const part = (ctx: ResultContext, name: string): ResultContext => ({ ...ctx, kpi: `${ctx.kpi}.${name}` });
 
 const churnRate: Formula = (a, ctx) =>
   ratioResult(ctx, a.customers_churned, a.customers_start, a.customers_start);
@@ -56,7 +82,12 @@ const retentionRate: Formula = (a, ctx) =>
   );
 
 export const REVENUE_FORMULAS: Record<string, { formula: Formula; referredOnly?: boolean }> = {
-  mrr: { formula: (a, ctx) => amountResult(ctx, a.end_mrr, a.customers_end) },
+  mrr: {
+    formula: (a, ctx) => [
+      amountResult(ctx, a.end_mrr, a.customers_end),
+      ratioResult(part(ctx, 'arpa'), a.end_mrr, a.customers_end, a.customers_end),
+    ],
+  },
   customer_churn_rate: { formula: churnRate },
   customer_retention_rate: { formula: retentionRate },
   revenue_churn_rate: {
@@ -67,13 +98,15 @@ export const REVENUE_FORMULAS: Record<string, { formula: Formula; referredOnly?:
       ratioResult(ctx, a.churn_mrr + a.contraction_mrr - a.expansion_mrr, a.start_mrr, a.customers_start),
   },
   net_revenue_retention: {
-    formula: (a, ctx) =>
+    formula: (a, ctx, _, year) => [
       ratioResult(
         ctx,
         a.start_mrr + a.expansion_mrr - a.contraction_mrr - a.churn_mrr,
         a.start_mrr,
         a.customers_start,
       ),
+      ratioResult(part(ctx, 'nrr_12m'), year.kept, year.base, year.customers),
+    ],
   },
   expansion_revenue: { formula: (a, ctx) => amountResult(ctx, a.expansion_mrr, a.customers_start) },
   // Expansion over MRR at the start; `.change` is the period-over-period change in expansion (version 1's
@@ -83,12 +116,7 @@ export const REVENUE_FORMULAS: Record<string, { formula: Formula; referredOnly?:
       const before = prev?.expansion_mrr ?? 0;
       return [
         ratioResult(ctx, a.expansion_mrr, a.start_mrr, a.customers_start),
-        ratioResult(
-          { ...ctx, kpi: `${ctx.kpi}.change` },
-          a.expansion_mrr - before,
-          before,
-          a.customers_start,
-        ),
+        ratioResult(part(ctx, 'change'), a.expansion_mrr - before, before, a.customers_start),
       ];
     },
   },
@@ -99,21 +127,14 @@ export const REVENUE_FORMULAS: Record<string, { formula: Formula; referredOnly?:
   referral_churn_rate: { formula: churnRate, referredOnly: true },
 };
 
-export interface RevenueRequest {
-  readonly kpis: readonly string[];
-  readonly periods: readonly Period[];
-  readonly grain: Grain;
-  readonly by?: string;
-  readonly asOf: string;
-  readonly minSample: number;
-  /** The run's shared rollups, when the revenue KPIs are computed as part of a run. */
-  readonly rollups?: RunRollups;
-}
+/** The revenue KPIs have no parameters of their own. */
+export type RevenueRequest = Omit<FamilyRequest<object>, 'params' | 'grain'> & { readonly grain: Grain };
 
 function aggregateSql(
   periods: readonly Period[],
   by: string | undefined,
   customerMrr: string | undefined,
+  segments: PeriodSegmentTables,
   params: SqlParams,
 ): string {
   return `WITH ${customerMrrCtes(periods, params, customerMrr)},
@@ -139,8 +160,49 @@ function aggregateSql(
     count(CASE WHEN m.s > 0 AND m.e = 0 THEN 1 END) AS customers_churned,
     count(CASE WHEN m.s > 0 AND g.customer_id IS NOT NULL THEN 1 END) AS customers_downgraded
   FROM customer_mrr m JOIN customers cu ON cu.customer_id = m.customer_id
+  ${periodSegmentJoin(by, 'm.customer_id', segmentsAt('m.period_start', segments))}
   LEFT JOIN downgraded g ON g.period_start = m.period_start AND g.customer_id = m.customer_id
   GROUP BY 1, 2, 3`;
+}
+
+/** The same instant a calendar year earlier (29 February falls on the 28th). */
+export function yearBefore(iso: string): string {
+  const t = new Date(iso);
+  const y = t.getUTCFullYear() - 1;
+  const m = t.getUTCMonth();
+  const day = Math.min(t.getUTCDate(), new Date(Date.UTC(y, m + 1, 0)).getUTCDate());
+  const ms = t.getTime() - Date.UTC(t.getUTCFullYear(), m, t.getUTCDate());
+  return new Date(Date.UTC(y, m, day) + ms).toISOString();
+}
+
+/** The year ending at each period's end, whose start MRR and end MRR nrr_12m compares. */
+const yearsTo = (periods: readonly Period[]): Period[] =>
+  periods.map((p) => ({ start: yearBefore(p.end), end: p.end }));
+
+/**
+ * Per requested period and segment: the customers paying a year before its end, their MRR then and at its
+ * end. `customerMrr`: customer_mrr over the years (`yearsTo`); `segments`: over periods that hold the
+ * requested ones.
+ */
+function yearAgoSql(
+  periods: readonly Period[],
+  by: string | undefined,
+  customerMrr: string | undefined,
+  segments: PeriodSegmentTables,
+  params: SqlParams,
+): string {
+  const years = yearsTo(periods);
+  const ts = (iso: string) => `CAST(${params.bind(iso)} AS TIMESTAMPTZ)`;
+  const asked = periods.map((p, i) => `(${ts(years[i]?.start ?? p.start)}, ${ts(p.end)}, ${ts(p.start)})`);
+  return `WITH ${customerMrrCtes(years, params, customerMrr)},
+  asked AS (SELECT * FROM (VALUES ${asked.join(', ')}) AS v(year_start, year_end, period_start))
+  SELECT a.period_start, ${segmentSql(by, params)} AS segment, sum(m.s) AS base, sum(m.e) AS kept,
+    count(*) AS customers
+  FROM customer_mrr m JOIN asked a ON a.year_start = m.period_start AND a.year_end = m.period_end
+  JOIN customers cu ON cu.customer_id = m.customer_id
+  ${periodSegmentJoin(by, 'm.customer_id', segmentsAt('a.period_start', segments))}
+  WHERE m.s > 0
+  GROUP BY 1, 2`;
 }
 
 const empty = (): Aggregate => Object.fromEntries(MEASURES.map((m) => [m, 0])) as unknown as Aggregate;
@@ -149,13 +211,25 @@ function add(into: Aggregate, row: Record<string, unknown>): void {
   for (const m of MEASURES) into[m] += Number(row[m] ?? 0);
 }
 
-export async function computeRevenueKpis(engine: Engine, req: RevenueRequest): Promise<KpiResult[]> {
+export function computeRevenueKpis(engine: Engine, req: RevenueRequest): Promise<KpiResult[]> {
+  return withRollups(engine, req.rollups, (session, rollups) => revenueKpis(session, rollups, req));
+}
+
+async function revenueKpis(engine: Engine, rollups: RunRollups, req: RevenueRequest): Promise<KpiResult[]> {
   // The period before the first requested one, for KPIs that compare with the previous period.
   const first = req.periods[0];
   const periods = first ? [previousPeriod(first, req.grain), ...req.periods] : [];
   const params = new SqlParams(engine.dialect);
-  const customerMrr = await req.rollups?.customerMrr(periods);
-  const rows = await engine.query(aggregateSql(periods, req.by, customerMrr, params), params.values);
+  const customerMrr = await rollups.customerMrr(periods);
+  const tables = await rollups.segmentTables(req.by, periods, req);
+  const rows = await engine.query(aggregateSql(periods, req.by, customerMrr, tables, params), params.values);
+  const yearAgo = new Map<string, Row>();
+  if (req.kpis.includes('net_revenue_retention') && req.periods.length > 0) {
+    const p = new SqlParams(engine.dialect);
+    const years = await rollups.customerMrr(yearsTo(req.periods));
+    for (const row of await engine.query(yearAgoSql(req.periods, req.by, years, tables, p), p.values))
+      yearAgo.set(`${String(row.period_start)}|${String(row.segment)}`, row);
+  }
   // (period start, segment) → aggregates over everyone, and over referred customers only.
   const all = new Map<string, Aggregate>();
   const referred = new Map<string, Aggregate>();
@@ -170,6 +244,7 @@ export async function computeRevenueKpis(engine: Engine, req: RevenueRequest): P
       add(referred.get(key) as Aggregate, row);
     }
   }
+  for (const key of yearAgo.keys()) segments.add(key.slice(key.indexOf('|') + 1));
   const results: KpiResult[] = [];
   for (const kpi of req.kpis) {
     const spec = REVENUE_FORMULAS[kpi];
@@ -188,7 +263,13 @@ export async function computeRevenueKpis(engine: Engine, req: RevenueRequest): P
         };
         const a = source.get(`${p.start}|${segment}`) ?? empty();
         const prev = previous ? source.get(`${previous.start}|${segment}`) : undefined;
-        results.push(...[spec.formula(a, ctx, prev)].flat());
+        const y = yearAgo.get(`${p.start}|${segment}`);
+        const year = {
+          base: Number(y?.base ?? 0),
+          kept: Number(y?.kept ?? 0),
+          customers: Number(y?.customers ?? 0),
+        };
+        results.push(...[spec.formula(a, ctx, prev, year)].flat());
       });
     }
   }

@@ -3,7 +3,13 @@
 import { type KpiResult, type ResultContext, ratioResult } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
-import { segmentJoin, segmentSql } from '../dimensions.ts';
+import {
+  type PeriodSegmentTables,
+  periodDimensionsOf,
+  segmentJoin,
+  segmentSql,
+  segmentsAt,
+} from '../dimensions.ts';
 import { eventFilter } from '../event-filter.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { assemble } from '../result-grid.ts';
@@ -56,9 +62,9 @@ const SESSION_KPIS = ['session_frequency', 'meaningful_session_frequency'];
  * period users: counted once per period first, then given their account's segment (a distinct count over
  * few large groups is the slow way).
  */
-function activeUsersSql(req: UsageRequest, periodAccounts: string, params: SqlParams): string {
+function activeUsersSql(req: UsageRequest, t: UsageTables, params: SqlParams): string {
   return `SELECT x.period_start, ${segmentSql(req.by, params)} AS segment, sum(x.users) AS users
-  FROM ${periodAccounts} x ${segmentJoin(req.by, 'x.customer_id')}
+  FROM ${t.periodAccounts} x ${segmentJoin(req.by, 'x.customer_id', segmentsAt('x.period_start', t.segments))}
   GROUP BY 1, 2`;
 }
 
@@ -66,6 +72,8 @@ function activeUsersSql(req: UsageRequest, periodAccounts: string, params: SqlPa
 interface UsageTables {
   readonly userDays: string;
   readonly periodAccounts: string;
+  /** The period segments the breakdown reads. */
+  readonly segments: PeriodSegmentTables;
 }
 
 /**
@@ -74,32 +82,52 @@ interface UsageTables {
  * the days [a, a + w); g days after the user's previous active day, the days it adds to the user's cover are
  * [a + max(0, w − g), a + w). A day's count is then the running sum of +1 at each such start and −1 at each
  * end: a running sum over the calendar of the user days' marks (each with its gap, from the rollup).
+ * A breakdown by a period dimension (lifecycle, rfm) counts each period's days by the segments of that
+ * period: every user day is taken once for each period whose days it can cover (the period's 29 days before
+ * and its own), with the segment of its account in that period, and the running sums run per period
+ * (`seg_period`). A cover from a day the period does not take ends before the period starts.
  */
 function windowsSql(req: UsageRequest, t: UsageTables, params: SqlParams): string {
   const asOfDay = utcDay(`CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`);
+  const perPeriod = periodDimensionsOf(req.by).length > 0;
+  const days = perPeriod
+    ? `SELECT c.period_start AS seg_period, u.day, ${segmentSql(req.by, params)} AS segment, u.gap
+    FROM ${t.userDays} u JOIN cover_days c ON c.day = u.day
+    ${segmentJoin(req.by, 'u.customer_id', segmentsAt('c.period_start', t.segments))}`
+    : `SELECT CAST(NULL AS TIMESTAMPTZ) AS seg_period, u.day, ${segmentSql(req.by, params)} AS segment, u.gap
+    FROM ${t.userDays} u ${segmentJoin(req.by, 'u.customer_id')}`;
+  const longest = Math.max(
+    1,
+    ...req.periods.map((p) => Math.ceil((Date.parse(p.end) - Date.parse(p.start)) / 86_400_000)),
+  );
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   period_days AS (${periodDaysSql(req.periods)}),
-  days AS (
-    SELECT u.day, ${segmentSql(req.by, params)} AS segment, u.gap
-    FROM ${t.userDays} u ${segmentJoin(req.by, 'u.customer_id')}),
+  cover_days AS (
+    SELECT p.period_start, p.start_day - 29 + CAST(g.i AS INTEGER) AS day FROM periods p
+    CROSS JOIN generate_series(0, ${longest + 28}) AS g(i) WHERE p.start_day - 29 + CAST(g.i AS INTEGER) < p.end_day),
+  days AS (${days}),
   -- User-days with the same segment, day and gap (capped at 30) mark the same days: counted once each.
   day_gaps AS (
-    SELECT segment, day, least(coalesce(gap, 30), 30) AS g, count(*) AS n FROM days GROUP BY 1, 2, 3),
-  data_start AS (SELECT min(day) AS first_day FROM day_gaps),
-  segments AS (SELECT DISTINCT segment FROM day_gaps),
+    SELECT seg_period, segment, day, least(coalesce(gap, 30), 30) AS g, count(*) AS n FROM days
+    GROUP BY 1, 2, 3, 4),
+  data_start AS (SELECT min(day) AS first_day FROM ${t.userDays}),
+  segments AS (SELECT DISTINCT seg_period, segment FROM day_gaps),
   marks AS (
-    SELECT segment, day, n AS dau, 0 AS wau, 0 AS mau FROM day_gaps
-    UNION ALL SELECT segment, day + 1, -n, 0, 0 FROM day_gaps
-    UNION ALL SELECT segment, day + greatest(0, 7 - least(g, 7)), 0, n, 0 FROM day_gaps
-    UNION ALL SELECT segment, day + 7, 0, -n, 0 FROM day_gaps
-    UNION ALL SELECT segment, day + greatest(0, 30 - g), 0, 0, n FROM day_gaps
-    UNION ALL SELECT segment, day + 30, 0, 0, -n FROM day_gaps
-    UNION ALL SELECT s.segment, pd.day, 0, 0, 0 FROM period_days pd CROSS JOIN segments s),
-  deltas AS (SELECT segment, day, sum(dau) AS dau, sum(wau) AS wau, sum(mau) AS mau FROM marks GROUP BY 1, 2),
+    SELECT seg_period, segment, day, n AS dau, 0 AS wau, 0 AS mau FROM day_gaps
+    UNION ALL SELECT seg_period, segment, day + 1, -n, 0, 0 FROM day_gaps
+    UNION ALL SELECT seg_period, segment, day + greatest(0, 7 - least(g, 7)), 0, n, 0 FROM day_gaps
+    UNION ALL SELECT seg_period, segment, day + 7, 0, -n, 0 FROM day_gaps
+    UNION ALL SELECT seg_period, segment, day + greatest(0, 30 - g), 0, 0, n FROM day_gaps
+    UNION ALL SELECT seg_period, segment, day + 30, 0, 0, -n FROM day_gaps
+    UNION ALL SELECT s.seg_period, s.segment, pd.day, 0, 0, 0 FROM period_days pd
+      ${perPeriod ? 'JOIN segments s ON s.seg_period = pd.period_start' : 'CROSS JOIN segments s'}),
+  deltas AS (
+    SELECT seg_period, segment, day, sum(dau) AS dau, sum(wau) AS wau, sum(mau) AS mau FROM marks
+    GROUP BY 1, 2, 3),
   daily_active AS (
-    SELECT segment, day, sum(dau) OVER w AS dau, sum(wau) OVER w AS wau, sum(mau) OVER w AS mau FROM deltas
-    WINDOW w AS (PARTITION BY segment ORDER BY day ROWS UNBOUNDED PRECEDING)),
-  active_users AS (${activeUsersSql(req, t.periodAccounts, params)}),
+    SELECT seg_period, segment, day, sum(dau) OVER w AS dau, sum(wau) OVER w AS wau, sum(mau) OVER w AS mau
+    FROM deltas WINDOW w AS (PARTITION BY seg_period, segment ORDER BY day ROWS UNBOUNDED PRECEDING)),
+  active_users AS (${activeUsersSql(req, t, params)}),
   windows AS (
     SELECT pd.period_start, a.segment,
       sum(CASE WHEN a.day >= ds.first_day + 6 THEN a.dau END) AS dau_w7,
@@ -109,7 +137,8 @@ function windowsSql(req: UsageRequest, t: UsageTables, params: SqlParams): strin
       sum(CASE WHEN a.day >= ds.first_day + 29 THEN a.wau END) AS wau_w30,
       sum(CASE WHEN a.day >= ds.first_day + 29 THEN a.mau END) AS mau_w30,
       count(CASE WHEN a.day >= ds.first_day + 29 THEN 1 END) AS days_w30
-    FROM daily_active a CROSS JOIN data_start ds JOIN period_days pd ON pd.day = a.day
+    FROM daily_active a CROSS JOIN data_start ds
+    JOIN period_days pd ON pd.day = a.day${perPeriod ? ' AND pd.period_start = a.seg_period' : ''}
     WHERE a.day >= ds.first_day AND a.day < ${asOfDay}
     GROUP BY 1, 2)
   SELECT w.*, coalesce(u.users, 0) AS users FROM windows w
@@ -117,13 +146,18 @@ function windowsSql(req: UsageRequest, t: UsageTables, params: SqlParams): strin
 }
 
 /** Per period and segment: sessions starting in it, and those with enough distinct key actions. */
-function sessionsSql(req: UsageRequest, sessions: string, params: SqlParams): string {
+function sessionsSql(
+  req: UsageRequest,
+  sessions: string,
+  segments: PeriodSegmentTables,
+  params: SqlParams,
+): string {
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   period_days AS (${periodDaysSql(req.periods)})
   SELECT pd.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS sessions,
     count(CASE WHEN s.key_actions >= ${params.bind(req.params.minKeyActions)} THEN 1 END) AS meaningful
-  FROM ${sessions} s ${segmentJoin(req.by, 's.customer_id')}
-  JOIN period_days pd ON pd.day = s.day
+  FROM ${sessions} s JOIN period_days pd ON pd.day = s.day
+  ${segmentJoin(req.by, 's.customer_id', segmentsAt('pd.period_start', segments))}
   GROUP BY 1, 2`;
 }
 
@@ -137,6 +171,7 @@ function engagementSql(
   req: UsageRequest,
   activity: string,
   subscribedTable: string | undefined,
+  segments: PeriodSegmentTables,
   params: SqlParams,
 ): string {
   const subscribed = subscribedTable
@@ -150,7 +185,7 @@ function engagementSql(
     WHERE ${eventFilter('a', req.params.engagementEvents, params)}
     GROUP BY 1, 2 HAVING sum(a.events) >= ${params.bind(req.params.minEvents)})
   SELECT s.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS accounts, count(g.customer_id) AS engaged
-  FROM subscribed s ${segmentJoin(req.by, 's.customer_id')}
+  FROM subscribed s ${segmentJoin(req.by, 's.customer_id', segmentsAt('s.period_start', segments))}
   LEFT JOIN engaged g ON g.period_start = s.period_start AND g.customer_id = s.customer_id
   GROUP BY 1, 2`;
 }
@@ -174,25 +209,27 @@ export async function computeUsageKpis(engine: Engine, req: UsageRequest): Promi
       return new Map((await session.query(build(params), params.values)).map((r) => [key(r), r]));
     };
     const none = new Map<string, Row>();
+    const segments = hasEvents ? await rollups.segmentTables(req.by, req.periods, req) : {};
     const tables: UsageTables = wants([...WINDOW_KPIS, ...SESSION_KPIS])
       ? {
           userDays: await rollups.userDays(req.params.activeEvents),
           periodAccounts: await rollups.periodAccounts(req.periods, req.params.activeEvents),
+          segments,
         }
-      : { userDays: '', periodAccounts: '' };
+      : { userDays: '', periodAccounts: '', segments };
     const w = wants(WINDOW_KPIS)
       ? await run((p) => windowsSql(req, tables, p))
       : wants(SESSION_KPIS)
-        ? await run((p) => activeUsersSql(req, tables.periodAccounts, p))
+        ? await run((p) => activeUsersSql(req, tables, p))
         : none;
     const sessionTable = wants(SESSION_KPIS) ? await rollups.sessions(req.params) : '';
-    const s = wants(SESSION_KPIS) ? await run((p) => sessionsSql(req, sessionTable, p)) : none;
+    const s = wants(SESSION_KPIS) ? await run((p) => sessionsSql(req, sessionTable, segments, p)) : none;
     const subscriptions = wants(['engagement_rate']) && (await tableHasRows(session, 'subscription_changes'));
     const subscribedTable = subscriptions ? await rollups.subscribed(req.periods) : undefined;
     const engagementEvents = req.params.engagementEvents.length ? req.params.engagementEvents : undefined;
     const activity = wants(['engagement_rate']) ? await rollups.activity(engagementEvents) : '';
     const g = wants(['engagement_rate'])
-      ? await run((p) => engagementSql(req, activity, subscribedTable, p))
+      ? await run((p) => engagementSql(req, activity, subscribedTable, segments, p))
       : none;
     return [w, s, g] as const;
   });

@@ -149,8 +149,17 @@ test('a load keeps the catalog’s rollups; a run reads them, and stops when the
     'user_days',
     'user_weeks',
   ]);
-  // Only activation's own tables, and customer MRR for feedback, whose last period is cut at as_of.
-  assert.deepEqual(seen.builtOnKept, ['shared', 'shared', 'customer_mrr']);
+  // Only customer MRR over the years before each period's end (NRR's nrr_12m), customer segmentation's
+  // lifecycle and RFM tables, activation's own tables, and customer MRR for feedback, whose last period is
+  // cut at as_of.
+  assert.deepEqual(seen.builtOnKept, [
+    'customer_mrr',
+    'segments',
+    'segments',
+    'shared',
+    'shared',
+    'customer_mrr',
+  ]);
   // The tables built from subscription changes alone stay current.
   assert.deepEqual(seen.stale.sort(), ['customer_mrr', 'subscribed']);
   assert.notDeepEqual(seen.after, seen.before, 'the written login counts (u3 active in March)');
@@ -213,12 +222,13 @@ test('kept monthly tables answer any calendar months as a run of its own does; o
     }),
   );
   for (const s of seen) assert.ok(s.same, 'kept and own rollups give the same results');
-  // Two kept months: period accounts and subscribed accounts copied (kept_months); customer MRR as kept.
-  assert.deepEqual(seen[0]?.built, ['customer_mrr', 'kept', 'shared']);
+  // Two kept months: period accounts and subscribed accounts copied (kept_months); customer MRR as kept
+  // (built only over the years before the periods' ends, for nrr_12m); segmentation's tables.
+  assert.deepEqual(seen[0]?.built, ['customer_mrr', 'kept', 'segments', 'shared']);
   // January alone: customer MRR from the kept table with C's zero row in January.
   assert.ok(seen[2]?.built.includes('customer_mrr'));
   // Past the kept months: customer MRR and subscribed accounts are built; period accounts still kept.
-  assert.deepEqual(seen[4]?.built, ['customer_mrr', 'shared', 'subscribed']);
+  assert.deepEqual(seen[4]?.built, ['customer_mrr', 'segments', 'shared', 'subscribed']);
   // Weeks: built for the run.
   assert.ok(seen[6]?.built.includes('period_accounts'));
 });

@@ -6,7 +6,9 @@
 //   first uses    each user's first and second event of a name (time to the first repeat);
 //   named events  the events of a few names with their exact times (funnel steps, value signals);
 //   customer MRR  each customer's MRR at the start and end of each period (from subscription_changes);
-//   subscribed    the accounts subscribed in each period (customer-mrr.ts `subscribedSpanSql`).
+//   subscribed    the accounts subscribed in each period (customer-mrr.ts `subscribedSpanSql`);
+//   period segments  each customer's lifecycle stage or RFM group in each period (segments.ts), for
+//                 customer segmentation and breakdowns by them.
 // A family asks for a table and gets its name; asking again returns the same table. A table the warehouse
 // keeps (stored-rollups.ts: built after each load, still current) is used as it is; any other is built on
 // the run's session (Engine.session) as a temporary table and dropped when the run ends. Plain SQL for
@@ -16,8 +18,16 @@
 // days answer.
 import type { Engine } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
+import { type PeriodDimension, type PeriodSegmentTables, periodDimensionsOf } from '../dimensions.ts';
 import { eventFilter } from '../event-filter.ts';
 import { nextPeriodStart, type Period, periodStart, periodsBetween } from '../periods.ts';
+import {
+  byDistinctStart,
+  DEFAULT_RFM_WINDOW_DAYS,
+  lifecycleSegmentsSql,
+  type RfmOptions,
+  rfmSegmentsSql,
+} from '../segments.ts';
 import { periodDaysSql, periodsValues, secondsBetween, utcDay } from '../sql-time.ts';
 import { customerMrrCtes, MRR_SPANS_SQL, subscribedSpanSql } from './customer-mrr.ts';
 import { type StoredRollup, storedRollups } from './stored-rollups.ts';
@@ -214,6 +224,45 @@ export class RunRollups {
       (params) => `/* customer_mrr */ WITH ${customerMrrCtes(periods, params, kept.table)}
       SELECT * FROM customer_mrr UNION ALL SELECT * FROM later`,
     );
+  }
+
+  /**
+   * `(period_start, customer_id, segment, …)`: each customer's lifecycle stage or RFM group in each period
+   * (segments.ts), customers with none left out. Periods sharing a start keep the first (a segment is found
+   * by the row's period start). RFM reads `rfm` (its window and the data's end).
+   */
+  async periodSegments(
+    dimension: PeriodDimension,
+    periods: readonly Period[],
+    rfm: RfmOptions,
+  ): Promise<string> {
+    const own = byDistinctStart(periods);
+    const pairs = JSON.stringify(own.map((p) => [p.start, p.end]));
+    if (dimension === 'lifecycle') {
+      const customerMrr = await this.customerMrr(own);
+      return this.table(`segments lifecycle ${pairs}`, (params) =>
+        lifecycleSegmentsSql(own, customerMrr, params),
+      );
+    }
+    const userDays = await this.userDays([]);
+    return this.table(`segments rfm ${rfm.windowDays} ${rfm.asOf} ${pairs}`, (params) =>
+      rfmSegmentsSql(own, userDays, rfm, params),
+    );
+  }
+
+  /**
+   * The period segments a breakdown reads (none when it names no period dimension), for a query over
+   * `periods`: what `segmentJoin` joins.
+   */
+  async segmentTables(
+    by: string | undefined,
+    periods: readonly Period[],
+    options: { asOf: string; rfmWindowDays?: number },
+  ): Promise<PeriodSegmentTables> {
+    const rfm = { asOf: options.asOf, windowDays: options.rfmWindowDays ?? DEFAULT_RFM_WINDOW_DAYS };
+    const tables: Partial<Record<PeriodDimension, string>> = {};
+    for (const d of periodDimensionsOf(by)) tables[d] = await this.periodSegments(d, periods, rfm);
+    return tables;
   }
 
   /**

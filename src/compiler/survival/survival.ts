@@ -13,7 +13,7 @@ import {
 import { type LogRank, logRankFromCounts } from '../../models/log-rank.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
-import { segmentSql } from '../dimensions.ts';
+import { checkBreakdown, segmentSql } from '../dimensions.ts';
 import { firstSpellsCtes } from './first-spells.ts';
 
 export interface SurvivalRequest {
@@ -46,6 +46,8 @@ export async function tenureCounts(
   engine: Engine,
   req: { by?: string; asOf: string },
 ): Promise<Map<string, TimeCount[]>> {
+  // A spell spans many periods: a customer's state in one period (lifecycle, rfm) cannot segment it.
+  checkBreakdown(req.by);
   const params = new SqlParams(engine.dialect);
   const segment = segmentSql(req.by, params);
   const sql = `WITH ${firstSpellsCtes(req.asOf, params)}

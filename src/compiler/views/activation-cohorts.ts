@@ -6,8 +6,14 @@
 // and cohorts without members do not exist, so they cannot drag it down.
 import type { Engine } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
+import type { PeriodSegmentTables } from '../dimensions.ts';
 import { eventFilter } from '../event-filter.ts';
-import { type ActivationParams, activationCtes, DEFAULT_ACTIVATION_PARAMS } from '../kpis/activation.ts';
+import {
+  type ActivationParams,
+  activationCtes,
+  DEFAULT_ACTIVATION_PARAMS,
+  periodSegment,
+} from '../kpis/activation.ts';
 import type { Period } from '../periods.ts';
 import { type RunRollups, withRollups } from '../rollups/run-rollups.ts';
 import { utcDay } from '../sql-time.ts';
@@ -23,6 +29,8 @@ export interface ActivationCohortRequest {
   readonly params?: Partial<
     Pick<ActivationParams, 'activationMilestones' | 'activationWindowDays' | 'activeEvents'>
   >;
+  /** RFM's window, for a breakdown by rfm (customer segmentation's default otherwise). */
+  readonly rfmWindowDays?: number;
   readonly rollups?: RunRollups;
 }
 
@@ -65,6 +73,7 @@ function cohortSql(
   req: ActivationCohortRequest,
   nDays: readonly number[],
   activity: string,
+  segments: PeriodSegmentTables,
   params: SqlParams,
 ): string {
   const p = { ...DEFAULT_ACTIVATION_PARAMS, ...req.params };
@@ -72,11 +81,13 @@ function cohortSql(
   const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
   const offsets = nDays.map((n) => `(CAST(${params.bind(n)} AS INTEGER))`);
   const returned = req.mode === 'on_or_after' ? 'd.day >= m.d0 + o.n' : 'd.day = m.d0 + o.n';
+  const segment = periodSegment(req, segments, params);
   return `WITH ${activationCtes(request, activity, params)},
   offsets AS (SELECT * FROM (VALUES ${offsets.join(', ')}) AS v(n)),
   members AS (
-    SELECT p.period_start, a.segment, a.customer_id, ${utcDay('a.activated_at')} AS d0
-    FROM activation a JOIN periods p ON a.activated_at >= p.period_start AND a.activated_at < p.period_end),
+    SELECT p.period_start, ${segment.sql} AS segment, a.customer_id, ${utcDay('a.activated_at')} AS d0
+    FROM activation a JOIN periods p ON a.activated_at >= p.period_start AND a.activated_at < p.period_end
+    ${segment.join}),
   active_days AS (
     SELECT a.customer_id, a.day FROM ${activity} a
     WHERE a.first_at < ${asOf} AND ${eventFilter('a', p.activeEvents, params)}
@@ -97,7 +108,11 @@ export function activationCohorts(engine: Engine, req: ActivationCohortRequest):
   return withRollups(engine, req.rollups, async (session, rollups) => {
     const activity = await rollups.activity();
     const params = new SqlParams(session.dialect);
-    const rows = await session.query(cohortSql({ ...req, mode }, nDays, activity, params), params.values);
+    const segments = await rollups.segmentTables(req.by, req.periods, req);
+    const rows = await session.query(
+      cohortSql({ ...req, mode }, nDays, activity, segments, params),
+      params.values,
+    );
     const ends = new Map(req.periods.map((p) => [p.start, p.end]));
     const cohorts = new Map<string, ActivationCohort>();
     for (const r of rows) {

@@ -7,7 +7,7 @@
 // reached that age. Retention of paying customers (100% at the start) is paying-cohorts.ts.
 import type { Engine } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
-import { segmentSql } from '../dimensions.ts';
+import { checkBreakdown, segmentSql } from '../dimensions.ts';
 import { type Grain, type Period, periodsBetween } from '../periods.ts';
 import { customerMrrCtes } from '../rollups/customer-mrr.ts';
 import { secondsBetween } from '../sql-time.ts';
@@ -120,6 +120,9 @@ export async function cohortMatrix(
   engine: Engine,
   req: { from: string; to: string; grain?: Grain; by?: string; asOf: string },
 ): Promise<CohortMatrix> {
+  // A cohort is followed over many months: a customer's state in one of them (lifecycle, rfm) cannot split
+  // it.
+  checkBreakdown(req.by);
   const grain = checkCohortGrain(req.grain ?? 'month');
   const periods = periodsBetween(req.from, req.to, grain);
   const params = new SqlParams(engine.dialect);

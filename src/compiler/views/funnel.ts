@@ -15,6 +15,8 @@ export interface FunnelRequest {
   /** Ordered event names (the catalog's funnel steps by default). */
   readonly steps?: readonly string[];
   readonly windowDays?: number;
+  /** RFM's window, for a breakdown by rfm (customer segmentation's default otherwise). */
+  readonly rfmWindowDays?: number;
   readonly rollups?: RunRollups;
 }
 
@@ -57,7 +59,8 @@ export function funnelSteps(engine: Engine, req: FunnelRequest): Promise<FunnelR
       params: { ...DEFAULT_ACTIVATION_PARAMS, funnelSteps: steps, windowDays },
     };
     const named = steps.length > 1 ? await rollups.namedEvents(steps.slice(1)) : '';
-    const rows = await session.query(funnelSql(request, activity, named, params), params.values);
+    const segments = await rollups.segmentTables(req.by, req.periods, req);
+    const rows = await session.query(funnelSql(request, activity, named, segments, params), params.values);
     const ends = new Map(req.periods.map((p) => [p.start, p.end]));
     return rows
       .map((r) => {

@@ -5,7 +5,8 @@
 // (new + resurrecting) / dormant says whether the active base grows (> 1) or shrinks.
 import type { Engine } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
-import { segmentSql } from '../dimensions.ts';
+import { dataAsOf } from '../as-of.ts';
+import { type PeriodSegmentTables, periodSegmentJoin, segmentSql, segmentsAt } from '../dimensions.ts';
 import type { Grain, Period } from '../periods.ts';
 import { previousPeriod, withPreviousPeriods } from '../previous-period.ts';
 import { type RunRollups, withRollups } from '../rollups/run-rollups.ts';
@@ -19,6 +20,9 @@ export interface LifecycleRequest {
   readonly by?: string;
   /** Events that make a user active (empty or absent: every event). */
   readonly activeEvents?: readonly string[];
+  /** The data's end and RFM's window, for a breakdown by rfm (customer segmentation's defaults otherwise). */
+  readonly asOf?: string;
+  readonly rfmWindowDays?: number;
   readonly rollups?: RunRollups;
 }
 
@@ -35,7 +39,12 @@ export interface LifecycleRow {
   readonly quick_ratio: number | null;
 }
 
-function lifecycleSql(req: LifecycleRequest, userDays: string, params: SqlParams): string {
+function lifecycleSql(
+  req: LifecycleRequest,
+  userDays: string,
+  segments: PeriodSegmentTables,
+  params: SqlParams,
+): string {
   const all = withPreviousPeriods(req.periods, req.grain);
   const pairs = req.periods.map(
     (p) =>
@@ -64,6 +73,7 @@ function lifecycleSql(req: LifecycleRequest, userDays: string, params: SqlParams
     count(CASE WHEN s.state = 'resurrecting' THEN 1 END) AS resurrecting,
     count(CASE WHEN s.state = 'dormant' THEN 1 END) AS dormant
   FROM states s JOIN customers cu ON cu.customer_id = s.customer_id
+  ${periodSegmentJoin(req.by, 's.customer_id', segmentsAt('s.period_start', segments))}
   GROUP BY 1, 2`;
 }
 
@@ -72,7 +82,9 @@ export function userLifecycle(engine: Engine, req: LifecycleRequest): Promise<Li
   return withRollups(engine, req.rollups, async (session, rollups) => {
     const userDays = await rollups.userDays(req.activeEvents ?? []);
     const params = new SqlParams(session.dialect);
-    const rows = await session.query(lifecycleSql(req, userDays, params), params.values);
+    const asOf = req.asOf ?? (await dataAsOf(session)) ?? new Date().toISOString();
+    const segments = await rollups.segmentTables(req.by, req.periods, { ...req, asOf });
+    const rows = await session.query(lifecycleSql(req, userDays, segments, params), params.values);
     const ends = new Map(req.periods.map((p) => [p.start, p.end]));
     return rows
       .map((r) => {

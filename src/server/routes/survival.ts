@@ -8,7 +8,7 @@ import { survivalBySegment } from '../../compiler/survival/survival.ts';
 import { snakeKeys } from '../../results/json-names.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import type { ServerContext } from '../context.ts';
-import { asOf, by } from '../schemas.ts';
+import { asOf, customerBy } from '../schemas.ts';
 
 interface SurvivalQuery {
   by?: string;
@@ -51,7 +51,7 @@ export function survivalRoutes(app: FastifyInstance, ctx: ServerContext): void {
     '/api/survival',
     "Kaplan–Meier survival of customers' first paying spells (months) by segment: curves with intervals, medians, RMST, log-rank",
     query({
-      by,
+      by: customerBy,
       horizon: {
         type: 'integer',
         minimum: 1,

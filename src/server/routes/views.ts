@@ -11,6 +11,7 @@ import { kpiFamilyParams } from '../../compiler/compute.ts';
 import { DEFAULT_ACTIVATION_PARAMS } from '../../compiler/kpis/activation.ts';
 import { DEFAULT_USAGE_PARAMS } from '../../compiler/kpis/usage.ts';
 import { periodsBetween } from '../../compiler/periods.ts';
+import { DEFAULT_RFM_WINDOW_DAYS } from '../../compiler/segments.ts';
 import { activationCohorts } from '../../compiler/views/activation-cohorts.ts';
 import { cohortMatrix } from '../../compiler/views/cohort-matrix.ts';
 import { COHORT_GRAINS } from '../../compiler/views/cohort-periods.ts';
@@ -21,7 +22,7 @@ import { payingCohorts } from '../../compiler/views/paying-cohorts.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import type { ServerContext } from '../context.ts';
 import { type Format, format, sendCsv, tableOf } from '../csv.ts';
-import { asOf, by, day, filter, grain, parseFilter, type RangeQuery } from '../schemas.ts';
+import { asOf, by, customerBy, day, filter, grain, parseFilter, type RangeQuery } from '../schemas.ts';
 
 /** Cohorts by day would be hundreds of rows of a few customers each: week is the finest. */
 const cohortGrain = { type: 'string', enum: [...COHORT_GRAINS], default: 'month' } as const;
@@ -45,6 +46,8 @@ function viewTable(value: unknown) {
 export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const paramsOf = <P extends object>(id: string, defaults: P) =>
     kpiFamilyParams(ctx.catalog.definitions, id, defaults);
+  // A breakdown by rfm scores over the project's window, as customer segmentation does.
+  const rfm = () => paramsOf('customer_segmentation', { rfmWindowDays: DEFAULT_RFM_WINDOW_DAYS });
   const view = <T>(
     path: string,
     summary: string,
@@ -78,7 +81,7 @@ export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
   view(
     'signup-cohorts',
     'Signup cohorts of the range by week, month, quarter or year: conversion from signup, customers paying and MRR at the end of each age, cumulative revenue, realised LTV; size-weighted averages',
-    { grain: cohortGrain, by, as_of: asOf },
+    { grain: cohortGrain, by: customerBy, as_of: asOf },
     async (e, q) =>
       cohortMatrix(e, {
         from: q.from,
@@ -91,7 +94,7 @@ export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
   view(
     'paying-cohorts',
     'Cohorts of first payments in the range by week, month, quarter or year: logo retention (100% at the start) and revenue retention against the starting MRR (NRR by cohort); size-weighted averages',
-    { grain: cohortGrain, by, as_of: asOf },
+    { grain: cohortGrain, by: customerBy, as_of: asOf },
     async (e, q) =>
       payingCohorts(e, {
         from: q.from,
@@ -114,6 +117,7 @@ export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
         nDays: p.nDays,
         mode: p.mode,
         params: p,
+        ...rfm(),
       });
     },
   );
@@ -123,6 +127,7 @@ export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
       grain: q.grain,
       by: q.by,
       activeEvents: paramsOf('stickiness_ratio', DEFAULT_USAGE_PARAMS).activeEvents,
+      ...rfm(),
     }),
   );
   view(
@@ -137,6 +142,7 @@ export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
         asOf: await asOfOrDataEnd(e, q.as_of),
         steps: p.funnelSteps,
         windowDays: p.windowDays,
+        ...rfm(),
       });
     },
   );

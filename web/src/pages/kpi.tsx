@@ -85,7 +85,7 @@ export function KpiPage({ id, range, params }: { id: string; range: Range; param
             <h1>{d.definition.name}</h1>
             <p class="lede">{d.definition.description}</p>
             <RangeControls range={range} filters compare>
-              <DimensionSelect label="Breakdown" param="by" value={by ?? ''} none="none" />
+              <DimensionSelect label="Breakdown" param="by" value={by ?? ''} none="none" periods />
             </RangeControls>
             <Show
               loaded={series}

@@ -1,0 +1,202 @@
+// The segments a customer is in at a period's end that depend on the period as well as the customer (the
+// catalog's customer segmentation): its lifecycle stage and its RFM group. Each is a table of
+// (period_start, customer_id, segment) for a list of periods, built once per run (RunRollups.periodSegments),
+// which customer segmentation counts and every KPI broken down `--by lifecycle` or `--by rfm` joins on the
+// row's customer and period. A customer with no stage or no score in a period is in no row: '(none)'.
+//
+// Lifecycle (KPI-DEFAULTS.md: new, retained, resurrected, dormant, churned), from MRR at the period's start
+// (s) and end (e) and the first payment, net over the period as in the MRR bridge:
+//   new          s = 0, e > 0, first paid in P or later
+//   retained     s > 0, e > 0
+//   resurrected  s = 0, e > 0, paid before P (the bridge's reactivation)
+//   churned      s > 0, e = 0
+//   dormant      s = 0, e = 0, paid before P
+// A customer that never paid by p_end, or first paid and stopped within P, has no stage.
+//
+// RFM, at T = min(p_end, as_of), over the customers seen by then (an event of one of their users, an order or
+// a payment before T), each scored 1–5 on three measures against the others scored at the same T:
+//   recency    the last active day before T (a day with an event of one of its users or an order);
+//              never active ranks lowest
+//   frequency  active days whose first moment falls in the `rfm_window_days` (90) before T
+//   monetary   revenue in those days: orders plus recurring revenue earned (MRR × days / 30.4375), to the
+//              cent
+// A score is the quintile of the customer's mid-rank among them, 1 + floor(5 · (below + ties / 2) / n), so
+// tied values share a score (the same in every engine: no arbitrary order among ties); nothing to measure
+// (never active, no active day or no revenue in the window) scores 1. The RFM group is named from the
+// recency score and FM = round((F + M) / 2) (halves up), on the usual 5 × 5 grid (RFM_GRID).
+import type { SqlParams } from '../warehouse/sql-builder.ts';
+import type { Period } from './periods.ts';
+import { MRR_SPANS_SQL } from './rollups/customer-mrr.ts';
+import { periodsValues, secondsBetween, utcDay } from './sql-time.ts';
+
+export const LIFECYCLE_STATES = ['new', 'retained', 'resurrected', 'churned', 'dormant'] as const;
+
+/** RFM groups, from the best to the worst placed. */
+export const RFM_GROUPS = [
+  'champions',
+  'loyal',
+  'potential_loyalists',
+  'new_customers',
+  'promising',
+  'need_attention',
+  'about_to_sleep',
+  'at_risk',
+  'cannot_lose',
+  'hibernating',
+] as const;
+export type RfmGroup = (typeof RFM_GROUPS)[number];
+
+/** The RFM group of a recency score (row, 1–5) and an FM score (column, 1–5). */
+export const RFM_GRID: readonly (readonly RfmGroup[])[] = [
+  ['hibernating', 'hibernating', 'at_risk', 'at_risk', 'cannot_lose'], // R = 1
+  ['hibernating', 'hibernating', 'at_risk', 'at_risk', 'cannot_lose'], // R = 2
+  ['about_to_sleep', 'about_to_sleep', 'need_attention', 'loyal', 'loyal'], // R = 3
+  ['promising', 'potential_loyalists', 'potential_loyalists', 'loyal', 'loyal'], // R = 4
+  ['new_customers', 'potential_loyalists', 'potential_loyalists', 'champions', 'champions'], // R = 5
+];
+
+/** FM: the mean of the frequency and monetary scores, halves rounded up. */
+export const fmScore = (f: number, m: number): number => Math.floor((f + m + 1) / 2);
+
+/** The RFM group of three scores (1–5 each). */
+export const rfmGroup = (r: number, f: number, m: number): RfmGroup =>
+  RFM_GRID[r - 1]?.[fmScore(f, m) - 1] ?? 'hibernating';
+
+/** The segment of a customer with no stage or no score in a period. */
+export const NO_SEGMENT = '(none)';
+
+/** The values a period dimension takes, '(none)' included: what a breakdown by it can hold. */
+export const PERIOD_SEGMENT_VALUES = {
+  lifecycle: [...LIFECYCLE_STATES, NO_SEGMENT],
+  rfm: [...RFM_GROUPS, NO_SEGMENT],
+} as const;
+
+/** How RFM is scored: the catalog's customer segmentation parameters, and the data's end. */
+export interface RfmOptions {
+  /** Days before T in which active days (frequency) and revenue (monetary) count. */
+  readonly windowDays: number;
+  readonly asOf: string;
+}
+
+export const DEFAULT_RFM_WINDOW_DAYS = 90;
+
+/** Days in an average month: MRR × days / this = revenue earned (commerce.ts DAYS_PER_MONTH). */
+const DAYS_PER_MONTH = 30.4375;
+
+/** The lifecycle stage of a customer_mrr row `m` (period_start, s, e, first_paid_at), or NULL for none. */
+export function lifecycleStateSql(m: string): string {
+  return `CASE
+    WHEN ${m}.s = 0 AND ${m}.e > 0 AND ${m}.first_paid_at >= ${m}.period_start THEN 'new'
+    WHEN ${m}.s > 0 AND ${m}.e > 0 THEN 'retained'
+    WHEN ${m}.s = 0 AND ${m}.e > 0 AND ${m}.first_paid_at < ${m}.period_start THEN 'resurrected'
+    WHEN ${m}.s > 0 AND ${m}.e = 0 THEN 'churned'
+    WHEN ${m}.s = 0 AND ${m}.e = 0 AND ${m}.first_paid_at < ${m}.period_start THEN 'dormant'
+  END`;
+}
+
+/** Periods with distinct starts (a segment table is keyed by the period's start), the first of each kept. */
+export function byDistinctStart(periods: readonly Period[]): Period[] {
+  const seen = new Map<string, Period>();
+  for (const p of periods) if (!seen.has(p.start)) seen.set(p.start, p);
+  return [...seen.values()];
+}
+
+/**
+ * `(period_start, customer_id, segment)`: each customer's lifecycle stage in each period. `customerMrr`: a
+ * table of customer_mrr (customer-mrr.ts) holding these periods (maybe others, left out here).
+ */
+export function lifecycleSegmentsSql(
+  periods: readonly Period[],
+  customerMrr: string,
+  params: SqlParams,
+): string {
+  return `WITH periods AS (${periodsValues(periods, params)}),
+  staged AS (
+    SELECT m.period_start, m.customer_id, ${lifecycleStateSql('m')} AS segment FROM ${customerMrr} m
+    JOIN periods p ON p.period_start = m.period_start AND p.period_end = m.period_end)
+  SELECT period_start, customer_id, segment FROM staged WHERE segment IS NOT NULL`;
+}
+
+/**
+ * A score 1–5 from a customer's place among those of its period, by mid-rank (ties share a score); `none`,
+ * the value of nothing to measure, scores 1.
+ */
+const score = (value: string, none: number) =>
+  `CASE WHEN ${value} = ${none} THEN 1 ELSE 1 + CAST(floor(CAST(
+    10 * (rank() OVER (PARTITION BY v.period_start ORDER BY ${value}) - 1)
+    + 5 * count(*) OVER (PARTITION BY v.period_start, ${value}) AS DOUBLE PRECISION)
+    / (2 * count(*) OVER (PARTITION BY v.period_start))) AS INTEGER) END`;
+
+/**
+ * `(period_start, customer_id, segment, r, f, m)`: each scored customer's RFM group and scores in each
+ * period. `userDays`: the run's user days of every event (RunRollups.userDays([])).
+ */
+export function rfmSegmentsSql(
+  periods: readonly Period[],
+  userDays: string,
+  options: RfmOptions,
+  params: SqlParams,
+): string {
+  const window = `INTERVAL '1 day' * ${params.bind(options.windowDays)}`;
+  const asOf = `CAST(${params.bind(options.asOf)} AS TIMESTAMPTZ)`;
+  const grid = RFM_GRID.flatMap((row, r) =>
+    row.map((group, fm) => `WHEN ${(r + 1) * 10 + fm + 1} THEN '${group}'`),
+  ).join(' ');
+  return `WITH periods AS (${periodsValues(periods, params)}),
+  ends AS (SELECT period_start, least(period_end, ${asOf}) AS t FROM periods),
+  -- A customer's active days: an event of one of its users, or an order; each with its first moment.
+  days AS (
+    SELECT customer_id, day, min(first_at) AS first_at FROM (
+      SELECT u.customer_id, u.day, u.first_at FROM ${userDays} u
+      UNION ALL SELECT o.customer_id, ${utcDay('o.ordered_at')}, o.ordered_at FROM orders o) d
+    GROUP BY 1, 2),
+  mrr_spans AS (${MRR_SPANS_SQL}),
+  first_seen AS (
+    SELECT customer_id, min(moment) AS moment FROM (
+      SELECT customer_id, first_at AS moment FROM days
+      UNION ALL SELECT customer_id, effective_at FROM subscription_changes WHERE mrr > 0) f
+    GROUP BY 1),
+  scored AS (SELECT e.period_start, e.t, f.customer_id FROM ends e JOIN first_seen f ON f.moment < e.t),
+  -- One ordered pass over each customer's active days and its probes (kind 0 at T, kind 1 at T − window):
+  -- at a probe, the last active day so far and how many there were. A day at the very moment of a probe
+  -- comes after it (kind 2): the window is [T − window, T).
+  marks AS (
+    SELECT s.customer_id, s.t AS moment, 0 AS kind, s.period_start, CAST(NULL AS DATE) AS day FROM scored s
+    UNION ALL SELECT s.customer_id, s.t - ${window}, 1, s.period_start, CAST(NULL AS DATE) FROM scored s
+    UNION ALL SELECT d.customer_id, d.first_at, 2, CAST(NULL AS TIMESTAMPTZ), d.day FROM days d),
+  running AS (
+    SELECT m.period_start, m.customer_id, m.kind, max(m.day) OVER w AS last_day, count(m.day) OVER w AS seen
+    FROM marks m
+    WINDOW w AS (PARTITION BY m.customer_id ORDER BY m.moment, m.kind ROWS UNBOUNDED PRECEDING)),
+  activity AS (
+    SELECT period_start, customer_id, max(CASE WHEN kind = 0 THEN last_day END) AS last_day,
+      sum(CASE WHEN kind = 0 THEN seen ELSE -seen END) AS frequency
+    FROM running WHERE kind < 2 GROUP BY 1, 2),
+  spent AS (
+    SELECT s.period_start, s.customer_id, CAST(sum(o.amount) AS DOUBLE PRECISION) AS amount FROM scored s
+    JOIN orders o ON o.customer_id = s.customer_id AND o.ordered_at < s.t AND o.ordered_at >= s.t - ${window}
+    GROUP BY 1, 2),
+  earned AS (
+    SELECT s.period_start, s.customer_id,
+      sum(m.mrr * ${secondsBetween('least(coalesce(m.next_at, s.t), s.t)', `greatest(m.effective_at, s.t - ${window})`)})
+        / ${86_400 * DAYS_PER_MONTH} AS amount
+    FROM scored s JOIN mrr_spans m ON m.customer_id = s.customer_id AND m.mrr > 0 AND m.effective_at < s.t
+      AND (m.next_at IS NULL OR m.next_at > s.t - ${window})
+    GROUP BY 1, 2),
+  v AS (
+    SELECT s.period_start, s.customer_id,
+      coalesce(CAST(a.last_day - DATE '1970-01-01' AS INTEGER), -1) AS recency,
+      coalesce(a.frequency, 0) AS frequency,
+      round(CAST(coalesce(x.amount, 0) + coalesce(y.amount, 0) AS DECIMAL(38, 9)), 2) AS monetary
+    FROM scored s
+    LEFT JOIN activity a ON a.period_start = s.period_start AND a.customer_id = s.customer_id
+    LEFT JOIN spent x ON x.period_start = s.period_start AND x.customer_id = s.customer_id
+    LEFT JOIN earned y ON y.period_start = s.period_start AND y.customer_id = s.customer_id),
+  scores AS (
+    SELECT v.period_start, v.customer_id, ${score('v.recency', -1)} AS r, ${score('v.frequency', 0)} AS f,
+      ${score('v.monetary', 0)} AS m
+    FROM v)
+  SELECT period_start, customer_id,
+    CASE r * 10 + CAST(floor((f + m + 1) / 2.0) AS INTEGER) ${grid} END AS segment, r, f, m
+  FROM scores`;
+}
