@@ -31,8 +31,8 @@ export function yearAgoStart(start: string, grain: string): string {
   return periodStart(same, grain as Grain).toISOString();
 }
 
-/** The KPIs the overview's headline reads (with their sub-results: mrr.arpa, net_revenue_retention.nrr_12m). */
-export const HEADLINE_KPIS = ['mrr', 'net_revenue_retention', 'revenue_churn_rate', 'customer_churn_rate'];
+/** The KPIs the overview's headline reads (with their sub-results: mrr.arpa, NRR's nrr_12m, grr and grr_12m). */
+export const HEADLINE_KPIS = ['mrr', 'net_revenue_retention', 'customer_churn_rate'];
 
 /** The headline's two requests for a range (and a filter): its KPIs and the MRR bridge, from a year before. */
 export function headlinePaths(range: Range, filter?: string): { kpis: string; bridge: string } {

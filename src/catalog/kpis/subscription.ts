@@ -88,7 +88,7 @@ export const SUBSCRIPTION_KPIS: KpiDefinition[] = [
     id: 'net_revenue_retention',
     name: 'Net Revenue Retention',
     description:
-      'How much of the recurring revenue at the start of the period the same customers still bring at its end, growth included. A year-over-year variant over customers paying twelve months earlier is reported beside it.',
+      'How much of the recurring revenue at the start of the period the same customers still bring at its end, growth included. A year-over-year variant over customers paying twelve months earlier is reported beside it, and gross revenue retention (the same without expansion), for the period and over twelve months.',
     activity: 'retention_strategies',
     kind: 'lagging',
     unit: 'rate',
@@ -98,9 +98,12 @@ export const SUBSCRIPTION_KPIS: KpiDefinition[] = [
     params: {},
     lineage: [MRR_LOG],
     grainSensitive: true,
+    // Still 1: the value is unchanged. Gross revenue retention is reported beside it: grr = (Σ s − contraction
+    // − churn) / Σ s; grr_12m = Σ min(MRR 12 months ago, MRR now) / Σ MRR 12 months ago over the customers
+    // paying then (the formula stays KPI-DEFAULTS.md's).
     version: 1,
     computation: 'mrr_state',
-    also: ['nrr_12m'],
+    also: ['nrr_12m', 'grr', 'grr_12m'],
   },
   {
     id: 'expansion_revenue',

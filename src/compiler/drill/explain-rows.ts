@@ -114,6 +114,8 @@ const BRIDGE_NAMES: Record<string, string> = {
 const PART_NAMES: Record<string, string> = {
   arpa: 'ARPA (MRR per paying account)',
   nrr_12m: 'trailing 12 months',
+  grr: 'gross revenue retention',
+  grr_12m: 'gross revenue retention, trailing 12 months',
 };
 const COHORT_NAMES: Record<string, string> = {
   retention: 'cohort logo retention',

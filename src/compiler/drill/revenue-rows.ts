@@ -77,6 +77,9 @@ export const KPI_ROWS: Readonly<Record<string, RowContribution>> = {
   net_revenue_retention: ofStartMrr(when(PAYING_AT_START, 'm.e')),
   // Over the customers paying a year before the period's end: their MRR at its end over their MRR then.
   'net_revenue_retention.nrr_12m': { ...ofStartMrr(when(PAYING_AT_START, 'm.e')), year: true },
+  // Gross: each customer's MRR kept, at most what it paid at the start (expansion left out).
+  'net_revenue_retention.grr': ofStartMrr(when(PAYING_AT_START, 'least(m.s, m.e)')),
+  'net_revenue_retention.grr_12m': { ...ofStartMrr(when(PAYING_AT_START, 'least(m.s, m.e)')), year: true },
   expansion_revenue: amount(EXPANDED, 'm.e - m.s'),
   expansion_revenue_growth_rate: ofStartMrr(when(EXPANDED, 'm.e - m.s')),
   customer_downgrade_rate: share(`${PAYING_AT_START} AND g.customer_id IS NOT NULL`, PAYING_AT_START, {

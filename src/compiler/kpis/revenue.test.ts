@@ -198,3 +198,16 @@ test('a breakdown that is neither a dimension nor attributes.KEY is refused with
     );
   }
 });
+
+test('gross revenue retention: what the customers paying at the start still pay, expansion left out', async () => {
+  const rows = await run(['net_revenue_retention']);
+  // February: start 100 (a) + 200 (b) = 300; a expands to 150 (left out: counted at 100), b contracts to 120.
+  const feb = find(rows, 'net_revenue_retention.grr', FEB);
+  assert.deepEqual(triple(feb), [220 / 300, 220, 300]);
+  // March: start 150 (a) + 120 (b) = 270; a churns, b stays: 120 / 270.
+  assert.deepEqual(triple(find(rows, 'net_revenue_retention.grr', MAR)), [120 / 270, 120, 270]);
+  // No customer paid twelve months before: the year-over-year variant has nothing to compare.
+  const year = find(rows, 'net_revenue_retention.grr_12m', MAR);
+  assert.equal(year.value, null);
+  assert.ok(year.flags.includes('zero_denominator'));
+});

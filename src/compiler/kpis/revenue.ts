@@ -6,6 +6,10 @@
 // - `net_revenue_retention.nrr_12m`: over the customers paying twelve months before p_end (the same
 //   instant a calendar year earlier, 29 February falling on the 28th), their MRR at p_end / their MRR then;
 //   n = those customers. A year that reaches back before the data has no such customers: null.
+// - `net_revenue_retention.grr`: gross revenue retention, (Σ s − contraction − churn) / Σ s: what the
+//   customers paying at the start still pay, each counted at most at its starting MRR (expansion left out).
+// - `net_revenue_retention.grr_12m`: the same over the customers paying twelve months before p_end: Σ
+//   min(MRR then, MRR at p_end) / Σ MRR then.
 import { amountResult, type KpiResult, type ResultContext, ratioResult } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
@@ -58,6 +62,8 @@ const MEASURES: (keyof Aggregate)[] = [
 interface YearAgo {
   base: number;
   kept: number;
+  /** Σ min(MRR then, MRR at the period's end): kept without expansion. */
+  grossKept: number;
   customers: number;
 }
 
@@ -106,6 +112,13 @@ export const REVENUE_FORMULAS: Record<string, { formula: Formula; referredOnly?:
         a.customers_start,
       ),
       ratioResult(part(ctx, 'nrr_12m'), year.kept, year.base, year.customers),
+      ratioResult(
+        part(ctx, 'grr'),
+        a.start_mrr - a.contraction_mrr - a.churn_mrr,
+        a.start_mrr,
+        a.customers_start,
+      ),
+      ratioResult(part(ctx, 'grr_12m'), year.grossKept, year.base, year.customers),
     ],
   },
   expansion_revenue: { formula: (a, ctx) => amountResult(ctx, a.expansion_mrr, a.customers_start) },
@@ -197,7 +210,7 @@ function yearAgoSql(
   return `WITH ${customerMrrCtes(years, params, customerMrr)},
   asked AS (SELECT * FROM (VALUES ${asked.join(', ')}) AS v(year_start, year_end, period_start))
   SELECT a.period_start, ${segmentSql(by, params)} AS segment, sum(m.s) AS base, sum(m.e) AS kept,
-    count(*) AS customers
+    sum(least(m.s, m.e)) AS gross_kept, count(*) AS customers
   FROM customer_mrr m JOIN asked a ON a.year_start = m.period_start AND a.year_end = m.period_end
   JOIN customers cu ON cu.customer_id = m.customer_id
   ${periodSegmentJoin(by, 'm.customer_id', segmentsAt('a.period_start', segments))}
@@ -267,6 +280,7 @@ async function revenueKpis(engine: Engine, rollups: RunRollups, req: RevenueRequ
         const year = {
           base: Number(y?.base ?? 0),
           kept: Number(y?.kept ?? 0),
+          grossKept: Number(y?.gross_kept ?? 0),
           customers: Number(y?.customers ?? 0),
         };
         results.push(...[spec.formula(a, ctx, prev, year)].flat());

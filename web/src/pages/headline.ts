@@ -99,20 +99,17 @@ export const HEADLINE: readonly HeadlineSpec[] = [
     label: 'GRR',
     unit: 'rate',
     higherIsBetter: true,
-    means: 'MRR kept before expansion: 1 − revenue churn rate',
-    drill: { result: 'revenue_churn_rate', side: 'numerator' },
-    read: (kpi) => {
-      const churn = kpi('revenue_churn_rate')?.value;
-      return churn === null || churn === undefined ? null : 1 - churn;
-    },
+    means: 'MRR kept from customers paying at the start, before expansion',
+    drill: { result: 'net_revenue_retention.grr', side: 'denominator' },
+    read: value('net_revenue_retention.grr'),
   },
   {
     id: 'grr_12m',
     label: 'GRR, trailing 12 months',
     unit: 'rate',
     higherIsBetter: true,
-    means: 'MRR kept before expansion, over customers paying a year earlier',
-    drill: { result: 'revenue_churn_rate', side: 'numerator' },
+    means: 'the same, over customers paying a year earlier',
+    drill: { result: 'net_revenue_retention.grr_12m', side: 'denominator' },
     read: value('net_revenue_retention.grr_12m'),
   },
   {
@@ -210,6 +207,7 @@ export function headlineValues(
     start === undefined ? null : spec.read((id) => byPeriod.get(start)?.get(id), bridgeOf.get(start));
   const present = new Set(whole.map((r) => r.kpi));
   return HEADLINE.filter((spec) => spec.id !== 'nrr_12m' || present.has('net_revenue_retention.nrr_12m'))
+    .filter((spec) => spec.id !== 'grr' || present.has('net_revenue_retention.grr'))
     .filter((spec) => spec.id !== 'grr_12m' || present.has('net_revenue_retention.grr_12m'))
     .filter((spec) => spec.id !== 'arpa' || present.has('mrr.arpa'))
     .map((spec) => ({
