@@ -158,7 +158,7 @@ function HeadlineCard({
       <h3>
         {spec.label} <StatusBadge status={check?.status} />
       </h3>
-      <span class="value" data-testid="value">
+      <span class="figure" data-testid="value">
         {formatValue(value.current, spec.unit, money)}
       </span>
       <span class="means">{spec.means}</span>
