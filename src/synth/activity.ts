@@ -1,6 +1,7 @@
 // Product usage of one customer: its users, then its events in sessions. Planned sessions (the signup
-// funnel and the activation milestones) sit at fixed times; ordinary sessions are a Poisson process,
-// thinned by time of day, weekend and a decay before churn, and kept over 30 minutes from each other.
+// funnel and the activation milestones) sit at fixed times; ordinary sessions arrive with Gamma gaps,
+// thinned by time of day, weekend and a decay before churn, and kept over 30 minutes from each other. Most
+// go to the account's few regular users, and each uses the features the account adopted.
 import type { Context } from './context.ts';
 import type { Profile } from './customers.ts';
 import { Categorical, type Rng } from './random.ts';
@@ -14,12 +15,14 @@ interface EventKind {
   readonly name: string;
   readonly head: string;
   readonly tail: string;
+  /** A key action's bit (0 for other events): a session holds each key action at most once. */
+  readonly keyBit: number;
 }
 
-function kind(name: string, props?: Record<string, string>): EventKind {
+function kind(name: string, props?: Record<string, string>, keyBit = 0): EventKind {
   const json = props ? JSON.stringify(props) : '';
   const field = json ? `"${json.replace(/"/g, '""')}"` : '';
-  return { name, head: `,${name},`, tail: `,${field}\n` };
+  return { name, head: `,${name},`, tail: `,${field}\n`, keyBit };
 }
 
 const LOGIN = kind('login');
@@ -30,9 +33,9 @@ const FEATURE_USE: Record<Feature, EventKind> = {
   alerts: kind('use_alerts', { feature: 'alerts' }),
   api: kind('use_api', { feature: 'api' }),
 };
-const CREATE_REPORT = kind('create_report', { feature: 'reports' });
-const SHARE_DASHBOARD = kind('share_dashboard', { feature: 'dashboards' });
-const EXPORT_DATA = kind('export_data', { format: 'csv' });
+const CREATE_REPORT = kind('create_report', { feature: 'reports' }, 1);
+const SHARE_DASHBOARD = kind('share_dashboard', { feature: 'dashboards' }, 2);
+const EXPORT_DATA = kind('export_data', { format: 'csv' }, 4);
 const FUNNEL = FUNNEL_STEPS.map((s) => kind(s));
 const INTEGRATIONS = ['slack', 'salesforce', 'hubspot', 'jira'].map((i) =>
   kind('connect_integration', { integration: i }),
@@ -120,14 +123,43 @@ function userTimes(ctx: Context, p: Profile, tl: Timeline, specials: readonly Sp
   return times.filter((t) => t < ctx.end).sort((x, y) => x - y);
 }
 
-function eventMix(rng: Rng): Categorical<EventKind> {
-  const weights: Array<[EventKind, number]> = [[VIEW_PAGE, 1]];
-  const adopted = new Set<Feature>(FEATURES.filter((f) => rng.chance(EV.feature_adoption[f])));
-  const featureWeight: Record<Feature, number> = { reports: 0.9, dashboards: 0.7, alerts: 0.4, api: 0.5 };
-  for (const f of adopted) weights.push([FEATURE_USE[f], featureWeight[f]]);
-  if (adopted.has('reports')) weights.push([CREATE_REPORT, 0.3], [EXPORT_DATA, 0.15]);
-  if (adopted.has('dashboards')) weights.push([SHARE_DASHBOARD, 0.25]);
-  return new Categorical(weights);
+/** An adopted feature: its use event, the share of sessions using it, and the key actions that may follow. */
+interface FeatureUse {
+  readonly kind: EventKind;
+  readonly chance: number;
+  readonly followUps: ReadonlyArray<readonly [EventKind, number]>;
+}
+
+/** What the account's sessions do: the features it adopted, and the mix of further events. */
+interface EventMix {
+  readonly uses: readonly FeatureUse[];
+  /** Further events of a session: page views, key actions, more feature use. */
+  readonly extra: Categorical<EventKind>;
+}
+
+function eventMix(rng: Rng): EventMix {
+  const w = EV.event_weights;
+  const after = EV.key_action_after_use;
+  const adopted = FEATURES.filter((f) => rng.chance(EV.feature_adoption[f]));
+  const followUps: Record<Feature, Array<[EventKind, number]>> = {
+    reports: [
+      [CREATE_REPORT, after.create_report],
+      [EXPORT_DATA, after.export_data],
+    ],
+    dashboards: [[SHARE_DASHBOARD, after.share_dashboard]],
+    alerts: [],
+    api: [],
+  };
+  const uses = adopted.map((f) => ({
+    kind: FEATURE_USE[f],
+    chance: EV.feature_use_per_session[f],
+    followUps: followUps[f],
+  }));
+  const extra: Array<[EventKind, number]> = [[VIEW_PAGE, w.view_page]];
+  for (const f of adopted) extra.push([FEATURE_USE[f], w.features[f]]);
+  if (adopted.includes('reports')) extra.push([CREATE_REPORT, w.create_report], [EXPORT_DATA, w.export_data]);
+  if (adopted.includes('dashboards')) extra.push([SHARE_DASHBOARD, w.share_dashboard]);
+  return { uses, extra: new Categorical(extra) };
 }
 
 /** Time-of-day and weekday weight of a session starting at t (≤ 1). */
@@ -136,6 +168,24 @@ function acceptance(t: number): number {
   const hour = Math.floor((t - day * DAY) / HOUR);
   const open = hour >= OPEN_HOUR && hour < CLOSE_HOUR ? 1 : EV.off_hours_factor;
   return (day + 3) % 7 >= 5 ? open * EV.weekend_factor : open;
+}
+
+/**
+ * The user of an ordinary session among the `available` oldest users: one of the account's first `core`
+ * users (its regular users) with probability `core_share`, else one of the others; each uniformly.
+ */
+function sessionUser(available: number, core: number, rng: Rng): number {
+  const regulars = Math.min(core, available);
+  if (regulars === available || rng.chance(EV.core_share)) return rng.int(regulars);
+  return regulars + rng.int(available - regulars);
+}
+
+/** A gap between candidate sessions: Gamma(k, mean / k), a steadier rhythm than a Poisson process's. */
+function gammaGap(mean: number, rng: Rng): number {
+  const k = EV.session_gap_shape;
+  let g = 0;
+  for (let i = 0; i < k; i++) g += rng.exponential(mean / k);
+  return g;
 }
 
 /** The account's users, oldest first. */
@@ -174,20 +224,41 @@ export function generateActivity(ctx: Context, p: Profile, tl: Timeline, rng: Rn
     return end;
   };
   let available = 1;
+  const core = EV.core_users[p.plan];
   const regular = (start: number, limit: number): number => {
     while (available < created.length && (created[available] as number) <= start) available++;
-    const u = rng.float();
-    const prefix = prefixes[Math.floor(available * u * u)] as string;
+    const prefix = prefixes[sessionUser(available, core, rng)] as string;
     const sid = `s${++ctx.ids.session}`;
     let t = start;
-    emit(prefix, t, LOGIN, sid);
+    let opened = false;
+    let done = 0;
+    // The first event is at the session's start, each next one a few seconds to minutes later.
+    const step = (k: EventKind): boolean => {
+      if (opened) {
+        const next =
+          t + Math.floor(Math.min(25 * MINUTE, 5 + rng.exponential(EV.in_session_gap_mean_seconds)));
+        if (next >= limit) return false;
+        t = next;
+      }
+      opened = true;
+      done |= k.keyBit;
+      emit(prefix, t, k, sid);
+      return true;
+    };
+    if (rng.chance(EV.login_per_session)) step(LOGIN);
+    for (const use of mix.uses) {
+      if (!rng.chance(use.chance)) continue;
+      if (!step(use.kind)) return t;
+      for (const [k, chance] of use.followUps) if (rng.chance(chance) && !step(k)) return t;
+    }
     const extra = rng.geometric(1 / (1 + EV.extra_events_per_session_mean));
     for (let j = 0; j < extra; j++) {
-      const next = t + Math.floor(Math.min(25 * MINUTE, 5 + rng.exponential(EV.in_session_gap_mean_seconds)));
-      if (next >= limit) break;
-      t = next;
-      emit(prefix, t, mix.draw(rng), sid);
+      const k = mix.extra.draw(rng);
+      // A key action is done at most once a session: a second report is made on another visit.
+      if ((done & k.keyBit) !== 0) continue;
+      if (!step(k)) break;
     }
+    if (!opened) step(VIEW_PAGE);
     return t;
   };
 
@@ -227,7 +298,7 @@ export function generateActivity(ctx: Context, p: Profile, tl: Timeline, rng: Rn
         const limit = Math.min(period.to, nextSpecial);
         if (start >= lastEnd + GAP && start < limit) lastEnd = regular(start, limit);
       }
-      t += rng.exponential(meanGap);
+      t += gammaGap(meanGap, rng);
     }
   }
   while (sp < specials.length) emitSpecial(specials[sp++] as Special);

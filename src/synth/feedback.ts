@@ -1,4 +1,4 @@
-// What customers say: quarterly NPS surveys of paying accounts and CSAT after success check-ins, both
+// What customers say: NPS surveys of paying accounts (each asked quarterly, a third of them every month) and CSAT after success check-ins, both
 // scored lower by accounts that will churn within 90 days.
 import type { Users } from './activity.ts';
 import type { Context } from './context.ts';
@@ -62,7 +62,8 @@ export function generateFeedback(
     const user = userAt(users, t, rng);
     w.feedback.row(`r${++ctx.ids.response},${p.id},${user},${ctx.ts(t)},${kind},${score},${text}\n`);
   };
-  for (let m = 0; m < ctx.months; m += F.nps_every_months) {
+  // Each account is asked every nps_every_months months, staggered by its index: a share of the accounts each month.
+  for (let m = p.index % F.nps_every_months; m < ctx.months; m += F.nps_every_months) {
     const sent = (ctx.monthStarts[m] as number) + 2 * DAY + 14 * HOUR;
     const spell = spellAt(tl, sent);
     if (!spell || !rng.chance(F.nps_response_rate)) continue;

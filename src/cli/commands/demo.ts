@@ -19,6 +19,7 @@ import { recordTargets } from '../../goals/target-log.ts';
 import { loadWarehouse } from '../../ingest/load-warehouse.ts';
 import { SERVER_LOG, startServer } from '../../server/serve.ts';
 import { generateCompany } from '../../synth/generate.ts';
+import { DEFAULTS as SYNTH_DEFAULTS } from '../../synth/options.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import { openWarehouse } from '../../warehouse/open.ts';
 import { formatCatalogTable } from '../catalog-table.ts';
@@ -77,7 +78,7 @@ export function registerDemo(program: Command): void {
     .description('Generate a sample company (if there is none), load it, show it and serve its dashboard')
     .option('--data <dir>', 'where the sample company lives', './sample-company')
     .option('--db <file>', 'warehouse file', './tenure.duckdb')
-    .option('--customers <n>', 'customers in a newly generated sample', '2000')
+    .option('--customers <n>', 'customers in a newly generated sample', String(SYNTH_DEFAULTS.customers))
     .option(
       '--project <file>',
       'project file with targets (default DATA/tenure.yaml, from the sample when missing)',
@@ -88,10 +89,11 @@ export function registerDemo(program: Command): void {
       const port = parseNumber(opts.port, '--port', { min: 0, max: 65535, integer: true });
       if (!existsSync(`${opts.data}/customers.csv`)) {
         process.stdout.write(`generating a sample company in ${opts.data} …\n`);
+        // The generator's defaults: the company docs/sample-company.md holds against published benchmarks.
         await generateCompany({
           customers: Number(opts.customers),
-          months: 24,
-          seed: 1,
+          months: SYNTH_DEFAULTS.months,
+          seed: SYNTH_DEFAULTS.seed,
           out: opts.data,
           format: 'csv',
         });
