@@ -158,6 +158,48 @@ describe('tenure compute and explain', () => {
     assert.match(run.stdout, /rows behind it/);
     assert.match(run.stdout, /subscription_changes \(effective_at in the period\)/);
   });
+
+  test('explain --rows lists the customers behind the numerator, as many as it counts', () => {
+    const json = tenure([
+      'compute',
+      '--db',
+      db,
+      '--kpi',
+      'customer_churn_rate',
+      '--from',
+      '2025-06-01',
+      '--to',
+      '2025-06-30',
+      '--json',
+    ]);
+    assert.equal(json.status, 0, json.stderr);
+    const [churn] = JSON.parse(json.stdout) as { numerator: number; denominator: number }[];
+    assert.ok((churn?.numerator ?? 0) > 0, 'customers churned in June');
+    const run = tenure([
+      'explain',
+      'customer_churn_rate',
+      '--db',
+      db,
+      '--period',
+      '2025-06-15',
+      '--rows',
+      'numerator',
+      '--limit',
+      '500',
+    ]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(
+      run.stdout,
+      new RegExp(
+        `customers in the numerator \\(${churn?.numerator}\\); Customer Churn Rate = ${churn?.numerator} / ${churn?.denominator}`,
+      ),
+    );
+    const listed = run.stdout.split('\n').filter((l) => /^\s*c\d+ /.test(l) && / churn /.test(l));
+    assert.equal(listed.length, churn?.numerator);
+    const bad = tenure(['explain', 'customer_churn_rate', '--db', db, '--rows', 'sideways']);
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /--rows must be numerator or denominator/);
+  });
 });
 
 describe('tenure catalog diff and the change log', () => {

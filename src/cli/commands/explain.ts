@@ -1,14 +1,18 @@
-// `tenure explain ID [--db FILE|URL | --data DIR] [--period YYYY-MM-DD] [--grain G] [--by DIM]`: the
-// definition, its parameters and lineage, the SQL that computes it (as run, with its bound values), the
-// value it gives, and a sample of the rows behind it.
+// `tenure explain ID [--db FILE|URL | --data DIR] [--period YYYY-MM-DD] [--grain G] [--by DIM]
+// [--rows numerator|denominator [--limit N]]`: the definition, its parameters and lineage, the SQL that
+// computes it (as run, with its bound values), the value it gives, and a sample of the rows behind it; with
+// --rows, the customers its numerator or denominator is made of (what GET /api/explain/rows lists).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { getDefinition } from '../../catalog/catalog.ts';
+import { explainRows, type RowsAnswer, SIDES, type Side } from '../../compiler/drill/explain-rows.ts';
 import { explainKpi, type SampleTable } from '../../compiler/explain.ts';
 import type { Grain } from '../../compiler/periods.ts';
+import { badInput } from '../../errors/tenure-error.ts';
 import { ingest } from '../../ingest/ingest.ts';
+import { DEFAULT_CURRENCY, formatNumber, formatValue } from '../../results/format.ts';
 import { DuckDBEngine } from '../../warehouse/duckdb/duckdb-engine.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import { openWarehouse } from '../../warehouse/open.ts';
@@ -24,6 +28,8 @@ interface ExplainOptions {
   by?: string;
   project?: string;
   sample: string;
+  rows?: string;
+  limit: string;
 }
 
 async function withWarehouse<T>(opts: ExplainOptions, work: (engine: Engine) => Promise<T>): Promise<T> {
@@ -44,6 +50,27 @@ async function withWarehouse<T>(opts: ExplainOptions, work: (engine: Engine) => 
   } finally {
     await engine.close();
   }
+}
+
+/** The customers behind one side of the value, as a table (money in the project's currency). */
+function formatRows(r: RowsAnswer, currency: string): string {
+  const money = (v: number) => formatValue(v, 'currency', { currency });
+  const head = `customers in the ${r.side} (${r.total}${r.total > r.rows.length ? `, the first ${r.rows.length} listed` : ''}); ${r.name} = ${formatNumber(r.numerator)} / ${formatNumber(r.denominator)}`;
+  const table = formatTable(
+    ['customer', 'adds', 'mrr_start', 'mrr_end', 'movement', 'plan', 'channel', 'country', 'tenure_months'],
+    r.rows.map((x) => [
+      x.customer_id,
+      r.unit === 'currency' ? money(x.contribution) : x.contribution,
+      money(x.mrr_start),
+      money(x.mrr_end),
+      x.movement,
+      x.plan,
+      x.channel,
+      x.country,
+      x.tenure_months,
+    ]),
+  );
+  return `${head}\n${r.rows.length ? table : '  no customers'}`;
 }
 
 /** Each sampled table as text: its name, how rows were chosen, and the rows. */
@@ -75,6 +102,8 @@ export function registerExplain(program: Command): void {
     )
     .option('--project <file>', 'project file with overrides (default ./tenure.yaml when present)')
     .option('--sample <n>', 'rows to show per table', '10')
+    .option('--rows <side>', 'also list the customers behind the numerator or the denominator')
+    .option('--limit <n>', 'customers to list with --rows', '20')
     .action(async (kpi: string, opts: ExplainOptions) => {
       const resolved = await resolveCatalog(opts.project);
       const def = getDefinition(kpi, resolved.definitions);
@@ -98,6 +127,22 @@ export function registerExplain(program: Command): void {
         for (const s of e.statements) out.push('', s.sql, `-- bound: ${JSON.stringify(s.params)}`);
         if (e.samples.length) {
           out.push('', 'rows behind it (a sample of each table it reads)', formatSamples(e.samples));
+        }
+        if (opts.rows !== undefined) {
+          if (!(SIDES as readonly string[]).includes(opts.rows))
+            throw badInput(`--rows must be numerator or denominator, not '${opts.rows}'`, {
+              field: '--rows',
+            });
+          const rows = await explainRows(engine, {
+            result: kpi,
+            side: opts.rows as Side,
+            grain: opts.grain as Grain,
+            period: opts.period,
+            limit: Number(opts.limit),
+            offset: 0,
+            catalog: resolved.definitions,
+          });
+          out.push('', formatRows(rows, resolved.currency ?? DEFAULT_CURRENCY));
         }
       });
       process.stdout.write(`${out.join('\n')}\n`);
