@@ -104,6 +104,8 @@ export async function apiBench(opts: { customers: number; workDir: string; db?: 
           const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
           const start = performance.now();
           await page.goto(`${server.url}/`);
+          // The overview is rendered once its headline and its catalog of cards are both on screen.
+          await page.waitForSelector('[data-testid="headline"]', { timeout: 600_000 });
           await page.waitForSelector('[data-testid="overview"]', { timeout: 600_000 });
           times.push(performance.now() - start);
           await page.close();
