@@ -179,7 +179,7 @@ function BridgeTable({
           Download CSV
         </button>
       </div>
-      <table data-testid="bridge">
+      <table data-testid="bridge" class="bridge-table">
         <thead>
           <tr>
             <th>period</th>
