@@ -15,9 +15,30 @@ export function isPostgresUrl(location: string): boolean {
   return /^postgres(ql)?:\/\//i.test(location);
 }
 
-export async function openWarehouse(location: string, opts: { mustExist: boolean }): Promise<Engine> {
+export interface OpenOptions {
+  mustExist: boolean;
+  /**
+   * What the caller will do. ClickHouse takes loads only for now (issue 18: the catalog's SQL is not yet
+   * spelled for it), so anything else on a ClickHouse URL is refused here, before any SQL runs.
+   */
+  purpose?: 'load' | 'compute';
+}
+
+export async function openWarehouse(location: string, opts: OpenOptions): Promise<Engine> {
   if (isPostgresUrl(location)) return PostgresEngine.open(location);
-  if (isClickHouseUrl(location)) return ClickHouseEngine.open(location);
+  if (isClickHouseUrl(location)) {
+    if (opts.purpose !== 'load') {
+      throw new TenureError(
+        'bad_input',
+        'a ClickHouse warehouse takes loads only for now (`tenure ingest`)',
+        {
+          where: { field: '--db' },
+          hint: 'compute, serve and the other commands run on DuckDB or PostgreSQL; load the same files into one of them',
+        },
+      );
+    }
+    return ClickHouseEngine.open(location);
+  }
   return openDuckDB(location, opts);
 }
 

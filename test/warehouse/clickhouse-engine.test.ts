@@ -113,11 +113,16 @@ describe('connecting', () => {
   });
 
   test('URLs are resolved through open.ts; unreachable servers and missing databases are told apart', async () => {
-    const chdb = await openWarehouse('chdb://:memory:', { mustExist: false });
+    const chdb = await openWarehouse('chdb://:memory:', { mustExist: false, purpose: 'load' });
     assert.equal(chdb.dialect.name, 'clickhouse');
     await chdb.close();
+    // Anything but a load is refused before any SQL runs: the catalog is not yet spelled for ClickHouse.
     await assert.rejects(
-      openWarehouse('clickhouse://127.0.0.1:9/tenure', { mustExist: true }),
+      openWarehouse('chdb://:memory:', { mustExist: true }),
+      (err) => err instanceof TenureError && err.code === 'bad_input' && /takes loads only/.test(err.message),
+    );
+    await assert.rejects(
+      openWarehouse('clickhouse://127.0.0.1:9/tenure', { mustExist: true, purpose: 'load' }),
       (err) => err instanceof TenureError && err.code === 'bad_input' && /cannot reach/.test(err.message),
     );
     if (unavailable) return;

@@ -80,7 +80,7 @@ export function registerIngest(program: Command): void {
       const catalog = (await resolveCatalog(opts.project)).definitions;
       let engine: Engine;
       try {
-        engine = await openWarehouse(opts.db, { mustExist: false });
+        engine = await openWarehouse(opts.db, { mustExist: false, purpose: 'load' });
       } catch (err) {
         // `tenure serve` holds the file: the load runs in that server, between its computations.
         if (!(err instanceof WarehouseBusy && err.server)) throw err;
