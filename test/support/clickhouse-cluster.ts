@@ -5,9 +5,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port.ts';
 
 /** The cluster name the config files declare. */
 export const CLUSTER_NAME = 'tenure_two_shards';
@@ -42,18 +42,6 @@ export function clickhouseUnavailable(): string | undefined {
     'no ClickHouse server binary (/usr/sbin/clickhouse-server or $TENURE_CLICKHOUSE_SERVER): install it ' +
     '(apt-get install clickhouse-server clickhouse-client; .ci/run does this in CI)'
   );
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const USERS_XML = `<?xml version="1.0"?>
