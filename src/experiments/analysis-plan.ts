@@ -15,20 +15,11 @@ import {
   outcomeDirection,
   outcomeName,
 } from './outcomes/spec.ts';
-import { plannedOutcomes } from './registry/plan.ts';
+import { type PlannedOutcome, plannedOutcomes } from './registry/plan.ts';
 import type { ExperimentRecord as RegistryRecord } from './registry/registry.ts';
 
-/** One outcome of the plan with its role (the registry's PlannedOutcome). */
-export interface AnalysisOutcome {
-  readonly role: 'primary' | 'secondary' | 'guardrail';
-  readonly name: string;
-  readonly kpi: string | null;
-  readonly spec: OutcomeSpec;
-  readonly direction: 'increase' | 'decrease';
-  /** Guardrails: the direction it must not move, and how far it may. */
-  readonly must_not?: 'increase' | 'decrease';
-  readonly tolerance?: { readonly value: number; readonly kind: 'relative' | 'absolute' };
-}
+/** One outcome of the plan with its role: the registry's PlannedOutcome, whichever way the plan was read. */
+export type AnalysisOutcome = PlannedOutcome;
 
 export interface AnalysisPlan {
   /** The arms in order, the control first, with planned shares (any positive scale). */
