@@ -106,6 +106,6 @@ export async function publishLoad(
 }
 
 /** DateTime holds whole seconds: bookkeeping times are cut to the second. */
-function wholeSecond(d: Date): Date {
+export function wholeSecond(d: Date): Date {
   return new Date(Math.floor(d.getTime() / 1000) * 1000);
 }

@@ -12,6 +12,7 @@
 import type { ChConnection } from './clickhouse-connection.ts';
 import type { ClickHouseEngine } from './clickhouse-engine.ts';
 import { inlineValue } from './clickhouse-escape.ts';
+import { publishedLoadIds, wholeSecond } from './clickhouse-loads.ts';
 import { currentDatabase, localTable, storedTable } from './clickhouse-tables.ts';
 
 /** The key the rollup is listed under (the compiler's ROLLUP_KEYS.userDays([])). */
@@ -52,9 +53,7 @@ export function userDaysSql(engine: ClickHouseEngine, events: string, loads: rea
 
 /** What the rollup was built from: the count of published events and the last published load. */
 async function eventsFingerprint(engine: ClickHouseEngine): Promise<{ text: string; loads: number[] }> {
-  const loads = (
-    await engine.query<{ id: number }>('SELECT load_id AS id FROM tenure_loads ORDER BY load_id')
-  ).map((r) => Number(r.id));
+  const loads = await publishedLoadIds(engine);
   const [row] = await engine.query<{ n: number }>('SELECT count() AS n FROM events');
   return { text: `events=${Number(row?.n ?? 0)}/${loads.at(-1) ?? ''}`, loads };
 }
@@ -79,14 +78,6 @@ async function latest(engine: ClickHouseEngine, key: string): Promise<Listed | u
     [key],
   );
   return row;
-}
-
-/** The kept user-days table while it is current for the published events; undefined otherwise. */
-export async function keptUserDays(engine: ClickHouseEngine): Promise<string | undefined> {
-  await ensureListing(engine);
-  const listed = await latest(engine, USER_DAYS_KEY);
-  if (!listed) return undefined;
-  return listed.fingerprint === (await eventsFingerprint(engine)).text ? listed.table_name : undefined;
 }
 
 /**
@@ -137,7 +128,7 @@ export async function buildUserDays(
     USER_DAYS_KEY,
     table,
     fingerprint.text,
-    new Date(Math.floor(Date.now() / 1000) * 1000),
+    wholeSecond(new Date()),
     build,
   ]);
   if (before) await dropBuild(engine, before.table_name);
