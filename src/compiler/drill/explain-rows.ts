@@ -11,6 +11,7 @@ import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { dataAsOf } from '../as-of.ts';
 import { ATTRIBUTE_PREFIX, DIMENSIONS, REFERRED_SQL, segmentSql } from '../dimensions.ts';
 import { checkFilters, type SegmentFilter } from '../filters.ts';
+import { yearBefore } from '../kpis/revenue.ts';
 import { type Grain, nextPeriodStart, type Period, parseDay, periodStart } from '../periods.ts';
 import { customerMrrCtes } from '../rollups/customer-mrr.ts';
 import { checkCohortGrain } from '../views/cohort-periods.ts';
@@ -121,15 +122,6 @@ const COHORT_NAMES: Record<string, string> = {
   retention: 'cohort logo retention',
   revenue_retention: 'cohort revenue retention',
 };
-
-/** The same instant a calendar year earlier (29 February falls on the 28th). */
-export function yearBefore(iso: string): string {
-  const t = new Date(iso);
-  const y = t.getUTCFullYear() - 1;
-  const lastDay = new Date(Date.UTC(y, t.getUTCMonth() + 1, 0)).getUTCDate();
-  const ms = t.getTime() - Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate());
-  return new Date(Date.UTC(y, t.getUTCMonth(), Math.min(t.getUTCDate(), lastDay)) + ms).toISOString();
-}
 
 function contributionOf(result: string): RowContribution {
   const found = RESULTS[result];
