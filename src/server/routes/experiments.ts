@@ -9,7 +9,12 @@ import { TenureError } from '../../errors/tenure-error.ts';
 import { analyzeExperiment } from '../../experiments/analysis.ts';
 import { OUTCOME_KINDS, type OutcomeSpec, parseOutcomeArg } from '../../experiments/outcomes/spec.ts';
 import { PlanProblemsError, parsePlan } from '../../experiments/registry/check.ts';
-import { defaultsTaken, type Plan, PlanSchema } from '../../experiments/registry/plan.ts';
+import {
+  defaultsTaken,
+  EXPERIMENT_ID_PATTERN,
+  type Plan,
+  PlanSchema,
+} from '../../experiments/registry/plan.ts';
 import {
   amendPlan,
   DECISIONS,
@@ -50,7 +55,7 @@ const planSchema = { ...fullPlan, required: fullPlan.required.filter((f) => f !=
 
 const experimentId = {
   type: 'string',
-  pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$',
+  pattern: EXPERIMENT_ID_PATTERN,
   description: 'an experiment id',
 } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: experimentId } } as const;
