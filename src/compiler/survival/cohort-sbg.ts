@@ -71,7 +71,7 @@ export function cohortSurvivors(counts: readonly TimeCount[]): number[] {
   return survivors;
 }
 
-function fitCohort(
+export function fitCohort(
   cohort: string,
   counts: readonly TimeCount[],
   discount: number,
@@ -103,6 +103,10 @@ function fitCohort(
       problem: `too young: every member has been seen for ${months} month${months === 1 ? '' : 's'}; the fit needs 2`,
     };
   }
+  if (survivors[survivors.length - 1] === survivors[0]) {
+    // Said here in the reader's words: the model's own refusal names its input field (`survivors`).
+    return { ...empty, problem: 'no customer has churned yet: the model needs at least one churn' };
+  }
   try {
     const fit = fitSbg(survivors);
     const observed = survivors.length - 1;
@@ -111,7 +115,8 @@ function fitCohort(
     const flags = [
       ...(geometric ? ['no_heterogeneity'] : []),
       ...(!geometric && !fit.converged ? ['not_converged'] : []),
-      ...(expectedLifetime === null ? ['infinite_mean_lifetime'] : []),
+      // A fit that did not converge supports no claim about the mean lifetime.
+      ...(expectedLifetime === null && (fit.converged || geometric) ? ['infinite_mean_lifetime'] : []),
     ];
     return {
       ...empty,

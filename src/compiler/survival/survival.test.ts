@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { withSmallWarehouse } from '../../../test/support/small-warehouse.ts';
-import { cohortSurvivors } from './cohort-sbg.ts';
+import { cohortSurvivors, fitCohort } from './cohort-sbg.ts';
 import { hazardCells } from './hazard-cells.ts';
 import { survivalBySegment, tenureCounts } from './survival.ts';
 
@@ -110,4 +110,13 @@ test("a cohort's survivors run to the shortest censored tenure", () => {
   );
   // Nobody censored: through the last churn.
   assert.deepEqual(cohortSurvivors([{ time: 2, events: 3, censored: 0 }]), [3, 3, 0]);
+});
+
+test("a cohort in which nobody has churned is said in the reader's words, not the model's field name", () => {
+  // 26 customers, all still paying after 5 months: survivors [26, 26, 26, 26, 26, 26], nothing to fit.
+  const c = fitCohort('2025-07', [{ time: 5, events: 0, censored: 26 }], 0.01, 12);
+  assert.deepEqual(c.survivors, [26, 26, 26, 26, 26, 26]);
+  assert.equal(c.problem, 'no customer has churned yet: the model needs at least one churn');
+  assert.equal(c.alpha, null);
+  assert.deepEqual(c.flags, []);
 });

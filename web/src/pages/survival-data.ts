@@ -76,21 +76,28 @@ export function sbgNote(c: SbgCohort): string {
     );
   if (c.flags.includes('infinite_mean_lifetime'))
     notes.push('no finite mean lifetime (α ≤ 1): the fit expects some customers never to leave; read DERL');
-  if (c.flags.includes('not_converged')) notes.push('the fit did not converge: read its numbers with care');
+  if (c.flags.includes('not_converged'))
+    notes.push('the fit did not converge: no estimate for this cohort yet (too few churns to tell)');
   return notes.join('; ');
 }
 
 /** A cohort's row of the sBG table: cohort, size, months seen, α, β, E(T), DERL, what the fit says. */
 export function sbgCells(c: SbgCohort): string[] {
   const geometric = c.flags.includes('no_heterogeneity');
+  // A fit that did not converge has no numbers worth showing: its sentence says so.
+  const failed = c.flags.includes('not_converged');
   return [
     c.cohort,
     formatNumber(c.size),
     String(c.survivors.length - 1),
-    geometric ? '—' : withError(c.alpha, c.alpha_standard_error),
-    geometric ? '—' : withError(c.beta, c.beta_standard_error),
-    c.alpha !== null && c.expected_lifetime === null ? 'unbounded' : formatNumber(c.expected_lifetime),
-    formatNumber(c.derl),
+    geometric || failed ? '—' : withError(c.alpha, c.alpha_standard_error),
+    geometric || failed ? '—' : withError(c.beta, c.beta_standard_error),
+    failed
+      ? '—'
+      : c.alpha !== null && c.expected_lifetime === null
+        ? 'unbounded'
+        : formatNumber(c.expected_lifetime),
+    failed ? '—' : formatNumber(c.derl),
     sbgNote(c),
   ];
 }
