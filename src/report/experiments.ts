@@ -3,6 +3,7 @@
 // it had started or been registered by the period's end and was not decided before the period began; its
 // status and decision are those known when the report is made (like the open alerts beside it).
 import type { ResolvedCatalog } from '../catalog/catalog.ts';
+import { outcomeName } from '../experiments/outcomes/spec.ts';
 import { listExperiments } from '../experiments/registry/registry.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import type { PeriodBounds } from './period.ts';
@@ -14,7 +15,7 @@ export interface ReviewExperiment {
   readonly owner: string;
   readonly hypothesis: string | null;
   readonly status: 'planned' | 'running' | 'ended' | 'decided';
-  /** What the decision rests on: the primary outcome's KPI or kind and window. */
+  /** What the decision rests on: the primary outcome's KPI, else its name as the analysis gives it. */
   readonly primary: string | null;
   readonly started_at: string | null;
   readonly ended_at: string | null;
@@ -59,7 +60,7 @@ export async function reviewExperiments(
         hypothesis: r.hypothesis,
         status: r.status,
         primary: primary
-          ? (primary.kpi ?? (primary.outcome ? `${primary.outcome.kind} ${primary.outcome.days} days` : null))
+          ? (primary.kpi ?? (primary.outcome ? outcomeName(primary.outcome) : null))
           : null,
         started_at: r.started_at,
         ended_at: r.ended_at,
