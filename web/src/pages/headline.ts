@@ -4,6 +4,7 @@
 // revenue churn, logo churn) and the MRR bridge (new, expansion and churned MRR, paying customers). Pure,
 // so the browser tests compute the very strings the cards must show.
 import { type Grain, periodStart } from '../../../src/compiler/periods.ts';
+import type { MrrBridgeRow } from '../../../src/compiler/views/mrr-bridge.ts';
 import type { TargetCheck } from '../goals-types.ts';
 import { yearAgoStart } from '../presets.ts';
 
@@ -16,18 +17,8 @@ export interface ResultRow {
   flags: string[];
 }
 
-export interface BridgeRow {
-  period_start: string;
-  period_end: string;
-  start_mrr: number;
-  new_mrr: number;
-  reactivation_mrr: number;
-  expansion_mrr: number;
-  contraction_mrr: number;
-  churn_mrr: number;
-  end_mrr: number;
-  customers_end: number;
-}
+/** A row of the MRR bridge as /api/views/mrr-bridge gives it. */
+export type BridgeRow = MrrBridgeRow;
 
 export { HEADLINE_KPIS, headlinePaths } from '../../../src/server/default-range.ts';
 
