@@ -24,15 +24,15 @@ import {
   LOAD_TAGGED_SYSTEM_TABLES,
   storedTable,
 } from '../warehouse/clickhouse/clickhouse-tables.ts';
+import { duckdbDialect } from '../warehouse/duckdb/duckdb-dialect.ts';
 import { DuckDBEngine } from '../warehouse/duckdb/duckdb-engine.ts';
 import { discoverFiles, type SourceFile } from './discover.ts';
 import { type IngestOptions, type IngestReport, ingest } from './ingest.ts';
+import { literal, quote, stageColumns } from './staged-sql.ts';
 
 /** Rows per INSERT: large enough for ClickHouse to write few parts, small enough to hold in memory. */
 export const BATCH_ROWS = Number(process.env.TENURE_CLICKHOUSE_BATCH_ROWS) || 100_000;
 
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
-const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
 const MIRRORED: readonly string[] = [...TABLE_NAMES, 'tenure_loads', ...LOAD_TAGGED_SYSTEM_TABLES];
 
 /** The kind of each column of a Tenure table (bookkeeping columns by their DuckDB type). */
@@ -44,15 +44,6 @@ function columnKinds(table: string): Map<string, ColumnKind> {
   }
   const byType: Record<string, ColumnKind> = { BIGINT: 'integer', VARCHAR: 'text', TIMESTAMPTZ: 'timestamp' };
   return new Map((SYSTEM_TABLES[table] ?? []).map(([c, t]) => [c, byType[t] ?? 'text'] as const));
-}
-
-async function stageColumns(stage: DuckDBEngine, table: string): Promise<string[]> {
-  const rows = await stage.query<{ name: string }>(
-    `SELECT column_name AS name FROM information_schema.columns
-     WHERE table_schema = 'main' AND table_name = $1 ORDER BY ordinal_position`,
-    [table],
-  );
-  return rows.map((r) => r.name);
 }
 
 /** A ClickHouse column as text DuckDB casts back exactly (booleans as true/false). */
@@ -92,17 +83,7 @@ function stageType(table: string, column: string, kind: ColumnKind | undefined):
   const system = SYSTEM_TABLES[table]?.find(([c]) => c === column)?.[1];
   if (system) return system;
   if (column === LOAD_ID_COLUMN) return 'BIGINT';
-  const types: Record<ColumnKind, string> = {
-    id: 'VARCHAR',
-    text: 'VARCHAR',
-    timestamp: 'TIMESTAMPTZ',
-    date: 'DATE',
-    money: 'DECIMAL(18,4)',
-    integer: 'BIGINT',
-    boolean: 'BOOLEAN',
-    json: 'JSON',
-  };
-  return types[kind ?? 'text'];
+  return duckdbDialect.columnType(kind ?? 'text');
 }
 
 /** The instants and dates ClickHouse can hold, as DuckDB literals, by whether it has DateTime64. */

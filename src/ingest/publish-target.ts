@@ -18,26 +18,15 @@ import type { Engine } from '../warehouse/engine.ts';
 import { PostgresEngine } from '../warehouse/postgres/postgres-engine.ts';
 import { type IngestOptions, type IngestReport, ingest } from './ingest.ts';
 import { ingestIntoClickHouse } from './publish-clickhouse.ts';
+import { literal, quote, stageColumns } from './staged-sql.ts';
 
 const SYSTEM_TABLES = ['tenure_loads', 'tenure_load_files', 'tenure_quarantine'] as const;
 /** Every table a load writes, in reference order (customers first) and then the bookkeeping. */
 const TENURE_TABLES: readonly string[] = [...TABLE_NAMES, ...SYSTEM_TABLES];
 
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
-const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
-
 /** The column holding a row's load id: canonical tables carry `_load_id`, bookkeeping tables `load_id`. */
 const loadIdColumn = (table: string) =>
   (SYSTEM_TABLES as readonly string[]).includes(table) ? 'load_id' : LOAD_ID_COLUMN;
-
-async function stageColumns(stage: DuckDBEngine, table: string): Promise<string[]> {
-  const rows = await stage.query<{ name: string }>(
-    `SELECT column_name AS name FROM information_schema.columns
-     WHERE table_schema = 'main' AND table_name = $1 ORDER BY ordinal_position`,
-    [table],
-  );
-  return rows.map((r) => r.name);
-}
 
 /**
  * Copies the target's Tenure tables into the staging DuckDB (tables the target lacks stay absent, as on a
