@@ -251,6 +251,14 @@ if (chromiumAvailable('the overview, drill-down and controls in Chromium')) {
         ),
       );
     assert.deepEqual(shown, ends);
+    // The sentence above the chart signs the net move, written out from the bridge's start and end.
+    const net = last.end_mrr - last.start_mrr;
+    const signed = `${net < 0 ? '-' : '+'}${formatValue(Math.abs(net), 'currency')}`;
+    assert.ok(
+      (await page.textContent('[data-testid="bridge-sentence"]'))?.includes(
+        `${formatValue(last.start_mrr, 'currency')} to ${formatValue(last.end_mrr, 'currency')} (${signed})`,
+      ),
+    );
     await shots(page, 'revenue');
 
     // The bridge table downloads as CSV with the API's rows; a bar's amount opens its customers.

@@ -13,7 +13,7 @@ import { Empty, Show } from '../components/states.tsx';
 import { targetDatasets, useTarget } from '../components/target-band.ts';
 import { TargetNote } from '../components/target-note.tsx';
 import { useMoney } from '../currency.ts';
-import { formatAxis, formatValue, periodLabel } from '../format.ts';
+import { formatAxis, formatDelta, formatValue, periodLabel } from '../format.ts';
 import { previousRange } from '../presets.ts';
 import type { Range } from '../range.ts';
 import { navigate, onLink, withParams } from '../router.ts';
@@ -134,7 +134,7 @@ function Bridge({
       </h2>
       <p class="lede" data-testid="bridge-sentence">
         MRR went from {formatValue(row.start_mrr, 'currency', money)} to{' '}
-        {formatValue(row.end_mrr, 'currency', money)} ({formatValue(net, 'currency', money)}):{' '}
+        {formatValue(row.end_mrr, 'currency', money)} ({formatDelta(net, 'currency', money)}):{' '}
         {formatValue(row.new_mrr + row.reactivation_mrr + row.expansion_mrr, 'currency', money)} won from new,
         returning and upgrading customers,{' '}
         {formatValue(row.contraction_mrr + row.churn_mrr, 'currency', money)} lost to downgrades and
