@@ -39,6 +39,8 @@ export interface AnalysisPlan {
     readonly scope: 'within_metric' | 'across_metrics';
   };
   readonly outcomes: readonly AnalysisOutcome[];
+  /** The breakdowns the plan reports its primary outcome by (exploratory); absent: none. */
+  readonly segments?: readonly string[];
 }
 
 /** The `experiments` row, as the analysis reports it. */
@@ -78,6 +80,7 @@ export function planFromRegistry(rec: RegistryRecord): AnalysisPlan | null {
     ...(plan.analysis.method === 'sequential' ? { sequentialTuning: plan.analysis.tuning } : {}),
     multipleTesting: plan.multiple_testing,
     outcomes: plannedOutcomes(plan, defaultOutcomeForKpi),
+    segments: plan.segments,
   };
 }
 

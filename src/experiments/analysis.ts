@@ -172,6 +172,8 @@ export interface ExperimentAnalysis {
     correction: 'holm' | 'bh' | 'none';
     scope: 'within_metric' | 'across_metrics';
     variants: { name: string; weight: number }[];
+    /** The breakdowns the plan names for per-segment results (exploratory). */
+    segments: string[];
     notes: string[];
   };
   arms: ArmSummary[];
@@ -598,6 +600,7 @@ export async function analyzeExperiment(engine: Engine, opts: AnalyzeOptions): P
       correction: plan.multipleTesting?.correction ?? 'holm',
       scope: plan.multipleTesting?.scope ?? 'within_metric',
       variants: plan.variants.map((v) => ({ name: v.name, weight: v.weight })),
+      segments: [...(plan.segments ?? [])],
       notes,
     },
     arms,

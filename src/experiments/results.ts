@@ -7,7 +7,6 @@ import type { Catalog } from '../catalog/catalog.ts';
 import { CATALOG } from '../catalog/catalog.ts';
 import { CROSS, DIMENSIONS, segmentSql } from '../compiler/dimensions.ts';
 import { MRR_SPANS_SQL, spanHoldsAtSql } from '../compiler/rollups/customer-mrr.ts';
-import { TenureError } from '../errors/tenure-error.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { SqlParams } from '../warehouse/sql-builder.ts';
 import {
@@ -27,7 +26,6 @@ import {
   type SummedSpec,
 } from './outcomes/measure.ts';
 import { OUTCOME_METRIC, type OutcomeSpec, OutcomeSpecSchema } from './outcomes/spec.ts';
-import { showExperiment } from './registry/registry.ts';
 
 /** The days since exposure the retention curves are read at. */
 export const RETENTION_DAYS = [1, 7, 14, 30, 60, 90, 180, 365] as const;
@@ -178,17 +176,6 @@ export async function retentionCurves(
   return { days, arms: curves, messages };
 }
 
-/** The breakdowns the plan names for its segments (none when the registry holds no plan). */
-async function plannedSegments(engine: Engine, id: string, catalog: Catalog): Promise<string[]> {
-  try {
-    const rec = await showExperiment(engine, id, { definitions: catalog });
-    return [...(rec.plan?.segments ?? [])];
-  } catch (err) {
-    if (err instanceof TenureError && err.code === 'not_found') return [];
-    throw err;
-  }
-}
-
 /** What the analysis needs of the plan to judge a segment the way it judged the whole. */
 function planOf(a: ExperimentAnalysis): AnalysisPlan {
   return {
@@ -228,7 +215,7 @@ export async function segmentResults(
     breakdowns: [],
     messages: [],
   };
-  const wanted = given ?? (await plannedSegments(engine, analysis.experimentId, catalog));
+  const wanted = given ?? analysis.plan.segments;
   if (wanted.length === 0) {
     base.messages.push('the plan names no segments to report: none computed');
     return base;
