@@ -7,6 +7,7 @@ import { close, find } from '../../test/support/kpi-assert.ts';
 import { withSmallWarehouse } from '../../test/support/small-warehouse.ts';
 import { TenureError } from '../errors/tenure-error.ts';
 import { computeKpis } from './compute.ts';
+import { checkCustomerFilters } from './filters.ts';
 
 // a pro organic: 100 (Jan 10) → 150 (Feb 15) → 0 (Mar 1).   b basic referral: 200 (Jan 5) → 120 (Feb 10).
 // c basic organic: 50 (Feb 3) → 0 (Feb 20).   d pro paid_search: 80 (Jan 20) → 0 (Jan 25), 90 (Mar 10).
@@ -94,4 +95,26 @@ test('bad filters are refused, naming the field', async () => {
       { by: 'plan', value: 'basic' },
     ]);
   });
+});
+
+test('work that reads each customer once takes filters on the customers’ own dimensions only', () => {
+  assert.doesNotThrow(() =>
+    checkCustomerFilters(
+      [
+        { by: 'plan', value: 'pro' },
+        { by: 'attributes.region', value: 'eu' },
+      ],
+      'rows',
+    ),
+  );
+  for (const by of ['lifecycle', 'rfm'])
+    assert.throws(
+      () => checkCustomerFilters([{ by, value: 'x' }], 'the MRR bridge'),
+      (err: unknown) =>
+        err instanceof TenureError &&
+        err.where.field === 'filter' &&
+        err.message.includes(`the MRR bridge cannot be filtered by '${by}'`),
+    );
+  // The checks every filter has come first.
+  assert.throws(() => checkCustomerFilters([{ by: 'no_dimension', value: 'x' }], 'rows'), TenureError);
 });

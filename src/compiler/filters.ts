@@ -4,7 +4,7 @@
 // same definitions: the starter plan's churn rate is the value `--by plan` shows for starter.
 import { badInput } from '../errors/tenure-error.ts';
 import { type KpiResult, noDataResult } from '../results/kpi-result.ts';
-import { CROSS, checkBreakdown } from './dimensions.ts';
+import { ATTRIBUTE_PREFIX, CROSS, checkBreakdown, DIMENSIONS } from './dimensions.ts';
 import type { Period } from './periods.ts';
 
 export interface SegmentFilter {
@@ -30,6 +30,22 @@ export function checkFilters(filters: readonly SegmentFilter[], by: string | und
       throw badInput('a filter value holds a control character', { field: 'filter' }, 'remove it');
     seen.add(f.by);
   }
+}
+
+/**
+ * Checks filters for work that reads each customer once, not per period (the MRR bridge, the rows behind a
+ * result): only the customers' own dimensions, since a segment that depends on the period has no row there.
+ * `what` names the work in the message.
+ */
+export function checkCustomerFilters(filters: readonly SegmentFilter[], what: string): void {
+  checkFilters(filters, undefined);
+  for (const f of filters)
+    if (!Object.hasOwn(DIMENSIONS, f.by) && !f.by.startsWith(ATTRIBUTE_PREFIX))
+      throw badInput(
+        `${what} cannot be filtered by '${f.by}'`,
+        { field: 'filter' },
+        `filter by ${Object.keys(DIMENSIONS).join(', ')} or ${ATTRIBUTE_PREFIX}KEY`,
+      );
 }
 
 /** The breakdown to compute: the filtered dimensions first, then the requested one. */

@@ -9,8 +9,8 @@ import { badInput } from '../../errors/tenure-error.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { dataAsOf } from '../as-of.ts';
-import { ATTRIBUTE_PREFIX, DIMENSIONS, REFERRED_SQL, segmentSql } from '../dimensions.ts';
-import { checkFilters, type SegmentFilter } from '../filters.ts';
+import { REFERRED_SQL, segmentSql } from '../dimensions.ts';
+import { checkCustomerFilters, type SegmentFilter } from '../filters.ts';
 import { yearBefore } from '../kpis/revenue.ts';
 import { type Grain, nextPeriodStart, type Period, parseDay, periodStart } from '../periods.ts';
 import { customerMrrCtes } from '../rollups/customer-mrr.ts';
@@ -150,18 +150,6 @@ function periodOf(req: RowsRequest, asOf: string): Period {
   return { start: start.toISOString(), end: nextPeriodStart(start, req.grain).toISOString() };
 }
 
-/** Filters on the customers' own dimensions (a segment that depends on the period has no row here). */
-function checkRowFilters(filters: readonly SegmentFilter[]): void {
-  checkFilters(filters, undefined);
-  for (const f of filters)
-    if (!Object.hasOwn(DIMENSIONS, f.by) && !f.by.startsWith(ATTRIBUTE_PREFIX))
-      throw badInput(
-        `rows cannot be filtered by '${f.by}'`,
-        { field: 'filter' },
-        `filter by ${Object.keys(DIMENSIONS).join(', ')} or ${ATTRIBUTE_PREFIX}KEY`,
-      );
-}
-
 /** ORDER BY over table `t` whose contribution is the column `contribution`. */
 const ORDER: Record<RowSort, (t: string, contribution: string) => string> = {
   contribution: (t, contribution) => `${t}.${contribution} DESC, ${t}.customer_id`,
@@ -294,7 +282,7 @@ export async function explainRows(engine: Engine, req: RowsRequest): Promise<Row
     );
   checkPaging(req);
   const filters = req.filters ?? [];
-  checkRowFilters(filters);
+  checkCustomerFilters(filters, 'rows');
   const asOf = (await dataAsOf(engine)) ?? new Date().toISOString();
   const period = periodOf(req, asOf);
   if (period.start > asOf)

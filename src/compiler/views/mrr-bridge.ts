@@ -2,11 +2,10 @@
 // customer's movement classified net over the period (so the bridge balances exactly). Filters keep one
 // slice of the customers (plan = pro…), as a KPI series filters: the bridge of that slice balances too.
 
-import { badInput } from '../../errors/tenure-error.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
-import { ATTRIBUTE_PREFIX, DIMENSIONS, segmentSql } from '../dimensions.ts';
-import { checkFilters, type SegmentFilter } from '../filters.ts';
+import { segmentSql } from '../dimensions.ts';
+import { checkCustomerFilters, type SegmentFilter } from '../filters.ts';
 import type { Period } from '../periods.ts';
 import { customerMrrCtes } from '../rollups/customer-mrr.ts';
 
@@ -80,10 +79,7 @@ export async function mrrBridge(
   periods: readonly Period[],
   filters: readonly SegmentFilter[] = [],
 ): Promise<MrrBridgeRow[]> {
-  checkFilters(filters, undefined);
-  for (const f of filters)
-    if (!Object.hasOwn(DIMENSIONS, f.by) && !f.by.startsWith(ATTRIBUTE_PREFIX))
-      throw badInput(`the MRR bridge cannot be filtered by '${f.by}'`, { field: 'filter' });
+  checkCustomerFilters(filters, 'the MRR bridge');
   const params = new SqlParams(engine.dialect);
   const rows = await engine.query(mrrBridgeSql(periods, params, filters), params.values);
   const byStart = new Map(rows.map((r) => [String(r.period_start), r]));
