@@ -7,7 +7,7 @@ import { useMemo } from 'preact/hooks';
 import { KPI_ROWS } from '../../../src/compiler/drill/revenue-rows.ts';
 import { type Definition, downloadCsv, query, type ResultRow } from '../api.ts';
 import { ChartCanvas } from '../components/chart.tsx';
-import { DimensionSelect } from '../components/dimension-select.tsx';
+import { BREAKDOWNS, DimensionSelect } from '../components/dimension-select.tsx';
 import { ForecastSection } from '../components/forecast.tsx';
 import { RangeControls } from '../components/range-controls.tsx';
 import { SEGMENT_COLORS, segmentColor, totalColor } from '../components/series-colors.ts';
@@ -20,7 +20,7 @@ import type { TargetCheck } from '../goals-types.ts';
 import { previousRange } from '../presets.ts';
 import type { Range } from '../range.ts';
 import { navigate, onLink } from '../router.ts';
-import { parseFilters, withFilter } from '../segment-filter.ts';
+import { filterParam, parseFilters, withFilter } from '../segment-filter.ts';
 import { useApi } from '../use-api.ts';
 import { drillHref } from './overview.tsx';
 
@@ -36,7 +36,7 @@ interface Explain {
 }
 
 /** Breakdowns whose segments are customers' own (a point of one can be drilled into). */
-const CUSTOMER_DIMENSIONS = new Set(['plan', 'channel', 'country', 'referred', 'signup_cohort']);
+const CUSTOMER_DIMENSIONS: ReadonlySet<string> = new Set(BREAKDOWNS);
 
 /** Where a point (period, segment) of a KPI's chart leads: its customers, when the result lists them. */
 export function pointHref(
@@ -52,8 +52,7 @@ export function pointHref(
     if (!CUSTOMER_DIMENSIONS.has(segment.by) && !segment.by.startsWith('attributes.')) return undefined;
     filters = withFilter(filters, segment.by, segment.value);
   }
-  const text = filters.map((f) => `${f.by}:${f.value}`).join(',');
-  return drillHref({ result: id, side: 'numerator' }, periodStart, grain, text || null);
+  return drillHref({ result: id, side: 'numerator' }, periodStart, grain, filterParam(filters) ?? null);
 }
 
 export function KpiPage({ id, range, params }: { id: string; range: Range; params: URLSearchParams }) {

@@ -16,7 +16,7 @@ import type { TargetCheck } from '../goals-types.ts';
 import { yearAgoStart } from '../presets.ts';
 import type { Range } from '../range.ts';
 import { navigate, onLink, withParams } from '../router.ts';
-import { parseFilters } from '../segment-filter.ts';
+import { filterLabel, parseFilters } from '../segment-filter.ts';
 import { useApi } from '../use-api.ts';
 import { type BridgeRow, type HeadlineValue, headlinePaths, headlineValues, targetAt } from './headline.ts';
 import { latestComplete } from './series.ts';
@@ -109,7 +109,7 @@ function Headline({ range, filter, checks }: { range: Range; filter: string | nu
                 <p class="lede" data-testid="headline-period">
                   {periodLabel(period, range.grain)}, against the {range.grain} before and{' '}
                   {periodLabel(yearAgoStart(period, range.grain), range.grain)}
-                  {filter ? ` · only ${filter.replaceAll(':', ': ').replaceAll(',', ', ')}` : ''}
+                  {filter ? ` · only ${parseFilters(filter).map(filterLabel).join(', ')}` : ''}
                 </p>
                 <div class="headline-cards">
                   {values.map((v) => (
