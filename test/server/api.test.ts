@@ -165,6 +165,34 @@ test('breakdowns by lifecycle and rfm: the CLI’s rows, filters, views; refused
   }
 });
 
+test("segments: a customer dimension's values with their customers, most first; a period's state refused", async () => {
+  const plans = await get(open.url, `/api/segments?${qs({ by: 'plan' })}`);
+  assert.equal(plans.status, 200);
+  const values = plans.body.values as { value: string; customers: number }[];
+  const counted = await engine.query<{ plan: string; n: number }>(
+    `SELECT coalesce(plan, '(none)') AS plan, count(*) AS n FROM customers GROUP BY 1`,
+  );
+  assert.deepEqual(
+    [...values].sort((a, b) => a.value.localeCompare(b.value)),
+    counted
+      .map((r) => ({ value: r.plan, customers: Number(r.n) }))
+      .sort((a, b) => a.value.localeCompare(b.value)),
+  );
+  assert.equal(
+    values.reduce((s, v) => s + v.customers, 0),
+    400,
+  );
+  assert.deepEqual(
+    values.map((v) => v.customers),
+    values.map((v) => v.customers).sort((a, b) => b - a),
+  );
+  assert.equal(plans.body.truncated, false);
+  // lifecycle is a customer's stage in a period, not what the customer is.
+  const lifecycle = await get(open.url, `/api/segments?${qs({ by: 'lifecycle' })}`);
+  assert.equal(lifecycle.status, 400);
+  assert.equal((lifecycle.body.error as { field?: string }).field, 'querystring.by');
+});
+
 test('catalog, one definition, explain, the views and data health answer with their shapes', async () => {
   const catalog = await get(open.url, '/api/catalog');
   assert.equal((catalog.body.kpis as unknown[]).length, 45);

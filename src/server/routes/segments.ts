@@ -2,19 +2,13 @@
 // referred, signup cohort, or a key of the attributes), most customers first. What the dashboard's filter
 // lists offer; cached per warehouse version.
 import type { FastifyInstance } from 'fastify';
-import { DIMENSIONS, segmentSql } from '../../compiler/dimensions.ts';
+import { segmentSql } from '../../compiler/dimensions.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import type { ServerContext } from '../context.ts';
+import { customerBy } from '../schemas.ts';
 
 /** The most values listed; a dimension with more says it was cut. */
 const MAX_VALUES = 500;
-
-const customerDimension = {
-  type: 'string',
-  maxLength: 100,
-  pattern: `^(${Object.keys(DIMENSIONS).join('|')}|attributes\\.[A-Za-z0-9_.:-]{1,80})$`,
-  description: "a customer dimension, or attributes.KEY (a key of the customers' attributes)",
-} as const;
 
 export function segmentRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get<{ Querystring: { by: string } }>(
@@ -27,7 +21,7 @@ export function segmentRoutes(app: FastifyInstance, ctx: ServerContext): void {
           type: 'object',
           additionalProperties: false,
           required: ['by'],
-          properties: { by: customerDimension },
+          properties: { by: customerBy },
         },
       },
     },
