@@ -11,14 +11,13 @@ import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { dataAsOf } from '../as-of.ts';
 import { REFERRED_SQL, segmentSql } from '../dimensions.ts';
 import { checkCustomerFilters, type SegmentFilter } from '../filters.ts';
-import { yearBefore } from '../kpis/revenue.ts';
+import { DOWNGRADED_CTES, yearBefore } from '../kpis/revenue.ts';
 import { type Grain, nextPeriodStart, type Period, parseDay, periodStart } from '../periods.ts';
 import { customerMrrCtes } from '../rollups/customer-mrr.ts';
 import { checkCohortGrain } from '../views/cohort-periods.ts';
 import {
   BRIDGE_ROWS,
   COHORT_ROWS,
-  DOWNGRADED_CTES,
   KPI_ROWS,
   MOVEMENT_SQL,
   type RowContribution,
@@ -195,7 +194,7 @@ function rowsSql(
     SELECT m.customer_id, m.s, m.e, m.first_paid_at, ${c.cohort ? COHORT_MOVEMENT : MOVEMENT_SQL} AS movement,
       ${numerator} AS numerator_part, ${c.denominator ?? '0'} AS denominator_part
     FROM customer_mrr m JOIN customers cu ON cu.customer_id = m.customer_id
-    ${c.downgrades ? 'LEFT JOIN downgraded g ON g.customer_id = m.customer_id' : ''}
+    ${c.downgrades ? 'LEFT JOIN downgraded g ON g.period_start = m.period_start AND g.customer_id = m.customer_id' : ''}
     ${c.cohort === 'revenue' ? 'JOIN starting fm ON fm.customer_id = m.customer_id' : ''}
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}),
   totals AS (

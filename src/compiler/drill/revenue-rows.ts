@@ -129,16 +129,3 @@ export const STARTING_MRR_CTE = `starting AS (
 export const MOVEMENT_SQL = `CASE WHEN ${NEW} THEN 'new' WHEN ${REACTIVATED} THEN 'reactivation'
     WHEN ${EXPANDED} THEN 'expansion' WHEN m.e > 0 AND m.e < m.s THEN 'contraction'
     WHEN ${CHURNED} THEN 'churn' ELSE 'flat' END`;
-
-/**
- * The customers who downgraded in the period: a change that lowered MRR without ending it (revenue.ts's
- * `downgraded`, for the one period asked). CTEs over `periods`.
- */
-export const DOWNGRADED_CTES = `changes_with_previous AS (
-    SELECT customer_id, effective_at, mrr,
-      lag(mrr) OVER (PARTITION BY customer_id ORDER BY effective_at) AS previous_mrr
-    FROM subscription_changes),
-  downgraded AS (
-    SELECT DISTINCT d.customer_id FROM changes_with_previous d
-    JOIN periods p ON d.effective_at >= p.period_start AND d.effective_at < p.period_end
-    WHERE d.mrr > 0 AND d.mrr < d.previous_mrr)`;

@@ -143,6 +143,20 @@ export const REVENUE_FORMULAS: Record<string, { formula: Formula; referredOnly?:
 /** The revenue KPIs have no parameters of their own. */
 export type RevenueRequest = Omit<FamilyRequest<object>, 'params' | 'grain'> & { readonly grain: Grain };
 
+/**
+ * CTEs ending in `downgraded(period_start, customer_id)`: the customers with a change in the period that
+ * lowered MRR without ending it, over the CTE `periods` (customer-mrr.ts). The rows behind the downgrade
+ * rate (drill/explain-rows.ts) read the same.
+ */
+export const DOWNGRADED_CTES = `changes_with_previous AS (
+    SELECT customer_id, effective_at, mrr,
+      lag(mrr) OVER (PARTITION BY customer_id ORDER BY effective_at) AS previous_mrr
+    FROM subscription_changes),
+  downgraded AS (
+    SELECT DISTINCT p.period_start, d.customer_id FROM changes_with_previous d
+    JOIN periods p ON d.effective_at >= p.period_start AND d.effective_at < p.period_end
+    WHERE d.mrr > 0 AND d.mrr < d.previous_mrr)`;
+
 function aggregateSql(
   periods: readonly Period[],
   by: string | undefined,
@@ -151,14 +165,7 @@ function aggregateSql(
   params: SqlParams,
 ): string {
   return `WITH ${customerMrrCtes(periods, params, customerMrr)},
-  changes_with_previous AS (
-    SELECT customer_id, effective_at, mrr,
-      lag(mrr) OVER (PARTITION BY customer_id ORDER BY effective_at) AS previous_mrr
-    FROM subscription_changes),
-  downgraded AS (
-    SELECT DISTINCT p.period_start, d.customer_id FROM changes_with_previous d
-    JOIN periods p ON d.effective_at >= p.period_start AND d.effective_at < p.period_end
-    WHERE d.mrr > 0 AND d.mrr < d.previous_mrr)
+  ${DOWNGRADED_CTES}
   SELECT m.period_start, ${segmentSql(by, params)} AS segment, ${REFERRED_SQL} AS referred,
     sum(m.s) AS start_mrr, sum(m.e) AS end_mrr,
     sum(CASE WHEN m.s = 0 AND m.e > 0 AND m.first_paid_at >= m.period_start THEN m.e ELSE 0 END) AS new_mrr,
