@@ -224,7 +224,9 @@ function Columns({
   );
 }
 
-const STEP_NAMES = ['What customers do (leading)', 'What follows', 'What follows', 'Outcomes'];
+/** A step's name in the list: the leading KPIs first, the outcomes last, what follows between. */
+const stepName = (i: number, steps: number) =>
+  i === 0 ? 'What customers do (leading)' : i === steps - 1 ? 'Outcomes' : 'What follows';
 
 /** The tree as a list by depth, for screens too narrow for its columns: each node says what it drives. */
 function TreeList({ tree, columns }: { tree: TreeView; columns: Map<number, TreeNode[]> }) {
@@ -235,7 +237,7 @@ function TreeList({ tree, columns }: { tree: TreeView; columns: Map<number, Tree
       {depths.map((d, i) => (
         <section key={d} aria-label={`Step ${i + 1} of the tree`}>
           <h3>
-            Step {i + 1}: {i === 0 ? STEP_NAMES[0] : i === depths.length - 1 ? STEP_NAMES[3] : STEP_NAMES[1]}
+            Step {i + 1}: {stepName(i, depths.length)}
           </h3>
           <ol>
             {(columns.get(d) ?? []).map((n) => {
