@@ -54,17 +54,18 @@ export class TenureError extends Error {
     return ERROR_CODES[this.code].httpStatus;
   }
 
-  /** One line a person can read: where, what, and what to do. */
-  describe(): string {
+  /** Where, in words: "customers.csv, line 4, column plan" (and the field unless `field` is false). */
+  place(opts: { field?: boolean } = {}): string {
     const w = this.where;
-    const place = [
-      w.file,
-      w.line === undefined ? undefined : `line ${w.line}`,
-      w.column && `column ${w.column}`,
-    ]
-      .concat(w.field ? [`field ${w.field}`] : [])
+    return [w.file, w.line === undefined ? undefined : `line ${w.line}`, w.column && `column ${w.column}`]
+      .concat(opts.field !== false && w.field ? [`field ${w.field}`] : [])
       .filter(Boolean)
       .join(', ');
+  }
+
+  /** One line a person can read: where, what, and what to do. */
+  describe(): string {
+    const place = this.place();
     return `${place ? `${place}: ` : ''}${this.message}${this.hint ? ` — ${this.hint}` : ''}`;
   }
 

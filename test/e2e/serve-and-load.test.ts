@@ -268,6 +268,16 @@ test('with tokens required, the note key loads and an admin token may; viewers a
     });
     assert.equal(relative.status, 400);
     assert.equal(relative.body.error.field, 'body.data_dir');
+    // A load refused for one of its files names the file in the message, as `tenure ingest` prints it.
+    const holey = join(dir, 'holey');
+    mkdirSync(join(holey, 'customers.csv'), { recursive: true });
+    const folder = await api(server.url, '/api/loads', {
+      method: 'POST',
+      body: { data_dir: holey },
+      token: tokens.admin,
+    });
+    assert.equal(folder.status, 400);
+    assert.equal(folder.body.error.message, 'customers.csv: this is a folder, not a file');
     const admin = await api(server.url, '/api/loads', { method: 'POST', body, token: tokens.admin });
     assert.equal(admin.status, 200, JSON.stringify(admin.body));
     assert.equal(admin.body.load_id, 5);

@@ -16,11 +16,9 @@ interface LoadBody {
 /** A load's refusal with its file, line and column in the message, as the CLI prints it. */
 function withPlace(err: unknown): unknown {
   if (!(err instanceof TenureError) || err.httpStatus >= 500) return err;
-  const { file, line, column, field } = err.where;
-  if (file === undefined && line === undefined && column === undefined) return err;
-  const place = [file, line === undefined ? undefined : `line ${line}`, column && `column ${column}`]
-    .filter(Boolean)
-    .join(', ');
+  const place = err.place({ field: false });
+  if (place === '') return err;
+  const { field } = err.where;
   return new TenureError(err.code, `${place}: ${err.message}`, {
     where: field === undefined ? {} : { field },
     hint: err.hint,
