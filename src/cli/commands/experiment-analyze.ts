@@ -4,13 +4,12 @@
 // and p-value, CUPED's health, the units left out because their window is still open, and for time to
 // churn the Kaplan–Meier curves, the log-rank test and the RMST difference.
 import type { Command } from 'commander';
-import { badInput } from '../../errors/tenure-error.ts';
 import {
   analyzeExperiment,
   type ExperimentAnalysis,
   type OutcomeResult,
 } from '../../experiments/analysis.ts';
-import { OUTCOME_KINDS, type OutcomeSpec, parseOutcomeArg } from '../../experiments/outcomes/spec.ts';
+import { OUTCOME_KINDS, parseOutcomeArgs } from '../../experiments/outcomes/spec.ts';
 import { formatTable, printJson } from '../output.ts';
 import { resolveCatalog } from './catalog.ts';
 import { withEngine } from './compute.ts';
@@ -29,19 +28,6 @@ An outcome is kind:days, measured per customer from its assignment:
   for RMST to day 180), events_per_unit:30:create_report+export_data (only those events).
 Without --outcome, the plan's outcomes (the experiments row's pre_registration, else its primary_kpi).
 Units whose window has not closed by --as-of are left out, and the result says how many.`;
-
-export function parseOutcomes(args: readonly string[]): OutcomeSpec[] {
-  return args.map((arg) => {
-    const spec = parseOutcomeArg(arg);
-    if (!spec)
-      throw badInput(
-        `--outcome '${arg}' is not kind:days`,
-        { field: '--outcome' },
-        `write e.g. churned_within:90; kinds: ${OUTCOME_KINDS.join(', ')}`,
-      );
-    return spec;
-  });
-}
 
 const pct = (v: number | null | undefined) =>
   v === null || v === undefined ? '' : `${(100 * v).toFixed(1)}%`;
@@ -171,7 +157,7 @@ export function registerExperimentAnalyze(experiment: Command): void {
       .option('--project <file>', 'project file with overrides (default ./tenure.yaml when present)')
       .addHelpText('after', OUTCOME_HELP),
   ).action(async (experimentId: string, opts: AnalyzeFlags) => {
-    const outcomes = parseOutcomes(opts.outcome);
+    const outcomes = parseOutcomeArgs(opts.outcome, '--outcome');
     const catalog = (await resolveCatalog(opts.project)).definitions;
     const analysis = await withEngine(opts, async (engine) =>
       analyzeExperiment(engine, {

@@ -12,6 +12,7 @@
 // `cuped: true` the CUPED covariate is the same flow over the `days` before exposure, or for an outcome that
 // is a state at the window's end (retained on day N, paying, MRR, activated) that state at exposure.
 import { z } from 'zod';
+import { badInput } from '../../errors/tenure-error.ts';
 
 export const OUTCOME_KINDS = [
   'retained_day',
@@ -188,4 +189,21 @@ export function parseOutcomeArg(text: string): OutcomeSpec | null {
   }
   const parsed = OutcomeSpecSchema.safeParse(raw);
   return parsed.success ? parsed.data : null;
+}
+
+/**
+ * Outcomes written as `kind:days` (`--outcome`, the API's `outcome=`), each parsed by parseOutcomeArg; the
+ * first that does not parse is a bad_input naming `field`, the argument and the kinds.
+ */
+export function parseOutcomeArgs(args: readonly string[], field: string): OutcomeSpec[] {
+  return args.map((arg) => {
+    const spec = parseOutcomeArg(arg);
+    if (!spec)
+      throw badInput(
+        `outcome '${arg}' is not an outcome this analysis knows`,
+        { field },
+        `write kind:days, e.g. churned_within:90 (time_to_churn:365:180 for τ, events_per_unit:30:login+export for events); kinds: ${OUTCOME_KINDS.join(', ')}`,
+      );
+    return spec;
+  });
 }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { formatPath } from '../../catalog/problems.ts';
 import { TenureError } from '../../errors/tenure-error.ts';
 import { analyzeExperiment } from '../../experiments/analysis.ts';
-import { OUTCOME_KINDS, type OutcomeSpec, parseOutcomeArg } from '../../experiments/outcomes/spec.ts';
+import { OUTCOME_KINDS, parseOutcomeArgs } from '../../experiments/outcomes/spec.ts';
 import { PlanProblemsError, parsePlan } from '../../experiments/registry/check.ts';
 import {
   defaultsTaken,
@@ -141,20 +141,6 @@ const resultsQuery = {
   },
 } as const;
 
-/** `churned_within:90,retained_day:30` as outcomes; one that does not parse is a 400 naming it. */
-function parseOutcomes(text: string | undefined): OutcomeSpec[] | undefined {
-  if (text === undefined) return undefined;
-  return text.split(',').map((arg) => {
-    const spec = parseOutcomeArg(arg);
-    if (!spec)
-      throw new TenureError('bad_input', `outcome '${arg}' is not an outcome this analysis knows`, {
-        where: { field: 'querystring.outcome' },
-        hint: `write kind:days, e.g. churned_within:90 (time_to_churn:365:180 for τ, events_per_unit:30:login+export for events); kinds: ${OUTCOME_KINDS.join(', ')}`,
-      });
-    return spec;
-  });
-}
-
 export function experimentRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const registry = (): RegistryContext => ({
     definitions: ctx.catalog.definitions,
@@ -204,7 +190,8 @@ export function experimentRoutes(app: FastifyInstance, ctx: ServerContext): void
     async (req, reply) => {
       const { id } = req.params;
       const q = req.query;
-      const outcomes = parseOutcomes(q.outcome);
+      const outcomes =
+        q.outcome === undefined ? undefined : parseOutcomeArgs(q.outcome.split(','), 'querystring.outcome');
       const segments = q.segments?.split(',');
       // The plan in force is part of the key: an amendment changes the results without a load.
       const plan = await run((engine, reg) => showExperiment(engine, id, reg)).then(
