@@ -13,16 +13,9 @@ import { REFERRED_SQL, segmentSql } from '../dimensions.ts';
 import { checkCustomerFilters, type SegmentFilter } from '../filters.ts';
 import { DOWNGRADED_CTES, yearBefore } from '../kpis/revenue.ts';
 import { type Grain, nextPeriodStart, type Period, parseDay, periodStart } from '../periods.ts';
-import { customerMrrCtes } from '../rollups/customer-mrr.ts';
+import { customerMrrCtes, STARTING_MRR_CTE } from '../rollups/customer-mrr.ts';
 import { checkCohortGrain } from '../views/cohort-periods.ts';
-import {
-  BRIDGE_ROWS,
-  COHORT_ROWS,
-  KPI_ROWS,
-  MOVEMENT_SQL,
-  type RowContribution,
-  STARTING_MRR_CTE,
-} from './revenue-rows.ts';
+import { BRIDGE_ROWS, COHORT_ROWS, KPI_ROWS, MOVEMENT_SQL, type RowContribution } from './revenue-rows.ts';
 
 export const SIDES = ['numerator', 'denominator'] as const;
 export type Side = (typeof SIDES)[number];

@@ -116,12 +116,6 @@ export const COHORT_ROWS: Readonly<Record<string, RowContribution>> = {
   },
 };
 
-/** Each customer's MRR at its first payment (the largest change at that instant), as the cohorts take it. */
-export const STARTING_MRR_CTE = `starting AS (
-    SELECT s.customer_id, max(s.mrr) AS starting_mrr FROM subscription_changes s
-    JOIN first_paid f ON f.customer_id = s.customer_id AND s.effective_at = f.first_paid_at
-    GROUP BY s.customer_id)`;
-
 /**
  * A customer's movement over the period, named as the bridge names it (flat: paying the same, or not
  * paying at either end).

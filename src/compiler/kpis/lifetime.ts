@@ -20,7 +20,7 @@ import {
 } from '../dimensions.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { type Period, periodStart, periodsBetween } from '../periods.ts';
-import { customerMrrCtes } from '../rollups/customer-mrr.ts';
+import { customerMrrCtes, FIRST_PAID_SQL } from '../rollups/customer-mrr.ts';
 import { withRollups } from '../rollups/run-rollups.ts';
 import { periodDaysSql, periodsValues, secondsBetween } from '../sql-time.ts';
 
@@ -144,9 +144,7 @@ function newCustomersSql(
   params: SqlParams,
 ): string {
   return `WITH periods AS (${periodsValues(periods, params)}),
-  first_paid AS (
-    SELECT customer_id, min(effective_at) AS first_paid_at FROM subscription_changes WHERE mrr > 0
-    GROUP BY customer_id)
+  first_paid AS (${FIRST_PAID_SQL})
   SELECT p.period_start, ${segmentSql(by, params)} AS segment, count(*) AS new_customers
   FROM first_paid f JOIN customers cu ON cu.customer_id = f.customer_id
   JOIN periods p ON f.first_paid_at >= p.period_start AND f.first_paid_at < p.period_end

@@ -11,6 +11,19 @@ export const MRR_SPANS_SQL = `SELECT customer_id, effective_at, mrr,
       lead(effective_at) OVER (PARTITION BY customer_id ORDER BY effective_at) AS next_at
     FROM subscription_changes`;
 
+/** `(customer_id, first_paid_at)`: each customer's first payment, its earliest change with MRR > 0. */
+export const FIRST_PAID_SQL = `SELECT customer_id, min(effective_at) AS first_paid_at FROM subscription_changes
+    WHERE mrr > 0 GROUP BY customer_id`;
+
+/**
+ * CTE `starting(customer_id, starting_mrr)`: each customer's MRR at its first payment (the largest change at
+ * that instant), over a CTE `first_paid` (FIRST_PAID_SQL): what the cohorts of first payments start from.
+ */
+export const STARTING_MRR_CTE = `starting AS (
+    SELECT s.customer_id, max(s.mrr) AS starting_mrr FROM subscription_changes s
+    JOIN first_paid f ON f.customer_id = s.customer_id AND s.effective_at = f.first_paid_at
+    GROUP BY s.customer_id)`;
+
 /**
  * Whether span `m` (a row of MRR_SPANS_SQL) gives MRR(c, t): its change is effective strictly before t and
  * the next one is not (a change effective exactly at t counts from just after t).
@@ -42,9 +55,7 @@ export const subscribedSpanSql = (m: string, periodStart: string, periodEnd: str
 export function customerMrrCtes(periods: readonly Period[], params: SqlParams, built?: string): string {
   const common = `periods AS (${periodsValues(periods, params)}),
   mrr_spans AS (${MRR_SPANS_SQL}),
-  first_paid AS (
-    SELECT customer_id, min(effective_at) AS first_paid_at FROM subscription_changes WHERE mrr > 0
-    GROUP BY customer_id),
+  first_paid AS (${FIRST_PAID_SQL}),
   -- Customers whose history starts after the last period: one zero row each, in it.
   later AS (
     SELECT p.period_start, p.period_end, h.customer_id, 0 AS s, 0 AS e, f.first_paid_at

@@ -12,7 +12,7 @@ import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { segmentSql } from '../dimensions.ts';
 import type { Grain } from '../periods.ts';
 import { periodsBetween } from '../periods.ts';
-import { MRR_SPANS_SQL, spanHoldsAtSql } from '../rollups/customer-mrr.ts';
+import { FIRST_PAID_SQL, MRR_SPANS_SQL, STARTING_MRR_CTE, spanHoldsAtSql } from '../rollups/customer-mrr.ts';
 import {
   averageByAge,
   type CohortGrain,
@@ -67,15 +67,14 @@ export interface PayingCohorts {
 function payingCohortsSql(by: string | undefined, params: SqlParams, numbered: string): string {
   return `WITH ${numbered},
   mrr_spans AS (${MRR_SPANS_SQL}),
-  first_paid AS (
-    SELECT customer_id, min(effective_at) AS first_paid_at FROM subscription_changes WHERE mrr > 0
-    GROUP BY customer_id),
+  first_paid AS (${FIRST_PAID_SQL}),
+  ${STARTING_MRR_CTE},
   members AS (
     SELECT f.customer_id, n.idx AS cohort_idx, n.period_start AS cohort_start, ${segmentSql(by, params)} AS segment,
-      (SELECT max(s.mrr) FROM subscription_changes s
-        WHERE s.customer_id = f.customer_id AND s.effective_at = f.first_paid_at) AS starting_mrr
+      st.starting_mrr
     FROM first_paid f
     JOIN numbered n ON f.first_paid_at >= n.period_start AND f.first_paid_at < n.period_end
+    JOIN starting st ON st.customer_id = f.customer_id
     JOIN customers cu ON cu.customer_id = f.customer_id),
   -- Each member in each period from its cohort's on.
   ages AS (
