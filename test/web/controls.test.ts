@@ -88,3 +88,24 @@ test('segment filters in the URL are the API’s own parameter; segments never t
   assert.equal(filterParam([]), undefined);
   for (const c of Object.values(TARGET_COLORS)) assert.ok(!(SEGMENT_COLORS as readonly string[]).includes(c));
 });
+
+test('no segment colour is near a target’s: hues at least 30° apart', () => {
+  const hue = (hex: string) => {
+    const [r, g, b] = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16) / 255) as [
+      number,
+      number,
+      number,
+    ];
+    const max = Math.max(r, g, b);
+    const d = max - Math.min(r, g, b);
+    const h = max === r ? ((g - b) / d) % 6 : max === g ? (b - r) / d + 2 : (r - g) / d + 4;
+    return (h * 60 + 360) % 360;
+  };
+  // Cyan (#0891b2, hue 191.6°) is the nearest to the pragmatic green (#059669, 161.4°): 30.3° apart (191.65 − 161.38).
+  assert.equal((hue('#0891b2') - hue(TARGET_COLORS.pragmatic)).toFixed(1), '30.3');
+  for (const t of Object.values(TARGET_COLORS))
+    for (const s of SEGMENT_COLORS) {
+      const apart = Math.abs(hue(s) - hue(t));
+      assert.ok(Math.min(apart, 360 - apart) >= 30, `${s} is too near the target colour ${t}`);
+    }
+});
