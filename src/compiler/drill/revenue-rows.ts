@@ -1,7 +1,8 @@
 // What each customer adds to the numerator and the denominator of the results computed from the MRR state
 // (s and e, a customer's MRR at the period's start and end) and of the MRR bridge's movements: the same
 // sums revenue.ts and views/mrr-bridge.ts take, written per customer row, so the rows behind a result add
-// up to its numerator and denominator exactly (drill.test.ts checks them against computeKpis and the bridge).
+// up to its numerator and denominator exactly (explain-rows.test.ts checks them against computeKpis, the
+// bridge and the paying cohorts).
 // SQL over `m` (a customer_mrr row: s, e, first_paid_at, period_start), `g` (the downgrade in the period,
 // when `downgrades`) and `cu` (the customer).
 
