@@ -43,6 +43,15 @@ function viewTable(value: unknown) {
   return tableOf(list ?? []);
 }
 
+/** What both cohort views are asked: the range, its grain, the breakdown and the data's end. */
+const cohortRequest = async (e: Engine, q: RangeQuery) => ({
+  from: q.from,
+  to: q.to,
+  grain: q.grain,
+  by: q.by,
+  asOf: await asOfOrDataEnd(e, q.as_of),
+});
+
 export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const paramsOf = <P extends object>(id: string, defaults: P) =>
     kpiFamilyParams(ctx.catalog.definitions, id, defaults);
@@ -82,27 +91,13 @@ export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
     'signup-cohorts',
     'Signup cohorts of the range by week, month, quarter or year: conversion from signup, customers paying and MRR at the end of each age, cumulative revenue, realised LTV; size-weighted averages',
     { grain: cohortGrain, by: customerBy, as_of: asOf },
-    async (e, q) =>
-      cohortMatrix(e, {
-        from: q.from,
-        to: q.to,
-        grain: q.grain,
-        by: q.by,
-        asOf: await asOfOrDataEnd(e, q.as_of),
-      }),
+    async (e, q) => cohortMatrix(e, await cohortRequest(e, q)),
   );
   view(
     'paying-cohorts',
     'Cohorts of first payments in the range by week, month, quarter or year: logo retention (100% at the start) and revenue retention against the starting MRR (NRR by cohort); size-weighted averages',
     { grain: cohortGrain, by: customerBy, as_of: asOf },
-    async (e, q) =>
-      payingCohorts(e, {
-        from: q.from,
-        to: q.to,
-        grain: q.grain,
-        by: q.by,
-        asOf: await asOfOrDataEnd(e, q.as_of),
-      }),
+    async (e, q) => payingCohorts(e, await cohortRequest(e, q)),
   );
   view(
     'activation-cohorts',
