@@ -18,6 +18,12 @@ export async function dataAsOf(engine: Engine): Promise<string | undefined> {
   return row?.t ?? undefined;
 }
 
+/** The first event's time (ISO 8601 UTC), or undefined without events: where windows over events begin. */
+export async function firstEventAt(engine: Engine): Promise<string | undefined> {
+  const [row] = await engine.query<{ t: string | null }>('SELECT min(occurred_at) AS t FROM events');
+  return row?.t ? String(row.t) : undefined;
+}
+
 /** The as_of a request gives (a day or an RFC 3339 instant), or the data's end, or now for an empty warehouse. */
 export async function asOfOrDataEnd(
   engine: Engine,

@@ -9,6 +9,7 @@
 // Two queries: the caps (one row per action), then the scores with the caps bound.
 import type { Engine } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
+import { firstEventAt } from '../as-of.ts';
 import { type PeriodSegmentTables, segmentJoin, segmentSql, segmentsAt } from '../dimensions.ts';
 import { eventFilter } from '../event-filter.ts';
 import type { FamilyRequest } from '../family-request.ts';
@@ -101,8 +102,8 @@ export async function scoreScale(
   const derived = new Map<string, number>();
   let provisional = false;
   if (unset.length > 0) {
-    const [first] = await engine.query<{ t: string | null }>('SELECT min(occurred_at) AS t FROM events');
-    const reference = first?.t ? referenceMonths(first.t, req.asOf) : { months: [], settled: false };
+    const first = await firstEventAt(engine);
+    const reference = first ? referenceMonths(first, req.asOf) : { months: [], settled: false };
     if (reference.months.length === 0) return undefined;
     provisional = !reference.settled;
     const activity = await rollups.activity(names);

@@ -19,6 +19,7 @@
 import type { KpiResult, ResultContext } from '../../results/kpi-result.ts';
 import type { Dialect, Engine, Row } from '../../warehouse/engine.ts';
 import type { SqlParams } from '../../warehouse/sql-builder.ts';
+import { firstEventAt } from '../as-of.ts';
 import {
   type PeriodSegmentTables,
   periodDimensionsOf,
@@ -74,9 +75,8 @@ const DAY_MS = 86_400_000;
 
 /** The UTC midnight of the first event's day (epoch ms); undefined without events. */
 async function firstEventDay(engine: Engine): Promise<number | undefined> {
-  const [row] = await engine.query<{ t: string | null }>('SELECT min(occurred_at) AS t FROM events');
-  if (!row?.t) return undefined;
-  return Math.floor(Date.parse(String(row.t)) / DAY_MS) * DAY_MS;
+  const first = await firstEventAt(engine);
+  return first === undefined ? undefined : Math.floor(Date.parse(first) / DAY_MS) * DAY_MS;
 }
 
 /** The n complete ISO weeks before the period's end: [start, end). */
