@@ -17,14 +17,14 @@ import { TenureError } from '../../errors/tenure-error.ts';
 import { checkTargets } from '../../goals/check.ts';
 import { recordTargets } from '../../goals/target-log.ts';
 import { loadWarehouse } from '../../ingest/load-warehouse.ts';
-import { SERVER_LOG, startServer } from '../../server/serve.ts';
+import { SERVER_LOG } from '../../server/serve.ts';
 import { generateCompany } from '../../synth/generate.ts';
 import { DEFAULTS as SYNTH_DEFAULTS } from '../../synth/options.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import { openWarehouse } from '../../warehouse/open.ts';
 import { formatCatalogTable } from '../catalog-table.ts';
 import { progressReporter } from '../progress.ts';
-import { leaveServingNote, newServingKey } from '../serving.ts';
+import { serveUntilStopped } from '../serving.ts';
 import { formatIngestReport } from './ingest.ts';
 import { parseNumber } from './options.ts';
 
@@ -132,30 +132,14 @@ async function serveDashboard(
   projectFile: string,
   port: number,
 ): Promise<void> {
-  const key = newServingKey();
-  const server = await startServer({
-    engine,
-    catalog,
-    projectFile,
-    host: '127.0.0.1',
-    port,
-    logger: SERVER_LOG,
-    warm: true,
-    localKey: key,
-  }).catch((err: unknown) => {
+  await serveUntilStopped(
+    db,
+    { engine, catalog, projectFile, host: '127.0.0.1', port, logger: SERVER_LOG, warm: true },
+    (url) => process.stdout.write(`\nthe dashboard of the sample company: ${url}/  (Ctrl-C to stop)\n`),
+  ).catch((err: unknown) => {
     if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
     throw new TenureError('bad_input', `port ${port} on 127.0.0.1 is already in use`, {
       hint: 'choose another with `npm start -- --port N` (0: any free port)',
     });
   });
-  // `tenure ingest --db` and `tenure compute --db` on the same file go through this server.
-  const removeNote = leaveServingNote(db, server.url, key, undefined);
-  process.stdout.write(`\nthe dashboard of the sample company: ${server.url}/  (Ctrl-C to stop)\n`);
-  await new Promise<void>((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
-  });
-  removeNote();
-  await server.warmed;
-  await server.app.close();
-  await server.warmed;
 }

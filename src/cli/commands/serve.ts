@@ -5,11 +5,11 @@ import type { Command } from 'commander';
 import { DEFAULT_PROJECT_FILE } from '../../catalog/project-file.ts';
 import { TenureError } from '../../errors/tenure-error.ts';
 import { DEFAULT_TIMEOUT_MS } from '../../server/context.ts';
-import { SERVER_LOG, startServer } from '../../server/serve.ts';
+import { SERVER_LOG } from '../../server/serve.ts';
 import { createToken, listTokens, revokeToken } from '../../server/tokens.ts';
 import { openWarehouse } from '../../warehouse/open.ts';
 import { formatTable, printJson } from '../output.ts';
-import { leaveServingNote, newServingKey } from '../serving.ts';
+import { serveUntilStopped } from '../serving.ts';
 import { resolveCatalog } from './catalog.ts';
 import { parseNumber } from './options.ts';
 
@@ -43,32 +43,23 @@ export function registerServe(program: Command): void {
         const timeout = parseNumber(opts.timeout, '--timeout', { min: 1, max: 86_400 });
         const catalog = await resolveCatalog(opts.project);
         const engine = await openWarehouse(opts.db, { mustExist: true });
-        const key = newServingKey();
         const allowedHosts = opts.allowedHost.length > 0 ? opts.allowedHost : undefined;
-        const server = await startServer({
-          engine,
-          catalog,
-          projectFile: catalog.file ?? DEFAULT_PROJECT_FILE,
-          host: opts.host,
-          port,
-          requireTokens: opts.requireTokens,
-          allowedHosts,
-          timeoutMs: timeout * 1000,
-          logger: SERVER_LOG,
-          warm: true,
-          localKey: key,
-        });
-        // `tenure ingest` and `tenure compute` on this file find the server through the note beside it.
-        const removeNote = leaveServingNote(opts.db, server.url, key, allowedHosts);
-        process.stdout.write(`Tenure is serving ${opts.db} on ${server.url}\n`);
-        await new Promise<void>((resolve) => {
-          for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
-        });
-        removeNote();
-        // The warm-up running, the requests in flight (a load among them), then the one a load started.
-        await server.warmed;
-        await server.app.close();
-        await server.warmed;
+        await serveUntilStopped(
+          opts.db,
+          {
+            engine,
+            catalog,
+            projectFile: catalog.file ?? DEFAULT_PROJECT_FILE,
+            host: opts.host,
+            port,
+            requireTokens: opts.requireTokens,
+            allowedHosts,
+            timeoutMs: timeout * 1000,
+            logger: SERVER_LOG,
+            warm: true,
+          },
+          (url) => process.stdout.write(`Tenure is serving ${opts.db} on ${url}\n`),
+        );
         await engine.close();
       },
     );
