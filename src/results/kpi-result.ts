@@ -29,6 +29,12 @@ export interface ResultContext {
   readonly minSample: number;
 }
 
+/** The context of a sub-result `kpi.NAME` (NAME one of the definition's `also`, maybe `group.item`). */
+export const subResult = (ctx: ResultContext, name: string): ResultContext => ({
+  ...ctx,
+  kpi: `${ctx.kpi}.${name}`,
+});
+
 function baseFlags(ctx: ResultContext, n: number): Flag[] {
   const flags: Flag[] = [];
   if (ctx.period_end > ctx.asOf) flags.push('incomplete_period');

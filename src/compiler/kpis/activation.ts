@@ -22,7 +22,13 @@
 //   censored, left out of the share's numerator and denominator and of the median, even when it has already
 //   reached it (counting early successes while dropping open failures would lift every recent share). The
 //   median (fractional days) is over the accounts of closed horizons that reached it within them.
-import { amountResult, type KpiResult, type ResultContext, ratioResult } from '../../results/kpi-result.ts';
+import {
+  amountResult,
+  type KpiResult,
+  type ResultContext,
+  ratioResult,
+  subResult,
+} from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import {
@@ -402,8 +408,6 @@ export function medianResult(
   return median === null || n === 0 ? { ...r, value: null, numerator: null, flags } : { ...r, flags };
 }
 
-const sub = (ctx: ResultContext, suffix: string): ResultContext => ({ ...ctx, kpi: `${ctx.kpi}.${suffix}` });
-
 export function computeActivationKpis(engine: Engine, req: ActivationRequest): Promise<KpiResult[]> {
   return withRollups(engine, req.rollups, (session, rollups) => activationKpis(session, rollups, req));
 }
@@ -493,7 +497,7 @@ async function activationKpis(
           const whole = milestones.get(`${key}|`);
           const extra = unique(req.params.activationMilestones).map((m) =>
             censoredRatio(
-              sub(ctx, `per_milestone.${m}`),
+              subResult(ctx, `per_milestone.${m}`),
               num(milestones.get(`${key}|${m}`), 'hits'),
               num(whole, 'eligible'),
               num(whole, 'censored'),
@@ -509,7 +513,7 @@ async function activationKpis(
             const r = retention.get(`${key}|d${n}`);
             return censoredRatio(c, num(r, 'hits'), num(r, 'eligible'), num(r, 'censored'));
           };
-          return [at(ns[0] ?? '7', ctx), ...ns.map((n) => at(n, sub(ctx, `per_day.d${n}`)))];
+          return [at(ns[0] ?? '7', ctx), ...ns.map((n) => at(n, subResult(ctx, `per_day.d${n}`)))];
         }
         case 'drop_off_rate': {
           const r = funnel.get(`${key}|`);
@@ -520,7 +524,7 @@ async function activationKpis(
           for (let i = 2; i <= k; i++)
             rows.push(
               censoredRatio(
-                sub(ctx, `per_step.step_${i}`),
+                subResult(ctx, `per_step.step_${i}`),
                 reached(i - 1) - reached(i),
                 reached(i - 1),
                 censored,
@@ -534,7 +538,7 @@ async function activationKpis(
           const censored = num(r, 'censored');
           return [
             medianResult(ctx, median, num(r, 'hits'), censored),
-            censoredRatio(sub(ctx, 'share_reaching'), num(r, 'hits'), num(r, 'eligible'), censored),
+            censoredRatio(subResult(ctx, 'share_reaching'), num(r, 'hits'), num(r, 'eligible'), censored),
           ];
         }
       }

@@ -2,7 +2,13 @@
 // segmentation by lifecycle stage and RFM group (KPI-DEFAULTS.md; segments.ts defines both). Extra outputs of
 // a KPI are result rows whose id extends the KPI's: `kpi.part`, or `kpi.group.item` for a group of them
 // (`customer_segmentation.lifecycle.new`, `customer_segmentation.rfm.champions`).
-import { amountResult, type KpiResult, type ResultContext, ratioResult } from '../../results/kpi-result.ts';
+import {
+  amountResult,
+  type KpiResult,
+  type ResultContext,
+  ratioResult,
+  subResult,
+} from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { type PeriodSegmentTables, segmentJoin, segmentSql, segmentsAt } from '../dimensions.ts';
@@ -186,7 +192,6 @@ async function engagementKpis(
  * which is over) nothing is scored: null, censored. With a provisional scale every row is censored.
  */
 function scoreRows(ctx: ResultContext, r: Row | undefined, scale: ScoreScale | undefined): KpiResult[] {
-  const part = (name: string): ResultContext => ({ ...ctx, kpi: `${ctx.kpi}.${name}` });
   const accounts = num(r, 'accounts');
   const low = num(r, 'low');
   const high = num(r, 'high');
@@ -194,13 +199,16 @@ function scoreRows(ctx: ResultContext, r: Row | undefined, scale: ScoreScale | u
     scale && scale.totalWeight > 0
       ? [
           ratioResult(ctx, num(r, 'score_sum'), accounts, accounts),
-          ratioResult(part('share_low'), low, accounts, accounts),
-          ratioResult(part('share_mid'), accounts - low - high, accounts, accounts),
-          ratioResult(part('share_high'), high, accounts, accounts),
+          ratioResult(subResult(ctx, 'share_low'), low, accounts, accounts),
+          ratioResult(subResult(ctx, 'share_mid'), accounts - low - high, accounts, accounts),
+          ratioResult(subResult(ctx, 'share_high'), high, accounts, accounts),
         ]
-      : [ctx, part('share_low'), part('share_mid'), part('share_high')].map((c) =>
-          // Σ w_e = 0: the score's denominator; no scale: an amount that is not there yet.
-          scale ? ratioResult(c, 0, 0, accounts) : { ...amountResult(c, 0, 0), value: null, numerator: null },
+      : [ctx, subResult(ctx, 'share_low'), subResult(ctx, 'share_mid'), subResult(ctx, 'share_high')].map(
+          (c) =>
+            // Σ w_e = 0: the score's denominator; no scale: an amount that is not there yet.
+            scale
+              ? ratioResult(c, 0, 0, accounts)
+              : { ...amountResult(c, 0, 0), value: null, numerator: null },
         );
   if (scale && !scale.provisional) return rows;
   return rows.map((x) => ({ ...x, flags: [...x.flags, 'censored'] }));
@@ -208,14 +216,13 @@ function scoreRows(ctx: ResultContext, r: Row | undefined, scale: ScoreScale | u
 
 /** Engagement metrics: events per active user, with the family's other members as `.part` rows. */
 function metricsRows(ctx: ResultContext, r: Row | undefined): KpiResult[] {
-  const part = (name: string): ResultContext => ({ ...ctx, kpi: `${ctx.kpi}.${name}` });
   const users = num(r, 'users');
   const sessions = num(r, 'sessions');
   return [
     ratioResult(ctx, num(r, 'events'), users, users),
-    ratioResult(part('sessions_per_active_user'), sessions, users, users),
-    ratioResult(part('mean_session_minutes'), num(r, 'session_minutes'), sessions, sessions),
-    ratioResult(part('key_actions_per_session'), num(r, 'key_action_events'), sessions, sessions),
+    ratioResult(subResult(ctx, 'sessions_per_active_user'), sessions, users, users),
+    ratioResult(subResult(ctx, 'mean_session_minutes'), num(r, 'session_minutes'), sessions, sessions),
+    ratioResult(subResult(ctx, 'key_actions_per_session'), num(r, 'key_action_events'), sessions, sessions),
   ];
 }
 
@@ -224,14 +231,13 @@ function metricsRows(ctx: ResultContext, r: Row | undefined): KpiResult[] {
  * (`.lifecycle.<stage>`) and in each RFM group among those scored (`.rfm.<group>`).
  */
 function segmentationRows(ctx: ResultContext, count: (kind: string, part: string) => number): KpiResult[] {
-  const part = (name: string): ResultContext => ({ ...ctx, kpi: `${ctx.kpi}.${name}` });
   const staged = LIFECYCLE_STATES.reduce((sum, s) => sum + count('lifecycle', s), 0);
   const scored = RFM_GROUPS.reduce((sum, g) => sum + count('rfm', g), 0);
   return [
     amountResult(ctx, staged, staged),
     ...LIFECYCLE_STATES.map((s) =>
-      ratioResult(part(`lifecycle.${s}`), count('lifecycle', s), staged, staged),
+      ratioResult(subResult(ctx, `lifecycle.${s}`), count('lifecycle', s), staged, staged),
     ),
-    ...RFM_GROUPS.map((g) => ratioResult(part(`rfm.${g}`), count('rfm', g), scored, scored)),
+    ...RFM_GROUPS.map((g) => ratioResult(subResult(ctx, `rfm.${g}`), count('rfm', g), scored, scored)),
   ];
 }

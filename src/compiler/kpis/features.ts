@@ -16,7 +16,7 @@
 //   recent share leans up). The median is in fractional days over the closed users who repeated in time.
 // - sub-results, named as the catalog's `also` says: `.per_feature.<feature>` (adoption, retained users),
 //   `.repeat_share` (time to first repeat).
-import type { KpiResult, ResultContext } from '../../results/kpi-result.ts';
+import { type KpiResult, type ResultContext, subResult } from '../../results/kpi-result.ts';
 import type { Dialect, Engine, Row } from '../../warehouse/engine.ts';
 import type { SqlParams } from '../../warehouse/sql-builder.ts';
 import { firstEventAt } from '../as-of.ts';
@@ -326,8 +326,6 @@ async function adoptionTables(
   };
 }
 
-const sub = (ctx: ResultContext, suffix: string): ResultContext => ({ ...ctx, kpi: `${ctx.kpi}.${suffix}` });
-
 export function computeFeatureKpis(engine: Engine, req: FeatureRequest): Promise<KpiResult[]> {
   return withRollups(engine, req.rollups, (session, rollups) => featureKpis(session, rollups, req));
 }
@@ -394,7 +392,7 @@ async function featureKpis(engine: Engine, rollups: RunRollups, req: FeatureRequ
           const mean = hits.reduce((a, b) => a + b, 0) / Math.max(features.length, 1);
           return [
             rate(ctx, mean),
-            ...features.map((f, i) => rate(sub(ctx, `per_feature.${f}`), hits[i] ?? 0)),
+            ...features.map((f, i) => rate(subResult(ctx, `per_feature.${f}`), hits[i] ?? 0)),
           ];
         }
         case 'retained_feature_users': {
@@ -403,7 +401,12 @@ async function featureKpis(engine: Engine, rollups: RunRollups, req: FeatureRequ
           return [
             censoredRatio(ctx, total('hits'), total('eligible'), 0),
             ...features.map((f, i) =>
-              censoredRatio(sub(ctx, `per_feature.${f}`), num(rows[i], 'hits'), num(rows[i], 'eligible'), 0),
+              censoredRatio(
+                subResult(ctx, `per_feature.${f}`),
+                num(rows[i], 'hits'),
+                num(rows[i], 'eligible'),
+                0,
+              ),
             ),
           ];
         }
@@ -413,7 +416,7 @@ async function featureKpis(engine: Engine, rollups: RunRollups, req: FeatureRequ
           const censored = num(r, 'censored');
           return [
             medianResult(ctx, median, num(r, 'hits'), censored),
-            censoredRatio(sub(ctx, 'repeat_share'), num(r, 'hits'), num(r, 'eligible'), censored),
+            censoredRatio(subResult(ctx, 'repeat_share'), num(r, 'hits'), num(r, 'eligible'), censored),
           ];
         }
       }

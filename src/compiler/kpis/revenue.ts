@@ -10,7 +10,13 @@
 //   customers paying at the start still pay, each counted at most at its starting MRR (expansion left out).
 // - `net_revenue_retention.grr_12m`: the same over the customers paying twelve months before p_end: Σ
 //   min(MRR then, MRR at p_end) / Σ MRR then.
-import { amountResult, type KpiResult, type ResultContext, ratioResult } from '../../results/kpi-result.ts';
+import {
+  amountResult,
+  type KpiResult,
+  type ResultContext,
+  ratioResult,
+  subResult,
+} from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import {
@@ -75,8 +81,6 @@ type Formula = (
   yearAgo: YearAgo,
 ) => KpiResult | KpiResult[];
 
-const part = (ctx: ResultContext, name: string): ResultContext => ({ ...ctx, kpi: `${ctx.kpi}.${name}` });
-
 const churnRate: Formula = (a, ctx) =>
   ratioResult(ctx, a.customers_churned, a.customers_start, a.customers_start);
 const retentionRate: Formula = (a, ctx) =>
@@ -91,7 +95,7 @@ export const REVENUE_FORMULAS: Record<string, { formula: Formula; referredOnly?:
   mrr: {
     formula: (a, ctx) => [
       amountResult(ctx, a.end_mrr, a.customers_end),
-      ratioResult(part(ctx, 'arpa'), a.end_mrr, a.customers_end, a.customers_end),
+      ratioResult(subResult(ctx, 'arpa'), a.end_mrr, a.customers_end, a.customers_end),
     ],
   },
   customer_churn_rate: { formula: churnRate },
@@ -111,14 +115,14 @@ export const REVENUE_FORMULAS: Record<string, { formula: Formula; referredOnly?:
         a.start_mrr,
         a.customers_start,
       ),
-      ratioResult(part(ctx, 'nrr_12m'), year.kept, year.base, year.customers),
+      ratioResult(subResult(ctx, 'nrr_12m'), year.kept, year.base, year.customers),
       ratioResult(
-        part(ctx, 'grr'),
+        subResult(ctx, 'grr'),
         a.start_mrr - a.contraction_mrr - a.churn_mrr,
         a.start_mrr,
         a.customers_start,
       ),
-      ratioResult(part(ctx, 'grr_12m'), year.grossKept, year.base, year.customers),
+      ratioResult(subResult(ctx, 'grr_12m'), year.grossKept, year.base, year.customers),
     ],
   },
   expansion_revenue: { formula: (a, ctx) => amountResult(ctx, a.expansion_mrr, a.customers_start) },
@@ -129,7 +133,7 @@ export const REVENUE_FORMULAS: Record<string, { formula: Formula; referredOnly?:
       const before = prev?.expansion_mrr ?? 0;
       return [
         ratioResult(ctx, a.expansion_mrr, a.start_mrr, a.customers_start),
-        ratioResult(part(ctx, 'change'), a.expansion_mrr - before, before, a.customers_start),
+        ratioResult(subResult(ctx, 'change'), a.expansion_mrr - before, before, a.customers_start),
       ];
     },
   },
