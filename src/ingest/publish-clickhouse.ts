@@ -239,44 +239,29 @@ export async function ingestIntoClickHouse(
     const byTable = new Map(files.map((f) => [f.table, f] as const));
     const bytesTotal = files.reduce((s, f) => s + f.bytes, 0);
     await checkStorable(stage, target, report.loadId, byTable);
-    const publish = async () => {
-      if (((await publishedLoadIds(target)).at(-1) ?? 0) !== lastLoadId) {
-        throw new TenureError(
-          'engine_failure',
-          `another load reached ${target.location} while this one ran`,
-          {
-            hint: 'run the load again: nothing of it was published',
-          },
-        );
-      }
-      const source = resolve(opts.dataDir);
-      const id = await beginLoad(target, started, source);
-      await removeAbandonedLoads(target, id);
-      for (const table of [...TABLE_NAMES, ...LOAD_TAGGED_SYSTEM_TABLES]) {
-        const file = byTable.get(table as TableName);
-        await copyTable(
-          stage,
-          target,
-          table,
-          { staged: report.loadId, target: id },
-          dir,
-          (written, total) => {
-            if (file) {
-              opts.onProgress?.({
-                file,
-                stage: `written to ${target.name}: ${written} of ${total} rows`,
-                bytesDone: bytesTotal,
-                bytesTotal,
-              });
-            }
-          },
-        );
-      }
-      await publishLoad(target, id, started, source);
-      return id;
-    };
-    const loadId = await publish();
-    return { ...report, loadId, seconds: (Date.now() - started.getTime()) / 1000 };
+    if (((await publishedLoadIds(target)).at(-1) ?? 0) !== lastLoadId) {
+      throw new TenureError('engine_failure', `another load reached ${target.location} while this one ran`, {
+        hint: 'run the load again: nothing of it was published',
+      });
+    }
+    const source = resolve(opts.dataDir);
+    const id = await beginLoad(target, started, source);
+    await removeAbandonedLoads(target, id);
+    for (const table of [...TABLE_NAMES, ...LOAD_TAGGED_SYSTEM_TABLES]) {
+      const file = byTable.get(table as TableName);
+      await copyTable(stage, target, table, { staged: report.loadId, target: id }, dir, (written, total) => {
+        if (file) {
+          opts.onProgress?.({
+            file,
+            stage: `written to ${target.name}: ${written} of ${total} rows`,
+            bytesDone: bytesTotal,
+            bytesTotal,
+          });
+        }
+      });
+    }
+    await publishLoad(target, id, started, source);
+    return { ...report, loadId: id, seconds: (Date.now() - started.getTime()) / 1000 };
   } finally {
     await stage.close();
     await rm(dir, { recursive: true, force: true });
