@@ -133,7 +133,7 @@ export async function scoreScale(
 export function scoreSql(
   req: FamilyRequest<ScoreParams>,
   scale: ScoreScale,
-  t: { readonly activity: string; readonly subscribed: string; readonly segments?: PeriodSegmentTables },
+  t: { readonly activity: string; readonly subscribed: string; readonly segments: PeriodSegmentTables },
   params: SqlParams,
 ): string {
   const num = (x: number) => `CAST(${params.bind(x)} AS DOUBLE PRECISION)`;
@@ -161,6 +161,6 @@ export function scoreSql(
     GROUP BY 1, 2)
   SELECT r.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS accounts, sum(r.score) AS score_sum,
     count(CASE WHEN ${score} < 33 THEN 1 END) AS low, count(CASE WHEN ${score} >= 67 THEN 1 END) AS high
-  FROM scores r ${segmentJoin(req.by, 'r.customer_id', segmentsAt('r.period_start', t.segments ?? {}))}
+  FROM scores r ${segmentJoin(req.by, 'r.customer_id', segmentsAt('r.period_start', t.segments))}
   GROUP BY 1, 2`;
 }
