@@ -59,9 +59,7 @@ export async function reviewExperiments(
         owner: r.owner ?? '(unassigned)',
         hypothesis: r.hypothesis,
         status: r.status,
-        primary: primary
-          ? (primary.kpi ?? (primary.outcome ? outcomeName(primary.outcome) : null))
-          : null,
+        primary: primary ? (primary.kpi ?? (primary.outcome ? outcomeName(primary.outcome) : null)) : null,
         started_at: r.started_at,
         ended_at: r.ended_at,
         registered_after_start: r.registered_after_start,
