@@ -27,7 +27,7 @@
 import type { SqlParams } from '../warehouse/sql-builder.ts';
 import type { Period } from './periods.ts';
 import { MRR_SPANS_SQL } from './rollups/customer-mrr.ts';
-import { periodsValues, secondsBetween, utcDay } from './sql-time.ts';
+import { periodsValues, secondsBetween } from './sql-time.ts';
 
 export const LIFECYCLE_STATES = ['new', 'retained', 'resurrected', 'churned', 'dormant'] as const;
 
@@ -148,7 +148,7 @@ export function rfmSegmentsSql(
   days AS (
     SELECT customer_id, day, min(first_at) AS first_at FROM (
       SELECT u.customer_id, u.day, u.first_at FROM ${userDays} u
-      UNION ALL SELECT o.customer_id, ${utcDay('o.ordered_at')}, o.ordered_at FROM orders o) d
+      UNION ALL SELECT o.customer_id, ${params.dialect.utcDay('o.ordered_at')}, o.ordered_at FROM orders o) d
     GROUP BY 1, 2),
   mrr_spans AS (${MRR_SPANS_SQL}),
   first_seen AS (
@@ -178,7 +178,7 @@ export function rfmSegmentsSql(
     GROUP BY 1, 2),
   earned AS (
     SELECT s.period_start, s.customer_id,
-      sum(m.mrr * ${secondsBetween('least(coalesce(m.next_at, s.t), s.t)', `greatest(m.effective_at, s.t - ${window})`)})
+      sum(m.mrr * ${secondsBetween(params.dialect, 'least(coalesce(m.next_at, s.t), s.t)', `greatest(m.effective_at, s.t - ${window})`)})
         / ${86_400 * DAYS_PER_MONTH} AS amount
     FROM scored s JOIN mrr_spans m ON m.customer_id = s.customer_id AND m.mrr > 0 AND m.effective_at < s.t
       AND (m.next_at IS NULL OR m.next_at > s.t - ${window})

@@ -1,19 +1,22 @@
-// Time arithmetic in SQL that DuckDB and PostgreSQL both run, and run fast. DuckDB sends time-zone-aware
-// work on TIMESTAMPTZ (casts to DATE, date_trunc, subtracting two timestamps) through ICU, which costs more
-// than a whole pass over the events table; arithmetic on epoch seconds does not. Every period starts at a
-// UTC midnight (periods.ts), so UTC day numbers place a timestamp in its period exactly.
+// Period bounds in SQL, built on the dialect's time spellings (warehouse/engine.ts `Dialect`: utcDay,
+// epochSeconds, series). Every period starts at a UTC midnight (periods.ts), so UTC day numbers place an
+// instant in its period exactly.
+import type { Dialect } from '../warehouse/engine.ts';
 import type { SqlParams } from '../warehouse/sql-builder.ts';
 import type { Period } from './periods.ts';
 
-/** The UTC calendar day of a TIMESTAMPTZ expression, as a DATE. */
-export function utcDay(ts: string): string {
-  return `(DATE '1970-01-01' + CAST(floor(EXTRACT(EPOCH FROM ${ts}) / 86400) AS INTEGER))`;
+/** Seconds from `earlier` to `later` (two instants). */
+export function secondsBetween(d: Dialect, later: string, earlier: string): string {
+  return `(${d.epochSeconds(later)} - ${d.epochSeconds(earlier)})`;
 }
 
-/** Seconds from `earlier` to `later` (two TIMESTAMPTZ expressions). */
-export function secondsBetween(later: string, earlier: string): string {
-  return `(EXTRACT(EPOCH FROM ${later}) - EXTRACT(EPOCH FROM ${earlier}))`;
-}
+/** An instant from an ISO 8601 text bound as a value. */
+export const instantParam = (params: SqlParams, iso: string): string =>
+  params.dialect.cast(params.bind(iso), 'timestamp');
+
+/** A date from a 'YYYY-MM-DD' text (or the date part of an ISO instant) bound as a value. */
+export const dateParam = (params: SqlParams, iso: string): string =>
+  params.dialect.cast(params.bind(iso.slice(0, 10)), 'date');
 
 /**
  * A VALUES list of the periods with bound bounds: a CTE body `periods(period_start, period_end, start_day,
@@ -22,8 +25,8 @@ export function secondsBetween(later: string, earlier: string): string {
 export function periodsValues(periods: readonly Period[], params: SqlParams): string {
   const rows = periods.map(
     (p) =>
-      `(CAST(${params.bind(p.start)} AS TIMESTAMPTZ), CAST(${params.bind(p.end)} AS TIMESTAMPTZ), ` +
-      `CAST(${params.bind(p.start.slice(0, 10))} AS DATE), CAST(${params.bind(p.end.slice(0, 10))} AS DATE))`,
+      `(${instantParam(params, p.start)}, ${instantParam(params, p.end)}, ` +
+      `${dateParam(params, p.start)}, ${dateParam(params, p.end)})`,
   );
   return `SELECT * FROM (VALUES ${rows.join(', ')}) AS v(period_start, period_end, start_day, end_day)`;
 }
@@ -33,13 +36,13 @@ export function periodsValues(periods: readonly Period[], params: SqlParams): st
  * equality join instead of a range join. Reads the CTE `from` (columns period_start, start_day, end_day)
  * whose rows are `periods`.
  */
-export function periodDaysSql(periods: readonly Period[], from = 'periods'): string {
+export function periodDaysSql(d: Dialect, periods: readonly Period[], from = 'periods'): string {
   const longest = Math.max(
     1,
     ...periods.map((p) => Math.ceil((Date.parse(p.end) - Date.parse(p.start)) / 86_400_000)),
   );
   return `SELECT p.period_start, p.start_day + CAST(g.i AS INTEGER) AS day FROM ${from} p
-    CROSS JOIN generate_series(0, ${longest - 1}) AS g(i) WHERE p.start_day + CAST(g.i AS INTEGER) < p.end_day`;
+    CROSS JOIN ${d.series('0', String(longest - 1), 'g')} WHERE p.start_day + CAST(g.i AS INTEGER) < p.end_day`;
 }
 
 /** Months since year 0 of a date or timestamp expression: consecutive months differ by 1 across years. */

@@ -1,9 +1,11 @@
 // Decides each typed row's outcome beyond its own content: a repeat of a key in the same file (duplicate
 // delivery or conflict), a key already in the warehouse (duplicate or conflict), or a reference to a row
 // that does not exist. The result is the view `st.outcome` with `__outcome` ('code|column' or NULL).
+
 import { type TableSpec, tableSpec } from '../schema/tables.ts';
 import { canonicalColumns } from '../warehouse/canonical-ddl.ts';
 import type { DuckDBEngine } from '../warehouse/duckdb/duckdb-engine.ts';
+import { tableHasRows } from '../warehouse/table-checks.ts';
 import type { LoadScope } from './known-rows.ts';
 import { recordNumber, type StageTables } from './stage-tables.ts';
 
@@ -28,11 +30,6 @@ async function findRepeats(db: DuckDBEngine, spec: TableSpec, st: StageTables): 
   );
 }
 
-async function tableHasRows(db: DuckDBEngine, table: string): Promise<boolean> {
-  const rows = await db.query(`SELECT 1 AS one FROM "${table}" LIMIT 1`);
-  return rows.length > 0;
-}
-
 export async function buildOutcome(db: DuckDBEngine, st: StageTables, scope: LoadScope): Promise<void> {
   const spec = tableSpec(st.table);
   await findRepeats(db, spec, st);
@@ -43,7 +40,7 @@ export async function buildOutcome(db: DuckDBEngine, st: StageTables, scope: Loa
     `WHEN r.variants > 1 THEN 'conflict|${firstKey}'`,
     `WHEN r.first_row <> x.rowid THEN 'duplicate|'`,
   ];
-  if (scope.inWarehouse(spec.name) && (await tableHasRows(db, spec.name))) {
+  if (scope.inWarehouse(spec.name) && (await tableHasRows(db, db.dialect.quoteIdentifier(spec.name)))) {
     const key = spec.key.map((k) => `"${k}"`).join(', ');
     const cols = canonicalColumns(spec.name)
       .map((c) => `"${c}"`)

@@ -22,6 +22,7 @@
 //   censored, left out of the share's numerator and denominator and of the median, even when it has already
 //   reached it (counting early successes while dropping open failures would lift every recent share). The
 //   median (fractional days) is over the accounts of closed horizons that reached it within them.
+
 import {
   amountResult,
   type KpiResult,
@@ -31,6 +32,7 @@ import {
 } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
+import { tableHasRows } from '../../warehouse/table-checks.ts';
 import {
   type PeriodSegmentTables,
   periodSegmentJoin,
@@ -42,7 +44,7 @@ import { eventFilter } from '../event-filter.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { assemble } from '../result-grid.ts';
 import { type RunRollups, withRollups } from '../rollups/run-rollups.ts';
-import { periodDaysSql, periodsValues, secondsBetween, utcDay } from '../sql-time.ts';
+import { periodDaysSql, periodsValues, secondsBetween } from '../sql-time.ts';
 
 export interface ActivationParams {
   readonly activationMilestones: readonly string[];
@@ -275,8 +277,8 @@ function cohortRetentionSql(
   return `WITH ${ctes},
   offsets AS (SELECT * FROM (VALUES ${offsets.join(', ')}) AS v(n)),
   cells AS (
-    SELECT p.period_start, ${segment.sql} AS segment, a.customer_id, ${utcDay('a.activated_at')} AS d0, o.n,
-      CASE WHEN ${utcDay('a.activated_at')} + o.n < ${utcDay(asOf)} THEN 1 ELSE 0 END AS observed
+    SELECT p.period_start, ${segment.sql} AS segment, a.customer_id, ${params.dialect.utcDay('a.activated_at')} AS d0, o.n,
+      CASE WHEN ${params.dialect.utcDay('a.activated_at')} + o.n < ${params.dialect.utcDay(asOf)} THEN 1 ELSE 0 END AS observed
     FROM activation a JOIN periods p ON a.activated_at >= p.period_start AND a.activated_at < p.period_end
     ${segment.join}
     CROSS JOIN offsets o),
@@ -304,7 +306,7 @@ export function funnelSql(
   const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
   const ctes = [
     `periods AS (${periodsValues(req.periods, params)})`,
-    `period_days AS (${periodDaysSql(req.periods)})`,
+    `period_days AS (${periodDaysSql(params.dialect, req.periods)})`,
     `starts AS (
     SELECT pd.period_start, a.customer_id, min(a.first_at) AS t1 FROM ${activity} a
     JOIN period_days pd ON pd.day = a.day
@@ -359,17 +361,13 @@ function exceedValueSql(
   SELECT period_start, segment, '' AS part, sum(reached * closed) AS hits, sum(1 - closed) AS censored,
     sum(closed) AS eligible,
     percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN reached = 1 AND closed = 1
-      THEN ${secondsBetween('first_at', 'signed_up_at')} / 86400.0 END) AS median_days
+      THEN ${secondsBetween(params.dialect, 'first_at', 'signed_up_at')} / 86400.0 END) AS median_days
   FROM marked GROUP BY 1, 2, 3`;
 }
 
 // ---- shared result helpers (features.ts uses them too) ----
 
 export const num = (r: Row | undefined, k: string) => Number(r?.[k] ?? 0);
-
-export async function tableHasRows(engine: Engine, table: string): Promise<boolean> {
-  return (await engine.query(`SELECT 1 AS one FROM ${table} LIMIT 1`)).length > 0;
-}
 
 /** Runs a query and indexes its rows by `period_start|segment|part` (part '' when the query has none). */
 export async function runKeyed(

@@ -27,6 +27,7 @@
 //   customer's acquisition cost: each acquisition_spend row is shared equally among the customers of its
 //   channel acquired within its dates (spend in dates without such a customer is no one's). Per-segment
 //   costs belong to no customer and stay out of the lifetime view. No costs or no acquisition spend: no_data.
+
 import {
   amountResult,
   type KpiResult,
@@ -36,6 +37,7 @@ import {
 } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
+import { tableHasRows } from '../../warehouse/table-checks.ts';
 import {
   type PeriodSegmentTables,
   periodSegmentJoin,
@@ -48,7 +50,7 @@ import type { Period } from '../periods.ts';
 import { previousPeriod, withPreviousPeriods } from '../previous-period.ts';
 import { MRR_SPANS_SQL } from '../rollups/customer-mrr.ts';
 import { type RunRollups, withRollups } from '../rollups/run-rollups.ts';
-import { periodDaysSql, periodsValues, secondsBetween, utcDay } from '../sql-time.ts';
+import { periodDaysSql, periodsValues, secondsBetween } from '../sql-time.ts';
 
 export interface CommerceParams {
   /** Events that make a customer active for loyalty participation (empty: every event). */
@@ -123,7 +125,7 @@ function loyaltySql(
     'SELECT period_start, customer_id FROM participants',
   ];
   return `WITH periods AS (${periodsValues(req.periods, params)}),
-  period_days AS (${periodDaysSql(req.periods)}),
+  period_days AS (${periodDaysSql(params.dialect, req.periods)}),
   participants AS (
     SELECT DISTINCT p.period_start, la.customer_id FROM loyalty_activity la
     JOIN loyalty_members lm ON lm.customer_id = la.customer_id
@@ -141,7 +143,7 @@ function loyaltySql(
 /** Per period: cost of content published in it, pieces published, and revenue attributed in it. */
 function contentSql(req: CommerceRequest, params: SqlParams): string {
   return `WITH periods AS (${periodsValues(req.periods, params)}),
-  period_days AS (${periodDaysSql(req.periods)}),
+  period_days AS (${periodDaysSql(params.dialect, req.periods)}),
   spent AS (
     SELECT p.period_start, sum(c.cost) AS cost, count(*) AS pieces FROM content c
     JOIN periods p ON ${inPeriod('c.published_at')}
@@ -168,6 +170,7 @@ function revenueSql(
 ): string {
   const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
   const days = `${secondsBetween(
+    params.dialect,
     `least(coalesce(m.next_at, p.period_end), p.period_end, ${asOf})`,
     'greatest(m.effective_at, p.period_start)',
   )} / 86400.0`;
@@ -201,7 +204,11 @@ function revenueSql(
  */
 function lifetimeSql(req: CommerceRequest, segments: PeriodSegmentTables, params: SqlParams): string {
   const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
-  const earnedSeconds = secondsBetween('least(coalesce(m.next_at, c.t), c.t)', 'm.effective_at');
+  const earnedSeconds = secondsBetween(
+    params.dialect,
+    'least(coalesce(m.next_at, c.t), c.t)',
+    'm.effective_at',
+  );
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   ends AS (SELECT period_start, end_day, least(period_end, ${asOf}) AS t FROM periods),
   mrr_spans AS (${MRR_SPANS_SQL}),
@@ -212,7 +219,7 @@ function lifetimeSql(req: CommerceRequest, segments: PeriodSegmentTables, params
       UNION ALL SELECT customer_id, ordered_at FROM orders) x
     GROUP BY 1),
   acquired_by AS (
-    SELECT a.customer_id, cu.channel, ${utcDay('a.acquired_at')} AS acquired_day, a.acquired_at
+    SELECT a.customer_id, cu.channel, ${params.dialect.utcDay('a.acquired_at')} AS acquired_day, a.acquired_at
     FROM acquired a JOIN customers cu ON cu.customer_id = a.customer_id),
   -- Each spend row shared equally among its channel's customers acquired within its dates.
   spend_shares AS (
@@ -261,7 +268,7 @@ function costSql(req: CommerceRequest, segments: PeriodSegmentTables, params: Sq
       ? `'all'`
       : `CASE WHEN c.customer_id IS NULL THEN coalesce(c.segment, '(unallocated)') ELSE ${segmentSql(req.by, params)} END`;
   return `WITH periods AS (${periodsValues(req.periods, params)}),
-  period_days AS (${periodDaysSql(req.periods)})
+  period_days AS (${periodDaysSql(params.dialect, req.periods)})
   SELECT p.period_start, ${segment} AS segment, sum(c.amount) AS cost FROM costs c
   JOIN period_days p ON p.day = c.period_start
   LEFT JOIN customers cu ON cu.customer_id = c.customer_id
@@ -271,10 +278,6 @@ function costSql(req: CommerceRequest, segments: PeriodSegmentTables, params: Sq
 
 const key = (r: Row) => `${String(r.period_start)}|${String(r.segment)}`;
 const num = (r: Row | undefined, k: string) => Number(r?.[k] ?? 0);
-
-async function tableHasRows(engine: Engine, table: string): Promise<boolean> {
-  return (await engine.query(`SELECT 1 AS one FROM ${table} LIMIT 1`)).length > 0;
-}
 
 /** A result flagged `censored` (some units were left out because their outcome is not known yet). */
 const censored = (r: KpiResult): KpiResult => ({ ...r, flags: [...r.flags, 'censored'] });

@@ -9,13 +9,15 @@
 //   customer_renewal_rate: contracts with end_at in P; renewed when marked renewed, or when another contract
 //     of the same customer starts after this one's start and no later than end_at + grace_days. A contract
 //     whose grace ends after asOf is censored, renewed already or not.
+
 import { type KpiResult, noDataResult, type ResultContext, ratioResult } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
+import { tableHasRows } from '../../warehouse/table-checks.ts';
 import { type PeriodSegmentTables, segmentJoin, segmentSql, segmentsAt } from '../dimensions.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { withRollups } from '../rollups/run-rollups.ts';
-import { periodDaysSql, periodsValues, utcDay } from '../sql-time.ts';
+import { periodDaysSql, periodsValues } from '../sql-time.ts';
 
 export interface ContractParams {
   /** Days after a downgrade within which a cancellation counts as its conversion. */
@@ -65,11 +67,11 @@ function renewalSql(req: ContractRequest, segments: PeriodSegmentTables, params:
   const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
   const grace = `INTERVAL '1 day' * ${params.bind(req.params.graceDays)}`;
   return `WITH periods AS (${periodsValues(req.periods, params)}),
-  period_days AS (${periodDaysSql(req.periods)}),
+  period_days AS (${periodDaysSql(params.dialect, req.periods)}),
   -- Periods start at UTC midnights: a contract ends in the period holding its UTC day.
   closing AS (
     SELECT pd.period_start, k.contract_id, k.customer_id, k.start_at, k.end_at, k.renewed
-    FROM contracts k JOIN period_days pd ON pd.day = ${utcDay('k.end_at')}),
+    FROM contracts k JOIN period_days pd ON pd.day = ${params.dialect.utcDay('k.end_at')}),
   -- A contract not marked renewed is renewed when another of the account's starts after it and by its end
   -- plus the grace days: only those few are looked up.
   followed AS (
@@ -87,10 +89,6 @@ function renewalSql(req: ContractRequest, segments: PeriodSegmentTables, params:
     count(CASE WHEN e.end_at + ${grace} > ${asOf} THEN 1 END) AS censored
   FROM ending e ${segmentJoin(req.by, 'e.customer_id', segmentsAt('e.period_start', segments))}
   GROUP BY 1, 2`;
-}
-
-async function tableHasRows(engine: Engine, table: string): Promise<boolean> {
-  return (await engine.query(`SELECT 1 AS one FROM ${table} LIMIT 1`)).length > 0;
 }
 
 const SOURCES = {

@@ -71,7 +71,7 @@ function referenceCapsSql(
 ): string {
   const actions = names.map((n) => `(CAST(${params.bind(n)} AS VARCHAR))`).join(', ');
   return `WITH periods AS (${periodsValues(months, params)}),
-  period_days AS (${periodDaysSql(months)}),
+  period_days AS (${periodDaysSql(params.dialect, months)}),
   actions AS (SELECT * FROM (VALUES ${actions}) AS v(name)),
   counts AS (
     SELECT pd.period_start, a.customer_id, a.name, sum(a.events) AS n FROM ${activity} a
@@ -144,7 +144,7 @@ export function scoreSql(
   const score = 'CAST(r.score AS DECIMAL(38, 9))';
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   subscribed AS (SELECT * FROM ${t.subscribed}),
-  period_days AS (${periodDaysSql(req.periods)}),
+  period_days AS (${periodDaysSql(params.dialect, req.periods)}),
   actions AS (SELECT * FROM (VALUES ${actions}) AS v(name, weight, cap)),
   counts AS (
     SELECT pd.period_start, a.customer_id, a.name, sum(a.events) AS n FROM ${t.activity} a

@@ -47,7 +47,7 @@ export type EngagementRequest = FamilyRequest<EngagementParams>;
 /** Per period and segment: active users, their events, and the sessions starting in the period. */
 function metricsSql(req: EngagementRequest, t: Tables, params: SqlParams): string {
   return `WITH periods AS (${periodsValues(req.periods, params)}),
-  period_days AS (${periodDaysSql(req.periods)}),
+  period_days AS (${periodDaysSql(params.dialect, req.periods)}),
   -- Users and their events per period and account first (the run's period accounts), then the account's
   -- segment: cheaper than a distinct count.
   activity AS (
@@ -56,7 +56,7 @@ function metricsSql(req: EngagementRequest, t: Tables, params: SqlParams): strin
     GROUP BY 1, 2),
   session_totals AS (
     SELECT pd.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS sessions,
-      sum(${secondsBetween('s.ended_at', 's.started_at')}) / 60.0 AS session_minutes,
+      sum(${secondsBetween(params.dialect, 's.ended_at', 's.started_at')}) / 60.0 AS session_minutes,
       sum(s.key_action_events) AS key_action_events
     FROM ${t.sessions} s JOIN period_days pd ON pd.day = s.day
     ${segmentJoin(req.by, 's.customer_id', segmentsAt('pd.period_start', t.segments))}

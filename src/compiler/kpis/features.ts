@@ -19,6 +19,7 @@
 import { type KpiResult, type ResultContext, subResult } from '../../results/kpi-result.ts';
 import type { Dialect, Engine, Row } from '../../warehouse/engine.ts';
 import type { SqlParams } from '../../warehouse/sql-builder.ts';
+import { tableHasRows } from '../../warehouse/table-checks.ts';
 import { firstEventAt } from '../as-of.ts';
 import {
   type PeriodSegmentTables,
@@ -41,7 +42,7 @@ import {
   wordAggregates,
 } from '../rollups/week-masks.ts';
 import { periodDaysSql, periodsValues, secondsBetween } from '../sql-time.ts';
-import { censoredRatio, medianResult, num, runKeyed, tableHasRows } from './activation.ts';
+import { censoredRatio, medianResult, num, runKeyed } from './activation.ts';
 
 export interface FeatureParams {
   readonly features: readonly string[];
@@ -239,7 +240,7 @@ function retainedSql(
       `(${i}, CAST(${params.bind(s.start.slice(0, 10))} AS DATE), CAST(${params.bind(s.end.slice(0, 10))} AS DATE))`,
   );
   const common = `WITH spans AS (SELECT * FROM (VALUES ${spanRows.join(', ')}) AS v(period_start, start_day, end_day)),
-  span_days AS (${periodDaysSql(spans, 'spans')}),
+  span_days AS (${periodDaysSql(params.dialect, spans, 'spans')}),
   pairs AS (SELECT * FROM (VALUES ${pairs.join(', ')}) AS v(period_start, before_no, period_no))`;
   const isFeature = eventFilter('a', features, params);
   const one = 'CAST(1 AS BIGINT)';
@@ -297,7 +298,7 @@ function repeatSql(
   SELECT period_start, segment, '' AS part, sum(repeated * closed) AS hits, sum(1 - closed) AS censored,
     sum(closed) AS eligible,
     percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN repeated = 1 AND closed = 1
-      THEN ${secondsBetween('second_at', 'first_at')} / 86400.0 END) AS median_days
+      THEN ${secondsBetween(params.dialect, 'second_at', 'first_at')} / 86400.0 END) AS median_days
   FROM marked GROUP BY 1, 2, 3`;
 }
 

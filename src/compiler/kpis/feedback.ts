@@ -24,6 +24,7 @@
 // - customer_loyalty: active at p_end = MRR > 0 at p_end; tenure = time since the first change with MRR > 0
 //   (first_paid_at + min_tenure_months ≤ p_end); the latest NPS answer of any of the account's users before
 //   p_end decides detractor (0–6); no answer counts as not a detractor.
+
 import {
   amountResult,
   type KpiResult,
@@ -33,6 +34,7 @@ import {
 } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
+import { tableHasRows } from '../../warehouse/table-checks.ts';
 import { type PeriodSegmentTables, segmentJoin, segmentSql, segmentsAt } from '../dimensions.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import type { Period } from '../periods.ts';
@@ -167,10 +169,6 @@ function loyaltySql(
 
 const key = (r: Row) => `${String(r.period_start)}|${String(r.segment)}`;
 const num = (r: Row | undefined, k: string) => Number(r?.[k] ?? 0);
-
-async function tableHasRows(engine: Engine, table: string): Promise<boolean> {
-  return (await engine.query(`SELECT 1 AS one FROM ${table} LIMIT 1`)).length > 0;
-}
 
 /** A difference (or bound) that cannot be computed because a group is empty. */
 function undefinedDifference(ctx: ResultContext, n: number): KpiResult {

@@ -8,9 +8,11 @@
 // Only complete calendar months count: the window is the 12 months before the start of the month holding
 // p_end (= p_end itself for month, quarter and year periods); a month ending after asOf is left out.
 // Fewer than 12 months with #S > 0 (data too short, or not yet observed) → flagged `censored`.
+
 import { type KpiResult, noDataResult, type ResultContext, ratioResult } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
+import { tableHasRows } from '../../warehouse/table-checks.ts';
 import {
   type PeriodSegmentTables,
   periodSegmentJoin,
@@ -82,7 +84,7 @@ function monthlySql(
   const inMonth = (customerId: string, period: string) =>
     periodSegmentJoin(by, customerId, segmentsAt(period, segments));
   return `WITH ${customerMrrCtes(months, params, customerMrr)},
-  period_days AS (${periodDaysSql(months)}),
+  period_days AS (${periodDaysSql(params.dialect, months)}),
   rollup AS (
     SELECT m.period_start, ${seg} AS segment, ${REFERRED_SQL} AS referred,
       count(CASE WHEN m.s > 0 THEN 1 END) AS customers_start,
@@ -96,6 +98,7 @@ function monthlySql(
     SELECT p.period_start, ${seg} AS segment, ${REFERRED_SQL} AS referred,
       0 AS customers_start, 0 AS customers_churned, 0 AS customers_end, 0 AS end_mrr,
       sum(x.mrr * ${secondsBetween(
+        params.dialect,
         'LEAST(coalesce(x.next_at, p.period_end), p.period_end)',
         'GREATEST(x.effective_at, p.period_start)',
       )}) / 2629800.0 AS revenue,
@@ -130,7 +133,7 @@ function monthlySql(
 /** Costs given per segment (no customer_id), per month and the segment value they name. */
 function segmentCostsSql(months: readonly Period[], params: SqlParams): string {
   return `WITH periods AS (${periodsValues(months, params)}),
-  period_days AS (${periodDaysSql(months)})
+  period_days AS (${periodDaysSql(params.dialect, months)})
   SELECT p.period_start, c.segment, sum(c.amount) AS amount FROM costs c
   JOIN period_days p ON p.day = c.period_start
   WHERE c.customer_id IS NULL GROUP BY 1, 2`;
@@ -226,10 +229,6 @@ export function clvResult(ctx: ResultContext, c: Clv): KpiResult {
 
 const clvValue = (c: Clv): number | null =>
   c.margin === null || !c.churn ? null : (c.arpa * c.margin) / c.churn;
-
-async function tableHasRows(engine: Engine, table: string): Promise<boolean> {
-  return (await engine.query(`SELECT 1 AS one FROM ${table} LIMIT 1`)).length > 0;
-}
 
 async function query(engine: Engine, build: (p: SqlParams) => string): Promise<Row[]> {
   const params = new SqlParams(engine.dialect);

@@ -1,8 +1,10 @@
 // Product-usage KPIs: DAU/WAU, DAU/MAU (stickiness), WAU/MAU, session frequency, meaningful session
 // frequency and engagement rate (KPI-DEFAULTS.md). The warehouse returns per-period sums and counts.
+
 import { type KpiResult, type ResultContext, ratioResult } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
+import { tableHasRows } from '../../warehouse/table-checks.ts';
 import {
   type PeriodSegmentTables,
   periodDimensionsOf,
@@ -14,7 +16,7 @@ import { eventFilter } from '../event-filter.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { assemble } from '../result-grid.ts';
 import { withRollups } from '../rollups/run-rollups.ts';
-import { periodDaysSql, periodsValues, utcDay } from '../sql-time.ts';
+import { periodDaysSql, periodsValues } from '../sql-time.ts';
 
 export interface UsageParams {
   /** Events that make a user active (empty: every event). */
@@ -88,7 +90,7 @@ interface UsageTables {
  * (`seg_period`). A cover from a day the period does not take ends before the period starts.
  */
 function windowsSql(req: UsageRequest, t: UsageTables, params: SqlParams): string {
-  const asOfDay = utcDay(`CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`);
+  const asOfDay = params.dialect.utcDay(`CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`);
   const perPeriod = periodDimensionsOf(req.by).length > 0;
   const days = perPeriod
     ? `SELECT c.period_start AS seg_period, u.day, ${segmentSql(req.by, params)} AS segment, u.gap
@@ -101,7 +103,7 @@ function windowsSql(req: UsageRequest, t: UsageTables, params: SqlParams): strin
     ...req.periods.map((p) => Math.ceil((Date.parse(p.end) - Date.parse(p.start)) / 86_400_000)),
   );
   return `WITH periods AS (${periodsValues(req.periods, params)}),
-  period_days AS (${periodDaysSql(req.periods)}),
+  period_days AS (${periodDaysSql(params.dialect, req.periods)}),
   cover_days AS (
     SELECT p.period_start, p.start_day - 29 + CAST(g.i AS INTEGER) AS day FROM periods p
     CROSS JOIN generate_series(0, ${longest + 28}) AS g(i) WHERE p.start_day - 29 + CAST(g.i AS INTEGER) < p.end_day),
@@ -153,7 +155,7 @@ function sessionsSql(
   params: SqlParams,
 ): string {
   return `WITH periods AS (${periodsValues(req.periods, params)}),
-  period_days AS (${periodDaysSql(req.periods)})
+  period_days AS (${periodDaysSql(params.dialect, req.periods)})
   SELECT pd.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS sessions,
     count(CASE WHEN s.key_actions >= ${params.bind(req.params.minKeyActions)} THEN 1 END) AS meaningful
   FROM ${sessions} s JOIN period_days pd ON pd.day = s.day
@@ -179,7 +181,7 @@ function engagementSql(
     : `SELECT p.period_start, cu.customer_id FROM periods p JOIN customers cu ON cu.signed_up_at < p.period_end`;
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   subscribed AS (${subscribed}),
-  period_days AS (${periodDaysSql(req.periods)}),
+  period_days AS (${periodDaysSql(params.dialect, req.periods)}),
   engaged AS (
     SELECT pd.period_start, a.customer_id FROM ${activity} a JOIN period_days pd ON pd.day = a.day
     WHERE ${eventFilter('a', req.params.engagementEvents, params)}
@@ -192,10 +194,6 @@ function engagementSql(
 
 const key = (r: Row) => `${String(r.period_start)}|${String(r.segment)}`;
 const num = (r: Row | undefined, k: string) => Number(r?.[k] ?? 0);
-
-async function tableHasRows(engine: Engine, table: string): Promise<boolean> {
-  return (await engine.query(`SELECT 1 AS one FROM ${table} LIMIT 1`)).length > 0;
-}
 
 export async function computeUsageKpis(engine: Engine, req: UsageRequest): Promise<KpiResult[]> {
   const wanted = req.kpis.filter((k) => (USAGE_KPIS as readonly string[]).includes(k));

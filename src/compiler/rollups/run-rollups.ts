@@ -28,7 +28,7 @@ import {
   type RfmOptions,
   rfmSegmentsSql,
 } from '../segments.ts';
-import { periodDaysSql, periodsValues, secondsBetween, utcDay } from '../sql-time.ts';
+import { periodDaysSql, periodsValues, secondsBetween } from '../sql-time.ts';
 import { customerMrrCtes, MRR_SPANS_SQL, subscribedSpanSql } from './customer-mrr.ts';
 import { type StoredRollup, storedRollups } from './stored-rollups.ts';
 import { type KeptWeeks, weekRowsSql, wordAggregates } from './week-masks.ts';
@@ -95,7 +95,7 @@ export class RunRollups {
     return this.table(activityKey(picked), (params) => {
       const where = picked.length ? `WHERE ${eventFilter('e', picked, params)} ` : '';
       return `/* activity */ SELECT coalesce(e.user_id, e.customer_id) AS user_key,
-        min(e.customer_id) AS customer_id, ${utcDay('e.occurred_at')} AS day, e.name, count(*) AS events,
+        min(e.customer_id) AS customer_id, ${params.dialect.utcDay('e.occurred_at')} AS day, e.name, count(*) AS events,
         min(e.occurred_at) AS first_at, max(e.occurred_at) AS last_at
       FROM events e ${where}GROUP BY 1, 3, 4`;
     });
@@ -116,7 +116,7 @@ export class RunRollups {
             min(a.first_at) AS first_at
           FROM ${source} a WHERE ${eventFilter('a', names, params)} GROUP BY a.user_key, a.day`
         : `SELECT coalesce(e.user_id, e.customer_id) AS user_key, min(e.customer_id) AS customer_id,
-            ${utcDay('e.occurred_at')} AS day, count(*) AS events, min(e.occurred_at) AS first_at
+            ${params.dialect.utcDay('e.occurred_at')} AS day, count(*) AS events, min(e.occurred_at) AS first_at
           FROM events e GROUP BY 1, 3`;
       return `/* user_days */ SELECT d.*,
           CAST(d.day - lag(d.day) OVER (PARTITION BY d.user_key ORDER BY d.day) AS INTEGER) AS gap
@@ -139,7 +139,7 @@ export class RunRollups {
     return this.table(
       key,
       (params) => `/* period_accounts */ WITH periods AS (${periodsValues(periods, params)}),
-      period_days AS (${periodDaysSql(periods)}),
+      period_days AS (${periodDaysSql(params.dialect, periods)}),
       period_users AS (
         SELECT pd.period_start, u.user_key, min(u.customer_id) AS customer_id, sum(u.events) AS events
         FROM ${userDays} u JOIN period_days pd ON pd.day = u.day GROUP BY 1, 2)
@@ -172,7 +172,7 @@ export class RunRollups {
         GROUP BY coalesce(ev.user_id, ev.customer_id), ev.session_id),
       gaps AS (
         SELECT coalesce(e.user_id, e.customer_id) AS user_key, e.customer_id, e.occurred_at, e.name,
-          CASE WHEN ${secondsBetween('e.occurred_at', 'lag(e.occurred_at) OVER w')} <= 60 * ${gap} THEN 0 ELSE 1 END
+          CASE WHEN ${secondsBetween(params.dialect, 'e.occurred_at', 'lag(e.occurred_at) OVER w')} <= 60 * ${gap} THEN 0 ELSE 1 END
             AS starts
         FROM events e WHERE e.session_id IS NULL
         WINDOW w AS (PARTITION BY coalesce(e.user_id, e.customer_id) ORDER BY e.occurred_at)),
@@ -183,7 +183,7 @@ export class RunRollups {
       derived AS (
         SELECT ev.user_key, ${measures} FROM numbered ev GROUP BY ev.user_key, ev.session_no),
       all_sessions AS (SELECT * FROM given UNION ALL SELECT * FROM derived)
-      SELECT s.*, ${utcDay('s.started_at')} AS day FROM all_sessions s`;
+      SELECT s.*, ${params.dialect.utcDay('s.started_at')} AS day FROM all_sessions s`;
     });
   }
 
@@ -425,9 +425,9 @@ export class RunRollups {
         const kept = (await this.storedTables()).find((r) => r.key === key);
         if (kept) return kept.table;
         const params = new SqlParams(this.engine.dialect);
-        const kind = this.options.persistAs ? 'TABLE' : 'TEMP TABLE';
         const sql = await body(params);
-        await this.engine.run(`CREATE ${kind} ${name} AS ${sql}`, params.values);
+        const temporary = !this.options.persistAs;
+        await this.engine.run(this.engine.dialect.createTableAs(name, sql, { temporary }), params.values);
         this.built.push({ key, table: name });
         return name;
       })();

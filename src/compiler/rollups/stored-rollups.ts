@@ -13,6 +13,7 @@
 
 import { LOAD_ID_COLUMN } from '../../warehouse/canonical-ddl.ts';
 import type { Engine } from '../../warehouse/engine.ts';
+import { tableExists } from '../../warehouse/table-checks.ts';
 import { type Period, periodStart, periodsBetween } from '../periods.ts';
 import {
   MONTHLY_KEYS,
@@ -69,14 +70,6 @@ const SOURCES: Readonly<Record<string, readonly Source[]>> = {
 type Source = 'events' | 'subscription_changes';
 const sourcesOf = (key: string): readonly Source[] => SOURCES[key.split(' ')[0] ?? ''] ?? ['events'];
 
-async function hasTable(engine: Engine, name: string): Promise<boolean> {
-  const rows = await engine.query(
-    `SELECT 1 AS one FROM information_schema.tables WHERE table_name = $1 AND table_schema = current_schema()`,
-    [name],
-  );
-  return rows.length > 0;
-}
-
 /**
  * What identifies the rows of each source table: their count and the last load that added any. A load
  * changes it; so does a row written or removed by other means. Missing: the table is not there.
@@ -84,7 +77,7 @@ async function hasTable(engine: Engine, name: string): Promise<boolean> {
 async function sourceFingerprints(engine: Engine): Promise<Partial<Record<Source, string>>> {
   const out: Partial<Record<Source, string>> = {};
   for (const table of ['events', 'subscription_changes'] as const) {
-    if (!(await hasTable(engine, table))) continue;
+    if (!(await tableExists(engine, table))) continue;
     const [row] = await engine.query<{ n: number; last: number | null }>(
       `SELECT count(*) AS n, max(${LOAD_ID_COLUMN}) AS last FROM ${table}`,
     );
@@ -101,7 +94,7 @@ function fingerprintOf(key: string, sources: Partial<Record<Source, string>>): s
 
 /** The kept rollups still current for the tables they read; none when the warehouse keeps none. */
 export async function storedRollups(engine: Engine): Promise<readonly StoredRollup[]> {
-  if (!(await hasTable(engine, STORED_ROLLUPS_TABLE))) return [];
+  if (!(await tableExists(engine, STORED_ROLLUPS_TABLE))) return [];
   const sources = await sourceFingerprints(engine);
   const rows = await engine.query<{ key: string; table_name: string; fingerprint: string }>(
     `SELECT key, table_name, fingerprint FROM ${STORED_ROLLUPS_TABLE}`,
@@ -120,9 +113,9 @@ export async function storedRollups(engine: Engine): Promise<readonly StoredRoll
  */
 async function dataMonths(engine: Engine): Promise<Period[]> {
   const parts: string[] = [];
-  if (await hasTable(engine, 'events'))
+  if (await tableExists(engine, 'events'))
     parts.push('SELECT min(occurred_at) AS a, max(occurred_at) AS b FROM events');
-  if (await hasTable(engine, 'subscription_changes')) {
+  if (await tableExists(engine, 'subscription_changes')) {
     parts.push('SELECT min(effective_at) AS a, max(effective_at) AS b FROM subscription_changes');
   }
   if (parts.length === 0) return [];
@@ -255,7 +248,7 @@ export async function storeRollups(
 
 /** Drops every kept rollup and its listing (a whole rebuild follows at the next load). */
 export async function dropStoredRollups(engine: Engine): Promise<void> {
-  if (!(await hasTable(engine, STORED_ROLLUPS_TABLE))) return;
+  if (!(await tableExists(engine, STORED_ROLLUPS_TABLE))) return;
   await engine.transaction(async (tx) =>
     unlist(tx, await tx.query<Listed>(`SELECT key, table_name FROM ${STORED_ROLLUPS_TABLE}`)),
   );

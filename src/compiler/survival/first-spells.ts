@@ -4,23 +4,24 @@
 // the number of whole months completed from the first payment to the churn, or to the data's end for a
 // customer still paying (censored): a churn on the k-th monthly anniversary has duration k, one during
 // the month after it too.
+import type { Dialect } from '../../warehouse/engine.ts';
 import type { SqlParams } from '../../warehouse/sql-builder.ts';
-import { monthIndex, utcDay } from '../sql-time.ts';
+import { instantParam, monthIndex } from '../sql-time.ts';
 
 /**
- * Whole months from `start` to `end` (two TIMESTAMPTZ expressions): the largest k with start + k months ≤
+ * Whole months from `start` to `end` (two instants): the largest k with start + k months ≤
  * end, the day clamped to the month's length (as both engines add months), from the calendar months
  * between their UTC days less one when the anniversary in end's month is still to come. The arithmetic runs
- * on UTC dates and epoch seconds (sql-time.ts): DuckDB sends the same on TIMESTAMPTZ through ICU, several
+ * on UTC dates and epoch seconds (the dialect's utcDay and epochSeconds): DuckDB sends the same on TIMESTAMPTZ through ICU, several
  * times slower at a million customers.
  */
-export function wholeMonthsBetween(start: string, end: string): string {
-  const startDay = utcDay(start);
-  const k = `(${monthIndex(utcDay(end))} - ${monthIndex(startDay)})`;
-  const startEpoch = `EXTRACT(EPOCH FROM ${start})`;
+export function wholeMonthsBetween(d: Dialect, start: string, end: string): string {
+  const startDay = d.utcDay(start);
+  const k = `(${monthIndex(d.utcDay(end))} - ${monthIndex(startDay)})`;
+  const startEpoch = d.epochSeconds(start);
   const timeOfDay = `(${startEpoch} - 86400 * floor(${startEpoch} / 86400))`;
-  const anniversary = `(EXTRACT(EPOCH FROM ${startDay} + ${k} * INTERVAL '1 month') + ${timeOfDay})`;
-  return `(${k} - CASE WHEN ${anniversary} > EXTRACT(EPOCH FROM ${end}) THEN 1 ELSE 0 END)`;
+  const anniversary = `(${d.epochSeconds(d.addInterval(startDay, k, 'month'))} + ${timeOfDay})`;
+  return `(${k} - CASE WHEN ${anniversary} > ${d.epochSeconds(end)} THEN 1 ELSE 0 END)`;
 }
 
 /**
@@ -28,7 +29,7 @@ export function wholeMonthsBetween(start: string, end: string): string {
  * paid by `asOf` (bound), with the months of its first spell and whether it ended in a churn by then.
  */
 export function firstSpellsCtes(asOf: string, params: SqlParams): string {
-  const until = `CAST(${params.bind(asOf)} AS TIMESTAMPTZ)`;
+  const until = instantParam(params, asOf);
   return `spell_starts AS (
     SELECT customer_id, min(effective_at) AS start_at FROM subscription_changes
     WHERE mrr > 0 AND effective_at <= ${until} GROUP BY customer_id),
@@ -39,7 +40,7 @@ export function firstSpellsCtes(asOf: string, params: SqlParams): string {
     GROUP BY s.customer_id),
   first_spells AS (
     SELECT s.customer_id, s.start_at, e.end_at,
-      ${wholeMonthsBetween('s.start_at', `coalesce(e.end_at, ${until})`)} AS months,
+      ${wholeMonthsBetween(params.dialect, 's.start_at', `coalesce(e.end_at, ${until})`)} AS months,
       CASE WHEN e.end_at IS NULL THEN 0 ELSE 1 END AS churned
     FROM spell_starts s LEFT JOIN spell_ends e ON e.customer_id = s.customer_id)`;
 }

@@ -54,7 +54,7 @@ function cellsSql(req: HazardCellsRequest, params: SqlParams): string {
     FROM starts s),
   monthly AS (
     SELECT sp.customer_id, sp.start_at, sp.end_at,
-      ${wholeMonthsBetween('sp.start_at', `coalesce(sp.end_at, ${until})`)} AS months
+      ${wholeMonthsBetween(params.dialect, 'sp.start_at', `coalesce(sp.end_at, ${until})`)} AS months
     FROM spells sp
     WHERE NOT EXISTS (SELECT 1 FROM contracts k WHERE k.customer_id = sp.customer_id
       AND k.start_at = sp.start_at AND ${epoch('k.end_at')} - ${epoch('k.start_at')} > 45 * 86400)),

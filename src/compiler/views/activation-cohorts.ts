@@ -16,7 +16,6 @@ import {
 } from '../kpis/activation.ts';
 import type { Period } from '../periods.ts';
 import { type RunRollups, withRollups } from '../rollups/run-rollups.ts';
-import { utcDay } from '../sql-time.ts';
 
 export interface ActivationCohortRequest {
   /** The cohort periods: accounts activated inside each form its cohort. */
@@ -85,7 +84,7 @@ function cohortSql(
   return `WITH ${activationCtes(request, activity, params)},
   offsets AS (SELECT * FROM (VALUES ${offsets.join(', ')}) AS v(n)),
   members AS (
-    SELECT p.period_start, ${segment.sql} AS segment, a.customer_id, ${utcDay('a.activated_at')} AS d0
+    SELECT p.period_start, ${segment.sql} AS segment, a.customer_id, ${params.dialect.utcDay('a.activated_at')} AS d0
     FROM activation a JOIN periods p ON a.activated_at >= p.period_start AND a.activated_at < p.period_end
     ${segment.join}),
   active_days AS (

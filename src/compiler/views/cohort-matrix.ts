@@ -85,6 +85,7 @@ function matrixSql(
     -- MRR earned inside each period: each span of the change log times its overlap with the period.
     SELECT p.period_start, m.customer_id,
       sum(m.mrr * ${secondsBetween(
+        params.dialect,
         'LEAST(coalesce(m.next_at, p.period_end), p.period_end)',
         'GREATEST(m.effective_at, p.period_start)',
       )}

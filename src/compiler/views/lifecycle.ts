@@ -51,7 +51,7 @@ function lifecycleSql(
       `(CAST(${params.bind(p.start)} AS TIMESTAMPTZ), CAST(${params.bind(previousPeriod(p, req.grain).start)} AS TIMESTAMPTZ), CAST(${params.bind(p.start.slice(0, 10))} AS DATE))`,
   );
   return `WITH periods AS (${periodsValues(all, params)}),
-  period_days AS (${periodDaysSql(all)}),
+  period_days AS (${periodDaysSql(params.dialect, all)}),
   pairs AS (SELECT * FROM (VALUES ${pairs.join(', ')}) AS v(period_start, previous_start, start_day)),
   active AS (
     SELECT DISTINCT pd.period_start, u.user_key, u.customer_id FROM ${userDays} u

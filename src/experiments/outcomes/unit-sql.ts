@@ -16,7 +16,6 @@
 // Arithmetic is on epoch seconds and dates (sql-time.ts): both engines run it fast.
 import { DAYS_PER_MONTH } from '../../compiler/kpis/commerce.ts';
 import { MRR_SPANS_SQL, spanHoldsAtSql } from '../../compiler/rollups/customer-mrr.ts';
-import { utcDay } from '../../compiler/sql-time.ts';
 import type { SqlParams } from '../../warehouse/sql-builder.ts';
 import type { OutcomeSpec, Quantity } from './spec.ts';
 
@@ -313,7 +312,7 @@ export function mrrSpansWithEpochs(): string {
 
 /** CTE body `units(customer_id, variant, t0, d0)`: the experiment's units assigned by as_of. */
 export function unitsSql(experimentId: string, asOf: string, params: SqlParams): string {
-  return `SELECT a.customer_id, a.variant, EXTRACT(EPOCH FROM a.assigned_at) AS t0, ${utcDay('a.assigned_at')} AS d0
+  return `SELECT a.customer_id, a.variant, EXTRACT(EPOCH FROM a.assigned_at) AS t0, ${params.dialect.utcDay('a.assigned_at')} AS d0
     FROM assignments a
     WHERE a.experiment_id = ${params.bind(experimentId)} AND a.assigned_at <= CAST(${params.bind(asOf)} AS TIMESTAMPTZ)`;
 }

@@ -13,6 +13,9 @@ export interface QueryResult {
   readonly data: readonly Record<string, unknown>[];
 }
 
+/** Settings every statement of a connection runs with. */
+export type ChSettings = Readonly<Record<string, string | number>>;
+
 export type InsertFormat = 'JSONEachRow' | 'CSVWithNames';
 
 export interface ChConnection {
@@ -26,6 +29,8 @@ export interface ChConnection {
   exportJsonLines(sql: string, path: string): Promise<void>;
   /** A connection whose statements share one server session (temporary tables), for `Engine.session`. */
   withSession(): ChConnection;
+  /** Settings for every later statement, on this connection and the sessions it makes. */
+  configure(settings: ChSettings): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -34,7 +39,12 @@ export class HttpConnection implements ChConnection {
   private constructor(
     private readonly client: import('@clickhouse/client').ClickHouseClient,
     private readonly sessionId?: string,
+    private settings: ChSettings = {},
   ) {}
+
+  async configure(settings: ChSettings): Promise<void> {
+    this.settings = { ...this.settings, ...settings };
+  }
 
   static async create(opts: {
     url: string;
@@ -72,6 +82,7 @@ export class HttpConnection implements ChConnection {
     const result = await this.client.query({
       query: sql,
       format: 'JSON',
+      clickhouse_settings: this.settings,
       ...(Object.keys(params).length ? { query_params: params } : {}),
       ...(this.sessionId ? { session_id: this.sessionId } : {}),
       ...(signal ? { abort_signal: signal } : {}),
@@ -83,6 +94,7 @@ export class HttpConnection implements ChConnection {
   async command(sql: string, params: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<void> {
     await this.client.command({
       query: sql,
+      clickhouse_settings: this.settings,
       ...(Object.keys(params).length ? { query_params: params } : {}),
       ...(this.sessionId ? { session_id: this.sessionId } : {}),
       ...(signal ? { abort_signal: signal } : {}),
@@ -94,7 +106,7 @@ export class HttpConnection implements ChConnection {
       query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT ${format}`,
       values: Readable.from([Buffer.from(body)]),
       // The insert into a Distributed table returns only once every shard holds its rows.
-      clickhouse_settings: { insert_distributed_sync: 1 },
+      clickhouse_settings: { ...this.settings, insert_distributed_sync: 1 },
       ...(this.sessionId ? { session_id: this.sessionId } : {}),
     });
     result.stream.destroy();
@@ -103,13 +115,14 @@ export class HttpConnection implements ChConnection {
   async exportJsonLines(sql: string, path: string): Promise<void> {
     const result = await this.client.exec({
       query: `${sql} FORMAT JSONEachRow`,
+      clickhouse_settings: this.settings,
       ...(this.sessionId ? { session_id: this.sessionId } : {}),
     });
     await pipeline(result.stream, createWriteStream(path));
   }
 
   withSession(): ChConnection {
-    return new HttpConnection(this.client, randomUUID());
+    return new HttpConnection(this.client, randomUUID(), this.settings);
   }
 
   async close(): Promise<void> {
@@ -163,6 +176,12 @@ export class ChdbConnection implements ChConnection {
   async exportJsonLines(sql: string, path: string): Promise<void> {
     const result = await this.session.queryAsync(sql, { format: 'JSONEachRow' });
     await writeFile(path, result.bytes());
+  }
+
+  async configure(settings: ChSettings): Promise<void> {
+    for (const [name, value] of Object.entries(settings)) {
+      await this.command(`SET ${name} = ${typeof value === 'number' ? value : `'${value}'`}`, {});
+    }
   }
 
   /** One session already: temporary tables are visible to every statement. */

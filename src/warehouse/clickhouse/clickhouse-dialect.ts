@@ -27,23 +27,41 @@ export function columnTypeFor(kind: ColumnKind, caps: Capabilities): string {
 }
 
 export interface ClickHouseDialect extends Dialect {
-  readonly capabilities: Capabilities;
+  /** The server's own feature set, by version (clickhouse-capabilities.ts). */
+  readonly serverCapabilities: Capabilities;
 }
 
 export function clickhouseDialect(engine: {
   readonly name: string;
   readonly version: string;
   readonly capabilities: Capabilities;
+  /** chDB on a folder of this process's, or a server others may load too. */
+  readonly embedded: boolean;
 }): ClickHouseDialect {
   const caps = engine.capabilities;
+  const columnType = (kind: ColumnKind) => columnTypeFor(kind, caps);
+  const epochSeconds = (ts: string) =>
+    caps.dateTime64
+      ? `(toUnixTimestamp64Micro(toDateTime64(${ts}, 6, 'UTC')) / 1000000)`
+      : `toUnixTimestamp(toDateTime(${ts}, 'UTC'))`;
   return {
     name: 'clickhouse',
-    capabilities: caps,
+    engineLabel: `${engine.name} ${engine.version}`,
+    upgradeHint: 'use a ClickHouse server of version 21.9 or later (or chDB) for this',
+    serverCapabilities: caps,
+    capabilities: {
+      windowFunctions: caps.windowFunctions,
+      commonTableExpressions: caps.commonTableExpressions,
+      multipleJoins: caps.multipleJoins,
+      transactions: false,
+      singleProcess: engine.embedded,
+    },
     quoteIdentifier: (name) => `\`${name.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\``,
     // Callers write $n as for every engine; the engine binds or inlines each (clickhouse-placeholders.ts).
     placeholder: (n) => `$${n}`,
-    columnType: (kind) => columnTypeFor(kind, caps),
-    supportsWindowFunctions: caps.windowFunctions,
+    columnType,
+    // Every cast is to a Nullable type: ClickHouse refuses NULL in a plain one, where SQL passes it through.
+    cast: (expr, kind) => `CAST(${expr} AS Nullable(${columnType(kind)}))`,
     jsonText: (json, key) => {
       requireCapability(engine, 'jsonFunctions', 'reading a key of a JSON column');
       // As DuckDB's ->>: a string's text, any other value's JSON text, NULL for a JSON null or no key.
@@ -51,5 +69,26 @@ export function clickhouseDialect(engine: {
       return `multiIf(${type} = 'String', JSONExtractString(${json}, ${key}), JSONHas(${json}, ${key}) AND ${type} != 'Null', JSONExtractRaw(${json}, ${key}), NULL)`;
     },
     bitCount: (expr) => `bitCount(${expr})`,
+    bitOr: (expr) => `groupBitOr(${expr})`,
+    bitAnd: (a, b) => `bitAnd(${a}, ${b})`,
+    shiftLeft: (value, bits) => `bitShiftLeft(${value}, ${bits})`,
+    utcDay: (ts) => `toDate(${ts}, 'UTC')`,
+    epochSeconds,
+    addInterval: (ts, n, unit) => `(${ts} + ${unit === 'day' ? 'toIntervalDay' : 'toIntervalMonth'}(${n}))`,
+    // numbers(n) counts from 0; its argument must be a constant, so a NULL bound (no rows) counts none.
+    series: (from, to, alias) =>
+      `(SELECT CAST(number AS Int64) + (${from}) AS i FROM numbers(toUInt64(greatest(0, ifNull(${to}, 0) - (${from}) + 1)))) AS ${alias}`,
+    // quantileExactInclusive interpolates as percentile_cont does; over no rows it gives NaN, SQL NULL.
+    percentileCont: (fraction, expr) =>
+      `if(count(${expr}) = 0, NULL, quantileExactInclusive(${fraction})(${expr}))`,
+    createTableAs: (name, select, { temporary }) =>
+      temporary
+        ? `CREATE TEMPORARY TABLE ${name} ENGINE = Memory AS ${select}`
+        : `CREATE TABLE ${name} ENGINE = MergeTree ORDER BY tuple() AS ${select}`,
+    createTableIfMissing: (name, columns) =>
+      `CREATE TABLE IF NOT EXISTS ${name} (${columns.map(([c, kind]) => `${c} Nullable(${columnType(kind)})`).join(', ')}) ENGINE = MergeTree ORDER BY tuple()`,
+    tableNamesSql: 'SELECT name FROM system.tables WHERE database = currentDatabase()',
+    columnNamesSql:
+      'SELECT name FROM system.columns WHERE database = currentDatabase() AND table = $1 ORDER BY position',
   };
 }

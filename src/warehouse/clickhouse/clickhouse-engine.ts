@@ -5,7 +5,7 @@
 // and a load is made all-or-nothing another way (clickhouse-loads.ts).
 import { TenureError } from '../../errors/tenure-error.ts';
 import type { BindValue, BulkSource, Engine, Row } from '../engine.ts';
-import { type Capabilities, capabilitiesOf } from './clickhouse-capabilities.ts';
+import { type Capabilities, capabilitiesOf, sqlSemantics } from './clickhouse-capabilities.ts';
 import { type ChConnection, ChdbConnection, HttpConnection } from './clickhouse-connection.ts';
 import { type ClickHouseDialect, clickhouseDialect } from './clickhouse-dialect.ts';
 import { inlineValue } from './clickhouse-escape.ts';
@@ -25,6 +25,8 @@ interface ServerInfo {
   readonly name: string;
   readonly version: string;
   readonly capabilities: Capabilities;
+  /** chDB on a folder of this process's own (a server may be loaded by others too). */
+  readonly embedded: boolean;
 }
 
 const CONNECTION_ERRORS = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ECONNRESET|socket hang up/;
@@ -74,6 +76,7 @@ export class ClickHouseEngine implements Engine {
       name: info.name,
       version: info.version,
       capabilities: info.capabilities,
+      embedded: info.embedded,
     });
   }
 
@@ -115,7 +118,8 @@ export class ClickHouseEngine implements Engine {
       );
     }
     const version = await readVersion(connection, 'chDB', target.location);
-    const info = { name: 'chDB', version, capabilities: capabilitiesOf(version) };
+    const info = { name: 'chDB', version, capabilities: capabilitiesOf(version), embedded: true };
+    await connection.configure(sqlSemantics(info.capabilities));
     return new ClickHouseEngine(
       target.location,
       connection,
@@ -138,12 +142,14 @@ export class ClickHouseEngine implements Engine {
       const connection = await connect(target.url);
       opened.push(connection);
       const version = await readVersion(connection, 'ClickHouse', target.location);
-      const info = { name: 'ClickHouse', version, capabilities: capabilitiesOf(version) };
+      const info = { name: 'ClickHouse', version, capabilities: capabilitiesOf(version), embedded: false };
+      await connection.configure(sqlSemantics(info.capabilities));
       if (!target.cluster) {
         const nodes = [{ shard: 1, address: target.url, connection }];
         return new ClickHouseEngine(target.location, connection, info, nodes, undefined);
       }
       const nodes = await reachShards(connection, target, connect, opened);
+      for (const node of nodes) await node.connection.configure(sqlSemantics(info.capabilities));
       return new ClickHouseEngine(target.location, connection, info, nodes, target.cluster);
     } catch (err) {
       for (const c of opened) await c.close().catch(() => undefined);

@@ -1,6 +1,8 @@
-// How PostgreSQL spells what differs between engines.
+// How PostgreSQL spells what differs between engines: the standard spellings, and PostgreSQL's own for
+// the rest.
 import type { ColumnKind } from '../../schema/tables.ts';
 import type { Dialect } from '../engine.ts';
+import { standardSpellings } from '../standard-dialect.ts';
 
 const COLUMN_TYPES: Record<ColumnKind, string> = {
   id: 'text',
@@ -16,12 +18,13 @@ const COLUMN_TYPES: Record<ColumnKind, string> = {
   json: 'json',
 };
 
+const columnType = (kind: ColumnKind) => COLUMN_TYPES[kind];
+
 export const postgresDialect: Dialect = {
+  ...standardSpellings(columnType),
   name: 'postgres',
-  quoteIdentifier: (name) => `"${name.replaceAll('"', '""')}"`,
-  placeholder: (n) => `$${n}`,
-  columnType: (kind) => COLUMN_TYPES[kind],
-  supportsWindowFunctions: true,
+  engineLabel: 'PostgreSQL',
+  columnType,
   jsonText: (json, key) => `(${json} ->> CAST(${key} AS TEXT))`,
   bitCount: (expr) => `bit_count(CAST(${expr} AS bit(64)))`,
 };
