@@ -44,6 +44,10 @@ export interface Dialect {
   bitAnd(a: string, b: string): string;
   /** `value` shifted left by `bits` (BIGINT). */
   shiftLeft(value: string, bits: string): string;
+  /** The value of `expr` in the previous row of a window (`OVER (…)` follows), NULL in the first. */
+  lag(expr: string): string;
+  /** The value of `expr` in the next row of a window (`OVER (…)` follows), NULL in the last. */
+  lead(expr: string): string;
   /** The UTC calendar day of an instant, as a date. */
   utcDay(ts: string): string;
   /** Seconds since 1970-01-01T00:00:00Z of an instant or a date (fractional, to the microsecond). */

@@ -15,6 +15,8 @@ export function standardSpellings(columnType: (kind: ColumnKind) => string): Sha
     placeholder: (n) => `$${n}`,
     cast: (expr, kind) => `CAST(${expr} AS ${columnType(kind)})`,
     bitOr: (expr) => `bit_or(${expr})`,
+    lag: (expr) => `lag(${expr})`,
+    lead: (expr) => `lead(${expr})`,
     bitAnd: (a, b) => `(${a} & ${b})`,
     shiftLeft: (value, bits) => `(${value} << (${bits}))`,
     // Epoch arithmetic, not a cast: DuckDB sends time-zone-aware work on TIMESTAMPTZ (casts to DATE,

@@ -42,6 +42,7 @@ const IN_SQL: readonly (readonly [RegExp, string])[] = [
   [/\bbit_(or|and|count)\b|\bgroupBit\w+|\bbitCount\b/i, 'a bit operation (dialect.bitOr, bitCount)'],
   [/<</, 'a bit shift (dialect.shiftLeft)'],
   [/\w\s&\s\w|\)\s*&\s*\(/, 'a bitwise AND (dialect.bitAnd)'],
+  [/\b(lag|lead)\s*\(/i, 'the previous or next row (dialect.lag, dialect.lead: NULL where there is none)'],
   [/INTERVAL\s+'/i, 'an interval (dialect.addInterval)'],
   [/\bto(Interval)?(Day|Month)s?\(/, 'an interval (dialect.addInterval)'],
   [/\bTEMP(ORARY)?\s+(TABLE|MACRO)\b/i, 'a temporary table (dialect.createTableAs)'],

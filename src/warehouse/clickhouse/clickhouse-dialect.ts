@@ -70,6 +70,10 @@ export function clickhouseDialect(engine: {
     },
     bitCount: (expr) => `bitCount(${expr})`,
     bitOr: (expr) => `groupBitOr(${expr})`,
+    // ClickHouse's lag and lead give the type's default value (0, 1970-01-01) where there is no row; SQL's
+    // give NULL, which a Nullable argument brings back.
+    lag: (expr) => `lag(toNullable(${expr}))`,
+    lead: (expr) => `lead(toNullable(${expr}))`,
     bitAnd: (a, b) => `bitAnd(${a}, ${b})`,
     shiftLeft: (value, bits) => `bitShiftLeft(${value}, ${bits})`,
     utcDay: (ts) => `toDate(${ts}, 'UTC')`,
