@@ -17,7 +17,7 @@ import { tableHasRows } from '../../warehouse/table-checks.ts';
 import { type PeriodSegmentTables, segmentJoin, segmentSql, segmentsAt } from '../dimensions.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { withRollups } from '../rollups/run-rollups.ts';
-import { periodDaysSql, periodsValues } from '../sql-time.ts';
+import { instantParam, periodDaysSql, periodsValues } from '../sql-time.ts';
 
 export interface ContractParams {
   /** Days after a downgrade within which a cancellation counts as its conversion. */
@@ -34,12 +34,13 @@ export type ContractRequest = FamilyRequest<ContractParams>;
 
 /** Per period and segment: first downgrades in P, those converted to churn, and those censored. */
 function downgradeSql(req: ContractRequest, segments: PeriodSegmentTables, params: SqlParams): string {
-  const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
-  const window = `INTERVAL '1 day' * ${params.bind(req.params.windowDays)}`;
+  const d = params.dialect;
+  const asOf = instantParam(params, req.asOf);
+  const windowEnd = (ts: string) => d.addInterval(ts, params.bind(req.params.windowDays), 'day');
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   changes AS (
     SELECT customer_id, effective_at, mrr,
-      lag(mrr) OVER (PARTITION BY customer_id ORDER BY effective_at) AS previous_mrr
+      ${d.lag('mrr')} OVER (PARTITION BY customer_id ORDER BY effective_at) AS previous_mrr
     FROM subscription_changes),
   first_downgrade AS (
     SELECT p.period_start, c.customer_id, min(c.effective_at) AS downgraded_at
@@ -51,42 +52,43 @@ function downgradeSql(req: ContractRequest, segments: PeriodSegmentTables, param
       min(z.effective_at) AS churned_at
     FROM first_downgrade f
     LEFT JOIN subscription_changes z ON z.customer_id = f.customer_id AND z.mrr = 0
-      AND z.effective_at > f.downgraded_at AND z.effective_at <= f.downgraded_at + ${window}
+      AND z.effective_at > f.downgraded_at AND z.effective_at <= ${windowEnd('f.downgraded_at')}
       AND z.effective_at <= ${asOf}
     GROUP BY 1, 2, 3)
   SELECT o.period_start, ${segmentSql(req.by, params)} AS segment,
-    count(CASE WHEN o.downgraded_at + ${window} <= ${asOf} THEN 1 END) AS base,
-    count(CASE WHEN o.downgraded_at + ${window} <= ${asOf} THEN o.churned_at END) AS hits,
-    count(CASE WHEN o.downgraded_at + ${window} > ${asOf} THEN 1 END) AS censored
+    count(CASE WHEN ${windowEnd('o.downgraded_at')} <= ${asOf} THEN 1 END) AS base,
+    count(CASE WHEN ${windowEnd('o.downgraded_at')} <= ${asOf} THEN o.churned_at END) AS hits,
+    count(CASE WHEN ${windowEnd('o.downgraded_at')} > ${asOf} THEN 1 END) AS censored
   FROM outcome o ${segmentJoin(req.by, 'o.customer_id', segmentsAt('o.period_start', segments))}
   GROUP BY 1, 2`;
 }
 
 /** Per period and segment: contracts ending in P whose outcome is known, those renewed, and those censored. */
 function renewalSql(req: ContractRequest, segments: PeriodSegmentTables, params: SqlParams): string {
-  const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
-  const grace = `INTERVAL '1 day' * ${params.bind(req.params.graceDays)}`;
+  const d = params.dialect;
+  const asOf = instantParam(params, req.asOf);
+  const graceEnd = (ts: string) => d.addInterval(ts, params.bind(req.params.graceDays), 'day');
   return `WITH periods AS (${periodsValues(req.periods, params)}),
-  period_days AS (${periodDaysSql(params.dialect, req.periods)}),
+  period_days AS (${periodDaysSql(d, req.periods)}),
   -- Periods start at UTC midnights: a contract ends in the period holding its UTC day.
   closing AS (
     SELECT pd.period_start, k.contract_id, k.customer_id, k.start_at, k.end_at, k.renewed
-    FROM contracts k JOIN period_days pd ON pd.day = ${params.dialect.utcDay('k.end_at')}),
+    FROM contracts k JOIN period_days pd ON pd.day = ${d.utcDay('k.end_at')}),
   -- A contract not marked renewed is renewed when another of the account's starts after it and by its end
   -- plus the grace days: only those few are looked up.
   followed AS (
     SELECT DISTINCT c.period_start, c.contract_id FROM closing c
     JOIN contracts n ON n.customer_id = c.customer_id AND n.contract_id <> c.contract_id
-      AND n.start_at > c.start_at AND n.start_at <= c.end_at + ${grace}
+      AND n.start_at > c.start_at AND n.start_at <= ${graceEnd('c.end_at')}
     WHERE coalesce(c.renewed, FALSE) = FALSE),
   ending AS (
     SELECT c.period_start, c.customer_id, c.end_at,
       CASE WHEN c.renewed = TRUE OR f.contract_id IS NOT NULL THEN 1 ELSE 0 END AS renewed
     FROM closing c LEFT JOIN followed f ON f.period_start = c.period_start AND f.contract_id = c.contract_id)
   SELECT e.period_start, ${segmentSql(req.by, params)} AS segment,
-    count(CASE WHEN e.end_at + ${grace} <= ${asOf} THEN 1 END) AS base,
-    count(CASE WHEN e.end_at + ${grace} <= ${asOf} AND e.renewed = 1 THEN 1 END) AS hits,
-    count(CASE WHEN e.end_at + ${grace} > ${asOf} THEN 1 END) AS censored
+    count(CASE WHEN ${graceEnd('e.end_at')} <= ${asOf} THEN 1 END) AS base,
+    count(CASE WHEN ${graceEnd('e.end_at')} <= ${asOf} AND e.renewed = 1 THEN 1 END) AS hits,
+    count(CASE WHEN ${graceEnd('e.end_at')} > ${asOf} THEN 1 END) AS censored
   FROM ending e ${segmentJoin(req.by, 'e.customer_id', segmentsAt('e.period_start', segments))}
   GROUP BY 1, 2`;
 }
