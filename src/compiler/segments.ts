@@ -26,7 +26,7 @@
 // recency score and FM = round((F + M) / 2) (halves up), on the usual 5 × 5 grid (RFM_GRID).
 import type { SqlParams } from '../warehouse/sql-builder.ts';
 import type { Period } from './periods.ts';
-import { MRR_SPANS_SQL } from './rollups/customer-mrr.ts';
+import { mrrSpansSql } from './rollups/customer-mrr.ts';
 import { periodsValues, secondsBetween } from './sql-time.ts';
 
 export const LIFECYCLE_STATES = ['new', 'retained', 'resurrected', 'churned', 'dormant'] as const;
@@ -150,7 +150,7 @@ export function rfmSegmentsSql(
       SELECT u.customer_id, u.day, u.first_at FROM ${userDays} u
       UNION ALL SELECT o.customer_id, ${params.dialect.utcDay('o.ordered_at')}, o.ordered_at FROM orders o) d
     GROUP BY 1, 2),
-  mrr_spans AS (${MRR_SPANS_SQL}),
+  mrr_spans AS (${mrrSpansSql(params.dialect)}),
   first_seen AS (
     SELECT customer_id, min(moment) AS moment FROM (
       SELECT customer_id, first_at AS moment FROM days

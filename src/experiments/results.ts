@@ -6,7 +6,7 @@
 import type { Catalog } from '../catalog/catalog.ts';
 import { CATALOG } from '../catalog/catalog.ts';
 import { CROSS, DIMENSIONS, segmentSql } from '../compiler/dimensions.ts';
-import { MRR_SPANS_SQL, spanHoldsAtSql } from '../compiler/rollups/customer-mrr.ts';
+import { mrrSpansSql, spanHoldsAtSql } from '../compiler/rollups/customer-mrr.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { SqlParams } from '../warehouse/sql-builder.ts';
 import {
@@ -292,7 +292,7 @@ export async function payingBase(engine: Engine, asOf: string): Promise<{ custom
   const at = `CAST(${params.bind(asOf)} AS TIMESTAMPTZ)`;
   const [row] = await engine.query(
     `SELECT count(*) AS customers, coalesce(sum(m.mrr), 0) AS mrr
-    FROM (${MRR_SPANS_SQL}) m WHERE m.mrr > 0 AND ${spanHoldsAtSql('m', at)}`,
+    FROM (${mrrSpansSql(params.dialect)}) m WHERE m.mrr > 0 AND ${spanHoldsAtSql('m', at)}`,
     params.values,
   );
   return { customers: Number(row?.customers ?? 0), mrr: Number(row?.mrr ?? 0) };

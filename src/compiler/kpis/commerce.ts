@@ -48,9 +48,9 @@ import {
 import type { FamilyRequest } from '../family-request.ts';
 import type { Period } from '../periods.ts';
 import { previousPeriod, withPreviousPeriods } from '../previous-period.ts';
-import { MRR_SPANS_SQL } from '../rollups/customer-mrr.ts';
+import { mrrSpansSql } from '../rollups/customer-mrr.ts';
 import { type RunRollups, withRollups } from '../rollups/run-rollups.ts';
-import { periodDaysSql, periodsValues, secondsBetween } from '../sql-time.ts';
+import { instantParam, periodDaysSql, periodsValues, secondsBetween } from '../sql-time.ts';
 
 export interface CommerceParams {
   /** Events that make a customer active for loyalty participation (empty: every event). */
@@ -91,7 +91,7 @@ function repeatSql(req: CommerceRequest, segments: PeriodSegmentTables, params: 
 
 /** Per period and segment: offers issued in it that are closed, those redeemed, and those still open. */
 function redemptionSql(req: CommerceRequest, segments: PeriodSegmentTables, params: SqlParams): string {
-  const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
+  const asOf = instantParam(params, req.asOf);
   const redeemed = `(pr.redeemed_at IS NOT NULL AND pr.redeemed_at <= ${asOf})`;
   const open = `(pr.expires_at > ${asOf} OR pr.issued_at > ${asOf})`;
   return `WITH periods AS (${periodsValues(req.periods, params)})
@@ -127,7 +127,7 @@ function loyaltySql(
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   period_days AS (${periodDaysSql(params.dialect, req.periods)}),
   participants AS (
-    SELECT DISTINCT p.period_start, la.customer_id FROM loyalty_activity la
+    SELECT DISTINCT p.period_start AS period_start, la.customer_id AS customer_id FROM loyalty_activity la
     JOIN loyalty_members lm ON lm.customer_id = la.customer_id
     JOIN periods p ON ${inPeriod('la.occurred_at')}
     WHERE la.kind IN ('earn', 'redeem')),
@@ -149,7 +149,7 @@ function contentSql(req: CommerceRequest, params: SqlParams): string {
     JOIN periods p ON ${inPeriod('c.published_at')}
     GROUP BY 1),
   earned AS (
-    SELECT p.period_start, sum(r.amount) AS revenue FROM content_revenue r
+    SELECT p.period_start AS period_start, sum(r.amount) AS revenue FROM content_revenue r
     JOIN period_days p ON p.day = r.period_start
     GROUP BY 1)
   SELECT p.period_start, 'all' AS segment, coalesce(s.cost, 0) AS cost, coalesce(s.pieces, 0) AS pieces,
@@ -168,14 +168,14 @@ function revenueSql(
   segments: PeriodSegmentTables,
   params: SqlParams,
 ): string {
-  const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
+  const asOf = instantParam(params, req.asOf);
   const days = `${secondsBetween(
     params.dialect,
     `least(coalesce(m.next_at, p.period_end), p.period_end, ${asOf})`,
     'greatest(m.effective_at, p.period_start)',
   )} / 86400.0`;
   return `WITH periods AS (${periodsValues(periods, params)}),
-  mrr_spans AS (${MRR_SPANS_SQL}),
+  mrr_spans AS (${mrrSpansSql(params.dialect)}),
   recurring AS (
     SELECT p.period_start, m.customer_id,
       CAST(sum(m.mrr * ${days}) AS DOUBLE PRECISION) / ${params.bind(DAYS_PER_MONTH)} AS amount
@@ -203,7 +203,7 @@ function revenueSql(
  * acquired by T = min(p_end, asOf), and Σ their revenue to T − their cost to serve − their acquisition cost.
  */
 function lifetimeSql(req: CommerceRequest, segments: PeriodSegmentTables, params: SqlParams): string {
-  const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
+  const asOf = instantParam(params, req.asOf);
   const earnedSeconds = secondsBetween(
     params.dialect,
     'least(coalesce(m.next_at, c.t), c.t)',
@@ -211,7 +211,7 @@ function lifetimeSql(req: CommerceRequest, segments: PeriodSegmentTables, params
   );
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   ends AS (SELECT period_start, end_day, least(period_end, ${asOf}) AS t FROM periods),
-  mrr_spans AS (${MRR_SPANS_SQL}),
+  mrr_spans AS (${mrrSpansSql(params.dialect)}),
   -- A customer is acquired when it first pays: its first order or its first MRR > 0.
   acquired AS (
     SELECT x.customer_id, min(x.paid_at) AS acquired_at FROM (
@@ -219,16 +219,18 @@ function lifetimeSql(req: CommerceRequest, segments: PeriodSegmentTables, params
       UNION ALL SELECT customer_id, ordered_at FROM orders) x
     GROUP BY 1),
   acquired_by AS (
-    SELECT a.customer_id, cu.channel, ${params.dialect.utcDay('a.acquired_at')} AS acquired_day, a.acquired_at
+    SELECT a.customer_id AS customer_id, cu.channel AS channel, ${params.dialect.utcDay('a.acquired_at')} AS acquired_day,
+      a.acquired_at AS acquired_at
     FROM acquired a JOIN customers cu ON cu.customer_id = a.customer_id),
   -- Each spend row shared equally among its channel's customers acquired within its dates.
   spend_shares AS (
-    SELECT s.channel, s.period_start, s.period_end, CAST(s.amount AS DOUBLE PRECISION) / count(*) AS share
+    SELECT s.channel AS channel, s.period_start AS period_start, s.period_end AS period_end,
+      CAST(s.amount AS DOUBLE PRECISION) / count(*) AS share
     FROM acquisition_spend s JOIN acquired_by a ON a.channel = s.channel
       AND a.acquired_day >= s.period_start AND a.acquired_day < s.period_end
     GROUP BY s.channel, s.period_start, s.period_end, s.amount),
   cac AS (
-    SELECT a.customer_id, sum(h.share) AS amount FROM acquired_by a
+    SELECT a.customer_id AS customer_id, sum(h.share) AS amount FROM acquired_by a
     JOIN spend_shares h ON h.channel = a.channel AND a.acquired_day >= h.period_start
       AND a.acquired_day < h.period_end
     GROUP BY 1),
@@ -236,20 +238,20 @@ function lifetimeSql(req: CommerceRequest, segments: PeriodSegmentTables, params
     SELECT e.period_start, e.end_day, e.t, a.customer_id FROM ends e
     JOIN acquired_by a ON a.acquired_at < e.t),
   earned AS (
-    SELECT c.period_start, c.customer_id,
+    SELECT c.period_start AS period_start, c.customer_id AS customer_id,
       CAST(sum(m.mrr * ${earnedSeconds}) AS DOUBLE PRECISION) / ${params.bind(86_400 * DAYS_PER_MONTH)} AS amount
     FROM cohort c JOIN mrr_spans m ON m.customer_id = c.customer_id AND m.mrr > 0 AND m.effective_at < c.t
     GROUP BY 1, 2),
   bought AS (
-    SELECT c.period_start, c.customer_id, CAST(sum(o.amount) AS DOUBLE PRECISION) AS amount FROM cohort c
+    SELECT c.period_start AS period_start, c.customer_id AS customer_id, CAST(sum(o.amount) AS DOUBLE PRECISION) AS amount FROM cohort c
     JOIN orders o ON o.customer_id = c.customer_id AND o.ordered_at < c.t
     GROUP BY 1, 2),
   served AS (
-    SELECT c.period_start, c.customer_id, CAST(sum(k.amount) AS DOUBLE PRECISION) AS amount FROM cohort c
+    SELECT c.period_start AS period_start, c.customer_id AS customer_id, CAST(sum(k.amount) AS DOUBLE PRECISION) AS amount FROM cohort c
     JOIN costs k ON k.customer_id = c.customer_id AND k.period_start < c.end_day
     GROUP BY 1, 2),
   profits AS (
-    SELECT c.period_start, c.customer_id,
+    SELECT c.period_start AS period_start, c.customer_id AS customer_id,
       coalesce(e.amount, 0) + coalesce(b.amount, 0) - coalesce(v.amount, 0) - coalesce(q.amount, 0) AS profit
     FROM cohort c
     LEFT JOIN earned e ON e.period_start = c.period_start AND e.customer_id = c.customer_id

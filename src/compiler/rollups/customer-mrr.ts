@@ -1,14 +1,15 @@
 // The shared rollup behind every revenue KPI: each customer's MRR at the start and end of each period.
 // MRR(c, t) is the mrr of c's latest subscription change effective strictly before t (0 if none), so a
-// change effective exactly at a period's start belongs to that period. Plain SQL that DuckDB and PostgreSQL
-// both run (window functions; ClickHouse will need its own spelling).
+// change effective exactly at a period's start belongs to that period. SQL that DuckDB, PostgreSQL
+// both run, and ClickHouse (window functions; the dialect's lead).
+import type { Dialect } from '../../warehouse/engine.ts';
 import type { SqlParams } from '../../warehouse/sql-builder.ts';
 import type { Period } from '../periods.ts';
 import { periodsValues } from '../sql-time.ts';
 
 /** `(customer_id, effective_at, mrr, next_at)`: each subscription change with the time of the next one. */
-export const MRR_SPANS_SQL = `SELECT customer_id, effective_at, mrr,
-      lead(effective_at) OVER (PARTITION BY customer_id ORDER BY effective_at) AS next_at
+export const mrrSpansSql = (d: Dialect): string => `SELECT customer_id, effective_at, mrr,
+      ${d.lead('effective_at')} OVER (PARTITION BY customer_id ORDER BY effective_at) AS next_at
     FROM subscription_changes`;
 
 /** `(customer_id, first_paid_at)`: each customer's first payment, its earliest change with MRR > 0. */
@@ -25,7 +26,7 @@ export const STARTING_MRR_CTE = `starting AS (
     GROUP BY s.customer_id)`;
 
 /**
- * Whether span `m` (a row of MRR_SPANS_SQL) gives MRR(c, t): its change is effective strictly before t and
+ * Whether span `m` (a row of mrrSpansSql) gives MRR(c, t): its change is effective strictly before t and
  * the next one is not (a change effective exactly at t counts from just after t).
  */
 export const spanHoldsAtSql = (m: string, t: string): string =>
@@ -54,7 +55,7 @@ export const subscribedSpanSql = (m: string, periodStart: string, periodEnd: str
  */
 export function customerMrrCtes(periods: readonly Period[], params: SqlParams, built?: string): string {
   const common = `periods AS (${periodsValues(periods, params)}),
-  mrr_spans AS (${MRR_SPANS_SQL}),
+  mrr_spans AS (${mrrSpansSql(params.dialect)}),
   first_paid AS (${FIRST_PAID_SQL}),
   -- Customers whose history starts after the last period: one zero row each, in it.
   later AS (

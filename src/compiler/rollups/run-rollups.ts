@@ -29,7 +29,7 @@ import {
   rfmSegmentsSql,
 } from '../segments.ts';
 import { periodDaysSql, periodsValues, secondsBetween } from '../sql-time.ts';
-import { customerMrrCtes, MRR_SPANS_SQL, subscribedSpanSql } from './customer-mrr.ts';
+import { customerMrrCtes, mrrSpansSql, subscribedSpanSql } from './customer-mrr.ts';
 import { type StoredRollup, storedRollups } from './stored-rollups.ts';
 import { type KeptWeeks, weekRowsSql, wordAggregates } from './week-masks.ts';
 
@@ -309,7 +309,7 @@ export class RunRollups {
     return this.table(
       key,
       (params) => `/* subscribed */ WITH periods AS (${periodsValues(periods, params)})
-      SELECT DISTINCT p.period_start, m.customer_id FROM periods p JOIN (${MRR_SPANS_SQL}) m
+      SELECT DISTINCT p.period_start, m.customer_id FROM periods p JOIN (${mrrSpansSql(params.dialect)}) m
         ON ${subscribedSpanSql('m', 'p.period_start', 'p.period_end')}`,
     );
   }

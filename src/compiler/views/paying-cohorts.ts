@@ -12,7 +12,7 @@ import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { segmentSql } from '../dimensions.ts';
 import type { Grain } from '../periods.ts';
 import { periodsBetween } from '../periods.ts';
-import { FIRST_PAID_SQL, MRR_SPANS_SQL, STARTING_MRR_CTE, spanHoldsAtSql } from '../rollups/customer-mrr.ts';
+import { FIRST_PAID_SQL, mrrSpansSql, STARTING_MRR_CTE, spanHoldsAtSql } from '../rollups/customer-mrr.ts';
 import {
   averageByAge,
   type CohortGrain,
@@ -66,7 +66,7 @@ export interface PayingCohorts {
 
 function payingCohortsSql(by: string | undefined, params: SqlParams, numbered: string): string {
   return `WITH ${numbered},
-  mrr_spans AS (${MRR_SPANS_SQL}),
+  mrr_spans AS (${mrrSpansSql(params.dialect)}),
   first_paid AS (${FIRST_PAID_SQL}),
   ${STARTING_MRR_CTE},
   members AS (

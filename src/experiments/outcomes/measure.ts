@@ -285,7 +285,7 @@ export function survivalCountsSql(req: MeasureRequest, spec: SurvivalSpec, param
   return `WITH units AS (${unitsSql(req.experimentId, req.asOf, params)}),
   first_churn AS (
     SELECT u.customer_id, min(x.effective_at) AS churn_at
-    FROM units u JOIN (${mrrSpansWithEpochs()}) x ON x.customer_id = u.customer_id
+    FROM units u JOIN (${mrrSpansWithEpochs(params.dialect)}) x ON x.customer_id = u.customer_id
       AND x.mrr = 0 AND x.prev_mrr > 0 AND x.effective_at >= u.t0
     GROUP BY u.customer_id),
   observed AS (

@@ -15,7 +15,8 @@
 // catalog's day rollups count them (so day 0 holds the exposure day's events before exposure too).
 // Arithmetic is on epoch seconds and dates (sql-time.ts): both engines run it fast.
 import { DAYS_PER_MONTH } from '../../compiler/kpis/commerce.ts';
-import { MRR_SPANS_SQL, spanHoldsAtSql } from '../../compiler/rollups/customer-mrr.ts';
+import { mrrSpansSql, spanHoldsAtSql } from '../../compiler/rollups/customer-mrr.ts';
+import type { Dialect } from '../../warehouse/engine.ts';
 import type { SqlParams } from '../../warehouse/sql-builder.ts';
 import type { OutcomeSpec, Quantity } from './spec.ts';
 
@@ -290,7 +291,7 @@ function sourceFrom(key: SourceKey, table: string, params: SqlParams): string {
       return `(SELECT * FROM ${table} WHERE name IN (${names})) x`;
     }
     case 'mrr':
-      return `(${mrrSpansWithEpochs()}) x`;
+      return `(${mrrSpansWithEpochs(params.dialect)}) x`;
     case 'orders':
       return `(SELECT customer_id, EXTRACT(EPOCH FROM ordered_at) AS ordered_at, amount FROM orders) x`;
     case 'activation':
@@ -300,14 +301,14 @@ function sourceFrom(key: SourceKey, table: string, params: SqlParams): string {
 }
 
 /**
- * `(customer_id, effective_at, next_at, mrr, prev_mrr)`: MRR_SPANS_SQL's spans with the previous change's
+ * `(customer_id, effective_at, next_at, mrr, prev_mrr)`: mrrSpansSql's spans with the previous change's
  * MRR, times as epoch seconds (so `spanHoldsAtSql` compares numbers).
  */
-export function mrrSpansWithEpochs(): string {
+export function mrrSpansWithEpochs(d: Dialect): string {
   return `SELECT m.customer_id, EXTRACT(EPOCH FROM m.effective_at) AS effective_at,
       EXTRACT(EPOCH FROM m.next_at) AS next_at, m.mrr,
       lag(m.mrr) OVER (PARTITION BY m.customer_id ORDER BY m.effective_at) AS prev_mrr
-    FROM (${MRR_SPANS_SQL}) m`;
+    FROM (${mrrSpansSql(d)}) m`;
 }
 
 /** CTE body `units(customer_id, variant, t0, d0)`: the experiment's units assigned by as_of. */

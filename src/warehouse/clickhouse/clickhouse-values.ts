@@ -64,13 +64,26 @@ function plainValue(v: unknown): SqlValue {
 
 /** Rows of a `FORMAT JSON` result, each value read by its column's type. */
 export function plainRows(meta: readonly ColumnMeta[], data: readonly Record<string, unknown>[]): Row[] {
-  const readers = meta.map((m) => [m.name, readerFor(baseType(m.type))] as const);
+  const names = columnNames(meta.map((m) => m.name));
+  const readers = meta.map((m, i) => [m.name, names[i] as string, readerFor(baseType(m.type))] as const);
   return data.map((r) => {
     const row: Row = {};
-    for (const [name, read] of readers) {
+    for (const [name, as, read] of readers) {
       const v = r[name];
-      row[name] = v === null || v === undefined ? null : read(v);
+      row[as] = v === null || v === undefined ? null : read(v);
     }
     return row;
   });
+}
+
+/**
+ * The names SQL gives a result's columns: ClickHouse names an unaliased `m.period_start` by the whole
+ * expression, where SQL names it `period_start`. Tenure's own names never hold a dot, so a qualified name
+ * loses its qualifier unless another column already has that name.
+ */
+function columnNames(names: readonly string[]): string[] {
+  const plain = names.map((n) => /^[A-Za-z_][A-Za-z0-9_]*\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(n)?.[1] ?? n);
+  return plain.map((p, i) =>
+    plain.indexOf(p) === i && !names.some((n, j) => j !== i && n === p) ? p : (names[i] as string),
+  );
 }
