@@ -20,8 +20,16 @@ export interface StoredAlert {
 
 export async function ensureAlertTable(engine: Engine): Promise<void> {
   await engine.run(
-    `CREATE TABLE IF NOT EXISTS ${TABLE} (key VARCHAR, state VARCHAR, delivered BOOLEAN, first_seen TIMESTAMPTZ,
-      last_seen TIMESTAMPTZ, snoozed_until TIMESTAMPTZ, message VARCHAR, payload VARCHAR)`,
+    engine.dialect.createTableIfMissing(TABLE, [
+      ['key', 'text'],
+      ['state', 'text'],
+      ['delivered', 'boolean'],
+      ['first_seen', 'timestamp'],
+      ['last_seen', 'timestamp'],
+      ['snoozed_until', 'timestamp'],
+      ['message', 'text'],
+      ['payload', 'text'],
+    ]),
   );
 }
 
@@ -44,12 +52,13 @@ export async function recordAlerts(
 ): Promise<Alert[]> {
   await ensureAlertTable(engine);
   const due: Alert[] = [];
+  const seenAt = engine.dialect.cast('$2', 'timestamp');
   for (const alert of alerts) {
     const known = await find(engine, alert.key);
     const at = now.toISOString();
     if (!known) {
       await engine.run(
-        `INSERT INTO ${TABLE} VALUES ($1, 'open', false, CAST($2 AS TIMESTAMPTZ), CAST($2 AS TIMESTAMPTZ), NULL, $3, $4)`,
+        `INSERT INTO ${TABLE} VALUES ($1, 'open', false, ${seenAt}, ${seenAt}, NULL, $3, $4)`,
         [alert.key, at, alert.message, JSON.stringify(alert)],
       );
       due.push(alert);
@@ -60,7 +69,7 @@ export async function recordAlerts(
       known.snoozed_until !== null &&
       Date.parse(known.snoozed_until) <= now.getTime();
     await engine.run(
-      `UPDATE ${TABLE} SET last_seen = CAST($2 AS TIMESTAMPTZ), message = $3, payload = $4,
+      `UPDATE ${TABLE} SET last_seen = ${seenAt}, message = $3, payload = $4,
         state = CASE WHEN $5 THEN 'open' ELSE state END, delivered = CASE WHEN $5 THEN false ELSE delivered END
        WHERE key = $1`,
       [alert.key, at, alert.message, JSON.stringify(alert), wakes],
@@ -82,7 +91,7 @@ export async function setState(
 ): Promise<boolean> {
   await ensureAlertTable(engine);
   const changed = await engine.run(
-    `UPDATE ${TABLE} SET state = $2, snoozed_until = CAST($3 AS TIMESTAMPTZ) WHERE key = $1`,
+    `UPDATE ${TABLE} SET state = $2, snoozed_until = ${engine.dialect.cast('$3', 'timestamp')} WHERE key = $1`,
     [key, state, until ?? null],
   );
   return changed > 0;

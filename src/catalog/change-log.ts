@@ -15,7 +15,13 @@ const TABLE = 'tenure_catalog_log';
 
 async function ensureLog(engine: Engine): Promise<void> {
   await engine.run(
-    `CREATE TABLE IF NOT EXISTS ${TABLE} (kpi VARCHAR, version BIGINT, hash VARCHAR, definition VARCHAR, recorded_at TIMESTAMPTZ)`,
+    engine.dialect.createTableIfMissing(TABLE, [
+      ['kpi', 'text'],
+      ['version', 'integer'],
+      ['hash', 'text'],
+      ['definition', 'text'],
+      ['recorded_at', 'timestamp'],
+    ]),
   );
 }
 
@@ -34,7 +40,7 @@ export async function recordDefinitions(
   const fresh = catalog.filter((d) => !known.has(`${d.id}|${definitionHash(d)}`));
   await engine.transaction(async (tx) => {
     for (const d of fresh) {
-      await tx.run(`INSERT INTO ${TABLE} VALUES ($1, $2, $3, $4, CAST($5 AS TIMESTAMPTZ))`, [
+      await tx.run(`INSERT INTO ${TABLE} VALUES ($1, $2, $3, $4, ${tx.dialect.cast('$5', 'timestamp')})`, [
         d.id,
         d.version,
         definitionHash(d),

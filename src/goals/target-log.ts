@@ -21,7 +21,12 @@ export const targetKey = (t: Target) =>
 
 async function ensureLog(engine: Engine): Promise<void> {
   await engine.run(
-    `CREATE TABLE IF NOT EXISTS ${TABLE} (target_key VARCHAR, hash VARCHAR, target VARCHAR, recorded_at TIMESTAMPTZ)`,
+    engine.dialect.createTableIfMissing(TABLE, [
+      ['target_key', 'text'],
+      ['hash', 'text'],
+      ['target', 'text'],
+      ['recorded_at', 'timestamp'],
+    ]),
   );
 }
 
@@ -44,7 +49,7 @@ export async function recordTargets(
     const key = targetKey(t);
     if (known.has(`${key}|${hash}`)) continue;
     known.add(`${key}|${hash}`);
-    await engine.run(`INSERT INTO ${TABLE} VALUES ($1, $2, $3, CAST($4 AS TIMESTAMPTZ))`, [
+    await engine.run(`INSERT INTO ${TABLE} VALUES ($1, $2, $3, ${engine.dialect.cast('$4', 'timestamp')})`, [
       key,
       hash,
       text,

@@ -23,7 +23,13 @@ export function allows(role: Role, needed: Role): boolean {
 
 export async function ensureTokenTable(engine: Engine): Promise<void> {
   await engine.run(
-    `CREATE TABLE IF NOT EXISTS ${TABLE} (token_id VARCHAR, hash VARCHAR, role VARCHAR, label VARCHAR, created_at TIMESTAMPTZ)`,
+    engine.dialect.createTableIfMissing(TABLE, [
+      ['token_id', 'text'],
+      ['hash', 'text'],
+      ['role', 'text'],
+      ['label', 'text'],
+      ['created_at', 'timestamp'],
+    ]),
   );
 }
 
@@ -51,13 +57,10 @@ export async function createToken(
     label: label ?? null,
     created_at: new Date().toISOString(),
   };
-  await engine.run(`INSERT INTO ${TABLE} VALUES ($1, $2, $3, $4, CAST($5 AS TIMESTAMPTZ))`, [
-    info.token_id,
-    hash,
-    role,
-    info.label,
-    info.created_at,
-  ]);
+  await engine.run(
+    `INSERT INTO ${TABLE} VALUES ($1, $2, $3, $4, ${engine.dialect.cast('$5', 'timestamp')})`,
+    [info.token_id, hash, role, info.label, info.created_at],
+  );
   return { ...info, token };
 }
 

@@ -1,6 +1,6 @@
 // The registry's tables in the warehouse, and the reads of the canonical experiments and assignments the
-// registry needs. SQL written once for every engine (CREATE TABLE IF NOT EXISTS, bound values, CAST to
-// TIMESTAMPTZ), like the catalog's change log and the alerts' store. Plans are only ever inserted: a version
+// registry needs. SQL written once for every engine (tables and instants spelled by the dialect, bound
+// values), like the catalog's change log and the alerts' store. Plans are only ever inserted: a version
 // is never updated or deleted, so the plan registered is the plan kept (locked), and every change is a row
 // of its own with its reason and diff.
 import type { Engine } from '../../warehouse/engine.ts';
@@ -42,13 +42,30 @@ export interface DecisionRow {
 
 export async function ensureRegistryTables(engine: Engine): Promise<void> {
   await engine.run(
-    `CREATE TABLE IF NOT EXISTS ${PLANS} (experiment_id VARCHAR, version BIGINT, hash VARCHAR, plan VARCHAR,
-      source VARCHAR, registered_at TIMESTAMPTZ, started_at TIMESTAMPTZ, after_start BOOLEAN, reason VARCHAR,
-      diff VARCHAR, defaults VARCHAR)`,
+    engine.dialect.createTableIfMissing(PLANS, [
+      ['experiment_id', 'text'],
+      ['version', 'integer'],
+      ['hash', 'text'],
+      ['plan', 'text'],
+      ['source', 'text'],
+      ['registered_at', 'timestamp'],
+      ['started_at', 'timestamp'],
+      ['after_start', 'boolean'],
+      ['reason', 'text'],
+      ['diff', 'text'],
+      ['defaults', 'text'],
+    ]),
   );
   await engine.run(
-    `CREATE TABLE IF NOT EXISTS ${DECISIONS} (experiment_id VARCHAR, decision VARCHAR, learning VARCHAR,
-      result VARCHAR, plan_version BIGINT, plan_hash VARCHAR, decided_at TIMESTAMPTZ)`,
+    engine.dialect.createTableIfMissing(DECISIONS, [
+      ['experiment_id', 'text'],
+      ['decision', 'text'],
+      ['learning', 'text'],
+      ['result', 'text'],
+      ['plan_version', 'integer'],
+      ['plan_hash', 'text'],
+      ['decided_at', 'timestamp'],
+    ]),
   );
 }
 
@@ -66,9 +83,10 @@ export async function readPlanVersions(engine: Engine, id: string | null): Promi
 }
 
 export async function insertPlanVersion(engine: Engine, row: PlanVersionRow): Promise<void> {
+  const instant = (placeholder: string) => engine.dialect.cast(placeholder, 'timestamp');
   await engine.run(
-    `INSERT INTO ${PLANS} (${PLAN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, CAST($6 AS TIMESTAMPTZ),
-      CAST($7 AS TIMESTAMPTZ), $8, $9, $10, $11)`,
+    `INSERT INTO ${PLANS} (${PLAN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, ${instant('$6')}, ${instant('$7')}, $8,
+      $9, $10, $11)`,
     [
       row.experiment_id,
       row.version,
@@ -99,7 +117,7 @@ export async function readDecisions(engine: Engine, id: string | null): Promise<
 export async function insertDecision(engine: Engine, row: DecisionRow): Promise<void> {
   await ensureRegistryTables(engine);
   await engine.run(
-    `INSERT INTO ${DECISIONS} (${DECISION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS TIMESTAMPTZ))`,
+    `INSERT INTO ${DECISIONS} (${DECISION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, ${engine.dialect.cast('$7', 'timestamp')})`,
     [
       row.experiment_id,
       row.decision,
