@@ -128,7 +128,7 @@ function touchpointSql(
   return `WITH ${customerMrrCtes(observedPeriods(req), params, customerMrr)},
   touched AS (
     SELECT DISTINCT p.period_start, t.customer_id FROM ${table} t
-    JOIN periods p ON t.${at} >= p.period_start - INTERVAL '1 day' * ${params.bind(lookbackDays)}
+    JOIN periods p ON t.${at} >= ${params.dialect.addInterval('p.period_start', params.bind(-lookbackDays), 'day')}
       AND t.${at} < p.period_start)
   SELECT m.period_start, ${segmentSql(req.by, params)} AS segment,
     count(CASE WHEN t.customer_id IS NOT NULL THEN 1 END) AS with_start,
@@ -153,13 +153,13 @@ function loyaltySql(
   -- (ties in time: the later response), so each answer meets only the periods it is latest for.
   answers AS (
     SELECT f.customer_id, f.answered_at, f.score,
-      lead(f.answered_at) OVER (PARTITION BY f.customer_id ORDER BY f.answered_at, f.response_id) AS next_at
+      ${params.dialect.lead('f.answered_at')} OVER (PARTITION BY f.customer_id ORDER BY f.answered_at, f.response_id) AS next_at
     FROM feedback f WHERE f.kind = 'nps'),
   latest_nps AS (
     SELECT p.period_start, a.customer_id, a.score, 1 AS recency FROM answers a
     JOIN periods p ON a.answered_at < p.period_end AND (a.next_at IS NULL OR a.next_at >= p.period_end))
   SELECT m.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS active,
-    count(CASE WHEN m.first_paid_at + INTERVAL '1 month' * ${params.bind(req.params.minTenureMonths)} <= m.period_end
+    count(CASE WHEN ${params.dialect.addInterval('m.first_paid_at', params.bind(req.params.minTenureMonths), 'month')} <= m.period_end
       AND (l.score IS NULL OR l.score > ${DETRACTOR_MAX}) THEN 1 END) AS loyal
   FROM customer_mrr m ${segmentJoin(req.by, 'm.customer_id', segmentsAt('m.period_start', segments))}
   LEFT JOIN latest_nps l ON l.period_start = m.period_start AND l.customer_id = m.customer_id AND l.recency = 1
