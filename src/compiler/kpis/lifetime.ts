@@ -83,10 +83,12 @@ function monthlySql(
   // A breakdown by a period dimension places each customer in each month by its state in that month.
   const inMonth = (customerId: string, period: string) =>
     periodSegmentJoin(by, customerId, segmentsAt(period, segments));
+  // A boolean on every engine (ClickHouse gives a bare predicate as the integer 0 or 1).
+  const referred = params.dialect.cast(REFERRED_SQL, 'boolean');
   return `WITH ${customerMrrCtes(months, params, customerMrr)},
   period_days AS (${periodDaysSql(params.dialect, months)}),
   rollup AS (
-    SELECT m.period_start, ${seg} AS segment, ${REFERRED_SQL} AS referred,
+    SELECT m.period_start, ${seg} AS segment, ${referred} AS referred,
       count(CASE WHEN m.s > 0 THEN 1 END) AS customers_start,
       count(CASE WHEN m.s > 0 AND m.e = 0 THEN 1 END) AS customers_churned,
       count(CASE WHEN m.e > 0 THEN 1 END) AS customers_end,
@@ -95,7 +97,7 @@ function monthlySql(
     ${inMonth('m.customer_id', 'm.period_start')}
     GROUP BY 1, 2, 3),
   mrr_revenue AS (
-    SELECT p.period_start, ${seg} AS segment, ${REFERRED_SQL} AS referred,
+    SELECT p.period_start, ${seg} AS segment, ${referred} AS referred,
       0 AS customers_start, 0 AS customers_churned, 0 AS customers_end, 0 AS end_mrr,
       sum(x.mrr * ${secondsBetween(
         params.dialect,
@@ -110,7 +112,7 @@ function monthlySql(
     WHERE x.mrr > 0
     GROUP BY 1, 2, 3),
   order_revenue AS (
-    SELECT p.period_start, ${seg} AS segment, ${REFERRED_SQL} AS referred,
+    SELECT p.period_start, ${seg} AS segment, ${referred} AS referred,
       0 AS customers_start, 0 AS customers_churned, 0 AS customers_end, 0 AS end_mrr,
       sum(o.amount) AS revenue, 0 AS account_cost
     FROM orders o JOIN periods p ON o.ordered_at >= p.period_start AND o.ordered_at < p.period_end
@@ -118,7 +120,7 @@ function monthlySql(
     ${inMonth('o.customer_id', 'p.period_start')}
     GROUP BY 1, 2, 3),
   account_costs AS (
-    SELECT p.period_start, ${seg} AS segment, ${REFERRED_SQL} AS referred,
+    SELECT p.period_start, ${seg} AS segment, ${referred} AS referred,
       0 AS customers_start, 0 AS customers_churned, 0 AS customers_end, 0 AS end_mrr, 0 AS revenue,
       sum(c.amount) AS account_cost
     FROM costs c
