@@ -7,6 +7,8 @@
 // so the scale stays put and the mean can show a trend, which a percentile rank among accounts cannot (its
 // mean is 50 whatever happens). Monthly references make the score depend on the period's length.
 // Two queries: the caps (one row per action), then the scores with the caps bound.
+// A column read through a join is named in the SELECT (`x.day AS day`): ClickHouse names a bare `x.day`
+// "x.day" when another table of the join has a `day`, and the readers of the rows would not find it.
 import type { Engine } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { firstEventAt } from '../as-of.ts';
@@ -79,10 +81,10 @@ function referenceCapsSql(
     WHERE ${eventFilter('a', names, params)}
     GROUP BY 1, 2, 3),
   samples AS (
-    SELECT k.name, coalesce(c.n, 0) AS n FROM ${subscribed} s
+    SELECT k.name AS name, coalesce(c.n, 0) AS n FROM ${subscribed} s
     JOIN periods p ON p.period_start = s.period_start CROSS JOIN actions k
     LEFT JOIN counts c ON c.period_start = s.period_start AND c.customer_id = s.customer_id AND c.name = k.name)
-  SELECT name, percentile_cont(${params.bind(REFERENCE_PERCENTILE)}) WITHIN GROUP (ORDER BY CAST(n AS DOUBLE PRECISION)) AS cap
+  SELECT name, ${params.dialect.percentileCont(params.bind(REFERENCE_PERCENTILE), 'CAST(n AS DOUBLE PRECISION)')} AS cap
   FROM samples GROUP BY name`;
 }
 
@@ -128,7 +130,8 @@ export async function scoreScale(
  * Per period and segment, over the accounts subscribed at any time in the period: how many, the sum of
  * their scores, and how many score low (< 33) and high (≥ 67). Scores are compared with the bands rounded
  * to 9 decimals: engines sum floating logs in different orders, and a score on a band's edge must fall on
- * the same side everywhere. `scale.actions` must not be empty.
+ * the same side everywhere. `scale.actions` must not be empty. A count is cast only once it is not NULL
+ * (ClickHouse refuses to cast a NULL to a type that cannot hold one).
  */
 export function scoreSql(
   req: FamilyRequest<ScoreParams>,
@@ -152,8 +155,8 @@ export function scoreSql(
     WHERE ${eventFilter('a', names, params)}
     GROUP BY 1, 2, 3),
   scores AS (
-    SELECT s.period_start, s.customer_id,
-      100 * coalesce(sum(k.weight * least(1, ln(1 + CAST(c.n AS DOUBLE PRECISION)) / ln(1 + k.cap))), 0)
+    SELECT s.period_start AS period_start, s.customer_id AS customer_id,
+      100 * coalesce(sum(k.weight * least(1, ln(1 + CAST(coalesce(c.n, 0) AS DOUBLE PRECISION)) / ln(1 + k.cap))), 0)
         / ${num(scale.totalWeight)} AS score
     FROM subscribed s
     LEFT JOIN counts c ON c.period_start = s.period_start AND c.customer_id = s.customer_id

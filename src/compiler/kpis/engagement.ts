@@ -2,6 +2,8 @@
 // segmentation by lifecycle stage and RFM group (KPI-DEFAULTS.md; segments.ts defines both). Extra outputs of
 // a KPI are result rows whose id extends the KPI's: `kpi.part`, or `kpi.group.item` for a group of them
 // (`customer_segmentation.lifecycle.new`, `customer_segmentation.rfm.champions`).
+// A column read through a join is named in the SELECT (`x.day AS day`): ClickHouse names a bare `x.day`
+// "x.day" when another table of the join has a `day`, and the readers of the rows would not find it.
 import {
   amountResult,
   type KpiResult,
@@ -11,6 +13,7 @@ import {
 } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
+import { tableHasRows } from '../../warehouse/table-checks.ts';
 import { type PeriodSegmentTables, segmentJoin, segmentSql, segmentsAt } from '../dimensions.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { assemble } from '../result-grid.ts';
@@ -51,11 +54,12 @@ function metricsSql(req: EngagementRequest, t: Tables, params: SqlParams): strin
   -- Users and their events per period and account first (the run's period accounts), then the account's
   -- segment: cheaper than a distinct count.
   activity AS (
-    SELECT u.period_start, ${segmentSql(req.by, params)} AS segment, sum(u.users) AS users, sum(u.events) AS events
+    SELECT u.period_start AS period_start, ${segmentSql(req.by, params)} AS segment, sum(u.users) AS users,
+      sum(u.events) AS events
     FROM ${t.periodAccounts} u ${segmentJoin(req.by, 'u.customer_id', segmentsAt('u.period_start', t.segments))}
     GROUP BY 1, 2),
   session_totals AS (
-    SELECT pd.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS sessions,
+    SELECT pd.period_start AS period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS sessions,
       sum(${secondsBetween(params.dialect, 's.ended_at', 's.started_at')}) / 60.0 AS session_minutes,
       sum(s.key_action_events) AS key_action_events
     FROM ${t.sessions} s JOIN period_days pd ON pd.day = s.day
@@ -78,8 +82,8 @@ function segmentationSql(req: EngagementRequest, t: Tables, params: SqlParams): 
   ] as const;
   return kinds
     .map(
-      ([kind, table]) => `SELECT x.period_start, ${segmentSql(req.by, params)} AS segment, '${kind}' AS kind,
-    x.segment AS part, count(*) AS customers
+      ([kind, table]) => `SELECT x.period_start AS period_start, ${segmentSql(req.by, params)} AS segment,
+    '${kind}' AS kind, x.segment AS part, count(*) AS customers
   FROM ${table} x ${segmentJoin(req.by, 'x.customer_id', segmentsAt('x.period_start', t.segments))}
   GROUP BY 1, 2, 3, 4`,
     )
@@ -87,10 +91,6 @@ function segmentationSql(req: EngagementRequest, t: Tables, params: SqlParams): 
 }
 
 const num = (r: Row | undefined, k: string) => Number(r?.[k] ?? 0);
-
-async function hasRows(engine: Engine, table: string): Promise<boolean> {
-  return (await engine.query(`SELECT 1 AS one FROM ${table} LIMIT 1`)).length > 0;
-}
 
 /** The run's rollups a query reads (built only when a query needs them). */
 interface Tables {
@@ -155,11 +155,11 @@ async function engagementKpis(
     const score = kpi === 'customer_engagement_score';
     const available =
       kpi === 'customer_segmentation'
-        ? (await hasRows(engine, 'subscription_changes')) ||
-          (await hasRows(engine, 'events')) ||
-          (await hasRows(engine, 'orders'))
-        : (await hasRows(engine, kpi === 'engagement_metrics' ? 'events' : 'subscription_changes')) &&
-          (!score || (await hasRows(engine, 'events')));
+        ? (await tableHasRows(engine, 'subscription_changes')) ||
+          (await tableHasRows(engine, 'events')) ||
+          (await tableHasRows(engine, 'orders'))
+        : (await tableHasRows(engine, kpi === 'engagement_metrics' ? 'events' : 'subscription_changes')) &&
+          (!score || (await tableHasRows(engine, 'events')));
     let scale: ScoreScale | undefined;
     let rows: Row[] = [];
     if (available && score) ({ scale, rows } = await scoreQuery(engine, rollups, req));

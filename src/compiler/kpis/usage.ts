@@ -1,5 +1,7 @@
 // Product-usage KPIs: DAU/WAU, DAU/MAU (stickiness), WAU/MAU, session frequency, meaningful session
 // frequency and engagement rate (KPI-DEFAULTS.md). The warehouse returns per-period sums and counts.
+// A column read through a join is named in the SELECT (`x.day AS day`): ClickHouse names a bare `x.day`
+// "x.day" when another table of the join has a `day`, and the readers of the rows would not find it.
 
 import { type KpiResult, type ResultContext, ratioResult } from '../../results/kpi-result.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
@@ -16,7 +18,7 @@ import { eventFilter } from '../event-filter.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { assemble } from '../result-grid.ts';
 import { withRollups } from '../rollups/run-rollups.ts';
-import { periodDaysSql, periodsValues } from '../sql-time.ts';
+import { instantParam, periodDaysSql, periodsValues } from '../sql-time.ts';
 
 export interface UsageParams {
   /** Events that make a user active (empty: every event). */
@@ -65,7 +67,7 @@ const SESSION_KPIS = ['session_frequency', 'meaningful_session_frequency'];
  * few large groups is the slow way).
  */
 function activeUsersSql(req: UsageRequest, t: UsageTables, params: SqlParams): string {
-  return `SELECT x.period_start, ${segmentSql(req.by, params)} AS segment, sum(x.users) AS users
+  return `SELECT x.period_start AS period_start, ${segmentSql(req.by, params)} AS segment, sum(x.users) AS users
   FROM ${t.periodAccounts} x ${segmentJoin(req.by, 'x.customer_id', segmentsAt('x.period_start', t.segments))}
   GROUP BY 1, 2`;
 }
@@ -90,13 +92,13 @@ interface UsageTables {
  * (`seg_period`). A cover from a day the period does not take ends before the period starts.
  */
 function windowsSql(req: UsageRequest, t: UsageTables, params: SqlParams): string {
-  const asOfDay = params.dialect.utcDay(`CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`);
+  const asOfDay = params.dialect.utcDay(instantParam(params, req.asOf));
   const perPeriod = periodDimensionsOf(req.by).length > 0;
   const days = perPeriod
-    ? `SELECT c.period_start AS seg_period, u.day, ${segmentSql(req.by, params)} AS segment, u.gap
+    ? `SELECT c.period_start AS seg_period, u.day AS day, ${segmentSql(req.by, params)} AS segment, u.gap AS gap
     FROM ${t.userDays} u JOIN cover_days c ON c.day = u.day
     ${segmentJoin(req.by, 'u.customer_id', segmentsAt('c.period_start', t.segments))}`
-    : `SELECT CAST(NULL AS TIMESTAMPTZ) AS seg_period, u.day, ${segmentSql(req.by, params)} AS segment, u.gap
+    : `SELECT ${params.dialect.cast('NULL', 'timestamp')} AS seg_period, u.day AS day, ${segmentSql(req.by, params)} AS segment, u.gap AS gap
     FROM ${t.userDays} u ${segmentJoin(req.by, 'u.customer_id')}`;
   const longest = Math.max(
     1,
@@ -105,12 +107,12 @@ function windowsSql(req: UsageRequest, t: UsageTables, params: SqlParams): strin
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   period_days AS (${periodDaysSql(params.dialect, req.periods)}),
   cover_days AS (
-    SELECT p.period_start, p.start_day - 29 + CAST(g.i AS INTEGER) AS day FROM periods p
-    CROSS JOIN generate_series(0, ${longest + 28}) AS g(i) WHERE p.start_day - 29 + CAST(g.i AS INTEGER) < p.end_day),
+    SELECT p.period_start AS period_start, p.start_day - 29 + CAST(g.i AS INTEGER) AS day FROM periods p
+    CROSS JOIN ${params.dialect.series('0', String(longest + 28), 'g')} WHERE p.start_day - 29 + CAST(g.i AS INTEGER) < p.end_day),
   days AS (${days}),
   -- User-days with the same segment, day and gap (capped at 30) mark the same days: counted once each.
   day_gaps AS (
-    SELECT seg_period, segment, day, least(coalesce(gap, 30), 30) AS g, count(*) AS n FROM days
+    SELECT seg_period, segment, day, least(coalesce(gap, 30), 30) AS g, CAST(count(*) AS BIGINT) AS n FROM days
     GROUP BY 1, 2, 3, 4),
   data_start AS (SELECT min(day) AS first_day FROM ${t.userDays}),
   segments AS (SELECT DISTINCT seg_period, segment FROM day_gaps),
@@ -121,7 +123,7 @@ function windowsSql(req: UsageRequest, t: UsageTables, params: SqlParams): strin
     UNION ALL SELECT seg_period, segment, day + 7, 0, -n, 0 FROM day_gaps
     UNION ALL SELECT seg_period, segment, day + greatest(0, 30 - g), 0, 0, n FROM day_gaps
     UNION ALL SELECT seg_period, segment, day + 30, 0, 0, -n FROM day_gaps
-    UNION ALL SELECT s.seg_period, s.segment, pd.day, 0, 0, 0 FROM period_days pd
+    UNION ALL SELECT s.seg_period AS seg_period, s.segment AS segment, pd.day AS day, 0, 0, 0 FROM period_days pd
       ${perPeriod ? 'JOIN segments s ON s.seg_period = pd.period_start' : 'CROSS JOIN segments s'}),
   deltas AS (
     SELECT seg_period, segment, day, sum(dau) AS dau, sum(wau) AS wau, sum(mau) AS mau FROM marks
@@ -131,7 +133,7 @@ function windowsSql(req: UsageRequest, t: UsageTables, params: SqlParams): strin
     FROM deltas WINDOW w AS (PARTITION BY seg_period, segment ORDER BY day ROWS UNBOUNDED PRECEDING)),
   active_users AS (${activeUsersSql(req, t, params)}),
   windows AS (
-    SELECT pd.period_start, a.segment,
+    SELECT pd.period_start AS period_start, a.segment AS segment,
       sum(CASE WHEN a.day >= ds.first_day + 6 THEN a.dau END) AS dau_w7,
       sum(CASE WHEN a.day >= ds.first_day + 6 THEN a.wau END) AS wau_w7,
       count(CASE WHEN a.day >= ds.first_day + 6 THEN 1 END) AS days_w7,
@@ -156,7 +158,7 @@ function sessionsSql(
 ): string {
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   period_days AS (${periodDaysSql(params.dialect, req.periods)})
-  SELECT pd.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS sessions,
+  SELECT pd.period_start AS period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS sessions,
     count(CASE WHEN s.key_actions >= ${params.bind(req.params.minKeyActions)} THEN 1 END) AS meaningful
   FROM ${sessions} s JOIN period_days pd ON pd.day = s.day
   ${segmentJoin(req.by, 's.customer_id', segmentsAt('pd.period_start', segments))}
@@ -178,15 +180,15 @@ function engagementSql(
 ): string {
   const subscribed = subscribedTable
     ? `SELECT * FROM ${subscribedTable}`
-    : `SELECT p.period_start, cu.customer_id FROM periods p JOIN customers cu ON cu.signed_up_at < p.period_end`;
+    : `SELECT p.period_start AS period_start, cu.customer_id AS customer_id FROM periods p JOIN customers cu ON cu.signed_up_at < p.period_end`;
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   subscribed AS (${subscribed}),
   period_days AS (${periodDaysSql(params.dialect, req.periods)}),
   engaged AS (
-    SELECT pd.period_start, a.customer_id FROM ${activity} a JOIN period_days pd ON pd.day = a.day
+    SELECT pd.period_start AS period_start, a.customer_id AS customer_id FROM ${activity} a JOIN period_days pd ON pd.day = a.day
     WHERE ${eventFilter('a', req.params.engagementEvents, params)}
     GROUP BY 1, 2 HAVING sum(a.events) >= ${params.bind(req.params.minEvents)})
-  SELECT s.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS accounts, count(g.customer_id) AS engaged
+  SELECT s.period_start AS period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS accounts, count(g.customer_id) AS engaged
   FROM subscribed s ${segmentJoin(req.by, 's.customer_id', segmentsAt('s.period_start', segments))}
   LEFT JOIN engaged g ON g.period_start = s.period_start AND g.customer_id = s.customer_id
   GROUP BY 1, 2`;
