@@ -3,6 +3,7 @@
 // cut. A paying spell starts at a change to MRR > 0 from nothing (new or reactivated); a customer belongs
 // to the cohort of the month its current spell started, so a customer who comes back joins a new cohort
 // and an old cohort only shrinks. MRR(c, t) is the catalog's: the latest change strictly before t.
+import { instantParam } from '../compiler/sql-time.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { SqlParams } from '../warehouse/sql-builder.ts';
 import type { CohortHistory, CohortSeries, MonthSums } from './history.ts';
@@ -29,18 +30,21 @@ export function monthCut(asOf: string): string {
 
 /** CTEs ending in `paying(t, next_t, customer_id, mrr, spell_start)`: who pays at each bound. */
 function payingCtes(bounds: readonly string[], cut: string, params: SqlParams): string {
-  const rows = bounds.map(
-    (t, i) =>
-      `(CAST(${params.bind(t)} AS TIMESTAMPTZ), CAST(${params.bind(bounds[i + 1] ?? null)} AS TIMESTAMPTZ))`,
-  );
+  const d = params.dialect;
+  // The last bound has no next one: a NULL of the instant type.
+  const next = (i: number) => {
+    const t = bounds[i + 1];
+    return t === undefined ? d.cast('NULL', 'timestamp') : instantParam(params, t);
+  };
+  const rows = bounds.map((t, i) => `(${instantParam(params, t)}, ${next(i)})`);
   return `bounds AS (SELECT * FROM (VALUES ${rows.join(', ')}) AS v(t, next_t)),
   changes AS (
     SELECT customer_id, effective_at, mrr,
-      lag(mrr) OVER (PARTITION BY customer_id ORDER BY effective_at) AS previous_mrr
-    FROM subscription_changes WHERE effective_at < CAST(${params.bind(cut)} AS TIMESTAMPTZ)),
+      ${d.lag('mrr')} OVER (PARTITION BY customer_id ORDER BY effective_at) AS previous_mrr
+    FROM subscription_changes WHERE effective_at < ${instantParam(params, cut)}),
   spans AS (
     SELECT customer_id, effective_at, mrr,
-      lead(effective_at) OVER (PARTITION BY customer_id ORDER BY effective_at) AS next_at,
+      ${d.lead('effective_at')} OVER (PARTITION BY customer_id ORDER BY effective_at) AS next_at,
       max(CASE WHEN mrr > 0 AND coalesce(previous_mrr, 0) = 0 THEN effective_at END) OVER (
         PARTITION BY customer_id ORDER BY effective_at ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
       ) AS spell_start
@@ -54,10 +58,7 @@ function payingCtes(bounds: readonly string[], cut: string, params: SqlParams): 
 function cohortSql(bounds: readonly string[], cut: string, params: SqlParams): string {
   const months = bounds
     .slice(0, -1)
-    .map(
-      (m, i) =>
-        `(CAST(${params.bind(m)} AS TIMESTAMPTZ), CAST(${params.bind(bounds[i + 1] as string)} AS TIMESTAMPTZ))`,
-    );
+    .map((m, i) => `(${instantParam(params, m)}, ${instantParam(params, bounds[i + 1] as string)})`);
   return `WITH ${payingCtes(bounds, cut, params)},
   months AS (SELECT * FROM (VALUES ${months.join(', ')}) AS v(month_start, month_end))
   SELECT m.month_start AS cohort, p.t, count(*) AS customers, sum(p.mrr) AS mrr
@@ -79,7 +80,7 @@ function monthlySql(bounds: readonly string[], cut: string, params: SqlParams): 
 export async function readCohortHistory(engine: Engine, cut: string): Promise<CohortHistory | undefined> {
   const [first] = await engine.query<{ first: string | null }>(
     `SELECT min(effective_at) AS first FROM subscription_changes
-     WHERE mrr > 0 AND effective_at < CAST($1 AS TIMESTAMPTZ)`,
+     WHERE mrr > 0 AND effective_at < ${engine.dialect.cast('$1', 'timestamp')}`,
     [cut],
   );
   if (!first?.first) return undefined;

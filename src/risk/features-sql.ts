@@ -1,7 +1,8 @@
 // The churn-risk features of each customer paying at each snapshot, and whether they churned within the
-// horizon after it, in one SQL statement that DuckDB and PostgreSQL both run. Every feature reads only rows
-// strictly before its snapshot; only the label looks ahead. Snapshots are UTC midnights, so windows are
-// whole UTC day numbers (the epoch arithmetic of sql-time.ts: no time-zone work on TIMESTAMPTZ).
+// horizon after it, in one SQL statement, its engine-specific parts spelled by the dialect. Every feature
+// reads only rows strictly before its snapshot; only the label looks ahead. Snapshots are UTC midnights, so
+// windows are whole UTC day numbers (epoch seconds: no time-zone work on instants).
+import { instantParam } from '../compiler/sql-time.ts';
 import { TenureError } from '../errors/tenure-error.ts';
 import type { SqlParams } from '../warehouse/sql-builder.ts';
 
@@ -36,7 +37,6 @@ export interface FeatureRow {
 }
 
 const DAY_SECONDS = 86400;
-const epochOf = (ts: string) => `EXTRACT(EPOCH FROM ${ts})`;
 const nameList = (names: readonly string[], params: SqlParams) =>
   names.length ? [...new Set(names)].map((n) => params.bind(n)).join(', ') : 'NULL';
 
@@ -59,12 +59,6 @@ function featureBits(column: string, names: readonly string[], params: SqlParams
 /** Features are bits of a 32-bit integer. */
 const MAX_FEATURES = 30;
 
-/** How many of the low `width` bits of an integer expression are set. */
-function bitCount(expr: string, width: number): string {
-  if (width === 0) return '0';
-  return Array.from({ length: width }, (_, i) => `((${expr} >> ${i}) & 1)`).join(' + ');
-}
-
 /**
  * The statement for `snapshotDays` (UTC day numbers: days since 1970-01-01) and a label horizon in days.
  * Returns FeatureRow columns, one row per (snapshot, customer with MRR > 0 just before the snapshot).
@@ -75,12 +69,13 @@ export function featureRowsSql(
   events: FeatureEvents,
   params: SqlParams,
 ): string {
-  const snapshots = snapshotDays.map((d) => `(CAST(${params.bind(d)} AS INTEGER))`).join(', ');
+  const d = params.dialect;
+  const snapshots = snapshotDays.map((day) => `(CAST(${params.bind(day)} AS INTEGER))`).join(', ');
   const first = Math.min(...snapshotDays);
   const last = Math.max(...snapshotDays);
   // Events are read only over the 60 days before the earliest snapshot up to the latest one.
-  const from = params.bind(new Date((first - 60) * DAY_SECONDS * 1000).toISOString());
-  const to = params.bind(new Date(last * DAY_SECONDS * 1000).toISOString());
+  const from = instantParam(params, new Date((first - 60) * DAY_SECONDS * 1000).toISOString());
+  const to = instantParam(params, new Date(last * DAY_SECONDS * 1000).toISOString());
   const horizon = params.bind(horizonDays * DAY_SECONDS);
   const milestones = [...new Set(events.milestones)];
   const milestoneList = nameList(milestones, params);
@@ -90,8 +85,8 @@ export function featureRowsSql(
     SELECT day AS snap_day, CAST(day AS DOUBLE PRECISION) * ${DAY_SECONDS} AS snap_epoch
     FROM (VALUES ${snapshots}) AS v(day)),
   changes AS (
-    SELECT customer_id, effective_at, ${epochOf('effective_at')} AS at_epoch, mrr, plan,
-      lag(mrr) OVER (PARTITION BY customer_id ORDER BY effective_at) AS previous_mrr
+    SELECT customer_id, effective_at, ${d.epochSeconds('effective_at')} AS at_epoch, mrr, plan,
+      ${d.lag('mrr')} OVER (PARTITION BY customer_id ORDER BY effective_at) AS previous_mrr
     FROM subscription_changes),
   mrr_at AS (
     SELECT s.snap_day, c.customer_id, c.mrr, c.plan,
@@ -112,20 +107,20 @@ export function featureRowsSql(
   -- The events read once: the usage window's and every milestone event (activation asks for each
   -- milestone's first occurrence, whenever the customer signed up).
   event_rows AS (
-    SELECT customer_id, name, ${epochOf('occurred_at')} AS at_epoch FROM events
+    SELECT customer_id, name, ${d.epochSeconds('occurred_at')} AS at_epoch FROM events
     WHERE customer_id IS NOT NULL AND (name IN (${milestoneList})
-      OR (occurred_at >= CAST(${from} AS TIMESTAMPTZ) AND occurred_at < CAST(${to} AS TIMESTAMPTZ)))),
+      OR (occurred_at >= ${from} AND occurred_at < ${to}))),
   -- Per customer and UTC day of the window: events, key actions, and the features used as bits.
   event_days AS (
     SELECT customer_id, CAST(floor(at_epoch / ${DAY_SECONDS}) AS INTEGER) AS day, count(*) AS n,
       sum(CASE WHEN name IN (${nameList(events.keyActions, params)}) THEN 1 ELSE 0 END) AS key_n,
-      bit_or(${featureBits('name', events.features, params)}) AS feature_bits
+      ${d.bitOr(featureBits('name', events.features, params))} AS feature_bits
     FROM event_rows WHERE at_epoch >= ${windowFrom} AND at_epoch < ${windowTo}
     GROUP BY 1, 2),
   -- Each snapshot's 60 days before it: 'recent' is the last 30, the rest the 30 before those.
   snap_days AS (
     SELECT s.snap_day, s.snap_day - CAST(g.i AS INTEGER) AS day, CASE WHEN g.i <= 30 THEN 1 ELSE 0 END AS recent
-    FROM snapshots s CROSS JOIN generate_series(1, 60) AS g(i)),
+    FROM snapshots s CROSS JOIN ${d.series('1', '60', 'g')}),
   usage AS (
     SELECT d.snap_day, e.customer_id,
       sum(CASE WHEN d.recent = 1 THEN e.n ELSE 0 END) AS events_30d,
@@ -134,15 +129,15 @@ export function featureRowsSql(
       sum(CASE WHEN d.recent = 1 THEN e.key_n ELSE 0 END) AS key_actions_30d
     FROM snap_days d JOIN event_days e ON e.day = d.day GROUP BY 1, 2),
   adoption AS (
-    SELECT snap_day, customer_id, ${bitCount('bits', new Set(events.features).size)} AS features_30d
-    FROM (SELECT d.snap_day, e.customer_id, bit_or(e.feature_bits) AS bits
+    SELECT snap_day, customer_id, ${d.bitCount('CAST(bits AS BIGINT)')} AS features_30d
+    FROM (SELECT d.snap_day, e.customer_id, ${d.bitOr('e.feature_bits')} AS bits
       FROM snap_days d JOIN event_days e ON e.day = d.day WHERE d.recent = 1 GROUP BY 1, 2) a),
   milestone_firsts AS (
     SELECT r.customer_id, r.name, min(r.at_epoch) AS done_epoch
     FROM event_rows r JOIN customers cu ON cu.customer_id = r.customer_id
     WHERE r.name IN (${milestoneList})
     GROUP BY 1, 2
-    HAVING min(r.at_epoch) <= min(${epochOf('cu.signed_up_at')}) + ${params.bind(events.activationWindowDays * DAY_SECONDS)}),
+    HAVING min(r.at_epoch) <= min(${d.epochSeconds('cu.signed_up_at')}) + ${params.bind(events.activationWindowDays * DAY_SECONDS)}),
   activation AS (
     SELECT customer_id, max(done_epoch) AS activated_epoch FROM milestone_firsts
     GROUP BY customer_id HAVING count(*) = ${milestones.length}),
@@ -150,12 +145,12 @@ export function featureRowsSql(
     SELECT s.snap_day, f.customer_id, f.kind, f.score,
       row_number() OVER (PARTITION BY s.snap_day, f.customer_id, f.kind
         ORDER BY f.answered_at DESC, f.response_id DESC) AS rn
-    FROM snapshots s JOIN feedback f ON ${epochOf('f.answered_at')} < s.snap_epoch
-      AND ${epochOf('f.answered_at')} >= s.snap_epoch - 180 * ${DAY_SECONDS}),
+    FROM snapshots s JOIN feedback f ON ${d.epochSeconds('f.answered_at')} < s.snap_epoch
+      AND ${d.epochSeconds('f.answered_at')} >= s.snap_epoch - 180 * ${DAY_SECONDS}),
   checkins_90d AS (
     SELECT s.snap_day, k.customer_id, count(*) AS n
-    FROM snapshots s JOIN checkins k ON ${epochOf('k.occurred_at')} < s.snap_epoch
-      AND ${epochOf('k.occurred_at')} >= s.snap_epoch - 90 * ${DAY_SECONDS}
+    FROM snapshots s JOIN checkins k ON ${d.epochSeconds('k.occurred_at')} < s.snap_epoch
+      AND ${d.epochSeconds('k.occurred_at')} >= s.snap_epoch - 90 * ${DAY_SECONDS}
     GROUP BY 1, 2)
   SELECT p.snap_day AS snapshot_day, p.customer_id, CAST(p.mrr AS DOUBLE PRECISION) AS mrr,
     coalesce(p.plan, cu.plan) AS plan, cu.channel,
