@@ -60,7 +60,7 @@ async function sampleRows(
     const columns = [...new Set([...tableSpec(l.table).key, ...l.columns])];
     const quoted = columns.map((c) => engine.dialect.quoteIdentifier(c)).join(', ');
     const where = time
-      ? `WHERE ${engine.dialect.quoteIdentifier(time)} >= CAST($1 AS TIMESTAMPTZ) AND ${engine.dialect.quoteIdentifier(time)} < CAST($2 AS TIMESTAMPTZ)`
+      ? `WHERE ${engine.dialect.quoteIdentifier(time)} >= ${engine.dialect.cast('$1', 'timestamp')} AND ${engine.dialect.quoteIdentifier(time)} < ${engine.dialect.cast('$2', 'timestamp')}`
       : '';
     const bound = time ? [start, end, limit] : [limit];
     const rows = await engine.query(

@@ -27,7 +27,7 @@
 import type { SqlParams } from '../warehouse/sql-builder.ts';
 import type { Period } from './periods.ts';
 import { mrrSpansSql } from './rollups/customer-mrr.ts';
-import { periodsValues, secondsBetween } from './sql-time.ts';
+import { instantParam, periodsValues, secondsBetween } from './sql-time.ts';
 
 export const LIFECYCLE_STATES = ['new', 'retained', 'resurrected', 'churned', 'dormant'] as const;
 
@@ -137,8 +137,10 @@ export function rfmSegmentsSql(
   options: RfmOptions,
   params: SqlParams,
 ): string {
-  const window = `INTERVAL '1 day' * ${params.bind(options.windowDays)}`;
-  const asOf = `CAST(${params.bind(options.asOf)} AS TIMESTAMPTZ)`;
+  const d = params.dialect;
+  // Bound negative: PostgreSQL cannot type a minus sign before a bound value.
+  const back = params.bind(-options.windowDays);
+  const asOf = instantParam(params, options.asOf);
   const grid = RFM_GRID.flatMap((row, r) =>
     row.map((group, fm) => `WHEN ${(r + 1) * 10 + fm + 1} THEN '${group}'`),
   ).join(' ');
@@ -161,9 +163,9 @@ export function rfmSegmentsSql(
   -- at a probe, the last active day so far and how many there were. A day at the very moment of a probe
   -- comes after it (kind 2): the window is [T − window, T).
   marks AS (
-    SELECT s.customer_id, s.t AS moment, 0 AS kind, s.period_start, CAST(NULL AS DATE) AS day FROM scored s
-    UNION ALL SELECT s.customer_id, s.t - ${window}, 1, s.period_start, CAST(NULL AS DATE) FROM scored s
-    UNION ALL SELECT d.customer_id, d.first_at, 2, CAST(NULL AS TIMESTAMPTZ), d.day FROM days d),
+    SELECT s.customer_id, s.t AS moment, 0 AS kind, s.period_start, ${d.cast('NULL', 'date')} AS day FROM scored s
+    UNION ALL SELECT s.customer_id, ${d.addInterval('s.t', back, 'day')}, 1, s.period_start, ${d.cast('NULL', 'date')} FROM scored s
+    UNION ALL SELECT d.customer_id, d.first_at, 2, ${d.cast('NULL', 'timestamp')}, d.day FROM days d),
   running AS (
     SELECT m.period_start, m.customer_id, m.kind, max(m.day) OVER w AS last_day, count(m.day) OVER w AS seen
     FROM marks m
@@ -174,14 +176,14 @@ export function rfmSegmentsSql(
     FROM running WHERE kind < 2 GROUP BY 1, 2),
   spent AS (
     SELECT s.period_start, s.customer_id, CAST(sum(o.amount) AS DOUBLE PRECISION) AS amount FROM scored s
-    JOIN orders o ON o.customer_id = s.customer_id AND o.ordered_at < s.t AND o.ordered_at >= s.t - ${window}
+    JOIN orders o ON o.customer_id = s.customer_id AND o.ordered_at < s.t AND o.ordered_at >= ${d.addInterval('s.t', back, 'day')}
     GROUP BY 1, 2),
   earned AS (
     SELECT s.period_start, s.customer_id,
-      sum(m.mrr * ${secondsBetween(params.dialect, 'least(coalesce(m.next_at, s.t), s.t)', `greatest(m.effective_at, s.t - ${window})`)})
+      sum(m.mrr * ${secondsBetween(params.dialect, 'least(coalesce(m.next_at, s.t), s.t)', `greatest(m.effective_at, ${d.addInterval('s.t', back, 'day')})`)})
         / ${86_400 * DAYS_PER_MONTH} AS amount
     FROM scored s JOIN mrr_spans m ON m.customer_id = s.customer_id AND m.mrr > 0 AND m.effective_at < s.t
-      AND (m.next_at IS NULL OR m.next_at > s.t - ${window})
+      AND (m.next_at IS NULL OR m.next_at > ${d.addInterval('s.t', back, 'day')})
     GROUP BY 1, 2),
   v AS (
     SELECT s.period_start, s.customer_id,

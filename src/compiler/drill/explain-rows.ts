@@ -11,9 +11,10 @@ import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { dataAsOf } from '../as-of.ts';
 import { REFERRED_SQL, segmentSql } from '../dimensions.ts';
 import { checkCustomerFilters, type SegmentFilter } from '../filters.ts';
-import { DOWNGRADED_CTES, yearBefore } from '../kpis/revenue.ts';
+import { downgradedCtes, yearBefore } from '../kpis/revenue.ts';
 import { type Grain, nextPeriodStart, type Period, parseDay, periodStart } from '../periods.ts';
 import { customerMrrCtes, STARTING_MRR_CTE } from '../rollups/customer-mrr.ts';
+import { instantParam } from '../sql-time.ts';
 import { checkCohortGrain } from '../views/cohort-periods.ts';
 import { BRIDGE_ROWS, COHORT_ROWS, KPI_ROWS, MOVEMENT_SQL, type RowContribution } from './revenue-rows.ts';
 
@@ -167,7 +168,7 @@ function rowsSql(
   cellEnd: string | null,
   params: SqlParams,
 ): string {
-  const ts = (iso: string) => `CAST(${params.bind(iso)} AS TIMESTAMPTZ)`;
+  const ts = (iso: string) => instantParam(params, iso);
   const where = [
     ...(req.filters ?? []).map((f) => `${segmentSql(f.by, params)} = ${params.bind(f.value)}`),
     ...(c.referredOnly ? [REFERRED_SQL] : []),
@@ -179,7 +180,7 @@ function rowsSql(
   // At age 0 every member of a cohort is retained: they paid in its period.
   const numerator = c.cohort === 'logo' && req.age === 0 ? '1' : c.numerator;
   const extra = [
-    ...(c.downgrades ? [DOWNGRADED_CTES] : []),
+    ...(c.downgrades ? [downgradedCtes(params.dialect)] : []),
     ...(c.cohort === 'revenue' ? [STARTING_MRR_CTE] : []),
   ];
   return `WITH ${ctes}${extra.map((x) => `,\n  ${x}`).join('')},

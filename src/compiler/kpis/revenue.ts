@@ -17,7 +17,7 @@ import {
   ratioResult,
   subResult,
 } from '../../results/kpi-result.ts';
-import type { Engine, Row } from '../../warehouse/engine.ts';
+import type { Dialect, Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import {
   type PeriodSegmentTables,
@@ -31,6 +31,7 @@ import type { Grain, Period } from '../periods.ts';
 import { previousPeriod } from '../previous-period.ts';
 import { customerMrrCtes } from '../rollups/customer-mrr.ts';
 import { type RunRollups, withRollups } from '../rollups/run-rollups.ts';
+import { instantParam } from '../sql-time.ts';
 
 /** Sums and counts of one period, segment and referral status. */
 interface Aggregate {
@@ -152,9 +153,9 @@ export type RevenueRequest = Omit<FamilyRequest<object>, 'params' | 'grain'> & {
  * lowered MRR without ending it, over the CTE `periods` (customer-mrr.ts). The rows behind the downgrade
  * rate (drill/explain-rows.ts) read the same.
  */
-export const DOWNGRADED_CTES = `changes_with_previous AS (
+export const downgradedCtes = (d: Dialect): string => `changes_with_previous AS (
     SELECT customer_id, effective_at, mrr,
-      lag(mrr) OVER (PARTITION BY customer_id ORDER BY effective_at) AS previous_mrr
+      ${d.lag('mrr')} OVER (PARTITION BY customer_id ORDER BY effective_at) AS previous_mrr
     FROM subscription_changes),
   downgraded AS (
     SELECT DISTINCT p.period_start, d.customer_id FROM changes_with_previous d
@@ -169,7 +170,7 @@ function aggregateSql(
   params: SqlParams,
 ): string {
   return `WITH ${customerMrrCtes(periods, params, customerMrr)},
-  ${DOWNGRADED_CTES}
+  ${downgradedCtes(params.dialect)}
   SELECT m.period_start, ${segmentSql(by, params)} AS segment, ${REFERRED_SQL} AS referred,
     sum(m.s) AS start_mrr, sum(m.e) AS end_mrr,
     sum(CASE WHEN m.s = 0 AND m.e > 0 AND m.first_paid_at >= m.period_start THEN m.e ELSE 0 END) AS new_mrr,
@@ -216,7 +217,7 @@ function yearAgoSql(
   params: SqlParams,
 ): string {
   const years = yearsTo(periods);
-  const ts = (iso: string) => `CAST(${params.bind(iso)} AS TIMESTAMPTZ)`;
+  const ts = (iso: string) => instantParam(params, iso);
   const asked = periods.map((p, i) => `(${ts(years[i]?.start ?? p.start)}, ${ts(p.end)}, ${ts(p.start)})`);
   return `WITH ${customerMrrCtes(years, params, customerMrr)},
   asked AS (SELECT * FROM (VALUES ${asked.join(', ')}) AS v(year_start, year_end, period_start))

@@ -75,7 +75,7 @@ export function customerMrrCtes(periods: readonly Period[], params: SqlParams, b
     SELECT b.t, m.customer_id, m.mrr, m.first_paid_at FROM boundaries b
     JOIN (SELECT x.*, f.first_paid_at FROM mrr_spans x LEFT JOIN first_paid f ON f.customer_id = x.customer_id) m
       ON ${spanHoldsAtSql('m', 'b.t')}),
-  customer_mrr AS (${disjoint(periods) ? byPreviousBoundary : byJoin}
+  customer_mrr AS (${disjoint(periods) ? byPreviousBoundary(params.dialect) : byJoin}
     UNION ALL SELECT * FROM later)`;
 }
 
@@ -85,21 +85,23 @@ function disjoint(periods: readonly Period[]): boolean {
   return sorted.every((p, i) => i === 0 || (sorted[i - 1]?.end ?? '') <= p.start);
 }
 
-// MRR at a period's start looked up by joining the boundaries' rows to themselves (any periods).
+// MRR at a period's start looked up by joining the boundaries' rows to themselves (any periods). No table
+// alias shares a name with a result column (ClickHouse lets a column alias shadow a table alias), and a
+// column two joined tables both have is named (ClickHouse would name it at_end.customer_id).
 const byJoin = `
-    SELECT p.period_start, p.period_end, e.customer_id,
-      coalesce(s.mrr, 0) AS s, e.mrr AS e, e.first_paid_at
-    FROM periods p JOIN mrr_at e ON e.t = p.period_end
-    LEFT JOIN mrr_at s ON s.t = p.period_start AND s.customer_id = e.customer_id`;
+    SELECT p.period_start, p.period_end, at_end.customer_id AS customer_id,
+      coalesce(at_start.mrr, 0) AS s, at_end.mrr AS e, at_end.first_paid_at AS first_paid_at
+    FROM periods p JOIN mrr_at at_end ON at_end.t = p.period_end
+    LEFT JOIN mrr_at at_start ON at_start.t = p.period_start AND at_start.customer_id = at_end.customer_id`;
 
 // Periods that do not overlap: a customer's row at a period's end follows its row at the period's start
 // when it has one (it has rows at every boundary after its first change), so one ordered pass over each
 // customer's rows gives both, instead of joining millions of rows to themselves on text keys.
-const byPreviousBoundary = `
+const byPreviousBoundary = (d: Dialect) => `
     SELECT p.period_start, p.period_end, m.customer_id,
       CASE WHEN m.prev_t = p.period_start THEN m.prev_mrr ELSE 0 END AS s, m.mrr AS e, m.first_paid_at
     FROM periods p JOIN (
       SELECT a.t, a.customer_id, a.mrr, a.first_paid_at,
-        lag(a.t) OVER (PARTITION BY a.customer_id ORDER BY a.t) AS prev_t,
-        lag(a.mrr) OVER (PARTITION BY a.customer_id ORDER BY a.t) AS prev_mrr
+        ${d.lag('a.t')} OVER (PARTITION BY a.customer_id ORDER BY a.t) AS prev_t,
+        ${d.lag('a.mrr')} OVER (PARTITION BY a.customer_id ORDER BY a.t) AS prev_mrr
       FROM mrr_at a) m ON m.t = p.period_end`;

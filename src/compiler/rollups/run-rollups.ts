@@ -28,7 +28,7 @@ import {
   type RfmOptions,
   rfmSegmentsSql,
 } from '../segments.ts';
-import { periodDaysSql, periodsValues, secondsBetween } from '../sql-time.ts';
+import { instantParam, periodDaysSql, periodsValues, secondsBetween } from '../sql-time.ts';
 import { customerMrrCtes, mrrSpansSql, subscribedSpanSql } from './customer-mrr.ts';
 import { type StoredRollup, storedRollups } from './stored-rollups.ts';
 import { type KeptWeeks, weekRowsSql, wordAggregates } from './week-masks.ts';
@@ -119,7 +119,7 @@ export class RunRollups {
             ${params.dialect.utcDay('e.occurred_at')} AS day, count(*) AS events, min(e.occurred_at) AS first_at
           FROM events e GROUP BY 1, 3`;
       return `/* user_days */ SELECT d.*,
-          CAST(d.day - lag(d.day) OVER (PARTITION BY d.user_key ORDER BY d.day) AS INTEGER) AS gap
+          CAST(d.day - ${params.dialect.lag('d.day')} OVER (PARTITION BY d.user_key ORDER BY d.day) AS INTEGER) AS gap
         FROM (${days}) d`;
     });
   }
@@ -172,7 +172,7 @@ export class RunRollups {
         GROUP BY coalesce(ev.user_id, ev.customer_id), ev.session_id),
       gaps AS (
         SELECT coalesce(e.user_id, e.customer_id) AS user_key, e.customer_id, e.occurred_at, e.name,
-          CASE WHEN ${secondsBetween(params.dialect, 'e.occurred_at', 'lag(e.occurred_at) OVER w')} <= 60 * ${gap} THEN 0 ELSE 1 END
+          CASE WHEN ${secondsBetween(params.dialect, 'e.occurred_at', `${params.dialect.lag('e.occurred_at')} OVER w`)} <= 60 * ${gap} THEN 0 ELSE 1 END
             AS starts
         FROM events e WHERE e.session_id IS NULL
         WINDOW w AS (PARTITION BY coalesce(e.user_id, e.customer_id) ORDER BY e.occurred_at)),
@@ -343,7 +343,7 @@ export class RunRollups {
     const all = periodsBetween(kept.months.from.slice(0, 10), dayBefore(kept.months.to), 'month');
     if (all.every((m) => asked.has(Date.parse(m.start)))) return Promise.resolve(kept.table);
     return this.table(`kept ${kept.table} ${JSON.stringify([...asked].sort())}`, (params) => {
-      const starts = periods.map((p) => `(CAST(${params.bind(p.start)} AS TIMESTAMPTZ))`).join(', ');
+      const starts = periods.map((p) => `(${instantParam(params, p.start)})`).join(', ');
       return `/* kept_months */ SELECT k.* FROM ${kept.table} k
         JOIN (SELECT DISTINCT * FROM (VALUES ${starts}) AS v(period_start)) m ON m.period_start = k.period_start`;
     });
@@ -376,12 +376,12 @@ export class RunRollups {
     return this.table(WEEK_KEYS.key(kind, origin, words, names), async (params) => {
       if (kind === 'user') {
         const days = await this.userDays(names);
-        return `/* user_weeks */ SELECT u.user_key, min(u.customer_id) AS customer_id, ${wordAggregates('u', words)}
+        return `/* user_weeks */ SELECT u.user_key, min(u.customer_id) AS customer_id, ${wordAggregates(params.dialect, 'u', words)}
           FROM (${weekRowsSql(days, origin, words, params)}) u GROUP BY 1`;
       }
       const activity = await this.activity(names);
       return `/* feature_weeks */ SELECT u.user_key, u.name, min(u.customer_id) AS customer_id,
-          ${wordAggregates('u', words)}
+          ${wordAggregates(params.dialect, 'u', words)}
         FROM (${weekRowsSql(activity, origin, words, params, eventFilter('x', sortedNames(names), params))}) u
         GROUP BY 1, 2`;
     });

@@ -132,12 +132,10 @@ type Listed = { key: string; table_name: string };
 
 /** Lists a kept table in tenure_rollups. */
 function list(tx: Engine, key: string, table: string, fingerprint: string, now: string): Promise<number> {
-  return tx.run(`INSERT INTO ${STORED_ROLLUPS_TABLE} VALUES ($1, $2, $3, CAST($4 AS TIMESTAMPTZ))`, [
-    key,
-    table,
-    fingerprint,
-    now,
-  ]);
+  return tx.run(
+    `INSERT INTO ${STORED_ROLLUPS_TABLE} VALUES ($1, $2, $3, ${tx.dialect.cast('$4', 'timestamp')})`,
+    [key, table, fingerprint, now],
+  );
 }
 
 /** Drops kept tables and their listing. */
@@ -205,9 +203,14 @@ export async function storeRollups(
     return { keys: current.map((c) => c.key), rebuilt: false, seconds: took() };
   }
   const keys = await engine.transaction(async (tx) => {
+    // One row per key: `list` inserts a key only after `unlist` has removed it, in this transaction.
     await tx.run(
-      `CREATE TABLE IF NOT EXISTS ${STORED_ROLLUPS_TABLE} (key VARCHAR PRIMARY KEY, table_name VARCHAR NOT NULL,
-        fingerprint VARCHAR NOT NULL, built_at TIMESTAMPTZ NOT NULL)`,
+      tx.dialect.createTableIfMissing(STORED_ROLLUPS_TABLE, [
+        ['key', 'text'],
+        ['table_name', 'text'],
+        ['fingerprint', 'text'],
+        ['built_at', 'timestamp'],
+      ]),
     );
     const keep = new Set(
       (await storedRollups(tx)).filter((c) => wanted.some((w) => w.key === c.key)).map((c) => c.key),

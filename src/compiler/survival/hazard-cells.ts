@@ -18,6 +18,7 @@ import type { Engine } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { REFERRED_SQL } from '../dimensions.ts';
 import { eventFilter } from '../event-filter.ts';
+import { instantParam } from '../sql-time.ts';
 import { wholeMonthsBetween } from './first-spells.ts';
 
 export interface HazardCellsRequest {
@@ -30,10 +31,10 @@ export interface HazardCellsRequest {
 
 export const HAZARD_COVARIATES = ['plan', 'channel', 'activated', 'referred', 'checkin', 'treated'] as const;
 
-const epoch = (ts: string) => `EXTRACT(EPOCH FROM ${ts})`;
-
 function cellsSql(req: HazardCellsRequest, params: SqlParams): string {
-  const until = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
+  const d = params.dialect;
+  const epoch = d.epochSeconds;
+  const until = instantParam(params, req.asOf);
   const milestones = req.milestones ?? ACTIVATION_MILESTONES;
   const windowSeconds = params.bind((req.activationWindowDays ?? 14) * 86400);
   const lookbackSeconds = params.bind((req.checkinLookbackDays ?? 90) * 86400);
@@ -41,8 +42,8 @@ function cellsSql(req: HazardCellsRequest, params: SqlParams): string {
     req.experimentId === undefined ? 'TRUE' : `a.experiment_id = ${params.bind(req.experimentId)}`;
   return `WITH changes AS (
     SELECT customer_id, effective_at, mrr, plan,
-      lag(mrr) OVER (PARTITION BY customer_id ORDER BY effective_at) AS prev_mrr,
-      lead(effective_at) OVER (PARTITION BY customer_id ORDER BY effective_at) AS next_at
+      ${d.lag('mrr')} OVER (PARTITION BY customer_id ORDER BY effective_at) AS prev_mrr,
+      ${d.lead('effective_at')} OVER (PARTITION BY customer_id ORDER BY effective_at) AS next_at
     FROM subscription_changes WHERE effective_at <= ${until}),
   starts AS (
     SELECT customer_id, effective_at AS start_at FROM changes
@@ -58,10 +59,10 @@ function cellsSql(req: HazardCellsRequest, params: SqlParams): string {
     FROM spells sp
     WHERE NOT EXISTS (SELECT 1 FROM contracts k WHERE k.customer_id = sp.customer_id
       AND k.start_at = sp.start_at AND ${epoch('k.end_at')} - ${epoch('k.start_at')} > 45 * 86400)),
-  ks AS (SELECT CAST(g.i AS INTEGER) AS k FROM generate_series(1, (SELECT coalesce(max(months), 0) FROM monthly)) AS g(i)),
+  ks AS (SELECT CAST(g.i AS INTEGER) AS k FROM ${d.series('1', '(SELECT coalesce(max(months), 0) FROM monthly)', 'g')}),
   decisions AS (
-    SELECT m.customer_id, m.start_at + ks.k * INTERVAL '1 month' AS at,
-      CASE WHEN m.end_at = m.start_at + ks.k * INTERVAL '1 month' THEN 1 ELSE 0 END AS churned
+    SELECT m.customer_id, ${d.addInterval('m.start_at', 'ks.k', 'month')} AS at,
+      CASE WHEN m.end_at = ${d.addInterval('m.start_at', 'ks.k', 'month')} THEN 1 ELSE 0 END AS churned
     FROM monthly m JOIN ks ON ks.k <= m.months),
   activated AS (
     SELECT e.customer_id FROM events e JOIN customers c ON c.customer_id = e.customer_id

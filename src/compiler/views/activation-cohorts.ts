@@ -16,6 +16,7 @@ import {
 } from '../kpis/activation.ts';
 import type { Period } from '../periods.ts';
 import { type RunRollups, withRollups } from '../rollups/run-rollups.ts';
+import { instantParam } from '../sql-time.ts';
 
 export interface ActivationCohortRequest {
   /** The cohort periods: accounts activated inside each form its cohort. */
@@ -77,7 +78,7 @@ function cohortSql(
 ): string {
   const p = { ...DEFAULT_ACTIVATION_PARAMS, ...req.params };
   const request = { kpis: [], periods: req.periods, by: req.by, asOf: req.asOf, minSample: 0, params: p };
-  const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
+  const asOf = instantParam(params, req.asOf);
   const offsets = nDays.map((n) => `(CAST(${params.bind(n)} AS INTEGER))`);
   const returned = req.mode === 'on_or_after' ? 'd.day >= m.d0 + o.n' : 'd.day = m.d0 + o.n';
   const segment = periodSegment(req, segments, params);

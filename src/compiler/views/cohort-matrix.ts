@@ -73,7 +73,7 @@ function matrixSql(
   params: SqlParams,
 ): string {
   return `WITH ${customerMrrCtes(periods, params)},
-  ${numberedSql(params.bind(asOf))},
+  ${numberedSql(params.bind(asOf), params.dialect)},
   members AS (
     SELECT cu.customer_id, ${segmentSql(by, params)} AS segment, n.idx AS cohort_idx,
       n.period_start AS cohort_start, f.first_paid_at

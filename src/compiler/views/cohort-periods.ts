@@ -3,6 +3,7 @@
 // average row. A cohort is the customers whose start (signup, first payment) falls in one of the range's
 // periods: cohorts that started before the range are not shown cut on the left.
 import { badInput } from '../../errors/tenure-error.ts';
+import type { Dialect } from '../../warehouse/engine.ts';
 import type { SqlParams } from '../../warehouse/sql-builder.ts';
 import type { Grain, Period } from '../periods.ts';
 import { periodsValues } from '../sql-time.ts';
@@ -27,13 +28,13 @@ export function checkCohortGrain(grain: Grain): CohortGrain {
  */
 export function numberedPeriodsCtes(periods: readonly Period[], asOf: string, params: SqlParams): string {
   return `periods AS (${periodsValues(periods, params)}),
-  ${numberedSql(asOf)}`;
+  ${numberedSql(asOf, params.dialect)}`;
 }
 
 /** The CTE `numbered` alone, over a CTE `periods` defined before it. */
-export const numberedSql = (asOf: string): string => `numbered AS (
+export const numberedSql = (asOf: string, d: Dialect): string => `numbered AS (
     SELECT period_start, period_end, row_number() OVER (ORDER BY period_start) AS idx FROM periods
-    WHERE period_end <= CAST(${asOf} AS TIMESTAMPTZ))`;
+    WHERE period_end <= ${d.cast(asOf, 'timestamp')})`;
 
 /** A cohort's label at its grain: 2025-03-10 (the week's Monday), 2025-03, 2025-Q1, 2025. */
 export function cohortLabel(start: string, grain: CohortGrain): string {

@@ -10,7 +10,7 @@ import { type PeriodSegmentTables, periodSegmentJoin, segmentSql, segmentsAt } f
 import type { Grain, Period } from '../periods.ts';
 import { previousPeriod, withPreviousPeriods } from '../previous-period.ts';
 import { type RunRollups, withRollups } from '../rollups/run-rollups.ts';
-import { periodDaysSql, periodsValues } from '../sql-time.ts';
+import { dateParam, instantParam, periodDaysSql, periodsValues } from '../sql-time.ts';
 
 export const LIFECYCLE_STATES = ['new', 'returning', 'resurrecting', 'dormant'] as const;
 
@@ -48,7 +48,7 @@ function lifecycleSql(
   const all = withPreviousPeriods(req.periods, req.grain);
   const pairs = req.periods.map(
     (p) =>
-      `(CAST(${params.bind(p.start)} AS TIMESTAMPTZ), CAST(${params.bind(previousPeriod(p, req.grain).start)} AS TIMESTAMPTZ), CAST(${params.bind(p.start.slice(0, 10))} AS DATE))`,
+      `(${instantParam(params, p.start)}, ${instantParam(params, previousPeriod(p, req.grain).start)}, ${dateParam(params, p.start)})`,
   );
   return `WITH periods AS (${periodsValues(all, params)}),
   period_days AS (${periodDaysSql(params.dialect, all)}),
