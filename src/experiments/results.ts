@@ -7,6 +7,7 @@ import type { Catalog } from '../catalog/catalog.ts';
 import { CATALOG } from '../catalog/catalog.ts';
 import { CROSS, DIMENSIONS, segmentSql } from '../compiler/dimensions.ts';
 import { mrrSpansSql, spanHoldsAtSql } from '../compiler/rollups/customer-mrr.ts';
+import { instantParam } from '../compiler/sql-time.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { SqlParams } from '../warehouse/sql-builder.ts';
 import {
@@ -289,7 +290,7 @@ export async function segmentResults(
 /** Paying customers and their MRR at an instant (MRR(c, t) as the revenue KPIs read it). */
 export async function payingBase(engine: Engine, asOf: string): Promise<{ customers: number; mrr: number }> {
   const params = new SqlParams(engine.dialect);
-  const at = `CAST(${params.bind(asOf)} AS TIMESTAMPTZ)`;
+  const at = instantParam(params, asOf);
   const [row] = await engine.query(
     `SELECT count(*) AS customers, coalesce(sum(m.mrr), 0) AS mrr
     FROM (${mrrSpansSql(params.dialect)}) m WHERE m.mrr > 0 AND ${spanHoldsAtSql('m', at)}`,

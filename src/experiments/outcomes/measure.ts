@@ -9,6 +9,7 @@ import {
   DEFAULT_ACTIVATION_PARAMS,
 } from '../../compiler/kpis/activation.ts';
 import { RunRollups } from '../../compiler/rollups/run-rollups.ts';
+import { instantParam } from '../../compiler/sql-time.ts';
 import type { TimeCount } from '../../models/kaplan-meier.ts';
 import type { Engine, Row } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
@@ -336,13 +337,13 @@ export async function assignmentCounts(
   changes: readonly string[] = [],
 ): Promise<AssignmentCount[]> {
   const params = new SqlParams(engine.dialect);
-  const bounds = changes.map((c) => `CAST(${params.bind(c)} AS TIMESTAMPTZ)`);
+  const bounds = changes.map((c) => instantParam(params, c));
   const period = bounds.length
     ? `CASE ${bounds.map((b, i) => `WHEN a.assigned_at < ${b} THEN ${i}`).join(' ')} ELSE ${bounds.length} END`
     : '0';
   const rows = await engine.query(
     `SELECT a.variant, ${period} AS period, count(*) AS n FROM assignments a
-    WHERE a.experiment_id = ${params.bind(experimentId)} AND a.assigned_at <= CAST(${params.bind(asOf)} AS TIMESTAMPTZ)
+    WHERE a.experiment_id = ${params.bind(experimentId)} AND a.assigned_at <= ${instantParam(params, asOf)}
     GROUP BY 1, 2 ORDER BY 1, 2`,
     params.values,
   );

@@ -16,6 +16,7 @@
 // Arithmetic is on epoch seconds and dates (sql-time.ts): both engines run it fast.
 import { DAYS_PER_MONTH } from '../../compiler/kpis/commerce.ts';
 import { mrrSpansSql, spanHoldsAtSql } from '../../compiler/rollups/customer-mrr.ts';
+import { instantParam } from '../../compiler/sql-time.ts';
 import type { Dialect } from '../../warehouse/engine.ts';
 import type { SqlParams } from '../../warehouse/sql-builder.ts';
 import type { OutcomeSpec, Quantity } from './spec.ts';
@@ -293,9 +294,9 @@ function sourceFrom(key: SourceKey, table: string, params: SqlParams): string {
     case 'mrr':
       return `(${mrrSpansWithEpochs(params.dialect)}) x`;
     case 'orders':
-      return `(SELECT customer_id, EXTRACT(EPOCH FROM ordered_at) AS ordered_at, amount FROM orders) x`;
+      return `(SELECT customer_id, ${params.dialect.epochSeconds('ordered_at')} AS ordered_at, amount FROM orders) x`;
     case 'activation':
-      return `(SELECT customer_id, EXTRACT(EPOCH FROM activated_at) AS activated_at FROM ${table}
+      return `(SELECT customer_id, ${params.dialect.epochSeconds('activated_at')} AS activated_at FROM ${table}
         WHERE activated_at IS NOT NULL) x`;
   }
 }
@@ -305,15 +306,16 @@ function sourceFrom(key: SourceKey, table: string, params: SqlParams): string {
  * MRR, times as epoch seconds (so `spanHoldsAtSql` compares numbers).
  */
 export function mrrSpansWithEpochs(d: Dialect): string {
-  return `SELECT m.customer_id, EXTRACT(EPOCH FROM m.effective_at) AS effective_at,
-      EXTRACT(EPOCH FROM m.next_at) AS next_at, m.mrr,
-      lag(m.mrr) OVER (PARTITION BY m.customer_id ORDER BY m.effective_at) AS prev_mrr
+  return `SELECT m.customer_id, ${d.epochSeconds('m.effective_at')} AS effective_at,
+      ${d.epochSeconds('m.next_at')} AS next_at, m.mrr,
+      ${d.lag('m.mrr')} OVER (PARTITION BY m.customer_id ORDER BY m.effective_at) AS prev_mrr
     FROM (${mrrSpansSql(d)}) m`;
 }
 
 /** CTE body `units(customer_id, variant, t0, d0)`: the experiment's units assigned by as_of. */
 export function unitsSql(experimentId: string, asOf: string, params: SqlParams): string {
-  return `SELECT a.customer_id, a.variant, EXTRACT(EPOCH FROM a.assigned_at) AS t0, ${params.dialect.utcDay('a.assigned_at')} AS d0
+  const d = params.dialect;
+  return `SELECT a.customer_id, a.variant, ${d.epochSeconds('a.assigned_at')} AS t0, ${d.utcDay('a.assigned_at')} AS d0
     FROM assignments a
-    WHERE a.experiment_id = ${params.bind(experimentId)} AND a.assigned_at <= CAST(${params.bind(asOf)} AS TIMESTAMPTZ)`;
+    WHERE a.experiment_id = ${params.bind(experimentId)} AND a.assigned_at <= ${instantParam(params, asOf)}`;
 }
