@@ -1,5 +1,6 @@
 // Reads back what ingestion refused, newest load first.
 import type { Engine } from '../warehouse/engine.ts';
+import { tableExists } from '../warehouse/table-checks.ts';
 
 export type QuarantinedRow = {
   load_id: number;
@@ -17,13 +18,10 @@ export async function listQuarantine(
   engine: Engine,
   opts: { table?: string; limit?: number } = {},
 ): Promise<QuarantinedRow[]> {
-  const [exists] = await engine.query<{ n: number }>(
-    `SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'tenure_quarantine'`,
-  );
-  if (!exists || Number(exists.n) === 0) return [];
+  if (!(await tableExists(engine, 'tenure_quarantine'))) return [];
   return engine.query<QuarantinedRow>(
     `SELECT load_id, table_name, file, line, column_name, value, reason_code, reason, raw
-     FROM tenure_quarantine WHERE ($1::VARCHAR IS NULL OR table_name = $1)
+     FROM tenure_quarantine WHERE (CAST($1 AS VARCHAR) IS NULL OR table_name = $1)
      ORDER BY load_id DESC, table_name, file, line LIMIT $2`,
     [opts.table ?? null, opts.limit ?? 1000],
   );

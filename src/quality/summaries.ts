@@ -1,29 +1,26 @@
 // The warehouse side of the data-quality checks: small summaries computed by SQL aggregates (newest and
 // oldest row, rows per UTC day, non-null counts per column, quarantined rows per load). No table's rows
-// ever come into JavaScript; the same SQL runs on DuckDB and PostgreSQL. Table and column names come only
-// from the canonical contract (src/schema/tables.ts), values are bound.
+// ever come into JavaScript; the same SQL runs on every engine, its engine-specific parts spelled by the
+// dialect. Table and column names come only from the canonical contract (src/schema/tables.ts), values are
+// bound.
 import { type ColumnSpec, type TableName, tableSpec } from '../schema/tables.ts';
-import type { Engine } from '../warehouse/engine.ts';
+import type { Dialect, Engine } from '../warehouse/engine.ts';
+import { tableExists, tableNames } from '../warehouse/table-checks.ts';
 import { TIMED_TABLES, timeColumn } from './time-column.ts';
 
 const DAY_MS = 86_400_000;
 
 /** Canonical tables with a time column, present in the warehouse. */
 export async function timedTables(engine: Engine): Promise<TableName[]> {
-  const rows = await engine.query<{ table_name: string }>(
-    'SELECT DISTINCT table_name FROM information_schema.tables',
-  );
-  const present = new Set(rows.map((r) => r.table_name));
+  const present = await tableNames(engine);
   return TIMED_TABLES.filter((t) => present.has(t));
 }
 
 /** UTC day number (days since 1970-01-01) of a time expression; integer arithmetic, fast on DuckDB. */
-const dayNumber = (expr: string) => `CAST(floor(EXTRACT(EPOCH FROM ${expr}) / 86400) AS INTEGER)`;
+const dayNumber = (d: Dialect, expr: string) => `CAST(floor(${d.epochSeconds(expr)} / 86400) AS INTEGER)`;
 
-/** A bound moment compared with a column of the table's time kind. */
-function bound(column: ColumnSpec, placeholder: string): string {
-  return column.kind === 'date' ? `CAST(${placeholder} AS DATE)` : `CAST(${placeholder} AS TIMESTAMPTZ)`;
-}
+/** A bound moment compared with a column of the table's time kind (a date or an instant). */
+const bound = (d: Dialect, column: ColumnSpec, placeholder: string) => d.cast(placeholder, column.kind);
 
 export const dayIso = (day: number) => new Date(day * DAY_MS).toISOString();
 const dayText = (day: number) => dayIso(day).slice(0, 10);
@@ -44,12 +41,12 @@ export async function tableSpan(engine: Engine, table: TableName, asOf: string):
   const c = q(col.name);
   const at = col.kind === 'date' ? asOf.slice(0, 10) : asOf;
   const [row] = await engine.query<{ n_rows: number; first_day: number | null; last_day: number | null }>(
-    `SELECT count(*) AS n_rows, min(${dayNumber(c)}) AS first_day, max(${dayNumber(c)}) AS last_day
-     FROM ${q(table)} WHERE ${c} <= ${bound(col, engine.dialect.placeholder(1))}`,
+    `SELECT count(*) AS n_rows, min(${dayNumber(engine.dialect, c)}) AS first_day, max(${dayNumber(engine.dialect, c)}) AS last_day
+     FROM ${q(table)} WHERE ${c} <= ${bound(engine.dialect, col, engine.dialect.placeholder(1))}`,
     [at],
   );
   const [newest] = await engine.query<{ t: string | null }>(
-    `SELECT max(${c}) AS t FROM ${q(table)} WHERE ${c} <= ${bound(col, engine.dialect.placeholder(1))}`,
+    `SELECT max(${c}) AS t FROM ${q(table)} WHERE ${c} <= ${bound(engine.dialect, col, engine.dialect.placeholder(1))}`,
     [at],
   );
   const latest = newest?.t ?? null;
@@ -77,8 +74,8 @@ export async function dailyCounts(
   const c = q(col.name);
   const [p1, p2] = [engine.dialect.placeholder(1), engine.dialect.placeholder(2)];
   const rows = await engine.query<{ day: number; n: number }>(
-    `SELECT ${dayNumber(c)} AS day, count(*) AS n FROM ${q(table)}
-     WHERE ${c} >= ${bound(col, p1)} AND ${c} < ${bound(col, p2)} GROUP BY 1`,
+    `SELECT ${dayNumber(engine.dialect, c)} AS day, count(*) AS n FROM ${q(table)}
+     WHERE ${c} >= ${bound(engine.dialect, col, p1)} AND ${c} < ${bound(engine.dialect, col, p2)} GROUP BY 1`,
     [boundText(col, fromDay), boundText(col, toDay + 1)],
   );
   for (const r of rows) out.set(Number(r.day), Number(r.n));
@@ -115,8 +112,8 @@ export async function nullCounts(
   const [p1, p2, p3] = [1, 2, 3].map((n) => engine.dialect.placeholder(n)) as [string, string, string];
   const counts = columns.map((name, i) => `count(${q(name)}) AS ${q(`c${i}`)}`).join(', ');
   const rows = await engine.query(
-    `SELECT CASE WHEN ${c} >= ${bound(col, p2)} THEN 1 ELSE 0 END AS latest, count(*) AS n, ${counts}
-     FROM ${q(table)} WHERE ${c} >= ${bound(col, p1)} AND ${c} < ${bound(col, p3)} GROUP BY 1`,
+    `SELECT CASE WHEN ${c} >= ${bound(engine.dialect, col, p2)} THEN 1 ELSE 0 END AS latest, count(*) AS n, ${counts}
+     FROM ${q(table)} WHERE ${c} >= ${bound(engine.dialect, col, p1)} AND ${c} < ${bound(engine.dialect, col, p3)} GROUP BY 1`,
     [boundText(col, day - baselineDays), boundText(col, day), boundText(col, day + 1)],
   );
   const side = (latest: number): NullCounts => {
@@ -137,10 +134,7 @@ export interface LoadQuarantine {
 
 /** Rows read and quarantined per load and table (the load bookkeeping: one row per file loaded). */
 export async function quarantineByLoad(engine: Engine): Promise<LoadQuarantine[]> {
-  const [exists] = await engine.query<{ n: number }>(
-    `SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'tenure_load_files'`,
-  );
-  if (!exists || Number(exists.n) === 0) return [];
+  if (!(await tableExists(engine, 'tenure_load_files'))) return [];
   const rows = await engine.query<{ load_id: number; table_name: string; read: number; bad: number }>(
     `SELECT load_id, table_name, sum(rows_read) AS read, sum(rows_quarantined) AS bad
      FROM tenure_load_files GROUP BY 1, 2 ORDER BY 2, 1`,
