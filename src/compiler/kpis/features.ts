@@ -16,6 +16,8 @@
 //   recent share leans up). The median is in fractional days over the closed users who repeated in time.
 // - sub-results, named as the catalog's `also` says: `.per_feature.<feature>` (adoption, retained users),
 //   `.repeat_share` (time to first repeat).
+// A column read through a join is named in the SELECT (`x.day AS day`): ClickHouse names a bare `x.day`
+// "x.day" when another table of the join has a `day`, and the readers of the rows would not find it.
 import { type KpiResult, type ResultContext, subResult } from '../../results/kpi-result.ts';
 import type { Dialect, Engine, Row } from '../../warehouse/engine.ts';
 import type { SqlParams } from '../../warehouse/sql-builder.ts';
@@ -41,7 +43,7 @@ import {
   weekRowsSql,
   wordAggregates,
 } from '../rollups/week-masks.ts';
-import { periodDaysSql, periodsValues, secondsBetween } from '../sql-time.ts';
+import { dateParam, instantParam, periodDaysSql, periodsValues, secondsBetween } from '../sql-time.ts';
 import { censoredRatio, medianResult, num, runKeyed } from './activation.ts';
 
 export interface FeatureParams {
@@ -125,40 +127,40 @@ function adoptionSql(
         if (Math.floor(g / WORD_BITS) === j) m |= 1n << BigInt(g % WORD_BITS);
       return `CAST(${params.bind(m.toString())} AS BIGINT)`;
     });
-    return `(CAST(${params.bind(p.start)} AS TIMESTAMPTZ), ${masks.join(', ')})`;
+    return `(${instantParam(params, p.start)}, ${masks.join(', ')})`;
   });
   const cols = (alias: string, prefix = 'w') => ws.map((j) => `${alias}.w${j} AS ${prefix}${j}`).join(', ');
-  const list = (alias: string, prefix = 'w') => ws.map((j) => `${alias}.${prefix}${j}`).join(', ');
   const activeIn = (alias: string, prefix = 'w') =>
-    `(${ws.map((j) => `(${alias}.${prefix}${j} & w.m${j}) <> 0`).join(' OR ')})`;
-  const weeksIn = (alias: string) => ws.map((j) => dialect.bitCount(`${alias}.w${j} & w.m${j}`)).join(' + ');
+    `(${ws.map((j) => `${dialect.bitAnd(`${alias}.${prefix}${j}`, `w.m${j}`)} <> 0`).join(' OR ')})`;
+  const weeksIn = (alias: string) =>
+    ws.map((j) => dialect.bitCount(dialect.bitAnd(`${alias}.w${j}`, `w.m${j}`))).join(' + ');
   const k = params.bind(req.params.k);
   const everyEvent = req.params.activeEvents.length === 0;
   const active = kept
     ? `SELECT * FROM ${kept.user.table}`
-    : `SELECT u.user_key, min(u.customer_id) AS customer_id, ${wordAggregates('u', words)}
+    : `SELECT u.user_key, min(u.customer_id) AS customer_id, ${wordAggregates(dialect, 'u', words)}
     FROM (${weekRowsSql(t.userDays, origin, words, params)}) u GROUP BY 1`;
   const adopters = kept
-    ? `SELECT f.user_key, f.name AS part, f.customer_id, ${list('f')} FROM ${kept.feature.table} f
+    ? `SELECT f.user_key, f.name AS part, f.customer_id, ${cols('f')} FROM ${kept.feature.table} f
     WHERE ${eventFilter('f', features, params)}`
-    : `SELECT u.user_key, u.name AS part, min(u.customer_id) AS customer_id, ${wordAggregates('u', words)}
+    : `SELECT u.user_key, u.name AS part, min(u.customer_id) AS customer_id, ${wordAggregates(dialect, 'u', words)}
     FROM (${weekRowsSql(t.activity, origin, words, params, eventFilter('x', features, params))}) u GROUP BY 1, 2`;
   // With every event counting as activity, a feature user is an active user: no need to find it among them.
   const adopterPatterns = everyEvent
-    ? `SELECT ${segmentSql(req.by, params)} AS segment, d.part, ${list('d')}, count(*) AS users
+    ? `SELECT ${segmentSql(req.by, params)} AS segment, d.part AS part, ${cols('d')}, count(*) AS users
       FROM adopters d ${segmentJoin(req.by, 'd.customer_id')} GROUP BY ${['1', '2', ...ws.map((j) => `${j + 3}`)].join(', ')}`
-    : `SELECT ${segmentSql(req.by, params)} AS segment, d.part, ${list('d')}, ${cols('a', 'a')}, count(*) AS users
+    : `SELECT ${segmentSql(req.by, params)} AS segment, d.part AS part, ${cols('d')}, ${cols('a', 'a')}, count(*) AS users
       FROM adopters d JOIN active a ON a.user_key = d.user_key ${segmentJoin(req.by, 'a.customer_id')}
       GROUP BY ${['1', '2', ...ws.map((j) => `${j + 3}`), ...ws.map((j) => `${j + 3 + words}`)].join(', ')}`;
   return `WITH windows AS (
     SELECT * FROM (VALUES ${windowRows.join(', ')}) AS v(period_start, ${ws.map((j) => `m${j}`).join(', ')})),
   active AS (${active}),
   active_patterns AS (
-    SELECT ${segmentSql(req.by, params)} AS segment, ${list('a')}, count(*) AS users
+    SELECT ${segmentSql(req.by, params)} AS segment, ${cols('a')}, count(*) AS users
     FROM active a ${segmentJoin(req.by, 'a.customer_id')} GROUP BY ${['1', ...ws.map((j) => `${j + 2}`)].join(', ')}),
   adopters AS (${adopters}),
   adopter_patterns AS (${adopterPatterns})
-  SELECT w.period_start, s.segment, '' AS part, sum(s.users) AS eligible, 0 AS hits
+  SELECT w.period_start AS period_start, s.segment AS segment, '' AS part, sum(s.users) AS eligible, 0 AS hits
   FROM windows w JOIN active_patterns s ON ${activeIn('s')}
   GROUP BY 1, 2, 3
   UNION ALL
@@ -176,7 +178,7 @@ function adoptionByDaySql(
 ): string {
   const windows = req.periods.map((p) => {
     const w = adoptionWeeks(p, req.params.n);
-    return `(CAST(${params.bind(p.start)} AS TIMESTAMPTZ), CAST(${params.bind(w.start.slice(0, 10))} AS DATE))`;
+    return `(${instantParam(params, p.start)}, ${dateParam(params, w.start)})`;
   });
   const weeks = params.bind(req.params.n);
   // Distinct weeks as a sum of one flag per week (cheaper than a distinct count) while the window is short.
@@ -197,17 +199,22 @@ function adoptionByDaySql(
   ${segmentJoin(req.by, 'a.customer_id', segmentsAt('a.period_start', t.segments))} GROUP BY 1, 2, 3`;
   return `WITH windows AS (SELECT * FROM (VALUES ${windows.join(', ')}) AS v(period_start, w_start)),
   window_days AS (
-    SELECT w.period_start, w.w_start + CAST(g.i AS INTEGER) AS day, CAST(floor(g.i / 7.0) AS INTEGER) AS week
-    FROM windows w CROSS JOIN generate_series(0, 7 * CAST(${weeks} AS INTEGER) - 1) AS g(i)),
+    SELECT w.period_start AS period_start, w.w_start + CAST(g.i AS INTEGER) AS day,
+      CAST(floor(g.i / 7.0) AS INTEGER) AS week
+    FROM windows w CROSS JOIN ${params.dialect.series('0', `7 * CAST(${weeks} AS INTEGER) - 1`, 'g')}),
   active AS (
-    SELECT wd.period_start, u.user_key, min(u.customer_id) AS customer_id FROM ${t.userDays} u
+    SELECT wd.period_start AS period_start, u.user_key AS user_key, min(u.customer_id) AS customer_id
+    FROM ${t.userDays} u
     JOIN window_days wd ON wd.day = u.day GROUP BY 1, 2),
   adopters AS (
-    SELECT wd.period_start, a.user_key, a.name AS part, min(a.customer_id) AS customer_id FROM ${t.activity} a
+    SELECT wd.period_start AS period_start, a.user_key AS user_key, a.name AS part,
+      min(a.customer_id) AS customer_id
+    FROM ${t.activity} a
     JOIN window_days wd ON wd.day = a.day
     WHERE ${eventFilter('a', features, params)}
     GROUP BY 1, 2, 3 HAVING ${weekCount} >= ${params.bind(req.params.k)})
-  SELECT a.period_start, ${segmentSql(req.by, params)} AS segment, '' AS part, count(*) AS eligible, 0 AS hits
+  SELECT a.period_start AS period_start, ${segmentSql(req.by, params)} AS segment, '' AS part, count(*) AS eligible,
+    0 AS hits
   FROM active a ${segmentJoin(req.by, 'a.customer_id', segmentsAt('a.period_start', t.segments))} GROUP BY 1, 2, 3
   UNION ALL
   ${adopted}`;
@@ -232,18 +239,16 @@ function retainedSql(
     return i >= 0 ? i : spans.push(p) - 1;
   };
   const pairs = req.periods.map(
-    (p) =>
-      `(CAST(${params.bind(p.start)} AS TIMESTAMPTZ), ${spanNo(previousPeriod(p, req.grain))}, ${spanNo(p)})`,
+    (p) => `(${instantParam(params, p.start)}, ${spanNo(previousPeriod(p, req.grain))}, ${spanNo(p)})`,
   );
-  const spanRows = spans.map(
-    (s, i) =>
-      `(${i}, CAST(${params.bind(s.start.slice(0, 10))} AS DATE), CAST(${params.bind(s.end.slice(0, 10))} AS DATE))`,
-  );
+  const spanRows = spans.map((s, i) => `(${i}, ${dateParam(params, s.start)}, ${dateParam(params, s.end)})`);
   const common = `WITH spans AS (SELECT * FROM (VALUES ${spanRows.join(', ')}) AS v(period_start, start_day, end_day)),
   span_days AS (${periodDaysSql(params.dialect, spans, 'spans')}),
   pairs AS (SELECT * FROM (VALUES ${pairs.join(', ')}) AS v(period_start, before_no, period_no))`;
   const isFeature = eventFilter('a', features, params);
+  const d = params.dialect;
   const one = 'CAST(1 AS BIGINT)';
+  const has = (spans: string, no: string) => `${d.bitAnd(spans, d.shiftLeft(one, no))} <> 0`;
   // A user's span bits hold every period, so a breakdown by a period dimension pairs spans row by row.
   if (spans.length <= MASK_SPANS && periodDimensionsOf(req.by).length === 0) {
     // Each user's use of each feature as one bit per span: a period's retained users have its bit and its
@@ -251,24 +256,24 @@ function retainedSql(
     // (users with the same spans count together) — no self-join of users.
     return `${common},
   used AS (
-    SELECT a.user_key, a.name AS part, min(a.customer_id) AS customer_id,
-      bit_or(${one} << sd.period_start) AS spans
+    SELECT a.user_key AS user_key, a.name AS part, min(a.customer_id) AS customer_id,
+      ${d.bitOr(d.shiftLeft(one, 'sd.period_start'))} AS spans
     FROM ${activity} a JOIN span_days sd ON sd.day = a.day
     WHERE ${isFeature} GROUP BY 1, 2),
   patterns AS (
-    SELECT ${segmentSql(req.by, params)} AS segment, u.part, u.spans, count(*) AS users
+    SELECT ${segmentSql(req.by, params)} AS segment, u.part AS part, u.spans AS spans, count(*) AS users
     FROM used u ${segmentJoin(req.by, 'u.customer_id')} GROUP BY 1, 2, 3)
-  SELECT p.period_start, s.segment, s.part, sum(s.users) AS eligible,
-    sum(CASE WHEN ((s.spans >> p.period_no) & ${one}) = ${one} THEN s.users ELSE 0 END) AS hits
-  FROM pairs p JOIN patterns s ON ((s.spans >> p.before_no) & ${one}) = ${one}
+  SELECT p.period_start AS period_start, s.segment AS segment, s.part AS part, sum(s.users) AS eligible,
+    sum(CASE WHEN ${has('s.spans', 'p.period_no')} THEN s.users ELSE 0 END) AS hits
+  FROM pairs p JOIN patterns s ON ${has('s.spans', 'p.before_no')}
   GROUP BY 1, 2, 3`;
   }
   return `${common},
   uses AS (
-    SELECT sd.period_start AS span_no, a.user_key, a.name AS part, min(a.customer_id) AS customer_id
+    SELECT sd.period_start AS span_no, a.user_key AS user_key, a.name AS part, min(a.customer_id) AS customer_id
     FROM ${activity} a JOIN span_days sd ON sd.day = a.day
     WHERE ${isFeature} GROUP BY 1, 2, 3)
-  SELECT p.period_start, ${segmentSql(req.by, params)} AS segment, b.part, count(*) AS eligible,
+  SELECT p.period_start AS period_start, ${segmentSql(req.by, params)} AS segment, b.part AS part, count(*) AS eligible,
     count(a.user_key) AS hits
   FROM pairs p JOIN uses b ON b.span_no = p.before_no
   ${segmentJoin(req.by, 'b.customer_id', segmentsAt('p.period_start', segments))}
@@ -286,19 +291,20 @@ function repeatSql(
   segments: PeriodSegmentTables,
   params: SqlParams,
 ): string {
-  const horizon = `INTERVAL '1 day' * ${params.bind(req.params.horizonDays)}`;
+  const d = params.dialect;
+  const horizonEnd = d.addInterval('f.first_at', params.bind(req.params.horizonDays), 'day');
+  const repeatDays = `CASE WHEN repeated = 1 AND closed = 1 THEN ${secondsBetween(d, 'second_at', 'first_at')} / 86400.0 END`;
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   firsts AS (SELECT * FROM ${firstUses}),
   marked AS (
-    SELECT p.period_start, ${segmentSql(req.by, params)} AS segment, f.first_at, f.second_at,
-      CASE WHEN f.second_at <= f.first_at + ${horizon} THEN 1 ELSE 0 END AS repeated,
-      CASE WHEN f.first_at + ${horizon} <= CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ) THEN 1 ELSE 0 END AS closed
+    SELECT p.period_start AS period_start, ${segmentSql(req.by, params)} AS segment, f.first_at AS first_at,
+      f.second_at AS second_at, CASE WHEN f.second_at <= ${horizonEnd} THEN 1 ELSE 0 END AS repeated,
+      CASE WHEN ${horizonEnd} <= ${instantParam(params, req.asOf)} THEN 1 ELSE 0 END AS closed
     FROM firsts f JOIN periods p ON f.first_at >= p.period_start AND f.first_at < p.period_end
     ${segmentJoin(req.by, 'f.customer_id', segmentsAt('p.period_start', segments))})
   SELECT period_start, segment, '' AS part, sum(repeated * closed) AS hits, sum(1 - closed) AS censored,
     sum(closed) AS eligible,
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN repeated = 1 AND closed = 1
-      THEN ${secondsBetween(params.dialect, 'second_at', 'first_at')} / 86400.0 END) AS median_days
+    ${d.percentileCont('0.5', repeatDays)} AS median_days
   FROM marked GROUP BY 1, 2, 3`;
 }
 

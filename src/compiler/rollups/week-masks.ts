@@ -1,6 +1,7 @@
 // Each user's active weeks as bit masks: bit g of word j is week 62·j + g since an origin Monday. Feature
 // adoption counts a window's weeks with a mask of them (features.ts); a load keeps the masks of the data's
 // weeks (stored-rollups.ts), so that a run reads a row per user instead of every user day.
+import type { Dialect } from '../../warehouse/engine.ts';
 import type { SqlParams } from '../../warehouse/sql-builder.ts';
 
 /** Bits a word holds: 62, so that `1 << g` stays a positive signed 64-bit value. */
@@ -16,14 +17,17 @@ export interface KeptWeeks {
 }
 
 /**
- * `bit_or` aggregates `w0 … w{words-1}` over rows of `alias` whose column `g` is the week since the origin.
+ * The bitwise ORs `w0 … w{words-1}` over rows of `alias` whose column `g` (≥ 0) is the week since the
+ * origin. A week's bit in its word is `g % WORD_BITS`: never a negative shift, which ClickHouse refuses
+ * even in the branch of a CASE that does not take it.
  */
-export function wordAggregates(alias: string, words: number): string {
+export function wordAggregates(d: Dialect, alias: string, words: number): string {
+  const bit = d.shiftLeft('CAST(1 AS BIGINT)', `${alias}.g % ${WORD_BITS}`);
   return Array.from({ length: words }, (_, j) => j)
     .map(
       (j) =>
-        `bit_or(CASE WHEN ${alias}.g >= ${j * WORD_BITS} AND ${alias}.g < ${(j + 1) * WORD_BITS}
-          THEN CAST(1 AS BIGINT) << (${alias}.g - ${j * WORD_BITS}) ELSE CAST(0 AS BIGINT) END) AS w${j}`,
+        `${d.bitOr(`CASE WHEN ${alias}.g >= ${j * WORD_BITS} AND ${alias}.g < ${(j + 1) * WORD_BITS}
+          THEN ${bit} ELSE CAST(0 AS BIGINT) END`)} AS w${j}`,
     )
     .join(', ');
 }
