@@ -12,6 +12,7 @@ import { checkFilters, crossedBreakdown, keepFiltered, type SegmentFilter } from
 import { type Grain, periodsBetween } from './periods.ts';
 import { RunRollups } from './rollups/run-rollups.ts';
 import type { RollupAsks } from './rollups/stored-rollups.ts';
+import { requireCapability } from '../warehouse/capabilities.ts';
 
 export interface ComputeRequest {
   /** KPI ids, or 'all' for every KPI of the catalog. */
@@ -121,6 +122,10 @@ export async function computeKpis(
   req: ComputeRequest,
   shared?: RunRollups,
 ): Promise<KpiResult[]> {
+  // Every family's SQL is written with CTEs and window functions: an engine without them (ClickHouse
+  // before 21.9) is refused here, by name, before any SQL runs.
+  requireCapability(engine.dialect, 'commonTableExpressions', 'computing a KPI');
+  requireCapability(engine.dialect, 'windowFunctions', 'computing a KPI');
   const catalog = req.catalog ?? CATALOG;
   const ids = req.kpis === 'all' ? catalog.map((d) => d.id) : [...req.kpis];
   for (const id of ids) getDefinition(id, catalog); // unknown ids fail here, with suggestions

@@ -11,7 +11,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { computeKpis } from '../../src/compiler/compute.ts';
 import { RunRollups } from '../../src/compiler/rollups/run-rollups.ts';
+import { TenureError } from '../../src/errors/tenure-error.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { TABLE_NAMES } from '../../src/schema/tables.ts';
 import { generateCompany } from '../../src/synth/generate.ts';
@@ -180,6 +182,20 @@ test('tenure ingest into a two-shard cluster: customers spread over both shards,
     );
     const table = String(listed?.table_name);
     assert.deepEqual(await engine.query(USER_DAYS_SQL(table)), reference.userDays);
+
+    // The catalog's queries need CTEs and window functions, which 18.16 lacks: refused by name, before any
+    // SQL runs, not answered with a syntax error.
+    if (!engine.dialect.capabilities.commonTableExpressions) {
+      await assert.rejects(
+        computeKpis(engine, { kpis: ['mrr'], from: '2025-01-01', to: '2025-03-31', grain: 'month' }),
+        (err: unknown) =>
+          err instanceof TenureError &&
+          /^ClickHouse 18\.16[\d.]* has no WITH name AS \(subquery\), which computing a KPI needs$/.test(
+            err.message,
+          ) &&
+          /21\.9 or later \(or chDB\)/.test(err.hint ?? ''),
+      );
+    }
     assert.ok(reference.userDays.length > 1000, `${reference.userDays.length} user days compared`);
     for (const [i, node] of engine.nodes.entries()) {
       const rows = await engine.queryOn<{ id: string; n: number }>(
