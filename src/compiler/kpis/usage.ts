@@ -112,7 +112,8 @@ function windowsSql(req: UsageRequest, t: UsageTables, params: SqlParams): strin
   days AS (${days}),
   -- User-days with the same segment, day and gap (capped at 30) mark the same days: counted once each.
   day_gaps AS (
-    SELECT seg_period, segment, day, least(coalesce(gap, 30), 30) AS g, CAST(count(*) AS BIGINT) AS n FROM days
+    SELECT seg_period, segment, day, CAST(least(coalesce(gap, 30), 30) AS INTEGER) AS g, CAST(count(*) AS BIGINT) AS n
+    FROM days
     GROUP BY 1, 2, 3, 4),
   data_start AS (SELECT min(day) AS first_day FROM ${t.userDays}),
   segments AS (SELECT DISTINCT seg_period, segment FROM day_gaps),

@@ -119,7 +119,7 @@ export class RunRollups {
             ${params.dialect.utcDay('e.occurred_at')} AS day, count(*) AS events, min(e.occurred_at) AS first_at
           FROM events e GROUP BY 1, 3`;
       return `/* user_days */ SELECT d.*,
-          CAST(d.day - ${params.dialect.lag('d.day')} OVER (PARTITION BY d.user_key ORDER BY d.day) AS INTEGER) AS gap
+          ${params.dialect.cast(`d.day - ${params.dialect.lag('d.day')} OVER (PARTITION BY d.user_key ORDER BY d.day)`, 'integer')} AS gap
         FROM (${days}) d`;
     });
   }
