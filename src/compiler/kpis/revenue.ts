@@ -171,7 +171,8 @@ function aggregateSql(
 ): string {
   return `WITH ${customerMrrCtes(periods, params, customerMrr)},
   ${downgradedCtes(params.dialect)}
-  SELECT m.period_start, ${segmentSql(by, params)} AS segment, ${REFERRED_SQL} AS referred,
+  SELECT m.period_start, ${segmentSql(by, params)} AS segment,
+    CASE WHEN ${REFERRED_SQL} THEN 1 ELSE 0 END AS referred,
     sum(m.s) AS start_mrr, sum(m.e) AS end_mrr,
     sum(CASE WHEN m.s = 0 AND m.e > 0 AND m.first_paid_at >= m.period_start THEN m.e ELSE 0 END) AS new_mrr,
     sum(CASE WHEN m.s = 0 AND m.e > 0 AND m.first_paid_at < m.period_start THEN m.e ELSE 0 END) AS reactivation_mrr,
@@ -264,7 +265,8 @@ async function revenueKpis(engine: Engine, rollups: RunRollups, req: RevenueRequ
     segments.add(String(row.segment));
     if (!all.has(key)) all.set(key, empty());
     add(all.get(key) as Aggregate, row);
-    if (row.referred === true) {
+    // 1 or 0, not a boolean: ClickHouse has no boolean results (a comparison gives UInt8).
+    if (Number(row.referred) === 1) {
       if (!referred.has(key)) referred.set(key, empty());
       add(referred.get(key) as Aggregate, row);
     }
