@@ -4,9 +4,9 @@
 import { CATALOG, type Catalog } from '../catalog/catalog.ts';
 import { rollupAsksFor } from '../compiler/compute.ts';
 import { storeRollups } from '../compiler/rollups/stored-rollups.ts';
-import { ClickHouseEngine } from '../warehouse/clickhouse/clickhouse-engine.ts';
 import { storeClickHouseRollups } from '../warehouse/clickhouse/clickhouse-rollups.ts';
 import type { Engine } from '../warehouse/engine.ts';
+import { asClickHouse } from '../warehouse/registry.ts';
 import type { IngestOptions, IngestReport } from './ingest.ts';
 import { ingestInto } from './publish-target.ts';
 
@@ -26,9 +26,10 @@ export interface LoadReport extends IngestReport {
 export async function loadWarehouse(engine: Engine, opts: LoadOptions): Promise<LoadReport> {
   const report = await ingestInto(engine, opts);
   // ClickHouse keeps its own rollups (its SQL is not the compiler's yet: issue 18's dialect layer).
+  const clickhouse = asClickHouse(engine);
   const store = () =>
-    engine instanceof ClickHouseEngine
-      ? storeClickHouseRollups(engine)
+    clickhouse
+      ? storeClickHouseRollups(clickhouse)
       : storeRollups(engine, rollupAsksFor('all', opts.catalog ?? CATALOG));
   // Rollups are replaced in place: a server's computations must not read them half rebuilt.
   const rollups = await (opts.turn ? opts.turn(store) : store());

@@ -1,8 +1,10 @@
-// Loads a folder into any warehouse. DuckDB warehouses are loaded directly (`ingest`). For another engine
-// the load is staged and validated exactly as for DuckDB, in a throwaway in-memory DuckDB that first
-// receives a mirror of the target's Tenure tables, so duplicates, conflicts, references and repeated
-// refusals are judged against what the target holds. The load's new rows are then copied across in one
-// transaction on the target, as CSV files through the engine's bulk path.
+// Loads a folder into any warehouse, along the load path its engine's registry entry names
+// (src/warehouse/registry.ts): `in-place` (DuckDB) loads directly (`ingest`); `tagged-batches` (ClickHouse)
+// is publish-clickhouse.ts; `validated-copy` (PostgreSQL) is here: the load is staged and validated exactly
+// as for DuckDB, in a throwaway in-memory DuckDB that first receives a mirror of the target's Tenure tables,
+// so duplicates, conflicts, references and repeated refusals are judged against what the target holds. The
+// load's new rows are then copied across in one transaction on the target, as CSV files through the
+// engine's bulk path.
 //
 // Mirroring whole tables is the simple, correct first step: its cost grows with the warehouse. Copying
 // only the keys (and content hashes) the load touches is the way to make it scale.
@@ -12,10 +14,11 @@ import { join } from 'node:path';
 import { TenureError } from '../errors/tenure-error.ts';
 import { TABLE_NAMES } from '../schema/tables.ts';
 import { ensureWarehouseTables, LOAD_ID_COLUMN } from '../warehouse/canonical-ddl.ts';
-import { ClickHouseEngine } from '../warehouse/clickhouse/clickhouse-engine.ts';
 import { DuckDBEngine } from '../warehouse/duckdb/duckdb-engine.ts';
 import type { Engine } from '../warehouse/engine.ts';
-import { PostgresEngine } from '../warehouse/postgres/postgres-engine.ts';
+import type { PostgresEngine } from '../warehouse/postgres/postgres-engine.ts';
+import { asClickHouse, asDuckDB, asPostgres, engineOf, type LoadPath } from '../warehouse/registry.ts';
+import { tableNames } from '../warehouse/table-checks.ts';
 import { type IngestOptions, type IngestReport, ingest } from './ingest.ts';
 import { ingestIntoClickHouse } from './publish-clickhouse.ts';
 import { literal, quote, stageColumns } from './staged-sql.ts';
@@ -33,14 +36,7 @@ const loadIdColumn = (table: string) =>
  * first load). Returns the target's last load id, to check at publishing that no load landed meanwhile.
  */
 async function mirrorTarget(target: PostgresEngine, stage: DuckDBEngine, dir: string): Promise<number> {
-  const present = new Set(
-    (
-      await target.query<{ name: string }>(
-        `SELECT table_name AS name FROM information_schema.tables
-         WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
-      )
-    ).map((r) => r.name),
-  );
+  const present = await tableNames(target);
   await ensureWarehouseTables(stage);
   for (const table of TENURE_TABLES) {
     if (!present.has(table)) {
@@ -95,13 +91,29 @@ async function publishLoad(
   });
 }
 
+/** The engine object a load path works on: an entry whose tag names another kind of engine is a bug. */
+function loadedBy<E>(engine: E | undefined, path: LoadPath, target: Engine): E {
+  if (engine === undefined) {
+    throw new TenureError('internal', `the ${path} load path cannot load ${target.dialect.engineLabel}`);
+  }
+  return engine;
+}
+
 /** Loads `opts.dataDir` into `target`, whatever its engine, as one atomic, idempotent load. */
 export async function ingestInto(target: Engine, opts: IngestOptions): Promise<IngestReport> {
-  if (target instanceof DuckDBEngine) return ingest(target, opts);
-  if (target instanceof ClickHouseEngine) return ingestIntoClickHouse(target, opts);
-  if (!(target instanceof PostgresEngine)) {
-    throw new TenureError('internal', `loading into ${target.dialect.name} is not supported yet`);
+  const path = engineOf(target).loadPath;
+  switch (path) {
+    case 'in-place':
+      return ingest(loadedBy(asDuckDB(target), path, target), opts);
+    case 'tagged-batches':
+      return ingestIntoClickHouse(loadedBy(asClickHouse(target), path, target), opts);
+    case 'validated-copy':
+      return copyValidatedLoad(loadedBy(asPostgres(target), path, target), opts);
   }
+}
+
+/** Stages and validates the load in a throwaway DuckDB mirroring `target`, then copies it across. */
+async function copyValidatedLoad(target: PostgresEngine, opts: IngestOptions): Promise<IngestReport> {
   const started = Date.now();
   const dir = await mkdtemp(join(tmpdir(), 'tenure-publish-'));
   const stage = await DuckDBEngine.open(':memory:');
