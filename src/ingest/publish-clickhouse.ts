@@ -35,15 +35,14 @@ export const BATCH_ROWS = Number(process.env.TENURE_CLICKHOUSE_BATCH_ROWS) || 10
 
 const MIRRORED: readonly string[] = [...TABLE_NAMES, 'tenure_loads', ...LOAD_TAGGED_SYSTEM_TABLES];
 
-/** The kind of each column of a Tenure table (bookkeeping columns by their DuckDB type). */
+/** The kind of each column of a Tenure table (bookkeeping columns as canonical-ddl.ts lists them). */
 function columnKinds(table: string): Map<string, ColumnKind> {
   if ((TABLE_NAMES as readonly string[]).includes(table)) {
     const kinds = new Map(tableSpec(table as TableName).columns.map((c) => [c.name, c.kind] as const));
     kinds.set(LOAD_ID_COLUMN, 'integer');
     return kinds;
   }
-  const byType: Record<string, ColumnKind> = { BIGINT: 'integer', VARCHAR: 'text', TIMESTAMPTZ: 'timestamp' };
-  return new Map((SYSTEM_TABLES[table] ?? []).map(([c, t]) => [c, byType[t] ?? 'text'] as const));
+  return new Map(SYSTEM_TABLES[table] ?? []);
 }
 
 /** A ClickHouse column as text DuckDB casts back exactly (booleans as true/false). */
@@ -81,7 +80,7 @@ async function mirrorTarget(target: ClickHouseEngine, stage: DuckDBEngine, dir: 
 /** The staging DuckDB's type of a column. */
 function stageType(table: string, column: string, kind: ColumnKind | undefined): string {
   const system = SYSTEM_TABLES[table]?.find(([c]) => c === column)?.[1];
-  if (system) return system;
+  if (system) return duckdbDialect.columnType(system);
   if (column === LOAD_ID_COLUMN) return 'BIGINT';
   return duckdbDialect.columnType(kind ?? 'text');
 }

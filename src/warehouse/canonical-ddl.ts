@@ -1,35 +1,35 @@
 // Creates the canonical tables and Tenure's own bookkeeping tables in any engine.
-import { TABLE_NAMES, type TableName, tableSpec } from '../schema/tables.ts';
+import { type ColumnKind, TABLE_NAMES, type TableName, tableSpec } from '../schema/tables.ts';
 import type { Engine } from './engine.ts';
 
-/** Bookkeeping: one row per load, one per file loaded, one per rejected row. */
-export const SYSTEM_TABLES: Record<string, [string, string][]> = {
+/** Bookkeeping: one row per load, one per file loaded, one per rejected row; columns by kind (the dialect types them). */
+export const SYSTEM_TABLES: Record<string, [string, ColumnKind][]> = {
   tenure_loads: [
-    ['load_id', 'BIGINT'],
-    ['started_at', 'TIMESTAMPTZ'],
-    ['finished_at', 'TIMESTAMPTZ'],
-    ['source', 'VARCHAR'],
+    ['load_id', 'integer'],
+    ['started_at', 'timestamp'],
+    ['finished_at', 'timestamp'],
+    ['source', 'text'],
   ],
   tenure_load_files: [
-    ['load_id', 'BIGINT'],
-    ['table_name', 'VARCHAR'],
-    ['file', 'VARCHAR'],
-    ['bytes', 'BIGINT'],
-    ['rows_read', 'BIGINT'],
-    ['rows_loaded', 'BIGINT'],
-    ['rows_quarantined', 'BIGINT'],
-    ['rows_duplicate', 'BIGINT'],
+    ['load_id', 'integer'],
+    ['table_name', 'text'],
+    ['file', 'text'],
+    ['bytes', 'integer'],
+    ['rows_read', 'integer'],
+    ['rows_loaded', 'integer'],
+    ['rows_quarantined', 'integer'],
+    ['rows_duplicate', 'integer'],
   ],
   tenure_quarantine: [
-    ['load_id', 'BIGINT'],
-    ['table_name', 'VARCHAR'],
-    ['file', 'VARCHAR'],
-    ['line', 'BIGINT'],
-    ['column_name', 'VARCHAR'],
-    ['value', 'VARCHAR'],
-    ['reason_code', 'VARCHAR'],
-    ['reason', 'VARCHAR'],
-    ['raw', 'VARCHAR'],
+    ['load_id', 'integer'],
+    ['table_name', 'text'],
+    ['file', 'text'],
+    ['line', 'integer'],
+    ['column_name', 'text'],
+    ['value', 'text'],
+    ['reason_code', 'text'],
+    ['reason', 'text'],
+    ['raw', 'text'],
   ],
 };
 
@@ -48,7 +48,10 @@ export async function ensureWarehouseTables(engine: Engine): Promise<void> {
   }
   for (const [name, cols] of Object.entries(SYSTEM_TABLES)) {
     await engine.run(
-      `CREATE TABLE IF NOT EXISTS ${q(name)} (${cols.map(([c, t]) => `${q(c)} ${t}`).join(', ')})`,
+      engine.dialect.createTableIfMissing(
+        q(name),
+        cols.map(([c, kind]) => [q(c), kind]),
+      ),
     );
   }
 }

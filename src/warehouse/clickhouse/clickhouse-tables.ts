@@ -7,7 +7,13 @@
 //                    published by one single-row INSERT into tenure_loads (clickhouse-loads.ts).
 // Sorting keys serve the rollups: customer first, then time, then the rest of the row's key.
 // Bookkeeping (tenure_loads, tenure_load_starts, …) lives on the server the URL names.
-import { type ColumnSpec, TABLE_NAMES, type TableName, tableSpec } from '../../schema/tables.ts';
+import {
+  type ColumnKind,
+  type ColumnSpec,
+  TABLE_NAMES,
+  type TableName,
+  tableSpec,
+} from '../../schema/tables.ts';
 import { LOAD_ID_COLUMN, SYSTEM_TABLES } from '../canonical-ddl.ts';
 import { columnTypeFor } from './clickhouse-dialect.ts';
 import type { ClickHouseEngine } from './clickhouse-engine.ts';
@@ -66,10 +72,10 @@ function canonicalColumnsDdl(table: TableName, engine: ClickHouseEngine): string
   return cols.join(', ');
 }
 
-const SYSTEM_TYPES: Record<string, string> = {
-  BIGINT: 'Nullable(Int64)',
-  VARCHAR: 'Nullable(String)',
-  TIMESTAMPTZ: "Nullable(DateTime('UTC'))",
+const SYSTEM_TYPES: Partial<Record<ColumnKind, string>> = {
+  integer: 'Nullable(Int64)',
+  text: 'Nullable(String)',
+  timestamp: "Nullable(DateTime('UTC'))",
 };
 
 /** Column definitions of a bookkeeping table: its load id is never null. */
