@@ -132,7 +132,7 @@ export function segmentSql(by: string | undefined, params: SqlParams): string {
   return by
     .split(CROSS)
     .map((part) => dimensionSql(part, params))
-    .join(' || chr(31) || ');
+    .join(` || ${params.dialect.chr(31)} || `);
 }
 
 /** How many segments a breakdown has among the customers (1 without one). */

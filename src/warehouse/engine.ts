@@ -48,6 +48,8 @@ export interface Dialect {
   lag(expr: string): string;
   /** The value of `expr` in the next row of a window (`OVER (…)` follows), NULL in the last. */
   lead(expr: string): string;
+  /** The one-character text of a character code. */
+  chr(code: number): string;
   /** The UTC calendar day of an instant, as a date. */
   utcDay(ts: string): string;
   /** Seconds since 1970-01-01T00:00:00Z of an instant or a date (fractional, to the microsecond). */

@@ -15,6 +15,7 @@ export function standardSpellings(columnType: (kind: ColumnKind) => string): Sha
     placeholder: (n) => `$${n}`,
     cast: (expr, kind) => `CAST(${expr} AS ${columnType(kind)})`,
     bitOr: (expr) => `bit_or(${expr})`,
+    chr: (code) => `chr(${code})`,
     lag: (expr) => `lag(${expr})`,
     lead: (expr) => `lead(${expr})`,
     bitAnd: (a, b) => `(${a} & ${b})`,

@@ -49,7 +49,7 @@ const IN_SQL: readonly (readonly [RegExp, string])[] = [
   [/\bCREATE\s+(OR\s+REPLACE\s+)?TABLE\b(?!\s+IF\s+NOT\s+EXISTS\s+\$\{)/i, 'a table (dialect.createTableAs)'],
   [/information_schema|current_schema|duckdb_\w+\(|pg_catalog|system\.(tables|columns)/i, "the schema's catalog (dialect.tableNamesSql)"],
   [/[\w)]::[A-Za-z]/, 'a :: cast (CAST(… AS …), or dialect.cast)'],
-  [/\bdate_trunc\b|\bstrftime\b|\bto_char\b|\bdate_?diff\b|\bage\(/i, 'calendar arithmetic (the dialect)'],
+  [/\bchr\(|\bdate_trunc\b|\bstrftime\b|\bto_char\b|\bdate_?diff\b|\bage\(/i, 'calendar arithmetic (the dialect)'],
   [/\blist_\w+\(|\barray_agg\b|\bunnest\s*\(|\blambda \w+:/i, 'lists (no engine-neutral spelling)'],
 ];
 

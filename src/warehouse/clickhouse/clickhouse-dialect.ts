@@ -72,6 +72,7 @@ export function clickhouseDialect(engine: {
     bitOr: (expr) => `groupBitOr(${expr})`,
     // ClickHouse's lag and lead give the type's default value (0, 1970-01-01) where there is no row; SQL's
     // give NULL, which a Nullable argument brings back.
+    chr: (code) => `char(${code})`,
     lag: (expr) => `lag(toNullable(${expr}))`,
     lead: (expr) => `lead(toNullable(${expr}))`,
     bitAnd: (a, b) => `bitAnd(${a}, ${b})`,
