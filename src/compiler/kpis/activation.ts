@@ -1,6 +1,6 @@
 // Activation KPIs: milestone completion, follow-up engagement after activation, activation-cohort
 // retention (day N), the funnel drop-off rate and the time to exceed value (KPI-DEFAULTS.md). The warehouse
-// returns counts (and medians via percentile_cont) per period × segment; ratios are taken here.
+// returns counts (and medians, continuous percentiles) per period × segment; ratios are taken here.
 //
 // Choices where KPI-DEFAULTS.md leaves room (each is tested):
 // - activation: an account's first occurrence of each milestone counts when it happens no later than
@@ -22,6 +22,8 @@
 //   censored, left out of the share's numerator and denominator and of the median, even when it has already
 //   reached it (counting early successes while dropping open failures would lift every recent share). The
 //   median (fractional days) is over the accounts of closed horizons that reached it within them.
+// A column read through a join is named in the SELECT (`x.day AS day`): ClickHouse names a bare `x.day`
+// "x.day" when another table of the join has a `day`, and the readers of the rows would not find it.
 
 import {
   amountResult,
@@ -44,7 +46,7 @@ import { eventFilter } from '../event-filter.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { assemble } from '../result-grid.ts';
 import { type RunRollups, withRollups } from '../rollups/run-rollups.ts';
-import { periodDaysSql, periodsValues, secondsBetween } from '../sql-time.ts';
+import { instantParam, periodDaysSql, periodsValues, secondsBetween } from '../sql-time.ts';
 
 export interface ActivationParams {
   readonly activationMilestones: readonly string[];
@@ -100,7 +102,9 @@ export const ACTIVATION_KPIS = [
   'time_to_exceed_value',
 ] as const;
 
-const DAYS = (n: string) => `INTERVAL '1 day' * ${n}`;
+/** `ts` plus a bound number of days. */
+const plusDays = (params: SqlParams, ts: string, days: number) =>
+  params.dialect.addInterval(ts, params.bind(days), 'day');
 const unique = (xs: readonly string[]) => [...new Set(xs)];
 
 /**
@@ -111,17 +115,17 @@ const unique = (xs: readonly string[]) => [...new Set(xs)];
 function milestoneFirstsSql(req: ActivationRequest, activity: string, params: SqlParams): string {
   const milestones = unique(req.params.activationMilestones);
   const names = milestones.length ? milestones.map((m) => params.bind(m)).join(', ') : 'NULL';
-  return `SELECT cu.customer_id, a.name, min(a.first_at) AS done_at
+  return `SELECT cu.customer_id AS customer_id, a.name AS name, min(a.first_at) AS done_at
     FROM customers cu JOIN ${activity} a ON a.customer_id = cu.customer_id
     WHERE a.name IN (${names})
-      AND a.first_at <= cu.signed_up_at + ${DAYS(params.bind(req.params.activationWindowDays))}
+      AND a.first_at <= ${plusDays(params, 'cu.signed_up_at', req.params.activationWindowDays)}
     GROUP BY 1, 2`;
 }
 
 /** `(customer_id, signed_up_at, activated_at)`: activated when every milestone is done (from `firsts`). */
 function activatedSql(req: ActivationRequest, firsts: string): string {
   const k = unique(req.params.activationMilestones).length;
-  return `SELECT cu.customer_id, cu.signed_up_at, CASE
+  return `SELECT cu.customer_id AS customer_id, cu.signed_up_at AS signed_up_at, CASE
       WHEN ${k} = 0 THEN cu.signed_up_at
       WHEN count(m.name) = ${k} THEN max(m.done_at) END AS activated_at
     FROM customers cu LEFT JOIN ${firsts} m ON m.customer_id = cu.customer_id
@@ -199,14 +203,15 @@ function milestonesSql(
 ): string {
   const ctes = activationCtes(req, '', params, built);
   const segment = periodSegment(req, segments, params);
-  const closed = `a.signed_up_at + ${DAYS(params.bind(req.params.activationWindowDays))} <= CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
+  const closed = `${plusDays(params, 'a.signed_up_at', req.params.activationWindowDays)} <= ${instantParam(params, req.asOf)}`;
   return `WITH ${ctes},
   cohort AS (
-    SELECT p.period_start, ${segment.sql} AS segment, a.customer_id, a.activated_at,
-      CASE WHEN ${closed} THEN 1 ELSE 0 END AS closed
+    SELECT p.period_start AS period_start, ${segment.sql} AS segment, a.customer_id AS customer_id,
+      a.activated_at AS activated_at, CASE WHEN ${closed} THEN 1 ELSE 0 END AS closed
     FROM activation a JOIN periods p ON a.signed_up_at >= p.period_start AND a.signed_up_at < p.period_end
     ${segment.join})
-  SELECT c.period_start, c.segment, '' AS part, sum(c.closed) AS eligible, count(*) - sum(c.closed) AS censored,
+  SELECT c.period_start AS period_start, c.segment AS segment, '' AS part, sum(c.closed) AS eligible,
+    count(*) - sum(c.closed) AS censored,
     count(CASE WHEN c.closed = 1 AND c.activated_at IS NOT NULL THEN 1 END) AS hits
   FROM cohort c GROUP BY 1, 2, 3
   UNION ALL
@@ -224,12 +229,11 @@ function followUpSql(
 ): string {
   const ctes = activationCtes(req, activity, params, built);
   const segment = periodSegment(req, segments, params);
-  const days = DAYS(params.bind(req.params.days));
-  const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
+  const asOf = instantParam(params, req.asOf);
   return `WITH ${ctes},
   activated AS (
-    SELECT p.period_start, ${segment.sql} AS segment, a.customer_id, a.activated_at,
-      a.activated_at + ${days} AS follow_end
+    SELECT p.period_start AS period_start, ${segment.sql} AS segment, a.customer_id AS customer_id,
+      a.activated_at AS activated_at, ${plusDays(params, 'a.activated_at', req.params.days)} AS follow_end
     FROM activation a JOIN periods p ON a.activated_at >= p.period_start AND a.activated_at < p.period_end
     ${segment.join}),
   marked AS (SELECT a.*, CASE WHEN a.follow_end <= ${asOf} THEN 1 ELSE 0 END AS closed FROM activated a),
@@ -237,12 +241,12 @@ function followUpSql(
   -- activated_at and its first is not after follow_end: the window is at least a day long (days ≥ 1), so
   -- no day's events can straddle it on both sides.
   engaged AS (
-    SELECT DISTINCT a.period_start, a.customer_id FROM marked a
+    SELECT DISTINCT a.period_start AS period_start, a.customer_id AS customer_id FROM marked a
     JOIN ${activity} x ON x.customer_id = a.customer_id AND x.last_at > a.activated_at
       AND x.first_at <= a.follow_end
     WHERE a.closed = 1 AND ${eventFilter('x', req.params.engagementEvents, params)})
-  SELECT a.period_start, a.segment, '' AS part, sum(a.closed) AS eligible, count(*) - sum(a.closed) AS censored,
-    count(g.customer_id) AS hits
+  SELECT a.period_start AS period_start, a.segment AS segment, '' AS part, sum(a.closed) AS eligible,
+    count(*) - sum(a.closed) AS censored, count(g.customer_id) AS hits
   FROM marked a LEFT JOIN engaged g ON g.period_start = a.period_start AND g.customer_id = a.customer_id
   GROUP BY 1, 2, 3`;
 }
@@ -255,7 +259,7 @@ function cohortRetentionSql(
 ): string {
   const ctes = activationCtes(req, t.activity, params, t.built);
   const segment = periodSegment(req, t.segments, params);
-  const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
+  const asOf = instantParam(params, req.asOf);
   const offsets = unique(req.params.nDays.map(String)).map(
     (n) => `(CAST(${params.bind(Number(n))} AS INTEGER))`,
   );
@@ -265,25 +269,27 @@ function cohortRetentionSql(
   const returned =
     req.params.mode === 'on_or_after'
       ? `last_days AS (
-    SELECT a.customer_id, max(a.day) AS last_day FROM ${t.userDays} a WHERE ${isActive} GROUP BY 1),
+    SELECT a.customer_id AS customer_id, max(a.day) AS last_day FROM ${t.userDays} a WHERE ${isActive} GROUP BY 1),
   returned AS (
-    SELECT c.period_start, c.customer_id, c.n FROM cells c
+    SELECT c.period_start AS period_start, c.customer_id AS customer_id, c.n AS n FROM cells c
     JOIN last_days d ON d.customer_id = c.customer_id AND d.last_day >= c.d0 + c.n
     WHERE c.observed = 1)`
       : `returned AS (
-    SELECT DISTINCT c.period_start, c.customer_id, c.n FROM cells c
+    SELECT DISTINCT c.period_start AS period_start, c.customer_id AS customer_id, c.n AS n FROM cells c
     JOIN ${t.userDays} a ON a.customer_id = c.customer_id AND a.day = c.d0 + c.n
     WHERE c.observed = 1 AND ${isActive})`;
   return `WITH ${ctes},
   offsets AS (SELECT * FROM (VALUES ${offsets.join(', ')}) AS v(n)),
   cells AS (
-    SELECT p.period_start, ${segment.sql} AS segment, a.customer_id, ${params.dialect.utcDay('a.activated_at')} AS d0, o.n,
+    SELECT p.period_start AS period_start, ${segment.sql} AS segment, a.customer_id AS customer_id,
+      ${params.dialect.utcDay('a.activated_at')} AS d0, o.n AS n,
       CASE WHEN ${params.dialect.utcDay('a.activated_at')} + o.n < ${params.dialect.utcDay(asOf)} THEN 1 ELSE 0 END AS observed
     FROM activation a JOIN periods p ON a.activated_at >= p.period_start AND a.activated_at < p.period_end
     ${segment.join}
     CROSS JOIN offsets o),
   ${returned}
-  SELECT c.period_start, c.segment, 'd' || CAST(c.n AS VARCHAR) AS part, sum(c.observed) AS eligible,
+  SELECT c.period_start AS period_start, c.segment AS segment, 'd' || CAST(c.n AS VARCHAR) AS part,
+    sum(c.observed) AS eligible,
     count(*) - sum(c.observed) AS censored, count(r.customer_id) AS hits
   FROM cells c LEFT JOIN returned r ON r.period_start = c.period_start AND r.customer_id = c.customer_id
     AND r.n = c.n
@@ -302,22 +308,24 @@ export function funnelSql(
   params: SqlParams,
 ): string {
   const names = req.params.funnelSteps;
-  const window = DAYS(params.bind(req.params.windowDays));
-  const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
+  const windowEnd = (t1: string) => plusDays(params, t1, req.params.windowDays);
+  const asOf = instantParam(params, req.asOf);
   const ctes = [
     `periods AS (${periodsValues(req.periods, params)})`,
     `period_days AS (${periodDaysSql(params.dialect, req.periods)})`,
     `starts AS (
-    SELECT pd.period_start, a.customer_id, min(a.first_at) AS t1 FROM ${activity} a
+    SELECT pd.period_start AS period_start, a.customer_id AS customer_id, min(a.first_at) AS t1
+    FROM ${activity} a
     JOIN period_days pd ON pd.day = a.day
     WHERE a.name = ${params.bind(names[0] ?? '')} GROUP BY 1, 2)`,
-    `reach_1 AS (SELECT period_start, customer_id, t1, t1 AS t FROM starts WHERE t1 + ${window} <= ${asOf})`,
+    `reach_1 AS (SELECT period_start, customer_id, t1, t1 AS t FROM starts WHERE ${windowEnd('t1')} <= ${asOf})`,
   ];
   for (let i = 2; i <= names.length; i++) {
     ctes.push(`reach_${i} AS (
-    SELECT s.period_start, s.customer_id, s.t1, min(e.occurred_at) AS t FROM reach_${i - 1} s
+    SELECT s.period_start AS period_start, s.customer_id AS customer_id, s.t1 AS t1, min(e.occurred_at) AS t
+    FROM reach_${i - 1} s
     JOIN ${steps} e ON e.customer_id = s.customer_id AND e.name = ${params.bind(names[i - 1] ?? '')}
-      AND e.occurred_at > s.t AND e.occurred_at <= s.t1 + ${window}
+      AND e.occurred_at > s.t AND e.occurred_at <= ${windowEnd('s.t1')}
     GROUP BY 1, 2, 3)`);
   }
   const counts = names.map((_, i) => `count(r${i + 1}.customer_id) AS reached_${i + 1}`);
@@ -326,7 +334,8 @@ export function funnelSql(
       `LEFT JOIN reach_${i + 1} r${i + 1} ON r${i + 1}.period_start = s.period_start AND r${i + 1}.customer_id = s.customer_id`,
   );
   return `WITH ${ctes.join(',\n  ')}
-  SELECT s.period_start, ${segmentSql(req.by, params)} AS segment, count(*) - count(r1.customer_id) AS censored,
+  SELECT s.period_start AS period_start, ${segmentSql(req.by, params)} AS segment,
+    count(*) - count(r1.customer_id) AS censored,
     ${counts.join(', ')}
   FROM starts s ${segmentJoin(req.by, 's.customer_id', segmentsAt('s.period_start', segments))} ${joins.join(' ')}
   GROUP BY 1, 2`;
@@ -339,29 +348,30 @@ function exceedValueSql(
   segments: PeriodSegmentTables,
   params: SqlParams,
 ): string {
-  const horizon = DAYS(params.bind(req.params.horizonDays));
-  const asOf = `CAST(${params.bind(req.asOf)} AS TIMESTAMPTZ)`;
+  const horizonEnd = plusDays(params, 'c.signed_up_at', req.params.horizonDays);
+  const asOf = instantParam(params, req.asOf);
   const events = signals ? `SELECT e.customer_id, e.occurred_at AS at FROM ${signals} e UNION ALL ` : '';
+  const reachedDays = `CASE WHEN reached = 1 AND closed = 1
+      THEN ${secondsBetween(params.dialect, 'first_at', 'signed_up_at')} / 86400.0 END`;
   return `WITH periods AS (${periodsValues(req.periods, params)}),
   signals AS (
     ${events}SELECT f.customer_id, f.answered_at AS at FROM feedback f
     WHERE (f.kind = 'csat' AND f.score >= ${params.bind(req.params.csatTop)})
       OR (f.kind = 'nps' AND f.score >= ${params.bind(req.params.npsAtLeast)})),
   cohort AS (
-    SELECT p.period_start, ${segmentSql(req.by, params)} AS segment, cu.customer_id, cu.signed_up_at,
-      min(g.at) AS first_at
+    SELECT p.period_start AS period_start, ${segmentSql(req.by, params)} AS segment, cu.customer_id AS customer_id,
+      cu.signed_up_at AS signed_up_at, min(g.at) AS first_at
     FROM customers cu JOIN periods p ON cu.signed_up_at >= p.period_start AND cu.signed_up_at < p.period_end
     ${periodSegmentJoin(req.by, 'cu.customer_id', segmentsAt('p.period_start', segments))}
     LEFT JOIN signals g ON g.customer_id = cu.customer_id AND g.at >= cu.signed_up_at
     GROUP BY 1, 2, 3, 4),
   marked AS (
-    SELECT c.*, CASE WHEN c.first_at <= c.signed_up_at + ${horizon} THEN 1 ELSE 0 END AS reached,
-      CASE WHEN c.signed_up_at + ${horizon} <= ${asOf} THEN 1 ELSE 0 END AS closed
+    SELECT c.*, CASE WHEN c.first_at <= ${horizonEnd} THEN 1 ELSE 0 END AS reached,
+      CASE WHEN ${horizonEnd} <= ${asOf} THEN 1 ELSE 0 END AS closed
     FROM cohort c)
   SELECT period_start, segment, '' AS part, sum(reached * closed) AS hits, sum(1 - closed) AS censored,
     sum(closed) AS eligible,
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN reached = 1 AND closed = 1
-      THEN ${secondsBetween(params.dialect, 'first_at', 'signed_up_at')} / 86400.0 END) AS median_days
+    ${params.dialect.percentileCont('0.5', reachedDays)} AS median_days
   FROM marked GROUP BY 1, 2, 3`;
 }
 
