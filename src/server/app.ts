@@ -104,8 +104,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const ctx = new ServerContext(opts.engine, opts.catalog, opts.projectFile, opts.timeoutMs);
   const access = new Access({
     requireTokens: opts.requireTokens,
-    // A DuckDB file is the server's alone: its tokens change only through it.
-    rememberTokens: opts.engine.dialect.name === 'duckdb',
+    // A warehouse held by one process (a DuckDB file) is the server's alone: its tokens change only through it.
+    rememberTokens: opts.engine.dialect.capabilities.singleProcess,
     lookup: (work) => ctx.exclusive(work),
     failedAuthLimit: opts.failedAuthLimit,
     localKey: opts.localKey,

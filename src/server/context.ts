@@ -11,6 +11,7 @@ import { canonicalJson, definitionHash } from '../catalog/catalog.ts';
 import { DEFAULT_PROJECT_FILE } from '../catalog/project-file.ts';
 import { TenureError } from '../errors/tenure-error.ts';
 import type { Engine } from '../warehouse/engine.ts';
+import { engineOf } from '../warehouse/registry.ts';
 import { ResultCache } from './result-cache.ts';
 
 /**
@@ -109,8 +110,9 @@ export class ServerContext {
   }
 
   /**
-   * Runs a load, after any load queued. On DuckDB it has a connection of its own, so reading and checking
-   * its files (the long part) runs beside the server's work; its writes (`turn`: publishing, then the kept
+   * Runs a load, after any load queued. A load staged inside the warehouse itself (the registry's `in-place`
+   * load path: DuckDB) has a connection of its own, so reading and checking its files (the long part) runs
+   * beside the server's work; other engines stage in a DuckDB of the load's own. Its writes (`turn`: publishing, then the kept
    * rollups) wait for the computation running and hold the next ones back, so no computation reads half a
    * load. The version is read again once the load is over: until then the answers cached for the data
    * before it are still served.
@@ -119,7 +121,7 @@ export class ServerContext {
     const turn: Turn = (write) => this.heavy.run(write);
     try {
       return await this.loads.run(() =>
-        this.engine.dialect.name === 'duckdb'
+        engineOf(this.engine).loadPath === 'in-place'
           ? this.engine.isolated((e) => work(e, turn))
           : work(this.engine, turn),
       );
@@ -129,14 +131,14 @@ export class ServerContext {
   }
 
   /**
-   * The warehouse's version: its latest load and the catalog's definitions. A DuckDB file is locked by the
-   * server while it runs, so it is loaded only through this server (`load`), which reads the version again
-   * after: otherwise it is read once. PostgreSQL can be loaded by other processes while the server runs:
-   * its version is read at most once a second.
+   * The warehouse's version: its latest load and the catalog's definitions. A warehouse held by one process
+   * (`capabilities.singleProcess`: a DuckDB file, a chDB folder) is loaded only through this server (`load`),
+   * which reads the version again after: otherwise it is read once. A server such as PostgreSQL can be
+   * loaded by other processes while this one runs: its version is read at most once a second.
    */
   async version(): Promise<string> {
     const now = Date.now();
-    const fresh = this.engine.dialect.name === 'duckdb' || now - (this.known?.at ?? 0) < 1000;
+    const fresh = this.engine.dialect.capabilities.singleProcess || now - (this.known?.at ?? 0) < 1000;
     if (this.known && fresh) return this.known.version;
     const forgotten = this.forgotten;
     const [row] = await this.exclusive((e) =>
