@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { runAnomalyBench } from './anomaly-bench.ts';
 import { apiBench } from './api-bench.ts';
 import { catalogBench } from './catalog-bench.ts';
+import { clickhouseBench } from './clickhouse-bench.ts';
 import { experimentsBench } from './experiments-bench.ts';
 import { ingestBench } from './ingest-bench.ts';
 import { modelsBench } from './models-bench.ts';
@@ -20,6 +21,8 @@ const BENCHES = {
   api: (customers?: number) => apiBench({ customers: customers ?? 100_000, workDir, db: values.db }),
   risk: (customers?: number) => riskBench({ customers: customers ?? 100_000, workDir }),
   models: (customers?: number) => modelsBench({ customers: customers ?? 1_000_000, workDir }),
+  clickhouse: (customers?: number) =>
+    clickhouseBench({ customers: customers ?? 100_000, clusterCustomers: Math.min(20_000, customers ?? 100_000), workDir }),
   experiments: (customers?: number) =>
     experimentsBench({ customers: customers ?? 100_000, workDir, db: values.db }),
 } as const;

@@ -167,7 +167,8 @@ export function rfmSegmentsSql(
     UNION ALL SELECT s.customer_id, ${d.addInterval('s.t', back, 'day')}, 1, s.period_start, ${d.cast('NULL', 'date')} FROM scored s
     UNION ALL SELECT d.customer_id, d.first_at, 2, ${d.cast('NULL', 'timestamp')}, d.day FROM days d),
   running AS (
-    SELECT m.period_start, m.customer_id, m.kind, max(m.day) OVER w AS last_day, count(m.day) OVER w AS seen
+    SELECT m.period_start, m.customer_id, m.kind, max(m.day) OVER w AS last_day,
+      CAST(count(m.day) OVER w AS BIGINT) AS seen
     FROM marks m
     WINDOW w AS (PARTITION BY m.customer_id ORDER BY m.moment, m.kind ROWS UNBOUNDED PRECEDING)),
   activity AS (
@@ -186,7 +187,7 @@ export function rfmSegmentsSql(
       AND (m.next_at IS NULL OR m.next_at > ${d.addInterval('s.t', back, 'day')})
     GROUP BY 1, 2),
   v AS (
-    SELECT s.period_start, s.customer_id,
+    SELECT s.period_start AS period_start, s.customer_id AS customer_id,
       coalesce(CAST(a.last_day - DATE '1970-01-01' AS INTEGER), -1) AS recency,
       coalesce(a.frequency, 0) AS frequency,
       round(CAST(coalesce(x.amount, 0) + coalesce(y.amount, 0) AS DECIMAL(38, 9)), 2) AS monetary
@@ -195,7 +196,7 @@ export function rfmSegmentsSql(
     LEFT JOIN spent x ON x.period_start = s.period_start AND x.customer_id = s.customer_id
     LEFT JOIN earned y ON y.period_start = s.period_start AND y.customer_id = s.customer_id),
   scores AS (
-    SELECT v.period_start, v.customer_id, ${score('v.recency', -1)} AS r, ${score('v.frequency', 0)} AS f,
+    SELECT v.period_start AS period_start, v.customer_id AS customer_id, ${score('v.recency', -1)} AS r, ${score('v.frequency', 0)} AS f,
       ${score('v.monetary', 0)} AS m
     FROM v)
   SELECT period_start, customer_id,

@@ -185,7 +185,8 @@ function rowsSql(
   ];
   return `WITH ${ctes}${extra.map((x) => `,\n  ${x}`).join('')},
   parts AS (
-    SELECT m.customer_id, m.s, m.e, m.first_paid_at, ${c.cohort ? COHORT_MOVEMENT : MOVEMENT_SQL} AS movement,
+    SELECT m.customer_id AS customer_id, m.s AS s, m.e AS e, m.first_paid_at AS first_paid_at,
+      ${c.cohort ? COHORT_MOVEMENT : MOVEMENT_SQL} AS movement,
       ${numerator} AS numerator_part, ${c.denominator ?? '0'} AS denominator_part
     FROM customer_mrr m JOIN customers cu ON cu.customer_id = m.customer_id
     ${c.downgrades ? 'LEFT JOIN downgraded g ON g.period_start = m.period_start AND g.customer_id = m.customer_id' : ''}
@@ -198,8 +199,9 @@ function rowsSql(
       coalesce(sum(denominator_part), 0) AS denominator
     FROM parts),
   page AS (
-    SELECT x.customer_id, x.s, x.e, x.first_paid_at, x.movement, x.${req.side}_part AS contribution,
-      cu.plan, cu.channel, cu.country, cu.signed_up_at
+    SELECT x.customer_id AS customer_id, x.s AS s, x.e AS e, x.first_paid_at AS first_paid_at,
+      x.movement AS movement, x.${req.side}_part AS contribution, cu.plan AS plan, cu.channel AS channel,
+      cu.country AS country, cu.signed_up_at AS signed_up_at
     FROM parts x JOIN customers cu ON cu.customer_id = x.customer_id
     WHERE x.${req.side}_part <> 0
     ORDER BY ${order('x', `${req.side}_part`)} LIMIT ${params.bind(req.limit)} OFFSET ${params.bind(req.offset)})

@@ -70,8 +70,8 @@ function payingCohortsSql(by: string | undefined, params: SqlParams, numbered: s
   first_paid AS (${FIRST_PAID_SQL}),
   ${STARTING_MRR_CTE},
   members AS (
-    SELECT f.customer_id, n.idx AS cohort_idx, n.period_start AS cohort_start, ${segmentSql(by, params)} AS segment,
-      st.starting_mrr
+    SELECT f.customer_id AS customer_id, n.idx AS cohort_idx, n.period_start AS cohort_start, ${segmentSql(by, params)} AS segment,
+      st.starting_mrr AS starting_mrr
     FROM first_paid f
     JOIN numbered n ON f.first_paid_at >= n.period_start AND f.first_paid_at < n.period_end
     JOIN starting st ON st.customer_id = f.customer_id
@@ -82,7 +82,7 @@ function payingCohortsSql(by: string | undefined, params: SqlParams, numbered: s
       n.idx - m.cohort_idx AS age
     FROM members m JOIN numbered n ON n.idx >= m.cohort_idx),
   mrr_at_end AS (
-    SELECT a.customer_id, a.idx, s.mrr FROM ages a
+    SELECT a.customer_id AS customer_id, a.idx AS idx, s.mrr AS mrr FROM ages a
     JOIN mrr_spans s ON s.customer_id = a.customer_id AND ${spanHoldsAtSql('s', 'a.period_end')}),
   sizes AS (
     SELECT segment, cohort_start, count(*) AS size, sum(starting_mrr) AS starting_mrr FROM members
