@@ -85,15 +85,17 @@ function cohortSql(
   return `WITH ${activationCtes(request, activity, params)},
   offsets AS (SELECT * FROM (VALUES ${offsets.join(', ')}) AS v(n)),
   members AS (
-    SELECT p.period_start, ${segment.sql} AS segment, a.customer_id, ${params.dialect.utcDay('a.activated_at')} AS d0
+    SELECT p.period_start AS period_start, ${segment.sql} AS segment, a.customer_id AS customer_id,
+      ${params.dialect.utcDay('a.activated_at')} AS d0
     FROM activation a JOIN periods p ON a.activated_at >= p.period_start AND a.activated_at < p.period_end
     ${segment.join}),
   active_days AS (
-    SELECT a.customer_id, a.day FROM ${activity} a
+    SELECT a.customer_id AS customer_id, a.day AS day FROM ${activity} a
     WHERE a.first_at < ${asOf} AND ${eventFilter('a', p.activeEvents, params)}
     GROUP BY 1, 2),
   returned AS (
-    SELECT DISTINCT m.period_start, m.customer_id, o.n FROM members m CROSS JOIN offsets o
+    SELECT DISTINCT m.period_start AS period_start, m.customer_id AS customer_id, o.n AS n
+    FROM members m CROSS JOIN offsets o
     JOIN active_days d ON d.customer_id = m.customer_id AND ${returned})
   SELECT m.period_start, m.segment, o.n, count(*) AS size, count(r.customer_id) AS returned
   FROM members m CROSS JOIN offsets o

@@ -75,15 +75,15 @@ function matrixSql(
   return `WITH ${customerMrrCtes(periods, params)},
   ${numberedSql(params.bind(asOf), params.dialect)},
   members AS (
-    SELECT cu.customer_id, ${segmentSql(by, params)} AS segment, n.idx AS cohort_idx,
-      n.period_start AS cohort_start, f.first_paid_at
+    SELECT cu.customer_id AS customer_id, ${segmentSql(by, params)} AS segment, n.idx AS cohort_idx,
+      n.period_start AS cohort_start, f.first_paid_at AS first_paid_at
     FROM customers cu
     JOIN numbered n ON cu.signed_up_at >= n.period_start AND cu.signed_up_at < n.period_end
     LEFT JOIN first_paid f ON f.customer_id = cu.customer_id),
   sizes AS (SELECT segment, cohort_start, count(*) AS size FROM members GROUP BY 1, 2),
   earned AS (
     -- MRR earned inside each period: each span of the change log times its overlap with the period.
-    SELECT p.period_start, m.customer_id,
+    SELECT p.period_start AS period_start, m.customer_id AS customer_id,
       sum(m.mrr * ${secondsBetween(
         params.dialect,
         'LEAST(coalesce(m.next_at, p.period_end), p.period_end)',
@@ -94,10 +94,10 @@ function matrixSql(
       ON m.effective_at < p.period_end AND coalesce(m.next_at, p.period_end) > p.period_start
     GROUP BY 1, 2),
   ordered AS (
-    SELECT p.period_start, o.customer_id, sum(o.amount) AS revenue FROM orders o
+    SELECT p.period_start AS period_start, o.customer_id AS customer_id, sum(o.amount) AS revenue FROM orders o
     JOIN numbered p ON o.ordered_at >= p.period_start AND o.ordered_at < p.period_end GROUP BY 1, 2),
   cells AS (
-    SELECT m.segment, m.cohort_start, n.idx - m.cohort_idx AS age,
+    SELECT m.segment AS segment, m.cohort_start AS cohort_start, n.idx - m.cohort_idx AS age,
       count(CASE WHEN c.e > 0 THEN 1 END) AS customers,
       count(CASE WHEN m.first_paid_at < n.period_end THEN 1 END) AS converted,
       coalesce(sum(c.e), 0) AS mrr,
