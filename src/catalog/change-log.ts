@@ -1,6 +1,7 @@
 // The change log of definitions, kept in the warehouse: each definition a warehouse computed with is
 // recorded once per content hash, so anyone can see when a KPI's meaning changed and reproduce old numbers.
 import type { Engine } from '../warehouse/engine.ts';
+import { SqlParams } from '../warehouse/sql-builder.ts';
 import { type Catalog, canonicalJson, definitionHash } from './catalog.ts';
 
 export type ChangeLogEntry = {
@@ -38,17 +39,16 @@ export async function recordDefinitions(
     ),
   );
   const fresh = catalog.filter((d) => !known.has(`${d.id}|${definitionHash(d)}`));
-  await engine.transaction(async (tx) => {
-    for (const d of fresh) {
-      await tx.run(`INSERT INTO ${TABLE} VALUES ($1, $2, $3, $4, ${tx.dialect.cast('$5', 'timestamp')})`, [
-        d.id,
-        d.version,
-        definitionHash(d),
-        canonicalJson(d),
-        at.toISOString(),
-      ]);
-    }
-  });
+  // One statement, so all of them land or none, on engines without multi-table transactions too.
+  if (fresh.length > 0) {
+    const params = new SqlParams(engine.dialect);
+    const rows = fresh.map(
+      (d) =>
+        `(${[d.id, d.version, definitionHash(d), canonicalJson(d)].map((v) => params.bind(v)).join(', ')}, ` +
+        `${engine.dialect.cast(params.bind(at.toISOString()), 'timestamp')})`,
+    );
+    await engine.run(`INSERT INTO ${TABLE} VALUES ${rows.join(', ')}`, params.values);
+  }
   return fresh.map((d) => d.id);
 }
 

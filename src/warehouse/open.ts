@@ -10,24 +10,26 @@ export const isPostgresUrl = (location: string): boolean => findEngineAt(locatio
 export interface OpenOptions {
   mustExist: boolean;
   /**
-   * What the caller will do. An engine the catalog does not run on yet takes loads only (its registry
-   * entry's `computes`), so anything else there is refused here, before any SQL runs.
+   * What the caller will do: load, compute (read the data, record new definitions), or anything else
+   * (serve, keep alerts, targets and registries: bookkeeping updated in place). An engine that cannot do
+   * it (its registry entry) is refused here, before any SQL runs.
    */
   purpose?: 'load' | 'compute';
 }
 
 export async function openWarehouse(location: string, opts: OpenOptions): Promise<Engine> {
   const entry = engineAt(location);
-  if (!entry.computes && opts.purpose !== 'load') {
-    const computing = ENGINES.filter((e) => e.computes).map((e) => e.label);
-    throw new TenureError(
-      'bad_input',
-      `a ${entry.label} warehouse takes loads only for now (\`tenure ingest\`)`,
-      {
-        where: { field: '--db' },
-        hint: `compute, serve and the other commands run on ${computing.join(' or ')}; load the same files into one of them`,
-      },
-    );
+  const can =
+    opts.purpose === 'load' || (opts.purpose === 'compute' ? entry.computes : entry.keepsBookkeeping);
+  if (!can) {
+    const what = entry.computes
+      ? 'loads and computations (`tenure ingest`, `tenure compute`, report, risk, forecast, survival, experiment analyze)'
+      : 'loads only (`tenure ingest`)';
+    const others = ENGINES.filter((e) => e.keepsBookkeeping).map((e) => e.label);
+    throw new TenureError('bad_input', `a ${entry.label} warehouse takes ${what} for now`, {
+      where: { field: '--db' },
+      hint: `this command keeps Tenure's own records, which run on ${others.join(' or ')}: load the same files into one of them`,
+    });
   }
   return entry.open(location, opts);
 }

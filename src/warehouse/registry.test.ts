@@ -34,7 +34,7 @@ test('every location names one engine: a URL by its scheme, anything else a Duck
   );
 });
 
-test('each load path is one engine’s; only an engine that computes is opened for computing', () => {
+test('each load path is one engine’s; every engine computes; bookkeeping is kept where rows update in place', () => {
   assert.deepEqual(Object.fromEntries(ENGINES.map((e) => [e.name, e.loadPath])), {
     duckdb: 'in-place',
     postgres: 'validated-copy',
@@ -42,6 +42,10 @@ test('each load path is one engine’s; only an engine that computes is opened f
   });
   assert.deepEqual(
     ENGINES.filter((e) => !e.computes).map((e) => e.name),
+    [],
+  );
+  assert.deepEqual(
+    ENGINES.filter((e) => !e.keepsBookkeeping).map((e) => e.name),
     ['clickhouse'],
   );
 });

@@ -29,10 +29,16 @@ export interface EngineEntry {
   readonly schemes: readonly string[];
   readonly loadPath: LoadPath;
   /**
-   * Whether the catalog's computations run on it yet. One that takes loads only is refused by open.ts for
-   * anything else, before any SQL runs.
+   * Whether the catalog's computations run on it (`tenure compute`, report, risk, forecasts, survival,
+   * experiment analysis: commands that read the data and record only new definitions).
    */
   readonly computes: boolean;
+  /**
+   * Whether Tenure's own bookkeeping lives there too (the server's tokens, alert states, targets and
+   * experiment registries, which are updated in place). Commands that need it are refused elsewhere by
+   * open.ts, before any SQL runs.
+   */
+  readonly keepsBookkeeping: boolean;
   open(location: string, opts: { readonly mustExist: boolean }): Promise<Engine>;
 }
 
@@ -54,6 +60,7 @@ export const ENGINES: readonly EngineEntry[] = [
     schemes: [],
     loadPath: 'in-place',
     computes: true,
+    keepsBookkeeping: true,
     open: openDuckDBFile,
   },
   {
@@ -62,6 +69,7 @@ export const ENGINES: readonly EngineEntry[] = [
     schemes: ['postgres', 'postgresql'],
     loadPath: 'validated-copy',
     computes: true,
+    keepsBookkeeping: true,
     open: (url) => PostgresEngine.open(url),
   },
   {
@@ -69,8 +77,10 @@ export const ENGINES: readonly EngineEntry[] = [
     label: 'ClickHouse',
     schemes: ['clickhouse', 'chdb'],
     loadPath: 'tagged-batches',
-    // Issue 18: the catalog's SQL is not yet spelled for ClickHouse; loads only until it is.
-    computes: false,
+    // The catalog runs on ClickHouse 21.9 and later (and chDB); older servers are refused by capability.
+    // Bookkeeping rows are updated in place, which MergeTree tables do not do: the server runs elsewhere.
+    computes: true,
+    keepsBookkeeping: false,
     open: (url) => ClickHouseEngine.open(url),
   },
 ];

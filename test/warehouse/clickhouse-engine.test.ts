@@ -116,10 +116,19 @@ describe('connecting', () => {
     const chdb = await openWarehouse('chdb://:memory:', { mustExist: false, purpose: 'load' });
     assert.equal(chdb.dialect.name, 'clickhouse');
     await chdb.close();
-    // Anything but a load is refused before any SQL runs: the catalog is not yet spelled for ClickHouse.
+    // Loads and computations open; a command keeping Tenure's own records (updated in place) is refused
+    // before any SQL runs, with where those records can live.
+    const computing = await openWarehouse('chdb://:memory:', { mustExist: true, purpose: 'compute' });
+    await computing.close();
     await assert.rejects(
       openWarehouse('chdb://:memory:', { mustExist: true }),
-      (err) => err instanceof TenureError && err.code === 'bad_input' && /takes loads only/.test(err.message),
+      (err) =>
+        err instanceof TenureError &&
+        err.code === 'bad_input' &&
+        /^a ClickHouse warehouse takes loads and computations \(`tenure ingest`, `tenure compute`/.test(
+          err.message,
+        ) &&
+        /DuckDB or PostgreSQL/.test(err.hint),
     );
     await assert.rejects(
       openWarehouse('clickhouse://127.0.0.1:9/tenure', { mustExist: true, purpose: 'load' }),

@@ -45,7 +45,7 @@ export async function withEngine<T>(
     throw badInput('give either --data DIR or --db FILE|URL', { field: '--data' });
   }
   if (opts.db !== undefined) {
-    const engine = await openWarehouse(opts.db, { mustExist: true });
+    const engine = await openWarehouse(opts.db, { mustExist: true, purpose: 'compute' });
     try {
       return await work(engine);
     } finally {
