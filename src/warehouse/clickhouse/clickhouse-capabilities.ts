@@ -90,9 +90,13 @@ export function requireCapability(
 
 /**
  * Settings that give ClickHouse the SQL semantics the catalog's queries are written for: an outer join's
- * missing side is NULL (not the type's default value), and a bare UNION removes duplicates. 18.16 knows
- * only the first; the catalog is refused there anyway (it needs window functions).
+ * missing side is NULL (not the type's default value), a bare UNION removes duplicates, and a CAST of NULL
+ * is NULL (not an error). 18.16 knows only the first; the catalog is refused there anyway (it needs window
+ * functions).
  */
 export function sqlSemantics(caps: Capabilities): Readonly<Record<string, string | number>> {
-  return { join_use_nulls: 1, ...(caps.windowFunctions ? { union_default_mode: 'DISTINCT' } : {}) };
+  return {
+    join_use_nulls: 1,
+    ...(caps.windowFunctions ? { union_default_mode: 'DISTINCT', cast_keep_nullable: 1 } : {}),
+  };
 }
