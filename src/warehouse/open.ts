@@ -23,7 +23,7 @@ export async function openWarehouse(location: string, opts: OpenOptions): Promis
     opts.purpose === 'load' || (opts.purpose === 'compute' ? entry.computes : entry.keepsBookkeeping);
   if (!can) {
     const what = entry.computes
-      ? 'loads and computations (`tenure ingest`, `tenure compute`, report, risk, forecast, survival, experiment analyze)'
+      ? "loads and the catalog's computations (`tenure ingest`, `tenure compute`)"
       : 'loads only (`tenure ingest`)';
     const others = ENGINES.filter((e) => e.keepsBookkeeping).map((e) => e.label);
     throw new TenureError('bad_input', `a ${entry.label} warehouse takes ${what} for now`, {

@@ -28,10 +28,7 @@ export interface EngineEntry {
   /** The URL schemes (lower case) that name it; none for the engine of plain file paths. */
   readonly schemes: readonly string[];
   readonly loadPath: LoadPath;
-  /**
-   * Whether the catalog's computations run on it (`tenure compute`, report, risk, forecasts, survival,
-   * experiment analysis: commands that read the data and record only new definitions).
-   */
+  /** Whether the catalog's computations run on it (`tenure compute`: it reads the data and records new definitions). */
   readonly computes: boolean;
   /**
    * Whether Tenure's own bookkeeping lives there too (the server's tokens, alert states, targets and

@@ -125,7 +125,7 @@ describe('connecting', () => {
       (err) =>
         err instanceof TenureError &&
         err.code === 'bad_input' &&
-        /^a ClickHouse warehouse takes loads and computations \(`tenure ingest`, `tenure compute`/.test(
+        /^a ClickHouse warehouse takes loads and the catalog's computations \(`tenure ingest`, `tenure compute`\)/.test(
           err.message,
         ) &&
         /DuckDB or PostgreSQL/.test(err.hint),

@@ -36,16 +36,20 @@ interface ComputeOptions {
   json?: boolean;
 }
 
-/** A warehouse for the command: the one named, or a temporary one loaded from a data folder. */
+/**
+ * A warehouse for the command: the one named, or a temporary one loaded from a data folder. `purpose`
+ * 'compute' (the catalog's KPIs) opens every engine; anything else only those that keep Tenure's records.
+ */
 export async function withEngine<T>(
   opts: Pick<ComputeOptions, 'data' | 'db'>,
   work: (engine: Engine) => Promise<T>,
+  purpose?: 'compute',
 ): Promise<T> {
   if ((opts.data === undefined) === (opts.db === undefined)) {
     throw badInput('give either --data DIR or --db FILE|URL', { field: '--data' });
   }
   if (opts.db !== undefined) {
-    const engine = await openWarehouse(opts.db, { mustExist: true, purpose: 'compute' });
+    const engine = await openWarehouse(opts.db, { mustExist: true, purpose });
     try {
       return await work(engine);
     } finally {
@@ -135,22 +139,26 @@ export function registerCompute(program: Command): void {
         return { by: f.slice(0, at), value: f.slice(at + 1) };
       });
       const resolved = await resolveCatalog(opts.project);
-      const rows = await withEngine(opts, async (engine) => {
-        const results = await computeKpis(engine, {
-          kpis,
-          from: opts.from,
-          to: opts.to,
-          grain: opts.grain as Grain,
-          by: opts.by,
-          filters,
-          asOf,
-          minSample,
-          catalog: resolved.definitions,
-        });
-        // A kept warehouse remembers every definition it was computed with (see `tenure catalog diff`).
-        if (opts.db !== undefined) await recordDefinitions(engine, resolved.definitions);
-        return results;
-      }).catch((err: unknown) => {
+      const rows = await withEngine(
+        opts,
+        async (engine) => {
+          const results = await computeKpis(engine, {
+            kpis,
+            from: opts.from,
+            to: opts.to,
+            grain: opts.grain as Grain,
+            by: opts.by,
+            filters,
+            asOf,
+            minSample,
+            catalog: resolved.definitions,
+          });
+          // A kept warehouse remembers every definition it was computed with (see `tenure catalog diff`).
+          if (opts.db !== undefined) await recordDefinitions(engine, resolved.definitions);
+          return results;
+        },
+        'compute',
+      ).catch((err: unknown) => {
         // `tenure serve` holds the file: the server computes it (the same rows, from its cache or not).
         if (!(err instanceof WarehouseBusy && err.server)) throw err;
         return computeThroughServer(err.server, {
