@@ -8,10 +8,11 @@ type Shared = Omit<Dialect, 'name' | 'engineLabel' | 'bitCount' | 'jsonText' | '
 
 export function standardSpellings(columnType: (kind: ColumnKind) => string): Shared {
   const epoch = (ts: string) => `EXTRACT(EPOCH FROM ${ts})`;
+  const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
   return {
     upgradeHint: 'this engine has every feature Tenure asks for; report the message as a bug',
     capabilities: ALL_CAPABILITIES,
-    quoteIdentifier: (name) => `"${name.replaceAll('"', '""')}"`,
+    quoteIdentifier: quote,
     placeholder: (n) => `$${n}`,
     cast: (expr, kind) => `CAST(${expr} AS ${columnType(kind)})`,
     bitOr: (expr) => `bit_or(${expr})`,
@@ -31,7 +32,7 @@ export function standardSpellings(columnType: (kind: ColumnKind) => string): Sha
     createTableAs: (name, select, { temporary }) =>
       `CREATE ${temporary ? 'TEMP ' : ''}TABLE ${name} AS ${select}`,
     createTableIfMissing: (name, columns) =>
-      `CREATE TABLE IF NOT EXISTS ${name} (${columns.map(([c, kind]) => `${c} ${columnType(kind)}`).join(', ')})`,
+      `CREATE TABLE IF NOT EXISTS ${name} (${columns.map(([c, kind]) => `${quote(c)} ${columnType(kind)}`).join(', ')})`,
     tableNamesSql: `SELECT table_name AS name FROM information_schema.tables
       WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
     columnNamesSql: `SELECT column_name AS name FROM information_schema.columns

@@ -40,6 +40,7 @@ export function clickhouseDialect(engine: {
 }): ClickHouseDialect {
   const caps = engine.capabilities;
   const columnType = (kind: ColumnKind) => columnTypeFor(kind, caps);
+  const quote = (name: string) => `\`${name.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\``;
   const epochSeconds = (ts: string) =>
     caps.dateTime64
       ? `(toUnixTimestamp64Micro(toDateTime64(${ts}, 6, 'UTC')) / 1000000)`
@@ -56,7 +57,7 @@ export function clickhouseDialect(engine: {
       transactions: false,
       singleProcess: engine.embedded,
     },
-    quoteIdentifier: (name) => `\`${name.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\``,
+    quoteIdentifier: quote,
     // Callers write $n as for every engine; the engine binds or inlines each (clickhouse-placeholders.ts).
     placeholder: (n) => `$${n}`,
     columnType,
@@ -70,9 +71,9 @@ export function clickhouseDialect(engine: {
     },
     bitCount: (expr) => `bitCount(${expr})`,
     bitOr: (expr) => `groupBitOr(${expr})`,
+    chr: (code) => `char(${code})`,
     // ClickHouse's lag and lead give the type's default value (0, 1970-01-01) where there is no row; SQL's
     // give NULL, which a Nullable argument brings back.
-    chr: (code) => `char(${code})`,
     lag: (expr) => `lag(toNullable(${expr}))`,
     lead: (expr) => `lead(toNullable(${expr}))`,
     bitAnd: (a, b) => `bitAnd(${a}, ${b})`,
@@ -91,7 +92,7 @@ export function clickhouseDialect(engine: {
         ? `CREATE TEMPORARY TABLE ${name} ENGINE = Memory AS ${select}`
         : `CREATE TABLE ${name} ENGINE = MergeTree ORDER BY tuple() AS ${select}`,
     createTableIfMissing: (name, columns) =>
-      `CREATE TABLE IF NOT EXISTS ${name} (${columns.map(([c, kind]) => `${c} Nullable(${columnType(kind)})`).join(', ')}) ENGINE = MergeTree ORDER BY tuple()`,
+      `CREATE TABLE IF NOT EXISTS ${name} (${columns.map(([c, kind]) => `${quote(c)} Nullable(${columnType(kind)})`).join(', ')}) ENGINE = MergeTree ORDER BY tuple()`,
     tableNamesSql: 'SELECT name FROM system.tables WHERE database = currentDatabase()',
     columnNamesSql:
       'SELECT name FROM system.columns WHERE database = currentDatabase() AND table = $1 ORDER BY position',
