@@ -47,11 +47,6 @@ export async function ensureWarehouseTables(engine: Engine): Promise<void> {
     await engine.run(`CREATE TABLE IF NOT EXISTS ${q(name)} (${cols.join(', ')})`);
   }
   for (const [name, cols] of Object.entries(SYSTEM_TABLES)) {
-    await engine.run(
-      engine.dialect.createTableIfMissing(
-        q(name),
-        cols.map(([c, kind]) => [q(c), kind]),
-      ),
-    );
+    await engine.run(engine.dialect.createTableIfMissing(q(name), cols));
   }
 }

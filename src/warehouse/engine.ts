@@ -62,7 +62,7 @@ export interface Dialect {
   percentileCont(fraction: string, expr: string): string;
   /** Creates a table holding a query's rows; a temporary one lives as long as the session. */
   createTableAs(name: string, select: string, opts: { temporary: boolean }): string;
-  /** Creates a bookkeeping table unless it exists. */
+  /** Creates a bookkeeping table unless it exists; `columns` are plain names, which it quotes. */
   createTableIfMissing(name: string, columns: readonly (readonly [string, ColumnKind])[]): string;
   /** A query listing the tables of the warehouse's schema (one column, `name`). */
   readonly tableNamesSql: string;
