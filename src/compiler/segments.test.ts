@@ -122,20 +122,23 @@ const PROFIT = {
 };
 
 test('lifetime profit: revenue to date less cost to serve less each customer’s share of its channel’s spend', async () => {
-  const { all, byChannel, noSpend } = await withSmallWarehouse(PROFIT, async (db) => {
-    const request = {
-      kpis: ['customer_profitability'],
-      from: '2025-01-01',
-      to: '2025-02-28',
-      grain: 'month' as const,
-      asOf: AS_OF,
-      minSample: 1,
-    };
-    const all = await computeKpis(db, request);
-    const byChannel = await computeKpis(db, { ...request, by: 'channel' });
-    await db.run('DELETE FROM acquisition_spend');
-    return { all, byChannel, noSpend: await computeKpis(db, request) };
-  });
+  const request = {
+    kpis: ['customer_profitability'],
+    from: '2025-01-01',
+    to: '2025-02-28',
+    grain: 'month' as const,
+    asOf: AS_OF,
+    minSample: 1,
+  };
+  const { all, byChannel } = await withSmallWarehouse(PROFIT, async (db) => ({
+    all: await computeKpis(db, request),
+    byChannel: await computeKpis(db, { ...request, by: 'channel' }),
+  }));
+  // The same company with no acquisition spend delivered (the file's header only).
+  const noSpend = await withSmallWarehouse(
+    { ...PROFIT, acquisition_spend: 'channel,period_start,period_end,amount' },
+    (db) => computeKpis(db, request),
+  );
   // January (to Feb 1): A earns 100 × 31 days, B 50 × 16 days (Jan 16 → Feb 1), C its order 30. Costs: A 20,
   // B 10. Acquisition: A 150, B 150, C 60. n = 3 (D never paid; F pays from February).
   const jan = find(all, 'customer_profitability.lifetime_profit', JAN);

@@ -57,6 +57,9 @@ function withFullActivity(db: Engine, by?: string) {
   });
 }
 
+/** The kept rollups of DuckDB and PostgreSQL (storeRollups); ClickHouse keeps its own (clickhouse-rollups.ts). */
+const NOT_ON_CLICKHOUSE = { clickhouse: false } as const;
+
 test('the default catalog reads activity of eleven event names, none of them logins or page views', () => {
   // usage: the 7 engagement events; engagement: 3 key actions (among them); activation: 3 milestones, the
   // 7 engagement events and the funnel's first step; features: the 4 features (among the 7); commerce and
@@ -119,23 +122,26 @@ test('activity over declared names holds only them; a name outside them gets the
 });
 
 test('a load keeps the catalog’s rollups; a run reads them, and stops when the events change', async () => {
-  const seen = await withSmallWarehouse(DATA, (db) =>
-    db.session(async (session) => {
-      const kept = (await storedRollups(session)).map((r) => r.key.split(' ')[0]);
-      const run = new RunRollups(session, activityEventsFor('all'));
-      const before = await computeKpis(session, REQUEST, run);
-      const builtOnKept = (await run.builtTables()).map((t) => t.key.split(' ')[0]);
-      await run.drop();
-      // A row written past ingestion: the kept rollups no longer describe the events, so none is used.
-      await session.run(
-        `INSERT INTO events (event_id, user_id, customer_id, occurred_at, name)
+  const seen = await withSmallWarehouse(
+    DATA,
+    (db) =>
+      db.session(async (session) => {
+        const kept = (await storedRollups(session)).map((r) => r.key.split(' ')[0]);
+        const run = new RunRollups(session, activityEventsFor('all'));
+        const before = await computeKpis(session, REQUEST, run);
+        const builtOnKept = (await run.builtTables()).map((t) => t.key.split(' ')[0]);
+        await run.drop();
+        // A row written past ingestion: the kept rollups no longer describe the events, so none is used.
+        await session.run(
+          `INSERT INTO events (event_id, user_id, customer_id, occurred_at, name)
          VALUES ('e23', 'u3', 'B', CAST('2024-03-10T10:00:00Z' AS TIMESTAMPTZ), 'login')`,
-      );
-      const stale = (await storedRollups(session)).map((r) => r.key.split(' ')[0]);
-      const after = await computeKpis(session, REQUEST);
-      const own = await withFullActivity(session);
-      return { kept, builtOnKept, stale, before, after, own };
-    }),
+        );
+        const stale = (await storedRollups(session)).map((r) => r.key.split(' ')[0]);
+        const after = await computeKpis(session, REQUEST);
+        const own = await withFullActivity(session);
+        return { kept, builtOnKept, stale, before, after, own };
+      }),
+    NOT_ON_CLICKHOUSE,
   );
   assert.deepEqual(seen.kept.sort(), [
     'activity',
@@ -167,20 +173,24 @@ test('a load keeps the catalog’s rollups; a run reads them, and stops when the
 });
 
 test('a load that adds no events leaves the kept rollups as they are; one that adds some rebuilds them', async () => {
-  const seen = await withSmallWarehouse(DATA, async (db) => {
-    const asks = rollupAsksFor('all');
-    const { keys, rebuilt } = await storeRollups(db, asks);
-    const again = { keys, rebuilt };
-    const tables = (await storedRollups(db)).map((r) => r.table).sort();
-    await db.run(
-      `INSERT INTO events (event_id, user_id, customer_id, occurred_at, name)
+  const seen = await withSmallWarehouse(
+    DATA,
+    async (db) => {
+      const asks = rollupAsksFor('all');
+      const { keys, rebuilt } = await storeRollups(db, asks);
+      const again = { keys, rebuilt };
+      const tables = (await storedRollups(db)).map((r) => r.table).sort();
+      await db.run(
+        `INSERT INTO events (event_id, user_id, customer_id, occurred_at, name)
        VALUES ('e23', 'u3', 'B', CAST('2024-03-10T10:00:00Z' AS TIMESTAMPTZ), 'login')`,
-    );
-    const after = await storeRollups(db, asks);
-    const now = await storedRollups(db);
-    const same = now.filter((r) => tables.includes(r.table)).map((r) => r.key.split(' ')[0]);
-    return { again, tables, after: { rebuilt: after.rebuilt }, current: now.length, same: same.sort() };
-  });
+      );
+      const after = await storeRollups(db, asks);
+      const now = await storedRollups(db);
+      const same = now.filter((r) => tables.includes(r.table)).map((r) => r.key.split(' ')[0]);
+      return { again, tables, after: { rebuilt: after.rebuilt }, current: now.length, same: same.sort() };
+    },
+    NOT_ON_CLICKHOUSE,
+  );
   assert.equal(seen.again.rebuilt, false);
   // The ten kinds the shipped catalog reads: activity, user days, sessions, first uses, named events,
   // monthly period accounts, monthly subscribed accounts, customer MRR at month bounds, week masks of users
@@ -200,26 +210,29 @@ test('kept monthly tables answer any calendar months as a run of its own does; o
     { from: '2023-11-01', to: '2024-05-31', grain: 'month' as const }, // past the kept months
     { from: '2024-01-01', to: '2024-03-31', grain: 'week' as const },
   ];
-  const seen = await withSmallWarehouse(DATA, (db) =>
-    db.session(async (session) => {
-      const out = [];
-      for (const r of requests) {
-        for (const by of [undefined, 'plan']) {
-          const run = new RunRollups(session, activityEventsFor('all'));
-          const kept = await computeKpis(session, { ...r, kpis: 'all', by }, run);
-          const built = (await run.builtTables()).map((t) => t.key.split(' ')[0]);
-          await run.drop();
-          const own = new RunRollups(session, 'all', { useStored: false });
-          const mine = await computeKpis(session, { ...r, kpis: 'all', by }, own);
-          await own.drop();
-          out.push({
-            same: JSON.stringify(kept) === JSON.stringify(mine),
-            built: [...new Set(built)].sort(),
-          });
+  const seen = await withSmallWarehouse(
+    DATA,
+    (db) =>
+      db.session(async (session) => {
+        const out = [];
+        for (const r of requests) {
+          for (const by of [undefined, 'plan']) {
+            const run = new RunRollups(session, activityEventsFor('all'));
+            const kept = await computeKpis(session, { ...r, kpis: 'all', by }, run);
+            const built = (await run.builtTables()).map((t) => t.key.split(' ')[0]);
+            await run.drop();
+            const own = new RunRollups(session, 'all', { useStored: false });
+            const mine = await computeKpis(session, { ...r, kpis: 'all', by }, own);
+            await own.drop();
+            out.push({
+              same: JSON.stringify(kept) === JSON.stringify(mine),
+              built: [...new Set(built)].sort(),
+            });
+          }
         }
-      }
-      return out;
-    }),
+        return out;
+      }),
+    NOT_ON_CLICKHOUSE,
   );
   for (const s of seen) assert.ok(s.same, 'kept and own rollups give the same results');
   // Two kept months: period accounts and subscribed accounts copied (kept_months); customer MRR as kept
