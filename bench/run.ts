@@ -1,4 +1,4 @@
-// `npm run bench [-- NAME] [--customers N] [--db FILE (api, catalog, experiments: a loaded warehouse, kept)]`: runs the benchmarks and records them in bench/RESULTS.md.
+// `npm run bench [-- NAME] [--customers N] [--db FILE (api, catalog, experiments, overview: a loaded warehouse, kept)]`: runs the benchmarks and records them in bench/RESULTS.md.
 // Without a NAME every benchmark runs, each in a process of its own so that peak memory is its own.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { clickhouseBench } from './clickhouse-bench.ts';
 import { experimentsBench } from './experiments-bench.ts';
 import { ingestBench } from './ingest-bench.ts';
 import { modelsBench } from './models-bench.ts';
+import { overviewBench } from './overview-bench.ts';
 import { riskBench } from './risk-bench.ts';
 import { scaleBench } from './scale-bench.ts';
 
@@ -19,10 +20,16 @@ const BENCHES = {
   catalog: (customers?: number) => catalogBench({ customers: customers ?? 100_000, workDir, db: values.db }),
   anomaly: async () => runAnomalyBench(),
   api: (customers?: number) => apiBench({ customers: customers ?? 100_000, workDir, db: values.db }),
+  overview: (customers?: number) =>
+    overviewBench({ customers: customers ?? 100_000, workDir, db: values.db }),
   risk: (customers?: number) => riskBench({ customers: customers ?? 100_000, workDir }),
   models: (customers?: number) => modelsBench({ customers: customers ?? 1_000_000, workDir }),
   clickhouse: (customers?: number) =>
-    clickhouseBench({ customers: customers ?? 100_000, clusterCustomers: Math.min(20_000, customers ?? 100_000), workDir }),
+    clickhouseBench({
+      customers: customers ?? 100_000,
+      clusterCustomers: Math.min(20_000, customers ?? 100_000),
+      workDir,
+    }),
   experiments: (customers?: number) =>
     experimentsBench({ customers: customers ?? 100_000, workDir, db: values.db }),
 } as const;
