@@ -41,6 +41,8 @@ export interface AppOptions {
   readonly allowedHosts?: readonly string[];
   /** How long one computation may run, in milliseconds. */
   readonly timeoutMs?: number;
+  /** How many computations run at once (default: `defaultParallel()`, from the cores). */
+  readonly parallel?: number;
   /** Failed token attempts one address may make in a minute (default FAILED_AUTH_LIMIT). */
   readonly failedAuthLimit?: number;
   /** A bearer token that acts as admin while this app runs (`tenure serve` leaves it beside the file). */
@@ -101,7 +103,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRoute', (route) => void routes.push(route as RouteAccess));
   app.decorate('tenureRoutes', routes);
   await ensureTokenTable(opts.engine);
-  const ctx = new ServerContext(opts.engine, opts.catalog, opts.projectFile, opts.timeoutMs);
+  const ctx = new ServerContext(opts.engine, opts.catalog, opts.projectFile, opts.timeoutMs, opts.parallel);
   const access = new Access({
     requireTokens: opts.requireTokens,
     // A warehouse held by one process (a DuckDB file) is the server's alone: its tokens change only through it.

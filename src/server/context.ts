@@ -1,17 +1,19 @@
 // What every route needs: the warehouse, the catalog with the project's overrides, the result cache and the
 // warehouse's version. Work reaches the warehouse in two lanes, so a cheap request never waits behind a long
-// computation: computations (KPI series, views, models) run one at a time on a connection of their own,
-// each stopped after `timeoutMs`; everything else (tokens, alerts, histories, editors' changes, the
-// version) runs one at a time on the engine's own connection. Loads into the served warehouse
-// (POST /api/loads) take a third lane: they read and check their files beside both, and write between two
-// computations.
+// computation: computations (KPI series, views, models) run side by side, up to `parallel` at once, each on
+// a connection of its own and stopped after `timeoutMs`; everything else (tokens, alerts, histories,
+// editors' changes, the version) runs one at a time on the engine's own connection. Loads into the served
+// warehouse (POST /api/loads) take a third lane: they read and check their files beside both, and write
+// alone, once the computations running are done and before those asked after (read-write-gate.ts).
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import type { ResolvedCatalog } from '../catalog/catalog.ts';
 import { canonicalJson, definitionHash } from '../catalog/catalog.ts';
 import { DEFAULT_PROJECT_FILE } from '../catalog/project-file.ts';
 import { TenureError } from '../errors/tenure-error.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { engineOf } from '../warehouse/registry.ts';
+import { ReadWriteGate } from './read-write-gate.ts';
 import { ResultCache } from './result-cache.ts';
 
 /**
@@ -20,6 +22,19 @@ import { ResultCache } from './result-cache.ts';
  * minutes at a million customers and must finish; what the work budget lets through stays below it.
  */
 export const DEFAULT_TIMEOUT_MS = 600_000;
+
+/**
+ * How many computations run at once by default: one per core, within what Node's thread pool leaves free.
+ * Every DuckDB statement holds one of its threads (UV_THREADPOOL_SIZE, 4 unless set before Node starts)
+ * while it runs, and so does a file read: two stay free for the light lane and a load's staging, or a cheap
+ * request would wait for a computation's statement after all.
+ */
+export function defaultParallel(
+  cores = availableParallelism(),
+  threadPool = Number(process.env.UV_THREADPOOL_SIZE) || 4,
+): number {
+  return Math.max(1, Math.min(cores, threadPool - 2));
+}
 
 /** Runs work one piece at a time, in the order asked. */
 class Lane {
@@ -38,7 +53,8 @@ export type Turn = <T>(write: () => Promise<T>) => Promise<T>;
 export class ServerContext {
   readonly cache = new ResultCache();
   private readonly light = new Lane();
-  private readonly heavy = new Lane();
+  /** Computations read side by side; a load's writes wait for them and hold the next ones back. */
+  private readonly gate: ReadWriteGate;
   private readonly loads = new Lane();
   private current!: ResolvedCatalog;
   private catalogHash = '';
@@ -53,7 +69,10 @@ export class ServerContext {
     readonly projectFile: string = DEFAULT_PROJECT_FILE,
     /** How long a computation may run. */
     readonly timeoutMs = DEFAULT_TIMEOUT_MS,
+    /** How many computations run at once. */
+    parallel = defaultParallel(),
   ) {
+    this.gate = new ReadWriteGate(parallel);
     this.catalog = catalog;
   }
 
@@ -83,12 +102,23 @@ export class ServerContext {
     return this.light.run(() => work(this.engine));
   }
 
+  /** How many computations run at once. */
+  get parallel(): number {
+    return this.gate.readers;
+  }
+
+  /** The computations running, whether a load writes, and the work waiting for either. */
+  get computing(): { readers: number; writer: boolean; waiting: number } {
+    return this.gate.running;
+  }
+
   /**
-   * Runs a computation on a connection of its own, after any computation queued, and stops it after
-   * `timeoutMs` with a 503 that says so: no request holds the warehouse for longer.
+   * Runs a computation on a connection of its own, beside up to `parallel - 1` others (those asked before
+   * it first, and never while a load writes), and stops it after `timeoutMs` from its start with a 503 that
+   * says so: no request holds the warehouse for longer.
    */
   compute<T>(work: (engine: Engine) => Promise<T>): Promise<T> {
-    return this.heavy.run(async () => {
+    return this.gate.read(async () => {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), this.timeoutMs);
       try {
@@ -112,13 +142,13 @@ export class ServerContext {
   /**
    * Runs a load, after any load queued. A load staged inside the warehouse itself (the registry's `in-place`
    * load path: DuckDB) has a connection of its own, so reading and checking its files (the long part) runs
-   * beside the server's work; other engines stage in a DuckDB of the load's own. Its writes (`turn`: publishing, then the kept
-   * rollups) wait for the computation running and hold the next ones back, so no computation reads half a
-   * load. The version is read again once the load is over: until then the answers cached for the data
-   * before it are still served.
+   * beside the server's work; other engines stage in a DuckDB of the load's own. Its writes (`turn`:
+   * publishing, then the kept rollups) wait for every computation running and hold the next ones back, so
+   * no computation reads half a load. The version is read again once the load is over: until then the
+   * answers cached for the data before it are still served.
    */
   async load<T>(work: (engine: Engine, turn: Turn) => Promise<T>): Promise<T> {
-    const turn: Turn = (write) => this.heavy.run(write);
+    const turn: Turn = (write) => this.gate.write(write);
     try {
       return await this.loads.run(() =>
         engineOf(this.engine).loadPath === 'in-place'

@@ -25,6 +25,8 @@ export interface ServeOptions {
   readonly logger?: AppOptions['logger'];
   /** How long one computation may run, in milliseconds. */
   readonly timeoutMs?: number;
+  /** How many computations run at once. */
+  readonly parallel?: number;
   /** Failed token attempts one address may make in a minute. */
   readonly failedAuthLimit?: number;
   /** Compute the dashboard overview's first requests in the background once listening, and after each load. */
@@ -54,6 +56,7 @@ export async function startServer(opts: ServeOptions): Promise<Serving> {
     host: opts.host,
     allowedHosts: opts.allowedHosts,
     timeoutMs: opts.timeoutMs,
+    parallel: opts.parallel,
     failedAuthLimit: opts.failedAuthLimit,
     localKey: opts.localKey,
     // A load changes every answer: the overview's are computed again before the next visit asks.

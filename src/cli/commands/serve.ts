@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_PROJECT_FILE } from '../../catalog/project-file.ts';
 import { TenureError } from '../../errors/tenure-error.ts';
-import { DEFAULT_TIMEOUT_MS } from '../../server/context.ts';
+import { DEFAULT_TIMEOUT_MS, defaultParallel } from '../../server/context.ts';
 import { SERVER_LOG } from '../../server/serve.ts';
 import { createToken, listTokens, revokeToken } from '../../server/tokens.ts';
 import { openWarehouse } from '../../warehouse/open.ts';
@@ -28,6 +28,11 @@ export function registerServe(program: Command): void {
       [] as string[],
     )
     .option('--timeout <seconds>', 'stop a computation that runs longer', String(DEFAULT_TIMEOUT_MS / 1000))
+    .option(
+      '--parallel <n>',
+      'computations (uncached requests) run at once, each on a connection of its own',
+      String(defaultParallel()),
+    )
     .option('--require-tokens', 'require a token even on loopback')
     .action(
       async (opts: {
@@ -36,11 +41,13 @@ export function registerServe(program: Command): void {
         host: string;
         allowedHost: string[];
         timeout: string;
+        parallel: string;
         project?: string;
         requireTokens?: boolean;
       }) => {
         const port = parseNumber(opts.port, '--port', { min: 0, max: 65535, integer: true });
         const timeout = parseNumber(opts.timeout, '--timeout', { min: 1, max: 86_400 });
+        const parallel = parseNumber(opts.parallel, '--parallel', { min: 1, max: 64, integer: true });
         const catalog = await resolveCatalog(opts.project);
         const engine = await openWarehouse(opts.db, { mustExist: true });
         const allowedHosts = opts.allowedHost.length > 0 ? opts.allowedHost : undefined;
@@ -55,6 +62,7 @@ export function registerServe(program: Command): void {
             requireTokens: opts.requireTokens,
             allowedHosts,
             timeoutMs: timeout * 1000,
+            parallel,
             logger: SERVER_LOG,
             warm: true,
           },

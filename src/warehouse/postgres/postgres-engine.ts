@@ -91,7 +91,9 @@ export class PostgresEngine implements Engine {
       types: postgresTypes,
       // Everything Tenure computes is in UTC; timestamps without an offset are read as UTC.
       options: '-c TimeZone=UTC',
-      max: 4,
+      // A server's computations each hold a client (`isolated`, up to its --parallel), beside its light
+      // lane's queries and a load's: clients are opened only as they are needed, and kept to this many.
+      max: 16,
     });
     // An idle client that loses its server must not take the process down; the next query reports it.
     pool.on('error', () => undefined);
