@@ -4,6 +4,11 @@ import { TenureError } from '../../errors/tenure-error.ts';
 import type { BindValue, BulkSource, Engine, Row } from '../engine.ts';
 import { warehouseBusy } from '../warehouse-busy.ts';
 import { duckdbDialect } from './duckdb-dialect.ts';
+import {
+  type DuckDBMemoryOptions,
+  type DuckDBMemorySettings,
+  duckdbMemorySettings,
+} from './duckdb-memory.ts';
 import { readerRows } from './duckdb-values.ts';
 import { isLockConflict, lockHolder } from './file-lock.ts';
 
@@ -32,17 +37,26 @@ export class DuckDBEngine implements Engine {
 
   private constructor(
     readonly location: string,
+    /** The memory limit and spill folder it opened with. */
+    readonly memory: DuckDBMemorySettings,
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     /** An engine of `isolated` work: closing it closes its connection only. */
     private readonly borrowed = false,
   ) {}
 
-  /** Opens (creating if needed) a warehouse file; ':memory:' for a throwaway one. */
-  static async open(path = './tenure.duckdb'): Promise<DuckDBEngine> {
+  /**
+   * Opens (creating if needed) a warehouse file; ':memory:' for a throwaway one. DuckDB keeps within a
+   * memory limit and spills beyond it (duckdb-memory.ts: TENURE_MEMORY_LIMIT, TENURE_SPILL_DIR, or `memory`).
+   */
+  static async open(path = './tenure.duckdb', memory: DuckDBMemoryOptions = {}): Promise<DuckDBEngine> {
+    const settings = duckdbMemorySettings(path, memory);
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(path);
+      instance = await DuckDBInstance.create(path, {
+        memory_limit: settings.memoryLimit,
+        temp_directory: settings.spillDirectory,
+      });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       // Another process holds the file: which one, and what to do (never DuckDB's own words).
@@ -53,7 +67,7 @@ export class DuckDBEngine implements Engine {
         { where: { file: path }, hint: 'check that the path is a DuckDB file you can write' },
       );
     }
-    return new DuckDBEngine(path, instance, await utcConnection(instance));
+    return new DuckDBEngine(path, settings, instance, await utcConnection(instance));
   }
 
   /** The raw connection, for DuckDB-only work (file readers) inside this folder's callers. */
@@ -107,7 +121,9 @@ export class DuckDBEngine implements Engine {
     const stop = () => connection.interrupt();
     signal?.addEventListener('abort', stop, { once: true });
     try {
-      const result = await work(new DuckDBEngine(this.location, this.instance, connection, true));
+      const result = await work(
+        new DuckDBEngine(this.location, this.memory, this.instance, connection, true),
+      );
       signal?.throwIfAborted();
       return result;
     } catch (err) {
