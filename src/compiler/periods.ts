@@ -138,3 +138,16 @@ export function periodsBetween(from: string, to: string, grain: Grain): Period[]
   }
   return periods;
 }
+
+/** The same instant a calendar year earlier (29 February falls on the 28th). */
+export function yearBefore(iso: string): string {
+  const t = new Date(iso);
+  const y = t.getUTCFullYear() - 1;
+  const m = t.getUTCMonth();
+  const day = Math.min(t.getUTCDate(), new Date(Date.UTC(y, m + 1, 0)).getUTCDate());
+  const ms = t.getTime() - Date.UTC(t.getUTCFullYear(), m, t.getUTCDate());
+  return new Date(Date.UTC(y, m, day) + ms).toISOString();
+}
+
+/** Days in an average month (365.25 / 12): MRR earned over a span is MRR × days / 30.4375. */
+export const DAYS_PER_MONTH = 30.4375;

@@ -25,7 +25,7 @@
 // (never active, no active day or no revenue in the window) scores 1. The RFM group is named from the
 // recency score and FM = round((F + M) / 2) (halves up), on the usual 5 × 5 grid (RFM_GRID).
 import type { SqlParams } from '../warehouse/sql-builder.ts';
-import type { Period } from './periods.ts';
+import { DAYS_PER_MONTH, type Period } from './periods.ts';
 import { mrrSpansSql } from './rollups/customer-mrr.ts';
 import { instantParam, periodsValues, secondsBetween } from './sql-time.ts';
 
@@ -81,7 +81,6 @@ export interface RfmOptions {
 export const DEFAULT_RFM_WINDOW_DAYS = 90;
 
 /** Days in an average month: MRR × days / this = revenue earned (commerce.ts DAYS_PER_MONTH). */
-const DAYS_PER_MONTH = 30.4375;
 
 /** The lifecycle stage of a customer_mrr row `m` (period_start, s, e, first_paid_at), or NULL for none. */
 export function lifecycleStateSql(m: string): string {

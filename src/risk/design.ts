@@ -1,9 +1,10 @@
 // From feature rows to the model's design matrix: transformed, one-hot and standardised columns, with
 // everything learnt from the training rows (category levels, means imputed for missing answers, means and
 // standard deviations) kept in a `Design` so scoring rows are encoded exactly as training rows were.
+
+import { DAYS_PER_MONTH } from '../compiler/periods.ts';
 import type { FeatureRow } from './features-sql.ts';
 
-const DAYS_PER_MONTH = 30.4375;
 /** Levels of plan or channel beyond this many (by frequency) are pooled as 'other'. */
 const MAX_LEVELS = 8;
 

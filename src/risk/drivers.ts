@@ -2,6 +2,8 @@
 // customer's standardised value (the training mean is 0 on that scale), so it says how far this value
 // moves the log-odds from an average customer's; columns of one variable (one-hot levels, a missing
 // indicator) add up to one driver. The three largest that raise the risk are named.
+
+import { DAYS_PER_MONTH } from '../compiler/periods.ts';
 import type { FeatureRow } from './features-sql.ts';
 
 export interface Driver {
@@ -47,7 +49,7 @@ export function describeDriver(feature: string, row: FeatureRow): string {
         ? 'no check-in in 90 days'
         : `${plural(row.checkins_90d, 'check-in')} in 90 days`;
     case 'log_tenure_months': {
-      const months = Math.floor(row.tenure_days / 30.4375);
+      const months = Math.floor(row.tenure_days / DAYS_PER_MONTH);
       return `paying for ${plural(months, 'month')}`;
     }
     case 'log_mrr':

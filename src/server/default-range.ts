@@ -2,7 +2,7 @@
 // (`as_of`). Shared by the dashboard (web/src/range.ts) and the server's warm-up, so both ask for the very
 // same query and the warm-up fills the cache entry the overview reads; so are the overview headline's
 // requests (the range and the year before it, for "a year ago").
-import { type Grain, periodStart } from '../compiler/periods.ts';
+import { type Grain, periodStart, yearBefore } from '../compiler/periods.ts';
 
 export interface Range {
   from: string;
@@ -24,11 +24,7 @@ export function defaultRange(asOf: string | null): Range {
 
 /** The start of the period of `grain` holding the same day a year before `start` (29 February → 28th). */
 export function yearAgoStart(start: string, grain: string): string {
-  const t = new Date(start);
-  const y = t.getUTCFullYear() - 1;
-  const lastDay = new Date(Date.UTC(y, t.getUTCMonth() + 1, 0)).getUTCDate();
-  const same = new Date(Date.UTC(y, t.getUTCMonth(), Math.min(t.getUTCDate(), lastDay)));
-  return periodStart(same, grain as Grain).toISOString();
+  return periodStart(new Date(yearBefore(start)), grain as Grain).toISOString();
 }
 
 /** The KPIs the overview's headline reads (with their sub-results: mrr.arpa, NRR's nrr_12m, grr and grr_12m). */

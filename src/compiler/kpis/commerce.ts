@@ -46,7 +46,7 @@ import {
   segmentsAt,
 } from '../dimensions.ts';
 import type { FamilyRequest } from '../family-request.ts';
-import type { Period } from '../periods.ts';
+import { DAYS_PER_MONTH, type Period } from '../periods.ts';
 import { previousPeriod, withPreviousPeriods } from '../previous-period.ts';
 import { mrrSpansSql } from '../rollups/customer-mrr.ts';
 import { type RunRollups, withRollups } from '../rollups/run-rollups.ts';
@@ -60,7 +60,6 @@ export interface CommerceParams {
 export const DEFAULT_COMMERCE_PARAMS: CommerceParams = { activeEvents: [] };
 
 /** Days in an average month: MRR × days / this = revenue earned over those days. */
-export const DAYS_PER_MONTH = 30.4375;
 
 export type CommerceRequest = FamilyRequest<CommerceParams>;
 

@@ -27,7 +27,7 @@ import {
   segmentsAt,
 } from '../dimensions.ts';
 import type { FamilyRequest } from '../family-request.ts';
-import type { Grain, Period } from '../periods.ts';
+import { type Grain, type Period, yearBefore } from '../periods.ts';
 import { previousPeriod } from '../previous-period.ts';
 import { customerMrrCtes } from '../rollups/customer-mrr.ts';
 import { type RunRollups, withRollups } from '../rollups/run-rollups.ts';
@@ -189,16 +189,6 @@ function aggregateSql(
   ${periodSegmentJoin(by, 'm.customer_id', segmentsAt('m.period_start', segments))}
   LEFT JOIN downgraded g ON g.period_start = m.period_start AND g.customer_id = m.customer_id
   GROUP BY 1, 2, 3`;
-}
-
-/** The same instant a calendar year earlier (29 February falls on the 28th). */
-export function yearBefore(iso: string): string {
-  const t = new Date(iso);
-  const y = t.getUTCFullYear() - 1;
-  const m = t.getUTCMonth();
-  const day = Math.min(t.getUTCDate(), new Date(Date.UTC(y, m + 1, 0)).getUTCDate());
-  const ms = t.getTime() - Date.UTC(t.getUTCFullYear(), m, t.getUTCDate());
-  return new Date(Date.UTC(y, m, day) + ms).toISOString();
 }
 
 /** The year ending at each period's end, whose start MRR and end MRR nrr_12m compares. */

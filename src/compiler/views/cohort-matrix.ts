@@ -8,7 +8,7 @@
 import type { Engine } from '../../warehouse/engine.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
 import { checkBreakdown, segmentSql } from '../dimensions.ts';
-import { type Grain, type Period, periodsBetween } from '../periods.ts';
+import { DAYS_PER_MONTH, type Grain, type Period, periodsBetween } from '../periods.ts';
 import { customerMrrCtes } from '../rollups/customer-mrr.ts';
 import { secondsBetween } from '../sql-time.ts';
 import {
@@ -63,8 +63,6 @@ export interface CohortMatrix {
   cohorts: Cohort[];
   average: CohortAverage[];
 }
-
-const DAYS_PER_MONTH = 30.4375;
 
 function matrixSql(
   periods: readonly Period[],

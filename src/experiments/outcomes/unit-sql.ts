@@ -14,7 +14,8 @@
 // and orders are exact, [t0 + lo, t0 + hi); windows on events are whole UTC days [d0 + lo, d0 + hi), as the
 // catalog's day rollups count them (so day 0 holds the exposure day's events before exposure too).
 // Arithmetic is on epoch seconds and dates (sql-time.ts): both engines run it fast.
-import { DAYS_PER_MONTH } from '../../compiler/kpis/commerce.ts';
+
+import { DAYS_PER_MONTH } from '../../compiler/periods.ts';
 import { mrrSpansSql, spanHoldsAtSql } from '../../compiler/rollups/customer-mrr.ts';
 import { instantParam } from '../../compiler/sql-time.ts';
 import type { Dialect } from '../../warehouse/engine.ts';
