@@ -42,13 +42,16 @@ export function userDaysSql(engine: ClickHouseEngine, events: string, loads: rea
           ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) AS gap
       FROM (${daily})`;
   }
+  // Each day's previous day is taken into an array of its own before the ARRAY JOIN: reading days[i - 1]
+  // after it would copy a user's whole array onto each of its rows (memory growing with days squared).
   return `SELECT user_key, tupleElement(d, 2) AS customer_id, tupleElement(d, 1) AS day,
       tupleElement(d, 3) AS events, tupleElement(d, 4) AS first_at,
-      if(i = 1, NULL, toInt32(tupleElement(d, 1) - tupleElement(days[i - 1], 1))) AS gap
+      if(i = 1, NULL, toInt32(tupleElement(d, 1) - p)) AS gap
     FROM (
-      SELECT user_key, arraySort(groupArray((day, account, events, first_at))) AS days
+      SELECT user_key, arraySort(groupArray((day, account, events, first_at))) AS days,
+        arrayPopBack(arrayPushFront(arrayMap(x -> tupleElement(x, 1), days), toDate('1970-01-01'))) AS previous
       FROM (${daily}) GROUP BY user_key)
-    ARRAY JOIN days AS d, arrayEnumerate(days) AS i`;
+    ARRAY JOIN days AS d, previous AS p, arrayEnumerate(days) AS i`;
 }
 
 /** What the rollup was built from: the count of published events and the last published load. */
