@@ -95,8 +95,11 @@ async function timed(url: string): Promise<number> {
 }
 
 interface Together {
-  /** Per round: one request alone, then AT_ONCE at once (ms), each with a path of its own (uncached). */
-  readonly rounds: { one: number; all: number }[];
+  /**
+   * Per round: one request alone, then AT_ONCE at once (ms), each with a path of its own (uncached), and the
+   * cores this process kept busy meanwhile (its CPU time over the wall time: the server runs in it).
+   */
+  readonly rounds: { one: number; all: number; cores: number }[];
 }
 
 /**
@@ -115,8 +118,11 @@ async function together(
       const first = 1 + round * (AT_ONCE + 1);
       const one = await timed(`${url}${path(first)}`);
       const start = performance.now();
+      const cpu = process.cpuUsage();
       await Promise.all(Array.from({ length: AT_ONCE }, (_, i) => timed(`${url}${path(first + 1 + i)}`)));
-      out[name].rounds.push({ one, all: performance.now() - start });
+      const all = performance.now() - start;
+      const used = process.cpuUsage(cpu);
+      out[name].rounds.push({ one, all, cores: (used.user + used.system) / 1000 / all });
     }
   }
   return out;
@@ -129,7 +135,7 @@ const median = (values: number[]) =>
   );
 const medianRatio = (t: Together) => median(t.rounds.map((r) => r.all)) / median(t.rounds.map((r) => r.one));
 const togetherRow = (name: string, t: Together) =>
-  `| ${name} | ${median(t.rounds.map((r) => r.one)).toFixed(0)} | ${median(t.rounds.map((r) => r.all)).toFixed(0)} | ${t.rounds.map((r) => (r.all / r.one).toFixed(1)).join(', ')} | ${medianRatio(t).toFixed(1)} |`;
+  `| ${name} | ${median(t.rounds.map((r) => r.one)).toFixed(0)} | ${median(t.rounds.map((r) => r.all)).toFixed(0)} | ${t.rounds.map((r) => r.cores.toFixed(2)).join(', ')} | ${t.rounds.map((r) => (r.all / r.one).toFixed(1)).join(', ')} | ${medianRatio(t).toFixed(1)} |`;
 
 const row = (name: string, l: Latency) =>
   `| ${name} | ${l.requests} | ${l.errors} | ${l.p50.toFixed(1)} | ${l.p95.toFixed(1)} | ${l.p99.toFixed(1)} | ${l.perSecond.toFixed(1)} |`;
@@ -233,10 +239,11 @@ export async function apiBench(opts: { customers: number; workDir: string; db?: 
       `${AT_ONCE} uncached requests at once (a new as_of each) against one alone, ${ROUNDS} rounds on each server in turn:`,
       `computations side by side (${parallel} at once, \`--parallel\`'s default here: one per core, within Node's thread`,
       'pool) and one at a time (`--parallel 1`, as before issue 19). The ratio is the time to the last answer of the',
-      `${AT_ONCE} over the time of the one, per round, and of their medians.`,
+      `${AT_ONCE} over the time of the one, per round, and of their medians; the cores used are this process's CPU time`,
+      `over the wall time while the ${AT_ONCE} ran (the machine's other work takes the rest).`,
       '',
-      `| computations | one alone ms (median) | ${AT_ONCE} at once ms (median) | ratio per round | ratio of medians |`,
-      '|---|---|---|---|---|',
+      `| computations | one alone ms (median) | ${AT_ONCE} at once ms (median) | cores used per round | ratio per round | ratio of medians |`,
+      '|---|---|---|---|---|---|',
       togetherRow(`${parallel} at once`, side),
       togetherRow('one at a time', queued),
       '',
