@@ -90,13 +90,15 @@ export function requireCapability(
 
 /**
  * Settings that give ClickHouse the SQL semantics the catalog's queries are written for: an outer join's
- * missing side is NULL (not the type's default value), a bare UNION removes duplicates, and a CAST of NULL
- * is NULL (not an error). 18.16 knows only the first; the catalog is refused there anyway (it needs window
- * functions).
+ * missing side is NULL (not the type's default value), distinct counts are exact, a bare UNION removes
+ * duplicates, and a CAST of NULL is NULL (not an error). 18.16 knows only the first two; the catalog is
+ * refused there anyway (it needs window functions).
  */
 export function sqlSemantics(caps: Capabilities): Readonly<Record<string, string | number>> {
   return {
     join_use_nulls: 1,
+    // count(DISTINCT …) counted exactly (uniqExact), never approximately, whatever the server's default.
+    count_distinct_implementation: 'uniqExact',
     ...(caps.windowFunctions ? { union_default_mode: 'DISTINCT', cast_keep_nullable: 1 } : {}),
   };
 }
