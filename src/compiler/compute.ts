@@ -4,6 +4,7 @@
 import { CATALOG, type Catalog, getDefinition } from '../catalog/catalog.ts';
 import { TenureError } from '../errors/tenure-error.ts';
 import { type KpiResult, observedOnly } from '../results/kpi-result.ts';
+import { requireCapability } from '../warehouse/capabilities.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { dataAsOf } from './as-of.ts';
 import { checkBreakdown } from './dimensions.ts';
@@ -12,7 +13,6 @@ import { checkFilters, crossedBreakdown, keepFiltered, type SegmentFilter } from
 import { type Grain, periodsBetween } from './periods.ts';
 import { RunRollups } from './rollups/run-rollups.ts';
 import type { RollupAsks } from './rollups/stored-rollups.ts';
-import { requireCapability } from '../warehouse/capabilities.ts';
 
 export interface ComputeRequest {
   /** KPI ids, or 'all' for every KPI of the catalog. */

@@ -47,9 +47,15 @@ const IN_SQL: readonly (readonly [RegExp, string])[] = [
   [/\bto(Interval)?(Day|Month)s?\(/, 'an interval (dialect.addInterval)'],
   [/\bTEMP(ORARY)?\s+(TABLE|MACRO)\b/i, 'a temporary table (dialect.createTableAs)'],
   [/\bCREATE\s+(OR\s+REPLACE\s+)?TABLE\b(?!\s+IF\s+NOT\s+EXISTS\s+\$\{)/i, 'a table (dialect.createTableAs)'],
-  [/information_schema|current_schema|duckdb_\w+\(|pg_catalog|system\.(tables|columns)/i, "the schema's catalog (dialect.tableNamesSql)"],
+  [
+    /information_schema|current_schema|duckdb_\w+\(|pg_catalog|system\.(tables|columns)/i,
+    "the schema's catalog (dialect.tableNamesSql)",
+  ],
   [/[\w)]::[A-Za-z]/, 'a :: cast (CAST(… AS …), or dialect.cast)'],
-  [/\bchr\(|\bdate_trunc\b|\bstrftime\b|\bto_char\b|\bdate_?diff\b|\bage\(/i, 'calendar arithmetic (the dialect)'],
+  [
+    /\bchr\(|\bdate_trunc\b|\bstrftime\b|\bto_char\b|\bdate_?diff\b|\bage\(/i,
+    'calendar arithmetic (the dialect)',
+  ],
   [/\blist_\w+\(|\barray_agg\b|\bunnest\s*\(|\blambda \w+:/i, 'lists (no engine-neutral spelling)'],
 ];
 
@@ -184,7 +190,9 @@ function findings(): string[] {
 }
 
 test('the tokenizer tells SQL text from code and comments', () => {
-  const text = "const a = `SELECT ${f(`x ${'y'}`)} FROM t`; // CAST(x AS TIMESTAMPTZ)\nconst b = 'z';";
+  // TypeScript source as text: a template literal holding a call whose argument is another template.
+  const open = '$' + '{';
+  const text = `const a = \`SELECT ${open}f(\`x ${open}'y'}\`)} FROM t\`; // CAST(x AS TIMESTAMPTZ)\nconst b = 'z';`;
   const strings = pieces(text)
     .filter((p) => p.kind === 'string')
     .map((p) => p.text);
