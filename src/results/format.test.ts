@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CATALOG } from '../catalog/catalog.ts';
 import {
+  changeTone,
   formatAxis,
   formatChange,
   formatDelta,
@@ -146,4 +147,20 @@ test('the catalog: rates are percentages, LTV to CAC alone is a multiple', () =>
     CATALOG.filter((d) => d.unit === 'ratio').map((d) => d.id),
     ['ltv_to_cac_ratio'],
   );
+});
+
+test('a change is painted good or bad by the KPI’s direction, and not at all when it shows as none', () => {
+  // Churn (lower is better) from 2.50% to 3.00%: +0.5 pt, bad news; back down: good news.
+  assert.equal(changeTone(0.03, 0.025, 'rate', false), 'bad');
+  assert.equal(changeTone(0.025, 0.03, 'rate', false), 'good');
+  // 2.503% to 2.501% is written 0.0 pt (one decimal of a point): nothing to paint.
+  assert.equal(formatChange(0.02501, 0.02503, 'rate'), '0.0 pt');
+  assert.equal(changeTone(0.02501, 0.02503, 'rate', false), '');
+  // MRR (higher is better) from $100,000 to $100,020: +0.02%, written at one decimal as 0.0%: none either.
+  assert.equal(formatChange(100_020, 100_000, 'currency'), '0.0%');
+  assert.equal(changeTone(100_020, 100_000, 'currency', true), '');
+  assert.equal(changeTone(101_000, 100_000, 'currency', true), 'good');
+  // No previous value, or no change at all: nothing to judge.
+  assert.equal(changeTone(0.03, null, 'rate', false), '');
+  assert.equal(changeTone(0.03, 0.03, 'rate', false), '');
 });

@@ -171,6 +171,22 @@ export function formatChange(
   return formatRelative((current - previous) / Math.abs(previous), opts);
 }
 
+/**
+ * Whether a change reads as good or bad news: 'good' or 'bad' by the KPI's direction, '' when there is no
+ * change to judge or when it is written as none (0.0 pt, 0.0%): a change too small to show is not painted.
+ */
+export function changeTone(
+  current: number | null | undefined,
+  previous: number | null | undefined,
+  unit: string,
+  higherIsBetter: boolean,
+  opts: FormatOptions = {},
+): 'good' | 'bad' | '' {
+  const text = formatChange(current, previous, unit, opts);
+  if (text === null || !/[1-9]/.test(text) || !isNumber(current) || !isNumber(previous)) return '';
+  return current > previous === higherIsBetter ? 'good' : 'bad';
+}
+
 /** Rates with two decimals where parts must visibly add up to a whole (0.45% + 1.20%). */
 const finer = (unit: string, opts: FormatOptions): FormatOptions =>
   unit === 'rate' && opts.digits === undefined ? { ...opts, digits: 2 } : opts;

@@ -3,6 +3,7 @@
 // format the API's values with the same functions and compare text.
 
 export {
+  changeTone,
   type FormatOptions,
   formatAxis,
   formatChange,

@@ -11,7 +11,7 @@ import { Sparkline } from '../components/sparkline.tsx';
 import { Empty, Show } from '../components/states.tsx';
 import { StatusBadge } from '../components/status.tsx';
 import { useMoney } from '../currency.ts';
-import { formatChange, formatValue, periodLabel } from '../format.ts';
+import { changeTone, formatChange, formatValue, periodLabel } from '../format.ts';
 import type { TargetCheck } from '../goals-types.ts';
 import { yearAgoStart } from '../presets.ts';
 import type { Range } from '../range.ts';
@@ -146,11 +146,7 @@ function HeadlineCard({
   const { spec } = value;
   const change = (then: number | null) => formatChange(value.current, then, spec.unit, money);
   const tone = (then: number | null) =>
-    value.current === null || then === null || value.current === then
-      ? ''
-      : value.current > then === spec.higherIsBetter
-        ? 'good'
-        : 'bad';
+    changeTone(value.current, then, spec.unit, spec.higherIsBetter, money);
   const previous = change(value.previous);
   const lastYear = change(value.lastYear);
   return (
@@ -255,10 +251,7 @@ function Card({
   const money = useMoney();
   const { latest, previous } = latestComplete(rows);
   const change = latest && previous ? formatChange(latest.value, previous.value, kpi.unit, money) : null;
-  const good =
-    latest?.value != null && previous?.value != null && latest.value !== previous.value
-      ? latest.value > previous.value === kpi.higher_is_better
-      : null;
+  const tone = changeTone(latest?.value, previous?.value, kpi.unit, kpi.higher_is_better, money);
   const params = new URLSearchParams(location.search);
   const href = `/kpi/${kpi.id}${query({ from: range.from, to: range.to, grain: range.grain, filter: params.get('filter') ?? undefined })}`;
   return (
@@ -273,7 +266,7 @@ function Card({
       <span class="period">
         {latest ? periodLabel(latest.period_start, range.grain) : 'no complete period'}
       </span>
-      <span class={`change ${good === null ? '' : good ? 'good' : 'bad'}`} data-testid="change">
+      <span class={`change ${tone}`} data-testid="change">
         {change ?? ''}
       </span>
       <Sparkline values={rows.map((r) => r.value)} />
