@@ -13,6 +13,7 @@
 
 import { LOAD_ID_COLUMN } from '../../warehouse/canonical-ddl.ts';
 import type { Engine } from '../../warehouse/engine.ts';
+import { rollupFingerprint, type SourceRows } from '../../warehouse/rollup-fingerprint.ts';
 import { tableExists } from '../../warehouse/table-checks.ts';
 import { type Period, periodStart, periodsBetween } from '../periods.ts';
 import {
@@ -27,9 +28,6 @@ import { MAX_WEEK_WORDS, WORD_BITS } from './week-masks.ts';
 
 export const STORED_ROLLUPS_TABLE = 'tenure_rollups';
 const PREFIX = 'tenure_kept_rollup';
-/** The rollups' shape: raised whenever a rollup's columns or meaning change, so older kept ones are not read. */
-// 5: subscribed keeps a customer whose cancellation is effective exactly at the month's start.
-const FORMAT = 5;
 
 /** A rollup the warehouse keeps. */
 export interface StoredRollup {
@@ -74,22 +72,22 @@ const sourcesOf = (key: string): readonly Source[] => SOURCES[key.split(' ')[0] 
  * What identifies the rows of each source table: their count and the last load that added any. A load
  * changes it; so does a row written or removed by other means. Missing: the table is not there.
  */
-async function sourceFingerprints(engine: Engine): Promise<Partial<Record<Source, string>>> {
-  const out: Partial<Record<Source, string>> = {};
+async function sourceFingerprints(engine: Engine): Promise<Partial<Record<Source, SourceRows>>> {
+  const out: Partial<Record<Source, SourceRows>> = {};
   for (const table of ['events', 'subscription_changes'] as const) {
     if (!(await tableExists(engine, table))) continue;
     const [row] = await engine.query<{ n: number; last: number | null }>(
       `SELECT count(*) AS n, max(${LOAD_ID_COLUMN}) AS last FROM ${table}`,
     );
-    out[table] = `${row?.n ?? 0}/${row?.last ?? ''}`;
+    out[table] = { table, count: Number(row?.n ?? 0), lastLoad: row?.last ?? null };
   }
   return out;
 }
 
 /** The fingerprint a rollup under `key` has when built now; undefined when a table it reads is missing. */
-function fingerprintOf(key: string, sources: Partial<Record<Source, string>>): string | undefined {
-  const parts = sourcesOf(key).map((s) => (sources[s] === undefined ? undefined : `${s}=${sources[s]}`));
-  return parts.includes(undefined) ? undefined : `v${FORMAT}:${parts.join(';')}`;
+function fingerprintOf(key: string, sources: Partial<Record<Source, SourceRows>>): string | undefined {
+  const parts = sourcesOf(key).map((s) => sources[s]);
+  return parts.every((p) => p !== undefined) ? rollupFingerprint(parts as SourceRows[]) : undefined;
 }
 
 /** The kept rollups still current for the tables they read; none when the warehouse keeps none. */

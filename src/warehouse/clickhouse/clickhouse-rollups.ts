@@ -1,14 +1,18 @@
 // The rollup ClickHouse keeps after each load: user days over every event, the scan that dominates at
 // scale. One row per user and UTC day with the day's events, its first event and the days since the
 // user's previous active day (null on the first), the columns and meaning of the compiler's
-// `RunRollups.userDays([])` (src/compiler/rollups/run-rollups.ts). That SQL is written for DuckDB and
-// PostgreSQL; this is its ClickHouse spelling, kept here until the dialect layer owns both (issue 18).
+// `RunRollups.userDays([])` (src/compiler/rollups/run-rollups.ts), listed under its key with the same
+// fingerprint, so a catalog run reads this table. The compiler's SQL runs on current ClickHouse servers too;
+// this spelling exists for what it cannot do: build on every shard in place, and run on 18.16.
 //
 // On a cluster each shard aggregates its own customers' events into a table of its own, in place: events
 // are sharded by customer and a user's events name one customer, so a user's days never span two shards
 // and no row moves between servers. A Distributed table reads the shards' tables together.
 // Servers with window functions number the gaps with lagInFrame; older ones (18.16) sort each user's days
 // into an array and take differences of neighbours.
+
+import { LOAD_ID_COLUMN } from '../canonical-ddl.ts';
+import { rollupFingerprint } from '../rollup-fingerprint.ts';
 import type { ChConnection } from './clickhouse-connection.ts';
 import type { ClickHouseEngine } from './clickhouse-engine.ts';
 import { inlineValue } from './clickhouse-escape.ts';
@@ -54,11 +58,17 @@ export function userDaysSql(engine: ClickHouseEngine, events: string, loads: rea
     ARRAY JOIN days AS d, previous AS p, arrayEnumerate(days) AS i`;
 }
 
-/** What the rollup was built from: the count of published events and the last published load. */
+/**
+ * What the rollup was built from, written as the compiler writes it (rollup-fingerprint.ts): so a catalog
+ * run on ClickHouse reads this kept table instead of building its own user days.
+ */
 async function eventsFingerprint(engine: ClickHouseEngine): Promise<{ text: string; loads: number[] }> {
   const loads = await publishedLoadIds(engine);
-  const [row] = await engine.query<{ n: number }>('SELECT count() AS n FROM events');
-  return { text: `events=${Number(row?.n ?? 0)}/${loads.at(-1) ?? ''}`, loads };
+  const [row] = await engine.query<{ n: number; last: number | null }>(
+    `SELECT count() AS n, max(${LOAD_ID_COLUMN}) AS last FROM events`,
+  );
+  const events = { table: 'events', count: Number(row?.n ?? 0), lastLoad: row?.last ?? null };
+  return { text: rollupFingerprint([events]), loads };
 }
 
 interface Listed {
