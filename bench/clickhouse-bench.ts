@@ -6,6 +6,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { computeKpis } from '../src/compiler/compute.ts';
+import { loadWarehouse } from '../src/ingest/load-warehouse.ts';
 import { ingestInto } from '../src/ingest/publish-target.ts';
 import { defaultRange } from '../src/server/default-range.ts';
 import { generateCompany } from '../src/synth/generate.ts';
@@ -55,7 +56,8 @@ export async function clickhouseBench(opts: {
   const chdb = await ClickHouseEngine.open(`chdb://${chdbPath}`);
   try {
     const start = performance.now();
-    await ingestInto(chdb, { dataDir: data });
+    // As `tenure ingest` loads it: validated, published, then the user days ClickHouse keeps.
+    await loadWarehouse(chdb, { dataDir: data });
     const chdbLoad = seconds(start);
     const onDuck = await wholeCatalog(duck.engine);
     const onChdb = await wholeCatalog(chdb);
@@ -66,10 +68,10 @@ export async function clickhouseBench(opts: {
       '',
       '| engine | results | seconds | ratio to DuckDB |',
       '|---|---|---|---|',
-      `| DuckDB (the rollups a load keeps) | ${onDuck.results} | ${onDuck.seconds.toFixed(1)} | 1.00 |`,
-      `| ClickHouse ${chdb.version} (chDB, embedded) | ${onChdb.results} | ${onChdb.seconds.toFixed(1)} | ${(onChdb.seconds / onDuck.seconds).toFixed(2)} |`,
+      `| DuckDB (with the rollups its load keeps) | ${onDuck.results} | ${onDuck.seconds.toFixed(1)} | 1.00 |`,
+      `| ClickHouse ${chdb.version} (chDB, embedded; with the user days its load keeps) | ${onChdb.results} | ${onChdb.seconds.toFixed(1)} | ${(onChdb.seconds / onDuck.seconds).toFixed(2)} |`,
       '',
-      `Loading the same files into chDB (validated in DuckDB, inserted in batches): ${chdbLoad.toFixed(0)} s.`,
+      `Loading the same files into chDB (validated in DuckDB, inserted in batches, then its user days kept): ${chdbLoad.toFixed(0)} s.`,
       `The per-user-day rollup on chDB alone (one pass over the events: ${chdbRollup.rows.toLocaleString('en-US')} user days): ${chdbRollup.seconds.toFixed(1)} s, ${Math.round(duck.events / chdbRollup.seconds).toLocaleString('en-US')} events/s.`,
       '',
     );

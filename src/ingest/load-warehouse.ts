@@ -25,7 +25,7 @@ export interface LoadReport extends IngestReport {
 
 export async function loadWarehouse(engine: Engine, opts: LoadOptions): Promise<LoadReport> {
   const report = await ingestInto(engine, opts);
-  // ClickHouse keeps its own rollups (its SQL is not the compiler's yet: issue 18's dialect layer).
+  // ClickHouse keeps its own user days, built on every shard in place (clickhouse-rollups.ts).
   const clickhouse = asClickHouse(engine);
   const store = () =>
     clickhouse
