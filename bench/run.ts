@@ -1,4 +1,4 @@
-// `npm run bench [-- NAME] [--customers N] [--db FILE (api, catalog, experiments, overview: a loaded warehouse, kept)]`: runs the benchmarks and records them in bench/RESULTS.md.
+// `npm run bench [-- NAME] [--customers N] [--db FILE (api, catalog, experiments, overview: a loaded warehouse, kept; memory: the warehouse to load, kept)] [--data DIR (memory: CSV files to load)]`: runs the benchmarks and records them in bench/RESULTS.md.
 // Without a NAME every benchmark runs, each in a process of its own so that peak memory is its own.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { catalogBench } from './catalog-bench.ts';
 import { clickhouseBench } from './clickhouse-bench.ts';
 import { experimentsBench } from './experiments-bench.ts';
 import { ingestBench } from './ingest-bench.ts';
+import { memoryBench } from './memory-bench.ts';
 import { modelsBench } from './models-bench.ts';
 import { overviewBench } from './overview-bench.ts';
 import { riskBench } from './risk-bench.ts';
@@ -32,11 +33,13 @@ const BENCHES = {
     }),
   experiments: (customers?: number) =>
     experimentsBench({ customers: customers ?? 100_000, workDir, db: values.db }),
+  memory: (customers?: number) =>
+    memoryBench({ customers: customers ?? 100_000, workDir, data: values.data, db: values.db }),
 } as const;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { customers: { type: 'string' }, db: { type: 'string' } },
+  options: { customers: { type: 'string' }, db: { type: 'string' }, data: { type: 'string' } },
 });
 const workDir = join(import.meta.dirname, 'out');
 const wanted = positionals[0];
