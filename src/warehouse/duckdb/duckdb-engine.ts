@@ -7,6 +7,7 @@ import { duckdbDialect } from './duckdb-dialect.ts';
 import {
   type DuckDBMemoryOptions,
   type DuckDBMemorySettings,
+  duckdbConfig,
   duckdbMemorySettings,
 } from './duckdb-memory.ts';
 import { readerRows } from './duckdb-values.ts';
@@ -53,10 +54,7 @@ export class DuckDBEngine implements Engine {
     const settings = duckdbMemorySettings(path, memory);
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(path, {
-        memory_limit: settings.memoryLimit,
-        temp_directory: settings.spillDirectory,
-      });
+      instance = await DuckDBInstance.create(path, duckdbConfig(settings));
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       // Another process holds the file: which one, and what to do (never DuckDB's own words).

@@ -51,6 +51,10 @@ test('a warehouse file opens with the default limit and spills beside itself', a
     assert.ok(Math.abs(limitBytes - expected) / expected < 0.05, `${limitBytes} vs ${expected}`);
     assert.equal(spill, `${file}.tmp`);
     assert.equal(engine.memory.spillDirectory, `${file}.tmp`);
+    const [allocator] = await engine.query<{ on: boolean }>(
+      `SELECT current_setting('allocator_background_threads') AS on`,
+    );
+    assert.equal(allocator?.on, true);
   } finally {
     await engine.close();
   }

@@ -65,6 +65,19 @@ export function duckdbMemorySettings(
   return { memoryLimit, spillDirectory };
 }
 
+/**
+ * DuckDB's configuration for these settings. Its allocator (jemalloc) keeps memory freed by one operator
+ * for a while before handing it back; background threads hand it back sooner, which lowers the process's
+ * peak by a few hundred MiB at a million customers at no measurable cost.
+ */
+export function duckdbConfig(settings: DuckDBMemorySettings): Record<string, string> {
+  return {
+    memory_limit: settings.memoryLimit,
+    temp_directory: settings.spillDirectory,
+    allocator_background_threads: 'true',
+  };
+}
+
 /** DuckDB makes its spill folder but not the folders above it. */
 function madeFolder(path: string, from: string): void {
   try {
