@@ -112,7 +112,7 @@ export async function catalogBench(opts: { customers: number; workDir: string; d
       '|---|---|---|---|---|',
       ...rows,
       '',
-      `Peak memory: ${peakRssMiB()} MiB (the Node process; DuckDB's own memory is inside it).`,
+      `Peak memory: ${peakRssMiB()} MiB (the Node process; DuckDB's own memory is inside it, limited to ${engine.memory.memoryLimit}).`,
       '',
       'Target (issue 3): the whole catalog within 3× one pass at 1M customers / 100M events.',
       ...runs.map(
