@@ -50,7 +50,7 @@ export async function memoryBench(opts: {
     const lines = [
       `Machine: ${machineLine()}. Date: ${new Date().toISOString().slice(0, 10)}.`,
       `Company: ${customers.toLocaleString('en-US')} customers, ${events.toLocaleString('en-US')} events, 24 months (seed 1), CSV files.`,
-      `DuckDB's memory limit: ${load.memoryLimit} (${process.env.TENURE_MEMORY_LIMIT ? 'TENURE_MEMORY_LIMIT' : "Tenure's default, an eighth of the machine's memory"}); beyond it DuckDB spills to disk.`,
+      `DuckDB's memory limit: ${load.memoryLimit} (${process.env.TENURE_MEMORY_LIMIT ? 'TENURE_MEMORY_LIMIT' : "Tenure's default, a tenth of the machine's memory"}); beyond it DuckDB spills to disk.`,
       '',
       '| step | seconds | peak memory (RSS) | most spilled to disk |',
       '|---|---|---|---|',

@@ -34,11 +34,11 @@ async function fillBeyond(engine: DuckDBEngine): Promise<void> {
   );
 }
 
-test('the default is an eighth of the machine, at least 1 GiB', () => {
-  // 24 GiB / 8 = 3 GiB = 3072 MiB; 4 GiB / 8 = 512 MiB, below the floor of 1024 MiB; 64 GiB / 8 = 8192 MiB.
-  assert.equal(defaultMemoryLimit(24 * 2 ** 30), '3072MiB');
-  assert.equal(defaultMemoryLimit(4 * 2 ** 30), '1024MiB');
-  assert.equal(defaultMemoryLimit(64 * 2 ** 30), '8192MiB');
+test('the default is a tenth of the machine, at least 1 GiB', () => {
+  // 24 GiB / 10 = 2457.6 MiB, floored; 8 GiB / 10 = 819 MiB, below the floor of 1024 MiB; 64 GiB / 10 = 6553.6 MiB.
+  assert.equal(defaultMemoryLimit(24 * 2 ** 30), '2457MiB');
+  assert.equal(defaultMemoryLimit(8 * 2 ** 30), '1024MiB');
+  assert.equal(defaultMemoryLimit(64 * 2 ** 30), '6553MiB');
 });
 
 test('a warehouse file opens with the default limit and spills beside itself', async () => {
@@ -46,7 +46,7 @@ test('a warehouse file opens with the default limit and spills beside itself', a
   const engine = await DuckDBEngine.open(file);
   try {
     const { limitBytes, spill } = await settingsOf(engine);
-    const expected = Math.max(2 ** 30, totalmem() / 8);
+    const expected = Math.max(2 ** 30, totalmem() / 10);
     // DuckDB prints the limit with one decimal ('2.9 GiB'): within 5% of what was set.
     assert.ok(Math.abs(limitBytes - expected) / expected < 0.05, `${limitBytes} vs ${expected}`);
     assert.equal(spill, `${file}.tmp`);
