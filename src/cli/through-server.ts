@@ -95,11 +95,12 @@ function refusal(note: ServingNote, status: number, body: ApiError): TenureError
 /** `tenure ingest` through the server: the folder is read by the server, from its absolute path. */
 export function loadThroughServer(
   note: ServingNote,
-  opts: { dataDir: string; futureToleranceDays: number },
+  opts: { dataDir: string; futureToleranceDays: number; rebuild?: boolean },
 ): Promise<LoadSummary> {
   return askServer<LoadSummary>(note, 'POST', '/api/loads', {
     data_dir: resolve(opts.dataDir),
     future_tolerance_days: opts.futureToleranceDays,
+    rebuild: opts.rebuild === true,
   });
 }
 

@@ -1,6 +1,6 @@
 // A load as users run it: the folder ingested (ingestInto), then the rollups the project's catalog reads
-// rebuilt from the events now in the warehouse (stored-rollups.ts), so runs after it read them instead of
-// grouping the events again.
+// brought up to date with the rows it added (stored-rollups.ts, incremental-rollups.ts; all rebuilt from
+// the whole tables with `rebuild`), so runs after it read them instead of grouping the events again.
 import { CATALOG, type Catalog } from '../catalog/catalog.ts';
 import { rollupAsksFor } from '../compiler/compute.ts';
 import { storeRollups } from '../compiler/rollups/stored-rollups.ts';
@@ -13,14 +13,23 @@ import { ingestInto } from './publish-target.ts';
 export interface LoadOptions extends IngestOptions {
   /** The catalog whose rollups the warehouse keeps (default: the shipped one). */
   readonly catalog?: Catalog;
+  /** Build every kept rollup from the whole tables instead of updating them (`tenure ingest --rebuild`). */
+  readonly rebuild?: boolean;
 }
 
 export interface LoadReport extends IngestReport {
   /**
-   * The rollups kept for the catalog, whether the load rebuilt them (not when it added no events and they
-   * were current), and the seconds it took (also in `seconds`).
+   * The rollups kept for the catalog, whether the load changed them (not when it added no rows they read),
+   * which it updated in place and which it built from the whole tables (when known), and the seconds it
+   * took (also in `seconds`).
    */
-  readonly rollups: { readonly keys: readonly string[]; readonly rebuilt: boolean; readonly seconds: number };
+  readonly rollups: {
+    readonly keys: readonly string[];
+    readonly rebuilt: boolean;
+    readonly updated?: readonly string[];
+    readonly built?: readonly string[];
+    readonly seconds: number;
+  };
 }
 
 export async function loadWarehouse(engine: Engine, opts: LoadOptions): Promise<LoadReport> {
@@ -30,7 +39,7 @@ export async function loadWarehouse(engine: Engine, opts: LoadOptions): Promise<
   const store = () =>
     clickhouse
       ? storeClickHouseRollups(clickhouse)
-      : storeRollups(engine, rollupAsksFor('all', opts.catalog ?? CATALOG));
+      : storeRollups(engine, rollupAsksFor('all', opts.catalog ?? CATALOG), { rebuild: opts.rebuild });
   // Rollups are replaced in place: a server's computations must not read them half rebuilt.
   const rollups = await (opts.turn ? opts.turn(store) : store());
   return { ...report, rollups, seconds: report.seconds + rollups.seconds };

@@ -1,4 +1,4 @@
-// `tenure ingest --data DIR [--db FILE|URL] [--json]`
+// `tenure ingest --data DIR [--db FILE|URL] [--rebuild] [--json]`
 import type { Command } from 'commander';
 import {
   type LoadReport,
@@ -20,10 +20,7 @@ export function formatIngestReport(report: LoadReport): string {
 }
 
 /** A load in words; how its rollups were kept when known (a load through a server does not say). */
-export function formatLoadSummary(
-  report: LoadSummary,
-  rollups?: { readonly rebuilt: boolean; readonly seconds: number },
-): string {
+export function formatLoadSummary(report: LoadSummary, rollups?: LoadReport['rollups']): string {
   const rows = Object.entries(report.tables).map(([name, t]) => [
     name,
     t.read,
@@ -38,12 +35,15 @@ export function formatLoadSummary(
   const n = report.rollups.length;
   const kept = `${n} rollup${n === 1 ? '' : 's'} kept for the catalog`;
   if (rollups === undefined) lines.push(kept);
-  else
-    lines.push(
-      rollups.rebuilt
-        ? `${kept}, rebuilt in ${rollups.seconds.toFixed(1)} s`
-        : `${kept}, already current (no new events)`,
-    );
+  else if (!rollups.rebuilt) lines.push(`${kept}, already current (no new events)`);
+  else if (rollups.updated === undefined) lines.push(`${kept}, rebuilt in ${rollups.seconds.toFixed(1)} s`);
+  else {
+    const how = [
+      rollups.updated.length ? `${rollups.updated.length} updated with the load's rows` : '',
+      rollups.built?.length ? `${rollups.built.length} built from the whole tables` : '',
+    ].filter(Boolean);
+    lines.push(`${kept}: ${how.join(', ')}, in ${rollups.seconds.toFixed(1)} s`);
+  }
   lines.push(`load ${report.load_id} took ${report.seconds.toFixed(1)} s`);
   return lines.join('\n');
 }
@@ -53,6 +53,7 @@ interface IngestCliOptions {
   db: string;
   futureTolerance: string;
   project?: string;
+  rebuild?: boolean;
   json?: boolean;
 }
 
@@ -74,6 +75,10 @@ export function registerIngest(program: Command): void {
       '--project <file>',
       'project file whose KPIs the kept rollups serve (default ./tenure.yaml when present)',
     )
+    .option(
+      '--rebuild',
+      "build every kept rollup from the whole tables instead of updating them with the load's rows",
+    )
     .option('--json', 'print the counts as JSON')
     .action(async (opts: IngestCliOptions) => {
       const tolerance = parseNumber(opts.futureTolerance, '--future-tolerance', { min: 0 });
@@ -88,6 +93,7 @@ export function registerIngest(program: Command): void {
         const summary = await loadThroughServer(err.server, {
           dataDir: opts.data,
           futureToleranceDays: tolerance,
+          rebuild: opts.rebuild,
         });
         if (opts.json) printJson(summary);
         else process.stdout.write(`${formatLoadSummary(summary)}\n`);
@@ -98,6 +104,7 @@ export function registerIngest(program: Command): void {
         const report = await loadWarehouse(engine, {
           dataDir: opts.data,
           catalog,
+          rebuild: opts.rebuild,
           futureToleranceDays: tolerance,
           onProgress: (e) => progress.update(e),
         });

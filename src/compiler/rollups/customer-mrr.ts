@@ -7,14 +7,20 @@ import type { SqlParams } from '../../warehouse/sql-builder.ts';
 import type { Period } from '../periods.ts';
 import { periodsValues } from '../sql-time.ts';
 
+/** The table subscription changes are read from (an incremental update reads some customers' changes). */
+const CHANGES = 'subscription_changes';
+
 /** `(customer_id, effective_at, mrr, next_at)`: each subscription change with the time of the next one. */
-export const mrrSpansSql = (d: Dialect): string => `SELECT customer_id, effective_at, mrr,
+export const mrrSpansSql = (d: Dialect, changes = CHANGES): string => `SELECT customer_id, effective_at, mrr,
       ${d.lead('effective_at')} OVER (PARTITION BY customer_id ORDER BY effective_at) AS next_at
-    FROM subscription_changes`;
+    FROM ${changes}`;
 
 /** `(customer_id, first_paid_at)`: each customer's first payment, its earliest change with MRR > 0. */
-export const FIRST_PAID_SQL = `SELECT customer_id, min(effective_at) AS first_paid_at FROM subscription_changes
-    WHERE mrr > 0 GROUP BY customer_id`;
+export const firstPaidSql = (
+  changes = CHANGES,
+): string => `SELECT customer_id, min(effective_at) AS first_paid_at
+    FROM ${changes} WHERE mrr > 0 GROUP BY customer_id`;
+export const FIRST_PAID_SQL = firstPaidSql();
 
 /**
  * CTE `starting(customer_id, starting_mrr)`: each customer's MRR at its first payment (the largest change at
@@ -52,15 +58,21 @@ export const subscribedSpanSql = (m: string, periodStart: string, periodEnd: str
  * that its segment is still among a breakdown's segments.
  * `built`: a table holding customer_mrr for these periods and maybe others before them (the run's rollup,
  * RunRollups.customerMrr), read instead of computing it again; the other CTEs stay for the query.
+ * `changes`: the table of subscription changes read (default subscription_changes).
  */
-export function customerMrrCtes(periods: readonly Period[], params: SqlParams, built?: string): string {
+export function customerMrrCtes(
+  periods: readonly Period[],
+  params: SqlParams,
+  built?: string,
+  changes = CHANGES,
+): string {
   const common = `periods AS (${periodsValues(periods, params)}),
-  mrr_spans AS (${mrrSpansSql(params.dialect)}),
-  first_paid AS (${FIRST_PAID_SQL}),
+  mrr_spans AS (${mrrSpansSql(params.dialect, changes)}),
+  first_paid AS (${firstPaidSql(changes)}),
   -- Customers whose history starts after the last period: one zero row each, in it.
   later AS (
     SELECT p.period_start, p.period_end, h.customer_id, 0 AS s, 0 AS e, f.first_paid_at
-    FROM (SELECT customer_id, min(effective_at) AS first_at FROM subscription_changes GROUP BY 1) h
+    FROM (SELECT customer_id, min(effective_at) AS first_at FROM ${changes} GROUP BY 1) h
     JOIN periods p ON p.period_end = (SELECT max(period_end) FROM periods) AND h.first_at >= p.period_end
     LEFT JOIN first_paid f ON f.customer_id = h.customer_id)`;
   if (built) {

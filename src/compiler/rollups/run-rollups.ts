@@ -43,6 +43,11 @@ export interface RollupOptions {
   readonly useStored?: boolean;
   /** Build lasting tables named with this prefix instead of temporary ones (stored-rollups.ts). */
   readonly persistAs?: string;
+  /**
+   * Tables read instead of the canonical ones: some rows of events or of subscription_changes (an
+   * incremental update of the kept rollups, incremental-rollups.ts, builds its rows from them).
+   */
+  readonly sources?: { readonly events?: string; readonly subscriptionChanges?: string };
 }
 
 /** A rollup table a run built, under the key it was asked by. */
@@ -60,6 +65,8 @@ export class RunRollups {
   private readonly expected: readonly string[] | undefined;
   private stored: Promise<readonly StoredRollup[]> | undefined;
   private readonly mrrTables: { pairs: ReadonlySet<string>; last: string; table: Promise<string> }[] = [];
+  private readonly events: string;
+  private readonly changes: string;
 
   /**
    * `activityEvents`: every event name the run will ask activity rows of (`activityEventsFor`), or 'all'
@@ -73,6 +80,8 @@ export class RunRollups {
   ) {
     this.expected = activityEvents === 'all' ? undefined : [...new Set(activityEvents)].sort();
     this.prefix = options.persistAs ?? `tenure_rollup_${process.pid}_${++runs}`;
+    this.events = options.sources?.events ?? 'events';
+    this.changes = options.sources?.subscriptionChanges ?? 'subscription_changes';
   }
 
   /**
@@ -97,7 +106,7 @@ export class RunRollups {
       return `/* activity */ SELECT coalesce(e.user_id, e.customer_id) AS user_key,
         min(e.customer_id) AS customer_id, ${params.dialect.utcDay('e.occurred_at')} AS day, e.name, count(*) AS events,
         min(e.occurred_at) AS first_at, max(e.occurred_at) AS last_at
-      FROM events e ${where}GROUP BY 1, 3, 4`;
+      FROM ${this.events} e ${where}GROUP BY 1, 3, 4`;
     });
   }
 
@@ -117,7 +126,7 @@ export class RunRollups {
           FROM ${source} a WHERE ${eventFilter('a', names, params)} GROUP BY a.user_key, a.day`
         : `SELECT coalesce(e.user_id, e.customer_id) AS user_key, min(e.customer_id) AS customer_id,
             ${params.dialect.utcDay('e.occurred_at')} AS day, count(*) AS events, min(e.occurred_at) AS first_at
-          FROM events e GROUP BY 1, 3`;
+          FROM ${this.events} e GROUP BY 1, 3`;
       return `/* user_days */ SELECT d.*,
           ${params.dialect.cast(`d.day - ${params.dialect.lag('d.day')} OVER (PARTITION BY d.user_key ORDER BY d.day)`, 'integer')} AS gap
         FROM (${days}) d`;
@@ -136,16 +145,7 @@ export class RunRollups {
     if (kept && periods.every(isCalendarMonth)) return this.keptMonths(kept, periods);
     const userDays = await this.userDays(activeEvents);
     const key = `period_accounts ${JSON.stringify(periods.map((p) => [p.start, p.end]))} ${userDays}`;
-    return this.table(
-      key,
-      (params) => `/* period_accounts */ WITH periods AS (${periodsValues(periods, params)}),
-      period_days AS (${periodDaysSql(params.dialect, periods)}),
-      period_users AS (
-        SELECT pd.period_start, u.user_key, min(u.customer_id) AS customer_id, sum(u.events) AS events
-        FROM ${userDays} u JOIN period_days pd ON pd.day = u.day GROUP BY 1, 2)
-      SELECT period_start, customer_id, count(*) AS users, CAST(sum(events) AS BIGINT) AS events
-      FROM period_users GROUP BY 1, 2`,
-    );
+    return this.table(key, (params) => periodAccountsSql(periods, userDays, params));
   }
 
   /**
@@ -167,21 +167,22 @@ export class RunRollups {
         max(ev.occurred_at) AS ended_at, count(*) AS events, ${distinctKeys} AS key_actions,
         count(CASE WHEN ${isKey} THEN 1 END) AS key_action_events`;
       return `/* sessions */ WITH given AS (
-        SELECT coalesce(ev.user_id, ev.customer_id) AS user_key, ${measures}
-        FROM events ev WHERE ev.session_id IS NOT NULL
+        SELECT coalesce(ev.user_id, ev.customer_id) AS user_key, ev.session_id, ${measures}
+        FROM ${this.events} ev WHERE ev.session_id IS NOT NULL
         GROUP BY coalesce(ev.user_id, ev.customer_id), ev.session_id),
       gaps AS (
         SELECT coalesce(e.user_id, e.customer_id) AS user_key, e.customer_id, e.occurred_at, e.name,
           CASE WHEN ${secondsBetween(params.dialect, 'e.occurred_at', `${params.dialect.lag('e.occurred_at')} OVER w`)} <= 60 * ${gap} THEN 0 ELSE 1 END
             AS starts
-        FROM events e WHERE e.session_id IS NULL
+        FROM ${this.events} e WHERE e.session_id IS NULL
         WINDOW w AS (PARTITION BY coalesce(e.user_id, e.customer_id) ORDER BY e.occurred_at)),
       numbered AS (
         SELECT g.*, sum(g.starts) OVER (PARTITION BY g.user_key ORDER BY g.occurred_at ROWS UNBOUNDED PRECEDING)
           AS session_no
         FROM gaps g),
       derived AS (
-        SELECT ev.user_key, ${measures} FROM numbered ev GROUP BY ev.user_key, ev.session_no),
+        SELECT ev.user_key, ${params.dialect.cast('NULL', 'text')} AS session_id, ${measures}
+        FROM numbered ev GROUP BY ev.user_key, ev.session_no),
       all_sessions AS (SELECT * FROM given UNION ALL SELECT * FROM derived)
       SELECT s.*, ${params.dialect.utcDay('s.started_at')} AS day FROM all_sessions s`;
     });
@@ -206,7 +207,8 @@ export class RunRollups {
         : this.table(
             `customer_mrr ${JSON.stringify(pairs)}`,
             (params) =>
-              `/* customer_mrr */ WITH ${customerMrrCtes(periods, params)} SELECT * FROM customer_mrr`,
+              `/* customer_mrr */ WITH ${customerMrrCtes(periods, params, undefined, this.changes)}
+              SELECT * FROM customer_mrr`,
           );
     this.mrrTables.push({ pairs: new Set(pairs), last, table });
     return table;
@@ -276,7 +278,7 @@ export class RunRollups {
       (params) => `/* first_uses */ WITH uses AS (
         SELECT ${user} AS user_key, e.customer_id, e.occurred_at,
           row_number() OVER (PARTITION BY ${user} ORDER BY e.occurred_at, e.event_id) AS rn
-        FROM events e WHERE e.name = ${params.bind(name)} AND ${user} IS NOT NULL)
+        FROM ${this.events} e WHERE e.name = ${params.bind(name)} AND ${user} IS NOT NULL)
       SELECT user_key, max(CASE WHEN rn = 1 THEN customer_id END) AS customer_id,
         max(CASE WHEN rn = 1 THEN occurred_at END) AS first_at, max(CASE WHEN rn = 2 THEN occurred_at END) AS second_at
       FROM uses WHERE rn <= 2 GROUP BY 1`,
@@ -292,7 +294,7 @@ export class RunRollups {
     const sorted = [...new Set(names)].sort();
     return this.table(
       namedEventsKey(sorted),
-      (params) => `/* named_events */ SELECT e.customer_id, e.name, e.occurred_at FROM events e
+      (params) => `/* named_events */ SELECT e.customer_id, e.name, e.occurred_at FROM ${this.events} e
       WHERE ${eventFilter('e', sorted, params)}`,
     );
   }
@@ -309,7 +311,7 @@ export class RunRollups {
     return this.table(
       key,
       (params) => `/* subscribed */ WITH periods AS (${periodsValues(periods, params)})
-      SELECT DISTINCT p.period_start, m.customer_id FROM periods p JOIN (${mrrSpansSql(params.dialect)}) m
+      SELECT DISTINCT p.period_start, m.customer_id FROM periods p JOIN (${mrrSpansSql(params.dialect, this.changes)}) m
         ON ${subscribedSpanSql('m', 'p.period_start', 'p.period_end')}`,
     );
   }
@@ -373,18 +375,11 @@ export class RunRollups {
    * for users ('user', from user days of `names`), `(user_key, name, customer_id, w0…)` for features.
    */
   weekMasks(kind: WeekKind, names: readonly string[], origin: string, words: number): Promise<string> {
-    return this.table(WEEK_KEYS.key(kind, origin, words, names), async (params) => {
-      if (kind === 'user') {
-        const days = await this.userDays(names);
-        return `/* user_weeks */ SELECT u.user_key, min(u.customer_id) AS customer_id, ${wordAggregates(params.dialect, 'u', words)}
-          FROM (${weekRowsSql(days, origin, words, params)}) u GROUP BY 1`;
-      }
-      const activity = await this.activity(names);
-      return `/* feature_weeks */ SELECT u.user_key, u.name, min(u.customer_id) AS customer_id,
-          ${wordAggregates(params.dialect, 'u', words)}
-        FROM (${weekRowsSql(activity, origin, words, params, eventFilter('x', sortedNames(names), params))}) u
-        GROUP BY 1, 2`;
-    });
+    return this.table(WEEK_KEYS.key(kind, origin, words, names), async (params) =>
+      kind === 'user'
+        ? weekMasksSql('user', await this.userDays(names), names, origin, words, params)
+        : weekMasksSql('feature', await this.activity(names), names, origin, words, params),
+    );
   }
 
   /**
@@ -435,6 +430,42 @@ export class RunRollups {
     }
     return table;
   }
+}
+
+/**
+ * The week masks of RunRollups.weekMasks from `source`: user days of the active events for users, activity
+ * (holding `names`) for features.
+ */
+export function weekMasksSql(
+  kind: WeekKind,
+  source: string,
+  names: readonly string[],
+  origin: string,
+  words: number,
+  params: SqlParams,
+): string {
+  if (kind === 'user') {
+    return `/* user_weeks */ SELECT u.user_key, min(u.customer_id) AS customer_id, ${wordAggregates(params.dialect, 'u', words)}
+      FROM (${weekRowsSql(source, origin, words, params)}) u GROUP BY 1`;
+  }
+  return `/* feature_weeks */ SELECT u.user_key, u.name, min(u.customer_id) AS customer_id,
+      ${wordAggregates(params.dialect, 'u', words)}
+    FROM (${weekRowsSql(source, origin, words, params, eventFilter('x', sortedNames(names), params))}) u
+    GROUP BY 1, 2`;
+}
+
+/**
+ * `(period_start, customer_id, users, events)` of RunRollups.periodAccounts over a user-days table: a user
+ * counts once per period, for the least account of its days in it.
+ */
+export function periodAccountsSql(periods: readonly Period[], userDays: string, params: SqlParams): string {
+  return `/* period_accounts */ WITH periods AS (${periodsValues(periods, params)}),
+      period_days AS (${periodDaysSql(params.dialect, periods)}),
+      period_users AS (
+        SELECT pd.period_start, u.user_key, min(u.customer_id) AS customer_id, sum(u.events) AS events
+        FROM ${userDays} u JOIN period_days pd ON pd.day = u.day GROUP BY 1, 2)
+      SELECT period_start, customer_id, count(*) AS users, CAST(sum(events) AS BIGINT) AS events
+      FROM period_users GROUP BY 1, 2`;
 }
 
 /** The keys rollups are built, kept and found under: the kind and what it depends on (names sorted). */
@@ -509,7 +540,7 @@ function withinMonths(kept: KeptMonthly, periods: readonly Period[]): boolean {
 }
 
 /** The UTC day before an ISO instant, YYYY-MM-DD. */
-const dayBefore = (iso: string) => new Date(Date.parse(iso) - 86_400_000).toISOString().slice(0, 10);
+export const dayBefore = (iso: string) => new Date(Date.parse(iso) - 86_400_000).toISOString().slice(0, 10);
 
 /** The key each kind of event rollup is kept under, for stored-rollups.ts. */
 export const ROLLUP_KEYS = {

@@ -16,6 +16,7 @@ import type { Engine } from '../../warehouse/engine.ts';
 import { rollupFingerprint, type SourceRows } from '../../warehouse/rollup-fingerprint.ts';
 import { tableExists } from '../../warehouse/table-checks.ts';
 import { type Period, periodStart, periodsBetween } from '../periods.ts';
+import { type SourceTable, sourceOf, updateKeptRollups } from './incremental-rollups.ts';
 import {
   MONTHLY_KEYS,
   type MonthRange,
@@ -60,13 +61,7 @@ export interface RollupAsks {
   readonly featureWeeks: readonly (readonly string[])[];
 }
 
-/** The tables each kind of kept rollup is built from (its fingerprint covers them): the events unless named. */
-const SOURCES: Readonly<Record<string, readonly Source[]>> = {
-  customer_mrr: ['subscription_changes'],
-  subscribed: ['subscription_changes'],
-};
-type Source = 'events' | 'subscription_changes';
-const sourcesOf = (key: string): readonly Source[] => SOURCES[key.split(' ')[0] ?? ''] ?? ['events'];
+type Source = SourceTable;
 
 /**
  * What identifies the rows of each source table: their count and the last load that added any. A load
@@ -86,8 +81,8 @@ async function sourceFingerprints(engine: Engine): Promise<Partial<Record<Source
 
 /** The fingerprint a rollup under `key` has when built now; undefined when a table it reads is missing. */
 function fingerprintOf(key: string, sources: Partial<Record<Source, SourceRows>>): string | undefined {
-  const parts = sourcesOf(key).map((s) => sources[s]);
-  return parts.every((p) => p !== undefined) ? rollupFingerprint(parts as SourceRows[]) : undefined;
+  const rows = sources[sourceOf(key)];
+  return rows ? rollupFingerprint([rows]) : undefined;
 }
 
 /** The kept rollups still current for the tables they read; none when the warehouse keeps none. */
@@ -126,7 +121,7 @@ async function dataMonths(engine: Engine): Promise<Period[]> {
 }
 
 /** A row of tenure_rollups: a kept table under its key. */
-type Listed = { key: string; table_name: string };
+type Listed = { key: string; table_name: string; fingerprint: string };
 
 /** Lists a kept table in tenure_rollups. */
 function list(tx: Engine, key: string, table: string, fingerprint: string, now: string): Promise<number> {
@@ -184,22 +179,40 @@ function wantedRollups(asks: RollupAsks, months: readonly Period[]): Wanted[] {
   return wanted;
 }
 
+/** How a load left the kept rollups. */
+export interface StoredRollupsReport {
+  /** The keys kept. */
+  readonly keys: string[];
+  /** Whether any table changed: built anew or updated with the rows the load added. */
+  readonly rebuilt: boolean;
+  /** The keys updated in place with the rows loads added since they were built (incremental-rollups.ts). */
+  readonly updated: readonly string[];
+  /** The keys built from the whole tables. */
+  readonly built: readonly string[];
+  readonly seconds: number;
+}
+
 /**
  * Makes the kept rollups those `asks` names, in one transaction (a run sees the old set or the new one):
- * current ones stay, stale or unwanted ones are dropped, missing ones are built. Returns the keys kept,
- * whether any was rebuilt (not when the load changed none of the tables they read), and the seconds taken.
+ * current ones stay, stale ones are updated with the rows added since they were built where they can be
+ * (incremental-rollups.ts), the rest and unwanted ones are dropped, missing ones are built. `rebuild`: every
+ * one is built from the whole tables (`tenure ingest --rebuild`). Returns the keys kept, which were updated
+ * and which built, and the seconds taken.
  */
 export async function storeRollups(
   engine: Engine,
   asks: RollupAsks,
-): Promise<{ keys: string[]; rebuilt: boolean; seconds: number }> {
+  options: { readonly rebuild?: boolean } = {},
+): Promise<StoredRollupsReport> {
   const started = performance.now();
   const took = () => (performance.now() - started) / 1000;
   const current = await storedRollups(engine);
   const wanted = wantedRollups(asks, await dataMonths(engine));
-  if (current.length > 0 && wanted.every((w) => current.some((c) => c.key === w.key))) {
-    return { keys: current.map((c) => c.key), rebuilt: false, seconds: took() };
+  if (!options.rebuild && current.length > 0 && wanted.every((w) => current.some((c) => c.key === w.key))) {
+    return { keys: current.map((c) => c.key), rebuilt: false, updated: [], built: [], seconds: took() };
   }
+  const updated: string[] = [];
+  const built: string[] = [];
   const keys = await engine.transaction(async (tx) => {
     // One row per key: `list` inserts a key only after `unlist` has removed it, in this transaction.
     await tx.run(
@@ -210,25 +223,41 @@ export async function storeRollups(
         ['built_at', 'timestamp'],
       ]),
     );
+    const isWanted = (key: string) => wanted.some((w) => w.key === key);
     const keep = new Set(
-      (await storedRollups(tx)).filter((c) => wanted.some((w) => w.key === c.key)).map((c) => c.key),
+      options.rebuild ? [] : (await storedRollups(tx)).filter((c) => isWanted(c.key)).map((c) => c.key),
     );
-    const old = await tx.query<Listed>(`SELECT key, table_name FROM ${STORED_ROLLUPS_TABLE}`);
+    const old = await tx.query<Listed>(`SELECT key, table_name, fingerprint FROM ${STORED_ROLLUPS_TABLE}`);
+    const sources = await sourceFingerprints(tx);
+    const now = new Date().toISOString();
+    if (!options.rebuild) {
+      const kept = (x: Listed) => ({ key: x.key, table: x.table_name, fingerprint: x.fingerprint });
+      const stale = old.filter((x) => !keep.has(x.key) && isWanted(x.key)).map(kept);
+      const fresh = old.filter((x) => keep.has(x.key)).map(kept);
+      for (const key of await updateKeptRollups(tx, stale, fresh, sources, asks.activity)) {
+        await tx.run(
+          `UPDATE ${STORED_ROLLUPS_TABLE} SET fingerprint = $1, built_at = ${tx.dialect.cast('$2', 'timestamp')}
+          WHERE key = $3`,
+          [fingerprintOf(key, sources) ?? '', now, key],
+        );
+        keep.add(key);
+        updated.push(key);
+      }
+    }
     await unlist(
       tx,
       old.filter((x) => !keep.has(x.key)),
     );
-    const sources = await sourceFingerprints(tx);
     // The builder reads the kept tables that stay (user days for monthly users); its tables are named by a
     // build number past theirs, so that names never meet.
     const build = 1 + Math.max(0, ...old.map((o) => Number(/_(\d+)_\d+$/.exec(o.table_name)?.[1] ?? 0)));
     const builder = new RunRollups(tx, asks.activity, { persistAs: `${PREFIX}_${build}` });
-    const now = new Date().toISOString();
     for (const w of wanted) {
       const fingerprint = fingerprintOf(w.key, sources);
       if (keep.has(w.key) || fingerprint === undefined) continue;
       await list(tx, w.key, await w.build(builder), fingerprint, now);
       keep.add(w.key);
+      built.push(w.key);
     }
     // A table built on the way to another (user days for monthly users) is kept under its own key too.
     const listed = new Set(
@@ -244,7 +273,7 @@ export async function storeRollups(
     }
     return [...keep];
   });
-  return { keys, rebuilt: true, seconds: took() };
+  return { keys, rebuilt: true, updated, built, seconds: took() };
 }
 
 /** Drops every kept rollup and its listing (a whole rebuild follows at the next load). */

@@ -11,6 +11,7 @@ import type { ServerContext } from '../context.ts';
 interface LoadBody {
   data_dir: string;
   future_tolerance_days: number;
+  rebuild: boolean;
 }
 
 /** A load's refusal with its file, line and column in the message, as the CLI prints it. */
@@ -45,13 +46,19 @@ export function loadRoutes(app: FastifyInstance, ctx: ServerContext, afterLoad?:
               description: "the data folder's absolute path on the server's machine",
             },
             future_tolerance_days: { type: 'number', minimum: 0, maximum: 3660, default: 1 },
+            rebuild: {
+              type: 'boolean',
+              default: false,
+              description:
+                "build every kept rollup from the whole tables instead of updating them with the load's rows",
+            },
           },
         },
       },
       config: { role: 'admin' },
     },
     async (req) => {
-      const { data_dir: dataDir, future_tolerance_days: tolerance } = req.body;
+      const { data_dir: dataDir, future_tolerance_days: tolerance, rebuild } = req.body;
       if (!isAbsolute(dataDir)) {
         throw new TenureError('bad_input', `data_dir must be an absolute path, not '${dataDir}'`, {
           where: { field: 'body.data_dir' },
@@ -65,6 +72,7 @@ export function loadRoutes(app: FastifyInstance, ctx: ServerContext, afterLoad?:
           loadWarehouse(engine, {
             dataDir,
             futureToleranceDays: tolerance,
+            rebuild,
             catalog: ctx.catalog.definitions,
             turn: (write) =>
               turn(() => {
