@@ -10,7 +10,8 @@ import { dataAsOf } from './as-of.ts';
 import { checkBreakdown } from './dimensions.ts';
 import { type Family, familyOf, familyParams, unionOfEvents } from './families.ts';
 import { checkFilters, crossedBreakdown, keepFiltered, type SegmentFilter } from './filters.ts';
-import { type Grain, periodsBetween } from './periods.ts';
+import { findKept, type KeptFound, keepResults } from './kept-results.ts';
+import { type Grain, type Period, periodsBetween } from './periods.ts';
 import { RunRollups } from './rollups/run-rollups.ts';
 import type { RollupAsks } from './rollups/stored-rollups.ts';
 
@@ -29,6 +30,11 @@ export interface ComputeRequest {
   readonly minSample?: number;
   /** The catalog with a project's overrides applied (default: the shipped catalog). */
   readonly catalog?: Catalog;
+  /**
+   * Serve settled periods from the results the warehouse keeps and keep those computed (kept-results.ts;
+   * default true; only without a breakdown or filter). Explain turns it off: it shows the SQL as run.
+   */
+  readonly keep?: boolean;
 }
 
 export const DEFAULT_MIN_SAMPLE = 30;
@@ -136,6 +142,106 @@ export async function computeKpis(
   const minSample = req.minSample ?? DEFAULT_MIN_SAMPLE;
   const periods = periodsBetween(req.from, req.to, req.grain);
   const asOf = req.asOf ?? (await dataAsOf(engine)) ?? new Date().toISOString();
+  const run = { catalog, crossedBy: by, filters, minSample, asOf };
+  const keep = req.keep !== false && req.by === undefined && filters.length === 0;
+  const results = keep
+    ? await withKeptResults(engine, { ...req, ...run }, ids, periods, shared)
+    : await computeNow(engine, { ...req, ...run }, ids, periods, shared);
+  const order = new Map(ids.map((id, i) => [id, i]));
+  const rank = (kpi: string) => order.get(kpi.split('.')[0] ?? kpi) ?? ids.length;
+  return results.sort(
+    (a, b) =>
+      rank(a.kpi) - rank(b.kpi) ||
+      a.kpi.localeCompare(b.kpi) ||
+      a.segment.localeCompare(b.segment) ||
+      a.period_start.localeCompare(b.period_start),
+  );
+}
+
+/** A request with everything resolved: its catalog, breakdown (crossed with filters), sample and as_of. */
+interface ResolvedRequest extends ComputeRequest {
+  readonly catalog: Catalog;
+  /** The breakdown the families compute: the request's, crossed with the filters' dimensions. */
+  readonly crossedBy: string | undefined;
+  readonly filters: readonly SegmentFilter[];
+  readonly minSample: number;
+  readonly asOf: string;
+}
+
+/**
+ * The request with the periods a kept result settles served from it (kept-results.ts): each KPI is computed
+ * from its first period not kept to the last, KPIs sharing that start in one run, and its settled periods
+ * are kept. A KPI whose kept and computed rows differ in kind (sub-results) is computed over every period.
+ */
+async function withKeptResults(
+  engine: Engine,
+  req: ResolvedRequest,
+  ids: readonly string[],
+  periods: readonly Period[],
+  shared?: RunRollups,
+): Promise<KpiResult[]> {
+  const found = await findKept(engine, req, ids, periods);
+  const out: KpiResult[] = [];
+  const byStart = new Map<number, string[]>();
+  const keptRows = new Map<string, KpiResult[]>();
+  for (const id of ids) {
+    const have = found.rows.get(id);
+    const first = periods.findIndex((p) => !have?.has(p.start));
+    const rows = periods
+      .slice(0, first < 0 ? periods.length : first)
+      .flatMap((p) => have?.get(p.start) ?? []);
+    if (first < 0) out.push(...rows);
+    else {
+      keptRows.set(id, rows);
+      byStart.set(first, [...(byStart.get(first) ?? []), id]);
+    }
+  }
+  const again: string[] = [];
+  for (const [first, group] of byStart) {
+    const from = first === 0 ? req.from : (periods[first]?.start.slice(0, 10) ?? req.from);
+    const rest = periods.slice(first);
+    const computed = await computeNow(engine, { ...req, from }, group, rest, shared);
+    await keepComputed(engine, req, found, rest, computed);
+    for (const id of group) {
+      const mine = computed.filter((r) => baseKpi(r.kpi) === id);
+      const kept = keptRows.get(id) ?? [];
+      const kinds = (rows: readonly KpiResult[]) =>
+        JSON.stringify([...new Set(rows.map((r) => r.kpi))].sort());
+      if (kept.length > 0 && kinds(kept) !== kinds(mine)) again.push(id);
+      else out.push(...kept, ...mine);
+    }
+  }
+  if (again.length > 0) out.push(...(await computeNow(engine, req, again, periods, shared)));
+  return out;
+}
+
+/** Keeps a computation's settled results; a result that cannot be kept now is computed again next time. */
+async function keepComputed(
+  engine: Engine,
+  req: ResolvedRequest,
+  found: KeptFound,
+  periods: readonly Period[],
+  results: readonly KpiResult[],
+): Promise<void> {
+  try {
+    await keepResults(engine, req, found.mark, periods, results);
+  } catch (err) {
+    // A warehouse opened read-only, or another computation keeping the same table at the same moment.
+    if (!(err instanceof TenureError && err.code === 'engine_failure')) throw err;
+  }
+}
+
+const baseKpi = (kpi: string) => kpi.split('.')[0] ?? kpi;
+
+/** Computes the KPIs `ids` over `periods` (those of `req.from`…`req.to`), unsorted. */
+async function computeNow(
+  engine: Engine,
+  req: ResolvedRequest,
+  ids: readonly string[],
+  periods: readonly Period[],
+  shared?: RunRollups,
+): Promise<KpiResult[]> {
+  const { catalog, crossedBy: by, filters, minSample, asOf } = req;
   const groups = familyGroups(catalog, ids);
   // A breakdown by rfm scores as the catalog's customer segmentation does (the project's window).
   const rfmWindowDays = Number(resolvedParams(catalog, 'customer_segmentation').rfm_window_days);
@@ -168,14 +274,5 @@ export async function computeKpis(
       ? results
       : keepFiltered(results, filters, { by: req.by, kpis: ids, periods, asOf, minSample });
   // A period that begins after the data's end is no data for every KPI, whatever its family made of it.
-  const shown = kept.map((r) => observedOnly(r, asOf, minSample));
-  const order = new Map(ids.map((id, i) => [id, i]));
-  const rank = (kpi: string) => order.get(kpi.split('.')[0] ?? kpi) ?? ids.length;
-  return shown.sort(
-    (a, b) =>
-      rank(a.kpi) - rank(b.kpi) ||
-      a.kpi.localeCompare(b.kpi) ||
-      a.segment.localeCompare(b.segment) ||
-      a.period_start.localeCompare(b.period_start),
-  );
+  return kept.map((r) => observedOnly(r, asOf, minSample));
 }

@@ -96,6 +96,7 @@ export async function explainKpi(engine: Engine, req: ExplainRequest): Promise<E
     by: req.by,
     asOf,
     catalog: req.catalog,
+    keep: false, // the SQL as run, not a kept result
   });
   const first = results[0];
   return {

@@ -43,6 +43,12 @@ export interface Family {
   activityEvents(params: Readonly<Record<string, unknown>>): readonly string[] | 'all';
   /** The user days and sessions the family reads with these (catalog) parameters: what a warehouse keeps. */
   otherRollups(params: Readonly<Record<string, unknown>>): OtherRollups;
+  /**
+   * A KPI's forward reach with these (catalog) parameters, in days: its result for a period depends only on
+   * rows before the period's end plus this many days, and on as_of only through whether as_of is past
+   * that (kept-results.ts). Undefined when it depends on the data's end in any other way: never kept.
+   */
+  reachDays(kpi: string, params: Readonly<Record<string, unknown>>): number | undefined;
 }
 
 export interface OtherRollups {
@@ -66,6 +72,7 @@ interface FamilyOptions<P> {
   readonly aliases?: Readonly<Record<string, readonly string[]>>;
   readonly activityEvents?: (params: P) => readonly string[] | 'all';
   readonly otherRollups?: (params: P) => OtherRollups;
+  readonly reachDays?: (kpi: string, params: P) => number | undefined;
 }
 
 const camel = (name: string) => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -105,6 +112,7 @@ function family<P extends object>(
     run: (engine, call) => compute(engine, { ...call, params: familyParams(f, call.params) }),
     activityEvents: (params) => options.activityEvents?.(familyParams(f, params)) ?? [],
     otherRollups: (params) => options.otherRollups?.(familyParams(f, params)) ?? {},
+    reachDays: (kpi, params) => options.reachDays?.(kpi, familyParams(f, params)),
   };
   return f;
 }
@@ -133,17 +141,25 @@ const userDaysOf = (p: { activeEvents: readonly string[] }): OtherRollups => ({ 
 export const FAMILIES: readonly Family[] = [
   family('revenue', Object.keys(REVENUE_FORMULAS), {}, (engine, c) => computeRevenueKpis(engine, c), {
     otherRollups: () => ({ customerMrr: true }),
+    // MRR at P's bounds (a later change only sets next_at past P's end); the year before P's end.
+    reachDays: () => 0,
   }),
   // Active events are read through user days, which take activity rows only when some are named.
   family('usage', USAGE_KPIS, DEFAULT_USAGE_PARAMS, computeUsageKpis, {
     activityEvents: (p) => unionOfEvents([p.activeEvents, named(p.engagementEvents)]),
     otherRollups: usersAndSessions,
+    // Activity and sessions starting in P; a meaningful session's key actions include its events after P,
+    // chained without a bound (or under one session id at any time): never settled.
+    reachDays: (kpi) => (kpi === 'meaningful_session_frequency' ? undefined : 0),
   }),
   family('engagement', ENGAGEMENT_KPIS, DEFAULT_ENGAGEMENT_PARAMS, computeEngagementKpis, {
     aliases: { cap_e: ['keyActionCaps'] },
     activityEvents: (p) => unionOfEvents([p.activeEvents, named(p.keyActions)]),
     // Customer segmentation's RFM reads the user days of every event.
     otherRollups: (p) => ({ ...usersAndSessions(p), userDays: [p.activeEvents, []], customerMrr: true }),
+    // Segmentation: states at P's bounds, RFM at P's end. Session minutes and key actions per session
+    // include events after P without a bound; the score's caps come from the data's first months: never.
+    reachDays: (kpi) => (kpi === 'customer_segmentation' ? 0 : undefined),
   }),
   family('activation', ACTIVATION_KPIS, DEFAULT_ACTIVATION_PARAMS, computeActivationKpis, {
     aliases: { steps: ['funnelSteps'] },
@@ -158,6 +174,20 @@ export const FAMILIES: readonly Family[] = [
       ...userDaysOf(p),
       namedEvents: [p.funnelSteps.slice(1), p.valueExceeded].filter((names) => names.length > 0),
     }),
+    // Each KPI's window after a signup, activation or first step in P (the follow-up and the retention
+    // days counted after the activation window too). Retention on or after day N reads the last active day
+    // at any time: never settled.
+    reachDays: (kpi, p) => {
+      const reach: Record<string, number | undefined> = {
+        activation_milestone_completion: p.activationWindowDays,
+        activated_follow_up_engagement_rate: p.activationWindowDays + p.days,
+        activation_cohort_retention:
+          p.mode === 'on_day' ? p.activationWindowDays + Math.max(0, ...p.nDays) : undefined,
+        drop_off_rate: p.windowDays,
+        time_to_exceed_value: p.horizonDays,
+      };
+      return reach[kpi];
+    },
   }),
   family('features', FEATURE_KPIS, DEFAULT_FEATURE_PARAMS, computeFeatureKpis, {
     activityEvents: (p) => [...p.features, ...p.activeEvents],
@@ -167,21 +197,37 @@ export const FAMILIES: readonly Family[] = [
       userWeeks: [p.activeEvents],
       featureWeeks: p.features.length ? [p.features] : [],
     }),
+    // Adoption: whole weeks ending by P's end; retained users: P and the period before; the first repeat:
+    // a horizon after a first use in P.
+    reachDays: (kpi, p) => (kpi === 'time_to_first_repeat_action' ? p.horizonDays : 0),
   }),
   // One catalog name, two family parameters: each of the two KPIs reads its own lookback.
   family('feedback', FEEDBACK_KPIS, DEFAULT_FEEDBACK_PARAMS, computeFeedbackKpis, {
     aliases: { lookback_days: ['feedbackLookbackDays', 'checkInLookbackDays'] },
     otherRollups: () => ({ customerMrr: true }),
+    // Answers in P; MRR at P's bounds; touchpoints looked for before P.
+    reachDays: () => 0,
   }),
   family('commerce', COMMERCE_KPIS, DEFAULT_COMMERCE_PARAMS, computeCommerceKpis, {
     activityEvents: (p) => p.activeEvents,
     otherRollups: (p) => ({ ...userDaysOf(p), periodAccounts: [p.activeEvents], subscribed: true }),
+    // Never settled: redemptions and expiries are judged at as_of; loyalty membership is read whenever it
+    // was joined; lifetime profit shares spend rows with customers acquired after P.
+    reachDays: (kpi) => (COMMERCE_NEVER_SETTLED.includes(kpi) ? undefined : 0),
   }),
   family('lifetime', LIFETIME_KPIS, DEFAULT_LIFETIME_PARAMS, computeLifetimeKpis, {
     otherRollups: () => ({ customerMrr: true }),
+    // The whole months before P's end's month, and only months ended by as_of.
+    reachDays: () => 0,
   }),
-  family('contracts', CONTRACT_KPIS, DEFAULT_CONTRACT_PARAMS, computeContractKpis),
+  family('contracts', CONTRACT_KPIS, DEFAULT_CONTRACT_PARAMS, computeContractKpis, {
+    // A downgrade in P converts within the window; a contract ending in P is renewed within the grace.
+    reachDays: (kpi, p) => (kpi === 'customer_renewal_rate' ? p.graceDays : p.windowDays),
+  }),
 ];
+
+/** Commerce KPIs whose results never settle (families' reachDays). */
+const COMMERCE_NEVER_SETTLED = ['redemption_rate', 'loyalty_participation_rate', 'customer_profitability'];
 
 export function familyOf(kpi: string): Family | undefined {
   return FAMILIES.find((f) => f.kpis.includes(kpi));

@@ -3,6 +3,7 @@
 // the whole tables with `rebuild`), so runs after it read them instead of grouping the events again.
 import { CATALOG, type Catalog } from '../catalog/catalog.ts';
 import { rollupAsksFor } from '../compiler/compute.ts';
+import { recordLoadReach } from '../compiler/kept-results.ts';
 import { storeRollups } from '../compiler/rollups/stored-rollups.ts';
 import { storeClickHouseRollups } from '../warehouse/clickhouse/clickhouse-rollups.ts';
 import type { Engine } from '../warehouse/engine.ts';
@@ -36,10 +37,12 @@ export async function loadWarehouse(engine: Engine, opts: LoadOptions): Promise<
   const report = await ingestInto(engine, opts);
   // ClickHouse keeps its own user days, built on every shard in place (clickhouse-rollups.ts).
   const clickhouse = asClickHouse(engine);
-  const store = () =>
-    clickhouse
-      ? storeClickHouseRollups(clickhouse)
-      : storeRollups(engine, rollupAsksFor('all', opts.catalog ?? CATALOG), { rebuild: opts.rebuild });
+  const store = async () => {
+    if (clickhouse) return storeClickHouseRollups(clickhouse);
+    // What the load added and how early, so that kept results it cannot reach stay (kept-results.ts).
+    await recordLoadReach(engine, report.loadId);
+    return storeRollups(engine, rollupAsksFor('all', opts.catalog ?? CATALOG), { rebuild: opts.rebuild });
+  };
   // Rollups are replaced in place: a server's computations must not read them half rebuilt.
   const rollups = await (opts.turn ? opts.turn(store) : store());
   return { ...report, rollups, seconds: report.seconds + rollups.seconds };

@@ -8,7 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CATALOG } from '../../src/catalog/catalog.ts';
+import { dataAsOf } from '../../src/compiler/as-of.ts';
 import { computeKpis, rollupAsksFor } from '../../src/compiler/compute.ts';
+import { findKept } from '../../src/compiler/kept-results.ts';
+import { periodsBetween } from '../../src/compiler/periods.ts';
 import { RunRollups } from '../../src/compiler/rollups/run-rollups.ts';
 import { STORED_ROLLUPS_TABLE, storeRollups } from '../../src/compiler/rollups/stored-rollups.ts';
 import { loadWarehouse } from '../../src/ingest/load-warehouse.ts';
@@ -23,6 +26,8 @@ const unavailable = postgresUnavailable();
 if (unavailable && process.env.CI) throw new Error(`PostgreSQL is required in CI: ${unavailable}`);
 
 const DAYS = 30;
+/** The slices late rows arrive with; the others bring their day's rows only. */
+const LATE = [10, 20] as const;
 let dir = '';
 let whole = '';
 const slices: string[] = [];
@@ -31,7 +36,7 @@ const slices: string[] = [];
  * Splits the company's files (after taking the session ids off a third of the users' events, in the whole
  * company too): slice 0 holds every table, with the events and subscription changes before
  * the last 30 days except about 2% of the events and 5% of the changes held back; slice k holds day k's
- * events and changes and the held-back rows assigned to it (a hash of their id picks the slice), which
+ * events and changes, and slices 10 and 20 the held-back rows too (a hash of their id picks which), which
  * arrive late for earlier days.
  */
 async function split(company: string, out: string): Promise<void> {
@@ -45,9 +50,9 @@ async function split(company: string, out: string): Promise<void> {
     const cut = `CAST('${end?.last}' AS DATE) - INTERVAL ${DAYS - 1} DAY`;
     const dayNo = (t: string) =>
       `date_diff('day', ${cut}, CAST(CAST(${t} AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS DATE)) + 1`;
-    // Late rows: before the cut, held back by their hash (about 1 in `every`), delivered in slice 1 + h % 30.
+    // Late rows: before the cut, held back by their hash (about 1 in `every`), delivered in slice 10 or 20.
     const sliceOf = (t: string, key: string, every: number) =>
-      `CASE WHEN ${dayNo(t)} >= 1 THEN ${dayNo(t)} WHEN hash(${key}) % ${every} = 0 THEN 1 + hash(${key} || 'x') % ${DAYS} ELSE 0 END`;
+      `CASE WHEN ${dayNo(t)} >= 1 THEN ${dayNo(t)} WHEN hash(${key}) % ${every} = 0 THEN ${LATE[0]} + (${LATE[1] - LATE[0]}) * (hash(${key} || 'x') % 2) ELSE 0 END`;
     // A third of the users' events come without a session id, so that their sessions are derived from gaps.
     await db.run(
       `CREATE TABLE ev AS SELECT * REPLACE (CASE WHEN hash(coalesce(user_id, customer_id)) % 3 = 0 THEN NULL
@@ -122,6 +127,13 @@ function assertSameRollups(a: Map<string, string[]>, b: Map<string, string[]>, w
 const same = (a: number | null, b: number | null) =>
   a === b || (a !== null && b !== null && Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b)));
 
+const MONTHS = { kpis: 'all', from: '2025-07-01', to: '2025-12-31', grain: 'month' } as const;
+
+/** The whole catalog over the data's months without a breakdown: kept results served unless `keep` is false. */
+function monthly(db: Engine, keep: boolean): Promise<KpiResult[]> {
+  return computeKpis(db, { ...MONTHS, keep });
+}
+
 /** The whole catalog, monthly over the data's months, without a breakdown and by plan. */
 async function catalogResults(db: Engine): Promise<KpiResult[]> {
   const out: KpiResult[] = [];
@@ -129,11 +141,7 @@ async function catalogResults(db: Engine): Promise<KpiResult[]> {
     const results = await db.session(async (session) => {
       const run = new RunRollups(session);
       try {
-        return await computeKpis(
-          session,
-          { kpis: 'all', from: '2025-07-01', to: '2025-12-31', grain: 'month', by },
-          run,
-        );
+        return await computeKpis(session, { ...MONTHS, by }, run);
       } finally {
         await run.drop();
       }
@@ -168,7 +176,27 @@ async function compareDailyWithWhole(daily: Engine, once: Engine): Promise<void>
       assert.deepEqual(report.rollups.built, [], `slice ${k} built nothing from the whole tables`);
       for (const key of report.rollups.updated ?? []) updated.add(key);
     }
+    // Kept results: served for the periods they settle and kept anew after every load; every few loads,
+    // and after each late one, equal to the catalog computed without them.
+    const served = await monthly(daily, true);
+    if (k % 4 === 0 || LATE.some((l) => k === l || k === l + 1)) {
+      assertSameResults(served, await monthly(daily, false), `kept results after slice ${k}`);
+    }
   }
+  // By the end, July to November are kept for MRR (no window after the month) and activation's milestones
+  // (14 days); December is not (it ends after the data).
+  const asOf = (await dataAsOf(daily)) ?? '';
+  const request = { catalog: CATALOG, grain: 'month', minSample: 30, asOf } as const;
+  const kept = await findKept(
+    daily,
+    request,
+    ['mrr', 'activation_milestone_completion'],
+    periodsBetween(MONTHS.from, MONTHS.to, 'month'),
+  );
+  const months = (kpi: string) => [...(kept.rows.get(kpi)?.keys() ?? [])].map((s) => s.slice(0, 7)).sort();
+  const closed = ['2025-07', '2025-08', '2025-09', '2025-10', '2025-11'];
+  assert.deepEqual(months('mrr'), closed);
+  assert.deepEqual(months('activation_milestone_completion'), closed);
   // Every kind the shipped catalog keeps was updated in place by some slice.
   assert.equal(updated.size, 10, [...updated].join('; '));
   await loadWarehouse(once, { dataDir: whole });

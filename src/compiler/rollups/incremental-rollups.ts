@@ -120,6 +120,7 @@ let updates = 0;
 /** The updates of one load: the new rows' tables, built once and shared by the kinds that read them. */
 class Updates {
   private readonly deltas = new Map<number, Promise<RunRollups>>();
+  private readonly newEvents = new Map<number, Promise<string>>();
   private readonly builders: RunRollups[] = [];
   private readonly temporary: string[] = [];
   private readonly prefix = `tenure_update_${process.pid}_${++updates}`;
@@ -184,12 +185,20 @@ class Updates {
   private delta(after: number): Promise<RunRollups> {
     let r = this.deltas.get(after);
     if (!r) {
-      r = this.temp((p) => `SELECT * FROM events WHERE ${LOAD_ID_COLUMN} > ${p.bind(after)}`).then((events) =>
-        this.builder({ events }),
-      );
+      r = this.eventsAfter(after).then((events) => this.builder({ events }));
       this.deltas.set(after, r);
     }
     return r;
+  }
+
+  /** The events loaded after load `after`, as a table. */
+  private eventsAfter(after: number): Promise<string> {
+    let t = this.newEvents.get(after);
+    if (!t) {
+      t = this.temp((p) => `SELECT * FROM events WHERE ${LOAD_ID_COLUMN} > ${p.bind(after)}`);
+      this.newEvents.set(after, t);
+    }
+    return t;
   }
 
   /** The kept table current for `key` (updated in this pass, or current before it). */
@@ -238,7 +247,9 @@ class Updates {
         ${d.cast(`m.day - coalesce(${d.lag('m.day')} OVER (PARTITION BY m.user_key ORDER BY m.day), s.day)`, 'integer')} AS gap
       FROM merged m LEFT JOIN seed s ON s.user_key = m.user_key`,
     );
-    const where = `EXISTS (SELECT 1 FROM ${touched} t WHERE t.user_key = k.user_key AND k.day >= t.since)`;
+    // The kept rows replaced are those of the touched users from their first touched day: every one of them
+    // is among the merged rows (an equality join, cheaper than the range).
+    const where = `EXISTS (SELECT 1 FROM ${redo} r WHERE r.user_key = k.user_key AND r.day = k.day)`;
     await this.replace(table, where, redo, USER_DAYS_COLUMNS);
     return true;
   }
@@ -246,41 +257,53 @@ class Updates {
   /**
    * Sessions: a new event with a session id changes that session; one without can join or split the
    * user's derived sessions ending within the gap before it and any after, so those are rebuilt from the
-   * user's events since the first of them.
+   * user's events since the first of them. Sessions the load begins (a new session id; a user's events
+   * past the gap after the last kept session) take only new events; the events table is read only for
+   * kept sessions the load changes.
    */
   private async sessions(table: string, p: SessionParams, after: number): Promise<boolean> {
-    const events = await this.temp(
-      (params) => `SELECT * FROM events WHERE ${LOAD_ID_COLUMN} > ${params.bind(after)}`,
-    );
+    const events = await this.eventsAfter(after);
     const user = 'coalesce(e.user_id, e.customer_id)';
+    // Given sessions the load touched; `kept`: 1 when the session holds earlier events.
     const given = await this.temp(
-      () =>
-        `SELECT DISTINCT ${user} AS user_key, e.session_id FROM ${events} e WHERE e.session_id IS NOT NULL`,
+      () => `SELECT t.user_key, t.session_id,
+          CASE WHEN EXISTS (SELECT 1 FROM ${table} k WHERE k.user_key = t.user_key AND k.session_id = t.session_id)
+            THEN 1 ELSE 0 END AS kept
+        FROM (SELECT DISTINCT ${user} AS user_key, e.session_id FROM ${events} e WHERE e.session_id IS NOT NULL) t`,
     );
     const firsts = await this.temp(
       () => `SELECT ${user} AS user_key, min(e.occurred_at) AS t FROM ${events} e WHERE e.session_id IS NULL
         GROUP BY 1`,
     );
     const d = this.tx.dialect;
+    // Each user's derived sessions are rebuilt from `bound`; `kept`: 1 when kept sessions are among them.
     const bounds = await this.temp(
       (params) => `SELECT f.user_key,
-        CASE WHEN min(k.started_at) < f.t THEN min(k.started_at) ELSE f.t END AS bound
+        CASE WHEN min(k.started_at) < f.t THEN min(k.started_at) ELSE f.t END AS bound,
+        CASE WHEN count(k.user_key) > 0 THEN 1 ELSE 0 END AS kept
       FROM ${firsts} f LEFT JOIN ${table} k ON k.user_key = f.user_key AND k.session_id IS NULL
         AND ${secondsBetween(d, 'f.t', 'k.ended_at')} <= 60 * ${params.bind(p.sessionGapMinutes)}
       GROUP BY f.user_key, f.t`,
     );
-    const redoEvents = await this.temp(
-      () => `SELECT e.* FROM events e
-        LEFT JOIN ${given} g ON g.user_key = ${user} AND g.session_id = e.session_id
-        LEFT JOIN ${bounds} b ON b.user_key = ${user} AND e.session_id IS NULL AND e.occurred_at >= b.bound
-      WHERE g.user_key IS NOT NULL OR b.user_key IS NOT NULL`,
+    const [reread] = await this.tx.query<{ n: number }>(
+      `SELECT (SELECT count(*) FROM ${given} WHERE kept = 1) + (SELECT count(*) FROM ${bounds} WHERE kept = 1) AS n`,
+    );
+    const picked = (source: string, kept: 0 | 1) => `SELECT e.* FROM ${source} e
+        LEFT JOIN ${given} g ON g.kept = ${kept} AND g.user_key = ${user} AND g.session_id = e.session_id
+        LEFT JOIN ${bounds} b ON b.kept = ${kept} AND b.user_key = ${user} AND e.session_id IS NULL
+          AND e.occurred_at >= b.bound
+      WHERE g.user_key IS NOT NULL OR b.user_key IS NOT NULL`;
+    const redoEvents = await this.temp(() =>
+      Number(reread?.n ?? 0) > 0
+        ? `${picked(events, 0)} UNION ALL ${picked('events', 1)}`
+        : picked(events, 0),
     );
     const fresh = await this.builder({ events: redoEvents }).sessions(p);
     const where = `(k.session_id IS NOT NULL AND EXISTS (SELECT 1 FROM ${given} g
-        WHERE g.user_key = k.user_key AND g.session_id = k.session_id))
+        WHERE g.kept = 1 AND g.user_key = k.user_key AND g.session_id = k.session_id))
       OR (k.session_id IS NULL AND EXISTS (SELECT 1 FROM ${bounds} b
-        WHERE b.user_key = k.user_key AND k.started_at >= b.bound))`;
-    await this.replace(table, where, fresh);
+        WHERE b.kept = 1 AND b.user_key = k.user_key AND k.started_at >= b.bound))`;
+    await this.replace(table, Number(reread?.n ?? 0) > 0 ? where : 'FALSE', fresh);
     return true;
   }
 
@@ -319,30 +342,29 @@ class Updates {
     return true;
   }
 
-  /** Week masks: the users with new days (of features: with new activity of them), from the kept rows. */
+  /**
+   * Week masks: new rows only set bits, so the masks of the new days (of features: of their new activity)
+   * are ORed into the kept masks of the same users.
+   */
   private async weeks(k: KeptTable, after: number): Promise<boolean> {
     const w = WEEK_KEYS.parse(k.key);
     if (!w) return false;
     const delta = await this.delta(after);
-    const names = w.names;
-    const source =
-      w.kind === 'user'
-        ? this.keptTable((key) => key === `user_days ${JSON.stringify(names)}`)
-        : this.keptTable((key) => {
-            if (!key.startsWith('activity ')) return false;
-            const held = JSON.parse(key.slice(9)) as string[];
-            return held.length === 0 || names.every((n) => held.includes(n));
-          });
-    if (!source) return false;
-    const fresh = w.kind === 'user' ? await delta.userDays(names) : await delta.activity(names);
-    const touched = await this.temp((params) =>
-      w.kind === 'user'
-        ? `SELECT DISTINCT f.user_key FROM ${fresh} f`
-        : `SELECT DISTINCT f.user_key FROM ${fresh} f WHERE ${eventFilter('f', names, params)}`,
+    const fresh = w.kind === 'user' ? await delta.userDays(w.names) : await delta.activity(w.names);
+    const masks = await this.temp((params) =>
+      weekMasksSql(w.kind, fresh, w.names, w.origin, w.words, params),
     );
-    const rows = `(SELECT s.* FROM ${source} s JOIN ${touched} t ON t.user_key = s.user_key)`;
-    const masks = await this.temp((params) => weekMasksSql(w.kind, rows, names, w.origin, w.words, params));
-    await this.replace(k.table, `EXISTS (SELECT 1 FROM ${touched} t WHERE t.user_key = k.user_key)`, masks);
+    const keys = w.kind === 'user' ? ['user_key'] : ['user_key', 'name'];
+    const words = Array.from({ length: w.words }, (_, j) => `w${j}`);
+    const match = keys.map((c) => `m.${c} = k.${c}`).join(' AND ');
+    const merged = await this.temp(
+      () => `SELECT ${keys.map((c) => `x.${c}`).join(', ')}, min(x.customer_id) AS customer_id,
+        ${words.map((c) => `${this.tx.dialect.bitOr(`x.${c}`)} AS ${c}`).join(', ')}
+      FROM (SELECT k.* FROM ${k.table} k WHERE EXISTS (SELECT 1 FROM ${masks} m WHERE ${match})
+        UNION ALL SELECT m.* FROM ${masks} m) x
+      GROUP BY ${keys.map((c) => `x.${c}`).join(', ')}`,
+    );
+    await this.replace(k.table, `EXISTS (SELECT 1 FROM ${masks} m WHERE ${match})`, merged);
     return true;
   }
 

@@ -1,0 +1,338 @@
+// Results of settled periods kept in the warehouse, so that a closed month is computed once, not by every
+// request for it (issue 19, item 2).
+//
+// A KPI's result for period P depends on rows before P's end plus the KPI's forward reach R (its windows
+// after P: activation, follow-up, horizons, grace; declared by its family, families.ts `reachDays`; a KPI
+// whose result depends on the data's end in any other way has none and is never kept). So once as_of is
+// past P.end + R the result is settled: a later as_of cannot change it, and neither can a load whose rows
+// all lie at or after P.end + R. Each load records the rows it added and the earliest instant among them
+// (any time column of any table; a row without one counts as touching everything): `recordLoadReach`.
+// A kept result is served while
+//   - its KPI's definition (content hash) and the request's grain, min_sample and period are the same;
+//   - every load since the one it was computed after is recorded, and all their rows lie at or after
+//     P.end + R (late data for earlier days invalidates exactly the periods it can reach);
+//   - the tables hold the rows it was computed on plus those loads' rows (a row written or removed by other
+//     means invalidates every kept result);
+//   - the request's as_of is past P.end + R.
+// Only requests without a breakdown or filter are kept and served: a breakdown's segments are those seen
+// anywhere in the request's periods (result-grid.ts), so a period's rows depend on the request around it.
+// Engines without transactions (ClickHouse) keep none.
+import { randomUUID } from 'node:crypto';
+import { type Catalog, definitionHash, getDefinition } from '../catalog/catalog.ts';
+import type { Flag, KpiResult } from '../results/kpi-result.ts';
+import { TABLE_NAMES, tableSpec } from '../schema/tables.ts';
+import { LOAD_ID_COLUMN } from '../warehouse/canonical-ddl.ts';
+import type { Engine } from '../warehouse/engine.ts';
+import { tableExists } from '../warehouse/table-checks.ts';
+import { familyOf } from './families.ts';
+import type { Grain, Period } from './periods.ts';
+
+export const KEPT_RESULTS_TABLE = 'tenure_kept_results';
+export const LOAD_REACH_TABLE = 'tenure_load_reach';
+
+/** Stands for "before any data": the earliest instant of a load that added rows without a time. */
+const BEFORE_ANY_DATA = '0001-01-01T00:00:00.000Z';
+const DAY_MS = 86_400_000;
+
+const iso = (t: unknown): string => new Date(String(t)).toISOString();
+
+/**
+ * Records what load `loadId` added: how many rows, and the earliest instant among them (the least of each
+ * row's time columns; a row with none counts as before any data). Called by every load on an engine that
+ * keeps results.
+ */
+export async function recordLoadReach(engine: Engine, loadId: number): Promise<void> {
+  if (!engine.dialect.capabilities.transactions) return;
+  let rows = 0;
+  let earliest: string | null = null;
+  for (const table of TABLE_NAMES) {
+    if (!(await tableExists(engine, table))) continue;
+    const times = tableSpec(table)
+      .columns.filter((c) => c.kind === 'timestamp' || c.kind === 'date')
+      .map((c) => engine.dialect.quoteIdentifier(c.name));
+    const untimed = times.length ? times.map((t) => `${t} IS NULL`).join(' AND ') : 'TRUE';
+    const mins = times.map((t, i) => `min(${t}) AS t${i}`);
+    const [row] = await engine.query(
+      `SELECT count(*) AS n, count(CASE WHEN ${untimed} THEN 1 END) AS untimed${mins.length ? `, ${mins.join(', ')}` : ''}
+      FROM ${engine.dialect.quoteIdentifier(table)} WHERE ${LOAD_ID_COLUMN} = $1`,
+      [loadId],
+    );
+    const n = Number(row?.n ?? 0);
+    if (n === 0) continue;
+    rows += n;
+    const found = Number(row?.untimed ?? 0) > 0 ? [BEFORE_ANY_DATA] : [];
+    for (let i = 0; i < times.length; i++) if (row?.[`t${i}`] != null) found.push(iso(row[`t${i}`]));
+    for (const t of found) if (earliest === null || t < earliest) earliest = t;
+  }
+  await engine.run(
+    engine.dialect.createTableIfMissing(LOAD_REACH_TABLE, [
+      ['load_id', 'integer'],
+      ['rows_added', 'integer'],
+      ['earliest_at', 'text'],
+    ]),
+  );
+  await engine.run(`DELETE FROM ${LOAD_REACH_TABLE} WHERE load_id = $1`, [loadId]);
+  await engine.run(`INSERT INTO ${LOAD_REACH_TABLE} VALUES ($1, $2, $3)`, [loadId, rows, earliest]);
+}
+
+/**
+ * The data a computation read: the last load, the rows of every canonical table, and which tables hold
+ * any (a KPI whose table was empty is no data, whatever the time of the rows that fill it).
+ */
+interface DataMark {
+  readonly load: number;
+  readonly rows: number;
+  readonly tables: string;
+}
+
+async function dataMark(engine: Engine): Promise<DataMark> {
+  const counts: string[] = [];
+  for (const table of TABLE_NAMES) {
+    if (await tableExists(engine, table)) {
+      counts.push(
+        `SELECT '${table}' AS t, count(*) AS n, max(${LOAD_ID_COLUMN}) AS l FROM ${engine.dialect.quoteIdentifier(table)}`,
+      );
+    }
+  }
+  if (counts.length === 0) return { load: 0, rows: 0, tables: '' };
+  const rows = await engine.query<{ t: string; n: number; l: number | null }>(counts.join(' UNION ALL '));
+  const held = rows.filter((r) => Number(r.n) > 0).map((r) => r.t);
+  return {
+    load: Math.max(0, ...rows.map((r) => Number(r.l ?? 0))),
+    rows: rows.reduce((sum, r) => sum + Number(r.n), 0),
+    tables: held.sort().join(' '),
+  };
+}
+
+/** The forward reach of a KPI in this catalog, in days; undefined when its results never settle. */
+export function reachDays(catalog: Catalog, kpi: string): number | undefined {
+  const def = getDefinition(kpi, catalog);
+  const family = familyOf(kpi);
+  if (!family) return undefined;
+  const params = Object.fromEntries(Object.entries(def.params).map(([name, spec]) => [name, spec.default]));
+  const days = family.reachDays(kpi, params);
+  return days === undefined || !Number.isFinite(days) || days < 0 ? undefined : days;
+}
+
+/** What identifies a request's kept results, apart from the KPI and period. */
+export interface KeptRequest {
+  readonly catalog: Catalog;
+  readonly grain: Grain;
+  readonly minSample: number;
+  readonly asOf: string;
+}
+
+/** Kept results found for a request: by KPI, the rows of each period served, and the data mark now. */
+export interface KeptFound {
+  readonly rows: ReadonlyMap<string, ReadonlyMap<string, KpiResult[]>>;
+  readonly mark: DataMark;
+}
+
+/** When a KPI's results for period `p` settle: P.end plus its reach; undefined when they never do. */
+function settlesAt(reach: number | undefined, p: Period): string | undefined {
+  return reach === undefined ? undefined : new Date(Date.parse(p.end) + reach * DAY_MS).toISOString();
+}
+
+/** The kept results still valid for these KPIs and periods (see the top of this file). */
+export async function findKept(
+  engine: Engine,
+  req: KeptRequest,
+  kpis: readonly string[],
+  periods: readonly Period[],
+): Promise<KeptFound> {
+  const mark = await dataMark(engine);
+  const rows = new Map<string, Map<string, KpiResult[]>>();
+  if (!engine.dialect.capabilities.transactions || !(await tableExists(engine, KEPT_RESULTS_TABLE))) {
+    return { rows, mark };
+  }
+  const wanted = new Map(periods.map((p) => [p.start, p]));
+  const stored = await engine.query<StoredRow>(
+    `SELECT * FROM ${KEPT_RESULTS_TABLE} WHERE grain = $1 AND min_sample = $2`,
+    [req.grain, req.minSample],
+  );
+  const loads = await loadsAfter(engine, stored);
+  const batches = new Map<string, { batch: string; rows: KpiResult[] }>();
+  for (const s of stored) {
+    const p = wanted.get(s.period_start);
+    if (!p || p.end !== s.period_end || !kpis.includes(s.kpi)) continue;
+    if (s.definition_hash !== definitionHash(getDefinition(s.kpi, req.catalog))) continue;
+    if (s.settles_at > req.asOf) continue;
+    const since = loads.get(Number(s.load_id));
+    if (!since || Number(s.data_rows) + since.rows !== mark.rows || s.data_tables !== mark.tables) continue;
+    if (since.earliest !== null && since.earliest < s.settles_at) continue;
+    const key = `${s.kpi}|${s.period_start}`;
+    const held = batches.get(key);
+    if (held && held.batch > s.batch) continue;
+    const batch = held?.batch === s.batch ? held : { batch: s.batch, rows: [] };
+    batch.rows.push(resultOf(s));
+    batches.set(key, batch);
+  }
+  for (const [key, b] of batches) {
+    const [kpi = '', start = ''] = key.split('|');
+    const byPeriod = rows.get(kpi) ?? new Map<string, KpiResult[]>();
+    byPeriod.set(start, b.rows);
+    rows.set(kpi, byPeriod);
+  }
+  return { rows, mark };
+}
+
+/** Keeps the settled periods' results of a computation made on the data `mark` names. */
+export async function keepResults(
+  engine: Engine,
+  req: KeptRequest,
+  mark: DataMark,
+  periods: readonly Period[],
+  results: readonly KpiResult[],
+): Promise<void> {
+  if (!engine.dialect.capabilities.transactions) return;
+  const settle = new Map<string, string>();
+  const values: unknown[][] = [];
+  const batch = `${new Date().toISOString()} ${randomUUID()}`;
+  const hashes = new Map<string, string>();
+  for (const r of results) {
+    const kpi = r.kpi.split('.')[0] ?? r.kpi;
+    const p = periods.find((x) => x.start === r.period_start && x.end === r.period_end);
+    if (!p) continue;
+    const key = `${kpi}|${p.start}`;
+    if (!settle.has(key)) {
+      const at = settlesAt(reachDays(req.catalog, kpi), p);
+      settle.set(key, at !== undefined && at <= req.asOf ? at : '');
+    }
+    const at = settle.get(key);
+    if (!at) continue;
+    let hash = hashes.get(kpi);
+    if (hash === undefined) {
+      hash = definitionHash(getDefinition(kpi, req.catalog));
+      hashes.set(kpi, hash);
+    }
+    values.push([
+      kpi,
+      hash,
+      req.grain,
+      p.start,
+      p.end,
+      req.minSample,
+      at,
+      mark.load,
+      mark.rows,
+      mark.tables,
+      batch,
+      r.kpi,
+      r.segment,
+      JSON.stringify(r.value),
+      JSON.stringify(r.numerator),
+      JSON.stringify(r.denominator),
+      r.n,
+      r.flags.join(' '),
+    ]);
+  }
+  if (values.length === 0) return;
+  await engine.run(engine.dialect.createTableIfMissing(KEPT_RESULTS_TABLE, STORED_COLUMNS));
+  // One INSERT per few hundred rows, in one transaction: a run reads all of a batch or none of it.
+  await engine.transaction(async (tx) => {
+    const width = STORED_COLUMNS.length;
+    for (let i = 0; i < values.length; i += 200) {
+      const chunk = values.slice(i, i + 200);
+      const tuples = chunk.map(
+        (_, j) => `(${STORED_COLUMNS.map((_, c) => `$${j * width + c + 1}`).join(', ')})`,
+      );
+      await tx.run(`INSERT INTO ${KEPT_RESULTS_TABLE} VALUES ${tuples.join(', ')}`, chunk.flat() as never[]);
+    }
+  });
+}
+
+/** Drops every kept result (their table); the next computations keep them again. */
+export async function dropKeptResults(engine: Engine): Promise<void> {
+  await engine.run(`DROP TABLE IF EXISTS ${KEPT_RESULTS_TABLE}`);
+}
+
+const STORED_COLUMNS: [string, 'text' | 'integer'][] = [
+  ['kpi', 'text'],
+  ['definition_hash', 'text'],
+  ['grain', 'text'],
+  ['period_start', 'text'],
+  ['period_end', 'text'],
+  ['min_sample', 'integer'],
+  ['settles_at', 'text'],
+  ['load_id', 'integer'],
+  ['data_rows', 'integer'],
+  ['data_tables', 'text'],
+  ['batch', 'text'],
+  ['result_kpi', 'text'],
+  ['segment', 'text'],
+  ['value', 'text'],
+  ['numerator', 'text'],
+  ['denominator', 'text'],
+  ['n', 'integer'],
+  ['flags', 'text'],
+];
+
+interface StoredRow {
+  [column: string]: string | number | null;
+  kpi: string;
+  definition_hash: string;
+  period_start: string;
+  period_end: string;
+  settles_at: string;
+  load_id: number;
+  data_rows: number;
+  data_tables: string;
+  batch: string;
+  result_kpi: string;
+  segment: string;
+  value: string;
+  numerator: string;
+  denominator: string;
+  n: number;
+  flags: string;
+}
+
+const resultOf = (s: StoredRow): KpiResult => ({
+  kpi: s.result_kpi,
+  period_start: s.period_start,
+  period_end: s.period_end,
+  segment: s.segment,
+  value: JSON.parse(s.value) as number | null,
+  numerator: JSON.parse(s.numerator) as number | null,
+  denominator: JSON.parse(s.denominator) as number | null,
+  n: Number(s.n),
+  flags: (s.flags === '' ? [] : s.flags.split(' ')) as Flag[],
+});
+
+/**
+ * For each load id kept results were computed after: the rows added by the loads since and the earliest
+ * instant among them (null: none added); missing when a load since has no record (its reach is unknown).
+ */
+async function loadsAfter(
+  engine: Engine,
+  stored: readonly StoredRow[],
+): Promise<Map<number, { rows: number; earliest: string | null }>> {
+  const out = new Map<number, { rows: number; earliest: string | null }>();
+  const ids = [...new Set(stored.map((s) => Number(s.load_id)))];
+  if (ids.length === 0) return out;
+  const recorded = (await tableExists(engine, LOAD_REACH_TABLE))
+    ? await engine.query<{ load_id: number; rows_added: number; earliest_at: string | null }>(
+        `SELECT load_id, rows_added, earliest_at FROM ${LOAD_REACH_TABLE}`,
+      )
+    : [];
+  const loads = await engine.query<{ load_id: number }>('SELECT load_id FROM tenure_loads');
+  const reach = new Map(recorded.map((r) => [Number(r.load_id), r]));
+  for (const id of ids) {
+    let rows = 0;
+    let earliest: string | null = null;
+    let known = true;
+    for (const l of loads) {
+      const load = Number(l.load_id);
+      if (load <= id) continue;
+      const r = reach.get(load);
+      if (!r) {
+        known = false;
+        break;
+      }
+      rows += Number(r.rows_added);
+      if (r.earliest_at !== null && (earliest === null || r.earliest_at < earliest)) earliest = r.earliest_at;
+    }
+    if (known) out.set(id, { rows, earliest });
+  }
+  return out;
+}
