@@ -56,7 +56,8 @@ async function catalogRun(engine: DuckDBEngine, by: string | undefined, kept: bo
   try {
     for (const f of FAMILIES) {
       const from = recorder.statements.length;
-      await computeKpis(recorder, { ...request, kpis: [...f.kpis], by }, rollups);
+      // Every run computes (no kept results): what the catalog costs.
+      await computeKpis(recorder, { ...request, kpis: [...f.kpis], by, keep: false }, rollups);
       const own = recorder.statements.slice(from).filter((s) => !isRollup(s));
       perFamily.push({ name: f.name, s: sum(own) });
     }

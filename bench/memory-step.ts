@@ -47,7 +47,7 @@ async function catalogRuns(engine: DuckDBEngine): Promise<void> {
   for (const by of [undefined, 'plan']) {
     const rollups = new RunRollups(engine, activityEventsFor('all'), { useStored: true });
     try {
-      await computeKpis(engine, { ...request, by }, rollups);
+      await computeKpis(engine, { ...request, by, keep: false }, rollups);
     } finally {
       await rollups.drop();
     }
