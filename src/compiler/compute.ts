@@ -144,9 +144,20 @@ export async function computeKpis(
   const asOf = req.asOf ?? (await dataAsOf(engine)) ?? new Date().toISOString();
   const run = { catalog, crossedBy: by, filters, minSample, asOf };
   const keep = req.keep !== false && req.by === undefined && filters.length === 0;
-  const results = keep
-    ? await withKeptResults(engine, { ...req, ...run }, ids, periods, shared)
-    : await computeNow(engine, { ...req, ...run }, ids, periods, shared);
+  const resolved = { ...req, ...run };
+  const results = !keep
+    ? await computeNow(engine, resolved, ids, periods, shared)
+    : shared
+      ? await withKeptResults(engine, resolved, ids, periods, shared)
+      : // The runs for KPIs kept up to different periods share one session's rollups.
+        await engine.session(async (session) => {
+          const rollups = new RunRollups(session, activityEventsOf(familyGroups(catalog, ids)));
+          try {
+            return await withKeptResults(session, resolved, ids, periods, rollups);
+          } finally {
+            await rollups.drop();
+          }
+        });
   const order = new Map(ids.map((id, i) => [id, i]));
   const rank = (kpi: string) => order.get(kpi.split('.')[0] ?? kpi) ?? ids.length;
   return results.sort(

@@ -145,26 +145,38 @@ export function rfmSegmentsSql(
   ).join(' ');
   return `WITH periods AS (${periodsValues(periods, params)}),
   ends AS (SELECT period_start, least(period_end, ${asOf}) AS t FROM periods),
-  -- A customer's active days: an event of one of its users, or an order; each with its first moment.
-  days AS (
-    SELECT customer_id, day, min(first_at) AS first_at FROM (
-      SELECT u.customer_id, u.day, u.first_at FROM ${userDays} u
-      UNION ALL SELECT o.customer_id, ${params.dialect.utcDay('o.ordered_at')}, o.ordered_at FROM orders o) d
-    GROUP BY 1, 2),
+  -- A customer's activity: the days of its users' events, and its orders; each with its first moment.
+  active AS (
+    SELECT u.customer_id, u.day, u.first_at FROM ${userDays} u
+    UNION ALL SELECT o.customer_id, ${d.utcDay('o.ordered_at')}, o.ordered_at FROM orders o),
   mrr_spans AS (${mrrSpansSql(params.dialect)}),
   first_seen AS (
     SELECT customer_id, min(moment) AS moment FROM (
-      SELECT customer_id, first_at AS moment FROM days
+      SELECT customer_id, first_at AS moment FROM active
       UNION ALL SELECT customer_id, effective_at FROM subscription_changes WHERE mrr > 0) f
     GROUP BY 1),
   scored AS (SELECT e.period_start, e.t, f.customer_id FROM ends e JOIN first_seen f ON f.moment < e.t),
+  -- The earliest probe (T − window of the earliest period) and its day. A customer's active days before it
+  -- count only through the last of them (recency) and once in both of a period's probes (whose difference
+  -- is the frequency), so they are read as one row; only later days are grouped one by one.
+  cut AS (SELECT x.t, ${d.utcDay('x.t')} AS day FROM (SELECT min(${d.addInterval('t', back, 'day')}) AS t FROM ends) x),
+  recent AS (
+    SELECT a.customer_id, a.day, min(a.first_at) AS first_at FROM active a CROSS JOIN cut c WHERE a.day >= c.day
+    GROUP BY 1, 2),
+  before AS (
+    SELECT b.customer_id, max(b.first_at) AS first_at, max(b.day) AS day FROM (
+      SELECT a.customer_id, a.day, a.first_at FROM active a CROSS JOIN cut c WHERE a.day < c.day
+      UNION ALL SELECT r.customer_id, r.day, r.first_at FROM recent r CROSS JOIN cut c WHERE r.first_at < c.t) b
+    GROUP BY b.customer_id),
   -- One ordered pass over each customer's active days and its probes (kind 0 at T, kind 1 at T − window):
   -- at a probe, the last active day so far and how many there were. A day at the very moment of a probe
   -- comes after it (kind 2): the window is [T − window, T).
   marks AS (
     SELECT s.customer_id, s.t AS moment, 0 AS kind, s.period_start, ${d.cast('NULL', 'date')} AS day FROM scored s
     UNION ALL SELECT s.customer_id, ${d.addInterval('s.t', back, 'day')}, 1, s.period_start, ${d.cast('NULL', 'date')} FROM scored s
-    UNION ALL SELECT d.customer_id, d.first_at, 2, ${d.cast('NULL', 'timestamp')}, d.day FROM days d),
+    UNION ALL SELECT r.customer_id, r.first_at, 2, ${d.cast('NULL', 'timestamp')}, r.day FROM recent r
+      CROSS JOIN cut c WHERE r.first_at >= c.t
+    UNION ALL SELECT b.customer_id, b.first_at, 2, ${d.cast('NULL', 'timestamp')}, b.day FROM before b),
   running AS (
     SELECT m.period_start, m.customer_id, m.kind, max(m.day) OVER w AS last_day,
       CAST(count(m.day) OVER w AS BIGINT) AS seen
