@@ -21,7 +21,6 @@ import { LOAD_ID_COLUMN } from '../../warehouse/canonical-ddl.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import { parseFingerprint, type SourceRows } from '../../warehouse/rollup-fingerprint.ts';
 import { SqlParams } from '../../warehouse/sql-builder.ts';
-import { eventFilter } from '../event-filter.ts';
 import { type Period, periodsBetween } from '../periods.ts';
 import { instantParam, secondsBetween } from '../sql-time.ts';
 import {
@@ -201,6 +200,16 @@ class Updates {
     return t;
   }
 
+  /** The first day of a table of new rows' days, as a date literal (the table is not empty). */
+  private async firstDay(fresh: string): Promise<string> {
+    const [row] = await this.tx.query<{ day: string | null }>(
+      `SELECT ${this.tx.dialect.cast('min(f.day)', 'text')} AS day FROM ${fresh} f`,
+    );
+    const day = String(row?.day ?? '').slice(0, 10);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`no first day in ${fresh}: ${row?.day}`);
+    return this.tx.dialect.cast(`'${day}'`, 'date');
+  }
+
   /** The kept table current for `key` (updated in this pass, or current before it). */
   private keptTable(fits: (key: string) => boolean): string | undefined {
     return this.current.find((c) => fits(c.key))?.table;
@@ -209,16 +218,19 @@ class Updates {
   /** Activity: the new rows' groups merged with the kept ones of the same user, day and name. */
   private async activity(table: string, names: readonly string[], after: number): Promise<boolean> {
     const fresh = await (await this.delta(after)).activity(names.length ? names : undefined);
+    // Kept rows from the load's first day on are the only ones a new row can match: a cheap filter first.
+    const from = await this.firstDay(fresh);
     const match = 'd.user_key = k.user_key AND d.day = k.day AND d.name = k.name';
+    const matched = `k.day >= ${from} AND EXISTS (SELECT 1 FROM ${fresh} d WHERE ${match})`;
     const merged = await this.temp(
       () => `SELECT x.user_key, min(x.customer_id) AS customer_id, x.day, x.name,
         CAST(sum(x.events) AS BIGINT) AS events, min(x.first_at) AS first_at, max(x.last_at) AS last_at
       FROM (SELECT k.user_key, k.customer_id, k.day, k.name, k.events, k.first_at, k.last_at FROM ${table} k
-          WHERE EXISTS (SELECT 1 FROM ${fresh} d WHERE ${match})
+          WHERE ${matched}
         UNION ALL SELECT d.user_key, d.customer_id, d.day, d.name, d.events, d.first_at, d.last_at FROM ${fresh} d) x
       GROUP BY x.user_key, x.day, x.name`,
     );
-    await this.replace(table, `EXISTS (SELECT 1 FROM ${fresh} d WHERE ${match})`, merged, ACTIVITY_COLUMNS);
+    await this.replace(table, matched, merged, ACTIVITY_COLUMNS);
     return true;
   }
 
@@ -232,12 +244,13 @@ class Updates {
       () => `SELECT d.user_key, min(d.day) AS since FROM ${fresh} d GROUP BY d.user_key`,
     );
     const d = this.tx.dialect;
+    const first = await this.firstDay(fresh);
     const redo = await this.temp(
       () => `WITH merged AS (
         SELECT x.user_key, min(x.customer_id) AS customer_id, x.day, CAST(sum(x.events) AS BIGINT) AS events,
           min(x.first_at) AS first_at
         FROM (SELECT k.user_key, k.customer_id, k.day, k.events, k.first_at FROM ${table} k
-            JOIN ${touched} t ON t.user_key = k.user_key AND k.day >= t.since
+            JOIN ${touched} t ON t.user_key = k.user_key AND k.day >= t.since WHERE k.day >= ${first}
           UNION ALL SELECT f.user_key, f.customer_id, f.day, f.events, f.first_at FROM ${fresh} f) x
         GROUP BY x.user_key, x.day),
       seed AS (
@@ -249,7 +262,7 @@ class Updates {
     );
     // The kept rows replaced are those of the touched users from their first touched day: every one of them
     // is among the merged rows (an equality join, cheaper than the range).
-    const where = `EXISTS (SELECT 1 FROM ${redo} r WHERE r.user_key = k.user_key AND r.day = k.day)`;
+    const where = `k.day >= ${first} AND EXISTS (SELECT 1 FROM ${redo} r WHERE r.user_key = k.user_key AND r.day = k.day)`;
     await this.replace(table, where, redo, USER_DAYS_COLUMNS);
     return true;
   }
