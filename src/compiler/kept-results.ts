@@ -228,8 +228,17 @@ export async function keepResults(
   }
   if (values.length === 0) return;
   await engine.run(engine.dialect.createTableIfMissing(KEPT_RESULTS_TABLE, STORED_COLUMNS));
-  // One INSERT per few hundred rows, in one transaction: a run reads all of a batch or none of it.
+  // The rows kept before for the same KPIs and periods (stale, or another computation's) are replaced; one
+  // INSERT per few hundred rows, in one transaction: a run reads all of a batch or none of it.
+  const kpis = [...new Set(values.map((v) => String(v[0])))];
+  const starts = [...new Set(values.map((v) => String(v[3])))];
   await engine.transaction(async (tx) => {
+    const list = (from: number, n: number) => Array.from({ length: n }, (_, i) => `$${from + i}`).join(', ');
+    await tx.run(
+      `DELETE FROM ${KEPT_RESULTS_TABLE} WHERE grain = $1 AND min_sample = $2
+        AND kpi IN (${list(3, kpis.length)}) AND period_start IN (${list(3 + kpis.length, starts.length)})`,
+      [req.grain, req.minSample, ...kpis, ...starts],
+    );
     const width = STORED_COLUMNS.length;
     for (let i = 0; i < values.length; i += 200) {
       const chunk = values.slice(i, i + 200);
