@@ -65,8 +65,10 @@ async function stall(base: string, heavy: string, cheap: readonly string[]) {
   const start = performance.now();
   let done = false;
   const heavyRun = fetch(`${base}${heavy}`).then(async (r) => {
-    await r.arrayBuffer();
+    const body = await r.text();
     done = true;
+    // A failure's message, for the table (an answer other than 200 or 400 is a defect to look into).
+    if (r.status >= 500) console.error(`${heavy} answered ${r.status}: ${body.slice(0, 500)}`);
     return { status: r.status, ms: performance.now() - start };
   });
   const waits: number[] = [];
