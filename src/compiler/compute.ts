@@ -32,7 +32,8 @@ export interface ComputeRequest {
   readonly catalog?: Catalog;
   /**
    * Serve settled periods from the results the warehouse keeps and keep those computed (kept-results.ts;
-   * default true; only without a breakdown or filter). Explain turns it off: it shows the SQL as run.
+   * default true; only without a breakdown or filter, at week grain or coarser). Explain turns it off: it
+   * shows the SQL as run.
    */
   readonly keep?: boolean;
 }
@@ -143,7 +144,9 @@ export async function computeKpis(
   const periods = periodsBetween(req.from, req.to, req.grain);
   const asOf = req.asOf ?? (await dataAsOf(engine)) ?? new Date().toISOString();
   const run = { catalog, crossedBy: by, filters, minSample, asOf };
-  const keep = req.keep !== false && req.by === undefined && filters.length === 0;
+  // Days are not kept: a day's results are many rows (73,000 for the catalog over two years), and writing
+  // them cost more than most day-grain runs.
+  const keep = req.keep !== false && req.by === undefined && filters.length === 0 && req.grain !== 'day';
   const resolved = { ...req, ...run };
   const results = !keep
     ? await computeNow(engine, resolved, ids, periods, shared)

@@ -15,7 +15,7 @@
 //     means invalidates every kept result);
 //   - the request's as_of is past P.end + R.
 // Keeping a period's results replaces the rows kept before for it, so the table holds one batch per KPI,
-// grain, min_sample and period. Only requests without a breakdown or filter are kept and served: a breakdown's segments are those seen
+// grain, min_sample and period. Only requests at week grain or coarser without a breakdown or filter are kept and served: a breakdown's segments are those seen
 // anywhere in the request's periods (result-grid.ts), so a period's rows depend on the request around it.
 // Engines without transactions (ClickHouse) keep none.
 import { randomUUID } from 'node:crypto';
