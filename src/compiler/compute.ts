@@ -10,7 +10,7 @@ import { dataAsOf } from './as-of.ts';
 import { checkBreakdown } from './dimensions.ts';
 import { type Family, familyOf, familyParams, unionOfEvents } from './families.ts';
 import { checkFilters, crossedBreakdown, keepFiltered, type SegmentFilter } from './filters.ts';
-import { findKept, type KeptFound, keepResults } from './kept-results.ts';
+import { baseKpi, findKept, type KeptFound, keepResults } from './kept-results.ts';
 import { type Grain, type Period, periodsBetween } from './periods.ts';
 import { RunRollups } from './rollups/run-rollups.ts';
 import type { RollupAsks } from './rollups/stored-rollups.ts';
@@ -162,7 +162,7 @@ export async function computeKpis(
           }
         });
   const order = new Map(ids.map((id, i) => [id, i]));
-  const rank = (kpi: string) => order.get(kpi.split('.')[0] ?? kpi) ?? ids.length;
+  const rank = (kpi: string) => order.get(baseKpi(kpi)) ?? ids.length;
   return results.sort(
     (a, b) =>
       rank(a.kpi) - rank(b.kpi) ||
@@ -244,8 +244,6 @@ async function keepComputed(
     if (!(err instanceof TenureError && err.code === 'engine_failure')) throw err;
   }
 }
-
-const baseKpi = (kpi: string) => kpi.split('.')[0] ?? kpi;
 
 /** Computes the KPIs `ids` over `periods` (those of `req.from`…`req.to`), unsorted. */
 async function computeNow(

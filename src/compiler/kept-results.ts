@@ -105,6 +105,9 @@ async function dataMark(engine: Engine): Promise<DataMark> {
   };
 }
 
+/** The KPI a result row belongs to: `mrr` for `mrr.arpa`. */
+export const baseKpi = (kpi: string): string => kpi.split('.')[0] ?? kpi;
+
 /** The forward reach of a KPI in this catalog, in days; undefined when its results never settle. */
 export function reachDays(catalog: Catalog, kpi: string): number | undefined {
   const def = getDefinition(kpi, catalog);
@@ -191,7 +194,7 @@ export async function keepResults(
   const batch = `${new Date().toISOString()} ${randomUUID()}`;
   const hashes = new Map<string, string>();
   for (const r of results) {
-    const kpi = r.kpi.split('.')[0] ?? r.kpi;
+    const kpi = baseKpi(r.kpi);
     const p = periods.find((x) => x.start === r.period_start && x.end === r.period_end);
     if (!p) continue;
     const key = `${kpi}|${p.start}`;

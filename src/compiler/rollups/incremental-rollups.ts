@@ -17,6 +17,7 @@
 // A rollup of an older shape, a table whose old rows changed, months or weeks that moved (a load reaching a
 // new month) or a kind without an update are rebuilt instead (stored-rollups.ts); so is everything when
 // the user asks (`tenure ingest --rebuild`). Tests compare both with one whole load.
+import { TenureError } from '../../errors/tenure-error.ts';
 import { LOAD_ID_COLUMN } from '../../warehouse/canonical-ddl.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import { parseFingerprint, type SourceRows } from '../../warehouse/rollup-fingerprint.ts';
@@ -206,7 +207,9 @@ class Updates {
       `SELECT ${this.tx.dialect.cast('min(f.day)', 'text')} AS day FROM ${fresh} f`,
     );
     const day = String(row?.day ?? '').slice(0, 10);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`no first day in ${fresh}: ${row?.day}`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) {
+      throw new TenureError('internal', `the load's new rows have no first day (${fresh}: ${row?.day})`);
+    }
     return this.tx.dialect.cast(`'${day}'`, 'date');
   }
 
