@@ -16,12 +16,14 @@ import { REVENUE_KPIS } from './kpis/revenue.ts';
 import { SUBSCRIPTION_KPIS } from './kpis/subscription.ts';
 import { USAGE_KPIS } from './kpis/usage.ts';
 import { VALUE_KPIS } from './kpis/value.ts';
+import { readMetrics } from './metric-language.ts';
 import {
   type ConfigProblem,
   ConfigProblemsError,
   closest,
   type PathSegment,
   suggestion,
+  valueAt,
 } from './problems.ts';
 
 export type Catalog = readonly KpiDefinition[];
@@ -85,6 +87,7 @@ export function definitionHash(def: KpiDefinition): string {
 export interface ProjectOverrides {
   readonly kpis?: unknown;
   readonly custom_kpis?: unknown;
+  readonly metrics?: unknown;
   readonly targets?: unknown;
   readonly tree?: unknown;
   readonly data_quality?: unknown;
@@ -103,7 +106,7 @@ export interface AppliedOverride {
 export interface ResolvedCatalog {
   readonly definitions: Catalog;
   readonly applied: readonly AppliedOverride[];
-  /** Ids of the project's own KPIs. */
+  /** Ids of the project's own KPIs (its metrics). */
   readonly custom: readonly string[];
   /** The project's targets and owners (none when absent). */
   readonly targets?: readonly Target[];
@@ -126,7 +129,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
  */
 export function applyOverrides(catalog: Catalog, overrides: ProjectOverrides): ResolvedCatalog {
   const problems: ConfigProblem[] = [];
-  const custom = readCustomKpis(catalog, overrides.custom_kpis, problems);
+  const customKpis = readCustomKpis(catalog, overrides.custom_kpis, problems);
+  const custom = [...customKpis, ...readMetrics([...catalog, ...customKpis], overrides.metrics, problems)];
   const merged = [...catalog, ...custom].map((d) => structuredClone(d));
   const applied = applyParamOverrides(merged, overrides.kpis, problems);
   const targets = readTargets(merged, overrides.targets, problems);
@@ -159,16 +163,6 @@ function readCurrency(raw: unknown, problems: ConfigProblem[]): string {
   return DEFAULT_CURRENCY;
 }
 
-/** The value at `path` inside `value`, or undefined when any step is missing. */
-function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
-  let at = value;
-  for (const seg of path) {
-    if (at === null || typeof at !== 'object') return undefined;
-    at = (at as Record<PathSegment, unknown>)[seg];
-  }
-  return at;
-}
-
 function readCustomKpis(catalog: Catalog, raw: unknown, problems: ConfigProblem[]): KpiDefinition[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) {
@@ -189,8 +183,8 @@ function readCustomKpis(catalog: Catalog, raw: unknown, problems: ConfigProblem[
     if (typeof id === 'string' && !taken.has(id) && !familyOf(id)) {
       problems.push({
         path: ['custom_kpis', i, 'id'],
-        message: `'${id}' cannot be computed: Tenure computes the KPIs it ships, not a project's own KPIs (yet)`,
-        hint: "remove it; a project can change the shipped KPIs' parameters under kpis: (kpis.ID.params.NAME: VALUE), listed by `tenure catalog`",
+        message: `'${id}' cannot be computed: a definition in the shipped catalog's shape has no computation of a project's own`,
+        hint: 'write it under metrics: in the metric language (simple, ratio, derived, cumulative, conversion or retention; docs/metrics.md), which Tenure compiles to SQL',
       });
       return;
     }

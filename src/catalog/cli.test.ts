@@ -111,6 +111,6 @@ test("a project's own KPI stops `compute --kpi all` before any work: bad config 
   );
   assert.equal(run.status, 2, run.stderr);
   assert.match(run.stderr, /line 5: custom_kpis\[0\]\.id: 'trial_conversion_rate' cannot be computed/);
-  assert.match(run.stderr, /kpis\.ID\.params\.NAME/);
+  assert.match(run.stderr, /write it under metrics: in the metric language/);
   assert.doesNotMatch(run.stderr, /no computation yet|unexpected failure|\n +at /);
 });

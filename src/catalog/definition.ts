@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { UNITS } from '../results/format.ts';
 import { TABLE_NAMES, TABLES } from '../schema/tables.ts';
+import { MetricBodySchema } from './metric-schema.ts';
 
 /**
  * The retention activities of the seed catalog, as ids. The seed has eight headings, but "Retention
@@ -44,6 +45,7 @@ export const COMPUTATIONS = [
   'segmentation', // each customer's segments at period end
   'content', // content cost and attributed revenue
   'promotion', // promotions issued and redeemed
+  'project_metric', // a project's own KPI in the metric language (metric-schema.ts), its body in `metric`
 ] as const;
 export type Computation = (typeof COMPUTATIONS)[number];
 
@@ -137,6 +139,8 @@ export const KpiDefinitionSchema = z.strictObject({
    * every family to these names (src/compiler/sub-results.test.ts).
    */
   also: z.array(snakeCase).optional(),
+  /** A project metric's body (computation `project_metric`): what the compiler compiles. */
+  metric: MetricBodySchema.optional(),
 });
 export type KpiDefinition = z.infer<typeof KpiDefinitionSchema>;
 

@@ -119,7 +119,7 @@ test("a project's own KPI is refused when it loads: no family of the compiler co
   assert.deepEqual(others, []);
   assert.equal(refused?.path, 'custom_kpis[0].id');
   assert.match(refused?.message ?? '', /'trial_conversion_rate' cannot be computed/);
-  assert.match(refused?.hint ?? '', /kpis\.ID\.params\.NAME/);
+  assert.match(refused?.hint ?? '', /under metrics: in the metric language/);
 
   // Refused whatever its shape; a shipped id or a list that is not one are told apart.
   const problems = problemsOf(() =>

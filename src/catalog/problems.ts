@@ -78,3 +78,13 @@ export function suggestion(name: string, candidates: readonly string[], what: st
   if (near.length > 0) return `did you mean ${near.join(', ')}?`;
   return `known ${what}: ${candidates.join(', ')}`;
 }
+
+/** The value at `path` inside `value`, or undefined when any step is missing. */
+export function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
+  let at = value;
+  for (const seg of path) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<PathSegment, unknown>)[seg];
+  }
+  return at;
+}

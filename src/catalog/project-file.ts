@@ -10,6 +10,7 @@ import { TargetSchema } from '../goals/targets.ts';
 import { DataQualitySchema } from '../quality/config.ts';
 import { applyOverrides, CATALOG, type Catalog, type ResolvedCatalog } from './catalog.ts';
 import { type KpiDefinition, KpiDefinitionSchema, type ParamSpec } from './definition.ts';
+import { MetricsSectionSchema } from './metric-language.ts';
 import { ConfigProblemsError } from './problems.ts';
 
 export const DEFAULT_PROJECT_FILE = 'tenure.yaml';
@@ -83,7 +84,13 @@ export function projectFileSchema(catalog: Catalog = CATALOG) {
         .catchall(customOverride)
         .optional()
         .describe('New parameter defaults of KPIs, by KPI id'),
-      custom_kpis: z.array(KpiDefinitionSchema).optional().describe('The project’s own KPI definitions'),
+      custom_kpis: z
+        .array(KpiDefinitionSchema)
+        .optional()
+        .describe(
+          'Definitions in the shipped catalog’s shape (refused: write a project’s own KPIs under metrics)',
+        ),
+      metrics: MetricsSectionSchema.optional(),
       targets: z.array(TargetSchema).optional().describe('Targets, owners and action plans per KPI'),
       tree: TreeSectionSchema.optional().describe('Edges of the KPI tree, from leading to lagging KPIs'),
       data_quality: DataQualitySchema.optional(),

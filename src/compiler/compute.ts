@@ -8,9 +8,10 @@ import { requireCapability } from '../warehouse/capabilities.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { dataAsOf } from './as-of.ts';
 import { checkBreakdown } from './dimensions.ts';
-import { type Family, familyOf, familyParams, unionOfEvents } from './families.ts';
+import { definitionParams, type Family, familyFor, familyParams, unionOfEvents } from './families.ts';
 import { checkFilters, crossedBreakdown, keepFiltered, type SegmentFilter } from './filters.ts';
 import { baseKpi, findKept, type KeptFound, keepResults } from './kept-results.ts';
+import { addDerived, planDerived } from './metrics/derived.ts';
 import { type Grain, type Period, periodsBetween } from './periods.ts';
 import { RunRollups } from './rollups/run-rollups.ts';
 import type { RollupAsks } from './rollups/stored-rollups.ts';
@@ -40,17 +41,14 @@ export interface ComputeRequest {
 
 export const DEFAULT_MIN_SAMPLE = 30;
 
-function resolvedParams(catalog: Catalog, id: string): Record<string, unknown> {
-  const def = getDefinition(id, catalog);
-  return Object.fromEntries(Object.entries(def.params).map(([name, spec]) => [name, spec.default]));
-}
+const resolvedParams = (catalog: Catalog, id: string) => definitionParams(getDefinition(id, catalog));
 
 /**
  * The family parameters a KPI computes with in this catalog (defaults with the project's overrides): what a
  * view sharing that KPI's SQL takes, so that a project's milestones, events and steps reach it too.
  */
 export function kpiFamilyParams<P extends object>(catalog: Catalog, id: string, defaults: P): P {
-  const family = familyOf(id);
+  const family = familyFor(getDefinition(id, catalog));
   if (!family) throw new TenureError('internal', `KPI ${id} has no computation yet`);
   return familyParams({ ...family, defaults }, resolvedParams(catalog, id));
 }
@@ -64,11 +62,12 @@ interface FamilyGroup {
 /**
  * The KPIs grouped by family and the family's own parameters, not the KPIs' catalog ones: KPIs that name
  * different parameters but leave the family computing the same thing share one pass (and its queries).
+ * Derived metrics are left out and their inputs put in (they are arithmetic over those: derived.ts).
  */
 function familyGroups(catalog: Catalog, ids: readonly string[]): FamilyGroup[] {
   const groups = new Map<string, FamilyGroup>();
-  for (const id of ids) {
-    const family = familyOf(id);
+  for (const id of planDerived(catalog, ids).computed) {
+    const family = familyFor(getDefinition(id, catalog));
     if (!family) throw new TenureError('internal', `KPI ${id} has no computation yet`);
     const params = resolvedParams(catalog, id);
     const key = `${family.name}|${JSON.stringify(familyParams(family, params))}`;
@@ -254,6 +253,7 @@ async function computeNow(
   shared?: RunRollups,
 ): Promise<KpiResult[]> {
   const { catalog, crossedBy: by, filters, minSample, asOf } = req;
+  const plan = planDerived(catalog, ids);
   const groups = familyGroups(catalog, ids);
   // A breakdown by rfm scores as the catalog's customer segmentation does (the project's window).
   const rfmWindowDays = Number(resolvedParams(catalog, 'customer_segmentation').rfm_window_days);
@@ -281,10 +281,15 @@ async function computeNow(
     }
     return out;
   });
+  // Derived metrics from their inputs' results; inputs nobody asked for are left out.
+  const asked = new Set(ids);
+  const all = addDerived(catalog, plan.derived, results, { asOf, minSample }).filter((r) =>
+    asked.has(baseKpi(r.kpi)),
+  );
   const kept =
     filters.length === 0
-      ? results
-      : keepFiltered(results, filters, { by: req.by, kpis: ids, periods, asOf, minSample });
+      ? all
+      : keepFiltered(all, filters, { by: req.by, kpis: ids, periods, asOf, minSample });
   // A period that begins after the data's end is no data for every KPI, whatever its family made of it.
   return kept.map((r) => observedOnly(r, asOf, minSample));
 }

@@ -1,5 +1,6 @@
 // Which code computes which KPIs: each family turns one request (KPIs sharing resolved parameters) into
 // results. A family reads the catalog's snake_case parameters and maps them onto its own.
+import type { KpiDefinition } from '../catalog/definition.ts';
 import type { KpiResult } from '../results/kpi-result.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { ACTIVATION_KPIS, computeActivationKpis, DEFAULT_ACTIVATION_PARAMS } from './kpis/activation.ts';
@@ -11,6 +12,12 @@ import { computeFeedbackKpis, DEFAULT_FEEDBACK_PARAMS, FEEDBACK_KPIS } from './k
 import { computeLifetimeKpis, DEFAULT_LIFETIME_PARAMS, LIFETIME_KPIS } from './kpis/lifetime.ts';
 import { computeRevenueKpis, REVENUE_FORMULAS } from './kpis/revenue.ts';
 import { computeUsageKpis, DEFAULT_USAGE_PARAMS, USAGE_KPIS } from './kpis/usage.ts';
+import {
+  computeProjectMetrics,
+  DEFAULT_PROJECT_METRIC_PARAMS,
+  metricReachDays,
+  metricRollups,
+} from './metrics/project-metrics.ts';
 import type { Grain, Period } from './periods.ts';
 import type { RunRollups, SessionParams } from './rollups/run-rollups.ts';
 
@@ -231,4 +238,33 @@ const COMMERCE_NEVER_SETTLED = ['redemption_rate', 'loyalty_participation_rate',
 
 export function familyOf(kpi: string): Family | undefined {
   return FAMILIES.find((f) => f.kpis.includes(kpi));
+}
+
+/**
+ * A project's own KPIs (metrics: in tenure.yaml): one family for every metric type but derived, its body
+ * the family's one parameter (`metric`), so metrics with different bodies never share a pass.
+ */
+export const PROJECT_METRICS: Family = family(
+  'project_metric',
+  [],
+  DEFAULT_PROJECT_METRIC_PARAMS,
+  computeProjectMetrics,
+  {
+    otherRollups: (p) => metricRollups(p.metric),
+    reachDays: (_kpi, p) => metricReachDays(p.metric),
+  },
+);
+
+/** The family computing a definition: by its computation for a project's metric, else by its id. */
+export function familyFor(def: KpiDefinition): Family | undefined {
+  return def.computation === 'project_metric' ? PROJECT_METRICS : familyOf(def.id);
+}
+
+/** A definition's parameters as a family reads them: each default, and a project metric's body. */
+export function definitionParams(def: KpiDefinition): Record<string, unknown> {
+  const params: Record<string, unknown> = Object.fromEntries(
+    Object.entries(def.params).map(([name, spec]) => [name, spec.default]),
+  );
+  if (def.metric) params.metric = def.metric;
+  return params;
 }

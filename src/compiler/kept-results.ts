@@ -25,7 +25,8 @@ import { TABLE_NAMES, tableSpec } from '../schema/tables.ts';
 import { LOAD_ID_COLUMN } from '../warehouse/canonical-ddl.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { tableExists } from '../warehouse/table-checks.ts';
-import { familyOf } from './families.ts';
+import { definitionParams, familyFor } from './families.ts';
+import { derivedExpr, exprInputs } from './metrics/derived.ts';
 import type { Grain, Period } from './periods.ts';
 
 export const KEPT_RESULTS_TABLE = 'tenure_kept_results';
@@ -111,10 +112,15 @@ export const baseKpi = (kpi: string): string => kpi.split('.')[0] ?? kpi;
 /** The forward reach of a KPI in this catalog, in days; undefined when its results never settle. */
 export function reachDays(catalog: Catalog, kpi: string): number | undefined {
   const def = getDefinition(kpi, catalog);
-  const family = familyOf(kpi);
+  // A derived metric reaches as far as the farthest of its inputs, and never settles when one never does.
+  const expr = derivedExpr(catalog, kpi);
+  if (expr !== undefined) {
+    const inputs = exprInputs(expr).map((input) => reachDays(catalog, input));
+    return inputs.some((d) => d === undefined) ? undefined : Math.max(0, ...(inputs as number[]));
+  }
+  const family = familyFor(def);
   if (!family) return undefined;
-  const params = Object.fromEntries(Object.entries(def.params).map(([name, spec]) => [name, spec.default]));
-  const days = family.reachDays(kpi, params);
+  const days = family.reachDays(kpi, definitionParams(def));
   return days === undefined || !Number.isFinite(days) || days < 0 ? undefined : days;
 }
 
