@@ -21,20 +21,25 @@ export const ACTIVITIES = [
 export type Activity = (typeof ACTIVITIES)[number];
 
 /**
- * Which compiler template computes a KPI. Each tag names the rollup the KPI is a summary of, so KPIs with
- * the same tag share one query shape and differ only in what they sum and divide.
+ * Which compiler template computes a KPI: the key of the compiler's family registry (src/compiler/families.ts),
+ * each tag computed by exactly one family. Each names the rollup the KPI is a summary of, so KPIs with the
+ * same tag share one query shape and differ only in what they sum and divide.
  */
 export const COMPUTATIONS = [
   'mrr_state', // per customer MRR at period start and end (s, e) and the movement bridge
-  'downgrade', // downgrade events in the subscription log and what follows them
+  'downgrade', // downgrades in the subscription log against the accounts paying at the period's start
+  'downgrade_conversion', // downgrade events and the cancellations that follow them within a window
   'renewal', // contracts ending in the period and their successors
   'recognized_revenue', // order revenue + MRR earned over the period, less cost to serve
   'ltv', // trailing 12-month ARPA and churn, with margin and acquisition cost
   'active_users', // DAU, WAU and MAU per day
-  'session', // sessions derived from events (gap or given session_id)
+  'session', // sessions derived from events (gap or given session_id), per active user
+  'session_engagement', // sessions' length and key actions (engagement metrics)
   'account_activity', // per account event counts in the period
+  'engagement_score', // per account key actions against reference caps (the engagement score)
   'feature_usage', // per user and feature, the weeks or periods of use
-  'time_to_event', // per subject, time from a start event to a later signal, with a horizon
+  'time_to_event', // per user, time from a first use to a repeat, with a horizon
+  'time_to_value', // per account, time from signup to a value signal, with a horizon
   'activation', // per account, the time every activation milestone was done
   'funnel', // ordered steps within a window of the first
   'orders', // per customer order counts

@@ -353,7 +353,7 @@ const whereText = (where: Where | undefined) => {
 const measureText = (m: Measure) =>
   `${m.agg}(${m.column ?? '*'}) of ${m.table}${whereText(m.where)}${m.time === 'none' ? ', in every period' : `, by ${m.time ?? DEFAULT_TIME[m.table as TableName]}`}`;
 const stepText = (s: Step) =>
-  `${s.table}${whereText(s.where)} (at ${s.time ?? DEFAULT_TIME[s.table as TableName]})`;
+  `${s.table} row${whereText(s.where)} (at ${s.time ?? DEFAULT_TIME[s.table as TableName]})`;
 const CUSTOMERS_TEXT = {
   all: '',
   signed_up: '; customers signed up by the period’s end',
@@ -379,11 +379,11 @@ export function formulaOf(body: MetricBody): string {
       );
     case 'conversion':
       return of(
-        `${body.subject}s whose first ${stepText(body.from)} is in P and who then (at or after it) reach ${stepText(body.to)} within ${body.within_days} days / those whose ${body.within_days} days are over by as_of (open windows censored)`,
+        `${body.subject}s whose first ${stepText(body.from)} falls in P; converted: a ${stepText(body.to)} at or after it, within ${body.within_days} days; over those whose ${body.within_days} days are over by as_of (open windows censored)`,
       );
     case 'retention':
       return of(
-        `${body.subject}s whose first ${stepText(body.anchor)} is in P with ${stepText(body.active)} on days ${body.day}…${body.day + body.width_days - 1} after its UTC day / those whose days are over by as_of (open windows censored)`,
+        `${body.subject}s whose first ${stepText(body.anchor)} falls in P; retained: a ${stepText(body.active)} on days ${body.day}…${body.day + body.width_days - 1} after its UTC day; over those whose days are over by as_of (open windows censored)`,
       );
     case 'derived':
       return body.expr;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CATALOG } from '../catalog/catalog.ts';
-import { FAMILIES, familyOf, targetsOf } from './families.ts';
+import { COMPUTATIONS } from '../catalog/definition.ts';
+import { FAMILIES, familyFor, familyOf, targetsOf } from './families.ts';
 
 test('every KPI of the catalog has exactly one family that computes it', () => {
   for (const def of CATALOG) {
@@ -11,6 +12,21 @@ test('every KPI of the catalog has exactly one family that computes it', () => {
   const ids = new Set(CATALOG.map((d) => d.id));
   for (const f of FAMILIES)
     for (const k of f.kpis) assert.ok(ids.has(k), `${f.name} computes ${k}, not in the catalog`);
+});
+
+test('the registry: every computation tag belongs to exactly one family, which computes every KPI of that tag', () => {
+  for (const tag of COMPUTATIONS) {
+    const owners = FAMILIES.filter((f) => f.computations.includes(tag)).map((f) => f.name);
+    assert.equal(owners.length, 1, `${tag}: claimed by ${owners.join(', ') || 'no family'}`);
+  }
+  for (const def of CATALOG) {
+    const family = familyFor(def);
+    assert.ok(
+      family?.kpis.includes(def.id),
+      `${def.id} (${def.computation}) is not computed by ${family?.name}`,
+    );
+    assert.equal(family, familyOf(def.id));
+  }
 });
 
 test('every parameter of every KPI reaches its family (an override is never silently ignored)', () => {

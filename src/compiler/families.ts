@@ -1,6 +1,6 @@
 // Which code computes which KPIs: each family turns one request (KPIs sharing resolved parameters) into
 // results. A family reads the catalog's snake_case parameters and maps them onto its own.
-import type { KpiDefinition } from '../catalog/definition.ts';
+import type { Computation, KpiDefinition } from '../catalog/definition.ts';
 import type { KpiResult } from '../results/kpi-result.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { ACTIVATION_KPIS, computeActivationKpis, DEFAULT_ACTIVATION_PARAMS } from './kpis/activation.ts';
@@ -37,6 +37,9 @@ export interface FamilyCall {
 
 export interface Family {
   readonly name: string;
+  /** The definitions' computation tags this family computes: its keys in the registry (FAMILIES). */
+  readonly computations: readonly Computation[];
+  /** The shipped KPIs it computes (a project's metrics are computed from their body, not by id). */
   readonly kpis: readonly string[];
   /** The family's own parameters and their defaults (camelCase); empty when it has none. */
   readonly defaults: object;
@@ -106,6 +109,7 @@ export function familyParams<T extends object>(
 /** Declares a family whose compute function takes its own parameter object. */
 function family<P extends object>(
   name: string,
+  computations: readonly Computation[],
   kpis: readonly string[],
   defaults: P,
   compute: (engine: Engine, req: Omit<FamilyCall, 'params'> & { params: P }) => Promise<KpiResult[]>,
@@ -113,6 +117,7 @@ function family<P extends object>(
 ): Family {
   const f: Family & { defaults: P } = {
     name,
+    computations,
     kpis,
     defaults,
     aliases: options.aliases,
@@ -145,91 +150,157 @@ const usersAndSessions = (p: SessionParams & { activeEvents: readonly string[] }
 });
 const userDaysOf = (p: { activeEvents: readonly string[] }): OtherRollups => ({ userDays: [p.activeEvents] });
 
+/**
+ * The registry: every family, found by the computation tags it declares (`familyFor`). A new family is its
+ * file under kpis/ and one line here; a test holds each tag to exactly one family.
+ */
 export const FAMILIES: readonly Family[] = [
-  family('revenue', Object.keys(REVENUE_FORMULAS), {}, (engine, c) => computeRevenueKpis(engine, c), {
-    otherRollups: () => ({ customerMrr: true }),
-    // MRR at P's bounds (a later change only sets next_at past P's end); the year before P's end.
-    reachDays: () => 0,
-  }),
-  // Active events are read through user days, which take activity rows only when some are named.
-  family('usage', USAGE_KPIS, DEFAULT_USAGE_PARAMS, computeUsageKpis, {
-    activityEvents: (p) => unionOfEvents([p.activeEvents, named(p.engagementEvents)]),
-    otherRollups: usersAndSessions,
-    // Activity and sessions starting in P; a meaningful session's key actions include its events after P,
-    // chained without a bound (or under one session id at any time): never settled.
-    reachDays: (kpi) => (kpi === 'meaningful_session_frequency' ? undefined : 0),
-  }),
-  family('engagement', ENGAGEMENT_KPIS, DEFAULT_ENGAGEMENT_PARAMS, computeEngagementKpis, {
-    aliases: { cap_e: ['keyActionCaps'] },
-    activityEvents: (p) => unionOfEvents([p.activeEvents, named(p.keyActions)]),
-    // Customer segmentation's RFM reads the user days of every event.
-    otherRollups: (p) => ({ ...usersAndSessions(p), userDays: [p.activeEvents, []], customerMrr: true }),
-    // Segmentation: states at P's bounds, RFM at P's end. Session minutes and key actions per session
-    // include events after P without a bound; the score's caps come from the data's first months: never.
-    reachDays: (kpi) => (kpi === 'customer_segmentation' ? 0 : undefined),
-  }),
-  family('activation', ACTIVATION_KPIS, DEFAULT_ACTIVATION_PARAMS, computeActivationKpis, {
-    aliases: { steps: ['funnelSteps'] },
-    activityEvents: (p) =>
-      unionOfEvents([
-        p.activationMilestones,
-        named(p.engagementEvents),
-        p.activeEvents,
-        p.funnelSteps.slice(0, 1),
-      ]),
-    otherRollups: (p) => ({
-      ...userDaysOf(p),
-      namedEvents: [p.funnelSteps.slice(1), p.valueExceeded].filter((names) => names.length > 0),
-    }),
-    // Each KPI's window after a signup, activation or first step in P (the follow-up and the retention
-    // days counted after the activation window too). Retention on or after day N reads the last active day
-    // at any time: never settled.
-    reachDays: (kpi, p) => {
-      const reach: Record<string, number | undefined> = {
-        activation_milestone_completion: p.activationWindowDays,
-        activated_follow_up_engagement_rate: p.activationWindowDays + p.days,
-        activation_cohort_retention:
-          p.mode === 'on_day' ? p.activationWindowDays + Math.max(0, ...p.nDays) : undefined,
-        drop_off_rate: p.windowDays,
-        time_to_exceed_value: p.horizonDays,
-      };
-      return reach[kpi];
+  family(
+    'revenue',
+    ['mrr_state', 'downgrade'],
+    Object.keys(REVENUE_FORMULAS),
+    {},
+    (engine, c) => computeRevenueKpis(engine, c),
+    {
+      otherRollups: () => ({ customerMrr: true }),
+      // MRR at P's bounds (a later change only sets next_at past P's end); the year before P's end.
+      reachDays: () => 0,
     },
-  }),
-  family('features', FEATURE_KPIS, DEFAULT_FEATURE_PARAMS, computeFeatureKpis, {
-    activityEvents: (p) => [...p.features, ...p.activeEvents],
-    otherRollups: (p) => ({
-      ...userDaysOf(p),
-      firstUses: [p.keyAction],
-      userWeeks: [p.activeEvents],
-      featureWeeks: p.features.length ? [p.features] : [],
-    }),
-    // Adoption: whole weeks ending by P's end; retained users: P and the period before; the first repeat:
-    // a horizon after a first use in P.
-    reachDays: (kpi, p) => (kpi === 'time_to_first_repeat_action' ? p.horizonDays : 0),
-  }),
+  ),
+  // Active events are read through user days, which take activity rows only when some are named.
+  family(
+    'usage',
+    ['active_users', 'session', 'account_activity'],
+    USAGE_KPIS,
+    DEFAULT_USAGE_PARAMS,
+    computeUsageKpis,
+    {
+      activityEvents: (p) => unionOfEvents([p.activeEvents, named(p.engagementEvents)]),
+      otherRollups: usersAndSessions,
+      // Activity and sessions starting in P; a meaningful session's key actions include its events after P,
+      // chained without a bound (or under one session id at any time): never settled.
+      reachDays: (kpi) => (kpi === 'meaningful_session_frequency' ? undefined : 0),
+    },
+  ),
+  family(
+    'engagement',
+    ['session_engagement', 'engagement_score', 'segmentation'],
+    ENGAGEMENT_KPIS,
+    DEFAULT_ENGAGEMENT_PARAMS,
+    computeEngagementKpis,
+    {
+      aliases: { cap_e: ['keyActionCaps'] },
+      activityEvents: (p) => unionOfEvents([p.activeEvents, named(p.keyActions)]),
+      // Customer segmentation's RFM reads the user days of every event.
+      otherRollups: (p) => ({ ...usersAndSessions(p), userDays: [p.activeEvents, []], customerMrr: true }),
+      // Segmentation: states at P's bounds, RFM at P's end. Session minutes and key actions per session
+      // include events after P without a bound; the score's caps come from the data's first months: never.
+      reachDays: (kpi) => (kpi === 'customer_segmentation' ? 0 : undefined),
+    },
+  ),
+  family(
+    'activation',
+    ['activation', 'funnel', 'time_to_value'],
+    ACTIVATION_KPIS,
+    DEFAULT_ACTIVATION_PARAMS,
+    computeActivationKpis,
+    {
+      aliases: { steps: ['funnelSteps'] },
+      activityEvents: (p) =>
+        unionOfEvents([
+          p.activationMilestones,
+          named(p.engagementEvents),
+          p.activeEvents,
+          p.funnelSteps.slice(0, 1),
+        ]),
+      otherRollups: (p) => ({
+        ...userDaysOf(p),
+        namedEvents: [p.funnelSteps.slice(1), p.valueExceeded].filter((names) => names.length > 0),
+      }),
+      // Each KPI's window after a signup, activation or first step in P (the follow-up and the retention
+      // days counted after the activation window too). Retention on or after day N reads the last active day
+      // at any time: never settled.
+      reachDays: (kpi, p) => {
+        const reach: Record<string, number | undefined> = {
+          activation_milestone_completion: p.activationWindowDays,
+          activated_follow_up_engagement_rate: p.activationWindowDays + p.days,
+          activation_cohort_retention:
+            p.mode === 'on_day' ? p.activationWindowDays + Math.max(0, ...p.nDays) : undefined,
+          drop_off_rate: p.windowDays,
+          time_to_exceed_value: p.horizonDays,
+        };
+        return reach[kpi];
+      },
+    },
+  ),
+  family(
+    'features',
+    ['feature_usage', 'time_to_event'],
+    FEATURE_KPIS,
+    DEFAULT_FEATURE_PARAMS,
+    computeFeatureKpis,
+    {
+      activityEvents: (p) => [...p.features, ...p.activeEvents],
+      otherRollups: (p) => ({
+        ...userDaysOf(p),
+        firstUses: [p.keyAction],
+        userWeeks: [p.activeEvents],
+        featureWeeks: p.features.length ? [p.features] : [],
+      }),
+      // Adoption: whole weeks ending by P's end; retained users: P and the period before; the first repeat:
+      // a horizon after a first use in P.
+      reachDays: (kpi, p) => (kpi === 'time_to_first_repeat_action' ? p.horizonDays : 0),
+    },
+  ),
   // One catalog name, two family parameters: each of the two KPIs reads its own lookback.
-  family('feedback', FEEDBACK_KPIS, DEFAULT_FEEDBACK_PARAMS, computeFeedbackKpis, {
-    aliases: { lookback_days: ['feedbackLookbackDays', 'checkInLookbackDays'] },
-    otherRollups: () => ({ customerMrr: true }),
-    // Answers in P; MRR at P's bounds; touchpoints looked for before P.
-    reachDays: () => 0,
-  }),
-  family('commerce', COMMERCE_KPIS, DEFAULT_COMMERCE_PARAMS, computeCommerceKpis, {
-    activityEvents: (p) => p.activeEvents,
-    otherRollups: (p) => ({ ...userDaysOf(p), periodAccounts: [p.activeEvents], subscribed: true }),
-    // Never settled: redemptions and expiries are judged at as_of; loyalty membership is read whenever it
-    // was joined; lifetime profit shares spend rows with customers acquired after P.
-    reachDays: (kpi) => (COMMERCE_NEVER_SETTLED.includes(kpi) ? undefined : 0),
-  }),
-  family('lifetime', LIFETIME_KPIS, DEFAULT_LIFETIME_PARAMS, computeLifetimeKpis, {
+  family(
+    'feedback',
+    ['survey', 'touchpoint_retention', 'tenure_sentiment'],
+    FEEDBACK_KPIS,
+    DEFAULT_FEEDBACK_PARAMS,
+    computeFeedbackKpis,
+    {
+      aliases: { lookback_days: ['feedbackLookbackDays', 'checkInLookbackDays'] },
+      otherRollups: () => ({ customerMrr: true }),
+      // Answers in P; MRR at P's bounds; touchpoints looked for before P.
+      reachDays: () => 0,
+    },
+  ),
+  family(
+    'commerce',
+    ['recognized_revenue', 'orders', 'loyalty_program', 'content', 'promotion'],
+    COMMERCE_KPIS,
+    DEFAULT_COMMERCE_PARAMS,
+    computeCommerceKpis,
+    {
+      activityEvents: (p) => p.activeEvents,
+      otherRollups: (p) => ({ ...userDaysOf(p), periodAccounts: [p.activeEvents], subscribed: true }),
+      // Never settled: redemptions and expiries are judged at as_of; loyalty membership is read whenever it
+      // was joined; lifetime profit shares spend rows with customers acquired after P.
+      reachDays: (kpi) => (COMMERCE_NEVER_SETTLED.includes(kpi) ? undefined : 0),
+    },
+  ),
+  family('lifetime', ['ltv'], LIFETIME_KPIS, DEFAULT_LIFETIME_PARAMS, computeLifetimeKpis, {
     otherRollups: () => ({ customerMrr: true }),
     // The whole months before P's end's month, and only months ended by as_of.
     reachDays: () => 0,
   }),
-  family('contracts', CONTRACT_KPIS, DEFAULT_CONTRACT_PARAMS, computeContractKpis, {
-    // A downgrade in P converts within the window; a contract ending in P is renewed within the grace.
-    reachDays: (kpi, p) => (kpi === 'customer_renewal_rate' ? p.graceDays : p.windowDays),
+  family(
+    'contracts',
+    ['renewal', 'downgrade_conversion'],
+    CONTRACT_KPIS,
+    DEFAULT_CONTRACT_PARAMS,
+    computeContractKpis,
+    {
+      // A downgrade in P converts within the window; a contract ending in P is renewed within the grace.
+      reachDays: (kpi, p) => (kpi === 'customer_renewal_rate' ? p.graceDays : p.windowDays),
+    },
+  ),
+  // A project's own KPIs (metrics: in tenure.yaml), every metric type but derived (arithmetic over results:
+  // metrics/derived.ts); the body is the family's one parameter, so different bodies never share a pass.
+  family('project_metric', ['project_metric'], [], DEFAULT_PROJECT_METRIC_PARAMS, computeProjectMetrics, {
+    otherRollups: (p) => metricRollups(p.metric),
+    reachDays: (_kpi, p) => metricReachDays(p.metric),
   }),
 ];
 
@@ -240,24 +311,9 @@ export function familyOf(kpi: string): Family | undefined {
   return FAMILIES.find((f) => f.kpis.includes(kpi));
 }
 
-/**
- * A project's own KPIs (metrics: in tenure.yaml): one family for every metric type but derived, its body
- * the family's one parameter (`metric`), so metrics with different bodies never share a pass.
- */
-export const PROJECT_METRICS: Family = family(
-  'project_metric',
-  [],
-  DEFAULT_PROJECT_METRIC_PARAMS,
-  computeProjectMetrics,
-  {
-    otherRollups: (p) => metricRollups(p.metric),
-    reachDays: (_kpi, p) => metricReachDays(p.metric),
-  },
-);
-
-/** The family computing a definition: by its computation for a project's metric, else by its id. */
+/** The family computing a definition: the one registered for its computation. */
 export function familyFor(def: KpiDefinition): Family | undefined {
-  return def.computation === 'project_metric' ? PROJECT_METRICS : familyOf(def.id);
+  return FAMILIES.find((f) => f.computations.includes(def.computation));
 }
 
 /** A definition's parameters as a family reads them: each default, and a project metric's body. */

@@ -130,7 +130,7 @@ export const ACTIVATION_KPIS: KpiDefinition[] = [
     lineage: [SIGNUPS, EVENT_LOG, USER_ACCOUNTS, SURVEY_ANSWERS],
     // 2: accounts whose horizon is open are left out even when they reached the signal (v1 counted them).
     version: 2,
-    computation: 'time_to_event',
+    computation: 'time_to_value',
     also: ['share_reaching'],
   },
 ];

@@ -35,7 +35,7 @@ export const REVENUE_KPIS: KpiDefinition[] = [
     lineage: [MRR_LOG],
     // 2: downgrades whose window is open are left out even when already converted (v1 counted them).
     version: 2,
-    computation: 'downgrade',
+    computation: 'downgrade_conversion',
   },
   {
     id: 'customer_renewal_rate',

@@ -125,7 +125,7 @@ export const USAGE_KPIS: KpiDefinition[] = [
     },
     lineage: [SESSION_LOG],
     version: 1,
-    computation: 'session',
+    computation: 'session_engagement',
     also: ['sessions_per_active_user', 'mean_session_minutes', 'key_actions_per_session'],
   },
   {
@@ -159,7 +159,7 @@ export const USAGE_KPIS: KpiDefinition[] = [
     grainSensitive: true,
     // 2: scored against fixed references per action; v1 was a percentile rank among accounts (mean 50).
     version: 2,
-    computation: 'account_activity',
+    computation: 'engagement_score',
     also: ['share_low', 'share_mid', 'share_high'],
   },
   {

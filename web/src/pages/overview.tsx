@@ -202,18 +202,26 @@ function Cards({
     if (r.segment !== 'all') continue;
     byKpi.set(r.kpi, [...(byKpi.get(r.kpi) ?? []), r]);
   }
-  const activities = [...new Set(kpis.map((k) => k.activity))];
+  // The company's own metrics (metrics: in tenure.yaml) first, open; then the catalog's, by activity.
+  const own = kpis.filter((k) => k.custom);
+  const groups = [
+    ...(own.length > 0 ? [{ key: 'own', title: 'Your metrics', members: own }] : []),
+    ...[...new Set(kpis.filter((k) => !k.custom).map((k) => k.activity))].map((activity) => ({
+      key: activity,
+      title: activity.replaceAll('_', ' '),
+      members: kpis.filter((k) => !k.custom && k.activity === activity),
+    })),
+  ];
   return (
     <div data-testid="overview" data-ready="true">
-      {activities.map((activity) => {
-        const members = kpis.filter((k) => k.activity === activity);
+      {groups.map(({ key, title, members }) => {
         const statuses = members
           .map((k) => targetAt(checks, k.id, range.grain, filtered)?.status)
           .filter((s) => s === 'off_track' || s === 'at_risk');
         return (
-          <details key={activity} class="activity" data-activity={activity}>
+          <details key={key} class="activity" data-activity={key} open={key === 'own'}>
             <summary>
-              <h3>{activity.replaceAll('_', ' ')}</h3>
+              <h3>{title}</h3>
               <span class="group-note">
                 {members.length} KPI{members.length === 1 ? '' : 's'}
                 {statuses.length > 0 ? ` · ${statuses.length} off plan` : ''}
