@@ -146,6 +146,11 @@ export const KpiDefinitionSchema = z.strictObject({
   also: z.array(snakeCase).optional(),
   /** A project metric's body (computation `project_metric`): what the compiler compiles. */
   metric: MetricBodySchema.optional(),
+  /**
+   * A shipped KPI written in the metric language, with its parameters' defaults: the same results as its
+   * family's (src/compiler/sub-results.test.ts computes both ways), for a project to start its own from.
+   */
+  asMetric: MetricBodySchema.optional(),
 });
 export type KpiDefinition = z.infer<typeof KpiDefinitionSchema>;
 

@@ -81,6 +81,52 @@ describe('the catalog’s promised sub-results, on a small generated company', (
     assert.deepEqual(problems, []);
   });
 
+  test('a KPI the catalog also writes in the metric language computes the same both ways, whole and by plan', async () => {
+    const written = CATALOG.filter((d) => d.asMetric !== undefined);
+    assert.ok(written.length > 0);
+    // Each as a project's metric of its own, beside the shipped one.
+    const catalog = [
+      ...CATALOG,
+      ...written.map((d) => ({
+        ...d,
+        id: `${d.id}_as_metric`,
+        computation: 'project_metric' as const,
+        metric: d.asMetric,
+        asMetric: undefined,
+      })),
+    ];
+    for (const by of [undefined, 'plan']) {
+      const rows = await computeKpis(db, {
+        ...request,
+        kpis: catalog.map((d) => d.id).filter((id) => written.some((w) => id.startsWith(w.id))),
+        by,
+        catalog,
+        keep: false,
+      });
+      for (const def of written) {
+        const shipped = rows.filter((r) => r.kpi === def.id);
+        const own = rows.filter((r) => r.kpi === `${def.id}_as_metric`).map((r) => ({ ...r, kpi: def.id }));
+        assert.ok(
+          shipped.some((r) => (r.denominator ?? 0) > 0),
+          `${def.id}: some answers to compare`,
+        );
+        // The family's segments are those of every answer (NPS too); the metric's, those of its own rows: a
+        // segment with no CSAT answer is a zero denominator there and no row here.
+        const segments = new Set(own.map((r) => r.segment));
+        assert.deepEqual(
+          shipped.filter((r) => !segments.has(r.segment) && r.denominator !== 0),
+          [],
+          `${def.id}: the family's other segments have no answers`,
+        );
+        assert.deepEqual(
+          own,
+          shipped.filter((r) => segments.has(r.segment)),
+          `${def.id} by ${by ?? 'nothing'}`,
+        );
+      }
+    }
+  });
+
   for (const by of ['lifecycle', 'rfm'] as const) {
     test(`every KPI by ${by}: its segments, and sums over them equal the whole company's`, async () => {
       const rows = await computeKpis(db, { ...request, by });

@@ -35,6 +35,13 @@ export const FEEDBACK_KPIS: KpiDefinition[] = [
     lineage: [SURVEY_ANSWERS],
     version: 1,
     computation: 'survey',
+    asMetric: {
+      type: 'ratio',
+      customers: 'all',
+      numerator: { table: 'feedback', agg: 'count', where: { kind: 'csat', score: { gte: 4 } } },
+      denominator: { table: 'feedback', agg: 'count', where: { kind: 'csat' } },
+      per: 1,
+    },
   },
   {
     id: 'feedback_retention_score',
