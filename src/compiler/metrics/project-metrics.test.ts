@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import { find } from '../../../test/support/kpi-assert.ts';
 import { withSmallWarehouse } from '../../../test/support/small-warehouse.ts';
 import { parseProjectFile } from '../../catalog/project-file.ts';
+import { checkTargets } from '../../goals/check.ts';
+import { kpiTree } from '../../goals/tree-values.ts';
 import type { KpiResult } from '../../results/kpi-result.ts';
 import { computeKpis } from '../compute.ts';
 
@@ -244,10 +246,11 @@ test('project metrics of every type, computed on every engine, match the hand-wo
   assert.deepEqual(cell(rows, 'median_order', JAN), [50, 50, null, 3, []]);
   assert.deepEqual(cell(rows, 'average_order', JAN), [60, 60, null, 3, []]);
   assert.deepEqual(cell(rows, 'median_order', MAR), [null, null, null, 0, ['incomplete_period', 'too_few']]);
-  // Ratio per 100, both measures over paying accounts: Jan tickets of a (2) / 2 paying × 100 = 100; Feb c's
-  // e8 (c paying at Feb's end) 1 / 2 × 100 = 50; Mar d's ticket is not a paying account's: 0 / 2 = 0.
-  assert.deepEqual(cell(rows, 'tickets_per_100_paying', JAN), [100, 2, 2, 2, []]);
-  assert.deepEqual(cell(rows, 'tickets_per_100_paying', FEB), [50, 1, 2, 2, []]);
+  // Ratio per 100, both measures over paying accounts (the numerator scaled): Jan tickets of a (2) × 100 / 2
+  // paying = 100; Feb c's e8 (c paying at Feb's end) 1 × 100 / 2 = 50; Mar d's ticket is not a paying
+  // account's: 0 / 2 = 0.
+  assert.deepEqual(cell(rows, 'tickets_per_100_paying', JAN), [100, 200, 2, 2, []]);
+  assert.deepEqual(cell(rows, 'tickets_per_100_paying', FEB), [50, 100, 2, 2, []]);
   assert.deepEqual(cell(rows, 'tickets_per_100_paying', MAR), [0, 0, 2, 2, ['incomplete_period']]);
   // No refund events: a zero denominator every month, no value.
   assert.deepEqual(cell(rows, 'refunds_per_ticket', JAN), [null, 2, 0, 0, ['too_few', 'zero_denominator']]);
@@ -321,4 +324,42 @@ test('project metrics break down by plan and filter to one plan', async () => {
     [2, 0, 0],
   );
   assert.ok(pro.every((r) => r.segment === 'all'));
+});
+
+test('a project metric takes a target, root cause and a place in the KPI tree like a catalog KPI', async () => {
+  const project = parseProjectFile(
+    `${PROJECT}
+targets:
+  - kpi: tickets_per_100_paying
+    pragmatic: 40
+    owner: Sam (Support)
+tree:
+  edges:
+    - from: tickets_per_100_paying
+      to: customer_churn_rate
+      hypothesis: Accounts that need support often are the ones that leave.
+`,
+    'tenure.yaml',
+  );
+  const { checks, tree } = await withSmallWarehouse(
+    DATA,
+    async (db) => ({
+      checks: await checkTargets(db, project, { asOf: AS_OF }),
+      tree: await kpiTree(db, project, { asOf: AS_OF }),
+    }),
+    { clickhouse: false },
+  );
+  // The last complete month before as_of (March 30) is February: 50 tickets per 100 paying accounts against
+  // a target of at most 40 misses it by (50 − 40) / 40 = 25%, beyond the 5% tolerance: off track.
+  const [check] = checks;
+  assert.equal(check?.period_start, FEB);
+  assert.equal(check?.value, 50);
+  assert.equal(check?.status, 'off_track');
+  assert.equal(check?.name, 'Tickets per 100 paying accounts');
+  // The tree holds the metric as a node with February's value and January's before it (100).
+  const node = tree.nodes.find((n) => n.kpi === 'tickets_per_100_paying');
+  assert.ok(node, 'the metric is a node of the tree');
+  assert.equal(node.value, 50);
+  assert.equal(node.previous, 100);
+  assert.ok(tree.edges.some((e) => e.from === 'tickets_per_100_paying' && e.to === 'customer_churn_rate'));
 });

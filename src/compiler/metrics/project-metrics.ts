@@ -135,8 +135,8 @@ async function metricKpis(engine: Engine, req: FamilyRequest<ProjectMetricParams
         return [amountResult(ctx, value, num(first, 'n'))];
       }
       case 'ratio': {
-        const r = ratioResult(ctx, num(first, 'value'), num(second, 'value'), num(second, 'n'));
-        return [{ ...r, value: r.value === null ? null : r.value * body.per }];
+        // `per` scales the numerator, so that value = numerator / denominator holds as for every ratio.
+        return [ratioResult(ctx, num(first, 'value') * body.per, num(second, 'value'), num(second, 'n'))];
       }
       default: {
         const base = num(first, 'base');
