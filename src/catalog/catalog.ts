@@ -118,6 +118,8 @@ export interface ResolvedCatalog {
   readonly alerts?: AlertsConfig;
   /** The ISO 4217 code money is written in (`currency:`; USD when absent). Text only: values stay numbers. */
   readonly currency?: string;
+  /** The project file's line of a path in it (project-file.ts), for problems found after it was read. */
+  readonly locate?: (path: readonly PathSegment[]) => number | undefined;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>

@@ -88,3 +88,18 @@ export function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
   }
   return at;
 }
+
+/** Problems with the line each sits on, in the order of their lines (those without one last). */
+export function locatedProblems(
+  problems: readonly ConfigProblem[],
+  locate: ((path: readonly PathSegment[]) => number | undefined) | undefined,
+  file?: string,
+): ConfigProblemsError {
+  const located = problems.map((p) => {
+    const line = locate?.(p.path);
+    return line === undefined ? p : { ...p, line };
+  });
+  // By line where known (stable, so problems without a line keep their order at the end).
+  located.sort((a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER));
+  return new ConfigProblemsError(located, file);
+}

@@ -11,7 +11,7 @@ import { DataQualitySchema } from '../quality/config.ts';
 import { applyOverrides, CATALOG, type Catalog, type ResolvedCatalog } from './catalog.ts';
 import { type KpiDefinition, KpiDefinitionSchema, type ParamSpec } from './definition.ts';
 import { MetricsSectionSchema } from './metric-language.ts';
-import { ConfigProblemsError } from './problems.ts';
+import { ConfigProblemsError, locatedProblems, type PathSegment } from './problems.ts';
 
 export const DEFAULT_PROJECT_FILE = 'tenure.yaml';
 
@@ -133,22 +133,20 @@ export function parseProjectFile(text: string, file: string, catalog: Catalog = 
       where: { file },
       hint: 'start the file with kpis: or custom_kpis:',
     });
+  /** The line of the node at `path`, or of its nearest parent that exists (a missing field's parent). */
+  const locate = (path: readonly PathSegment[]): number | undefined => {
+    for (let n = path.length; n > 0; n--) {
+      const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+      const start = node?.range?.[0];
+      if (start !== undefined) return lineCounter.linePos(start).line;
+    }
+    return undefined;
+  };
   try {
-    return applyOverrides(catalog, data);
+    return { ...applyOverrides(catalog, data), locate };
   } catch (err) {
     if (!(err instanceof ConfigProblemsError)) throw err;
-    const located = err.problems.map((p) => {
-      // Walk up the path until a node exists (a missing field is reported at its parent).
-      for (let n = p.path.length; n > 0; n--) {
-        const node = doc.getIn(p.path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-        const start = node?.range?.[0];
-        if (start !== undefined) return { ...p, line: lineCounter.linePos(start).line };
-      }
-      return p;
-    });
-    // By line where known (stable, so problems without a line keep their order at the end).
-    located.sort((a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER));
-    throw new ConfigProblemsError(located, file);
+    throw locatedProblems(err.problems, locate, file);
   }
 }
 

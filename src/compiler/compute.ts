@@ -2,6 +2,7 @@
 // that one family can compute in one pass (same family, same family parameters), and returns results in the
 // order asked for.
 import { CATALOG, type Catalog, getDefinition } from '../catalog/catalog.ts';
+import { ConfigProblemsError } from '../catalog/problems.ts';
 import { TenureError } from '../errors/tenure-error.ts';
 import { type KpiResult, observedOnly } from '../results/kpi-result.ts';
 import { requireCapability } from '../warehouse/capabilities.ts';
@@ -12,6 +13,7 @@ import { definitionParams, type Family, familyFor, familyParams, unionOfEvents }
 import { checkFilters, crossedBreakdown, keepFiltered, type SegmentFilter } from './filters.ts';
 import { baseKpi, findKept, type KeptFound, keepResults } from './kept-results.ts';
 import { addDerived, planDerived } from './metrics/derived.ts';
+import { missingEventNames } from './metrics/event-names.ts';
 import { type Grain, type Period, periodsBetween } from './periods.ts';
 import { RunRollups } from './rollups/run-rollups.ts';
 import type { RollupAsks } from './rollups/stored-rollups.ts';
@@ -135,6 +137,9 @@ export async function computeKpis(
   const catalog = req.catalog ?? CATALOG;
   const ids = req.kpis === 'all' ? catalog.map((d) => d.id) : [...req.kpis];
   for (const id of ids) getDefinition(id, catalog); // unknown ids fail here, with suggestions
+  // A project metric naming an event the warehouse has none of would count nothing: refused, not a zero.
+  const unknownEvents = await missingEventNames(engine, catalog, planDerived(catalog, ids).computed);
+  if (unknownEvents.length > 0) throw new ConfigProblemsError(unknownEvents);
   checkBreakdown(req.by, 'by', { periods: true });
   const filters = req.filters ?? [];
   checkFilters(filters, req.by);

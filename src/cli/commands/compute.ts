@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import type { Catalog } from '../../catalog/catalog.ts';
 import { recordDefinitions } from '../../catalog/change-log.ts';
 import { computeKpis } from '../../compiler/compute.ts';
+import { checkProjectEvents } from '../../compiler/metrics/event-names.ts';
 import { GRAINS, type Grain, parseInstant } from '../../compiler/periods.ts';
 import { badInput } from '../../errors/tenure-error.ts';
 import { ingest } from '../../ingest/ingest.ts';
@@ -142,6 +143,7 @@ export function registerCompute(program: Command): void {
       const rows = await withEngine(
         opts,
         async (engine) => {
+          await checkProjectEvents(engine, resolved);
           const results = await computeKpis(engine, {
             kpis,
             from: opts.from,

@@ -3,6 +3,7 @@
 // `tenure token revoke ID`.
 import type { Command } from 'commander';
 import { DEFAULT_PROJECT_FILE } from '../../catalog/project-file.ts';
+import { checkProjectEvents } from '../../compiler/metrics/event-names.ts';
 import { TenureError } from '../../errors/tenure-error.ts';
 import { DEFAULT_TIMEOUT_MS, defaultParallel } from '../../server/context.ts';
 import { SERVER_LOG } from '../../server/serve.ts';
@@ -50,6 +51,12 @@ export function registerServe(program: Command): void {
         const parallel = parseNumber(opts.parallel, '--parallel', { min: 1, max: 64, integer: true });
         const catalog = await resolveCatalog(opts.project);
         const engine = await openWarehouse(opts.db, { mustExist: true });
+        try {
+          await checkProjectEvents(engine, catalog);
+        } catch (err) {
+          await engine.close();
+          throw err;
+        }
         const allowedHosts = opts.allowedHost.length > 0 ? opts.allowedHost : undefined;
         await serveUntilStopped(
           opts.db,

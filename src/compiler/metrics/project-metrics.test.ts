@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { find } from '../../../test/support/kpi-assert.ts';
 import { withSmallWarehouse } from '../../../test/support/small-warehouse.ts';
+import { ConfigProblemsError } from '../../catalog/problems.ts';
 import { parseProjectFile } from '../../catalog/project-file.ts';
 import { checkTargets } from '../../goals/check.ts';
 import { kpiTree } from '../../goals/tree-values.ts';
 import type { KpiResult } from '../../results/kpi-result.ts';
 import { computeKpis } from '../compute.ts';
+import { checkProjectEvents } from './event-names.ts';
 
 // Periods: January, February, March 2024; as_of 2024-03-30T00:00Z (March is incomplete).
 // Customers: a pro (signed up 2023-12-01), b pro (2024-01-10), c basic (2024-02-05), d basic (2024-03-20).
@@ -117,11 +119,11 @@ metrics:
     denominator: { table: customers, agg: count, time: none }
   refunds_per_ticket:
     name: Refunds per ticket
-    description: A ratio whose denominator is never seen.
+    description: A ratio whose denominator is never seen (logins carry no priority).
     type: ratio
     higher_is_better: false
     numerator: { table: events, agg: count, where: { name: ticket } }
-    denominator: { table: events, agg: count, where: { name: refund } }
+    denominator: { table: events, agg: count, where: { name: login, properties.priority: high } }
   revenue_per_paying:
     name: Order revenue per paying account
     description: Order revenue over paying accounts.
@@ -252,7 +254,7 @@ test('project metrics of every type, computed on every engine, match the hand-wo
   assert.deepEqual(cell(rows, 'tickets_per_100_paying', JAN), [100, 200, 2, 2, []]);
   assert.deepEqual(cell(rows, 'tickets_per_100_paying', FEB), [50, 100, 2, 2, []]);
   assert.deepEqual(cell(rows, 'tickets_per_100_paying', MAR), [0, 0, 2, 2, ['incomplete_period']]);
-  // No refund events: a zero denominator every month, no value.
+  // No login carries a priority: a zero denominator every month, no value.
   assert.deepEqual(cell(rows, 'refunds_per_ticket', JAN), [null, 2, 0, 0, ['too_few', 'zero_denominator']]);
   // Derived: order revenue / paying accounts: Jan 180 / 2 = 90 (n the fewer units: 3 orders, 2 accounts);
   // Feb 80 / 2 = 40 (1 order, 2 accounts: n 1).
@@ -362,4 +364,49 @@ tree:
   assert.equal(node.value, 50);
   assert.equal(node.previous, 100);
   assert.ok(tree.edges.some((e) => e.from === 'tickets_per_100_paying' && e.to === 'customer_churn_rate'));
+});
+
+test('a metric naming an event the warehouse has none of is refused, at its line, with the names it holds', async () => {
+  const project = parseProjectFile(
+    `metrics:
+  integrations:
+    name: Integrations
+    description: Integrations connected.
+    type: simple
+    higher_is_better: true
+    measure: { table: events, agg: count, where: { name: [integration, integraton] } }
+`,
+    'tenure.yaml',
+  );
+  const refusals = await withSmallWarehouse(
+    DATA,
+    async (db) => {
+      const atLoad = await checkProjectEvents(db, { ...project, file: 'tenure.yaml' }).then(
+        () => 'accepted',
+        (err: unknown) => (err instanceof ConfigProblemsError ? err.message : String(err)),
+      );
+      const atCompute = await computeKpis(db, {
+        kpis: ['integrations'],
+        from: '2024-01-01',
+        to: '2024-01-31',
+        grain: 'month',
+        catalog: project.definitions,
+      }).then(
+        () => 'accepted',
+        (err: unknown) => (err instanceof ConfigProblemsError ? `${err.code}: ${err.message}` : String(err)),
+      );
+      return { atLoad, atCompute };
+    },
+    { clickhouse: false },
+  );
+  // 'integration' occurs (e5, e6, e11); 'integraton' does not: the problem names its line and the close name.
+  assert.match(
+    refusals.atLoad,
+    /line 7: metrics\.integrations\.measure\.where\.name\[1\]: no event named 'integraton' in the warehouse's events — did you mean integration\?/,
+  );
+  assert.doesNotMatch(refusals.atLoad, /name\[0\]/);
+  assert.match(
+    refusals.atCompute,
+    /^bad_config: .*metrics\.integrations\.measure\.where\.name\[1\]: no event named 'integraton'/s,
+  );
 });
