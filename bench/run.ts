@@ -1,4 +1,4 @@
-// `npm run bench [-- NAME] [--customers N] [--db FILE (api, catalog, daily, experiments, overview: a loaded warehouse, kept; memory: the warehouse to load, kept)] [--data DIR (memory: CSV files to load)]`: runs the benchmarks and records them in bench/RESULTS.md.
+// `npm run bench [-- NAME] [--customers N] [--db FILE (api, catalog, daily, experiments, metrics, overview: a loaded warehouse, kept; memory: the warehouse to load, kept)] [--data DIR (memory: CSV files to load)]`: runs the benchmarks and records them in bench/RESULTS.md.
 // Without a NAME every benchmark runs, each in a process of its own so that peak memory is its own.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { dailyLoadBench } from './daily-load-bench.ts';
 import { experimentsBench } from './experiments-bench.ts';
 import { ingestBench } from './ingest-bench.ts';
 import { memoryBench } from './memory-bench.ts';
+import { metricsBench } from './metrics-bench.ts';
 import { modelsBench } from './models-bench.ts';
 import { overviewBench } from './overview-bench.ts';
 import { riskBench } from './risk-bench.ts';
@@ -35,6 +36,7 @@ const BENCHES = {
   experiments: (customers?: number) =>
     experimentsBench({ customers: customers ?? 100_000, workDir, db: values.db }),
   daily: (customers?: number) => dailyLoadBench({ customers: customers ?? 100_000, workDir, db: values.db }),
+  metrics: (customers?: number) => metricsBench({ customers: customers ?? 100_000, workDir, db: values.db }),
   memory: (customers?: number) =>
     memoryBench({ customers: customers ?? 100_000, workDir, data: values.data, db: values.db }),
 } as const;

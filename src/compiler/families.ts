@@ -15,6 +15,7 @@ import { computeUsageKpis, DEFAULT_USAGE_PARAMS, USAGE_KPIS } from './kpis/usage
 import {
   computeProjectMetrics,
   DEFAULT_PROJECT_METRIC_PARAMS,
+  metricActivityEvents,
   metricReachDays,
   metricRollups,
 } from './metrics/project-metrics.ts';
@@ -299,6 +300,7 @@ export const FAMILIES: readonly Family[] = [
   // A project's own KPIs (metrics: in tenure.yaml), every metric type but derived (arithmetic over results:
   // metrics/derived.ts); the body is the family's one parameter, so different bodies never share a pass.
   family('project_metric', ['project_metric'], [], DEFAULT_PROJECT_METRIC_PARAMS, computeProjectMetrics, {
+    activityEvents: (p) => metricActivityEvents(p.metric),
     otherRollups: (p) => metricRollups(p.metric),
     reachDays: (_kpi, p) => metricReachDays(p.metric),
   }),

@@ -7,8 +7,9 @@ import type { Condition, CustomerSet, Measure, Step, Subject, Where } from '../.
 import type { TableName } from '../../schema/tables.ts';
 import type { SqlParams } from '../../warehouse/sql-builder.ts';
 import { type PeriodSegmentTables, segmentJoin, segmentSql, segmentsAt } from '../dimensions.ts';
+import { eventFilter } from '../event-filter.ts';
 import type { Period } from '../periods.ts';
-import { instantParam, periodsValues } from '../sql-time.ts';
+import { dateParam, instantParam, periodsValues } from '../sql-time.ts';
 
 /** A period and the rows' window it reports: the period itself, or a trailing or to-date window. */
 export interface MetricWindow {
@@ -134,32 +135,80 @@ function aggregateSql(params: SqlParams, agg: Measure['agg']): { value: string; 
 }
 
 /**
+ * The event names a measure reads when the run's activity rollup answers it, else undefined: a count of
+ * events, or of distinct accounts, placed by occurred_at, whose only condition names the events (one name, a
+ * list, eq or in). Periods and their windows start at UTC midnights, so the rollup's UTC days place its rows
+ * exactly.
+ */
+export function activityNames(measure: Measure): string[] | undefined {
+  if (measure.table !== 'events' || (measure.time ?? 'occurred_at') !== 'occurred_at') return undefined;
+  if (!(measure.agg === 'count' || (measure.agg === 'count_distinct' && measure.column === 'customer_id')))
+    return undefined;
+  const where = measure.where ?? {};
+  const keys = Object.keys(where);
+  if (keys.length !== 1 || keys[0] !== 'name') return undefined;
+  const c = where.name;
+  if (Array.isArray(c)) return c.map(String);
+  if (typeof c !== 'object') return [String(c)];
+  const ops = Object.entries(c ?? {}).filter(([, v]) => v !== undefined);
+  if (ops.length !== 1) return undefined;
+  const [op, v] = ops[0] ?? [];
+  if (op === 'eq') return [String(v)];
+  if (op === 'in' && Array.isArray(v)) return v.map(String);
+  return undefined;
+}
+
+/**
  * Per period and segment: a measure's `value` and `n` over the rows in each period's window (every row of an
- * entity table with `time: none`), of the customers in the set.
+ * entity table with `time: none`), of the customers in the set. With `activity` (the run's activity rollup,
+ * for a measure `activityNames` answers), its rows by UTC day instead of the events.
  */
 export function measureSql(
   measure: Measure,
   windows: readonly MetricWindow[],
   query: MetricQuery,
   params: SqlParams,
+  activity?: string,
 ): string {
   const table = measure.table as TableName;
   const rows = windows.map(
     (w) =>
-      `(${instantParam(params, w.period.start)}, ${instantParam(params, w.period.end)}, ${instantParam(params, w.lo)}, ${instantParam(params, w.hi)})`,
+      `(${instantParam(params, w.period.start)}, ${instantParam(params, w.period.end)}, ${instantParam(params, w.lo)}, ${instantParam(params, w.hi)}, ${dateParam(params, w.lo)}, ${dateParam(params, w.hi)})`,
   );
-  const placed =
-    measure.time === 'none'
-      ? 'CROSS JOIN windows w'
-      : `JOIN windows w ON ${timeSql(params, measure, 't')} >= w.lo AND ${timeSql(params, measure, 't')} < w.hi`;
-  const value = measure.column === undefined ? 'NULL' : columnSql(params, table, 't', measure.column);
-  const agg = aggregateSql(params, measure.agg);
-  return `WITH windows AS (SELECT * FROM (VALUES ${rows.join(', ')}) AS v(period_start, period_end, lo, hi)),
+  const names = activity === undefined ? undefined : activityNames(measure);
+  // From the rollup, each account's day first (its users and names summed), then the windows: far fewer
+  // rows to place in overlapping windows than one per user, day and name.
+  const days =
+    names !== undefined
+      ? `days AS (SELECT t.customer_id, t.day, sum(t.events) AS v FROM ${activity} t
+    WHERE ${eventFilter('t', names, params)} GROUP BY 1, 2),`
+      : '';
+  const source =
+    names !== undefined
+      ? 'days t JOIN windows w ON t.day >= w.lo_day AND t.day < w.hi_day'
+      : measure.time === 'none'
+        ? `${table} t CROSS JOIN windows w`
+        : `${table} t JOIN windows w ON ${timeSql(params, measure, 't')} >= w.lo AND ${timeSql(params, measure, 't')} < w.hi`;
+  const where = names !== undefined ? 'TRUE' : whereSql(params, table, 't', measure.where);
+  const value =
+    names !== undefined
+      ? measure.agg === 'count'
+        ? 't.v'
+        : 't.customer_id'
+      : measure.column === undefined
+        ? 'NULL'
+        : columnSql(params, table, 't', measure.column);
+  const agg =
+    names !== undefined && measure.agg === 'count'
+      ? { value: 'coalesce(sum(r.v), 0)', n: 'coalesce(sum(r.v), 0)' }
+      : aggregateSql(params, measure.agg);
+  return `WITH windows AS (SELECT * FROM (VALUES ${rows.join(', ')}) AS v(period_start, period_end, lo, hi, lo_day, hi_day)),
+  ${days}
   picked AS (
     SELECT w.period_start AS period_start, t.customer_id AS customer_id, ${value} AS v
-    FROM ${table} t ${placed}
+    FROM ${source}
     ${customerSetJoin(query, 't.customer_id', 'w.period_start', 'w.period_end')}
-    WHERE ${whereSql(params, table, 't', measure.where)})
+    WHERE ${where})
   SELECT r.period_start, ${segmentSql(query.by, params)} AS segment, ${agg.value} AS value, ${agg.n} AS n
   FROM picked r ${segmentJoin(query.by, 'r.customer_id', segmentsAt('r.period_start', query.segments))}
   GROUP BY 1, 2`;

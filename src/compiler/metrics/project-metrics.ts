@@ -14,6 +14,7 @@ import { type Period, periodStart } from '../periods.ts';
 import { assemble } from '../result-grid.ts';
 import { withRollups } from '../rollups/run-rollups.ts';
 import {
+  activityNames,
   conversionSql,
   type MetricQuery,
   type MetricWindow,
@@ -45,6 +46,17 @@ export function metricReachDays(body: MetricBody | undefined): number | undefine
     default:
       return undefined;
   }
+}
+
+/** The event names whose activity rows a metric's measures read from the run's activity rollup. */
+export function metricActivityEvents(body: MetricBody | undefined): string[] {
+  const measures =
+    body?.type === 'simple' || body?.type === 'cumulative'
+      ? [body.measure]
+      : body?.type === 'ratio'
+        ? [body.numerator, body.denominator]
+        : [];
+  return [...new Set(measures.flatMap((m) => activityNames(m) ?? []))].sort();
 }
 
 /** The run's rollups a metric's customer set reads. */
@@ -115,7 +127,13 @@ async function metricKpis(engine: Engine, req: FamilyRequest<ProjectMetricParams
     return keyed(await engine.query(sql(params), params.values));
   };
   const windows = metricWindows(body, req.periods);
-  const measure = (m: Measure) => run((params) => measureSql(m, windows, query, params));
+  // An event count the run's activity rollup answers reads it (one row per user, day and name) instead of
+  // the events.
+  const measure = async (m: Measure) => {
+    const names = activityNames(m);
+    const activity = names && rollups ? await rollups.activity(names) : undefined;
+    return run((params) => measureSql(m, windows, query, params, activity));
+  };
   const sources =
     body.type === 'ratio'
       ? [await measure(body.numerator), await measure(body.denominator)]
