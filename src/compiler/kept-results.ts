@@ -18,7 +18,7 @@
 // grain, min_sample and period. Only requests at week grain or coarser without a breakdown or filter are kept and served: a breakdown's segments are those seen
 // anywhere in the request's periods (result-grid.ts), so a period's rows depend on the request around it.
 // Engines without transactions (ClickHouse) keep none.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { type Catalog, definitionHash, getDefinition } from '../catalog/catalog.ts';
 import type { Flag, KpiResult } from '../results/kpi-result.ts';
 import { TABLE_NAMES, tableSpec } from '../schema/tables.ts';
@@ -124,6 +124,19 @@ export function reachDays(catalog: Catalog, kpi: string): number | undefined {
   return days === undefined || !Number.isFinite(days) || days < 0 ? undefined : days;
 }
 
+/**
+ * The hash kept results are held under: the definition's, and for a derived metric its inputs' too, so that a
+ * changed input (an override of a catalog KPI it reads) sets its kept results aside.
+ */
+function keptHash(catalog: Catalog, kpi: string): string {
+  const own = definitionHash(getDefinition(kpi, catalog));
+  const expr = derivedExpr(catalog, kpi);
+  if (expr === undefined) return own;
+  return createHash('sha256')
+    .update([own, ...exprInputs(expr).map((input) => keptHash(catalog, input))].join(' '))
+    .digest('hex');
+}
+
 /** What identifies a request's kept results, apart from the KPI and period. */
 export interface KeptRequest {
   readonly catalog: Catalog;
@@ -165,7 +178,7 @@ export async function findKept(
   for (const s of stored) {
     const p = wanted.get(s.period_start);
     if (!p || p.end !== s.period_end || !kpis.includes(s.kpi)) continue;
-    if (s.definition_hash !== definitionHash(getDefinition(s.kpi, req.catalog))) continue;
+    if (s.definition_hash !== keptHash(req.catalog, s.kpi)) continue;
     if (s.settles_at > req.asOf) continue;
     const since = loads.get(Number(s.load_id));
     if (!since || Number(s.data_rows) + since.rows !== mark.rows || s.data_tables !== mark.tables) continue;
@@ -212,7 +225,7 @@ export async function keepResults(
     if (!at) continue;
     let hash = hashes.get(kpi);
     if (hash === undefined) {
-      hash = definitionHash(getDefinition(kpi, req.catalog));
+      hash = keptHash(req.catalog, kpi);
       hashes.set(kpi, hash);
     }
     values.push([

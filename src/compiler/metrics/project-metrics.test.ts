@@ -410,3 +410,36 @@ test('a metric naming an event the warehouse has none of is refused, at its line
     /^bad_config: .*metrics\.integrations\.measure\.where\.name\[1\]: no event named 'integraton'/s,
   );
 });
+
+test("a derived metric's kept results are set aside when one of its inputs changes", async () => {
+  const cheaper = parseProjectFile(
+    PROJECT.replace(
+      'measure: { table: orders, agg: sum, column: amount }',
+      'measure: { table: orders, agg: sum, column: amount, where: { amount: { gte: 60 } } }',
+    ),
+    'tenure.yaml',
+  ).definitions;
+  const values = await withSmallWarehouse(
+    DATA,
+    async (db) => {
+      const req = {
+        kpis: ['revenue_per_paying'],
+        from: '2024-01-01',
+        to: '2024-02-29',
+        grain: 'month' as const,
+        asOf: AS_OF,
+        minSample: 1,
+      };
+      // Kept: January and February are settled at as_of (March 30).
+      const first = await computeKpis(db, { ...req, catalog });
+      const again = await computeKpis(db, { ...req, catalog: cheaper });
+      return [first, again].map((rows) => rows.map((r) => r.value));
+    },
+    { clickhouse: false },
+  );
+  // All orders: Jan 180 / 2 = 90, Feb 80 / 2 = 40. Orders of 60 or more: Jan 100 / 2 = 50, Feb 80 / 2 = 40.
+  assert.deepEqual(values, [
+    [90, 40],
+    [50, 40],
+  ]);
+});
