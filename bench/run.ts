@@ -1,4 +1,4 @@
-// `npm run bench [-- NAME] [--customers N] [--db FILE (api, catalog, daily, experiments, metrics, overview: a loaded warehouse, kept; memory: the warehouse to load, kept)] [--data DIR (memory: CSV files to load)]`: runs the benchmarks and records them in bench/RESULTS.md.
+// `npm run bench [-- NAME] [--customers N] [--db FILE (api, catalog, daily, experiments, metrics, overview: a loaded warehouse, kept; memory: the warehouse to load, kept)] [--data DIR (memory: CSV files to load)] [--light (api: without the stall test)]`: runs the benchmarks and records them in bench/RESULTS.md.
 // Without a NAME every benchmark runs, each in a process of its own so that peak memory is its own.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -22,7 +22,8 @@ const BENCHES = {
   scale: (customers?: number) => scaleBench({ customers: customers ?? 1_000_000, workDir }),
   catalog: (customers?: number) => catalogBench({ customers: customers ?? 100_000, workDir, db: values.db }),
   anomaly: async () => runAnomalyBench(),
-  api: (customers?: number) => apiBench({ customers: customers ?? 100_000, workDir, db: values.db }),
+  api: (customers?: number) =>
+    apiBench({ customers: customers ?? 100_000, workDir, db: values.db, light: values.light }),
   overview: (customers?: number) =>
     overviewBench({ customers: customers ?? 100_000, workDir, db: values.db }),
   risk: (customers?: number) => riskBench({ customers: customers ?? 100_000, workDir }),
@@ -43,7 +44,12 @@ const BENCHES = {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { customers: { type: 'string' }, db: { type: 'string' }, data: { type: 'string' } },
+  options: {
+    customers: { type: 'string' },
+    db: { type: 'string' },
+    data: { type: 'string' },
+    light: { type: 'boolean' },
+  },
 });
 const workDir = join(import.meta.dirname, 'out');
 const wanted = positionals[0];
