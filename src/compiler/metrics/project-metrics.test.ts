@@ -319,6 +319,55 @@ test('project metrics break down by plan and filter to one plan', async () => {
   // February: 80 / 1 (c) = 80.
   assert.equal(find(by, 'revenue_per_paying', JAN, 'pro').value, 90);
   assert.equal(find(by, 'revenue_per_paying', FEB, 'basic').value, 80);
+  // Cumulative by plan, year to date: pro (a's e2, e3 in January) 2, 2, 2; basic (c's e8 in February, d's e13
+  // in March) 0, 1, 2.
+  assert.deepEqual(
+    ['pro', 'basic'].map((s) => [JAN, FEB, MAR].map((p) => find(by, 'tickets_ytd', p, s).value)),
+    [
+      [2, 2, 2],
+      [0, 1, 2],
+    ],
+  );
+  // Ratio by plan over paying accounts: pro January a's 2 tickets × 100 / 2 (a, b) = 100, February 0 / 1 (a;
+  // b cancelled); basic January pays nobody (c signs up in February): a zero denominator; February c's ticket
+  // × 100 / 1 (c) = 100; March d's ticket is not a paying account's: 0 / 1.
+  assert.deepEqual(cell(by, 'tickets_per_100_paying', JAN, 'pro'), [100, 200, 2, 2, []]);
+  assert.deepEqual(cell(by, 'tickets_per_100_paying', FEB, 'pro'), [0, 0, 1, 1, []]);
+  assert.deepEqual(cell(by, 'tickets_per_100_paying', JAN, 'basic'), [
+    null,
+    0,
+    0,
+    0,
+    ['too_few', 'zero_denominator'],
+  ]);
+  assert.deepEqual(cell(by, 'tickets_per_100_paying', FEB, 'basic'), [100, 100, 1, 1, []]);
+  assert.deepEqual(cell(by, 'tickets_per_100_paying', MAR, 'basic'), [0, 0, 1, 1, ['incomplete_period']]);
+  // Retention by plan: pro January a retained, b not: 1 / 2; basic February c: 1 / 1; basic March d censored;
+  // pro March has no first login: no units.
+  assert.deepEqual(cell(by, 'week_one_retention', JAN, 'pro'), [0.5, 1, 2, 2, []]);
+  assert.deepEqual(cell(by, 'week_one_retention', FEB, 'basic'), [1, 1, 1, 1, []]);
+  assert.deepEqual(find(by, 'week_one_retention', MAR, 'basic').flags, [
+    'incomplete_period',
+    'too_few',
+    'zero_denominator',
+    'censored',
+  ]);
+  assert.deepEqual(cell(by, 'week_one_retention', MAR, 'pro'), [
+    null,
+    0,
+    0,
+    0,
+    ['incomplete_period', 'too_few', 'zero_denominator'],
+  ]);
+  // Filtered to basic, the conversion's users u4 (February: no) and u5 (March: censored).
+  const basic = await run({ filters: [{ by: 'plan', value: 'basic' }] });
+  assert.deepEqual(cell(basic, 'login_to_integration', FEB), [0, 0, 1, 1, []]);
+  assert.deepEqual(find(basic, 'login_to_integration', MAR).flags, [
+    'incomplete_period',
+    'too_few',
+    'zero_denominator',
+    'censored',
+  ]);
   // Filtered to pro: January's two tickets, nothing after; one segment, 'all'.
   const pro = await run({ filters: [{ by: 'plan', value: 'pro' }] });
   assert.deepEqual(
