@@ -2,7 +2,6 @@
 // operations on it — look-up, a content hash for the change log, and a project's overrides applied.
 import { createHash } from 'node:crypto';
 import { type AlertsConfig, readAlertsConfig } from '../alerts/config.ts';
-import { familyOf } from '../compiler/families.ts';
 import { TenureError } from '../errors/tenure-error.ts';
 import { readTree, type TreeEdge } from '../goals/kpi-tree.ts';
 import { readTargets, type Target } from '../goals/targets.ts';
@@ -178,11 +177,11 @@ function readCustomKpis(catalog: Catalog, raw: unknown, problems: ConfigProblem[
   const taken = new Set(catalog.map((d) => d.id));
   const out: KpiDefinition[] = [];
   raw.forEach((item, i) => {
-    // The compiler's families list the KPIs they compute. A definition none of them computes would pass
-    // here and then fail every run that asks for it (`--kpi all`, the dashboard's overview), so it is
-    // refused now, whatever its shape.
+    // The compiler's families compute the shipped KPIs by id, and a project's own by their metric body. A
+    // definition in the shipped shape with a new id would pass here and then fail every run that asks for it
+    // (`--kpi all`, the dashboard's overview), so it is refused now, whatever its shape.
     const id = isRecord(item) ? item.id : undefined;
-    if (typeof id === 'string' && !taken.has(id) && !familyOf(id)) {
+    if (typeof id === 'string' && !taken.has(id)) {
       problems.push({
         path: ['custom_kpis', i, 'id'],
         message: `'${id}' cannot be computed: a definition in the shipped catalog's shape has no computation of a project's own`,
