@@ -24,7 +24,8 @@ import type { Flag, KpiResult } from '../results/kpi-result.ts';
 import { TABLE_NAMES, tableSpec } from '../schema/tables.ts';
 import { LOAD_ID_COLUMN } from '../warehouse/canonical-ddl.ts';
 import type { Engine } from '../warehouse/engine.ts';
-import { tableExists } from '../warehouse/table-checks.ts';
+import { SqlParams } from '../warehouse/sql-builder.ts';
+import { tableExists, tableNames } from '../warehouse/table-checks.ts';
 import { definitionParams, familyFor } from './families.ts';
 import { derivedExpr, exprInputs } from './metrics/derived.ts';
 import type { Grain, Period } from './periods.ts';
@@ -89,8 +90,9 @@ interface DataMark {
 
 async function dataMark(engine: Engine): Promise<DataMark> {
   const counts: string[] = [];
+  const present = await tableNames(engine);
   for (const table of TABLE_NAMES) {
-    if (await tableExists(engine, table)) {
+    if (present.has(table)) {
       counts.push(
         `SELECT '${table}' AS t, count(*) AS n, max(${LOAD_ID_COLUMN}) AS l FROM ${engine.dialect.quoteIdentifier(table)}`,
       );
@@ -169,9 +171,15 @@ export async function findKept(
     return { rows, mark };
   }
   const wanted = new Map(periods.map((p) => [p.start, p]));
+  if (kpis.length === 0 || periods.length === 0) return { rows, mark };
+  // Only the rows of these KPIs and periods: a warehouse keeps every KPI's months for years.
+  const params = new SqlParams(engine.dialect);
   const stored = await engine.query<StoredRow>(
-    `SELECT * FROM ${KEPT_RESULTS_TABLE} WHERE grain = $1 AND min_sample = $2`,
-    [req.grain, req.minSample],
+    `SELECT * FROM ${KEPT_RESULTS_TABLE} WHERE grain = ${params.bind(req.grain)}
+      AND min_sample = ${params.bind(req.minSample)}
+      AND kpi IN (${kpis.map((k) => params.bind(k)).join(', ')})
+      AND period_start IN (${periods.map((p) => params.bind(p.start)).join(', ')})`,
+    params.values,
   );
   const loads = await loadsAfter(engine, stored);
   const batches = new Map<string, { batch: string; rows: KpiResult[] }>();
