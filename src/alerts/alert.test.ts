@@ -15,6 +15,7 @@ const check = (over: Partial<TargetCheck> & Pick<TargetCheck, 'target' | 'name' 
   ahead: false,
   shortfall: null,
   why: [],
+  guardrails: [],
   ...over,
 });
 
@@ -60,5 +61,40 @@ test('alert messages write values in their unit', () => {
   assert.match(
     alertsFromChecks([mrr])[0]?.message ?? '',
     /: \$142,500\.50 against \$150,000\.00–\$200,000\.00 /,
+  );
+});
+
+test('a target met while a guardrail breaks raises its own alert, in words', () => {
+  const [alert, ...others] = alertsFromChecks([
+    check({
+      target: TargetSchema.parse({ kpi: 'customer_churn_rate', pragmatic: 0.025, owner: 'Maya' }),
+      name: 'Customer Churn Rate',
+      unit: 'rate',
+      value: 0.02,
+      status: 'on_track',
+      guardrails: [
+        {
+          kpi: 'customer_downgrade_rate',
+          name: 'Customer Downgrade Rate',
+          unit: 'rate',
+          must_not: 'rise',
+          tolerance: 0.05,
+          proposed: true,
+          before: 0.1,
+          value: 0.3,
+          status: 'broken',
+        },
+      ],
+    }),
+  ]);
+  assert.deepEqual(others, []);
+  assert.equal(alert?.severity, 'warning');
+  assert.equal(
+    alert?.key,
+    'guardrail|customer_churn_rate|=all|2025-06-01T00:00:00.000Z|customer_downgrade_rate',
+  );
+  assert.equal(
+    alert?.message,
+    'Customer Churn Rate is met, guardrail broken: Customer Downgrade Rate rose from 10.0% to 30.0% (it must not rise; 2025-06-01 to 2025-07-01)',
   );
 });

@@ -3,7 +3,8 @@
 // segments that moved it); anomaly and data-quality checks raise the same shape.
 import type { SegmentContribution } from '../analysis/root-cause.ts';
 import type { TargetCheck } from '../goals/check.ts';
-import { type FormatOptions, formatGoal, formatValue } from '../results/format.ts';
+import { statusText } from '../goals/guardrails.ts';
+import { type FormatOptions, formatGoal, formatValue, type Unit } from '../results/format.ts';
 
 export interface Alert {
   /** Stable across runs for the same problem: kind, KPI, segment and period. */
@@ -23,9 +24,38 @@ export interface Alert {
  * project's currency): "Customer Churn Rate is at risk: 2.7% against 2.5% (…)".
  */
 export function alertsFromChecks(checks: readonly TargetCheck[], money: FormatOptions = {}): Alert[] {
+  return [...targetAlerts(checks, money), ...guardrailAlerts(checks, money)];
+}
+
+/**
+ * One alert per broken guardrail: "Customer Churn Rate is met, guardrail broken: Customer Downgrade Rate rose
+ * from 10.0% to 30.0% (it must not rise; …)". A warning: the target's number may be bought with another.
+ */
+function guardrailAlerts(checks: readonly TargetCheck[], money: FormatOptions): Alert[] {
+  return checks.flatMap((c) =>
+    c.guardrails
+      .filter((g) => g.status === 'broken')
+      .map((g): Alert => {
+        const show = (v: number | null) => formatValue(v, g.unit as Unit, { ...money, missing: 'no data' });
+        return {
+          key: `guardrail|${c.target.kpi}|${c.target.segment?.by ?? ''}=${c.segment}|${c.period_start}|${g.kpi}`,
+          kind: 'target',
+          severity: 'warning',
+          kpi: c.target.kpi,
+          segment: c.segment,
+          period_start: c.period_start,
+          owner: c.target.owner,
+          message: `${c.name} is ${statusText(c.status, c.guardrails)}: ${g.name} ${g.must_not === 'rise' ? 'rose' : 'fell'} from ${show(g.before)} to ${show(g.value)} (it must not ${g.must_not}; ${c.period_start.slice(0, 10)} to ${c.period_end.slice(0, 10)})`,
+          why: [],
+        };
+      }),
+  );
+}
+
+function targetAlerts(checks: readonly TargetCheck[], money: FormatOptions): Alert[] {
   return checks
     .filter((c) => c.status === 'at_risk' || c.status === 'off_track')
-    .map((c) => {
+    .map((c): Alert => {
       const value = formatValue(c.value, c.unit, { ...money, missing: 'no data' });
       const goal = formatGoal(c.target.pragmatic, c.unit, money);
       const moved = c.why.map((w) => `${w.dimension}=${w.segment}`).join(', ');

@@ -12,6 +12,8 @@ import { RunRollups } from '../compiler/rollups/run-rollups.ts';
 import type { Unit } from '../results/format.ts';
 import type { KpiResult } from '../results/kpi-result.ts';
 import type { Engine } from '../warehouse/engine.ts';
+import { type GuardrailCheck, guardrailStatus, guardrailsOf } from './guardrails.ts';
+import { DEFAULT_TREE } from './kpi-tree.ts';
 import { meets, type Status, shortfall, statusOf, type Target } from './targets.ts';
 
 export interface TargetCheck {
@@ -31,6 +33,8 @@ export interface TargetCheck {
   readonly shortfall: number | null;
   /** For a KPI not on track: the segments that explain its last change most. */
   readonly why: SegmentContribution[];
+  /** KPIs that must not move the wrong way meanwhile (guardrails.ts), each judged. */
+  readonly guardrails: GuardrailCheck[];
 }
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -82,6 +86,12 @@ export async function checkTargets(
         ).filter((r) => r.kpi === target.kpi && r.segment === segment);
         const value = windowValue(rows);
         const status = statusOf(value, target, def.higherIsBetter);
+        const guardrails = await judgeGuardrails(session, catalog, target, {
+          from: start,
+          last: lastStart,
+          asOf,
+          rollups,
+        });
         const why =
           opts.explain !== false && (status === 'off_track' || status === 'at_risk')
             ? (
@@ -112,6 +122,7 @@ export async function checkTargets(
             meets(value, target.aspirational, def.higherIsBetter),
           shortfall: value === null ? null : shortfall(value, target.pragmatic, def.higherIsBetter),
           why,
+          guardrails,
         });
       }
     } finally {
@@ -119,6 +130,57 @@ export async function checkTargets(
     }
   });
   return out;
+}
+
+/**
+ * A target's guardrails over its window (`from` … the period starting at `last`) against as many periods
+ * just before it, in the target's segment.
+ */
+async function judgeGuardrails(
+  engine: Engine,
+  catalog: ResolvedCatalog,
+  target: Target,
+  window: { from: Date; last: Date; asOf: string; rollups: RunRollups },
+): Promise<GuardrailCheck[]> {
+  const { guardrails, proposed } = guardrailsOf(target, catalog.definitions, catalog.tree ?? DEFAULT_TREE);
+  if (guardrails.length === 0) return [];
+  let before = window.from;
+  for (let i = 0; i < (target.rolling ?? 1); i++)
+    before = periodStart(new Date(before.getTime() - 1), target.grain);
+  const bases = [...new Set(guardrails.map((g) => g.kpi.split('.')[0] ?? g.kpi))];
+  const rows = await computeKpis(
+    engine,
+    {
+      kpis: bases,
+      from: day(before),
+      to: day(window.last),
+      grain: target.grain,
+      by: target.segment?.by,
+      asOf: window.asOf,
+      catalog: catalog.definitions,
+    },
+    window.rollups,
+  );
+  const segment = target.segment?.value ?? 'all';
+  const since = window.from.toISOString();
+  return guardrails.map((g) => {
+    const mine = rows.filter((r) => r.kpi === g.kpi && r.segment === segment);
+    const earlier = windowValue(mine.filter((r) => r.period_start < since));
+    const value = windowValue(mine.filter((r) => r.period_start >= since));
+    const def = getDefinition(g.kpi.split('.')[0] ?? g.kpi, catalog.definitions);
+    return {
+      kpi: g.kpi,
+      name:
+        g.kpi === def.id ? def.name : `${def.name} (${g.kpi.slice(def.id.length + 1).replaceAll('_', ' ')})`,
+      unit: def.unit,
+      must_not: g.must_not,
+      tolerance: g.tolerance,
+      proposed,
+      before: earlier,
+      value,
+      status: guardrailStatus(earlier, value, g),
+    };
+  });
 }
 
 /** Whether any target needs attention (at risk or off track). */

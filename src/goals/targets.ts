@@ -15,6 +15,19 @@ import { TenureError } from '../errors/tenure-error.ts';
 const Goal = z.union([z.number(), z.tuple([z.number(), z.number()])]);
 export type Goal = z.infer<typeof Goal>;
 
+/** A KPI that must not move one way while a target is pursued (guardrails.ts). */
+export const GuardrailSchema = z.strictObject({
+  kpi: z.string().describe('The guardrail KPI, or a part of one (net_revenue_retention.grr)'),
+  must_not: z.enum(['rise', 'fall']).describe('The way it must not move while the target is pursued'),
+  tolerance: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.05)
+    .describe('A move that way within this share of its value in the periods before is allowed'),
+});
+export type Guardrail = z.infer<typeof GuardrailSchema>;
+
 export const TargetSchema = z.strictObject({
   kpi: z.string().describe('The KPI id'),
   segment: z
@@ -37,6 +50,12 @@ export const TargetSchema = z.strictObject({
     .optional()
     .describe('Initiatives and hypotheses'),
   cadence: z.enum(['weekly', 'monthly', 'quarterly']).default('monthly').describe('How often it is reviewed'),
+  guardrails: z
+    .array(GuardrailSchema)
+    .optional()
+    .describe(
+      'KPIs that must not move the wrong way while this one improves (when absent, the defaults Tenure proposes for the KPI; [] for none)',
+    ),
 });
 export type Target = z.infer<typeof TargetSchema>;
 
@@ -88,6 +107,26 @@ export function readTargets(
         if (!(err instanceof TenureError)) throw err;
         problems.push({ path: ['targets', i, 'segment', 'by'], message: err.message, hint: err.hint });
         return;
+      }
+    }
+    for (const [g, guardrail] of (t.guardrails ?? []).entries()) {
+      const base = guardrail.kpi.split('.')[0] ?? '';
+      const part = guardrail.kpi.slice(base.length + 1).split('.')[0];
+      const def = definitions.find((d) => d.id === base);
+      if (!def || (part && !(def.also ?? []).includes(part))) {
+        problems.push({
+          path: ['targets', i, 'guardrails', g, 'kpi'],
+          message: `no KPI '${guardrail.kpi}' in the catalog`,
+          hint: def
+            ? `${base} reports ${(def.also ?? []).map((a) => `${base}.${a}`).join(', ') || 'no parts'}`
+            : 'run `tenure catalog`',
+        });
+      } else if (guardrail.kpi === t.kpi) {
+        problems.push({
+          path: ['targets', i, 'guardrails', g, 'kpi'],
+          message: 'a target cannot be its own guardrail',
+          hint: 'name another KPI that gaming this one would move',
+        });
       }
     }
     for (const [key, goal] of [

@@ -10,12 +10,13 @@ import { postWebhook, terminalLines, writeAlertsFile } from '../../alerts/notify
 import { listAlerts, markDelivered, recordAlerts, setState } from '../../alerts/store.ts';
 import { dataAsOf } from '../../compiler/as-of.ts';
 import { badInput, TenureError } from '../../errors/tenure-error.ts';
-import { checkTargets, needsAttention } from '../../goals/check.ts';
+import { checkTargets, needsAttention, type TargetCheck } from '../../goals/check.ts';
+import { statusText } from '../../goals/guardrails.ts';
 import { recordTargets } from '../../goals/target-log.ts';
 import { runDataQuality } from '../../quality/checks.ts';
 import { DEFAULT_DATA_QUALITY } from '../../quality/config.ts';
 import { alertsFromFindings, type QualityFinding } from '../../quality/findings.ts';
-import { formatGoal, formatValue } from '../../results/format.ts';
+import { type FormatOptions, formatGoal, formatValue, type Unit } from '../../results/format.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import { openWarehouse } from '../../warehouse/open.ts';
 import { formatTable, printJson } from '../output.ts';
@@ -156,19 +157,35 @@ export function registerCheck(program: Command): void {
                 formatValue(c.value, c.unit, money),
                 formatGoal(c.target.pragmatic, c.unit, money),
                 formatGoal(c.target.aspirational, c.unit, { ...money, missing: '' }),
-                c.status + (c.ahead ? ' (ahead)' : ''),
+                statusText(c.status, c.guardrails) + (c.ahead ? ' (ahead)' : ''),
                 c.target.owner,
                 c.why.map((w) => `${w.dimension}=${w.segment}`).join(', '),
               ]),
               ['value', 'pragmatic', 'aspirational'],
             )}\n`,
           );
+        if (!opts.json) process.stdout.write(guardrailLines(checks, money));
         if (!opts.json && opts.dataQuality) process.stdout.write(qualityLines(quality));
-        if (needsAttention(checks) || anomalies.length > 0 || quality.length > 0) process.exitCode = 1;
+        const broken = checks.some((c) => c.guardrails.some((g) => g.status === 'broken'));
+        if (needsAttention(checks) || broken || anomalies.length > 0 || quality.length > 0)
+          process.exitCode = 1;
       } finally {
         await engine.close();
       }
     });
+}
+
+/** The broken guardrails under the table: which KPI moved the way it must not, for which target. */
+function guardrailLines(checks: readonly TargetCheck[], money: FormatOptions): string {
+  const lines = checks.flatMap((c) =>
+    c.guardrails
+      .filter((g) => g.status === 'broken')
+      .map((g) => {
+        const show = (v: number | null) => formatValue(v, g.unit as Unit, money);
+        return `  ${c.target.kpi}${c.segment === 'all' ? '' : ` (${c.segment})`}: guardrail ${g.kpi} ${g.must_not === 'rise' ? 'rose' : 'fell'} ${show(g.before)} → ${show(g.value)} (must not ${g.must_not}${g.proposed ? '; proposed by Tenure' : ''})`;
+      }),
+  );
+  return lines.length ? `\nguardrails broken:\n${lines.join('\n')}\n` : '';
 }
 
 export function registerAlerts(program: Command): void {
