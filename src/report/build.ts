@@ -106,6 +106,7 @@ function reviewKpi(
     status: check.status,
     ahead: check.ahead,
     judged: { period_start: check.period_start, period_end: check.period_end, value: check.value },
+    guardrails: check.guardrails,
     cadence: target.cadence,
     action_plan:
       target.action_plan === undefined

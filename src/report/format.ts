@@ -1,6 +1,7 @@
 // How the review prints numbers: the shared formats of src/results/format.ts in the project's currency
 // (`ReviewReport.currency`), and the change the review's columns show: the difference with the relative
 // change in brackets (+1.0 pt (+25.0%)).
+import { statusText } from '../goals/guardrails.ts';
 import type { Status } from '../goals/targets.ts';
 import {
   type FormatOptions,
@@ -43,6 +44,20 @@ export const REASON_LABEL = {
  * When a target is judged on other periods than the review's (a monthly target in a quarterly review, a
  * rolling window), what it was judged on: "1.8% over 2025-06-01 to 2025-06-30"; else nothing.
  */
+/** The status in words, with a broken guardrail ("met, guardrail broken"). */
+export const reviewStatus = (k: ReviewKpi): string => statusText(k.status, k.guardrails);
+
+/** The guardrails a KPI broke: "Customer Downgrade Rate rose 10.0% → 30.0%". */
+export function brokenGuardrails(k: ReviewKpi, money: FormatOptions): string {
+  return k.guardrails
+    .filter((g) => g.status === 'broken')
+    .map(
+      (g) =>
+        `${g.name} ${g.must_not === 'rise' ? 'rose' : 'fell'} ${formatValue(g.before, g.unit as Unit, money)} → ${formatValue(g.value, g.unit as Unit, money)}`,
+    )
+    .join('; ');
+}
+
 export function judgedNote(k: ReviewKpi, period: PeriodBounds, money: FormatOptions): string {
   if (k.judged.period_start === period.start && k.judged.period_end === period.end) return '';
   const last = new Date(Date.parse(k.judged.period_end) - 86_400_000).toISOString().slice(0, 10);

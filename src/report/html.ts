@@ -9,13 +9,14 @@ import {
   type ReviewExperiment,
 } from './experiments.ts';
 import {
+  brokenGuardrails,
   formatChange,
   formatEffect,
   formatGoal,
   formatValue,
   judgedNote,
   REASON_LABEL,
-  STATUS_LABEL,
+  reviewStatus,
 } from './format.ts';
 import type { PeriodBounds } from './period.ts';
 import type { ReviewKpi, ReviewMove, ReviewReport } from './review.ts';
@@ -53,10 +54,10 @@ function table(head: readonly string[], rows: readonly (readonly (Cell | string)
 }
 
 const status = (k: ReviewKpi, period: PeriodBounds, money: FormatOptions): Cell => {
-  const note = judgedNote(k, period, money);
+  const note = [judgedNote(k, period, money), brokenGuardrails(k, money)].filter(Boolean).join('; ');
   return {
-    text: STATUS_LABEL[k.status],
-    html: `<span class="status ${k.status}">${esc(STATUS_LABEL[k.status])}${k.ahead ? ' (ahead)' : ''}</span>${
+    text: reviewStatus(k),
+    html: `<span class="status ${k.status}">${esc(reviewStatus(k))}${k.ahead ? ' (ahead)' : ''}</span>${
       note ? ` <span class="muted">${esc(note)}</span>` : ''
     }`,
   };

@@ -9,13 +9,14 @@ import {
   type ReviewExperiment,
 } from './experiments.ts';
 import {
+  brokenGuardrails,
   formatChange,
   formatEffect,
   formatGoal,
   formatValue,
   judgedNote,
   REASON_LABEL,
-  STATUS_LABEL,
+  reviewStatus,
 } from './format.ts';
 import type { ReviewKpi, ReviewMove, ReviewReport } from './review.ts';
 
@@ -49,7 +50,7 @@ function ownerKpiRows(report: ReviewReport, kpis: readonly ReviewKpi[]): string 
       formatChange(k.change, k.relative_change, k.unit, money),
       formatGoal(k.pragmatic, k.unit, money),
       formatGoal(k.aspirational, k.unit, money),
-      `${STATUS_LABEL[k.status]}${k.ahead ? ' (ahead)' : ''}${judgedNote(k, period, money) ? `, ${judgedNote(k, period, money)}` : ''}`,
+      `${reviewStatus(k)}${k.ahead ? ' (ahead)' : ''}${judgedNote(k, period, money) ? `, ${judgedNote(k, period, money)}` : ''}${brokenGuardrails(k, money) ? ` (${md(brokenGuardrails(k, money))})` : ''}`,
     ]),
   );
 }

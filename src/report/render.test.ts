@@ -85,6 +85,7 @@ const report: ReviewReport = {
           },
           cadence: 'monthly',
           action_plan: ['call <b>every</b> account'],
+          guardrails: [],
         },
         {
           kpi: 'mrr',
@@ -107,6 +108,20 @@ const report: ReviewReport = {
           },
           cadence: 'monthly',
           action_plan: [],
+          // Met while gross retention fell from 95% to 90%: more than 5% of 95% (4.75 pt).
+          guardrails: [
+            {
+              kpi: 'net_revenue_retention.grr',
+              name: '<b>GRR</b>',
+              unit: 'rate',
+              must_not: 'fall',
+              tolerance: 0.05,
+              proposed: true,
+              before: 0.95,
+              value: 0.9,
+              status: 'broken',
+            },
+          ],
         },
       ],
       experiments: [EXPERIMENT],
@@ -185,7 +200,7 @@ test('numbers print in their unit and the project’s currency; rates move by pe
   // MRR in euros: 179,021.90 − 165,000 = +14,021.90, +8.498% of 165,000.
   assert.ok(
     text.includes(
-      '| MRR | all | €179,021.90 | €165,000.00 | +€14,021.90 (+8.5%) | €150,000.00 | €180,000.00–€200,000.00 | on track |',
+      '| MRR | all | €179,021.90 | €165,000.00 | +€14,021.90 (+8.5%) | €150,000.00 | €180,000.00–€200,000.00 | met, guardrail broken (&lt;b&gt;GRR&lt;/b&gt; fell 95.0% → 90.0%) |',
     ),
     text,
   );
@@ -194,6 +209,12 @@ test('numbers print in their unit and the project’s currency; rates move by pe
   assert.ok(text.includes(' | 5.0% | 8.0% | +1.50 pt | 0.00 pt | +1.50 pt |'), text);
   const html = renderHtml(report);
   assert.ok(html.includes('<td class="num">€179,021.90</td>'), 'the HTML writes euros too');
+  assert.ok(
+    html.includes(
+      'met, guardrail broken</span> <span class="muted">&lt;b&gt;GRR&lt;/b&gt; fell 95.0% → 90.0%</span>',
+    ),
+    html,
+  );
   assert.ok(html.includes('<td class="num">+1.0 pt (+25.0%)</td>'));
 });
 

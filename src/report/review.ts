@@ -1,7 +1,9 @@
 // The review report as a plain object: everything the Markdown and HTML renderers print, and nothing they
 // compute. Built by build.ts from the warehouse; rendered by markdown.ts and html.ts.
+
 import type { SegmentContribution } from '../analysis/root-cause.ts';
 import type { KpiDefinition } from '../catalog/definition.ts';
+import type { GuardrailCheck } from '../goals/guardrails.ts';
 import type { Goal, Status } from '../goals/targets.ts';
 import type { QualityFinding } from '../quality/findings.ts';
 import type { ReviewExperiment } from './experiments.ts';
@@ -34,6 +36,8 @@ export interface ReviewKpi {
   };
   readonly cadence: string;
   readonly action_plan: readonly string[];
+  /** Its guardrails as `tenure check` judged them (src/goals/guardrails.ts). */
+  readonly guardrails: readonly GuardrailCheck[];
 }
 
 export interface OwnerSection {
