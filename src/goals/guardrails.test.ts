@@ -11,8 +11,6 @@ import { DEFAULT_TREE } from './kpi-tree.ts';
 // downgrade to 50 (Feb 5, 6, 7). Nobody cancels. as_of 2024-03-15: the last complete month is February.
 //   Logo churn, February: 0 of the 10 paying at its start → 0, meeting a target of at most 2%.
 //   Downgrade rate: January 1 / 10 = 0.1; February 3 / 10 = 0.3: it rose by 0.2, more than 5% of 0.1.
-//   Revenue churn ((churn + contraction MRR) / MRR at the start): January 20 / 1000 = 0.02; February
-//   (3 × 50) / (80 + 9 × 100) = 150 / 980 = 0.153: it rose too.
 //   Redemption rate: no promotions, no data.
 const ACCOUNTS = 'abcdefghij'.split('');
 const DATA = {
@@ -36,13 +34,22 @@ ${guardrails}`,
     'tenure.yaml',
   );
 
-test('the guardrails proposed for a churn target: its gaming patterns, then what the tree says it drives', () => {
+test('the guardrails proposed: gaming patterns, and for a leading KPI what the tree says it drives', () => {
+  // Churn (lagging): its gaming patterns only.
   assert.deepEqual(proposedGuardrails('customer_churn_rate', CATALOG, DEFAULT_TREE), [
     { kpi: 'customer_downgrade_rate', must_not: 'rise', tolerance: 0.05 },
     { kpi: 'redemption_rate', must_not: 'rise', tolerance: 0.05 },
-    // The tree: customer_churn_rate → revenue_churn_rate, lower is better there: must not rise.
-    { kpi: 'revenue_churn_rate', must_not: 'rise', tolerance: 0.05 },
   ]);
+  // Activation (leading): later retention (its pattern, and its tree edge, once).
+  assert.deepEqual(proposedGuardrails('activation_milestone_completion', CATALOG, DEFAULT_TREE), [
+    { kpi: 'activation_cohort_retention', must_not: 'fall', tolerance: 0.05 },
+  ]);
+  // The engagement score (leading) drives churn in the tree, where lower is better: churn must not rise.
+  assert.deepEqual(proposedGuardrails('customer_engagement_score', CATALOG, DEFAULT_TREE), [
+    { kpi: 'customer_churn_rate', must_not: 'rise', tolerance: 0.05 },
+  ]);
+  // MRR (lagging) has none: revenue growth, which the tree says it moves, is a result, not a guard.
+  assert.deepEqual(proposedGuardrails('mrr', CATALOG, DEFAULT_TREE), []);
   assert.deepEqual(proposedGuardrails('net_revenue_retention', CATALOG, DEFAULT_TREE)[0], {
     kpi: 'net_revenue_retention.grr',
     must_not: 'fall',
@@ -86,7 +93,6 @@ test('a churn target met while downgrades rise is flagged: met, guardrail broken
     [
       ['customer_downgrade_rate', 0.1, 0.3, 'broken', true],
       ['redemption_rate', null, null, 'no_data', true],
-      ['revenue_churn_rate', 0.02, 150 / 980, 'broken', true],
     ],
   );
   assert.equal(statusText(check?.status ?? 'no_data', check?.guardrails ?? []), 'met, guardrail broken');

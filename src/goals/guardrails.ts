@@ -1,7 +1,7 @@
 // Guardrails: KPIs that must not move the wrong way while a target is pursued, so a team cannot meet its
 // number by gaming it or by trading the long run for the short. A target names its own (`guardrails:`);
-// without them it takes the ones proposed here — from known gaming patterns, and from the KPI tree (a KPI
-// the target's KPI is expected to move must not worsen). A guardrail is judged by its value over the
+// without them it takes the ones proposed here — from known gaming patterns, and for a leading KPI from the
+// KPI tree (what it is expected to move must not worsen). A guardrail is judged by its value over the
 // target's window against the same number of periods just before: broken when it moved the way it must not
 // by more than its tolerance (a share of its value before). A met target with a broken guardrail is
 // reported "met, guardrail broken" everywhere a status is.
@@ -52,6 +52,9 @@ export function proposedGuardrails(
       out.push({ ...g, tolerance: TOLERANCE });
   };
   for (const g of GAMING[kpi] ?? []) add(g);
+  // A leading KPI is worth its target only through what it moves: those must not worsen. (A lagging KPI's
+  // own consequences, MRR's revenue growth, say, are results to watch, not a way of gaming it.)
+  if (definitions.find((d) => d.id === kpi)?.kind !== 'leading') return out;
   for (const edge of tree.filter((e) => e.from === kpi)) {
     const to = definitions.find((d) => d.id === edge.to);
     if (to) add({ kpi: to.id, must_not: to.higherIsBetter ? 'fall' : 'rise' });

@@ -39,6 +39,10 @@ targets:
   - kpi: mrr
     pragmatic: 1
     owner: Omar
+    # NRR cannot stay exactly where it was: one of these two breaks, so the met target shows it.
+    guardrails:
+      - { kpi: net_revenue_retention, must_not: rise, tolerance: 0 }
+      - { kpi: net_revenue_retention, must_not: fall, tolerance: 0 }
 `;
 
 if (chromiumAvailable('the goals pages in Chromium')) {
@@ -115,6 +119,29 @@ if (chromiumAvailable('the goals pages in Chromium')) {
     assert.equal((await cells('mrr'))[4], '€1.00');
     assert.match((await cells('mrr'))[3] ?? '', /^€\d{1,3}(,\d{3})*\.\d\d$/);
     assert.deepEqual((await cells('net_revenue_retention')).slice(4, 6), ['50.0%', '100.0%–120.0%']);
+    // MRR's target (€1) is met while one of its two guardrails broke: "met, guardrail broken", and each
+    // guardrail's move and state as the API gives them.
+    const mrr = targets.find((t) => t.target.kpi === 'mrr');
+    assert.equal(mrr?.status, 'on_track');
+    assert.deepEqual(mrr?.guardrails.map((g) => g.status).sort(), ['broken', 'held']);
+    const badge = page.locator('tr[data-target="mrr"] [data-status]');
+    assert.equal(await badge.textContent(), 'met, guardrail broken');
+    assert.equal(await badge.getAttribute('data-guardrail'), 'broken');
+    assert.deepEqual(
+      await page
+        .locator('tr[data-target="mrr"] [data-guardrail]')
+        .evaluateAll((els) =>
+          (els as unknown as { dataset: { state?: string } }[]).map((e) => e.dataset.state ?? 'badge'),
+        ),
+      ['badge', ...(mrr?.guardrails.map((g) => g.status) ?? [])],
+    );
+    const broken = mrr?.guardrails.find((g) => g.status === 'broken');
+    assert.match(
+      (await page.locator('tr[data-target="mrr"] .guardrail.broken').textContent()) ?? '',
+      new RegExp(
+        `^Net Revenue Retention must not ${broken?.must_not}: ${formatValue(broken?.before ?? null, 'rate', eur).replace('.', '\\.')} → ${formatValue(broken?.value ?? null, 'rate', eur).replace('.', '\\.')} \\(broken\\)$`,
+      ),
+    );
     // One version of each target, recorded before the server started.
     assert.equal(await page.locator('[data-testid="target-history"] tbody tr').count(), 3);
     await shot(page, 'targets');

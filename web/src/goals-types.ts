@@ -22,6 +22,18 @@ export interface SegmentContribution {
   contribution: number;
 }
 
+export interface GuardrailCheck {
+  kpi: string;
+  name: string;
+  unit: string;
+  must_not: 'rise' | 'fall';
+  tolerance: number;
+  proposed: boolean;
+  before: number | null;
+  value: number | null;
+  status: 'held' | 'broken' | 'no_data';
+}
+
 export interface TargetCheck {
   target: Target;
   name: string;
@@ -33,6 +45,8 @@ export interface TargetCheck {
   ahead: boolean;
   shortfall: number | null;
   why: SegmentContribution[];
+  /** KPIs that must not move the wrong way meanwhile; a broken one makes a met target "met, guardrail broken". */
+  guardrails: GuardrailCheck[];
 }
 
 export interface StoredAlert {

@@ -14,7 +14,7 @@ export function TargetNote({ target, unit }: { target: TargetCheck | undefined; 
       {target.target.aspirational === undefined
         ? ''
         : `, aspirational ${formatGoal(target.target.aspirational, unit, money)}`}{' '}
-      · last judged <StatusBadge status={target.status} />
+      · last judged <StatusBadge status={target.status} guardrails={target.guardrails} />
     </p>
   );
 }

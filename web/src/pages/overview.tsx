@@ -152,7 +152,7 @@ function HeadlineCard({
   return (
     <article class="headline-card" data-headline={spec.id}>
       <h3>
-        {spec.label} <StatusBadge status={check?.status} />
+        {spec.label} <StatusBadge status={check?.status} guardrails={check?.guardrails} />
       </h3>
       <span class="figure" data-testid="value">
         {formatValue(value.current, spec.unit, money)}
@@ -266,7 +266,7 @@ function Card({
     <a class="card" href={href} onClick={onLink} data-kpi={kpi.id}>
       <span class="name">{kpi.name}</span>
       <span class="kind">
-        {kpi.kind} <StatusBadge status={check?.status} />
+        {kpi.kind} <StatusBadge status={check?.status} guardrails={check?.guardrails} />
       </span>
       <span class="value" data-testid="value">
         {formatValue(latest?.value, kpi.unit, money)}

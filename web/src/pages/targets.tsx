@@ -96,6 +96,7 @@ function ByOwner({ checks, units }: { checks: TargetCheck[]; units: Map<string, 
                 <th>pragmatic</th>
                 <th>aspirational</th>
                 <th>status</th>
+                <th>guardrails</th>
                 <th>moved most by</th>
                 <th>action plan</th>
                 <th>review</th>
@@ -122,8 +123,11 @@ function ByOwner({ checks, units }: { checks: TargetCheck[]; units: Map<string, 
                       <td>{formatGoal(c.target.pragmatic, unit, money)}</td>
                       <td>{formatGoal(c.target.aspirational, unit, money)}</td>
                       <td>
-                        <StatusBadge status={c.status} />
+                        <StatusBadge status={c.status} guardrails={c.guardrails} />
                         {c.ahead ? ' ahead' : ''}
+                      </td>
+                      <td data-testid="guardrails">
+                        <Guardrails checks={c.guardrails} />
                       </td>
                       <td>{c.why.map((w) => `${w.dimension}=${w.segment}`).join(', ')}</td>
                       <td>{Array.isArray(plan) ? plan.join('; ') : (plan ?? '')}</td>
@@ -136,5 +140,23 @@ function ByOwner({ checks, units }: { checks: TargetCheck[]; units: Map<string, 
         </section>
       ))}
     </div>
+  );
+}
+
+/** Each guardrail: what must not move which way, its value before → now, and whether it held. */
+function Guardrails({ checks }: { checks: TargetCheck['guardrails'] }) {
+  const money = useMoney();
+  if (checks.length === 0) return <span class="muted">none</span>;
+  return (
+    <>
+      {checks.map((g) => (
+        <span key={g.kpi} class={`guardrail ${g.status}`} data-guardrail={g.kpi} data-state={g.status}>
+          {g.name} must not {g.must_not}: {formatValue(g.before, g.unit, money)} →{' '}
+          {formatValue(g.value, g.unit, money)}{' '}
+          {g.status === 'broken' ? '(broken)' : g.status === 'held' ? '(held)' : '(no data)'}
+          {g.proposed ? ' · proposed' : ''}
+        </span>
+      ))}
+    </>
   );
 }
