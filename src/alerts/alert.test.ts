@@ -16,6 +16,7 @@ const check = (over: Partial<TargetCheck> & Pick<TargetCheck, 'target' | 'name' 
   shortfall: null,
   why: [],
   guardrails: [],
+  higher_is_better: false,
   ...over,
 });
 

@@ -21,6 +21,7 @@ export interface TargetCheck {
   readonly name: string;
   /** The KPI's unit in the catalog (rate, currency…): how its value and targets are written in text. */
   readonly unit: Unit;
+  readonly higher_is_better: boolean;
   readonly segment: string;
   /** The periods judged: the last complete one, or the rolling window ending with it. */
   readonly period_start: string;
@@ -111,6 +112,7 @@ export async function checkTargets(
           target,
           name: def.name,
           unit: def.unit,
+          higher_is_better: def.higherIsBetter,
           segment,
           period_start: start.toISOString(),
           period_end: nextPeriodStart(lastStart, target.grain).toISOString(),

@@ -11,6 +11,7 @@ import type { ConfigProblem, PathSegment } from '../catalog/problems.ts';
 import { checkFilters } from '../compiler/filters.ts';
 import { GRAINS, type Grain } from '../compiler/periods.ts';
 import { TenureError } from '../errors/tenure-error.ts';
+import { type FormatOptions, formatValue } from '../results/format.ts';
 
 const Goal = z.union([z.number(), z.tuple([z.number(), z.number()])]);
 export type Goal = z.infer<typeof Goal>;
@@ -50,6 +51,17 @@ export const TargetSchema = z.strictObject({
     .optional()
     .describe('Initiatives and hypotheses'),
   cadence: z.enum(['weekly', 'monthly', 'quarterly']).default('monthly').describe('How often it is reviewed'),
+  benchmark: z
+    .strictObject({
+      value: z.number().describe("The benchmark's value, in the KPI's unit (a rate as a fraction)"),
+      source: z.string().min(1).describe('Where it comes from (a report, a peer group)'),
+      date: z
+        .string()
+        .regex(/^\d{4}(-\d{2}){1,2}$/, 'a date: YYYY-MM or YYYY-MM-DD')
+        .describe('When it was published or measured'),
+    })
+    .optional()
+    .describe('An external benchmark shown beside the target'),
   guardrails: z
     .array(GuardrailSchema)
     .optional()
@@ -157,6 +169,24 @@ export function shortfall(value: number, goal: Goal, higherIsBetter: boolean): n
   if (meets(value, goal, higherIsBetter)) return 0;
   const bound = Array.isArray(goal) ? (value < goal[0] ? goal[0] : goal[1]) : goal;
   return Math.abs(value - bound) / Math.max(Math.abs(bound), Number.EPSILON);
+}
+
+/**
+ * The target against its external benchmark, in words: "3.5% (Recurly, 2024-06); the target asks for better
+ * than the benchmark" — or that the benchmark already meets it. Empty without a benchmark.
+ */
+export function benchmarkNote(
+  target: Target,
+  unit: string,
+  higherIsBetter: boolean,
+  money: FormatOptions = {},
+): string {
+  const b = target.benchmark;
+  if (!b) return '';
+  const sits = meets(b.value, target.pragmatic, higherIsBetter)
+    ? 'the benchmark already meets the target'
+    : 'the target asks for better than the benchmark';
+  return `${formatValue(b.value, unit, money)} (${b.source}, ${b.date}); ${sits}`;
 }
 
 export function statusOf(value: number | null, target: Target, higherIsBetter: boolean): Status {

@@ -107,6 +107,7 @@ function reviewKpi(
     ahead: check.ahead,
     judged: { period_start: check.period_start, period_end: check.period_end, value: check.value },
     guardrails: check.guardrails,
+    benchmark: target.benchmark ?? null,
     cadence: target.cadence,
     action_plan:
       target.action_plan === undefined

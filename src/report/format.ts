@@ -2,7 +2,7 @@
 // (`ReviewReport.currency`), and the change the review's columns show: the difference with the relative
 // change in brackets (+1.0 pt (+25.0%)).
 import { statusText } from '../goals/guardrails.ts';
-import type { Status } from '../goals/targets.ts';
+import { benchmarkNote, type Status, type Target } from '../goals/targets.ts';
 import {
   type FormatOptions,
   formatDelta,
@@ -57,6 +57,17 @@ export function brokenGuardrails(k: ReviewKpi, money: FormatOptions): string {
     )
     .join('; ');
 }
+
+/** The target's benchmark and where the target sits against it (benchmarkNote), or ''. */
+export const benchmarkText = (k: ReviewKpi, money: FormatOptions): string =>
+  k.benchmark
+    ? benchmarkNote(
+        { pragmatic: k.pragmatic, benchmark: k.benchmark } as Target,
+        k.unit,
+        k.higher_is_better,
+        money,
+      )
+    : '';
 
 export function judgedNote(k: ReviewKpi, period: PeriodBounds, money: FormatOptions): string {
   if (k.judged.period_start === period.start && k.judged.period_end === period.end) return '';

@@ -9,6 +9,7 @@ import {
   type ReviewExperiment,
 } from './experiments.ts';
 import {
+  benchmarkText,
   brokenGuardrails,
   formatChange,
   formatEffect,
@@ -99,7 +100,7 @@ function ownerSection(
           k.action_plan.length === 0 ? 'no action plan recorded' : k.action_plan.map(esc).join('; ')
         }${linkedExperiments(k, experiments)
           .map((e) => `; experiment ${esc(e.name)} (${esc(e.status)})`)
-          .join('')}</li>`,
+          .join('')}${benchmarkText(k, money) ? `; benchmark ${esc(benchmarkText(k, money))}` : ''}</li>`,
     )
     .join('');
   return `<section><h2>${esc(owner)}</h2>${table(

@@ -9,6 +9,7 @@ import {
   type ReviewExperiment,
 } from './experiments.ts';
 import {
+  benchmarkText,
   brokenGuardrails,
   formatChange,
   formatEffect,
@@ -55,12 +56,19 @@ function ownerKpiRows(report: ReviewReport, kpis: readonly ReviewKpi[]): string 
   );
 }
 
-function plans(kpis: readonly ReviewKpi[], experiments: readonly ReviewExperiment[]): string[] {
+function plans(
+  kpis: readonly ReviewKpi[],
+  experiments: readonly ReviewExperiment[],
+  money: FormatOptions,
+): string[] {
   return kpis.map((k) => {
     const linked = linkedExperiments(k, experiments);
+    const benchmark = benchmarkText(k, money);
     return `- **${md(k.name)}**${k.segment === 'all' ? '' : ` (${md(k.segment)})`}, reviewed ${md(k.cadence)}: ${
       k.action_plan.length === 0 ? 'no action plan recorded' : k.action_plan.map(md).join('; ')
-    }${linked.length === 0 ? '' : `; experiments: ${linked.map((e) => `${md(e.name)} (${e.status})`).join(', ')}`}`;
+    }${linked.length === 0 ? '' : `; experiments: ${linked.map((e) => `${md(e.name)} (${e.status})`).join(', ')}`}${
+      benchmark ? `; benchmark ${md(benchmark)}` : ''
+    }`;
   });
 }
 
@@ -122,7 +130,12 @@ export function renderMarkdown(report: ReviewReport): string {
   for (const owner of report.owners) {
     out.push(`## ${md(owner.owner)}`, '');
     if (owner.kpis.length > 0)
-      out.push(ownerKpiRows(report, owner.kpis), '', ...plans(owner.kpis, owner.experiments), '');
+      out.push(
+        ownerKpiRows(report, owner.kpis),
+        '',
+        ...plans(owner.kpis, owner.experiments, { currency: report.currency }),
+        '',
+      );
     out.push(...experiments(owner.experiments));
   }
   out.push('## What moved and why', '');

@@ -86,6 +86,8 @@ const report: ReviewReport = {
           cadence: 'monthly',
           action_plan: ['call <b>every</b> account'],
           guardrails: [],
+          // Churn of at most 3% against a published 3.5%: the target asks for better than the benchmark.
+          benchmark: { value: 0.035, source: '<b>SaaS</b> benchmark', date: '2024-06' },
         },
         {
           kpi: 'mrr',
@@ -108,6 +110,7 @@ const report: ReviewReport = {
           },
           cadence: 'monthly',
           action_plan: [],
+          benchmark: null,
           // Met while gross retention fell from 95% to 90%: more than 5% of 95% (4.75 pt).
           guardrails: [
             {
@@ -205,6 +208,12 @@ test('numbers print in their unit and the project’s currency; rates move by pe
     text,
   );
   assert.ok(text.includes('4.0% → 5.0%; change +1.0 pt (+25.0%)'), text);
+  assert.ok(
+    text.includes(
+      '; benchmark 3.5% (&lt;b&gt;SaaS&lt;/b&gt; benchmark, 2024-06); the target asks for better than the benchmark',
+    ),
+    text,
+  );
   // The segment's effects in points with two decimals: 0.015 is +1.50 pt.
   assert.ok(text.includes(' | 5.0% | 8.0% | +1.50 pt | 0.00 pt | +1.50 pt |'), text);
   const html = renderHtml(report);

@@ -36,6 +36,8 @@ export interface ReviewKpi {
   };
   readonly cadence: string;
   readonly action_plan: readonly string[];
+  /** The target's external benchmark, when it names one. */
+  readonly benchmark: { readonly value: number; readonly source: string; readonly date: string } | null;
   /** Its guardrails as `tenure check` judged them (src/goals/guardrails.ts). */
   readonly guardrails: readonly GuardrailCheck[];
 }

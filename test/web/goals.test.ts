@@ -36,6 +36,7 @@ targets:
     pragmatic: 0.5
     aspirational: [1.0, 1.2]
     owner: Omar
+    benchmark: { value: 1.02, source: Peer group, date: 2025-06 }
   - kpi: mrr
     pragmatic: 1
     owner: Omar
@@ -141,6 +142,11 @@ if (chromiumAvailable('the goals pages in Chromium')) {
       new RegExp(
         `^Net Revenue Retention must not ${broken?.must_not}: ${formatValue(broken?.before ?? null, 'rate', eur).replace('.', '\\.')} → ${formatValue(broken?.value ?? null, 'rate', eur).replace('.', '\\.')} \\(broken\\)$`,
       ),
+    );
+    // NRR's benchmark beside it, in its unit.
+    assert.equal(
+      await page.locator('tr[data-target="net_revenue_retention"] [data-testid="benchmark"]').textContent(),
+      '102.0% (Peer group, 2025-06)',
     );
     // One version of each target, recorded before the server started.
     assert.equal(await page.locator('[data-testid="target-history"] tbody tr').count(), 3);

@@ -14,6 +14,8 @@ export interface Target {
   owner: string;
   action_plan?: string | string[];
   cadence: string;
+  /** An external benchmark shown beside the target. */
+  benchmark?: { value: number; source: string; date: string };
 }
 
 export interface SegmentContribution {

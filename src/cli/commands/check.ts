@@ -13,6 +13,7 @@ import { badInput, TenureError } from '../../errors/tenure-error.ts';
 import { checkTargets, needsAttention, type TargetCheck } from '../../goals/check.ts';
 import { statusText } from '../../goals/guardrails.ts';
 import { recordTargets } from '../../goals/target-log.ts';
+import { benchmarkNote } from '../../goals/targets.ts';
 import { runDataQuality } from '../../quality/checks.ts';
 import { DEFAULT_DATA_QUALITY } from '../../quality/config.ts';
 import { alertsFromFindings, type QualityFinding } from '../../quality/findings.ts';
@@ -149,6 +150,7 @@ export function registerCheck(program: Command): void {
                 'status',
                 'owner',
                 'moved by',
+                'benchmark',
               ],
               checks.map((c) => [
                 c.target.kpi,
@@ -160,6 +162,7 @@ export function registerCheck(program: Command): void {
                 statusText(c.status, c.guardrails) + (c.ahead ? ' (ahead)' : ''),
                 c.target.owner,
                 c.why.map((w) => `${w.dimension}=${w.segment}`).join(', '),
+                benchmarkNote(c.target, c.unit, c.higher_is_better, money),
               ]),
               ['value', 'pragmatic', 'aspirational'],
             )}\n`,

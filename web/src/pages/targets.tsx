@@ -99,6 +99,7 @@ function ByOwner({ checks, units }: { checks: TargetCheck[]; units: Map<string, 
                 <th>guardrails</th>
                 <th>moved most by</th>
                 <th>action plan</th>
+                <th>benchmark</th>
                 <th>review</th>
               </tr>
             </thead>
@@ -131,6 +132,11 @@ function ByOwner({ checks, units }: { checks: TargetCheck[]; units: Map<string, 
                       </td>
                       <td>{c.why.map((w) => `${w.dimension}=${w.segment}`).join(', ')}</td>
                       <td>{Array.isArray(plan) ? plan.join('; ') : (plan ?? '')}</td>
+                      <td data-testid="benchmark">
+                        {c.target.benchmark
+                          ? `${formatValue(c.target.benchmark.value, unit, money)} (${c.target.benchmark.source}, ${c.target.benchmark.date})`
+                          : ''}
+                      </td>
                       <td>{c.target.cadence}</td>
                     </tr>
                   );
