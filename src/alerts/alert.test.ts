@@ -17,6 +17,8 @@ const check = (over: Partial<TargetCheck> & Pick<TargetCheck, 'target' | 'name' 
   why: [],
   guardrails: [],
   higher_is_better: false,
+  pragmatic: over.target.pragmatic ?? null,
+  forecast: null,
   ...over,
 });
 

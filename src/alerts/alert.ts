@@ -57,7 +57,7 @@ function targetAlerts(checks: readonly TargetCheck[], money: FormatOptions): Ale
     .filter((c) => c.status === 'at_risk' || c.status === 'off_track')
     .map((c): Alert => {
       const value = formatValue(c.value, c.unit, { ...money, missing: 'no data' });
-      const goal = formatGoal(c.target.pragmatic, c.unit, money);
+      const goal = `${formatGoal(c.pragmatic, c.unit, money)}${c.forecast ? ', its forecast' : ''}`;
       const moved = c.why.map((w) => `${w.dimension}=${w.segment}`).join(', ');
       return {
         key: `target|${c.target.kpi}|${c.target.segment?.by ?? ''}=${c.segment}|${c.period_start}`,

@@ -9,12 +9,22 @@ import { dataAsOf } from '../compiler/as-of.ts';
 import { activityEventsFor, computeKpis } from '../compiler/compute.ts';
 import { nextPeriodStart, periodStart } from '../compiler/periods.ts';
 import { RunRollups } from '../compiler/rollups/run-rollups.ts';
+import { TenureError } from '../errors/tenure-error.ts';
+import { forecastKpi, levelKey } from '../forecast/forecast.ts';
 import type { Unit } from '../results/format.ts';
 import type { KpiResult } from '../results/kpi-result.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { type GuardrailCheck, guardrailStatus, guardrailsOf } from './guardrails.ts';
 import { DEFAULT_TREE } from './kpi-tree.ts';
-import { meets, type Status, shortfall, statusOf, type Target } from './targets.ts';
+import {
+  forecastStatus,
+  type Goal,
+  meets,
+  type Status,
+  shortfall,
+  statusOf,
+  type Target,
+} from './targets.ts';
 
 export interface TargetCheck {
   readonly target: Target;
@@ -36,6 +46,55 @@ export interface TargetCheck {
   readonly why: SegmentContribution[];
   /** KPIs that must not move the wrong way meanwhile (guardrails.ts), each judged. */
   readonly guardrails: GuardrailCheck[];
+  /** The pragmatic target judged against: the target's own, or its forecast's value for the period. */
+  readonly pragmatic: Goal | null;
+  /** For a target that follows its forecast: the forecast for the judged month and when it was made. */
+  readonly forecast: TargetForecast | null;
+}
+
+/** The forecast a rolling-forecast target is judged against, made `horizon` months before its month. */
+export interface TargetForecast {
+  /** The data's end the forecast was made at (a month start). */
+  readonly made_at: string;
+  readonly horizon: number;
+  readonly band: number;
+  readonly value: number;
+  readonly lower: number;
+  readonly upper: number;
+}
+
+/**
+ * The forecast of a rolling-forecast target's month (starting `month`), made from the data up to `horizon`
+ * months before its end, at the band's level; null when there is nothing to forecast from.
+ */
+async function targetForecast(
+  engine: Engine,
+  catalog: ResolvedCatalog,
+  target: Target,
+  month: Date,
+): Promise<TargetForecast | null> {
+  const rolling = target.rolling_forecast;
+  if (!rolling) return null;
+  const madeAt = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() - (rolling.horizon - 1), 1));
+  try {
+    const answer = await forecastKpi(engine, {
+      kpi: target.kpi,
+      horizon: rolling.horizon,
+      asOf: madeAt.toISOString(),
+      levels: [rolling.band],
+      catalog: catalog.definitions,
+    });
+    const row = answer.forecast.find((f) => Date.parse(f.period_start) === month.getTime());
+    const key = levelKey(rolling.band);
+    const lower = row?.[`lower_${key}`];
+    const upper = row?.[`upper_${key}`];
+    if (row?.value == null || lower == null || upper == null) return null;
+    return { made_at: madeAt.toISOString(), ...rolling, value: row.value, lower, upper };
+  } catch (err) {
+    // Too little history before that month: the target has nothing to hold the KPI to yet.
+    if (err instanceof TenureError && err.code === 'bad_input') return null;
+    throw err;
+  }
 }
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -86,7 +145,11 @@ export async function checkTargets(
           )
         ).filter((r) => r.kpi === target.kpi && r.segment === segment);
         const value = windowValue(rows);
-        const status = statusOf(value, target, def.higherIsBetter);
+        const forecast = await targetForecast(session, catalog, target, lastStart);
+        const pragmatic = target.pragmatic ?? forecast?.value ?? null;
+        const status = target.rolling_forecast
+          ? forecastStatus(value, forecast, def.higherIsBetter)
+          : statusOf(value, target, def.higherIsBetter);
         const guardrails = await judgeGuardrails(session, catalog, target, {
           from: start,
           last: lastStart,
@@ -122,9 +185,12 @@ export async function checkTargets(
             value !== null &&
             target.aspirational !== undefined &&
             meets(value, target.aspirational, def.higherIsBetter),
-          shortfall: value === null ? null : shortfall(value, target.pragmatic, def.higherIsBetter),
+          shortfall:
+            value === null || pragmatic === null ? null : shortfall(value, pragmatic, def.higherIsBetter),
           why,
           guardrails,
+          pragmatic,
+          forecast,
         });
       }
     } finally {

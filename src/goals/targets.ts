@@ -11,6 +11,7 @@ import type { ConfigProblem, PathSegment } from '../catalog/problems.ts';
 import { checkFilters } from '../compiler/filters.ts';
 import { GRAINS, type Grain } from '../compiler/periods.ts';
 import { TenureError } from '../errors/tenure-error.ts';
+import { FORECAST_KPIS, isForecastKpi } from '../forecast/forecast-kpis.ts';
 import { type FormatOptions, formatValue } from '../results/format.ts';
 
 const Goal = z.union([z.number(), z.tuple([z.number(), z.number()])]);
@@ -35,7 +36,31 @@ export const TargetSchema = z.strictObject({
     .strictObject({ by: z.string(), value: z.string() })
     .optional()
     .describe('One segment of a breakdown, e.g. {by: plan, value: starter}; the whole company without it'),
-  pragmatic: Goal.describe('The target to hold: a value, or a [low, high] range'),
+  pragmatic: Goal.optional().describe(
+    'The target to hold: a value, or a [low, high] range (or rolling_forecast instead)',
+  ),
+  rolling_forecast: z
+    .strictObject({
+      horizon: z
+        .number()
+        .int()
+        .min(1)
+        .max(12)
+        .default(3)
+        .describe('How many months before the judged month its forecast is made'),
+      band: z
+        .number()
+        .gt(0)
+        .lt(1)
+        .default(0.8)
+        .describe(
+          'The forecast interval: within it but short of the forecast is at risk, beyond it off track',
+        ),
+    })
+    .optional()
+    .describe(
+      "A pragmatic target that follows the KPI's own forecast (churn, retention, MRR, NRR; monthly, whole company)",
+    ),
   aspirational: Goal.optional().describe('The stretch target'),
   grain: z.enum(GRAINS).default('month').describe('The period the target is judged at'),
   rolling: z.number().int().min(1).max(60).optional().describe('Judge the mean over this many periods'),
@@ -112,6 +137,34 @@ export function readTargets(
       });
       return;
     }
+    if ((t.pragmatic === undefined) === (t.rolling_forecast === undefined)) {
+      problems.push({
+        path: ['targets', i, t.pragmatic === undefined ? 'pragmatic' : 'rolling_forecast'],
+        message:
+          t.pragmatic === undefined
+            ? 'is required'
+            : 'a target follows its forecast or holds a pragmatic value, not both',
+        hint: 'give pragmatic: VALUE, or rolling_forecast: {horizon: 3, band: 0.8}',
+      });
+      return;
+    }
+    if (t.rolling_forecast !== undefined) {
+      const why = !isForecastKpi(t.kpi)
+        ? `${t.kpi} has no forecast (${FORECAST_KPIS.join(', ')} do)`
+        : t.grain !== 'month' || t.rolling !== undefined
+          ? 'forecasts are monthly: judge it at grain month, without rolling'
+          : t.segment !== undefined
+            ? 'forecasts are for the whole company, not one segment'
+            : undefined;
+      if (why) {
+        problems.push({
+          path: ['targets', i, 'rolling_forecast'],
+          message: why,
+          hint: 'give it a pragmatic value instead',
+        });
+        return;
+      }
+    }
     if (t.segment !== undefined) {
       try {
         checkFilters([t.segment], undefined);
@@ -176,23 +229,42 @@ export function shortfall(value: number, goal: Goal, higherIsBetter: boolean): n
  * than the benchmark" — or that the benchmark already meets it. Empty without a benchmark.
  */
 export function benchmarkNote(
-  target: Target,
+  b: Target['benchmark'],
+  pragmatic: Goal | null | undefined,
   unit: string,
   higherIsBetter: boolean,
   money: FormatOptions = {},
 ): string {
-  const b = target.benchmark;
   if (!b) return '';
-  const sits = meets(b.value, target.pragmatic, higherIsBetter)
+  if (pragmatic === null || pragmatic === undefined)
+    return `${formatValue(b.value, unit, money)} (${b.source}, ${b.date})`;
+  const sits = meets(b.value, pragmatic, higherIsBetter)
     ? 'the benchmark already meets the target'
     : 'the target asks for better than the benchmark';
   return `${formatValue(b.value, unit, money)} (${b.source}, ${b.date}); ${sits}`;
 }
 
-export function statusOf(value: number | null, target: Target, higherIsBetter: boolean): Status {
-  if (value === null || !Number.isFinite(value)) return 'no_data';
+export function statusOf(
+  value: number | null,
+  target: Pick<Target, 'pragmatic' | 'tolerance'>,
+  higherIsBetter: boolean,
+): Status {
+  if (value === null || !Number.isFinite(value) || target.pragmatic === undefined) return 'no_data';
   if (meets(value, target.pragmatic, higherIsBetter)) return 'on_track';
   return shortfall(value, target.pragmatic, higherIsBetter) <= target.tolerance ? 'at_risk' : 'off_track';
+}
+
+/** A forecast-following target's status: as good as the forecast, within its band, or beyond it. */
+export function forecastStatus(
+  value: number | null,
+  forecast: { readonly value: number; readonly lower: number; readonly upper: number } | null,
+  higherIsBetter: boolean,
+): Status {
+  if (value === null || !Number.isFinite(value) || forecast === null) return 'no_data';
+  if (meets(value, forecast.value, higherIsBetter)) return 'on_track';
+  return meets(value, higherIsBetter ? forecast.lower : forecast.upper, higherIsBetter)
+    ? 'at_risk'
+    : 'off_track';
 }
 
 export type { Grain };

@@ -2,7 +2,7 @@
 // (`ReviewReport.currency`), and the change the review's columns show: the difference with the relative
 // change in brackets (+1.0 pt (+25.0%)).
 import { statusText } from '../goals/guardrails.ts';
-import { benchmarkNote, type Status, type Target } from '../goals/targets.ts';
+import { benchmarkNote, type Status } from '../goals/targets.ts';
 import {
   type FormatOptions,
   formatDelta,
@@ -60,13 +60,12 @@ export function brokenGuardrails(k: ReviewKpi, money: FormatOptions): string {
 
 /** The target's benchmark and where the target sits against it (benchmarkNote), or ''. */
 export const benchmarkText = (k: ReviewKpi, money: FormatOptions): string =>
-  k.benchmark
-    ? benchmarkNote(
-        { pragmatic: k.pragmatic, benchmark: k.benchmark } as Target,
-        k.unit,
-        k.higher_is_better,
-        money,
-      )
+  k.benchmark ? benchmarkNote(k.benchmark, k.pragmatic, k.unit, k.higher_is_better, money) : '';
+
+/** A rolling-forecast target's pragmatic value, where it came from: the forecast, when made, its band. */
+export const forecastText = (k: ReviewKpi, money: FormatOptions): string =>
+  k.forecast
+    ? `the pragmatic target is its forecast made with the data to ${k.forecast.made_at.slice(0, 10)}, ${k.forecast.horizon} month${k.forecast.horizon === 1 ? '' : 's'} ahead (${Math.round(k.forecast.band * 100)}% band ${formatValue(k.forecast.lower, k.unit, money)}–${formatValue(k.forecast.upper, k.unit, money)})`
     : '';
 
 export function judgedNote(k: ReviewKpi, period: PeriodBounds, money: FormatOptions): string {

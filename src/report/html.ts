@@ -11,6 +11,7 @@ import {
 import {
   benchmarkText,
   brokenGuardrails,
+  forecastText,
   formatChange,
   formatEffect,
   formatGoal,
@@ -100,7 +101,9 @@ function ownerSection(
           k.action_plan.length === 0 ? 'no action plan recorded' : k.action_plan.map(esc).join('; ')
         }${linkedExperiments(k, experiments)
           .map((e) => `; experiment ${esc(e.name)} (${esc(e.status)})`)
-          .join('')}${benchmarkText(k, money) ? `; benchmark ${esc(benchmarkText(k, money))}` : ''}</li>`,
+          .join('')}${benchmarkText(k, money) ? `; benchmark ${esc(benchmarkText(k, money))}` : ''}${
+          forecastText(k, money) ? `; ${esc(forecastText(k, money))}` : ''
+        }</li>`,
     )
     .join('');
   return `<section><h2>${esc(owner)}</h2>${table(

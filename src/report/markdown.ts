@@ -11,6 +11,7 @@ import {
 import {
   benchmarkText,
   brokenGuardrails,
+  forecastText,
   formatChange,
   formatEffect,
   formatGoal,
@@ -68,7 +69,7 @@ function plans(
       k.action_plan.length === 0 ? 'no action plan recorded' : k.action_plan.map(md).join('; ')
     }${linked.length === 0 ? '' : `; experiments: ${linked.map((e) => `${md(e.name)} (${e.status})`).join(', ')}`}${
       benchmark ? `; benchmark ${md(benchmark)}` : ''
-    }`;
+    }${forecastText(k, money) ? `; ${md(forecastText(k, money))}` : ''}`;
   });
 }
 

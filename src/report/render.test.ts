@@ -88,6 +88,7 @@ const report: ReviewReport = {
           guardrails: [],
           // Churn of at most 3% against a published 3.5%: the target asks for better than the benchmark.
           benchmark: { value: 0.035, source: '<b>SaaS</b> benchmark', date: '2024-06' },
+          forecast: null,
         },
         {
           kpi: 'mrr',
@@ -111,6 +112,15 @@ const report: ReviewReport = {
           cadence: 'monthly',
           action_plan: [],
           benchmark: null,
+          // Its pragmatic value is its forecast, made with the data to April (3 months ahead).
+          forecast: {
+            made_at: '2025-04-01T00:00:00.000Z',
+            horizon: 3,
+            band: 0.8,
+            value: 150000,
+            lower: 140000,
+            upper: 160000,
+          },
           // Met while gross retention fell from 95% to 90%: more than 5% of 95% (4.75 pt).
           guardrails: [
             {
@@ -211,6 +221,12 @@ test('numbers print in their unit and the project’s currency; rates move by pe
   assert.ok(
     text.includes(
       '; benchmark 3.5% (&lt;b&gt;SaaS&lt;/b&gt; benchmark, 2024-06); the target asks for better than the benchmark',
+    ),
+    text,
+  );
+  assert.ok(
+    text.includes(
+      '; the pragmatic target is its forecast made with the data to 2025-04-01, 3 months ahead (80% band €140,000.00–€160,000.00)',
     ),
     text,
   );

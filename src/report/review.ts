@@ -3,6 +3,7 @@
 
 import type { SegmentContribution } from '../analysis/root-cause.ts';
 import type { KpiDefinition } from '../catalog/definition.ts';
+import type { TargetForecast } from '../goals/check.ts';
 import type { GuardrailCheck } from '../goals/guardrails.ts';
 import type { Goal, Status } from '../goals/targets.ts';
 import type { QualityFinding } from '../quality/findings.ts';
@@ -24,7 +25,10 @@ export interface ReviewKpi {
   readonly change: number | null;
   /** change / |previous|; null when previous is 0 or missing. */
   readonly relative_change: number | null;
-  readonly pragmatic: Goal;
+  /** The target's pragmatic value, or its forecast's for the period (a rolling-forecast target). */
+  readonly pragmatic: Goal | null;
+  /** For a rolling-forecast target: the forecast it was judged against. */
+  readonly forecast: TargetForecast | null;
   readonly aspirational: Goal | null;
   /** The status `tenure check` gives as of the period's end (judged at the target's grain and window). */
   readonly status: Status;

@@ -6,7 +6,9 @@ export type Goal = number | [number, number];
 export interface Target {
   kpi: string;
   segment?: { by: string; value: string };
-  pragmatic: Goal;
+  pragmatic?: Goal;
+  /** A pragmatic target that follows the KPI's own forecast. */
+  rolling_forecast?: { horizon: number; band: number };
   aspirational?: Goal;
   grain: string;
   rolling?: number;
@@ -49,6 +51,16 @@ export interface TargetCheck {
   why: SegmentContribution[];
   /** KPIs that must not move the wrong way meanwhile; a broken one makes a met target "met, guardrail broken". */
   guardrails: GuardrailCheck[];
+  /** The pragmatic target judged against: the target's own, or its forecast's for the period. */
+  pragmatic: Goal | null;
+  forecast: {
+    made_at: string;
+    horizon: number;
+    band: number;
+    value: number;
+    lower: number;
+    upper: number;
+  } | null;
 }
 
 export interface StoredAlert {

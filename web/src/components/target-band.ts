@@ -31,7 +31,10 @@ function goalDatasets(goal: Goal, label: string, count: number, color: string, d
 export function targetDatasets(target: TargetCheck | undefined, count: number) {
   if (!target) return [];
   return [
-    ...goalDatasets(target.target.pragmatic, 'pragmatic target', count, TARGET_COLORS.pragmatic, [6, 4]),
+    // A rolling-forecast target's pragmatic value is its forecast for the last judged month.
+    ...(target.pragmatic === null
+      ? []
+      : goalDatasets(target.pragmatic, 'pragmatic target', count, TARGET_COLORS.pragmatic, [6, 4])),
     ...(target.target.aspirational === undefined
       ? []
       : goalDatasets(

@@ -10,7 +10,8 @@ export function TargetNote({ target, unit }: { target: TargetCheck | undefined; 
   if (!target) return null;
   return (
     <p class="target-note" data-testid="target-band">
-      Target ({target.target.owner}): pragmatic {formatGoal(target.target.pragmatic, unit, money)}
+      Target ({target.target.owner}): pragmatic {formatGoal(target.pragmatic, unit, money)}
+      {target.forecast ? ' (its forecast)' : ''}
       {target.target.aspirational === undefined
         ? ''
         : `, aspirational ${formatGoal(target.target.aspirational, unit, money)}`}{' '}

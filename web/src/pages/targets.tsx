@@ -121,7 +121,16 @@ function ByOwner({ checks, units }: { checks: TargetCheck[]; units: Map<string, 
                         {c.period_start.slice(0, 10)} – {c.period_end.slice(0, 10)}
                       </td>
                       <td data-testid="value">{formatValue(c.value, unit, money)}</td>
-                      <td>{formatGoal(c.target.pragmatic, unit, money)}</td>
+                      <td data-testid="pragmatic">
+                        {formatGoal(c.pragmatic, unit, money)}
+                        {c.forecast ? (
+                          <span class="muted">
+                            {' '}
+                            forecast, {Math.round(c.forecast.band * 100)}% band{' '}
+                            {formatGoal([c.forecast.lower, c.forecast.upper], unit, money)}
+                          </span>
+                        ) : null}
+                      </td>
                       <td>{formatGoal(c.target.aspirational, unit, money)}</td>
                       <td>
                         <StatusBadge status={c.status} guardrails={c.guardrails} />
