@@ -1,6 +1,8 @@
 // Judging every target: each KPI's value in its last complete period (or the mean over its rolling window)
-// against the target, with its status, and for a KPI off its plan the segments that moved it since the
-// period before (root cause), so an alert says where to look, not only that something is red.
+// against the target — its own pragmatic value, or for a rolling-forecast target the KPI's forecast of that
+// month — with its status, its guardrails (guardrails.ts) over the same window against the periods before,
+// and for a KPI off its plan the segments that moved it since the period before (root cause), so an alert
+// says where to look, not only that something is red.
 
 import { rootCause, type SegmentContribution } from '../analysis/root-cause.ts';
 import type { ResolvedCatalog } from '../catalog/catalog.ts';
