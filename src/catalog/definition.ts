@@ -21,38 +21,11 @@ export const ACTIVITIES = [
 export type Activity = (typeof ACTIVITIES)[number];
 
 /**
- * Which compiler template computes a KPI: the key of the compiler's family registry (src/compiler/families.ts),
- * each tag computed by exactly one family. Each names the rollup the KPI is a summary of, so KPIs with the
- * same tag share one query shape and differ only in what they sum and divide.
+ * Which compiler family computes a KPI: its key in the compiler's registry (src/compiler/families.ts, where
+ * each family lists its tags and what each means), each tag computed by exactly one family — a test holds
+ * every shipped definition to a registered tag. A project's own KPIs are `project_metric`.
  */
-export const COMPUTATIONS = [
-  'mrr_state', // per customer MRR at period start and end (s, e) and the movement bridge
-  'downgrade', // downgrades in the subscription log against the accounts paying at the period's start
-  'downgrade_conversion', // downgrade events and the cancellations that follow them within a window
-  'renewal', // contracts ending in the period and their successors
-  'recognized_revenue', // order revenue + MRR earned over the period, less cost to serve
-  'ltv', // trailing 12-month ARPA and churn, with margin and acquisition cost
-  'active_users', // DAU, WAU and MAU per day
-  'session', // sessions derived from events (gap or given session_id), per active user
-  'session_engagement', // sessions' length and key actions (engagement metrics)
-  'account_activity', // per account event counts in the period
-  'engagement_score', // per account key actions against reference caps (the engagement score)
-  'feature_usage', // per user and feature, the weeks or periods of use
-  'time_to_event', // per user, time from a first use to a repeat, with a horizon
-  'time_to_value', // per account, time from signup to a value signal, with a horizon
-  'activation', // per account, the time every activation milestone was done
-  'funnel', // ordered steps within a window of the first
-  'orders', // per customer order counts
-  'survey', // NPS and CSAT answers
-  'touchpoint_retention', // retention of customers with and without a touch (feedback, check-in) before P
-  'tenure_sentiment', // active customers by tenure and latest NPS answer
-  'loyalty_program', // loyalty members and their earn/redeem activity
-  'segmentation', // each customer's segments at period end
-  'content', // content cost and attributed revenue
-  'promotion', // promotions issued and redeemed
-  'project_metric', // a project's own KPI in the metric language (metric-schema.ts), its body in `metric`
-] as const;
-export type Computation = (typeof COMPUTATIONS)[number];
+export type Computation = string;
 
 export const PARAM_TYPES = [
   'number',
@@ -137,7 +110,7 @@ export const KpiDefinitionSchema = z.strictObject({
   /** Restricts the population the KPI is computed over; all customers when absent. */
   population: z.enum(['referred']).optional(),
   version: z.number().int().min(1),
-  computation: z.enum(COMPUTATIONS),
+  computation: snakeCase.describe('The compiler family that computes it (src/compiler/families.ts)'),
   /**
    * Secondary outputs reported beside the value (ARPA for MRR, per-step rates for a funnel): each NAME is a
    * result row `ID.NAME`, or rows `ID.NAME.ITEM` for a group (`drop_off_rate.per_step.step_2`). A test holds

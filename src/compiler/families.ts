@@ -158,6 +158,7 @@ const userDaysOf = (p: { activeEvents: readonly string[] }): OtherRollups => ({ 
 export const FAMILIES: readonly Family[] = [
   family(
     'revenue',
+    // MRR at each period's bounds and its bridge; downgrades of the accounts paying at the period's start
     ['mrr_state', 'downgrade'],
     Object.keys(REVENUE_FORMULAS),
     {},
@@ -171,6 +172,7 @@ export const FAMILIES: readonly Family[] = [
   // Active events are read through user days, which take activity rows only when some are named.
   family(
     'usage',
+    // DAU, WAU and MAU per day; sessions per active user; accounts' event counts in the period
     ['active_users', 'session', 'account_activity'],
     USAGE_KPIS,
     DEFAULT_USAGE_PARAMS,
@@ -185,6 +187,7 @@ export const FAMILIES: readonly Family[] = [
   ),
   family(
     'engagement',
+    // sessions' length and key actions; key actions against reference caps; each customer's segments
     ['session_engagement', 'engagement_score', 'segmentation'],
     ENGAGEMENT_KPIS,
     DEFAULT_ENGAGEMENT_PARAMS,
@@ -201,6 +204,7 @@ export const FAMILIES: readonly Family[] = [
   ),
   family(
     'activation',
+    // the time each milestone was done; ordered steps within a window; signup to a value signal
     ['activation', 'funnel', 'time_to_value'],
     ACTIVATION_KPIS,
     DEFAULT_ACTIVATION_PARAMS,
@@ -236,6 +240,7 @@ export const FAMILIES: readonly Family[] = [
   ),
   family(
     'features',
+    // users' weeks of use per feature; a first use to its repeat, within a horizon
     ['feature_usage', 'time_to_event'],
     FEATURE_KPIS,
     DEFAULT_FEATURE_PARAMS,
@@ -256,6 +261,7 @@ export const FAMILIES: readonly Family[] = [
   // One catalog name, two family parameters: each of the two KPIs reads its own lookback.
   family(
     'feedback',
+    // NPS and CSAT answers; retention with and without a touch before P; active customers by tenure and NPS
     ['survey', 'touchpoint_retention', 'tenure_sentiment'],
     FEEDBACK_KPIS,
     DEFAULT_FEEDBACK_PARAMS,
@@ -269,6 +275,7 @@ export const FAMILIES: readonly Family[] = [
   ),
   family(
     'commerce',
+    // orders plus earned MRR less cost to serve; order counts; loyalty members; content ROI; promotions
     ['recognized_revenue', 'orders', 'loyalty_program', 'content', 'promotion'],
     COMMERCE_KPIS,
     DEFAULT_COMMERCE_PARAMS,
@@ -281,6 +288,7 @@ export const FAMILIES: readonly Family[] = [
       reachDays: (kpi) => (COMMERCE_NEVER_SETTLED.includes(kpi) ? undefined : 0),
     },
   ),
+  // Trailing 12-month ARPA and churn, with margin and acquisition cost.
   family('lifetime', ['ltv'], LIFETIME_KPIS, DEFAULT_LIFETIME_PARAMS, computeLifetimeKpis, {
     otherRollups: () => ({ customerMrr: true }),
     // The whole months before P's end's month, and only months ended by as_of.
@@ -288,6 +296,7 @@ export const FAMILIES: readonly Family[] = [
   }),
   family(
     'contracts',
+    // contracts ending in P and their successors; downgrades and the cancellations after them
     ['renewal', 'downgrade_conversion'],
     CONTRACT_KPIS,
     DEFAULT_CONTRACT_PARAMS,
