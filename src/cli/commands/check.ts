@@ -150,7 +150,8 @@ export function registerCheck(program: Command): void {
                 'status',
                 'owner',
                 'moved by',
-                'benchmark',
+                // Only when some target names a benchmark.
+                ...(checks.some((c) => c.target.benchmark) ? ['benchmark'] : []),
               ],
               checks.map((c) => [
                 c.target.kpi,
@@ -162,7 +163,9 @@ export function registerCheck(program: Command): void {
                 statusText(c.status, c.guardrails) + (c.ahead ? ' (ahead)' : ''),
                 c.target.owner,
                 c.why.map((w) => `${w.dimension}=${w.segment}`).join(', '),
-                benchmarkNote(c.target.benchmark, c.pragmatic, c.unit, c.higher_is_better, money),
+                ...(checks.some((x) => x.target.benchmark)
+                  ? [benchmarkNote(c.target.benchmark, c.pragmatic, c.unit, c.higher_is_better, money)]
+                  : []),
               ]),
               ['value', 'pragmatic', 'aspirational'],
             )}\n`,
