@@ -101,3 +101,37 @@ test('a target met while a guardrail breaks raises its own alert, in words', () 
     'Customer Churn Rate is met, guardrail broken: Customer Downgrade Rate rose from 10.0% to 30.0% (it must not rise; 2025-06-01 to 2025-07-01)',
   );
 });
+
+test('a target off its plan with a broken guardrail raises one alert, whose status names the guardrail', () => {
+  const alerts = alertsFromChecks([
+    check({
+      target: TargetSchema.parse({ kpi: 'customer_churn_rate', pragmatic: 0.025, owner: 'Maya' }),
+      name: 'Customer Churn Rate',
+      unit: 'rate',
+      value: 0.04,
+      status: 'off_track',
+      guardrails: [
+        {
+          kpi: 'customer_downgrade_rate',
+          name: 'Customer Downgrade Rate',
+          unit: 'rate',
+          must_not: 'rise',
+          tolerance: 0.05,
+          proposed: true,
+          before: 0.1,
+          value: 0.3,
+          status: 'broken',
+        },
+      ],
+    }),
+  ]);
+  assert.deepEqual(
+    alerts.map((a) => [a.severity, a.message]),
+    [
+      [
+        'critical',
+        'Customer Churn Rate is off track, guardrail broken: 4.0% against 2.5% (2025-06-01 to 2025-07-01)',
+      ],
+    ],
+  );
+});

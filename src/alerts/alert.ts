@@ -28,12 +28,13 @@ export function alertsFromChecks(checks: readonly TargetCheck[], money: FormatOp
 }
 
 /**
- * One alert per broken guardrail: "Customer Churn Rate is met, guardrail broken: Customer Downgrade Rate rose
- * from 10.0% to 30.0% (it must not rise; …)". A warning: the target's number may be bought with another.
+ * One alert per broken guardrail of a met target: "Customer Churn Rate is met, guardrail broken: Customer
+ * Downgrade Rate rose from 10.0% to 30.0% (it must not rise; …)". A warning: the target's number may be
+ * bought with another. A target off its plan raises its own alert, whose status says the guardrail broke.
  */
 function guardrailAlerts(checks: readonly TargetCheck[], money: FormatOptions): Alert[] {
   return checks.flatMap((c) =>
-    c.guardrails
+    (c.status === 'on_track' ? c.guardrails : [])
       .filter((g) => g.status === 'broken')
       .map((g): Alert => {
         const show = (v: number | null) => formatValue(v, g.unit as Unit, { ...money, missing: 'no data' });
@@ -67,7 +68,7 @@ function targetAlerts(checks: readonly TargetCheck[], money: FormatOptions): Ale
         segment: c.segment,
         period_start: c.period_start,
         owner: c.target.owner,
-        message: `${c.name} is ${c.status.replace('_', ' ')}: ${value} against ${goal} (${c.period_start.slice(0, 10)} to ${c.period_end.slice(0, 10)})${moved ? `; moved most by ${moved}` : ''}`,
+        message: `${c.name} is ${statusText(c.status, c.guardrails)}: ${value} against ${goal} (${c.period_start.slice(0, 10)} to ${c.period_end.slice(0, 10)})${moved ? `; moved most by ${moved}` : ''}`,
         why: c.why,
       };
     });

@@ -110,12 +110,18 @@ function report(): { report: ReviewReport; md: Promise<string>; html: Promise<st
 test('statuses are tenure check’s, numbers are computeKpis’s, every section is there', async () => {
   const check = tenure('check', '--db', db, '--project', project, '--as-of', END_OF_JUNE, '--json');
   assert.equal(check.status, 1, check.stderr);
-  const checked = (JSON.parse(check.stdout) as { targets: { status: string }[] }).targets;
+  const checked = (
+    JSON.parse(check.stdout) as { targets: { status: string; guardrails: { status: string }[] }[] }
+  ).targets;
   assert.deepEqual(
     checked.map((c) => c.status),
     ['off_track', 'on_track', 'at_risk', 'on_track'],
   );
 
+  const guardrailAlerts = checked
+    .filter((c) => c.status === 'on_track')
+    .flatMap((c) => c.guardrails)
+    .filter((g) => g.status === 'broken').length;
   const { report: r, md, html } = report();
   assert.deepEqual(
     r.owners.map((o) => o.owner),
@@ -150,8 +156,9 @@ test('statuses are tenure check’s, numbers are computeKpis’s, every section 
     at_risk: 1,
     off_track: 1,
     no_data: 0,
-    // The check above raised the alerts of the two targets off their plan.
-    open_alerts: 2,
+    // The check above raised the alerts of the two targets off their plan, and one per broken guardrail of
+    // a met target (the proposed ones: downgrades and redemptions must not rise while churn is met).
+    open_alerts: 2 + guardrailAlerts,
     data_quality_findings: 0,
     experiments: 1,
   });
@@ -191,7 +198,8 @@ test('an acknowledged alert leaves the report', async () => {
   assert.ok(churn, listed.stdout);
   assert.equal(tenure('alerts', 'ack', churn.key, '--db', db).status, 0);
   const { report: r } = report();
-  assert.equal(r.summary.open_alerts, 1);
+  // One alert fewer than before the acknowledgement (the other target's, and the guardrails').
+  assert.equal(r.summary.open_alerts, alerts.length - 1);
   assert.ok(!r.alerts.some((a) => a.key === churn.key));
 });
 

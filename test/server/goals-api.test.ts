@@ -150,7 +150,7 @@ test('bad targets are refused naming the field, and the file is left as it was',
       { targets: [{ kpi: 'mrr', pragmatic: '1; DROP TABLE tenure_alerts; --', owner: 'x' }] },
       'body.targets.0',
     ],
-    [{ targets: [{ kpi: 'mrr', owner: 'x' }] }, 'body.targets.0'],
+    [{ targets: [{ kpi: 'mrr', owner: 'x' }] }, 'body.targets[0].pragmatic'],
     [{ targets: 'all' }, 'body.targets'],
   ];
   for (const [body, field] of cases) {
