@@ -9,6 +9,7 @@ import { registerExperiment } from './commands/experiment.ts';
 import { registerExplain } from './commands/explain.ts';
 import { registerForecast } from './commands/forecast.ts';
 import { registerGenerate } from './commands/generate.ts';
+import { registerImpact } from './commands/impact.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerModel } from './commands/model.ts';
 import { registerQuarantine } from './commands/quarantine.ts';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerModel(program);
   registerReport(program);
   registerForecast(program);
+  registerImpact(program);
   registerRisk(program);
   registerSurvival(program);
   registerExperiment(program);

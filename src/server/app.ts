@@ -18,6 +18,7 @@ import { experimentRoutes } from './routes/experiments.ts';
 import { forecastRoutes } from './routes/forecast.ts';
 import { goalRoutes } from './routes/goals.ts';
 import { healthRoutes } from './routes/health.ts';
+import { impactRoutes } from './routes/impact.ts';
 import { kpiRoutes } from './routes/kpis.ts';
 import { loadRoutes } from './routes/loads.ts';
 import { riskRoutes } from './routes/risk.ts';
@@ -159,6 +160,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   rowsRoutes(app, ctx);
   segmentRoutes(app, ctx);
   forecastRoutes(app, ctx);
+  impactRoutes(app, ctx);
   viewRoutes(app, ctx);
   riskRoutes(app, ctx);
   healthRoutes(app, ctx);

@@ -50,7 +50,12 @@ const RUNS: Record<string, readonly (readonly string[])[]> = {
   'model km': [['--durations', durations]],
   report: [['--db', db, '--period', '2025-06', '--out', join(dir, 'report'), '--project', project]],
   forecast: [['--db', db, '--kpi', 'mrr', '--horizon', '3']],
+  impact: [
+    ['customer_churn_rate', '--change', '-0.005', '--db', db],
+    ['activation_milestone_completion', '--change', '0.05', '--db', db],
+  ],
   risk: [['--db', db]],
+  feedback: [['--db', db]],
   survival: [['--db', db, '--by', 'plan']],
   hazards: [['--db', db]],
   'experiment stats': [['--input', join(dir, 'arms.json')]],
@@ -139,6 +144,7 @@ const PARAMS: Record<string, string> = {
   by: 'plan',
   period: '2025-06-01',
   result: 'customer_churn_rate',
+  change: '-0.005',
 };
 
 test('every GET in /openapi.json, and an editor’s parameter change, answers in snake_case', async () => {
@@ -157,7 +163,13 @@ test('every GET in /openapi.json, and an editor’s parameter change, answers in
     for (const p of methods.get?.parameters ?? []) {
       const value = PARAMS[p.name];
       // An experiment's id is the generated company's (a KPI id elsewhere).
-      const id = path.startsWith('/api/experiments') && p.name === 'id' ? 'onboarding_checklist' : value;
+      // A KPI's impact is priced for the KPIs of the MRR bridge and activation (not MRR itself).
+      const id =
+        path.startsWith('/api/experiments') && p.name === 'id'
+          ? 'onboarding_checklist'
+          : path.endsWith('/impact') && p.name === 'id'
+            ? 'customer_churn_rate'
+            : value;
       if (p.in === 'path') url = url.replace(`{${p.name}}`, id ?? '');
       else if (p.in === 'query' && value !== undefined && (p.required || p.name === 'by'))
         query.set(p.name, value);

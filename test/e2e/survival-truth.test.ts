@@ -13,14 +13,20 @@
 //   S(t) = Π_{k ≤ t} (1 − h̄_k), h̄_k the mean hazard of the customers at risk at k (the at-risk mix
 //   matters: the experiment's treated customers all signed up late, so they are censored early). The
 //   95% Greenwood band covers S at 1, 3 and 6 months.
+// - what a move of activation is worth (src/goals/impact.ts) rests on the hazard model's multiplier for
+//   activated accounts: the planted 0.6 lies inside the 95% interval it reports, and the first link of its
+//   chain is that multiplier's arithmetic (Δ logo churn = Δ × h_not_activated × (multiplier − 1)).
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { CATALOG } from '../../src/catalog/catalog.ts';
 import { cohortSbg } from '../../src/compiler/survival/cohort-sbg.ts';
 import { churnHazards, hazardCells } from '../../src/compiler/survival/hazard-cells.ts';
 import { survivalBySegment } from '../../src/compiler/survival/survival.ts';
+import type { KpiImpact } from '../../src/goals/impact.ts';
+import { priceKpiMove } from '../../src/goals/impact-baseline.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { generateCompany } from '../../src/synth/generate.ts';
 import {
@@ -73,11 +79,17 @@ test('survival models on the warehouse recover truth.json', async () => {
     let fit: Awaited<ReturnType<typeof churnHazards>>;
     let cells: Awaited<ReturnType<typeof hazardCells>>;
     let km: Awaited<ReturnType<typeof survivalBySegment>>;
+    let impact: KpiImpact;
     try {
       await ingest(db, { dataDir: data });
       cells = await hazardCells(db, { asOf });
       fit = await churnHazards(db, { asOf, level: 0.99 });
       km = await survivalBySegment(db, { by: 'plan', asOf });
+      impact = await priceKpiMove(
+        db,
+        { definitions: CATALOG, applied: [], custom: [] },
+        { kpi: 'activation_milestone_completion', change: 0.05, asOf },
+      );
       // Every cohort with two fully observed months and a churn gets an sBG fit.
       const sbg = await cohortSbg(db, { asOf });
       assert.ok(sbg.cohorts.filter((c) => c.alpha !== null).length >= 15);
@@ -135,6 +147,25 @@ test('survival models on the warehouse recover truth.json', async () => {
         `${e.term}: truth ${t} outside the 99% interval [${e.lower.toFixed(4)}, ${e.upper.toFixed(4)}] (estimate ${e.estimate.toFixed(4)})`,
       );
     }
+
+    // The activation move is priced with the hazard model's multiplier: its 95% interval holds the planted
+    // 0.6, and the chain's first link is its arithmetic.
+    const effect = impact.baseline.activation;
+    assert.ok(effect, 'no activation effect');
+    assert.ok(
+      effect.lower <= m.activated && m.activated <= effect.upper,
+      `activated: truth ${m.activated} outside [${effect.lower}, ${effect.upper}]`,
+    );
+    assert.equal(impact.via, 'model');
+    assert.ok(
+      impact.mrr.low > 0 && impact.mrr.low <= impact.mrr.change && impact.mrr.change <= impact.mrr.high,
+    );
+    // h_not = c / (1 + a × (m − 1)): the logo churn of the base split by the share of activated decisions.
+    const logo = impact.baseline.logo_churn_rate;
+    assert.ok(
+      Math.abs(effect.hazard_not_activated - logo / (1 + effect.activated_share * (effect.multiplier - 1))) <
+        1e-12,
+    );
 
     // Kaplan–Meier of starter customers against the survival truth.json implies.
     const starter = km.segments.find((s) => s.segment === 'starter');

@@ -1,8 +1,9 @@
 // The forecast on the KPI detail page in real headless Chromium, on a generated company served by the API
 // server: with ?forecast=N the page draws the forecast and its shaded bands after the history, the table
 // beside the chart shows the API's numbers (formatted with the dashboard's own functions), the choice of
-// months ahead lives in the URL, and a KPI without a forecast shows no forecast section. Screenshots go to
-// test-results/.
+// months ahead lives in the URL, and a KPI without a forecast shows no forecast section. On the same page,
+// what a move of the KPI is worth (the impact panel) shows the API's numbers, its move kept in the URL.
+// Screenshots go to test-results/.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +11,9 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
+import type { KpiImpact as ImpactAnswer } from '../../src/goals/impact.ts';
 import type { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
-import { formatValue, periodLabel } from '../../web/src/format.ts';
+import { formatDelta, formatTerm, formatValue, periodLabel } from '../../web/src/format.ts';
 import {
   apiJson,
   chromiumAvailable,
@@ -130,5 +132,48 @@ if (chromiumAvailable('the forecast in Chromium')) {
     assert.equal(await page.locator('select[name="forecast"]').count(), 0);
     assert.equal(await page.locator('[data-testid="forecast"]').count(), 0);
     await page.close();
+  });
+
+  test('what a move is worth: churn a point down by default, the API’s numbers, the move in the URL', async () => {
+    const page = await open('/kpi/customer_churn_rate?grain=month', '[data-testid="impact-table"]');
+    const a = await api<ImpactAnswer>('/api/kpis/customer_churn_rate/impact?change=-0.01');
+    const signed = (v: number, unit: string) => formatDelta(v, unit, { digits: unit === 'rate' ? 2 : 0 });
+    // Churn falling is the good direction: the first move offered, −1 point.
+    assert.equal(await page.locator('select[name="move"]').inputValue(), '-0.01');
+    assert.equal(
+      (await page.locator('[data-testid="impact-headline"]').textContent())?.replace(/\s+/g, ' ').trim(),
+      `Customer Churn Rate -1.0 pt is worth ${signed(a.mrr.change, 'currency')} MRR in 12 months (95%: ${signed(a.mrr.low, 'currency')} to ${signed(a.mrr.high, 'currency')})`,
+    );
+    // Fewer churned customers: more MRR, a higher NRR and a longer lifetime.
+    assert.ok(a.mrr.change > 0 && a.net_revenue_retention.change > 0, JSON.stringify(a.mrr));
+    const row = (r: ImpactAnswer['mrr'], unit: string) => [
+      formatTerm(r.baseline, unit),
+      formatTerm(r.scenario, unit),
+      signed(r.change, unit),
+    ];
+    assert.deepEqual(await tableText(page, 'impact-table'), [
+      ['MRR in 12 months', ...row(a.mrr, 'currency')],
+      ['Monthly NRR then', ...row(a.net_revenue_retention, 'rate')],
+      [
+        'Customer lifetime value then',
+        ...(a.customer_lifetime_value ? row(a.customer_lifetime_value, 'currency') : ['no value', '', '']),
+      ],
+    ]);
+    await page.locator('[data-testid="impact"]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'impact-churn');
+    await page.selectOption('select[name="move"]', '0.02');
+    await page.waitForURL(/move=0\.02/);
+    await page.locator('[data-testid="impact-headline"]', { hasText: '+2.0 pt' }).waitFor();
+    const worse = await api<ImpactAnswer>('/api/kpis/customer_churn_rate/impact?change=0.02');
+    assert.ok(worse.mrr.change < 0);
+    assert.match(
+      (await page.locator('[data-testid="impact-headline"]').textContent()) ?? '',
+      new RegExp(`is worth ${signed(worse.mrr.change, 'currency').replace(/[$.]/g, '\\$&')} MRR`),
+    );
+    await page.close();
+    // A KPI Tenure does not price has no panel.
+    const other = await open('/kpi/stickiness_ratio?grain=month', '[data-testid="series"]');
+    assert.equal(await other.locator('[data-testid="impact"]').count(), 0);
+    await other.close();
   });
 }

@@ -21,7 +21,7 @@ import { startServer } from '../../src/server/serve.ts';
 import { createToken } from '../../src/server/tokens.ts';
 import { generateCompany } from '../../src/synth/generate.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
-import { formatTerm, formatValue, statusLabel } from '../../web/src/format.ts';
+import { formatDelta, formatTerm, formatValue, statusLabel } from '../../web/src/format.ts';
 import type { StoredAlert, TargetCheck, TreeView } from '../../web/src/goals-types.ts';
 import { apiJson, chromiumAvailable, launch, openPage, screenshot } from './browser.ts';
 
@@ -118,6 +118,7 @@ if (chromiumAvailable('the goals pages in Chromium')) {
     const cells = (kpi: string) =>
       page.locator(`tr[data-target="${kpi}"] td`).allTextContents() as Promise<string[]>;
     assert.equal((await cells('mrr'))[4], '€1.00');
+    assert.equal((await cells('mrr'))[7], '', 'a met target is worth nothing more');
     assert.match((await cells('mrr'))[3] ?? '', /^€\d{1,3}(,\d{3})*\.\d\d$/);
     assert.deepEqual((await cells('net_revenue_retention')).slice(4, 6), ['50.0%', '100.0%–120.0%']);
     // MRR's target (€1) is met while one of its two guardrails broke: "met, guardrail broken", and each
@@ -147,6 +148,24 @@ if (chromiumAvailable('the goals pages in Chromium')) {
     assert.equal(
       await page.locator('tr[data-target="net_revenue_retention"] [data-testid="benchmark"]').textContent(),
       '102.0% (Peer group, 2025-06)',
+    );
+    // Meeting the churn target (0.01%) is worth what the impact of that move says; met targets show nothing.
+    const churn = targets.find((t) => t.target.kpi === 'customer_churn_rate');
+    const worth = churn?.worth;
+    assert.ok(worth && churn?.value != null, JSON.stringify(churn));
+    assert.ok(Math.abs(worth.change - (0.0001 - churn.value)) < 1e-12);
+    const priced = await api<{ mrr: { change: number } }>(
+      // (The API takes at most 15 decimals.)
+      `/api/kpis/customer_churn_rate/impact?change=${worth.change.toFixed(15)}`,
+    );
+    assert.ok(Math.abs(priced.mrr.change - worth.mrr_change) < 1e-6 && worth.mrr_change > 0);
+    assert.equal(
+      await page.locator('tr[data-target="customer_churn_rate"] [data-testid="worth"]').textContent(),
+      `${formatDelta(worth.mrr_change, 'currency', { ...eur, digits: 0 })} MRR in 12 months`,
+    );
+    assert.deepEqual(
+      targets.filter((t) => t.status === 'on_track').map((t) => t.worth),
+      [null, null],
     );
     // One version of each target, recorded before the server started.
     assert.equal(await page.locator('[data-testid="target-history"] tbody tr').count(), 3);
@@ -204,7 +223,11 @@ if (chromiumAvailable('the goals pages in Chromium')) {
     assert.ok(alerts.length >= 1, 'the churn target is off track');
     // The churn rate as a percentage against its target of 0.01% (0.0% at one decimal), not 0.0265 against 0.0001.
     const churn = alerts.find((a) => a.key.startsWith('target|customer_churn_rate|'));
-    assert.match(churn?.message ?? '', /^Customer Churn Rate is off track: \d+\.\d% against 0\.0% \(/);
+    // (Its proposed guardrails, downgrades and redemptions, may have broken too: the status says so.)
+    assert.match(
+      churn?.message ?? '',
+      /^Customer Churn Rate is off track(, guardrail broken)?: \d+\.\d% against 0\.0% \(/,
+    );
     assert.ok(
       ((await page.locator('tr[data-alert] td').allTextContents()) as string[]).some(
         (t) => t === churn?.message,

@@ -86,6 +86,7 @@ export interface Definition {
   activity: string;
   kind: string;
   unit: string;
+  higher_is_better: boolean;
   formula: string;
   params: Record<string, unknown>;
   lineage: { table: string; columns: string[] }[];

@@ -53,6 +53,8 @@ export interface TargetCheck {
   guardrails: GuardrailCheck[];
   /** The pragmatic target judged against: the target's own, or its forecast's for the period. */
   pragmatic: Goal | null;
+  /** What meeting a target not met is worth: its gap priced as MRR over the horizon (GET /api/targets). */
+  worth?: { change: number; horizon: number; mrr_change: number; low: number; high: number } | null;
   forecast: {
     made_at: string;
     horizon: number;

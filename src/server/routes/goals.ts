@@ -8,9 +8,11 @@ import { getDefinition } from '../../catalog/catalog.ts';
 import { recordDefinitions } from '../../catalog/change-log.ts';
 import { ConfigProblemsError, formatPath } from '../../catalog/problems.ts';
 import { editProjectFile, type ProjectPath } from '../../catalog/project-edit.ts';
+import { asOfOrDataEnd } from '../../compiler/as-of.ts';
 import { type Grain, parseDay } from '../../compiler/periods.ts';
 import { TenureError } from '../../errors/tenure-error.ts';
 import { checkTargets } from '../../goals/check.ts';
+import { targetsWorth } from '../../goals/impact-baseline.ts';
 import { readTargetLog, recordTargets } from '../../goals/target-log.ts';
 import { TargetSchema } from '../../goals/targets.ts';
 import { kpiTree } from '../../goals/tree-values.ts';
@@ -77,14 +79,17 @@ export function goalRoutes(app: FastifyInstance, ctx: ServerContext): void {
     '/api/targets',
     {
       schema: {
-        summary: "Every target with its KPI's value in the last complete period, status and what moved it",
+        summary:
+          "Every target with its KPI's value in the last complete period, status, what moved it, and what meeting it is worth (MRR in 12 months)",
         tags: ['goals'],
       },
     },
     async () => {
-      const { value } = await ctx.cached(JSON.stringify(['targets']), (engine) =>
-        checkTargets(engine, ctx.catalog),
-      );
+      const { value } = await ctx.cached(JSON.stringify(['targets']), async (engine) => {
+        const checks = await checkTargets(engine, ctx.catalog);
+        const worth = await targetsWorth(engine, ctx.catalog, checks, await asOfOrDataEnd(engine, undefined));
+        return checks.map((c, i) => ({ ...c, worth: worth[i] ?? null }));
+      });
       return { targets: value };
     },
   );

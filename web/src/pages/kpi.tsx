@@ -9,6 +9,7 @@ import { type Definition, downloadCsv, query, type ResultRow } from '../api.ts';
 import { ChartCanvas } from '../components/chart.tsx';
 import { BREAKDOWNS, DimensionSelect } from '../components/dimension-select.tsx';
 import { ForecastSection } from '../components/forecast.tsx';
+import { ImpactSection } from '../components/impact.tsx';
 import { RangeControls } from '../components/range-controls.tsx';
 import { SEGMENT_COLORS, segmentColor, totalColor } from '../components/series-colors.ts';
 import { Empty, Show } from '../components/states.tsx';
@@ -105,6 +106,12 @@ export function KpiPage({ id, range, params }: { id: string; range: Range; param
               )}
             />
             <ForecastSection id={id} grain={range.grain} unit={d.definition.unit} params={params} />
+            <ImpactSection
+              id={id}
+              name={d.definition.name}
+              higherIsBetter={d.definition.higher_is_better}
+              params={params}
+            />
             <DefinitionSection detail={d} />
             <details class="engineering">
               <summary>The SQL as run</summary>

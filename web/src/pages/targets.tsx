@@ -5,7 +5,7 @@ import type { CatalogEntry } from '../api.ts';
 import { Empty, Show } from '../components/states.tsx';
 import { StatusBadge } from '../components/status.tsx';
 import { useMoney } from '../currency.ts';
-import { formatGoal, formatValue } from '../format.ts';
+import { formatDelta, formatGoal, formatValue } from '../format.ts';
 import type { TargetCheck } from '../goals-types.ts';
 import { onLink } from '../router.ts';
 import { useApi } from '../use-api.ts';
@@ -96,6 +96,7 @@ function ByOwner({ checks, units }: { checks: TargetCheck[]; units: Map<string, 
                 <th>pragmatic</th>
                 <th>aspirational</th>
                 <th>status</th>
+                <th>meeting it is worth</th>
                 <th>guardrails</th>
                 <th>moved most by</th>
                 <th>action plan</th>
@@ -135,6 +136,11 @@ function ByOwner({ checks, units }: { checks: TargetCheck[]; units: Map<string, 
                       <td>
                         <StatusBadge status={c.status} guardrails={c.guardrails} />
                         {c.ahead ? ' ahead' : ''}
+                      </td>
+                      <td data-testid="worth">
+                        {c.worth
+                          ? `${formatDelta(c.worth.mrr_change, 'currency', { ...money, digits: 0 })} MRR in ${c.worth.horizon} months`
+                          : ''}
                       </td>
                       <td data-testid="guardrails">
                         <Guardrails checks={c.guardrails} />
