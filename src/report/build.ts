@@ -10,6 +10,7 @@ import { dataAsOf } from '../compiler/as-of.ts';
 import { computeKpis } from '../compiler/compute.ts';
 import { badInput, TenureError } from '../errors/tenure-error.ts';
 import { checkTargets, type TargetCheck } from '../goals/check.ts';
+import { type TargetWorth, targetsWorth } from '../goals/impact-baseline.ts';
 import type { Target } from '../goals/targets.ts';
 import { runDataQuality } from '../quality/checks.ts';
 import { DEFAULT_DATA_QUALITY } from '../quality/config.ts';
@@ -87,6 +88,7 @@ function reviewKpi(
   check: TargetCheck,
   values: Map<string, KpiResult>,
   period: ReviewPeriod,
+  worth: TargetWorth | null,
 ): ReviewKpi {
   const def = getDefinition(target.kpi, catalog.definitions);
   const seg = segmentKey(target.segment?.by, target.segment?.value ?? 'all');
@@ -108,6 +110,7 @@ function reviewKpi(
     ahead: check.ahead,
     judged: { period_start: check.period_start, period_end: check.period_end, value: check.value },
     guardrails: check.guardrails,
+    worth,
     benchmark: target.benchmark ?? null,
     cadence: target.cadence,
     action_plan:
@@ -194,7 +197,10 @@ export async function buildReview(
   // Judged as `tenure check --as-of <end of the period>` judges them.
   const checks = await checkTargets(engine, catalog, { asOf: period.end, explain: false });
   const values = await periodValues(engine, catalog, targets, period);
-  const kpis = targets.map((t, i) => reviewKpi(catalog, t, checks[i] as TargetCheck, values, period));
+  const worth = await targetsWorth(engine, catalog, checks, period.end);
+  const kpis = targets.map((t, i) =>
+    reviewKpi(catalog, t, checks[i] as TargetCheck, values, period, worth[i] ?? null),
+  );
   const moves = await explainMoves(engine, catalog, kpis, period);
   const alerts = (await listAlerts(engine))
     .filter((a) => a.state === 'open')

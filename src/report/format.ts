@@ -58,6 +58,12 @@ export function brokenGuardrails(k: ReviewKpi, money: FormatOptions): string {
     .join('; ');
 }
 
+/** What meeting a target not met is worth: "meeting it is worth +$13,190 MRR in 12 months", or ''. */
+export const worthText = (k: ReviewKpi, money: FormatOptions): string =>
+  k.worth
+    ? `meeting it is worth ${formatDelta(k.worth.mrr_change, 'currency', { ...money, digits: 0 })} MRR in ${k.worth.horizon} months`
+    : '';
+
 /** The target's benchmark and where the target sits against it (benchmarkNote), or ''. */
 export const benchmarkText = (k: ReviewKpi, money: FormatOptions): string =>
   k.benchmark ? benchmarkNote(k.benchmark, k.pragmatic, k.unit, k.higher_is_better, money) : '';

@@ -19,6 +19,7 @@ import {
   judgedNote,
   REASON_LABEL,
   reviewStatus,
+  worthText,
 } from './format.ts';
 import type { ReviewKpi, ReviewMove, ReviewReport } from './review.ts';
 
@@ -69,7 +70,9 @@ function plans(
       k.action_plan.length === 0 ? 'no action plan recorded' : k.action_plan.map(md).join('; ')
     }${linked.length === 0 ? '' : `; experiments: ${linked.map((e) => `${md(e.name)} (${e.status})`).join(', ')}`}${
       benchmark ? `; benchmark ${md(benchmark)}` : ''
-    }${forecastText(k, money) ? `; ${md(forecastText(k, money))}` : ''}`;
+    }${forecastText(k, money) ? `; ${md(forecastText(k, money))}` : ''}${
+      worthText(k, money) ? `; ${md(worthText(k, money))}` : ''
+    }`;
   });
 }
 

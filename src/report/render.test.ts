@@ -89,6 +89,8 @@ const report: ReviewReport = {
           // Churn of at most 3% against a published 3.5%: the target asks for better than the benchmark.
           benchmark: { value: 0.035, source: '<b>SaaS</b> benchmark', date: '2024-06' },
           forecast: null,
+          // Meeting it (5% → 3%) priced at +€12,345.60 MRR in 12 months: whole euros in the text.
+          worth: { change: -0.02, horizon: 12, mrr_change: 12345.6, low: 11000, high: 13000 },
         },
         {
           kpi: 'mrr',
@@ -112,6 +114,7 @@ const report: ReviewReport = {
           cadence: 'monthly',
           action_plan: [],
           benchmark: null,
+          worth: null,
           // Its pragmatic value is its forecast, made with the data to April (3 months ahead).
           forecast: {
             made_at: '2025-04-01T00:00:00.000Z',
@@ -224,6 +227,7 @@ test('numbers print in their unit and the project’s currency; rates move by pe
     ),
     text,
   );
+  assert.ok(text.includes('; meeting it is worth +€12,346 MRR in 12 months'), text);
   assert.ok(
     text.includes(
       '; the pragmatic target is its forecast made with the data to 2025-04-01, 3 months ahead (80% band €140,000.00–€160,000.00)',
@@ -241,6 +245,7 @@ test('numbers print in their unit and the project’s currency; rates move by pe
     html,
   );
   assert.ok(html.includes('<td class="num">+1.0 pt (+25.0%)</td>'));
+  assert.ok(html.includes('; meeting it is worth +€12,346 MRR in 12 months</li>'), 'the HTML prices the target too');
 });
 
 test("each owner's experiments: hypothesis, status, decision with its result, learning; linked to the target", () => {

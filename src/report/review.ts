@@ -5,6 +5,7 @@ import type { SegmentContribution } from '../analysis/root-cause.ts';
 import type { KpiDefinition } from '../catalog/definition.ts';
 import type { TargetForecast } from '../goals/check.ts';
 import type { GuardrailCheck } from '../goals/guardrails.ts';
+import type { TargetWorth } from '../goals/impact-baseline.ts';
 import type { Goal, Status } from '../goals/targets.ts';
 import type { QualityFinding } from '../quality/findings.ts';
 import type { ReviewExperiment } from './experiments.ts';
@@ -44,6 +45,8 @@ export interface ReviewKpi {
   readonly benchmark: { readonly value: number; readonly source: string; readonly date: string } | null;
   /** Its guardrails as `tenure check` judged them (src/goals/guardrails.ts). */
   readonly guardrails: readonly GuardrailCheck[];
+  /** What meeting it is worth, for a target not met (src/goals/impact-baseline.ts `targetsWorth`). */
+  readonly worth: TargetWorth | null;
 }
 
 export interface OwnerSection {

@@ -171,6 +171,18 @@ test('statuses are tenure check’s, numbers are computeKpis’s, every section 
     ],
   );
   assert.ok((r.moves[0]?.segments.length ?? 0) > 0);
+  // Meeting Dana's churn target (half its value) is priced; the met targets are not.
+  const churnWorth = kpis[0]?.worth;
+  assert.ok(churnWorth && churnWorth.mrr_change > 0, JSON.stringify(kpis[0]));
+  assert.ok(
+    Math.abs(
+      churnWorth.change - (value('customer_churn_rate', june) * 0.5 - value('customer_churn_rate', june)),
+    ) < 1e-12,
+  );
+  assert.deepEqual(
+    kpis.filter((k) => k.status === 'on_track').map((k) => k.worth),
+    [null, null],
+  );
 
   const text = await md;
   for (const h of [
