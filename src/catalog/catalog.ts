@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { type AlertsConfig, readAlertsConfig } from '../alerts/config.ts';
 import { TenureError } from '../errors/tenure-error.ts';
+import { type FeedbackConfig, readFeedbackConfig } from '../feedback/config.ts';
 import { readTree, type TreeEdge } from '../goals/kpi-tree.ts';
 import { readTargets, type Target } from '../goals/targets.ts';
 import { type DataQualityConfig, readDataQuality } from '../quality/config.ts';
@@ -92,6 +93,7 @@ export interface ProjectOverrides {
   readonly data_quality?: unknown;
   readonly alerts?: unknown;
   readonly currency?: unknown;
+  readonly feedback?: unknown;
 }
 
 /** One parameter default a project changed, for the change log. */
@@ -115,6 +117,8 @@ export interface ResolvedCatalog {
   readonly dataQuality?: DataQualityConfig;
   /** How alerts are sent: the private hosts a webhook may reach (defaults when absent). */
   readonly alerts?: AlertsConfig;
+  /** Feedback themes' settings and the project's own themes (defaults when absent). */
+  readonly feedback?: FeedbackConfig;
   /** The ISO 4217 code money is written in (`currency:`; USD when absent). Text only: values stay numbers. */
   readonly currency?: string;
   /** The project file's line of a path in it (project-file.ts), for problems found after it was read. */
@@ -139,6 +143,7 @@ export function applyOverrides(catalog: Catalog, overrides: ProjectOverrides): R
   const dataQuality = readDataQuality(overrides.data_quality, problems);
   const alerts = readAlertsConfig(overrides.alerts, problems);
   const currency = readCurrency(overrides.currency, problems);
+  const feedback = readFeedbackConfig(overrides.feedback, new Set(merged.map((d) => d.id)), problems);
   if (problems.length > 0) throw new ConfigProblemsError(problems);
   return {
     definitions: merged.map((d) => Object.freeze(d)),
@@ -149,6 +154,7 @@ export function applyOverrides(catalog: Catalog, overrides: ProjectOverrides): R
     dataQuality,
     alerts,
     currency,
+    feedback,
   };
 }
 

@@ -5,6 +5,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { AlertsConfigSchema } from '../alerts/config.ts';
 import { TenureError } from '../errors/tenure-error.ts';
+import { FeedbackConfigSchema } from '../feedback/config.ts';
 import { TreeSectionSchema } from '../goals/kpi-tree.ts';
 import { TargetSchema } from '../goals/targets.ts';
 import { DataQualitySchema } from '../quality/config.ts';
@@ -95,6 +96,7 @@ export function projectFileSchema(catalog: Catalog = CATALOG) {
       tree: TreeSectionSchema.optional().describe('Edges of the KPI tree, from leading to lagging KPIs'),
       data_quality: DataQualitySchema.optional(),
       alerts: AlertsConfigSchema.optional(),
+      feedback: FeedbackConfigSchema.optional(),
       currency: z
         .string()
         .regex(/^[A-Z]{3}$/)

@@ -7,6 +7,7 @@ import { registerCompute } from './commands/compute.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerExperiment } from './commands/experiment.ts';
 import { registerExplain } from './commands/explain.ts';
+import { registerFeedback } from './commands/feedback.ts';
 import { registerForecast } from './commands/forecast.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerImpact } from './commands/impact.ts';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerForecast(program);
   registerImpact(program);
   registerRisk(program);
+  registerFeedback(program);
   registerSurvival(program);
   registerExperiment(program);
   return program;

@@ -245,7 +245,10 @@ test('numbers print in their unit and the project’s currency; rates move by pe
     html,
   );
   assert.ok(html.includes('<td class="num">+1.0 pt (+25.0%)</td>'));
-  assert.ok(html.includes('; meeting it is worth +€12,346 MRR in 12 months</li>'), 'the HTML prices the target too');
+  assert.ok(
+    html.includes('; meeting it is worth +€12,346 MRR in 12 months</li>'),
+    'the HTML prices the target too',
+  );
 });
 
 test("each owner's experiments: hypothesis, status, decision with its result, learning; linked to the target", () => {

@@ -15,6 +15,7 @@ import { errorReply } from './errors.ts';
 import { checkBody, checkQueryNumbers, hostCheck } from './request-guards.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { experimentRoutes } from './routes/experiments.ts';
+import { feedbackRoutes } from './routes/feedback.ts';
 import { forecastRoutes } from './routes/forecast.ts';
 import { goalRoutes } from './routes/goals.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -163,6 +164,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   impactRoutes(app, ctx);
   viewRoutes(app, ctx);
   riskRoutes(app, ctx);
+  feedbackRoutes(app, ctx);
   healthRoutes(app, ctx);
   loadRoutes(app, ctx, opts.afterLoad);
   survivalRoutes(app, ctx);

@@ -44,7 +44,8 @@ function generateCustomer(ctx: Context, index: number, w: Writers): void {
   writeSubscription(ctx, profile, timeline, w);
   const users = generateActivity(ctx, profile, timeline, Rng.stream(ctx.seed, STREAM.activity, index), w);
   const extras = Rng.stream(ctx.seed, STREAM.extras, index);
-  generateFeedback(ctx, profile, timeline, users, extras, w);
+  const words = Rng.stream(ctx.seed, STREAM.comments, index);
+  generateFeedback(ctx, profile, timeline, users, { extras, words }, w);
   generateCommerce(ctx, profile, timeline, extras, w);
 }
 

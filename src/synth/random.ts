@@ -13,6 +13,8 @@ export const STREAM = {
   activity: 4,
   /** A customer's feedback, orders, offers, loyalty and costs. */
   extras: 5,
+  /** The words of a customer's feedback comments (planted topics), apart so no other table depends on them. */
+  comments: 6,
 } as const;
 
 /** murmur3's 32-bit finaliser: a bijection that spreads every input bit over the output. */

@@ -184,6 +184,57 @@ export const PARAMS = {
     csat_mean: { normal: 4.25, churning_within_90_days: 3.1 },
     csat_sd: 0.9,
     comment_rate: 0.15,
+    more_comments_rate: 0.3,
+    comments_note:
+      'an answer carries a comment with comment_rate (drawn from the extras stream, as before topics were planted), else with more_comments_rate (from the comments stream): 1 − 0.85 × 0.7 ≈ 40% of answers. The words come from the comments stream alone, so no other table depends on them. A comment is about a planted topic with the topic’s share_if_churning when the customer, paying at the answer, churns within 90 days after it (MRR to 0 in (answered_at, answered_at + 90 days], inside the window), else with share_otherwise; the rest are generic remarks chosen by score. Among counted answers with base churn share π, raisers of a topic churn at aπ / (aπ + b(1 − π)) and the others at (1 − a)π / ((1 − a)π + (1 − b)(1 − π)) (a = share_if_churning, b = share_otherwise): the planted churn difference',
+    topics: {
+      pricing: {
+        share_if_churning: 0.3,
+        share_otherwise: 0.07,
+        words: ['price', 'expensive', 'budget'],
+        phrases: [
+          'Too expensive for what we use',
+          'The price went up again, too expensive for our budget',
+          'Pricing is too expensive for a team our size',
+          'Expensive compared to the alternatives we looked at',
+          'Too expensive, the price per seat is too high',
+        ],
+      },
+      slow_reports: {
+        share_if_churning: 0.22,
+        share_otherwise: 0.1,
+        words: ['report', 'slow', 'export'],
+        phrases: [
+          'Reports are slow, and exports time out',
+          'Exports of large reports keep timing out',
+          'The reports are slow to load',
+          'Slow reports every Monday morning',
+          'Exporting a report is painfully slow',
+        ],
+      },
+      support_response: {
+        share_if_churning: 0.15,
+        share_otherwise: 0.05,
+        words: ['support', 'days', 'reply'],
+        phrases: [
+          'Support took days to answer',
+          'Waited days for a reply from support',
+          'Support tickets sit unanswered for days',
+          'Had to chase support before anyone replied',
+        ],
+      },
+      missing_integration: {
+        share_if_churning: 0.08,
+        share_otherwise: 0.08,
+        words: ['integration', 'salesforce', 'hubspot'],
+        phrases: [
+          'We need a Salesforce integration',
+          'No integration with HubSpot, so we copy data by hand',
+          'Missing an integration with our CRM',
+          'An integration with Slack and HubSpot would help',
+        ],
+      },
+    },
   },
   orders: {
     monthly_rate: { starter: 0.02, growth: 0.05, enterprise: 0.08 },

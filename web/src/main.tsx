@@ -13,6 +13,7 @@ import { CohortsPage } from './pages/cohorts.tsx';
 import { DataPage, type Health } from './pages/data.tsx';
 import { DrillPage } from './pages/drill.tsx';
 import { ExperimentsPage } from './pages/experiments.tsx';
+import { FeedbackPage } from './pages/feedback.tsx';
 import { KpiPage } from './pages/kpi.tsx';
 import { OverviewPage } from './pages/overview.tsx';
 import { RevenuePage } from './pages/revenue.tsx';
@@ -33,6 +34,7 @@ const NAV = [
   ['/tree', 'Tree'],
   ['/alerts', 'Alerts'],
   ['/risk', 'Risk'],
+  ['/feedback', 'Feedback'],
   ['/experiments', 'Experiments'],
   ['/survival', 'Survival'],
   ['/data', 'Data'],
@@ -182,6 +184,7 @@ function Page({
   if (path === '/survival') return <SurvivalPage params={params} />;
   if (path === '/data') return <DataPage health={health} />;
   if (path === '/risk') return <RiskPage params={params} />;
+  if (path === '/feedback') return <FeedbackPage />;
   if (path.startsWith('/experiments')) return <ExperimentsPage path={path} params={params} />;
   return <p class="state error">No page at {path}.</p>;
 }
