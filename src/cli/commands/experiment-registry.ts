@@ -42,7 +42,11 @@ async function withRegistry<T>(
   work: (engine: Engine, ctx: RegistryContext) => Promise<T>,
 ): Promise<T> {
   const catalog = await resolveCatalog(opts.project);
-  const ctx: RegistryContext = { definitions: catalog.definitions, targets: catalog.targets ?? [] };
+  const ctx: RegistryContext = {
+    definitions: catalog.definitions,
+    targets: catalog.targets ?? [],
+    tree: catalog.tree,
+  };
   const engine = await openWarehouse(opts.db, { mustExist: true });
   try {
     return await work(engine, ctx);

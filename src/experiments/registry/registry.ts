@@ -5,6 +5,7 @@
 // added after it, so the history never loses it. A registration or amendment made after the experiment's
 // start (the earlier of experiments.started_at and the first assigned_at) is marked so.
 import { TenureError } from '../../errors/tenure-error.ts';
+import type { TreeEdge } from '../../goals/kpi-tree.ts';
 import type { Target } from '../../goals/targets.ts';
 import type { Engine } from '../../warehouse/engine.ts';
 import type { PlanContext, PlanProblem } from './check.ts';
@@ -23,14 +24,17 @@ import {
   readExperimentRows,
   readPlanVersions,
 } from './store.ts';
+import { inheritTargetGuardrails } from './target-guardrails.ts';
 
 export const DECISIONS = ['ship', 'iterate', 'stop'] as const;
 export type Decision = (typeof DECISIONS)[number];
 export type ExperimentStatus = 'planned' | 'running' | 'ended' | 'decided';
 
 export interface RegistryContext extends PlanContext {
-  /** The project's targets, for the link from a plan's `target` to its action plan. */
+  /** The project's targets, for the link from a plan's `target` to its action plan and guardrails. */
   readonly targets?: readonly Target[];
+  /** The project's KPI tree, for the guardrails Tenure proposes for a target (the shipped one when absent). */
+  readonly tree?: readonly TreeEdge[];
   /** The clock (tests fix it). */
   readonly now?: Date;
 }
@@ -301,6 +305,12 @@ export interface RegistrationResult {
   readonly defaults: readonly PlanDefault[];
 }
 
+/** The plan with its target's guardrails when it names a target and no guardrails (target-guardrails.ts). */
+function withTargetGuardrails(given: Plan, opts: RegisterOptions, ctx: RegistryContext) {
+  const { plan, defaults } = inheritTargetGuardrails(given, opts.defaults, ctx);
+  return { plan, opts: { ...opts, defaults } };
+}
+
 const described = (changes: readonly PlanChange[]) =>
   changes
     .slice(0, 5)
@@ -338,10 +348,11 @@ export interface RegisterOptions {
  */
 export async function registerPlan(
   engine: Engine,
-  plan: Plan,
-  opts: RegisterOptions,
+  given: Plan,
+  givenOpts: RegisterOptions,
   ctx: RegistryContext,
 ): Promise<RegistrationResult> {
+  const { plan, opts } = withTargetGuardrails(given, givenOpts, ctx);
   const now = (ctx.now ?? new Date()).toISOString();
   return engine.transaction(async (tx) => {
     const s = await readSources(tx, plan.id);
@@ -407,11 +418,12 @@ export async function registerPlan(
 export async function amendPlan(
   engine: Engine,
   id: string,
-  plan: Plan,
+  given: Plan,
   reason: string,
-  opts: RegisterOptions,
+  givenOpts: RegisterOptions,
   ctx: RegistryContext,
 ): Promise<RegistrationResult> {
+  const { plan, opts } = withTargetGuardrails(given, givenOpts, ctx);
   if (plan.id !== id)
     throw new TenureError('bad_input', `the plan is for experiment '${plan.id}', not '${id}'`, {
       where: { field: 'id' },

@@ -145,6 +145,7 @@ export function experimentRoutes(app: FastifyInstance, ctx: ServerContext): void
   const registry = (): RegistryContext => ({
     definitions: ctx.catalog.definitions,
     targets: ctx.catalog.targets ?? [],
+    tree: ctx.catalog.tree,
   });
   const run = <T>(work: (engine: Engine, reg: RegistryContext) => Promise<T>) =>
     ctx.exclusive((engine) => work(engine, registry()));
