@@ -67,6 +67,19 @@ test('alert messages write values in their unit', () => {
   );
 });
 
+/** Downgrades rose from 10% to 30% while they must not rise: a broken (proposed) guardrail. */
+const BROKEN_DOWNGRADES = {
+  kpi: 'customer_downgrade_rate',
+  name: 'Customer Downgrade Rate',
+  unit: 'rate',
+  must_not: 'rise',
+  tolerance: 0.05,
+  proposed: true,
+  before: 0.1,
+  value: 0.3,
+  status: 'broken',
+} as const;
+
 test('a target met while a guardrail breaks raises its own alert, in words', () => {
   const [alert, ...others] = alertsFromChecks([
     check({
@@ -75,19 +88,7 @@ test('a target met while a guardrail breaks raises its own alert, in words', () 
       unit: 'rate',
       value: 0.02,
       status: 'on_track',
-      guardrails: [
-        {
-          kpi: 'customer_downgrade_rate',
-          name: 'Customer Downgrade Rate',
-          unit: 'rate',
-          must_not: 'rise',
-          tolerance: 0.05,
-          proposed: true,
-          before: 0.1,
-          value: 0.3,
-          status: 'broken',
-        },
-      ],
+      guardrails: [BROKEN_DOWNGRADES],
     }),
   ]);
   assert.deepEqual(others, []);
@@ -110,19 +111,7 @@ test('a target off its plan with a broken guardrail raises one alert, whose stat
       unit: 'rate',
       value: 0.04,
       status: 'off_track',
-      guardrails: [
-        {
-          kpi: 'customer_downgrade_rate',
-          name: 'Customer Downgrade Rate',
-          unit: 'rate',
-          must_not: 'rise',
-          tolerance: 0.05,
-          proposed: true,
-          before: 0.1,
-          value: 0.3,
-          status: 'broken',
-        },
-      ],
+      guardrails: [BROKEN_DOWNGRADES],
     }),
   ]);
   assert.deepEqual(
