@@ -74,6 +74,9 @@ export async function feedbackReport(engine: Engine, opts: FeedbackOptions) {
       excess_churn: t.excess_churn,
       priority: t.priority,
       churn_difference_lower_95: t.churn.lower_95,
+      churn_difference_upper_95: t.churn.upper_95,
+      // The interval of the difference lies above 0: the extra churn is not noise.
+      clear: (t.churn.lower_95 ?? 0) > 0,
       kpis: t.kpis,
     }));
   const counted = rows.filter((r) => churnCounted(r, w));

@@ -63,16 +63,16 @@ export function formatFeedback(r: FeedbackReport, currency: FormatOptions = {}):
   );
   const backlog = r.backlog.length
     ? formatTable(
-        ['#', 'theme', 'MRR at stake', 'excess churn', 'MRR × excess', 'KPIs it should move'],
+        ['#', 'theme', 'MRR at stake', 'excess churn (95% interval)', 'MRR × excess', 'KPIs it should move'],
         r.backlog.map((b) => [
           String(b.rank),
           b.name,
           money(b.mrr_at_stake),
-          formatDelta(b.excess_churn, 'rate'),
+          `${formatDelta(b.excess_churn, 'rate')} (${formatDelta(b.churn_difference_lower_95, 'rate')} to ${formatDelta(b.churn_difference_upper_95, 'rate')})${b.clear ? '' : ', may be noise'}`,
           money(b.priority),
           b.kpis.map((k) => k.id).join(', '),
         ]),
-        ['MRR at stake', 'excess churn', 'MRR × excess'],
+        ['MRR at stake', 'excess churn (95% interval)', 'MRR × excess'],
       )
     : 'No theme is followed by more churn than the other comments.';
   return [

@@ -53,6 +53,9 @@ export interface FeedbackAnswer {
     mrr_at_stake: number;
     excess_churn: number;
     priority: number;
+    churn_difference_lower_95: number | null;
+    churn_difference_upper_95: number | null;
+    clear: boolean;
     kpis: { id: string; name: string }[];
   }[];
   notes: string[];
@@ -81,13 +84,16 @@ export function themeCells(t: FeedbackTheme, money: FormatOptions = {}): string[
   ];
 }
 
-/** The backlog's cells: rank, theme, MRR at stake, extra churn, MRR × extra churn, KPIs to move. */
+/**
+ * The backlog's cells: rank, theme, MRR at stake, extra churn with its 95% interval (and "may be noise" when
+ * the interval reaches 0), MRR × extra churn, KPIs to move.
+ */
 export function backlogCells(b: FeedbackAnswer['backlog'][number], money: FormatOptions = {}): string[] {
   return [
     String(b.rank),
     b.name,
     formatValue(b.mrr_at_stake, 'currency', money),
-    formatDelta(b.excess_churn, 'rate'),
+    `${differenceText(b.excess_churn, b.churn_difference_lower_95, b.churn_difference_upper_95)}${b.clear ? '' : ', may be noise'}`,
     formatValue(b.priority, 'currency', money),
     b.kpis.map((k) => k.name).join(', ') || NO_VALUE,
   ];

@@ -48,7 +48,7 @@ function Report({ r }: { r: FeedbackAnswer }) {
         answers followed by the customer cancelling within {r.churn_days} days ({r.churn_answers} answers from
         paying customers; {r.churn_days}-day windows not yet over are left out).
       </p>
-      <h2>Fix first</h2>
+      <h2 class="keep-case">Fix first</h2>
       {r.backlog.length ? (
         <table class="feedback-table" data-testid="feedback-backlog">
           <thead>
@@ -56,7 +56,7 @@ function Report({ r }: { r: FeedbackAnswer }) {
               <th>#</th>
               <th class="text">theme</th>
               <th>MRR at stake</th>
-              <th>extra churn</th>
+              <th>extra churn (95% interval)</th>
               <th>MRR × extra churn</th>
               <th class="text">KPIs it should move</th>
             </tr>
