@@ -8,7 +8,7 @@ import { churnHazards } from '../compiler/survival/hazard-cells.ts';
 import { mrrBridge } from '../compiler/views/mrr-bridge.ts';
 import { badInput, TenureError } from '../errors/tenure-error.ts';
 import { studentTQuantile } from '../models/distributions.ts';
-import type { FormatOptions } from '../results/format.ts';
+import { type FormatOptions, formatDelta } from '../results/format.ts';
 import { featureEvents } from '../risk/feature-events.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import type { TargetCheck } from './check.ts';
@@ -148,6 +148,12 @@ export interface TargetWorth {
   readonly low: number;
   readonly high: number;
 }
+
+/** "meeting it is worth +$13,190 MRR in 12 months" ('' when not priced), in the project's money. */
+export const worthText = (worth: TargetWorth | null, money: FormatOptions = {}): string =>
+  worth
+    ? `meeting it is worth ${formatDelta(worth.mrr_change, 'currency', { ...money, digits: 0 })} MRR in ${worth.horizon} months`
+    : '';
 
 /**
  * The worth of meeting each target not met: a whole-company target of a KPI Tenure prices, with a value and

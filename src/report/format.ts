@@ -2,6 +2,7 @@
 // (`ReviewReport.currency`), and the change the review's columns show: the difference with the relative
 // change in brackets (+1.0 pt (+25.0%)).
 import { statusText } from '../goals/guardrails.ts';
+import { worthText } from '../goals/impact-baseline.ts';
 import { benchmarkNote, type Status } from '../goals/targets.ts';
 import {
   type FormatOptions,
@@ -59,10 +60,7 @@ export function brokenGuardrails(k: ReviewKpi, money: FormatOptions): string {
 }
 
 /** What meeting a target not met is worth: "meeting it is worth +$13,190 MRR in 12 months", or ''. */
-export const worthText = (k: ReviewKpi, money: FormatOptions): string =>
-  k.worth
-    ? `meeting it is worth ${formatDelta(k.worth.mrr_change, 'currency', { ...money, digits: 0 })} MRR in ${k.worth.horizon} months`
-    : '';
+export const reviewWorth = (k: ReviewKpi, money: FormatOptions): string => worthText(k.worth, money);
 
 /** The target's benchmark and where the target sits against it (benchmarkNote), or ''. */
 export const benchmarkText = (k: ReviewKpi, money: FormatOptions): string =>

@@ -19,7 +19,7 @@ import {
   judgedNote,
   REASON_LABEL,
   reviewStatus,
-  worthText,
+  reviewWorth,
 } from './format.ts';
 import type { PeriodBounds } from './period.ts';
 import type { ReviewKpi, ReviewMove, ReviewReport } from './review.ts';
@@ -104,7 +104,7 @@ function ownerSection(
           .map((e) => `; experiment ${esc(e.name)} (${esc(e.status)})`)
           .join('')}${benchmarkText(k, money) ? `; benchmark ${esc(benchmarkText(k, money))}` : ''}${
           forecastText(k, money) ? `; ${esc(forecastText(k, money))}` : ''
-        }${worthText(k, money) ? `; ${esc(worthText(k, money))}` : ''}</li>`,
+        }${reviewWorth(k, money) ? `; ${esc(reviewWorth(k, money))}` : ''}</li>`,
     )
     .join('');
   return `<section><h2>${esc(owner)}</h2>${table(

@@ -19,7 +19,7 @@ import {
   judgedNote,
   REASON_LABEL,
   reviewStatus,
-  worthText,
+  reviewWorth,
 } from './format.ts';
 import type { ReviewKpi, ReviewMove, ReviewReport } from './review.ts';
 
@@ -71,7 +71,7 @@ function plans(
     }${linked.length === 0 ? '' : `; experiments: ${linked.map((e) => `${md(e.name)} (${e.status})`).join(', ')}`}${
       benchmark ? `; benchmark ${md(benchmark)}` : ''
     }${forecastText(k, money) ? `; ${md(forecastText(k, money))}` : ''}${
-      worthText(k, money) ? `; ${md(worthText(k, money))}` : ''
+      reviewWorth(k, money) ? `; ${md(reviewWorth(k, money))}` : ''
     }`;
   });
 }

@@ -88,6 +88,13 @@ test('statuses follow the rules around the actual values; off track carries what
   assert.equal(checks[0].period_start, '2025-06-01T00:00:00.000Z');
   assert.ok(checks[2].why.length > 0, 'an off-track KPI names the segments that moved it');
   assert.equal(checks[0].why.length, 0);
+  // Meeting a churn target not met is priced: 3% less churn is worth less MRR than half the churn; the
+  // met targets are worth nothing more.
+  const worth = checks.map((c: { worth: { change: number; mrr_change: number } | null }) => c.worth);
+  assert.equal(worth[0], null);
+  assert.equal(worth[3], null);
+  assert.ok(Math.abs(worth[1].change - (churn * 0.97 - churn)) < 1e-12);
+  assert.ok(0 < worth[1].mrr_change && worth[1].mrr_change < worth[2].mrr_change, JSON.stringify(worth));
 });
 
 test('a segment’s target off track is explained inside its segment, over the other dimensions', async () => {

@@ -12,6 +12,7 @@ import { dataAsOf } from '../../compiler/as-of.ts';
 import { badInput, TenureError } from '../../errors/tenure-error.ts';
 import { checkTargets, needsAttention, type TargetCheck } from '../../goals/check.ts';
 import { statusText } from '../../goals/guardrails.ts';
+import { targetsWorth, worthText } from '../../goals/impact-baseline.ts';
 import { recordTargets } from '../../goals/target-log.ts';
 import { benchmarkNote } from '../../goals/targets.ts';
 import { runDataQuality } from '../../quality/checks.ts';
@@ -134,7 +135,15 @@ export function registerCheck(program: Command): void {
         const money = { currency: catalog.currency };
         const alerts = [...alertsFromChecks(checks, money), ...anomalies, ...alertsFromFindings(quality)];
         await notify(engine, alerts, opts, allow);
-        if (opts.json) printJson({ targets: checks, alerts, data_quality: quality });
+        // What meeting each target not met is worth (MRR in 12 months), as the dashboard and the report say.
+        const worth = await targetsWorth(engine, catalog, checks, asOf);
+        const priced = worth.some((w) => w !== null);
+        if (opts.json)
+          printJson({
+            targets: checks.map((c, i) => ({ ...c, worth: worth[i] ?? null })),
+            alerts,
+            data_quality: quality,
+          });
         else if (checks.length === 0 && !opts.anomalies)
           process.stdout.write('no targets in the project file (targets: in tenure.yaml)\n');
         else
@@ -150,10 +159,11 @@ export function registerCheck(program: Command): void {
                 'status',
                 'owner',
                 'moved by',
-                // Only when some target names a benchmark.
+                // Only when some target names a benchmark, or is priced.
                 ...(checks.some((c) => c.target.benchmark) ? ['benchmark'] : []),
+                ...(priced ? ['meeting it is worth'] : []),
               ],
-              checks.map((c) => [
+              checks.map((c, i) => [
                 c.target.kpi,
                 c.segment,
                 `${c.period_start.slice(0, 10)}…${c.period_end.slice(0, 10)}`,
@@ -166,6 +176,7 @@ export function registerCheck(program: Command): void {
                 ...(checks.some((x) => x.target.benchmark)
                   ? [benchmarkNote(c.target.benchmark, c.pragmatic, c.unit, c.higher_is_better, money)]
                   : []),
+                ...(priced ? [worthText(worth[i] ?? null, money)] : []),
               ]),
               ['value', 'pragmatic', 'aspirational'],
             )}\n`,
