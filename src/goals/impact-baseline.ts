@@ -37,7 +37,7 @@ function meanAndError(xs: readonly number[]): { mean: number; error: number } {
 export async function impactBaseline(
   engine: Engine,
   catalog: ResolvedCatalog,
-  opts: { asOf: string; months?: number; activation?: boolean },
+  opts: { asOf: string; months?: number; activation?: boolean; downgrade?: boolean },
 ): Promise<ImpactBaseline> {
   const n = opts.months ?? 6;
   const end = periodStart(new Date(opts.asOf), 'month');
@@ -72,6 +72,7 @@ export async function impactBaseline(
     catalog: catalog.definitions,
   });
   const logo = churned / customersStart;
+  const meanMrr = start / customersStart;
   return {
     as_of: opts.asOf,
     from: bridge[0]?.period_start ?? last.period_start,
@@ -87,10 +88,40 @@ export async function impactBaseline(
     inflow_mrr: sum((r) => r.new_mrr + r.reactivation_mrr) / bridge.length,
     inflow_customers: sum((r) => r.customers_new + r.customers_reactivated) / bridge.length,
     logo_churn_rate: logo,
-    churner_mrr_ratio: churned === 0 ? 1 : sum((r) => r.churn_mrr) / churned / (start / customersStart),
+    churner_mrr_ratio: churned === 0 ? 1 : sum((r) => r.churn_mrr) / churned / meanMrr,
     ltv: ltvRow?.value ?? null,
     activation: opts.activation ? await activationEffect(engine, catalog, opts.asOf, logo) : null,
+    downgrade_mrr_ratio: opts.downgrade
+      ? await downgradeMrrRatio(engine, catalog, bridge, opts.asOf, meanMrr)
+      : null,
   };
+}
+
+/**
+ * What a downgrading customer gives up, over the mean customer's MRR: the months' contraction MRR over the
+ * customers the catalog's downgrade rate counts (its numerators), null without downgrades.
+ */
+async function downgradeMrrRatio(
+  engine: Engine,
+  catalog: ResolvedCatalog,
+  bridge: readonly { period_start: string; contraction_mrr: number }[],
+  asOf: string,
+  meanMrr: number,
+): Promise<number | null> {
+  const rows = await computeKpis(engine, {
+    kpis: ['customer_downgrade_rate'],
+    from: (bridge[0]?.period_start ?? asOf).slice(0, 10),
+    to: (bridge.at(-1)?.period_start ?? asOf).slice(0, 10),
+    grain: 'month',
+    asOf,
+    catalog: catalog.definitions,
+  });
+  const months = new Set(bridge.map((r) => r.period_start));
+  const downgraders = rows
+    .filter((r) => r.segment === 'all' && months.has(r.period_start))
+    .reduce((s, r) => s + (r.numerator ?? 0), 0);
+  if (downgraders === 0) return null;
+  return bridge.reduce((s, r) => s + r.contraction_mrr, 0) / downgraders / meanMrr;
 }
 
 /** The hazard model's multiplier for activated accounts, and the churn of the others it implies. */
@@ -135,7 +166,8 @@ export async function priceKpiMove(
   const lever = checkMove(req.kpi, req.change, req.horizon);
   const baseline = await impactBaseline(engine, catalog, {
     asOf: req.asOf,
-    activation: lever.via === 'model',
+    activation: lever.needs === 'activation',
+    downgrade: lever.needs === 'downgrade',
   });
   return kpiImpact(baseline, req.kpi, req.change, req.horizon, req.money);
 }
@@ -191,7 +223,8 @@ export async function targetsWorth(
   try {
     baseline = await impactBaseline(engine, catalog, {
       asOf,
-      activation: moves.some((m) => m?.lever.via === 'model'),
+      activation: moves.some((m) => m?.lever.needs === 'activation'),
+      downgrade: moves.some((m) => m?.lever.needs === 'downgrade'),
     });
   } catch (err) {
     if (err instanceof TenureError && err.code === 'bad_input') return moves.map(() => null);

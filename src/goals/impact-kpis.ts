@@ -9,6 +9,7 @@ export const IMPACT_MOVES = {
   net_revenue_retention: 'rate',
   expansion_revenue_growth_rate: 'rate',
   expansion_revenue: 'currency',
+  customer_downgrade_rate: 'rate',
   activation_milestone_completion: 'rate',
 } as const satisfies Record<string, 'rate' | 'currency'>;
 

@@ -80,6 +80,16 @@ test('gross revenue churn splits between churn and contraction as they are now',
   close(i.net_revenue_retention.change, 0.02, 'NRR change');
 });
 
+test('downgrades −1 point: contraction moves by what a downgrade gives up', () => {
+  // A downgrade gives up half the mean customer's MRR: contraction −0.01 × 0.5 = −0.005, net 0.985.
+  // 10,000 × 0.985 + 500 = 10,350; × 0.985 + 500 = 10,694.75: +100.75 on 10,594.
+  const i = kpiImpact({ ...BASE, downgrade_mrr_ratio: 0.5 }, 'customer_downgrade_rate', -0.01, 2);
+  close(i.mrr.change, 100.75, 'MRR change');
+  close(i.net_revenue_retention.change, 0.005, 'NRR change');
+  // Logo churn does not move: LTV follows ARPA only.
+  close(i.customer_lifetime_value?.change, (2_500 * 100.75) / 10_196, 'LTV change');
+});
+
 test('activation: the hazard multiplier reaches new customers only, their share growing month by month', () => {
   // Activated accounts churn 0.6× as often; 40% of decisions are activated, so the others churn
   // 0.04 / (1 + 0.4 × (0.6 − 1)) = 0.04 / 0.84 a month. +10 points activated: logo churn of new customers
@@ -112,4 +122,5 @@ test('what cannot be priced is refused, naming the field', () => {
   refused(() => kpiImpact(BASE, 'customer_churn_rate', -0.05), 'change'); // churn below 0
   refused(() => kpiImpact(BASE, 'customer_churn_rate', 0.01, 0), 'horizon');
   refused(() => kpiImpact(BASE, 'activation_milestone_completion', 0.05), 'kpi'); // no fitted effect
+  refused(() => kpiImpact(BASE, 'customer_downgrade_rate', -0.01), 'kpi'); // no downgrades to learn from
 });

@@ -48,6 +48,11 @@ export interface ImpactBaseline {
   readonly ltv: number | null;
   /** The hazard model's estimate for activated accounts, when the lever needs it. */
   readonly activation: ActivationEffect | null;
+  /**
+   * The MRR a downgrading customer gives up, over the mean customer's MRR: (contraction MRR / customers who
+   * downgraded) / (start MRR / customers), when the lever needs it; null without downgrades.
+   */
+  readonly downgrade_mrr_ratio?: number | null;
 }
 
 export interface ActivationEffect {
@@ -71,6 +76,8 @@ interface Move {
 
 interface Lever {
   readonly via: 'identity' | 'model';
+  /** What the base must carry beyond the MRR bridge for this lever. */
+  readonly needs?: 'activation' | 'downgrade';
   /** Reaches only the customers who start paying from now on (a leading KPI of new accounts). */
   readonly newCustomersOnly: boolean;
   /** The term it moves, in words, with the numbers: the first link of the chain. */
@@ -147,8 +154,19 @@ const LEVERS: Readonly<Record<ImpactKpi, Lever>> = {
       `expansion MRR ${formatEffect(x, 'currency', money)} a month on a base of ${formatTerm(b.mrr, 'currency', money)}: ${pts(b.mrr === 0 ? 0 : x / b.mrr)} of MRR`,
     move: (b, x) => netMove(b.mrr === 0 ? 0 : x / b.mrr),
   },
+  customer_downgrade_rate: {
+    via: 'identity',
+    needs: 'downgrade',
+    newCustomersOnly: false,
+    link: (b, x) => {
+      const r = b.downgrade_mrr_ratio ?? 0;
+      return `${pts(x)} of customers downgrading a month moves contraction MRR by ${pts(x * r)} of MRR (a downgrade gives up ${r.toFixed(2)}× the mean customer's MRR)`;
+    },
+    move: (b, x) => ({ expansion: 0, contraction: x * (b.downgrade_mrr_ratio ?? 0), churn: 0, logo: 0 }),
+  },
   activation_milestone_completion: {
     via: 'model',
+    needs: 'activation',
     newCustomersOnly: true,
     link: (b, x) => {
       const a = b.activation;
@@ -272,9 +290,15 @@ export function kpiImpact(
   money: FormatOptions = {},
 ): KpiImpact {
   const lever = checkMove(kpi, change, horizon);
-  const activation = b.activation;
-  if (lever.via === 'model' && !activation)
+  const activation = lever.needs === 'activation' ? b.activation : null;
+  if (lever.needs === 'activation' && !activation)
     throw badInput(`no fitted effect to price ${kpi} with`, { field: 'kpi' });
+  if (lever.needs === 'downgrade' && !b.downgrade_mrr_ratio)
+    throw badInput(
+      'no downgrades in the months the base is averaged over: nothing to price a move of downgrades with',
+      { field: 'kpi' },
+      'load subscription_changes with downgrades, or choose an earlier --as-of',
+    );
   const multipliers = activation ? [activation.multiplier, activation.lower, activation.upper] : [1];
   const shift = b.t_quantile * b.net_rate_standard_error;
   const moved = lever.move(b, change, multipliers[0] ?? 1);
@@ -324,6 +348,11 @@ export function kpiImpact(
         : ['the change holds from the first month on, for the whole base']),
       ...(kpi === 'customer_churn_rate' || kpi === 'customer_retention_rate'
         ? ['the customers kept pay what churned customers paid']
+        : []),
+      ...(kpi === 'customer_downgrade_rate'
+        ? [
+            'a downgrade (a change to a lower MRR above 0, as the catalog counts it) gives up the months’ contraction MRR per downgrading customer; the churn downgrades lead to later is not counted',
+          ]
         : []),
       ...(lever.via === 'model'
         ? [
