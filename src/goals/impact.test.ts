@@ -123,4 +123,6 @@ test('what cannot be priced is refused, naming the field', () => {
   refused(() => kpiImpact(BASE, 'customer_churn_rate', 0.01, 0), 'horizon');
   refused(() => kpiImpact(BASE, 'activation_milestone_completion', 0.05), 'kpi'); // no fitted effect
   refused(() => kpiImpact(BASE, 'customer_downgrade_rate', -0.01), 'kpi'); // no downgrades to learn from
+  // Contraction 1% − 0.05 × 0.5 < 0.
+  refused(() => kpiImpact({ ...BASE, downgrade_mrr_ratio: 0.5 }, 'customer_downgrade_rate', -0.05), 'change');
 });

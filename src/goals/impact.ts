@@ -302,9 +302,16 @@ export function kpiImpact(
   const multipliers = activation ? [activation.multiplier, activation.lower, activation.upper] : [1];
   const shift = b.t_quantile * b.net_rate_standard_error;
   const moved = lever.move(b, change, multipliers[0] ?? 1);
-  if (b.logo_churn_rate + moved.logo < 0 || b.churn_rate + moved.churn < 0)
+  const below = (
+    [
+      ['logo churn', b.logo_churn_rate, moved.logo],
+      ['churn MRR', b.churn_rate, moved.churn],
+      ['contraction MRR', b.contraction_rate, moved.contraction],
+    ] as const
+  ).find(([, now, by]) => now + by < 0);
+  if (below)
     throw badInput(
-      `logo churn would fall below 0 (it is ${pct(b.logo_churn_rate)} a month)`,
+      `${below[0]} would fall below 0 (it is ${pct(below[1])} a month)`,
       { field: 'change' },
       'choose a smaller change',
     );
