@@ -7,6 +7,7 @@ import { ACTIVATION_KPIS, computeActivationKpis, DEFAULT_ACTIVATION_PARAMS } fro
 import { COMMERCE_KPIS, computeCommerceKpis, DEFAULT_COMMERCE_PARAMS } from './kpis/commerce.ts';
 import { CONTRACT_KPIS, computeContractKpis, DEFAULT_CONTRACT_PARAMS } from './kpis/contracts.ts';
 import { computeEngagementKpis, DEFAULT_ENGAGEMENT_PARAMS, ENGAGEMENT_KPIS } from './kpis/engagement.ts';
+import { scoreReachDays } from './kpis/engagement-score.ts';
 import { computeFeatureKpis, DEFAULT_FEATURE_PARAMS, FEATURE_KPIS } from './kpis/features.ts';
 import { computeFeedbackKpis, DEFAULT_FEEDBACK_PARAMS, FEEDBACK_KPIS } from './kpis/feedback.ts';
 import { computeLifetimeKpis, DEFAULT_LIFETIME_PARAMS, LIFETIME_KPIS } from './kpis/lifetime.ts';
@@ -197,9 +198,15 @@ export const FAMILIES: readonly Family[] = [
       activityEvents: (p) => unionOfEvents([p.activeEvents, named(p.keyActions)]),
       // Customer segmentation's RFM reads the user days of every event.
       otherRollups: (p) => ({ ...usersAndSessions(p), userDays: [p.activeEvents, []], customerMrr: true }),
-      // Segmentation: states at P's bounds, RFM at P's end. Session minutes and key actions per session
-      // include events after P without a bound; the score's caps come from the data's first months: never.
-      reachDays: (kpi) => (kpi === 'customer_segmentation' ? 0 : undefined),
+      // Segmentation: states at P's bounds, RFM at P's end. The score: key actions in P, against caps from
+      // the data's first months (scoreReachDays). Session minutes and key actions per session include
+      // events after P without a bound: never.
+      reachDays: (kpi, p) =>
+        kpi === 'customer_segmentation'
+          ? 0
+          : kpi === 'customer_engagement_score'
+            ? scoreReachDays(p)
+            : undefined,
     },
   ),
   family(

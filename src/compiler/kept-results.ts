@@ -220,11 +220,17 @@ export async function keepResults(
   const values: unknown[][] = [];
   const batch = `${new Date().toISOString()} ${randomUUID()}`;
   const hashes = new Map<string, string>();
+  // A result still censored (a window or a scale not over by as_of) has not settled, whatever its KPI's
+  // reach says: none of its KPI's rows for that period is kept.
+  const open = new Set(
+    results.filter((r) => r.flags.includes('censored')).map((r) => `${baseKpi(r.kpi)}|${r.period_start}`),
+  );
   for (const r of results) {
     const kpi = baseKpi(r.kpi);
     const p = periods.find((x) => x.start === r.period_start && x.end === r.period_end);
     if (!p) continue;
     const key = `${kpi}|${p.start}`;
+    if (open.has(key)) continue;
     if (!settle.has(key)) {
       const at = settlesAt(reachDays(req.catalog, kpi), p);
       settle.set(key, at !== undefined && at <= req.asOf ? at : '');

@@ -184,19 +184,21 @@ async function compareDailyWithWhole(daily: Engine, once: Engine): Promise<void>
     }
   }
   // By the end, July to November are kept for MRR (no window after the month) and activation's milestones
-  // (14 days); December is not (it ends after the data).
+  // (14 days); December is not (it ends after the data). The engagement score waits 124 days for its
+  // reference months: July only (its end, 1 August, plus 124 days is 3 December).
   const asOf = (await dataAsOf(daily)) ?? '';
   const request = { catalog: CATALOG, grain: 'month', minSample: 30, asOf } as const;
   const kept = await findKept(
     daily,
     request,
-    ['mrr', 'activation_milestone_completion'],
+    ['mrr', 'activation_milestone_completion', 'customer_engagement_score'],
     periodsBetween(MONTHS.from, MONTHS.to, 'month'),
   );
   const months = (kpi: string) => [...(kept.rows.get(kpi)?.keys() ?? [])].map((s) => s.slice(0, 7)).sort();
   const closed = ['2025-07', '2025-08', '2025-09', '2025-10', '2025-11'];
   assert.deepEqual(months('mrr'), closed);
   assert.deepEqual(months('activation_milestone_completion'), closed);
+  assert.deepEqual(months('customer_engagement_score'), ['2025-07']);
   // Every kind the shipped catalog keeps was updated in place by some slice.
   assert.equal(updated.size, 10, [...updated].join('; '));
   await loadWarehouse(once, { dataDir: whole });

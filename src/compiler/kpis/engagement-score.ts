@@ -21,6 +21,17 @@ import { periodDaysSql, periodsValues } from '../sql-time.ts';
 
 /** How many complete calendar months of events the default caps are taken over. */
 export const REFERENCE_MONTHS = 3;
+
+/**
+ * How long after a period's end its score can still move, in days: none when the project sets every cap;
+ * otherwise until the reference months are over. A period with a key action holds an event, so the first
+ * event is before its end, and the reference months end at most 123 days after the first event (the rest
+ * of its month, then three months of at most 92 days). A period without one scores 0 whatever the caps.
+ */
+export function scoreReachDays(params: ScoreParams): number {
+  const fixed = params.keyActions.every((n) => params.keyActionCaps[n] !== undefined);
+  return fixed ? 0 : 31 * (REFERENCE_MONTHS + 1);
+}
 /** The percentile of accounts' monthly counts a default cap is. */
 export const REFERENCE_PERCENTILE = 0.9;
 
