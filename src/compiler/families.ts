@@ -61,6 +61,11 @@ export interface Family {
    * that (kept-results.ts). Undefined when it depends on the data's end in any other way: never kept.
    */
   reachDays(kpi: string, params: Readonly<Record<string, unknown>>): number | undefined;
+  /**
+   * The gap of the sessions a KPI's result for a period belongs to (those starting in it, which run on past
+   * its end: session-reach.ts), with these (catalog) parameters; undefined when it reads none so.
+   */
+  sessionGapMinutes(kpi: string, params: Readonly<Record<string, unknown>>): number | undefined;
 }
 
 export interface OtherRollups {
@@ -85,6 +90,7 @@ interface FamilyOptions<P> {
   readonly activityEvents?: (params: P) => readonly string[] | 'all';
   readonly otherRollups?: (params: P) => OtherRollups;
   readonly reachDays?: (kpi: string, params: P) => number | undefined;
+  readonly sessionGapMinutes?: (kpi: string, params: P) => number | undefined;
 }
 
 const camel = (name: string) => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -127,6 +133,7 @@ function family<P extends object>(
     activityEvents: (params) => options.activityEvents?.(familyParams(f, params)) ?? [],
     otherRollups: (params) => options.otherRollups?.(familyParams(f, params)) ?? {},
     reachDays: (kpi, params) => options.reachDays?.(kpi, familyParams(f, params)),
+    sessionGapMinutes: (kpi, params) => options.sessionGapMinutes?.(kpi, familyParams(f, params)),
   };
   return f;
 }
@@ -182,8 +189,11 @@ export const FAMILIES: readonly Family[] = [
       activityEvents: (p) => unionOfEvents([p.activeEvents, named(p.engagementEvents)]),
       otherRollups: usersAndSessions,
       // Activity and sessions starting in P; a meaningful session's key actions include its events after P,
-      // chained without a bound (or under one session id at any time): never settled.
-      reachDays: (kpi) => (kpi === 'meaningful_session_frequency' ? undefined : 0),
+      // chained without a bound (or under one session id at any time): kept while no load changes a session
+      // that started before P's end.
+      reachDays: () => 0,
+      sessionGapMinutes: (kpi, p) =>
+        kpi === 'meaningful_session_frequency' ? p.sessionGapMinutes : undefined,
     },
   ),
   family(
@@ -200,13 +210,9 @@ export const FAMILIES: readonly Family[] = [
       otherRollups: (p) => ({ ...usersAndSessions(p), userDays: [p.activeEvents, []], customerMrr: true }),
       // Segmentation: states at P's bounds, RFM at P's end. The score: key actions in P, against caps from
       // the data's first months (scoreReachDays). Session minutes and key actions per session include
-      // events after P without a bound: never.
-      reachDays: (kpi, p) =>
-        kpi === 'customer_segmentation'
-          ? 0
-          : kpi === 'customer_engagement_score'
-            ? scoreReachDays(p)
-            : undefined,
+      // events after P without a bound: kept while no load changes a session that started before P's end.
+      reachDays: (kpi, p) => (kpi === 'customer_engagement_score' ? scoreReachDays(p) : 0),
+      sessionGapMinutes: (kpi, p) => (kpi === 'engagement_metrics' ? p.sessionGapMinutes : undefined),
     },
   ),
   family(

@@ -29,6 +29,7 @@ import { tableExists, tableNames } from '../warehouse/table-checks.ts';
 import { definitionParams, familyFor } from './families.ts';
 import { derivedExpr, exprInputs } from './metrics/derived.ts';
 import type { Grain, Period } from './periods.ts';
+import { recordSessionReach, sessionReach } from './rollups/session-reach.ts';
 
 export const KEPT_RESULTS_TABLE = 'tenure_kept_results';
 export const LOAD_REACH_TABLE = 'tenure_load_reach';
@@ -47,6 +48,7 @@ const iso = (t: unknown): string => new Date(String(t)).toISOString();
 export async function recordLoadReach(engine: Engine, loadId: number): Promise<void> {
   if (!engine.dialect.capabilities.transactions) return;
   let rows = 0;
+  let events = 0;
   let earliest: string | null = null;
   for (const table of TABLE_NAMES) {
     if (!(await tableExists(engine, table))) continue;
@@ -62,6 +64,7 @@ export async function recordLoadReach(engine: Engine, loadId: number): Promise<v
     );
     const n = Number(row?.n ?? 0);
     if (n === 0) continue;
+    if (table === 'events') events = n;
     rows += n;
     const found = Number(row?.untimed ?? 0) > 0 ? [BEFORE_ANY_DATA] : [];
     for (let i = 0; i < times.length; i++) if (row?.[`t${i}`] != null) found.push(iso(row[`t${i}`]));
@@ -76,6 +79,8 @@ export async function recordLoadReach(engine: Engine, loadId: number): Promise<v
   );
   await engine.run(`DELETE FROM ${LOAD_REACH_TABLE} WHERE load_id = $1`, [loadId]);
   await engine.run(`INSERT INTO ${LOAD_REACH_TABLE} VALUES ($1, $2, $3)`, [loadId, rows, earliest]);
+  // No events: no session changed (a load with events has its sessions' reach recorded as they are kept).
+  if (events === 0) await recordSessionReach(engine, [loadId], undefined, null);
 }
 
 /**
@@ -117,13 +122,26 @@ export function reachDays(catalog: Catalog, kpi: string): number | undefined {
   // A derived metric reaches as far as the farthest of its inputs, and never settles when one never does.
   const expr = derivedExpr(catalog, kpi);
   if (expr !== undefined) {
-    const inputs = exprInputs(expr).map((input) => reachDays(catalog, input));
+    const inputs = exprInputs(expr).map((input) =>
+      sessionGapOf(catalog, input) === undefined ? reachDays(catalog, input) : undefined,
+    );
     return inputs.some((d) => d === undefined) ? undefined : Math.max(0, ...(inputs as number[]));
   }
   const family = familyFor(def);
   if (!family) return undefined;
   const days = family.reachDays(kpi, definitionParams(def));
   return days === undefined || !Number.isFinite(days) || days < 0 ? undefined : days;
+}
+
+/**
+ * The gap of the sessions a KPI's result for P belongs to (those starting in P, which run on past P's end:
+ * session-reach.ts); undefined when it reads none so. A derived metric reading such a KPI is never kept
+ * (reachDays).
+ */
+export function sessionGapOf(catalog: Catalog, kpi: string): number | undefined {
+  const def = getDefinition(kpi, catalog);
+  if (derivedExpr(catalog, kpi) !== undefined) return undefined;
+  return familyFor(def)?.sessionGapMinutes(kpi, definitionParams(def));
 }
 
 /**
@@ -181,7 +199,9 @@ export async function findKept(
       AND period_start IN (${periods.map((p) => params.bind(p.start)).join(', ')})`,
     params.values,
   );
-  const loads = await loadsAfter(engine, stored);
+  const gapOf = new Map(kpis.map((k) => [k, sessionGapOf(req.catalog, k)]));
+  const gaps = [...new Set([...gapOf.values()].filter((g) => g !== undefined))];
+  const loads = await loadsAfter(engine, stored, gaps);
   const batches = new Map<string, { batch: string; rows: KpiResult[] }>();
   for (const s of stored) {
     const p = wanted.get(s.period_start);
@@ -191,6 +211,12 @@ export async function findKept(
     const since = loads.get(Number(s.load_id));
     if (!since || Number(s.data_rows) + since.rows !== mark.rows || s.data_tables !== mark.tables) continue;
     if (since.earliest !== null && since.earliest < s.settles_at) continue;
+    // Sessions starting in P run on past it: no load since may have changed one that started before.
+    const gap = gapOf.get(s.kpi);
+    if (gap !== undefined) {
+      const changed = since.sessions.get(gap);
+      if (changed === undefined || (changed !== null && changed < s.settles_at)) continue;
+    }
     const key = `${s.kpi}|${s.period_start}`;
     const held = batches.get(key);
     if (held && held.batch > s.batch) continue;
@@ -352,8 +378,9 @@ const resultOf = (s: StoredRow): KpiResult => ({
 async function loadsAfter(
   engine: Engine,
   stored: readonly StoredRow[],
-): Promise<Map<number, { rows: number; earliest: string | null }>> {
-  const out = new Map<number, { rows: number; earliest: string | null }>();
+  gaps: readonly number[],
+): Promise<Map<number, LoadsSince>> {
+  const out = new Map<number, LoadsSince>();
   const ids = [...new Set(stored.map((s) => Number(s.load_id)))];
   if (ids.length === 0) return out;
   const recorded = (await tableExists(engine, LOAD_REACH_TABLE))
@@ -363,10 +390,14 @@ async function loadsAfter(
     : [];
   const loads = await engine.query<{ load_id: number }>('SELECT load_id FROM tenure_loads');
   const reach = new Map(recorded.map((r) => [Number(r.load_id), r]));
+  const sessions = await sessionReach(engine, gaps);
+  const least = (a: string | null, b: string | null) => (a === null || (b !== null && b < a) ? b : a);
   for (const id of ids) {
     let rows = 0;
     let earliest: string | null = null;
     let known = true;
+    // Per gap, the earliest start of a session changed since (null: none); left out once a load is unknown.
+    const changed = new Map<number, string | null>(gaps.map((g) => [g, null]));
     for (const l of loads) {
       const load = Number(l.load_id);
       if (load <= id) continue;
@@ -376,9 +407,22 @@ async function loadsAfter(
         break;
       }
       rows += Number(r.rows_added);
-      if (r.earliest_at !== null && (earliest === null || r.earliest_at < earliest)) earliest = r.earliest_at;
+      earliest = least(earliest, r.earliest_at);
+      for (const [g, at] of changed) {
+        const here = sessions.get(load)?.get(g);
+        if (here === undefined) changed.delete(g);
+        else changed.set(g, least(at, here));
+      }
     }
-    if (known) out.set(id, { rows, earliest });
+    if (known) out.set(id, { rows, earliest, sessions: changed });
   }
   return out;
+}
+
+/** What the loads after a kept result's load added: rows, their earliest instant, sessions changed. */
+interface LoadsSince {
+  readonly rows: number;
+  readonly earliest: string | null;
+  /** Per session gap, the earliest start of a session they changed (null: none); missing: unknown. */
+  readonly sessions: ReadonlyMap<number, string | null>;
 }

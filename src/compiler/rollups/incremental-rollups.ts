@@ -33,6 +33,7 @@ import {
   WEEK_KEYS,
   weekMasksSql,
 } from './run-rollups.ts';
+import { recordSessionReach } from './session-reach.ts';
 
 /** A kept table as tenure_rollups lists it. */
 export interface KeptTable {
@@ -201,12 +202,16 @@ class Updates {
     return t;
   }
 
-  /** The first day of a table of new rows' days, as a date literal (the table is not empty). */
-  private async firstDay(fresh: string): Promise<string> {
+  /**
+   * The first day of a table of new rows' days, as a date literal; undefined when it has none (the load's
+   * events hold none of the names the rollup counts).
+   */
+  private async firstDay(fresh: string): Promise<string | undefined> {
     const [row] = await this.tx.query<{ day: string | null }>(
       `SELECT ${this.tx.dialect.cast('min(f.day)', 'text')} AS day FROM ${fresh} f`,
     );
-    const day = String(row?.day ?? '').slice(0, 10);
+    if (row?.day == null) return undefined;
+    const day = String(row.day).slice(0, 10);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) {
       throw new TenureError('internal', `the load's new rows have no first day (${fresh}: ${row?.day})`);
     }
@@ -223,6 +228,7 @@ class Updates {
     const fresh = await (await this.delta(after)).activity(names.length ? names : undefined);
     // Kept rows from the load's first day on are the only ones a new row can match: a cheap filter first.
     const from = await this.firstDay(fresh);
+    if (from === undefined) return true;
     const match = 'd.user_key = k.user_key AND d.day = k.day AND d.name = k.name';
     const matched = `k.day >= ${from} AND EXISTS (SELECT 1 FROM ${fresh} d WHERE ${match})`;
     const merged = await this.temp(
@@ -248,6 +254,7 @@ class Updates {
     );
     const d = this.tx.dialect;
     const first = await this.firstDay(fresh);
+    if (first === undefined) return true;
     const redo = await this.temp(
       () => `WITH merged AS (
         SELECT x.user_key, min(x.customer_id) AS customer_id, x.day, CAST(sum(x.events) AS BIGINT) AS events,
@@ -315,6 +322,18 @@ class Updates {
         : picked(events, 0),
     );
     const fresh = await this.builder({ events: redoEvents }).sessions(p);
+    // Every session changed or begun is among the fresh ones, each from its first event: the earliest
+    // start among them is how far back these loads reached (session-reach.ts).
+    const [reach] = await this.tx.query<{ t: string | null }>(`SELECT min(started_at) AS t FROM ${fresh}`);
+    const loads = await this.tx.query<{ id: number }>(
+      `SELECT DISTINCT ${LOAD_ID_COLUMN} AS id FROM ${events}`,
+    );
+    await recordSessionReach(
+      this.tx,
+      loads.map((l) => Number(l.id)),
+      p.sessionGapMinutes,
+      reach?.t == null ? null : new Date(String(reach.t)).toISOString(),
+    );
     const where = `(k.session_id IS NOT NULL AND EXISTS (SELECT 1 FROM ${given} g
         WHERE g.kept = 1 AND g.user_key = k.user_key AND g.session_id = k.session_id))
       OR (k.session_id IS NULL AND EXISTS (SELECT 1 FROM ${bounds} b
