@@ -66,6 +66,12 @@ export interface Family {
    * its end: session-reach.ts), with these (catalog) parameters; undefined when it reads none so.
    */
   sessionGapMinutes(kpi: string, params: Readonly<Record<string, unknown>>): number | undefined;
+  /**
+   * Whether a result of a period past its KPI's reach has settled: false when it still waits on something
+   * the reach cannot bound (the engagement score against a provisional scale). A `censored` flag alone
+   * does not say so (lifetime value's short history is final).
+   */
+  settled(kpi: string, result: KpiResult): boolean;
 }
 
 export interface OtherRollups {
@@ -91,6 +97,7 @@ interface FamilyOptions<P> {
   readonly otherRollups?: (params: P) => OtherRollups;
   readonly reachDays?: (kpi: string, params: P) => number | undefined;
   readonly sessionGapMinutes?: (kpi: string, params: P) => number | undefined;
+  readonly settled?: (kpi: string, result: KpiResult) => boolean;
 }
 
 const camel = (name: string) => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -134,6 +141,7 @@ function family<P extends object>(
     otherRollups: (params) => options.otherRollups?.(familyParams(f, params)) ?? {},
     reachDays: (kpi, params) => options.reachDays?.(kpi, familyParams(f, params)),
     sessionGapMinutes: (kpi, params) => options.sessionGapMinutes?.(kpi, familyParams(f, params)),
+    settled: (kpi, result) => options.settled?.(kpi, result) ?? true,
   };
   return f;
 }
@@ -213,6 +221,8 @@ export const FAMILIES: readonly Family[] = [
       // events after P without a bound: kept while no load changes a session that started before P's end.
       reachDays: (kpi, p) => (kpi === 'customer_engagement_score' ? scoreReachDays(p) : 0),
       sessionGapMinutes: (kpi, p) => (kpi === 'engagement_metrics' ? p.sessionGapMinutes : undefined),
+      // The score is censored while its scale is provisional or missing (reference months not all over).
+      settled: (kpi, r) => kpi !== 'customer_engagement_score' || !r.flags.includes('censored'),
     },
   ),
   family(

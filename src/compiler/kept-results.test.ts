@@ -4,7 +4,7 @@ import { CATALOG } from '../catalog/catalog.ts';
 import type { KpiResult } from '../results/kpi-result.ts';
 import { ensureWarehouseTables } from '../warehouse/canonical-ddl.ts';
 import { DuckDBEngine } from '../warehouse/duckdb/duckdb-engine.ts';
-import { findKept, keepResults, reachDays } from './kept-results.ts';
+import { findKept, keepResults, reachDays, sessionGapOf } from './kept-results.ts';
 import { periodsBetween } from './periods.ts';
 
 const JANUARY = periodsBetween('2025-01-01', '2025-01-31', 'month');
@@ -23,13 +23,13 @@ const row = (kpi: string, flags: KpiResult['flags'] = []): KpiResult => ({
   flags,
 });
 
-test('a censored row keeps none of its KPI’s rows for the period; the others are kept', async () => {
+test('an engagement score against a provisional scale keeps none of its rows for the period; a final censored flag is kept', async () => {
   const db = await DuckDBEngine.open(':memory:');
   try {
     await ensureWarehouseTables(db);
-    // As of mid-June every reach but the score's (124 days: 3 June) and the 90-day ones has passed.
+    // As of mid-June every reach has passed, the score's too (124 days after 1 February: 5 June).
     const req = { catalog: CATALOG, grain: 'month', minSample: 1, asOf: '2025-06-15T00:00:00.000Z' } as const;
-    const kpis = ['mrr', 'customer_engagement_score', 'activation_milestone_completion'];
+    const kpis = ['mrr', 'customer_engagement_score', 'customer_lifetime_value'];
     const { mark } = await findKept(db, req, kpis, JANUARY);
     await keepResults(db, req, mark, JANUARY, [
       row('mrr'),
@@ -37,10 +37,11 @@ test('a censored row keeps none of its KPI’s rows for the period; the others a
       row('customer_engagement_score.share_low'),
       // One sub-result still open: the score's whole January is left to be computed again.
       row('customer_engagement_score.share_high', ['censored']),
-      row('activation_milestone_completion', ['censored']),
+      // Fewer trailing months than lifetime value asks: censored, and final (the months are before P's end).
+      row('customer_lifetime_value', ['censored']),
     ]);
     const found = await findKept(db, req, kpis, JANUARY);
-    assert.deepEqual([...found.rows.keys()], ['mrr']);
+    assert.deepEqual([...found.rows.keys()].sort(), ['customer_lifetime_value', 'mrr']);
     assert.deepEqual(
       found.rows
         .get('mrr')
@@ -72,5 +73,8 @@ test('the engagement score settles once its reference months can no longer move:
       : d,
   );
   assert.equal(reachDays(fixed, 'customer_engagement_score'), 0);
-  assert.equal(reachDays(CATALOG, 'engagement_metrics'), undefined);
+  // Engagement metrics: sessions starting in P, kept by their session gap rather than a reach in days.
+  assert.equal(reachDays(CATALOG, 'engagement_metrics'), 0);
+  assert.equal(sessionGapOf(CATALOG, 'engagement_metrics'), 30);
+  assert.equal(sessionGapOf(CATALOG, 'customer_engagement_score'), undefined);
 });

@@ -133,6 +133,13 @@ export function reachDays(catalog: Catalog, kpi: string): number | undefined {
   return days === undefined || !Number.isFinite(days) || days < 0 ? undefined : days;
 }
 
+/** Whether a result of a period past its KPI's reach has settled (families' `settled`; by default yes). */
+function resultSettled(catalog: Catalog, r: KpiResult): boolean {
+  const kpi = baseKpi(r.kpi);
+  if (derivedExpr(catalog, kpi) !== undefined) return true;
+  return familyFor(getDefinition(kpi, catalog))?.settled(kpi, r) ?? true;
+}
+
 /**
  * The gap of the sessions a KPI's result for P belongs to (those starting in P, which run on past P's end:
  * session-reach.ts); undefined when it reads none so. A derived metric reading such a KPI is never kept
@@ -246,10 +253,10 @@ export async function keepResults(
   const values: unknown[][] = [];
   const batch = `${new Date().toISOString()} ${randomUUID()}`;
   const hashes = new Map<string, string>();
-  // A result still censored (a window or a scale not over by as_of) has not settled, whatever its KPI's
-  // reach says: none of its KPI's rows for that period is kept.
+  // A result its family knows has not settled whatever the reach (the engagement score against a scale
+  // not yet final): none of its KPI's rows for that period is kept.
   const open = new Set(
-    results.filter((r) => r.flags.includes('censored')).map((r) => `${baseKpi(r.kpi)}|${r.period_start}`),
+    results.filter((r) => !resultSettled(req.catalog, r)).map((r) => `${baseKpi(r.kpi)}|${r.period_start}`),
   );
   for (const r of results) {
     const kpi = baseKpi(r.kpi);
