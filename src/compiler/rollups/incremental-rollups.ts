@@ -9,7 +9,8 @@
 //   sessions              the sessions a new event can join or split (its given session; for derived ones,
 //                         the user's sessions ending within the gap before its first new event, and all
 //                         after) rebuilt from those users' events since then;
-//   first uses            rebuilt for the users who did the event again;
+//   first uses            the load's first two uses per user merged with the kept two (users whose new
+//                         use ties with their kept first, by instant, rebuilt from their events);
 //   named events          the new events appended;
 //   period accounts       the calendar months the new events fall in, from the updated user days;
 //   week masks            the users with new days or features, from the updated user days or activity;
@@ -342,19 +343,59 @@ class Updates {
     return true;
   }
 
-  /** First uses: rebuilt for the users with a new event of the name. */
+  /**
+   * First uses: the load's first two uses per user merged with the kept first and second (the two earliest
+   * of the four). Which use comes first at the very same instant goes by event id, which the rollup does
+   * not keep: users whose new use ties with their kept first are rebuilt from their events (rare).
+   */
   private async firstUses(table: string, name: string, after: number): Promise<boolean> {
+    const events = await this.eventsAfter(after);
     const user = 'coalesce(e.user_id, e.customer_id)';
-    const touched = await this.temp(
-      (params) => `SELECT DISTINCT ${user} AS user_key FROM events e
-        WHERE e.${LOAD_ID_COLUMN} > ${params.bind(after)} AND e.name = ${params.bind(name)}`,
+    const news = await this.temp(
+      (params) => `SELECT u.user_key, max(CASE WHEN u.rn = 1 THEN u.customer_id END) AS customer_id,
+        max(CASE WHEN u.rn = 1 THEN u.occurred_at END) AS first_at,
+        max(CASE WHEN u.rn = 2 THEN u.occurred_at END) AS second_at
+      FROM (SELECT ${user} AS user_key, e.customer_id, e.occurred_at,
+          row_number() OVER (PARTITION BY ${user} ORDER BY e.occurred_at, e.event_id) AS rn
+        FROM ${events} e WHERE e.name = ${params.bind(name)} AND ${user} IS NOT NULL) u
+      WHERE u.rn <= 2 GROUP BY u.user_key`,
     );
-    const redoEvents = await this.temp(
-      (params) => `SELECT e.* FROM events e JOIN ${touched} t ON t.user_key = ${user}
-        WHERE e.name = ${params.bind(name)}`,
+    const tied = await this.temp(
+      () =>
+        `SELECT n.user_key FROM ${news} n JOIN ${table} k ON k.user_key = n.user_key AND k.first_at = n.first_at`,
     );
-    const fresh = await this.builder({ events: redoEvents }).firstUses(name);
-    await this.replace(table, `EXISTS (SELECT 1 FROM ${touched} t WHERE t.user_key = k.user_key)`, fresh);
+    const earlier = 'k.user_key IS NULL OR n.first_at < k.first_at';
+    const merged = await this.temp(
+      () => `SELECT n.user_key,
+        CASE WHEN ${earlier} THEN n.customer_id ELSE k.customer_id END AS customer_id,
+        CASE WHEN ${earlier} THEN n.first_at ELSE k.first_at END AS first_at,
+        CASE WHEN k.user_key IS NULL THEN n.second_at
+          WHEN n.first_at < k.first_at THEN
+            CASE WHEN n.second_at IS NOT NULL AND n.second_at < k.first_at THEN n.second_at ELSE k.first_at END
+          ELSE CASE WHEN k.second_at IS NOT NULL AND k.second_at < n.first_at THEN k.second_at ELSE n.first_at END
+        END AS second_at
+      FROM ${news} n LEFT JOIN ${table} k ON k.user_key = n.user_key
+      WHERE NOT EXISTS (SELECT 1 FROM ${tied} t WHERE t.user_key = n.user_key)`,
+    );
+    let rows = merged;
+    const [ties] = await this.tx.query<{ n: number }>(`SELECT count(*) AS n FROM ${tied}`);
+    if (Number(ties?.n ?? 0) > 0) {
+      const redoEvents = await this.temp(
+        (params) => `SELECT e.* FROM events e JOIN ${tied} t ON t.user_key = ${user}
+          WHERE e.name = ${params.bind(name)}`,
+      );
+      const rebuilt = await this.builder({ events: redoEvents }).firstUses(name);
+      rows = await this.temp(
+        () => `SELECT ${FIRST_USES_COLUMNS.join(', ')} FROM ${merged}
+          UNION ALL SELECT ${FIRST_USES_COLUMNS.join(', ')} FROM ${rebuilt}`,
+      );
+    }
+    await this.replace(
+      table,
+      `EXISTS (SELECT 1 FROM ${news} n WHERE n.user_key = k.user_key)`,
+      rows,
+      FIRST_USES_COLUMNS,
+    );
     return true;
   }
 
@@ -452,3 +493,4 @@ class Updates {
 
 const ACTIVITY_COLUMNS = ['user_key', 'customer_id', 'day', 'name', 'events', 'first_at', 'last_at'];
 const USER_DAYS_COLUMNS = ['user_key', 'customer_id', 'day', 'events', 'first_at', 'gap'];
+const FIRST_USES_COLUMNS = ['user_key', 'customer_id', 'first_at', 'second_at'];
