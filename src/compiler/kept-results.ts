@@ -29,7 +29,7 @@ import { tableExists, tableNames } from '../warehouse/table-checks.ts';
 import { definitionParams, familyFor } from './families.ts';
 import { derivedExpr, exprInputs } from './metrics/derived.ts';
 import type { Grain, Period } from './periods.ts';
-import { recordSessionReach, sessionReach } from './rollups/session-reach.ts';
+import { earliestOf, instantText, recordSessionReach, sessionReach } from './rollups/session-reach.ts';
 
 export const KEPT_RESULTS_TABLE = 'tenure_kept_results';
 export const LOAD_REACH_TABLE = 'tenure_load_reach';
@@ -37,8 +37,6 @@ export const LOAD_REACH_TABLE = 'tenure_load_reach';
 /** Stands for "before any data": the earliest instant of a load that added rows without a time. */
 const BEFORE_ANY_DATA = '0001-01-01T00:00:00.000Z';
 const DAY_MS = 86_400_000;
-
-const iso = (t: unknown): string => new Date(String(t)).toISOString();
 
 /**
  * Records what load `loadId` added: how many rows, and the earliest instant among them (the least of each
@@ -67,7 +65,7 @@ export async function recordLoadReach(engine: Engine, loadId: number): Promise<v
     if (table === 'events') events = n;
     rows += n;
     const found = Number(row?.untimed ?? 0) > 0 ? [BEFORE_ANY_DATA] : [];
-    for (let i = 0; i < times.length; i++) if (row?.[`t${i}`] != null) found.push(iso(row[`t${i}`]));
+    for (let i = 0; i < times.length; i++) if (row?.[`t${i}`] != null) found.push(instantText(row[`t${i}`]));
     for (const t of found) if (earliest === null || t < earliest) earliest = t;
   }
   await engine.run(
@@ -398,7 +396,6 @@ async function loadsAfter(
   const loads = await engine.query<{ load_id: number }>('SELECT load_id FROM tenure_loads');
   const reach = new Map(recorded.map((r) => [Number(r.load_id), r]));
   const sessions = await sessionReach(engine, gaps);
-  const least = (a: string | null, b: string | null) => (a === null || (b !== null && b < a) ? b : a);
   for (const id of ids) {
     let rows = 0;
     let earliest: string | null = null;
@@ -414,11 +411,11 @@ async function loadsAfter(
         break;
       }
       rows += Number(r.rows_added);
-      earliest = least(earliest, r.earliest_at);
+      earliest = earliestOf(earliest, r.earliest_at);
       for (const [g, at] of changed) {
         const here = sessions.get(load)?.get(g);
         if (here === undefined) changed.delete(g);
-        else changed.set(g, least(at, here));
+        else changed.set(g, earliestOf(at, here));
       }
     }
     if (known) out.set(id, { rows, earliest, sessions: changed });

@@ -34,7 +34,7 @@ import {
   WEEK_KEYS,
   weekMasksSql,
 } from './run-rollups.ts';
-import { recordSessionReach } from './session-reach.ts';
+import { instantText, recordSessionReach } from './session-reach.ts';
 
 /** A kept table as tenure_rollups lists it. */
 export interface KeptTable {
@@ -333,7 +333,7 @@ class Updates {
       this.tx,
       loads.map((l) => Number(l.id)),
       p.sessionGapMinutes,
-      reach?.t == null ? null : new Date(String(reach.t)).toISOString(),
+      reach?.t == null ? null : instantText(reach.t),
     );
     const where = `(k.session_id IS NOT NULL AND EXISTS (SELECT 1 FROM ${given} g
         WHERE g.kept = 1 AND g.user_key = k.user_key AND g.session_id = k.session_id))

@@ -16,6 +16,13 @@ export const SESSION_REACH_TABLE = 'tenure_load_sessions';
 /** Stands for every gap: a load that added no events changed no session of any gap. */
 const ANY_GAP = -1;
 
+/** An instant as the engine returned it, as the ISO text loads and kept results compare. */
+export const instantText = (t: unknown): string => new Date(String(t)).toISOString();
+
+/** The earlier of two instants in ISO text, null standing for none. */
+export const earliestOf = (a: string | null, b: string | null): string | null =>
+  a === null || (b !== null && b < a) ? b : a;
+
 async function ensureTable(engine: Engine): Promise<void> {
   await engine.run(
     engine.dialect.createTableIfMissing(SESSION_REACH_TABLE, [
@@ -64,7 +71,7 @@ export async function sessionReach(
     for (const g of gap === ANY_GAP ? gaps : [gap]) {
       const had = byGap.get(g);
       const at = r.earliest_at === null ? null : String(r.earliest_at);
-      byGap.set(g, had === undefined ? at : had === null ? at : at === null || had < at ? had : at);
+      byGap.set(g, had === undefined ? at : earliestOf(had, at));
     }
     out.set(Number(r.load_id), byGap);
   }
