@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { rollupAsksFor } from '../../src/compiler/compute.ts';
+import { instantText } from '../../src/compiler/rollups/session-reach.ts';
 import { STORED_ROLLUPS_TABLE, storeRollups } from '../../src/compiler/rollups/stored-rollups.ts';
 import { loadWarehouse } from '../../src/ingest/load-warehouse.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
@@ -35,11 +36,20 @@ async function firstUses(db: DuckDBEngine): Promise<Record<string, [string, stri
     `SELECT table_name FROM ${STORED_ROLLUPS_TABLE} WHERE key = 'first_uses "create_report"'`,
   );
   assert.ok(kept, 'the first uses of create_report are kept');
-  const rows = await db.query<{ user_key: string; customer_id: string; f: string; s: string | null }>(
-    `SELECT user_key, customer_id, strftime(first_at, '%d %H:%M') AS f, strftime(second_at, '%d %H:%M') AS s
-     FROM ${kept.table_name} ORDER BY user_key`,
+  const rows = await db.query<{
+    user_key: string;
+    customer_id: string;
+    first_at: string;
+    second_at: string | null;
+  }>(`SELECT user_key, customer_id, first_at, second_at FROM ${kept.table_name} ORDER BY user_key`);
+  // "DD HH:MM" of each instant, in UTC.
+  const at = (t: unknown) => instantText(t).slice(8, 16).replace('T', ' ');
+  return Object.fromEntries(
+    rows.map((r) => [
+      r.user_key,
+      [r.customer_id, at(r.first_at), r.second_at === null ? null : at(r.second_at)],
+    ]),
   );
-  return Object.fromEntries(rows.map((r) => [r.user_key, [r.customer_id, r.f, r.s]]));
 }
 
 test('first uses: a load’s uses merged with the kept two equal a rebuild, ties at the first instant included', async () => {
