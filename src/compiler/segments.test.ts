@@ -236,26 +236,37 @@ test('the RFM grid names every pair of scores, and FM rounds halves up', () => {
     assert.equal(rfmGroup(r as number, f as number, m as number), group);
 });
 
-test('RFM at the end of January: each customer’s scores and group, scored against the others', async () => {
-  const rows = await withSmallWarehouse(SEGMENTS, (db) =>
+/** Each customer's RFM scores and group in January, from a segment table built for `periods`. */
+const januaryRfm = (periods: ReturnType<typeof periodsBetween>) =>
+  withSmallWarehouse(SEGMENTS, (db) =>
     db.session(async (session) => {
       const rollups = new RunRollups(session);
       try {
-        const table = await rollups.periodSegments(
-          'rfm',
-          periodsBetween('2025-01-01', '2025-01-31', 'month'),
-          { asOf: AS_OF, windowDays: 90 },
+        const table = await rollups.periodSegments('rfm', periods, { asOf: AS_OF, windowDays: 90 });
+        const rows = await session.query(
+          `SELECT customer_id, r, f, m, segment FROM ${table} WHERE period_start = $1 ORDER BY customer_id`,
+          [JAN],
         );
-        return await session.query(`SELECT customer_id, r, f, m, segment FROM ${table} ORDER BY customer_id`);
+        return Object.fromEntries(
+          rows.map((r) => [
+            String(r.customer_id),
+            [Number(r.r), Number(r.f), Number(r.m), String(r.segment)],
+          ]),
+        );
       } finally {
         await rollups.drop();
       }
     }),
   );
-  const got = Object.fromEntries(
-    rows.map((r) => [String(r.customer_id), [Number(r.r), Number(r.f), Number(r.m), String(r.segment)]]),
-  );
-  assert.deepEqual(got, SCORES);
+
+test('RFM at the end of January: each customer’s scores and group, scored against the others', async () => {
+  assert.deepEqual(await januaryRfm(periodsBetween('2025-01-01', '2025-01-31', 'month')), SCORES);
+});
+
+test('RFM of January is the same scored with the months around it (the ordered pass) as alone (the join)', async () => {
+  // Five periods take the ordered pass over every day (more than FEW_PERIODS); January alone, the join.
+  assert.deepEqual(await januaryRfm(periodsBetween('2024-11-01', '2025-03-31', 'month')), SCORES);
+  assert.deepEqual(await januaryRfm(periodsBetween('2024-12-01', '2025-02-28', 'month')), SCORES);
 });
 
 test('customer segmentation: the lifecycle stages and RFM groups at the end of January', async () => {

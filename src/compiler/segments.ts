@@ -80,6 +80,9 @@ export interface RfmOptions {
 
 export const DEFAULT_RFM_WINDOW_DAYS = 90;
 
+/** Up to this many periods, RFM's activity is joined to each period's probe; beyond, one ordered pass. */
+const FEW_PERIODS = 3;
+
 /** Days in an average month: MRR × days / this = revenue earned (commerce.ts DAYS_PER_MONTH). */
 
 /** The lifecycle stage of a customer_mrr row `m` (period_start, s, e, first_paid_at), or NULL for none. */
@@ -143,8 +146,39 @@ export function rfmSegmentsSql(
   const grid = RFM_GRID.flatMap((row, r) =>
     row.map((group, fm) => `WHEN ${(r + 1) * 10 + fm + 1} THEN '${group}'`),
   ).join(' ');
+  // A customer's days from the earliest probe on, and its one row for the days before it.
+  const days = `SELECT r.customer_id, r.day, r.first_at FROM recent r CROSS JOIN cut c WHERE r.first_at >= c.t
+    UNION ALL SELECT b.customer_id, b.day, b.first_at FROM before b`;
+  // A few periods (the open month after a daily load): each period's days joined to its probe directly,
+  // the last before T and those in [T − window, T) counted (the rows before the earliest probe are older than
+  // every window). Many periods: one ordered pass over each customer's days and its probes (kind 0 at T,
+  // kind 1 at T − window): at a probe, the last active day so far and how many there were; a day at the
+  // very moment of a probe comes after it (kind 2). The join costs a row per day and period, the ordered
+  // pass a sort of every day and probe (at 1M customers, one month: 2 s against 17 s).
+  const few = periods.length <= FEW_PERIODS;
+  const joinedActivity = `activity AS (
+    SELECT e.period_start, x.customer_id, max(x.day) AS last_day,
+      count(CASE WHEN x.first_at >= e.since THEN 1 END) AS frequency
+    FROM ends e JOIN (${days}) x ON x.first_at < e.t
+    GROUP BY 1, 2),`;
+  const orderedActivity = `marks AS (
+    SELECT s.customer_id, s.t AS moment, 0 AS kind, s.period_start, ${d.cast('NULL', 'date')} AS day FROM scored s
+    UNION ALL SELECT s.customer_id, s.since, 1, s.period_start, ${d.cast('NULL', 'date')} FROM scored s
+    UNION ALL SELECT x.customer_id, x.first_at, 2, ${d.cast('NULL', 'timestamp')}, x.day FROM (${days}) x),
+  running AS (
+    SELECT m.period_start, m.customer_id, m.kind, max(m.day) OVER w AS last_day,
+      CAST(count(m.day) OVER w AS BIGINT) AS seen
+    FROM marks m
+    WINDOW w AS (PARTITION BY m.customer_id ORDER BY m.moment, m.kind ROWS UNBOUNDED PRECEDING)),
+  activity AS (
+    SELECT period_start, customer_id, max(CASE WHEN kind = 0 THEN last_day END) AS last_day,
+      sum(CASE WHEN kind = 0 THEN seen ELSE -seen END) AS frequency
+    FROM running WHERE kind < 2 GROUP BY 1, 2),`;
   return `WITH periods AS (${periodsValues(periods, params)}),
-  ends AS (SELECT period_start, least(period_end, ${asOf}) AS t FROM periods),
+  -- Each period's probe T and the window's start, worked out once per period, not once per row.
+  ends AS (
+    SELECT x.period_start, x.t, ${d.addInterval('x.t', back, 'day')} AS since FROM (
+      SELECT period_start, least(period_end, ${asOf}) AS t FROM periods) x),
   -- A customer's activity: the days of its users' events, and its orders; each with its first moment.
   active AS (
     SELECT u.customer_id, u.day, u.first_at FROM ${userDays} u
@@ -155,11 +189,11 @@ export function rfmSegmentsSql(
       SELECT customer_id, first_at AS moment FROM active
       UNION ALL SELECT customer_id, effective_at FROM subscription_changes WHERE mrr > 0) f
     GROUP BY 1),
-  scored AS (SELECT e.period_start, e.t, f.customer_id FROM ends e JOIN first_seen f ON f.moment < e.t),
+  scored AS (SELECT e.period_start, e.t, e.since, f.customer_id FROM ends e JOIN first_seen f ON f.moment < e.t),
   -- The earliest probe (T − window of the earliest period) and its day. A customer's active days before it
   -- count only through the last of them (recency) and once in both of a period's probes (whose difference
   -- is the frequency), so they are read as one row; only later days are grouped one by one.
-  cut AS (SELECT x.t, ${d.utcDay('x.t')} AS day FROM (SELECT min(${d.addInterval('t', back, 'day')}) AS t FROM ends) x),
+  cut AS (SELECT x.t, ${d.utcDay('x.t')} AS day FROM (SELECT min(since) AS t FROM ends) x),
   recent AS (
     SELECT a.customer_id, a.day, min(a.first_at) AS first_at FROM active a CROSS JOIN cut c WHERE a.day >= c.day
     GROUP BY 1, 2),
@@ -168,34 +202,17 @@ export function rfmSegmentsSql(
       SELECT a.customer_id, a.day, a.first_at FROM active a CROSS JOIN cut c WHERE a.day < c.day
       UNION ALL SELECT r.customer_id, r.day, r.first_at FROM recent r CROSS JOIN cut c WHERE r.first_at < c.t) b
     GROUP BY b.customer_id),
-  -- One ordered pass over each customer's active days and its probes (kind 0 at T, kind 1 at T − window):
-  -- at a probe, the last active day so far and how many there were. A day at the very moment of a probe
-  -- comes after it (kind 2): the window is [T − window, T).
-  marks AS (
-    SELECT s.customer_id, s.t AS moment, 0 AS kind, s.period_start, ${d.cast('NULL', 'date')} AS day FROM scored s
-    UNION ALL SELECT s.customer_id, ${d.addInterval('s.t', back, 'day')}, 1, s.period_start, ${d.cast('NULL', 'date')} FROM scored s
-    UNION ALL SELECT r.customer_id, r.first_at, 2, ${d.cast('NULL', 'timestamp')}, r.day FROM recent r
-      CROSS JOIN cut c WHERE r.first_at >= c.t
-    UNION ALL SELECT b.customer_id, b.first_at, 2, ${d.cast('NULL', 'timestamp')}, b.day FROM before b),
-  running AS (
-    SELECT m.period_start, m.customer_id, m.kind, max(m.day) OVER w AS last_day,
-      CAST(count(m.day) OVER w AS BIGINT) AS seen
-    FROM marks m
-    WINDOW w AS (PARTITION BY m.customer_id ORDER BY m.moment, m.kind ROWS UNBOUNDED PRECEDING)),
-  activity AS (
-    SELECT period_start, customer_id, max(CASE WHEN kind = 0 THEN last_day END) AS last_day,
-      sum(CASE WHEN kind = 0 THEN seen ELSE -seen END) AS frequency
-    FROM running WHERE kind < 2 GROUP BY 1, 2),
+  ${few ? joinedActivity : orderedActivity}
   spent AS (
     SELECT s.period_start, s.customer_id, CAST(sum(o.amount) AS DOUBLE PRECISION) AS amount FROM scored s
-    JOIN orders o ON o.customer_id = s.customer_id AND o.ordered_at < s.t AND o.ordered_at >= ${d.addInterval('s.t', back, 'day')}
+    JOIN orders o ON o.customer_id = s.customer_id AND o.ordered_at < s.t AND o.ordered_at >= s.since
     GROUP BY 1, 2),
   earned AS (
     SELECT s.period_start, s.customer_id,
-      sum(m.mrr * ${secondsBetween(params.dialect, 'least(coalesce(m.next_at, s.t), s.t)', `greatest(m.effective_at, ${d.addInterval('s.t', back, 'day')})`)})
+      sum(m.mrr * ${secondsBetween(params.dialect, 'least(coalesce(m.next_at, s.t), s.t)', 'greatest(m.effective_at, s.since)')})
         / ${86_400 * DAYS_PER_MONTH} AS amount
     FROM scored s JOIN mrr_spans m ON m.customer_id = s.customer_id AND m.mrr > 0 AND m.effective_at < s.t
-      AND (m.next_at IS NULL OR m.next_at > ${d.addInterval('s.t', back, 'day')})
+      AND (m.next_at IS NULL OR m.next_at > s.since)
     GROUP BY 1, 2),
   v AS (
     SELECT s.period_start AS period_start, s.customer_id AS customer_id,
