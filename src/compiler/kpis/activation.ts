@@ -115,10 +115,12 @@ const unique = (xs: readonly string[]) => [...new Set(xs)];
 function milestoneFirstsSql(req: ActivationRequest, activity: string, params: SqlParams): string {
   const milestones = unique(req.params.activationMilestones);
   const names = milestones.length ? milestones.map((m) => params.bind(m)).join(', ') : 'NULL';
+  // The window's end once per account, not once per activity row.
   return `SELECT cu.customer_id AS customer_id, a.name AS name, min(a.first_at) AS done_at
-    FROM customers cu JOIN ${activity} a ON a.customer_id = cu.customer_id
-    WHERE a.name IN (${names})
-      AND a.first_at <= ${plusDays(params, 'cu.signed_up_at', req.params.activationWindowDays)}
+    FROM (SELECT c.customer_id, ${plusDays(params, 'c.signed_up_at', req.params.activationWindowDays)} AS window_end
+      FROM customers c) cu
+    JOIN ${activity} a ON a.customer_id = cu.customer_id
+    WHERE a.name IN (${names}) AND a.first_at <= cu.window_end
     GROUP BY 1, 2`;
 }
 
