@@ -154,7 +154,7 @@ export function rfmSegmentsSql(
   // every window). Many periods: one ordered pass over each customer's days and its probes (kind 0 at T,
   // kind 1 at T − window): at a probe, the last active day so far and how many there were; a day at the
   // very moment of a probe comes after it (kind 2). The join costs a row per day and period, the ordered
-  // pass a sort of every day and probe (at 1M customers, one month: 2 s against 17 s).
+  // pass a sort of every day and probe (at 1M customers, the whole RFM of one month: 9 s against 17 s).
   const few = periods.length <= FEW_PERIODS;
   const joinedActivity = `activity AS (
     SELECT e.period_start, x.customer_id, max(x.day) AS last_day,

@@ -19,6 +19,24 @@ export const dateParam = (params: SqlParams, iso: string): string =>
   params.dialect.cast(params.bind(iso.slice(0, 10)), 'date');
 
 /**
+ * The days a query over day rollups for `periods` reads, as bound dates: from `before` days ahead of the
+ * first start to the last end (exclusive). Constant bounds let the engine skip whole row groups.
+ */
+export function dayBounds(
+  periods: readonly Period[],
+  params: SqlParams,
+  before = 0,
+): { from: string; to: string } {
+  const starts = periods.map((p) => Date.parse(p.start));
+  const ends = periods.map((p) => Date.parse(p.end));
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    from: dateParam(params, iso(Math.min(...starts) - before * 86_400_000)),
+    to: dateParam(params, iso(Math.max(...ends))),
+  };
+}
+
+/**
  * A VALUES list of the periods with bound bounds: a CTE body `periods(period_start, period_end, start_day,
  * end_day)`, the days being the UTC dates of the bounds (for DATE columns and day rollups).
  */

@@ -74,6 +74,31 @@ test('DAU/MAU and WAU/MAU over the days whose 30-day window is observed (Jan 30�
   close(rows.get('wau_mau_ratio')?.value, 2 / 4);
 });
 
+test('February alone reads only the days that can cover it, and counts as February among January’s', async () => {
+  // No events in February (29 days). WAU: u1's Jan 31 covers Feb 1–6 → ΣWAU = 6. MAU: u1's days cover
+  // through Mar 1 → all 29 days; u2's Jan 15 covers Jan 15–Feb 13 → 13 days; ΣMAU = 42. Feb 1 is covered
+  // by u1's Jan 3 alone (its day after Jan 2 adds only Feb 1 to its 30-day cover), the earliest day read.
+  // wau_mau = (6/29) / (42/29) = 1/7; DAU is 0 every day, so dau_wau and stickiness are 0.
+  const february = (from: string) =>
+    withSmallWarehouse(DATA, (db) =>
+      computeUsageKpis(db, {
+        kpis: ['wau_mau_ratio', 'stickiness_ratio'],
+        periods: periodsBetween(from, '2024-02-29', 'month'),
+        asOf: '2026-01-01T00:00:00.000Z',
+        minSample: 1,
+        params: PARAMS,
+      }),
+    );
+  for (const rows of [await february('2024-02-01'), await february('2024-01-01')]) {
+    const feb = rows.filter((r) => r.period_start.startsWith('2024-02'));
+    const wauMau = feb.find((r) => r.kpi === 'wau_mau_ratio');
+    close(wauMau?.value, 1 / 7);
+    close(wauMau?.numerator, 6 / 29);
+    close(wauMau?.denominator, 42 / 29);
+    close(feb.find((r) => r.kpi === 'stickiness_ratio')?.value, 0);
+  }
+});
+
 test('session frequency: 31 + 3 sessions over 2 active users; meaningful: 2 sessions with ≥ 2 key actions', async () => {
   const rows = await january();
   close(rows.get('session_frequency')?.value, 34 / 2);
