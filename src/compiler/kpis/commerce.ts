@@ -233,33 +233,39 @@ function lifetimeSql(req: CommerceRequest, segments: PeriodSegmentTables, params
     JOIN spend_shares h ON h.channel = a.channel AND a.acquired_day >= h.period_start
       AND a.acquired_day < h.period_end
     GROUP BY 1),
+  -- Each period's cohort with the segment of each customer in it; every term is summed per period and
+  -- segment (a few groups), not per customer and period (millions), and the sums are combined after.
   cohort AS (
-    SELECT e.period_start, e.end_day, e.t, a.customer_id FROM ends e
-    JOIN acquired_by a ON a.acquired_at < e.t),
+    SELECT e.period_start AS period_start, e.end_day AS end_day, e.t AS t, a.customer_id AS customer_id,
+      ${segmentSql(req.by, params)} AS segment
+    FROM ends e JOIN acquired_by a ON a.acquired_at < e.t
+    ${segmentJoin(req.by, 'a.customer_id', segmentsAt('e.period_start', segments))}),
+  counted AS (SELECT period_start, segment, count(*) AS customers FROM cohort GROUP BY 1, 2),
   earned AS (
-    SELECT c.period_start AS period_start, c.customer_id AS customer_id,
+    SELECT c.period_start AS period_start, c.segment AS segment,
       CAST(sum(m.mrr * ${earnedSeconds}) AS DOUBLE PRECISION) / ${params.bind(86_400 * DAYS_PER_MONTH)} AS amount
     FROM cohort c JOIN mrr_spans m ON m.customer_id = c.customer_id AND m.mrr > 0 AND m.effective_at < c.t
     GROUP BY 1, 2),
   bought AS (
-    SELECT c.period_start AS period_start, c.customer_id AS customer_id, CAST(sum(o.amount) AS DOUBLE PRECISION) AS amount FROM cohort c
-    JOIN orders o ON o.customer_id = c.customer_id AND o.ordered_at < c.t
+    SELECT c.period_start AS period_start, c.segment AS segment, CAST(sum(o.amount) AS DOUBLE PRECISION) AS amount
+    FROM cohort c JOIN orders o ON o.customer_id = c.customer_id AND o.ordered_at < c.t
     GROUP BY 1, 2),
   served AS (
-    SELECT c.period_start AS period_start, c.customer_id AS customer_id, CAST(sum(k.amount) AS DOUBLE PRECISION) AS amount FROM cohort c
-    JOIN costs k ON k.customer_id = c.customer_id AND k.period_start < c.end_day
+    SELECT c.period_start AS period_start, c.segment AS segment, CAST(sum(k.amount) AS DOUBLE PRECISION) AS amount
+    FROM cohort c JOIN costs k ON k.customer_id = c.customer_id AND k.period_start < c.end_day
     GROUP BY 1, 2),
-  profits AS (
-    SELECT c.period_start AS period_start, c.customer_id AS customer_id,
-      coalesce(e.amount, 0) + coalesce(b.amount, 0) - coalesce(v.amount, 0) - coalesce(q.amount, 0) AS profit
-    FROM cohort c
-    LEFT JOIN earned e ON e.period_start = c.period_start AND e.customer_id = c.customer_id
-    LEFT JOIN bought b ON b.period_start = c.period_start AND b.customer_id = c.customer_id
-    LEFT JOIN served v ON v.period_start = c.period_start AND v.customer_id = c.customer_id
-    LEFT JOIN cac q ON q.customer_id = c.customer_id)
-  SELECT x.period_start, ${segmentSql(req.by, params)} AS segment, sum(x.profit) AS profit, count(*) AS customers
-  FROM profits x ${segmentJoin(req.by, 'x.customer_id', segmentsAt('x.period_start', segments))}
-  GROUP BY 1, 2`;
+  charged AS (
+    SELECT c.period_start AS period_start, c.segment AS segment, sum(q.amount) AS amount
+    FROM cohort c JOIN cac q ON q.customer_id = c.customer_id
+    GROUP BY 1, 2)
+  SELECT n.period_start, n.segment,
+    coalesce(e.amount, 0) + coalesce(b.amount, 0) - coalesce(v.amount, 0) - coalesce(q.amount, 0) AS profit,
+    n.customers
+  FROM counted n
+  LEFT JOIN earned e ON e.period_start = n.period_start AND e.segment = n.segment
+  LEFT JOIN bought b ON b.period_start = n.period_start AND b.segment = n.segment
+  LEFT JOIN served v ON v.period_start = n.period_start AND v.segment = n.segment
+  LEFT JOIN charged q ON q.period_start = n.period_start AND q.segment = n.segment`;
 }
 
 /** Per period and segment: cost to serve, from costs rows whose period_start lies in the period. */

@@ -95,14 +95,17 @@ function windowsSql(req: UsageRequest, t: UsageTables, params: SqlParams): strin
   const asOfDay = params.dialect.utcDay(instantParam(params, req.asOf));
   const perPeriod = periodDimensionsOf(req.by).length > 0;
   // A day 30 or more days before a period's start covers none of its days: its marks cancel before it.
-  const covered = dayBounds(req.periods, params, 29);
+  const covered = () => {
+    const { from, to } = dayBounds(req.periods, params, 29);
+    return `u.day >= ${from} AND u.day < ${to}`;
+  };
   const days = perPeriod
     ? `SELECT c.period_start AS seg_period, u.day AS day, ${segmentSql(req.by, params)} AS segment, u.gap AS gap
     FROM ${t.userDays} u JOIN cover_days c ON c.day = u.day
     ${segmentJoin(req.by, 'u.customer_id', segmentsAt('c.period_start', t.segments))}`
     : `SELECT ${params.dialect.cast('NULL', 'timestamp')} AS seg_period, u.day AS day, ${segmentSql(req.by, params)} AS segment, u.gap AS gap
     FROM ${t.userDays} u ${segmentJoin(req.by, 'u.customer_id')}
-    WHERE u.day >= ${covered.from} AND u.day < ${covered.to}`;
+    WHERE ${covered()}`;
   const longest = Math.max(
     1,
     ...req.periods.map((p) => Math.ceil((Date.parse(p.end) - Date.parse(p.start)) / 86_400_000)),
