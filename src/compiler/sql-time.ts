@@ -20,7 +20,7 @@ export const dateParam = (params: SqlParams, iso: string): string =>
 
 /**
  * The days a query over day rollups for `periods` reads, as bound dates: from `before` days ahead of the
- * first start to the last end (exclusive). Constant bounds let the engine skip whole row groups.
+ * first start to the last end (exclusive). Constant bounds filter the rollup in its scan, before any grouping.
  */
 export function dayBounds(
   periods: readonly Period[],
