@@ -83,8 +83,6 @@ export const DEFAULT_RFM_WINDOW_DAYS = 90;
 /** Up to this many periods, RFM's activity is joined to each period's probe; beyond, one ordered pass. */
 const FEW_PERIODS = 3;
 
-/** Days in an average month: MRR × days / this = revenue earned (commerce.ts DAYS_PER_MONTH). */
-
 /** The lifecycle stage of a customer_mrr row `m` (period_start, s, e, first_paid_at), or NULL for none. */
 export function lifecycleStateSql(m: string): string {
   return `CASE
