@@ -4,10 +4,15 @@ import type { Computation, KpiDefinition } from '../catalog/definition.ts';
 import type { KpiResult } from '../results/kpi-result.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { ACTIVATION_KPIS, computeActivationKpis, DEFAULT_ACTIVATION_PARAMS } from './kpis/activation.ts';
-import { COMMERCE_KPIS, computeCommerceKpis, DEFAULT_COMMERCE_PARAMS } from './kpis/commerce.ts';
+import {
+  COMMERCE_KPIS,
+  commerceSettlesAt,
+  computeCommerceKpis,
+  DEFAULT_COMMERCE_PARAMS,
+} from './kpis/commerce.ts';
 import { CONTRACT_KPIS, computeContractKpis, DEFAULT_CONTRACT_PARAMS } from './kpis/contracts.ts';
 import { computeEngagementKpis, DEFAULT_ENGAGEMENT_PARAMS, ENGAGEMENT_KPIS } from './kpis/engagement.ts';
-import { scoreReachDays } from './kpis/engagement-score.ts';
+import { scoreReachDays, scoreSettlesAt } from './kpis/engagement-score.ts';
 import { computeFeatureKpis, DEFAULT_FEATURE_PARAMS, FEATURE_KPIS } from './kpis/features.ts';
 import { computeFeedbackKpis, DEFAULT_FEEDBACK_PARAMS, FEEDBACK_KPIS } from './kpis/feedback.ts';
 import { computeLifetimeKpis, DEFAULT_LIFETIME_PARAMS, LIFETIME_KPIS } from './kpis/lifetime.ts';
@@ -72,7 +77,24 @@ export interface Family {
    * does not say so (lifetime value's short history is final).
    */
   settled(kpi: string, result: KpiResult): boolean;
+  /**
+   * Where a KPI's reach depends on the data (an offer's expiry, a spend row's dates, the engagement score's
+   * reference months): per period start, the instant from which its result is settled as reachDays defines
+   * it (at least the period's end: no row at or after it, and no later as_of, can change the result), or
+   * null while the data leaves it open. Undefined when the reach in days alone bounds the KPI. Read instead
+   * of P.end + reachDays by kept-results.ts; derived metrics keep going by reachDays.
+   */
+  settlesAt(
+    engine: Engine,
+    kpi: string,
+    params: Readonly<Record<string, unknown>>,
+    periods: readonly Period[],
+    asOf: string,
+  ): Promise<SettleInstants | undefined>;
 }
+
+/** Per period start: when a KPI's result for it settles (an instant), or null while the data leaves it open. */
+export type SettleInstants = ReadonlyMap<string, string | null>;
 
 export interface OtherRollups {
   readonly userDays?: readonly (readonly string[])[];
@@ -98,6 +120,13 @@ interface FamilyOptions<P> {
   readonly reachDays?: (kpi: string, params: P) => number | undefined;
   readonly sessionGapMinutes?: (kpi: string, params: P) => number | undefined;
   readonly settled?: (kpi: string, result: KpiResult) => boolean;
+  readonly settlesAt?: (
+    engine: Engine,
+    kpi: string,
+    params: P,
+    periods: readonly Period[],
+    asOf: string,
+  ) => Promise<SettleInstants | undefined>;
 }
 
 const camel = (name: string) => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -142,6 +171,8 @@ function family<P extends object>(
     reachDays: (kpi, params) => options.reachDays?.(kpi, familyParams(f, params)),
     sessionGapMinutes: (kpi, params) => options.sessionGapMinutes?.(kpi, familyParams(f, params)),
     settled: (kpi, result) => options.settled?.(kpi, result) ?? true,
+    settlesAt: async (engine, kpi, params, periods, asOf) =>
+      options.settlesAt?.(engine, kpi, familyParams(f, params), periods, asOf),
   };
   return f;
 }
@@ -223,6 +254,12 @@ export const FAMILIES: readonly Family[] = [
       sessionGapMinutes: (kpi, p) => (kpi === 'engagement_metrics' ? p.sessionGapMinutes : undefined),
       // The score is censored while its scale is provisional or missing (reference months not all over).
       settled: (kpi, r) => kpi !== 'customer_engagement_score' || !r.flags.includes('censored'),
+      // Once the reference months are over the score settles at P's end (at their end for a P before it):
+      // 124 days is only the bound without the data, which derived metrics reading the score go by.
+      settlesAt: (engine, kpi, p, periods, asOf) =>
+        kpi === 'customer_engagement_score'
+          ? scoreSettlesAt(engine, p, periods, asOf)
+          : Promise.resolve(undefined),
     },
   ),
   family(
@@ -306,9 +343,14 @@ export const FAMILIES: readonly Family[] = [
     {
       activityEvents: (p) => p.activeEvents,
       otherRollups: (p) => ({ ...userDaysOf(p), periodAccounts: [p.activeEvents], subscribed: true }),
-      // Never settled: redemptions and expiries are judged at as_of; loyalty membership is read whenever it
-      // was joined; lifetime profit shares spend rows with customers acquired after P.
+      // No reach in days: redemptions and expiries are judged at as_of; loyalty membership is read whenever
+      // it was joined; lifetime profit shares spend rows with customers acquired after P. When each period
+      // settles comes from the data (commerceSettlesAt); derived metrics reading these are never kept.
       reachDays: (kpi) => (COMMERCE_NEVER_SETTLED.includes(kpi) ? undefined : 0),
+      settlesAt: (engine, kpi, _p, periods) =>
+        COMMERCE_NEVER_SETTLED.includes(kpi)
+          ? commerceSettlesAt(engine, kpi, periods)
+          : Promise.resolve(undefined),
     },
   ),
   // Trailing 12-month ARPA and churn, with margin and acquisition cost.

@@ -5,7 +5,9 @@
 // after P: activation, follow-up, horizons, grace; declared by its family, families.ts `reachDays`; a KPI
 // whose result depends on the data's end in any other way has none and is never kept). So once as_of is
 // past P.end + R the result is settled: a later as_of cannot change it, and neither can a load whose rows
-// all lie at or after P.end + R. Each load records the rows it added and the earliest instant among them
+// all lie at or after P.end + R. Where the reach depends on the data (an offer's expiry, a spend row's
+// dates, the engagement score's reference months), the family reads the instant P.end + R from it
+// (families.ts `settlesAt`), or finds the period still open. Each load records the rows it added and the earliest instant among them
 // (any time column of any table; a row without one counts as touching everything): `recordLoadReach`.
 // A kept result is served while
 //   - its KPI's definition (content hash) and the request's grain, min_sample and period are the same;
@@ -26,7 +28,7 @@ import { LOAD_ID_COLUMN } from '../warehouse/canonical-ddl.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { SqlParams } from '../warehouse/sql-builder.ts';
 import { tableExists, tableNames } from '../warehouse/table-checks.ts';
-import { definitionParams, familyFor } from './families.ts';
+import { definitionParams, familyFor, type SettleInstants } from './families.ts';
 import { derivedExpr, exprInputs } from './metrics/derived.ts';
 import type { Grain, Period } from './periods.ts';
 import { earliestOf, instantText, recordSessionReach, sessionReach } from './rollups/session-reach.ts';
@@ -181,6 +183,26 @@ function settlesAt(reach: number | undefined, p: Period): string | undefined {
   return reach === undefined ? undefined : new Date(Date.parse(p.end) + reach * DAY_MS).toISOString();
 }
 
+/**
+ * The settle instants the families read from the data (families.ts settlesAt), by KPI: for those KPIs
+ * whose reach depends on it. A derived metric goes by reachDays.
+ */
+async function settleInstants(
+  engine: Engine,
+  req: KeptRequest,
+  kpis: readonly string[],
+  periods: readonly Period[],
+): Promise<Map<string, SettleInstants>> {
+  const out = new Map<string, SettleInstants>();
+  for (const kpi of kpis) {
+    if (derivedExpr(req.catalog, kpi) !== undefined) continue;
+    const def = getDefinition(kpi, req.catalog);
+    const instants = await familyFor(def)?.settlesAt(engine, kpi, definitionParams(def), periods, req.asOf);
+    if (instants) out.set(kpi, instants);
+  }
+  return out;
+}
+
 /** The kept results still valid for these KPIs and periods (see the top of this file). */
 export async function findKept(
   engine: Engine,
@@ -256,6 +278,12 @@ export async function keepResults(
   const open = new Set(
     results.filter((r) => !resultSettled(req.catalog, r)).map((r) => `${baseKpi(r.kpi)}|${r.period_start}`),
   );
+  const instants = await settleInstants(
+    engine,
+    req,
+    [...new Set(results.map((r) => baseKpi(r.kpi)))],
+    periods,
+  );
   for (const r of results) {
     const kpi = baseKpi(r.kpi);
     const p = periods.find((x) => x.start === r.period_start && x.end === r.period_end);
@@ -263,7 +291,8 @@ export async function keepResults(
     const key = `${kpi}|${p.start}`;
     if (open.has(key)) continue;
     if (!settle.has(key)) {
-      const at = settlesAt(reachDays(req.catalog, kpi), p);
+      const given = instants.get(kpi);
+      const at = given ? (given.get(p.start) ?? undefined) : settlesAt(reachDays(req.catalog, kpi), p);
       settle.set(key, at !== undefined && at <= req.asOf ? at : '');
     }
     const at = settle.get(key);

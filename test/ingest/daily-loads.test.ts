@@ -184,8 +184,11 @@ async function compareDailyWithWhole(daily: Engine, once: Engine): Promise<void>
     }
   }
   // By the end, July to November are kept for MRR (no window after the month) and activation's milestones
-  // (14 days); December is not (it ends after the data). The engagement score waits 124 days for its
-  // reference months: July only (its end, 1 August, plus 124 days is 3 December).
+  // (14 days); December is not (it ends after the data). The engagement score's reference months (the first
+  // three complete months of events, from July or August) are over by 1 November at the latest: each month
+  // settles at its end or at theirs, before the data's end.
+  // Commerce's settle when the data says: November's last offers (valid 21 or 30 days) have expired by the
+  // data's end, each month's spend row ends with the month, and only members earn or redeem.
   const asOf = (await dataAsOf(daily)) ?? '';
   const request = { catalog: CATALOG, grain: 'month', minSample: 30, asOf } as const;
   const kept = await findKept(
@@ -197,6 +200,9 @@ async function compareDailyWithWhole(daily: Engine, once: Engine): Promise<void>
       'customer_engagement_score',
       'engagement_metrics',
       'meaningful_session_frequency',
+      'redemption_rate',
+      'customer_profitability',
+      'loyalty_participation_rate',
     ],
     periodsBetween(MONTHS.from, MONTHS.to, 'month'),
   );
@@ -204,7 +210,14 @@ async function compareDailyWithWhole(daily: Engine, once: Engine): Promise<void>
   const closed = ['2025-07', '2025-08', '2025-09', '2025-10', '2025-11'];
   assert.deepEqual(months('mrr'), closed);
   assert.deepEqual(months('activation_milestone_completion'), closed);
-  assert.deepEqual(months('customer_engagement_score'), ['2025-07']);
+  for (const kpi of [
+    'customer_engagement_score',
+    'redemption_rate',
+    'customer_profitability',
+    'loyalty_participation_rate',
+  ]) {
+    assert.deepEqual(months(kpi), closed, kpi);
+  }
   // Sessions run on past their month: kept while no load changes one that started before its end (the
   // last loads change December's only).
   assert.deepEqual(months('engagement_metrics'), closed);

@@ -50,6 +50,7 @@ import { DAYS_PER_MONTH, type Period } from '../periods.ts';
 import { previousPeriod, withPreviousPeriods } from '../previous-period.ts';
 import { mrrSpansSql } from '../rollups/customer-mrr.ts';
 import { type RunRollups, withRollups } from '../rollups/run-rollups.ts';
+import { instantText } from '../rollups/session-reach.ts';
 import { instantParam, periodDaysSql, periodsValues, secondsBetween } from '../sql-time.ts';
 
 export interface CommerceParams {
@@ -281,6 +282,68 @@ function costSql(req: CommerceRequest, segments: PeriodSegmentTables, params: Sq
   LEFT JOIN customers cu ON cu.customer_id = c.customer_id
   ${periodSegmentJoin(req.by, 'c.customer_id', segmentsAt('p.period_start', segments))}
   GROUP BY 1, 2`;
+}
+
+/**
+ * When the commerce KPIs without a reach in days settle, period by period (families.ts settlesAt; each
+ * result also reads P's customers, subscriptions and orders, which settle at P's end):
+ * - redemption_rate: once every offer issued in P has expired and been redeemed if it was. No later as_of
+ *   changes which are open or redeemed, and a row for an offer issued in P lies in P.
+ * - loyalty_participation_rate: at P's end, unless an account with an earn or redeem in P is not a member:
+ *   its joining later, at any time, would count it in P (open).
+ * - customer_profitability: once every acquisition spend row begun before P's end is over (a row's share
+ *   waits on the customers acquired within its dates, and those acquired later lie after P's end).
+ * A table without rows settles at P's end: a load adding rows that P reads adds them before P's end.
+ */
+export async function commerceSettlesAt(
+  engine: Engine,
+  kpi: string,
+  periods: readonly Period[],
+): Promise<Map<string, string | null>> {
+  const latest = new Map(periods.map((p): [string, string | null] => [p.start, p.end]));
+  const params = new SqlParams(engine.dialect);
+  const query = async (table: string, sql: string) =>
+    (await tableHasRows(engine, table)) ? engine.query(sql, params.values) : [];
+  const periodsCte = `WITH periods AS (${periodsValues(periods, params)})`;
+  let rows: Row[] = [];
+  if (kpi === 'redemption_rate') {
+    rows = await query(
+      'promotions',
+      `${periodsCte}
+      SELECT p.period_start, max(pr.expires_at) AS a, max(pr.redeemed_at) AS b FROM promotions pr
+      JOIN periods p ON ${inPeriod('pr.issued_at')}
+      GROUP BY 1`,
+    );
+  } else if (kpi === 'loyalty_participation_rate') {
+    rows = await query(
+      'loyalty_activity',
+      `${periodsCte}
+      SELECT p.period_start, count(*) AS waiting FROM loyalty_activity la JOIN periods p ON ${inPeriod('la.occurred_at')}
+      WHERE la.kind IN ('earn', 'redeem')
+        AND NOT EXISTS (SELECT 1 FROM loyalty_members lm WHERE lm.customer_id = la.customer_id)
+      GROUP BY 1`,
+    );
+  } else if (kpi === 'customer_profitability') {
+    rows = await query(
+      'acquisition_spend',
+      `${periodsCte}
+      SELECT p.period_start, max(s.period_end) AS a FROM acquisition_spend s JOIN periods p ON s.period_start < p.end_day
+      GROUP BY 1`,
+    );
+  }
+  for (const r of rows) {
+    const start = instantText(r.period_start);
+    const now = latest.get(start);
+    if (now === undefined || now === null) continue;
+    if (Number(r.waiting ?? 0) > 0) {
+      latest.set(start, null);
+      continue;
+    }
+    const later = [r.a, r.b].filter((t) => t !== null && t !== undefined).map(instantText);
+    // ISO instants in UTC sort as text: the last is the latest.
+    latest.set(start, [now, ...later].sort().at(-1) ?? now);
+  }
+  return latest;
 }
 
 const key = (r: Row) => `${String(r.period_start)}|${String(r.segment)}`;

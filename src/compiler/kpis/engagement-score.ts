@@ -32,6 +32,28 @@ export function scoreReachDays(params: ScoreParams): number {
   const fixed = params.keyActions.every((n) => params.keyActionCaps[n] !== undefined);
   return fixed ? 0 : 31 * (REFERENCE_MONTHS + 1);
 }
+/**
+ * When each period's score settles (families.ts settlesAt): the score reads P's key actions and the caps,
+ * which stay put once the reference months are over; so at P's end, or at the reference months' end for a
+ * period before it. Null while they are not all over by as_of (the scale is provisional). A load adding
+ * events before the first one, or inside the reference months, lies before every such instant and sets the
+ * kept scores aside. Undefined when the project sets every cap (the reach is 0).
+ */
+export async function scoreSettlesAt(
+  engine: Engine,
+  params: ScoreParams,
+  periods: readonly Period[],
+  asOf: string,
+): Promise<Map<string, string | null> | undefined> {
+  if (scoreReachDays(params) === 0) return undefined;
+  const first = await firstEventAt(engine);
+  const reference = first === undefined ? undefined : referenceMonths(first, asOf);
+  const over = reference?.settled ? reference.months.at(-1)?.end : undefined;
+  return new Map(
+    periods.map((p) => [p.start, over === undefined ? null : ([p.end, over].sort()[1] ?? over)]),
+  );
+}
+
 /** The percentile of accounts' monthly counts a default cap is. */
 export const REFERENCE_PERCENTILE = 0.9;
 
