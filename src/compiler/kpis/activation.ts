@@ -118,20 +118,41 @@ function milestoneFirstsSql(req: ActivationRequest, activity: string, params: Sq
   // The window's end once per account, not once per activity row.
   return `SELECT cu.customer_id AS customer_id, a.name AS name, min(a.first_at) AS done_at
     FROM (SELECT c.customer_id, ${plusDays(params, 'c.signed_up_at', req.params.activationWindowDays)} AS window_end
-      FROM customers c) cu
+      FROM customers c WHERE ${signedUpWithin(req, 'c', params)}) cu
     JOIN ${activity} a ON a.customer_id = cu.customer_id
     WHERE a.name IN (${names}) AND a.first_at <= cu.window_end
     GROUP BY 1, 2`;
 }
 
 /** `(customer_id, signed_up_at, activated_at)`: activated when every milestone is done (from `firsts`). */
-function activatedSql(req: ActivationRequest, firsts: string): string {
+function activatedSql(req: ActivationRequest, firsts: string, params: SqlParams): string {
   const k = unique(req.params.activationMilestones).length;
   return `SELECT cu.customer_id AS customer_id, cu.signed_up_at AS signed_up_at, CASE
       WHEN ${k} = 0 THEN cu.signed_up_at
       WHEN count(m.name) = ${k} THEN max(m.done_at) END AS activated_at
     FROM customers cu LEFT JOIN ${firsts} m ON m.customer_id = cu.customer_id
+    WHERE ${signedUpWithin(req, 'cu', params)}
     GROUP BY 1, 2`;
+}
+
+/**
+ * The accounts a request's periods can hold, as a condition on `customers` row `c`: those signed up in a
+ * period, and those activated in one (within the window after signing up), so signed up from the first
+ * period's start less the window to the last period's end. Every account when there are no periods (an
+ * experiment's units).
+ */
+function signedUpWithin(req: ActivationRequest, c: string, params: SqlParams): string {
+  const bounds = signupBounds(req);
+  if (!bounds) return 'TRUE';
+  return `${c}.signed_up_at >= ${instantParam(params, bounds.from)} AND ${c}.signed_up_at < ${instantParam(params, bounds.to)}`;
+}
+
+function signupBounds(req: ActivationRequest): { from: string; to: string } | undefined {
+  if (req.periods.length === 0) return undefined;
+  const starts = req.periods.map((p) => Date.parse(p.start));
+  const ends = req.periods.map((p) => Date.parse(p.end));
+  const from = Math.min(...starts) - req.params.activationWindowDays * 86_400_000;
+  return { from: new Date(from).toISOString(), to: new Date(Math.max(...ends)).toISOString() };
 }
 
 /**
@@ -147,6 +168,7 @@ export async function activationTables(
     activity,
     unique(req.params.activationMilestones),
     req.params.activationWindowDays,
+    signupBounds(req),
   ]);
   const firsts = await rollups.shared(
     `milestone_firsts ${key}`,
@@ -154,7 +176,7 @@ export async function activationTables(
   );
   const activated = await rollups.shared(
     `activated ${key}`,
-    () => `/* activated */ ${activatedSql(req, firsts)}`,
+    (p) => `/* activated */ ${activatedSql(req, firsts, p)}`,
   );
   return { firsts, activated };
 }
@@ -177,7 +199,7 @@ export function activationCtes(
 ): string {
   return `periods AS (${periodsValues(req.periods, params)}),
   milestone_firsts AS (${built ? `SELECT * FROM ${built.firsts}` : milestoneFirstsSql(req, activity, params)}),
-  activation_times AS (${built ? `SELECT * FROM ${built.activated}` : activatedSql(req, 'milestone_firsts')}),
+  activation_times AS (${built ? `SELECT * FROM ${built.activated}` : activatedSql(req, 'milestone_firsts', params)}),
   activation AS (SELECT x.customer_id, x.signed_up_at, x.activated_at FROM activation_times x)`;
 }
 
