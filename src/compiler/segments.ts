@@ -182,27 +182,22 @@ export function rfmSegmentsSql(
     SELECT u.customer_id, u.day, u.first_at FROM ${userDays} u
     UNION ALL SELECT o.customer_id, ${d.utcDay('o.ordered_at')}, o.ordered_at FROM orders o),
   mrr_spans AS (${mrrSpansSql(params.dialect)}),
+  first_seen AS (
+    SELECT customer_id, min(moment) AS moment FROM (
+      SELECT customer_id, first_at AS moment FROM active
+      UNION ALL SELECT customer_id, effective_at FROM subscription_changes WHERE mrr > 0) f
+    GROUP BY 1),
+  scored AS (SELECT e.period_start, e.t, e.since, f.customer_id FROM ends e JOIN first_seen f ON f.moment < e.t),
   -- The earliest probe (T − window of the earliest period) and its day. A customer's active days before it
   -- count only through the last of them (recency) and once in both of a period's probes (whose difference
   -- is the frequency), so they are read as one row; only later days are grouped one by one.
   cut AS (SELECT x.t, ${d.utcDay('x.t')} AS day FROM (SELECT min(since) AS t FROM ends) x),
-  -- One pass over every active day per customer: its first moment, and its last day before the cut's day.
-  whole AS (
-    SELECT a.customer_id, min(a.first_at) AS first_at, max(CASE WHEN a.day < c.day THEN a.day END) AS day,
-      max(CASE WHEN a.day < c.day THEN a.first_at END) AS last_at
-    FROM active a CROSS JOIN cut c GROUP BY 1),
-  first_seen AS (
-    SELECT customer_id, min(moment) AS moment FROM (
-      SELECT customer_id, first_at AS moment FROM whole
-      UNION ALL SELECT customer_id, effective_at FROM subscription_changes WHERE mrr > 0) f
-    GROUP BY 1),
-  scored AS (SELECT e.period_start, e.t, e.since, f.customer_id FROM ends e JOIN first_seen f ON f.moment < e.t),
   recent AS (
     SELECT a.customer_id, a.day, min(a.first_at) AS first_at FROM active a CROSS JOIN cut c WHERE a.day >= c.day
     GROUP BY 1, 2),
   before AS (
     SELECT b.customer_id, max(b.first_at) AS first_at, max(b.day) AS day FROM (
-      SELECT w.customer_id, w.day, w.last_at AS first_at FROM whole w WHERE w.day IS NOT NULL
+      SELECT a.customer_id, a.day, a.first_at FROM active a CROSS JOIN cut c WHERE a.day < c.day
       UNION ALL SELECT r.customer_id, r.day, r.first_at FROM recent r CROSS JOIN cut c WHERE r.first_at < c.t) b
     GROUP BY b.customer_id),
   ${few ? joinedActivity : orderedActivity}
