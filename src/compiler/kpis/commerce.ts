@@ -293,7 +293,8 @@ function costSql(req: CommerceRequest, segments: PeriodSegmentTables, params: Sq
  *   its joining later, at any time, would count it in P (open).
  * - customer_profitability: once every acquisition spend row begun before P's end is over (a row's share
  *   waits on the customers acquired within its dates, and those acquired later lie after P's end).
- * A table without rows settles at P's end: a load adding rows that P reads adds them before P's end.
+ * A table without rows settles at P's end (the KPI is no data; kept results are set aside once an empty
+ * table has rows, kept-results.ts).
  */
 export async function commerceSettlesAt(
   engine: Engine,
@@ -314,7 +315,7 @@ export async function commerceSettlesAt(
       JOIN periods p ON ${inPeriod('pr.issued_at')}
       GROUP BY 1`,
     );
-  } else if (kpi === 'loyalty_participation_rate') {
+  } else if (kpi === 'loyalty_participation_rate' && (await tableHasRows(engine, 'loyalty_members'))) {
     rows = await query(
       'loyalty_activity',
       `${periodsCte}
