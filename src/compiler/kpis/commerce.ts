@@ -50,7 +50,7 @@ import { DAYS_PER_MONTH, type Period } from '../periods.ts';
 import { previousPeriod, withPreviousPeriods } from '../previous-period.ts';
 import { mrrSpansSql } from '../rollups/customer-mrr.ts';
 import { type RunRollups, withRollups } from '../rollups/run-rollups.ts';
-import { instantText } from '../rollups/session-reach.ts';
+import { instantText, latestOf } from '../rollups/session-reach.ts';
 import { instantParam, periodDaysSql, periodsValues, secondsBetween } from '../sql-time.ts';
 
 export interface CommerceParams {
@@ -59,8 +59,6 @@ export interface CommerceParams {
 }
 
 export const DEFAULT_COMMERCE_PARAMS: CommerceParams = { activeEvents: [] };
-
-/** Days in an average month: MRR × days / this = revenue earned over those days. */
 
 export type CommerceRequest = FamilyRequest<CommerceParams>;
 
@@ -74,6 +72,9 @@ export const COMMERCE_KPIS = [
 ] as const;
 
 const inPeriod = (column: string) => `${column} >= p.period_start AND ${column} < p.period_end`;
+
+/** A loyalty activity row `la` that makes its member a participant. */
+const PARTICIPATES = "la.kind IN ('earn', 'redeem')";
 
 /** Per period and segment: customers with ≥ 1 and with ≥ 2 orders in it. */
 function repeatSql(req: CommerceRequest, segments: PeriodSegmentTables, params: SqlParams): string {
@@ -130,7 +131,7 @@ function loyaltySql(
     SELECT DISTINCT p.period_start AS period_start, la.customer_id AS customer_id FROM loyalty_activity la
     JOIN loyalty_members lm ON lm.customer_id = la.customer_id
     JOIN periods p ON ${inPeriod('la.occurred_at')}
-    WHERE la.kind IN ('earn', 'redeem')),
+    WHERE ${PARTICIPATES}),
   active AS (${sources.join(' UNION ')})
   SELECT a.period_start, ${segmentSql(req.by, params)} AS segment, count(*) AS active,
     count(pt.customer_id) AS participants
@@ -320,7 +321,7 @@ export async function commerceSettlesAt(
       'loyalty_activity',
       `${periodsCte}
       SELECT p.period_start, count(*) AS waiting FROM loyalty_activity la JOIN periods p ON ${inPeriod('la.occurred_at')}
-      WHERE la.kind IN ('earn', 'redeem')
+      WHERE ${PARTICIPATES}
         AND NOT EXISTS (SELECT 1 FROM loyalty_members lm WHERE lm.customer_id = la.customer_id)
       GROUP BY 1`,
     );
@@ -341,8 +342,7 @@ export async function commerceSettlesAt(
       continue;
     }
     const later = [r.a, r.b].filter((t) => t !== null && t !== undefined).map(instantText);
-    // ISO instants in UTC sort as text: the last is the latest.
-    latest.set(start, [now, ...later].sort().at(-1) ?? now);
+    latest.set(start, later.reduce(latestOf, now));
   }
   return latest;
 }

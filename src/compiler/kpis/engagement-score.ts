@@ -17,6 +17,7 @@ import { eventFilter } from '../event-filter.ts';
 import type { FamilyRequest } from '../family-request.ts';
 import { nextPeriodStart, type Period, periodStart } from '../periods.ts';
 import type { RunRollups } from '../rollups/run-rollups.ts';
+import { latestOf } from '../rollups/session-reach.ts';
 import { periodDaysSql, periodsValues } from '../sql-time.ts';
 
 /** How many complete calendar months of events the default caps are taken over. */
@@ -49,9 +50,7 @@ export async function scoreSettlesAt(
   const first = await firstEventAt(engine);
   const reference = first === undefined ? undefined : referenceMonths(first, asOf);
   const over = reference?.settled ? reference.months.at(-1)?.end : undefined;
-  return new Map(
-    periods.map((p) => [p.start, over === undefined ? null : ([p.end, over].sort()[1] ?? over)]),
-  );
+  return new Map(periods.map((p) => [p.start, over === undefined ? null : latestOf(p.end, over)]));
 }
 
 /** The percentile of accounts' monthly counts a default cap is. */

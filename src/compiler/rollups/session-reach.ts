@@ -23,6 +23,9 @@ export const instantText = (t: unknown): string => new Date(String(t)).toISOStri
 export const earliestOf = (a: string | null, b: string | null): string | null =>
   a === null || (b !== null && b < a) ? b : a;
 
+/** The later of two instants in ISO text (UTC ISO instants sort as text). */
+export const latestOf = (a: string, b: string): string => (b > a ? b : a);
+
 async function ensureTable(engine: Engine): Promise<void> {
   await engine.run(
     engine.dialect.createTableIfMissing(SESSION_REACH_TABLE, [
