@@ -163,7 +163,7 @@ export async function ingest(db: DuckDBEngine, opts: IngestOptions): Promise<Ing
       });
     const loadId = await (opts.turn ?? atOnce)(async () => {
       const id = await publish();
-      await db.run('CHECKPOINT');
+      await db.checkpoint();
       return id;
     });
     return { loadId, tables, ignored, seconds: (Date.now() - started) / 1000 };

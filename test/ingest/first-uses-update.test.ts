@@ -1,6 +1,7 @@
 // A load merges its first uses of the repeat action (create_report) with the kept first and second use of
 // each user, instead of reading every such event again; the result equals a rebuild from the whole events.
 import assert from 'node:assert/strict';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,6 +87,8 @@ test('first uses: a load’s uses merged with the kept two equal a rebuild, ties
       ],
     });
     assert.ok(report.rollups.updated?.includes('first_uses "create_report"'), 'updated, not rebuilt');
+    // The load's writes, rollups included, are in the file: no write-ahead log is left for the next commit.
+    assert.equal(existsSync(`${db.location}.wal`) ? statSync(`${db.location}.wal`).size : 0, 0);
     const updated = await firstUses(db);
     assert.deepEqual(updated, {
       u1: ['b', '08 10:00', '10 10:00'],

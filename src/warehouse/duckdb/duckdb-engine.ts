@@ -91,6 +91,14 @@ export class DuckDBEngine implements Engine {
     }
   }
 
+  /**
+   * Writes what has been committed from the write-ahead log into the file (DuckDB's CHECKPOINT), so that
+   * the next small commit (a kept result, an alert acknowledged) does not pay for a load's writes.
+   */
+  async checkpoint(): Promise<void> {
+    await this.run('CHECKPOINT');
+  }
+
   async transaction<T>(work: (tx: Engine) => Promise<T>): Promise<T> {
     if (this.inTransaction) return work(this);
     await this.run('BEGIN TRANSACTION');
