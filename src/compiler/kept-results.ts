@@ -27,7 +27,7 @@ import { TABLE_NAMES, tableSpec } from '../schema/tables.ts';
 import { LOAD_ID_COLUMN } from '../warehouse/canonical-ddl.ts';
 import type { Engine } from '../warehouse/engine.ts';
 import { SqlParams } from '../warehouse/sql-builder.ts';
-import { tableExists, tableNames } from '../warehouse/table-checks.ts';
+import { tableNames } from '../warehouse/table-checks.ts';
 import { definitionParams, familyFor, type SettleInstants } from './families.ts';
 import { derivedExpr, exprInputs } from './metrics/derived.ts';
 import type { Grain, Period } from './periods.ts';
@@ -50,8 +50,9 @@ export async function recordLoadReach(engine: Engine, loadId: number): Promise<v
   let rows = 0;
   let events = 0;
   let earliest: string | null = null;
+  const present = await tableNames(engine);
   for (const table of TABLE_NAMES) {
-    if (!(await tableExists(engine, table))) continue;
+    if (!present.has(table)) continue;
     const times = tableSpec(table)
       .columns.filter((c) => c.kind === 'timestamp' || c.kind === 'date')
       .map((c) => engine.dialect.quoteIdentifier(c.name));
@@ -93,9 +94,8 @@ interface DataMark {
   readonly tables: string;
 }
 
-async function dataMark(engine: Engine): Promise<DataMark> {
+async function dataMark(engine: Engine, present: ReadonlySet<string>): Promise<DataMark> {
   const counts: string[] = [];
-  const present = await tableNames(engine);
   for (const table of TABLE_NAMES) {
     if (present.has(table)) {
       counts.push(
@@ -210,9 +210,12 @@ export async function findKept(
   kpis: readonly string[],
   periods: readonly Period[],
 ): Promise<KeptFound> {
-  const mark = await dataMark(engine);
+  // The warehouse's tables, read once for the whole lookup: each catalog query costs a few milliseconds,
+  // as much as the small queries here.
+  const present = await tableNames(engine);
+  const mark = await dataMark(engine, present);
   const rows = new Map<string, Map<string, KpiResult[]>>();
-  if (!engine.dialect.capabilities.transactions || !(await tableExists(engine, KEPT_RESULTS_TABLE))) {
+  if (!engine.dialect.capabilities.transactions || !present.has(KEPT_RESULTS_TABLE)) {
     return { rows, mark };
   }
   const wanted = new Map(periods.map((p) => [p.start, p]));
@@ -228,7 +231,7 @@ export async function findKept(
   );
   const gapOf = new Map(kpis.map((k) => [k, sessionGapOf(req.catalog, k)]));
   const gaps = [...new Set([...gapOf.values()].filter((g) => g !== undefined))];
-  const loads = await loadsAfter(engine, stored, gaps);
+  const loads = await loadsAfter(engine, stored, gaps, present);
   const batches = new Map<string, { batch: string; rows: KpiResult[] }>();
   for (const s of stored) {
     const p = wanted.get(s.period_start);
@@ -413,18 +416,19 @@ async function loadsAfter(
   engine: Engine,
   stored: readonly StoredRow[],
   gaps: readonly number[],
+  present: ReadonlySet<string>,
 ): Promise<Map<number, LoadsSince>> {
   const out = new Map<number, LoadsSince>();
   const ids = [...new Set(stored.map((s) => Number(s.load_id)))];
   if (ids.length === 0) return out;
-  const recorded = (await tableExists(engine, LOAD_REACH_TABLE))
+  const recorded = present.has(LOAD_REACH_TABLE)
     ? await engine.query<{ load_id: number; rows_added: number; earliest_at: string | null }>(
         `SELECT load_id, rows_added, earliest_at FROM ${LOAD_REACH_TABLE}`,
       )
     : [];
   const loads = await engine.query<{ load_id: number }>('SELECT load_id FROM tenure_loads');
   const reach = new Map(recorded.map((r) => [Number(r.load_id), r]));
-  const sessions = await sessionReach(engine, gaps);
+  const sessions = await sessionReach(engine, gaps, present);
   for (const id of ids) {
     let rows = 0;
     let earliest: string | null = null;

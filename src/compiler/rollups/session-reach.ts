@@ -9,7 +9,6 @@
 // (recorded with gap ANY_GAP and no instant). A load without a record (sessions rebuilt from the whole
 // events, or none kept for that gap) changed sessions of unknown age: nothing kept before it is served.
 import type { Engine } from '../../warehouse/engine.ts';
-import { tableExists } from '../../warehouse/table-checks.ts';
 
 export const SESSION_REACH_TABLE = 'tenure_load_sessions';
 
@@ -58,13 +57,15 @@ export async function recordSessionReach(
 /**
  * Per load, per gap: the earliest start of a session it changed (null: none). A load that added no events
  * is listed under every gap asked for with null; a load missing from the map for a gap is unknown.
+ * `present`: the warehouse's tables (tableNames).
  */
 export async function sessionReach(
   engine: Engine,
   gaps: readonly number[],
+  present: ReadonlySet<string>,
 ): Promise<Map<number, Map<number, string | null>>> {
   const out = new Map<number, Map<number, string | null>>();
-  if (gaps.length === 0 || !(await tableExists(engine, SESSION_REACH_TABLE))) return out;
+  if (gaps.length === 0 || !present.has(SESSION_REACH_TABLE)) return out;
   const rows = await engine.query<{ load_id: number; gap_minutes: number; earliest_at: string | null }>(
     `SELECT load_id, gap_minutes, earliest_at FROM ${SESSION_REACH_TABLE}`,
   );
