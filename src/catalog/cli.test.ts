@@ -6,11 +6,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { CLI } from '../../test/support/cli.ts';
 import { CATALOG, definitionHash } from './catalog.ts';
 
 /** `tenure ARGS` from source, without npx's start-up: node with tsx's loader. */
 function tenure(...args: string[]) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
+  const run = spawnSync(process.execPath, [...CLI, ...args], {
     encoding: 'utf8',
   });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };

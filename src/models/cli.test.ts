@@ -6,17 +6,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { CLI } from '../../test/support/cli.ts';
 import { CDNOW_RFM } from './cdnow.test-data.ts';
 
 /** `tenure ARGS` from source, without npx's start-up: node with tsx's loader. */
 function tenure(...args: string[]) {
-  const run = spawnSync(
-    process.execPath,
-    ['--import', import.meta.resolve('tsx'), 'src/cli/run.ts', ...args],
-    {
-      encoding: 'utf8',
-    },
-  );
+  const run = spawnSync(process.execPath, [...CLI, ...args], {
+    encoding: 'utf8',
+  });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 

@@ -6,12 +6,13 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { CLI } from '../../test/support/cli.ts';
 import { TABLE_NAMES } from '../schema/tables.ts';
 import { withTempDirs } from './test-helpers.ts';
 
-/** `npx tsx src/cli/run.ts ARGS`, without npx's start-up: node with tsx's loader. */
+/** `tenure ARGS` as a child process (test/support/cli.ts: the compiled CLI when the build is fresh). */
 function tenure(...args: string[]) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
+  const run = spawnSync(process.execPath, [...CLI, ...args], {
     encoding: 'utf8',
   });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };

@@ -14,7 +14,7 @@ import { computeKpis } from '../../src/compiler/compute.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { generateCompany } from '../../src/synth/generate.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
-import { tenure } from '../support/cli.ts';
+import { CLI, tenure } from '../support/cli.ts';
 
 const AS_OF = '2025-07-01T00:00:00.000Z';
 const execFileP = promisify(execFile);
@@ -143,7 +143,7 @@ test('alerts go to a webhook once (deduplicated) and to a file; acknowledged ale
   );
   const file = join(dir, 'alerts.json');
   const run = (...args: string[]) =>
-    execFileP(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args, '--db', db]).catch(
+    execFileP(process.execPath, [...CLI, ...args, '--db', db]).catch(
       (err: { code: number; stdout: string; stderr: string }) => err,
     );
   const check = () =>

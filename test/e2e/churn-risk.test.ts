@@ -16,9 +16,9 @@ import { featureEvents } from '../../src/risk/feature-events.ts';
 import { featureRows, riskReport, scoreCustomers, type TrainedRisk, trainRisk } from '../../src/risk/risk.ts';
 import { generateCompany } from '../../src/synth/generate.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
+import { CLI } from '../support/cli.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSX = import.meta.resolve('tsx');
 const DAY_MS = 86_400_000;
 
 async function company(dir: string, name: string, customers: number, months: number, seed: number) {
@@ -107,17 +107,7 @@ describe('churn risk on a generated company', () => {
     await engine.close();
     const out = spawnSync(
       process.execPath,
-      [
-        '--import',
-        TSX,
-        join(ROOT, 'src/cli/run.ts'),
-        'risk',
-        '--db',
-        join(dir, 'big.duckdb'),
-        '--top',
-        '3',
-        '--json',
-      ],
+      [...CLI, 'risk', '--db', join(dir, 'big.duckdb'), '--top', '3', '--json'],
       { cwd: ROOT, encoding: 'utf8' },
     );
     engine = await DuckDBEngine.open(join(dir, 'big.duckdb'));

@@ -11,12 +11,12 @@ import { computeKpis } from '../../src/compiler/compute.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { generateCompany } from '../../src/synth/generate.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
+import { CLI } from '../support/cli.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSX = import.meta.resolve('tsx');
 
 function tenure(args: string[]) {
-  return spawnSync(process.execPath, ['--import', TSX, join(ROOT, 'src/cli/run.ts'), ...args], {
+  return spawnSync(process.execPath, [...CLI, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
   });

@@ -6,21 +6,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { dashboardRoot } from '../../src/server/dashboard.ts';
+import { CLI } from '../support/cli.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSX = import.meta.resolve('tsx');
 const dir = mkdtempSync(join(tmpdir(), 'tenure-demo-'));
 
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('tenure demo prints the dashboard URL, serves it, and stops on SIGINT', async () => {
-  const child = spawn(
-    process.execPath,
-    ['--import', TSX, join(ROOT, 'src/cli/run.ts'), 'demo', '--customers', '150', '--port', '0'],
-    { cwd: dir, env: { ...process.env, TENURE_PROGRESS: '' } },
-  );
+  const child = spawn(process.execPath, [...CLI, 'demo', '--customers', '150', '--port', '0'], {
+    cwd: dir,
+    env: { ...process.env, TENURE_PROGRESS: '' },
+  });
   let out = '';
   let err = '';
   child.stderr.on('data', (d: Buffer) => {

@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { TABLE_NAMES } from '../../src/schema/tables.ts';
+import { CLI } from '../support/cli.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 // Resolved here, so the CLI can run from any working folder.
-const TSX = import.meta.resolve('tsx');
 
 function tenure(args: string[], cwd = ROOT) {
-  const run = spawnSync(process.execPath, ['--import', TSX, join(ROOT, 'src/cli/run.ts'), ...args], {
+  const run = spawnSync(process.execPath, [...CLI, ...args], {
     cwd,
     encoding: 'utf8',
     env: { ...process.env, TENURE_PROGRESS: '' },

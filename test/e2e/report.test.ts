@@ -14,6 +14,7 @@ import type { ReviewReport } from '../../src/report/review.ts';
 import type { KpiResult } from '../../src/results/kpi-result.ts';
 import { generateCompany } from '../../src/synth/generate.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
+import { CLI } from '../support/cli.ts';
 
 const PLAN = join(import.meta.dirname, '..', '..', 'examples', 'experiments', 'onboarding-checklist.yaml');
 
@@ -82,8 +83,7 @@ before(async () => {
 
 after(() => rm(dir, { recursive: true, force: true }));
 
-const tenure = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], { encoding: 'utf8' });
+const tenure = (...args: string[]) => spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8' });
 
 function report(): { report: ReviewReport; md: Promise<string>; html: Promise<string> } {
   const out = join(dir, 'out');

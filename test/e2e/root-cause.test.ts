@@ -11,6 +11,7 @@ import { DIMENSIONS } from '../../src/compiler/dimensions.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { generateCompany } from '../../src/synth/generate.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
+import { CLI } from '../support/cli.ts';
 
 let dir: string;
 let db: DuckDBEngine;
@@ -89,7 +90,7 @@ test('a segment whose churn was raised on purpose is ranked first', async () => 
 
 test('`tenure why` refuses a bad grain and an unknown KPI with a message, not a stack trace', () => {
   const run = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', 'why', ...args], { encoding: 'utf8' });
+    spawnSync(process.execPath, [...CLI, 'why', ...args], { encoding: 'utf8' });
   const grain = run(
     'customer_churn_rate',
     '--from',

@@ -14,6 +14,7 @@ import { CATALOG } from '../../src/catalog/catalog.ts';
 import { loadWarehouse } from '../../src/ingest/load-warehouse.ts';
 import { type Serving, startServer } from '../../src/server/serve.ts';
 import { PostgresEngine } from '../../src/warehouse/postgres/postgres-engine.ts';
+import { CLI } from '../support/cli.ts';
 import { type PostgresServer, postgresUnavailable, startPostgres } from '../support/postgres-server.ts';
 
 const unavailable = postgresUnavailable();
@@ -83,11 +84,10 @@ describe('loading into PostgreSQL while the server runs', { skip: unavailable },
 
   test('`tenure ingest` in another process: the API shows the load once it reads the version again', async () => {
     assert.equal(await february(), 600);
-    const load = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/run.ts', 'ingest', '--data', join(dir, 'day1'), '--db', url],
-      { cwd: ROOT, encoding: 'utf8' },
-    );
+    const load = spawnSync(process.execPath, [...CLI, 'ingest', '--data', join(dir, 'day1'), '--db', url], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     assert.equal(load.status, 0, load.stderr);
     assert.doesNotMatch(load.stderr, /through/);
     // The server reads PostgreSQL's version at most once a second: ask until it has (or fail after 30 s).

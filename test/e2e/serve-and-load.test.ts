@@ -18,9 +18,9 @@ import { loadWarehouse } from '../../src/ingest/load-warehouse.ts';
 import { createToken, ensureTokenTable } from '../../src/server/tokens.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
 import { readServingNote, servingNotePath, writeServingNote } from '../../src/warehouse/serving-note.ts';
+import { CLI } from '../support/cli.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSX = import.meta.resolve('tsx');
 const dir = mkdtempSync(join(tmpdir(), 'tenure-serve-load-'));
 const db = join(dir, 'acme.duckdb');
 const base = join(dir, 'base');
@@ -82,7 +82,7 @@ interface Ran {
 }
 
 function start(args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/cli/run.ts'), ...args], {
+  return spawn(process.execPath, [...CLI, ...args], {
     cwd: dir,
     env: { ...process.env, TENURE_PROGRESS: '' },
   });

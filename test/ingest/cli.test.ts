@@ -6,6 +6,7 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
+import { CLI } from '../support/cli.ts';
 import { fixture, REPO_ROOT, tableExists, withTempDir } from './helpers.ts';
 
 interface Result {
@@ -16,7 +17,7 @@ interface Result {
 
 function tenure(args: string[], env: Record<string, string> = {}): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
+    const child = spawn(process.execPath, [...CLI, ...args], {
       cwd: REPO_ROOT,
       env: { ...process.env, TENURE_PROGRESS: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { TABLE_NAMES } from '../../src/schema/tables.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
+import { CLI } from '../support/cli.ts';
 import { fixture, load, REPO_ROOT, tableExists, withTempDir } from './helpers.ts';
 
 const CUSTOMERS = 2_000;
@@ -78,7 +79,7 @@ interface Run {
 }
 
 function runCli(args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
+  const child = spawn(process.execPath, [...CLI, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

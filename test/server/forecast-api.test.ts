@@ -12,6 +12,7 @@ import { createToken } from '../../src/server/tokens.ts';
 import { generateCompany } from '../../src/synth/generate.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
 import { get, type Served, serveOpenAndLocked } from '../support/api-servers.ts';
+import { CLI } from '../support/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tenure-forecast-api-'));
 const db = join(dir, 'tenure.duckdb');
@@ -28,7 +29,7 @@ before(async () => {
   await loader.close();
   const run = spawnSync(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/run.ts', 'forecast', '--db', db, '--kpi', 'mrr', '--horizon', '3', '--json'],
+    [...CLI, 'forecast', '--db', db, '--kpi', 'mrr', '--horizon', '3', '--json'],
     { encoding: 'utf8' },
   );
   assert.equal(run.status, 0, run.stderr);

@@ -15,6 +15,7 @@ import { startServer } from '../../src/server/serve.ts';
 import { createToken } from '../../src/server/tokens.ts';
 import { generateCompany } from '../../src/synth/generate.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
+import { CLI } from '../support/cli.ts';
 import { sameNumbers } from '../support/kpi-assert.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tenure-goals-api-'));
@@ -38,7 +39,7 @@ let cliCheck: { targets: Record<string, unknown>[]; alerts: { key: string }[] };
 let tokens: { viewer: string; editor: string };
 
 function tenure(...args: string[]) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
+  const run = spawnSync(process.execPath, [...CLI, ...args], {
     encoding: 'utf8',
   });
   return { status: run.status, json: run.stdout ? JSON.parse(run.stdout) : undefined, stderr: run.stderr };

@@ -12,6 +12,7 @@ import { createToken } from '../../src/server/tokens.ts';
 import { generateCompany } from '../../src/synth/generate.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
 import { get, type Served, serveOpenAndLocked } from '../support/api-servers.ts';
+import { CLI } from '../support/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tenure-survival-api-'));
 const db = join(dir, 'tenure.duckdb');
@@ -23,7 +24,7 @@ const cli: Record<string, unknown> = {};
 let refusals: { status: number | null; stderr: string }[] = [];
 
 function tenure(...args: string[]) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
+  const run = spawnSync(process.execPath, [...CLI, ...args], {
     encoding: 'utf8',
   });
   assert.equal(run.status, 0, run.stderr);
@@ -40,8 +41,7 @@ before(async () => {
   cli.sbg = tenure('model', 'sbg', '--cohorts', '--db', db, '--json');
   cli.hazards = tenure('hazards', '--db', db, '--json');
   // Refusals too, before the server holds the file.
-  const run = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], { encoding: 'utf8' });
+  const run = (...args: string[]) => spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8' });
   refusals = [
     run('survival', '--db', db, '--by', 'favourite_colour'),
     run('survival', '--db', db, '--as-of', 'yesterday'),

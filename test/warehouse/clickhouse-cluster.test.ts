@@ -22,6 +22,7 @@ import { localTable } from '../../src/warehouse/clickhouse/clickhouse-tables.ts'
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
 import type { Row } from '../../src/warehouse/engine.ts';
 import { REPO_ROOT } from '../ingest/helpers.ts';
+import { CLI } from '../support/cli.ts';
 import {
   type ClickHouseCluster,
   clickhouseUnavailable,
@@ -54,15 +55,11 @@ async function tenureIngest(
   db: string,
   opts: { env?: Record<string, string>; killWhen?: RegExp } = {},
 ): Promise<Run> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/run.ts', 'ingest', '--data', data, '--db', db, '--json'],
-    {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...opts.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [...CLI, 'ingest', '--data', data, '--db', db, '--json'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => {

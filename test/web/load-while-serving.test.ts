@@ -7,14 +7,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { loadWarehouse } from '../../src/ingest/load-warehouse.ts';
 import { DuckDBEngine } from '../../src/warehouse/duckdb/duckdb-engine.ts';
+import { CLI } from '../support/cli.ts';
 import { chromiumAvailable, launch, openPage, screenshot, tableText } from './browser.ts';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSX = import.meta.resolve('tsx');
 
 // January: c1, c2, c3 pay 100, 200, 300 (MRR 600); the data ends on Jan 20, so February is after it.
 // The day's batch: c4 pays 50 from Feb 3 and c1 goes to 150 on Feb 15: February's MRR is 700, January's
@@ -31,7 +28,7 @@ const FILES: Record<string, string> = {
 const PAGE = '/kpi/mrr?from=2025-01-01&to=2025-02-28&grain=month';
 
 function tenure(dir: string, ...args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/cli/run.ts'), ...args], {
+  return spawn(process.execPath, [...CLI, ...args], {
     cwd: dir,
     env: { ...process.env, TENURE_PROGRESS: '' },
   });

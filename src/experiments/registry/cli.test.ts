@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { CLI } from '../../../test/support/cli.ts';
 import { loadWarehouse } from '../../ingest/load-warehouse.ts';
 import { DuckDBEngine } from '../../warehouse/duckdb/duckdb-engine.ts';
 
@@ -17,7 +18,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** `tenure ARGS` as a user runs it: a child process (capturing this process's stdout would hide the test runner's own lines). */
 async function tenure(...args: string[]) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
+  const run = spawnSync(process.execPath, [...CLI, ...args], {
     cwd: join(import.meta.dirname, '..', '..', '..'),
     encoding: 'utf8',
   });

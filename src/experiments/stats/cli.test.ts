@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 // A child process as a user runs it: capturing stdout in this process would also capture the test runner's
 // own report, so a failing test could read as passing.
-import { tenure } from '../../../test/support/cli.ts';
+import { CLI, tenure } from '../../../test/support/cli.ts';
 import { namesNotSnakeCase } from '../../results/json-names.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tenure-experiment-'));
@@ -155,17 +155,7 @@ test('experiment srm and adjust', async () => {
 test('the real command line: `tenure experiment srm` from source', () => {
   const run = spawnSync(
     process.execPath,
-    [
-      '--import',
-      import.meta.resolve('tsx'),
-      'src/cli/run.ts',
-      'experiment',
-      'srm',
-      '--counts',
-      '1000,1200',
-      '--weights',
-      '0.5,0.5',
-    ],
+    [...CLI, 'experiment', 'srm', '--counts', '1000,1200', '--weights', '0.5,0.5'],
     { encoding: 'utf8' },
   );
   assert.equal(run.status, 0, run.stderr);
