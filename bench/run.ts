@@ -1,4 +1,4 @@
-// `npm run bench [-- NAME] [--customers N] [--db FILE (api, catalog, daily, experiments, metrics, overview: a loaded warehouse, kept; memory: the warehouse to load, kept)] [--data DIR (memory: CSV files to load)] [--light (api: without the stall test)]`: runs the benchmarks and records them in bench/RESULTS.md.
+// `npm run bench [-- NAME] [--customers N] [--db FILE (api, catalog, daily, experiments, metrics, overview: a loaded warehouse, kept; memory: the warehouse to load, kept)] [--data DIR (memory: CSV files to load)] [--light (api: without the stall test)] [--format csv|parquet (ingest: one format only)]`: runs the benchmarks and records them in bench/RESULTS.md.
 // Without a NAME every benchmark runs, each in a process of its own so that peak memory is its own.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -18,7 +18,12 @@ import { riskBench } from './risk-bench.ts';
 import { scaleBench } from './scale-bench.ts';
 
 const BENCHES = {
-  ingest: (customers?: number) => ingestBench({ customers: customers ?? 100_000, workDir }),
+  ingest: (customers?: number) =>
+    ingestBench({
+      customers: customers ?? 100_000,
+      workDir,
+      formats: values.format === undefined ? undefined : [values.format === 'parquet' ? 'parquet' : 'csv'],
+    }),
   scale: (customers?: number) => scaleBench({ customers: customers ?? 1_000_000, workDir }),
   catalog: (customers?: number) => catalogBench({ customers: customers ?? 100_000, workDir, db: values.db }),
   anomaly: async () => runAnomalyBench(),
@@ -49,6 +54,7 @@ const { values, positionals } = parseArgs({
     db: { type: 'string' },
     data: { type: 'string' },
     light: { type: 'boolean' },
+    format: { type: 'string' },
   },
 });
 const workDir = join(import.meta.dirname, 'out');
