@@ -22,7 +22,7 @@ const BENCHES = {
     ingestBench({
       customers: customers ?? 100_000,
       workDir,
-      formats: values.format === undefined ? undefined : [values.format === 'parquet' ? 'parquet' : 'csv'],
+      formats: values.format === undefined ? undefined : [fileFormat(values.format)],
     }),
   scale: (customers?: number) => scaleBench({ customers: customers ?? 1_000_000, workDir }),
   catalog: (customers?: number) => catalogBench({ customers: customers ?? 100_000, workDir, db: values.db }),
@@ -58,6 +58,13 @@ const { values, positionals } = parseArgs({
   },
 });
 const workDir = join(import.meta.dirname, 'out');
+
+/** `--format`: csv or parquet; anything else stops the run with what to give instead. */
+function fileFormat(value: string): 'csv' | 'parquet' {
+  if (value === 'csv' || value === 'parquet') return value;
+  console.error(`bench: --format must be csv or parquet, not '${value}'`);
+  process.exit(2);
+}
 const wanted = positionals[0];
 
 if (wanted === undefined) {
