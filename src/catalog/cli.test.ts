@@ -1,21 +1,12 @@
 // `tenure catalog` as a user runs it: the list, the JSON form with hashes, one definition, a project file's
 // overrides, and errors a user can act on (a message and an exit code, never a stack trace).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { CLI } from '../../test/support/cli.ts';
+import { tenure } from '../../test/support/cli.ts';
 import { CATALOG, definitionHash } from './catalog.ts';
-
-/** `tenure ARGS` from source, without npx's start-up: node with tsx's loader. */
-function tenure(...args: string[]) {
-  const run = spawnSync(process.execPath, [...CLI, ...args], {
-    encoding: 'utf8',
-  });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'tenure-catalog-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,21 +1,12 @@
 // `tenure model …` as a user runs it: fits printed by the papers' names with standard errors and
 // projections, and bad input answered with the file, line, column and what to do (never a stack trace).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { CLI } from '../../test/support/cli.ts';
+import { tenure } from '../../test/support/cli.ts';
 import { CDNOW_RFM } from './cdnow.test-data.ts';
-
-/** `tenure ARGS` from source, without npx's start-up: node with tsx's loader. */
-function tenure(...args: string[]) {
-  const run = spawnSync(process.execPath, [...CLI, ...args], {
-    encoding: 'utf8',
-  });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'tenure-model-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,22 +1,13 @@
 // `tenure generate` end to end, as a user runs it: the summary, the JSON form, and errors a user can act on
 // (a message and exit code 2, never a stack trace).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CLI } from '../../test/support/cli.ts';
+import { tenure } from '../../test/support/cli.ts';
 import { TABLE_NAMES } from '../schema/tables.ts';
 import { withTempDirs } from './test-helpers.ts';
-
-/** `tenure ARGS` as a child process (test/support/cli.ts: the compiled CLI when the build is fresh). */
-function tenure(...args: string[]) {
-  const run = spawnSync(process.execPath, [...CLI, ...args], {
-    encoding: 'utf8',
-  });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
 
 test('generate --json prints {out, tables, seconds} and writes every table', async () => {
   await withTempDirs(1, async ([dir]) => {

@@ -152,7 +152,7 @@ test('experiment srm and adjust', async () => {
   assert.equal(tenure('experiment', 'srm', '--counts', '1,2', '--weights', '1,1,1').status, 2);
 });
 
-test('the real command line: `tenure experiment srm` from source', () => {
+test('the real command line: `tenure experiment srm` as a child process', () => {
   const run = spawnSync(
     process.execPath,
     [...CLI, 'experiment', 'srm', '--counts', '1000,1200', '--weights', '0.5,0.5'],
